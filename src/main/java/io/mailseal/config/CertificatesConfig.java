@@ -1,0 +1,23 @@
+package io.mailseal.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** {@code certificates { ... }}: where recipient certificates come from and how they are trusted. */
+public record CertificatesConfig(Optional<Path> trustAnchors, List<Source> sources,
+                                 Revocation revocation, Cache cache) {
+
+    public enum Revocation { OFF, SOFT_FAIL, HARD_FAIL }
+
+    public sealed interface Source permits DirectorySource {
+    }
+
+    /** {@code <address>.pem|.crt|.cer} files in one directory. */
+    public record DirectorySource(Path path) implements Source {
+    }
+
+    public record Cache(Duration ttl, Duration negativeTtl, int maxEntries) {
+    }
+}

@@ -1,0 +1,176 @@
+package io.mailseal.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigSyntax;
+import io.mailseal.config.CertificatesConfig.Cache;
+import io.mailseal.config.CertificatesConfig.DirectorySource;
+import io.mailseal.config.CertificatesConfig.Revocation;
+import io.mailseal.config.DeliveryConfig.TlsLevel;
+import io.mailseal.config.IdentityConfig.PasswordSource;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reads relay.conf (HOCON) into a {@link RelayConfig}. Every key has a default; unknown
+ * keys, wrong types and bad values are collected and thrown together as one
+ * {@link ConfigException} whose lines each name the key, the value and the reason.
+ */
+public final class ConfigLoader {
+    private ConfigLoader() {
+    }
+
+    public static RelayConfig load(Path file) {
+        Path absolute = file.toAbsolutePath().normalize();
+        if (!Files.isRegularFile(absolute)) {
+            throw new ConfigException(List.of(absolute + ": no such file"));
+        }
+        Config parsed;
+        try {
+            parsed = ConfigFactory.parseFile(absolute.toFile(),
+                    ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false)).resolve();
+        } catch (com.typesafe.config.ConfigException e) {
+            throw new ConfigException(List.of(absolute + ": " + e.getMessage()));
+        }
+        return read(parsed, absolute);
+    }
+
+    /** Reads an already parsed config; relative paths resolve against {@code file}'s directory. */
+    static RelayConfig read(Config parsed, Path file) {
+        List<String> problems = new ArrayList<>();
+        ConfigSection top = new ConfigSection(parsed, "", file.getParent(), problems);
+        ConfigSection root = top.section("mailseal");
+        ConfigSection admin = root.section("admin");
+        HostPort adminListen = hostPort(admin, "listen", "127.0.0.1:8025");
+        admin.finish();
+        ConfigSection spool = root.section("spool");
+        Path spoolDirectory = spool.path("directory", Path.of("/var/lib/mailseal/spool"));
+        spool.finish();
+        RelayConfig config = new RelayConfig(file, smtp(root.section("smtp")), adminListen, spoolDirectory,
+                root.sections("identities", ConfigLoader::identity),
+                certificates(root.section("certificates")),
+                timestamp(root.section("timestamp")),
+                delivery(root.section("delivery")),
+                CryptoConfigReader.read(root.section("crypto")),
+                PolicyConfigReader.read(root));
+        root.finish();
+        top.finish();
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return config;
+    }
+
+    private static SmtpConfig smtp(ConfigSection s) {
+        List<ClientNetwork> clients = new ArrayList<>();
+        for (String cidr : s.strings("allowed-clients", List.of("127.0.0.0/8", "::1/128"))) {
+            try {
+                clients.add(ClientNetwork.parse(cidr));
+            } catch (IllegalArgumentException e) {
+                s.problem("allowed-clients", "\"" + cidr + "\" " + e.getMessage());
+            }
+        }
+        SmtpConfig smtp = new SmtpConfig(hostPort(s, "listen", "0.0.0.0:2525"),
+                s.string("hostname", "mailseal.localdomain"), List.copyOf(clients),
+                s.bytes("max-message-size", 50L << 20), s.integer("max-recipients", 100, 1));
+        if (smtp.maxMessageSize() > Integer.MAX_VALUE - 1) {
+            s.problem("max-message-size", "must be below 2GiB");
+        }
+        s.finish();
+        return smtp;
+    }
+
+    private static IdentityConfig identity(ConfigSection s) {
+        Optional<String> address = s.optionalString("address");
+        Optional<String> domain = s.optionalString("domain");
+        if (address.isPresent() == domain.isPresent()) {
+            s.problem("address", "give exactly one of address or domain");
+        }
+        address.filter(a -> !a.matches("[^@\\s]+@[^@\\s]+"))
+                .ifPresent(a -> s.problem("address", s.value("address"), "is not a mail address"));
+        Path keystore = s.path("keystore", null);
+        if (keystore == null) {
+            s.problem("keystore", "is missing (a PKCS#12 file)");
+        }
+        Optional<String> env = s.optionalString("password-env");
+        Optional<Path> file = s.optionalPath("password-file");
+        PasswordSource password;
+        if (env.isPresent() == file.isPresent()) {
+            s.problem("password-env", "give exactly one of password-env or password-file");
+            password = new IdentityConfig.FromEnvironment("");
+        } else {
+            password = env.<PasswordSource>map(IdentityConfig.FromEnvironment::new)
+                    .orElseGet(() -> new IdentityConfig.FromFile(file.get()));
+        }
+        return new IdentityConfig(s.path(), address.map(String::toLowerCase), domain.map(String::toLowerCase),
+                keystore, password);
+    }
+
+    private static CertificatesConfig certificates(ConfigSection s) {
+        List<CertificatesConfig.Source> sources = s.sections("sources", src -> {
+            String type = src.string("type", "directory");
+            if (!type.equals("directory")) {
+                src.problem("type", src.value("type"), "is not a supported source (directory)");
+            }
+            Path path = src.path("path", null);
+            if (path == null) {
+                src.problem("path", "is missing");
+            }
+            return new DirectorySource(path);
+        });
+        ConfigSection c = s.section("cache");
+        Cache cache = new Cache(c.duration("ttl", Duration.ofHours(1)), c.duration("negative-ttl", Duration.ofMinutes(5)),
+                c.integer("max-entries", 100_000, 1));
+        c.finish();
+        CertificatesConfig cfg = new CertificatesConfig(s.optionalPath("trust-anchors"), sources,
+                s.choice("revocation", Revocation.SOFT_FAIL), cache);
+        s.finish();
+        return cfg;
+    }
+
+    private static TimestampConfig timestamp(ConfigSection s) {
+        List<URI> urls = new ArrayList<>();
+        for (String u : s.strings("urls", List.of())) {
+            try {
+                URI uri = new URI(u);
+                if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                    throw new java.net.URISyntaxException(u, "not an http(s) URL");
+                }
+                urls.add(uri);
+            } catch (java.net.URISyntaxException e) {
+                s.problem("urls", "\"" + u + "\" is not an http(s) URL");
+            }
+        }
+        TimestampConfig t = new TimestampConfig(List.copyOf(urls), s.optionalPath("trust-anchors"),
+                s.duration("timeout", Duration.ofSeconds(3)));
+        s.finish();
+        return t;
+    }
+
+    private static DeliveryConfig delivery(ConfigSection s) {
+        ConfigSection retry = s.section("retry");
+        DeliveryConfig d = new DeliveryConfig(hostPort(s, "smarthost", "127.0.0.1:25"),
+                s.choice("tls", TlsLevel.MAY),
+                retry.duration("initial", Duration.ofMinutes(1)), retry.duration("max", Duration.ofHours(1)),
+                s.duration("max-age", Duration.ofDays(5)), s.duration("timeout", Duration.ofSeconds(60)));
+        retry.finish();
+        s.finish();
+        return d;
+    }
+
+    static HostPort hostPort(ConfigSection s, String key, String fallback) {
+        String text = s.string(key, fallback);
+        try {
+            return HostPort.parse(text);
+        } catch (IllegalArgumentException e) {
+            s.problem(key, s.value(key), e.getMessage());
+            return HostPort.parse(fallback);
+        }
+    }
+}

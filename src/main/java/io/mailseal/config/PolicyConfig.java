@@ -1,0 +1,43 @@
+package io.mailseal.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** One entry of {@code policies}: when it applies and what it does to the recipient. */
+public record PolicyConfig(String name, Match match, Action action, TimestampMode timestamp,
+                           boolean protectHeaders, MissingCertificate onMissingCertificate,
+                           String outerSubject, Optional<Duration> maxAge) {
+
+    public enum Action { ENCRYPT, SIGN, PASS, REJECT }
+
+    public enum TimestampMode { REQUIRED, BEST_EFFORT, OFF }
+
+    public enum MissingCertificate { REJECT, SIGN_ONLY }
+
+    /** All given conditions must hold; an empty match matches every recipient. */
+    public record Match(Optional<TextPattern> from, Optional<TextPattern> headerFrom,
+                        Optional<TextPattern> to, Optional<TextPattern> subject,
+                        List<HeaderCondition> headers) {
+
+        public boolean isEmpty() {
+            return from.isEmpty() && headerFrom.isEmpty() && to.isEmpty() && subject.isEmpty()
+                    && headers.isEmpty();
+        }
+    }
+
+    public record HeaderCondition(String name, TextPattern value) {
+    }
+
+    /**
+     * As written in relay.conf: a glob ({@code *@bank.example}, whole value, case-insensitive)
+     * or a regex (searched anywhere in the value, like grep; anchor it with ^ and $).
+     */
+    public record TextPattern(String text, Pattern pattern) {
+
+        public boolean matches(String value) {
+            return value != null && pattern.matcher(value).find();
+        }
+    }
+}

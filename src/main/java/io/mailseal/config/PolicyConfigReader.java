@@ -1,0 +1,68 @@
+package io.mailseal.config;
+
+import io.mailseal.config.PolicyConfig.Action;
+import io.mailseal.config.PolicyConfig.HeaderCondition;
+import io.mailseal.config.PolicyConfig.Match;
+import io.mailseal.config.PolicyConfig.MissingCertificate;
+import io.mailseal.config.PolicyConfig.TimestampMode;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.PatternSyntaxException;
+
+/** Reads {@code policies = [ ... ]}; first match wins, so shadowed rules are errors. */
+final class PolicyConfigReader {
+    private PolicyConfigReader() {
+    }
+
+    static List<PolicyConfig> read(ConfigSection root) {
+        List<PolicyConfig> policies = root.sections("policies", PolicyConfigReader::policy);
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < policies.size(); i++) {
+            PolicyConfig p = policies.get(i);
+            if (!names.add(p.name())) {
+                root.problem("policies[" + i + "].name", "\"" + p.name() + "\" is used by an earlier policy");
+            }
+            if (p.match().isEmpty() && i < policies.size() - 1) {
+                root.problem("policies[" + (i + 1) + "]", "is never reached: policy \"" + p.name()
+                        + "\" before it has no match and catches every recipient");
+            }
+        }
+        return policies;
+    }
+
+    private static PolicyConfig policy(ConfigSection s) {
+        String name = s.string("name", null);
+        if (name == null || !name.matches("[A-Za-z0-9_.-]+")) {
+            s.problem("name", name == null ? "is missing" : "\"" + name + "\" must be letters, digits, . _ -");
+            name = name == null ? "unnamed" : name;
+        }
+        Action action = s.choice("action", Action.PASS);
+        if (!s.has("action")) {
+            s.problem("action", "is missing (encrypt | sign | pass | reject)");
+        }
+        boolean seals = action == Action.ENCRYPT || action == Action.SIGN;
+        return new PolicyConfig(name, match(s.section("match")), action,
+                s.choice("timestamp", seals ? TimestampMode.REQUIRED : TimestampMode.OFF),
+                s.bool("protect-headers", action == Action.ENCRYPT),
+                s.choice("on-missing-certificate", MissingCertificate.REJECT),
+                s.string("outer-subject", "[...]"),
+                java.util.Optional.ofNullable(s.has("max-age") ? s.duration("max-age", null) : null));
+    }
+
+    private static Match match(ConfigSection m) {
+        List<HeaderCondition> headers = new ArrayList<>();
+        m.stringMap("headers").forEach((header, value) -> {
+            try {
+                headers.add(new HeaderCondition(header, TextPatterns.globOrRegex(value)));
+            } catch (PatternSyntaxException e) {
+                m.problem("headers." + header, "\"" + value + "\" is not a valid regex: " + e.getDescription());
+            }
+        });
+        Match match = new Match(TextPatterns.read(m, "from", false), TextPatterns.read(m, "header-from", false),
+                TextPatterns.read(m, "to", false), TextPatterns.read(m, "subject", true), List.copyOf(headers));
+        m.finish();
+        return match;
+    }
+}

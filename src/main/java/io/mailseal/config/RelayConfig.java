@@ -1,0 +1,11 @@
+package io.mailseal.config;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** relay.conf, read and validated: everything the relay needs, immutable. */
+public record RelayConfig(Path file, SmtpConfig smtp, HostPort adminListen, Path spoolDirectory,
+                          List<IdentityConfig> identities, CertificatesConfig certificates,
+                          TimestampConfig timestamp, DeliveryConfig delivery, CryptoConfig crypto,
+                          List<PolicyConfig> policies) {
+}
