@@ -1,0 +1,119 @@
+package io.mailseal.certs;
+
+import io.mailseal.config.ConfigException;
+import io.mailseal.config.IdentityConfig;
+import io.mailseal.crypto.SigningIdentity;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The bank's signing keys (relay.conf {@code identities}), opened once at start-up. A sender
+ * uses the identity configured for its exact address, else the one for its domain.
+ */
+public final class SigningIdentities {
+    private final List<Entry> entries;
+
+    private record Entry(IdentityConfig config, SigningIdentity identity) {
+    }
+
+    private SigningIdentities(List<Entry> entries) {
+        this.entries = List.copyOf(entries);
+    }
+
+    /** Opens every keystore; all problems are reported together, each naming its key. */
+    public static SigningIdentities open(List<IdentityConfig> configs) {
+        List<Entry> entries = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (IdentityConfig c : configs) {
+            try {
+                entries.add(new Entry(c, load(c)));
+            } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+                problems.add(c.key() + ".keystore: \"" + c.keystore() + "\" cannot be used: " + reason(e));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return new SigningIdentities(entries);
+    }
+
+    public Optional<SigningIdentity> forSender(String envelopeFrom) {
+        String sender = envelopeFrom.toLowerCase(Locale.ROOT);
+        String domain = sender.substring(sender.lastIndexOf('@') + 1);
+        return entries.stream().filter(e -> e.config().address().filter(sender::equals).isPresent()).findFirst()
+                .or(() -> entries.stream().filter(e -> e.config().domain().filter(domain::equals).isPresent())
+                        .findFirst())
+                .map(Entry::identity);
+    }
+
+    public List<SigningIdentity> all() {
+        return entries.stream().map(Entry::identity).toList();
+    }
+
+    private static SigningIdentity load(IdentityConfig c) throws IOException, GeneralSecurityException {
+        char[] password = password(c.password());
+        try (InputStream in = Files.newInputStream(c.keystore())) {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(in, password);
+            for (String alias : Collections.list(ks.aliases())) {
+                if (ks.isKeyEntry(alias)) {
+                    PrivateKey key = (PrivateKey) ks.getKey(alias, password);
+                    Certificate[] chain = ks.getCertificateChain(alias);
+                    if (chain == null || chain.length == 0) {
+                        throw new IllegalArgumentException("key entry \"" + alias + "\" has no certificate");
+                    }
+                    List<X509Certificate> certs = new ArrayList<>();
+                    for (Certificate cert : chain) {
+                        certs.add((X509Certificate) cert);
+                    }
+                    return new SigningIdentity(key, certs.get(0), List.copyOf(certs.subList(1, certs.size())));
+                }
+            }
+            throw new IllegalArgumentException("holds no private key");
+        } finally {
+            Arrays.fill(password, '\0');
+        }
+    }
+
+    private static char[] password(IdentityConfig.PasswordSource source) throws IOException {
+        if (source instanceof IdentityConfig.FromEnvironment env) {
+            String value = System.getenv(env.variable());
+            if (value == null) {
+                throw new IllegalArgumentException("environment variable " + env.variable() + " is not set");
+            }
+            return value.toCharArray();
+        }
+        Path file = ((IdentityConfig.FromFile) source).file();
+        // a trailing newline is how editors save files; it is not part of the password
+        return Files.readString(file, StandardCharsets.UTF_8).stripTrailing().toCharArray();
+    }
+
+    private static String reason(Exception e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file " + e.getMessage();
+        }
+        if (e.getCause() instanceof java.security.UnrecoverableKeyException
+                || e instanceof java.security.UnrecoverableKeyException) {
+            return "wrong password";
+        }
+        String m = e.getMessage();
+        if (m != null && m.contains("password")) {
+            return "wrong password";
+        }
+        return m == null ? e.getClass().getSimpleName() : m;
+    }
+}

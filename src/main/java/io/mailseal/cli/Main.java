@@ -1,0 +1,38 @@
+package io.mailseal.cli;
+
+import io.mailseal.config.ConfigException;
+import io.mailseal.crypto.CryptoProviders;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code mailseal}: the relay and its tools (DESIGN.md "Command line"). */
+@Command(name = "mailseal", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "SMTP relay that signs, timestamps and encrypts mail by policy (S/MIME, RFC 3161).",
+        subcommands = {RunCommand.class, DemoCommand.class, CheckConfigCommand.class, VerifyCommand.class})
+public final class Main {
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        CryptoProviders.install();
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof ConfigException ce) {
+                ce.problems().forEach(p -> cmd.getErr().println("config error: " + p));
+                return 1;
+            }
+            throw e;
+        });
+        return cl;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"mailseal " + (v == null ? "(development build)" : v)};
+        }
+    }
+}

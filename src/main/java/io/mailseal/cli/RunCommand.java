@@ -1,0 +1,28 @@
+package io.mailseal.cli;
+
+import io.mailseal.config.ConfigLoader;
+import io.mailseal.smtp.Relay;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "run", description = "Run the relay until stopped (SIGTERM).")
+final class RunCommand implements Callable<Integer> {
+    @Option(names = {"-c", "--config"}, required = true, description = "relay.conf")
+    Path config;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Relay relay = Relay.start(ConfigLoader.load(config), Clock.systemUTC());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            relay.close();
+            stopped.countDown();
+        }, "mailseal-shutdown"));
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,51 @@
+package io.mailseal.smtp;
+
+import io.mailseal.config.SmtpConfig;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import org.subethamail.smtp.server.SMTPServer;
+
+/** The SMTP listener on {@code smtp.listen}: SubEthaSMTP with one {@link RelayTransaction} per transaction. */
+public final class IntakeServer implements AutoCloseable {
+    private final SMTPServer server;
+
+    public IntakeServer(SmtpConfig config, SealingPipeline pipeline, Clock clock) {
+        QueueIds queueIds = new QueueIds(clock);
+        int maxSize = (int) config.maxMessageSize();
+        this.server = SMTPServer.port(config.listen().port())
+                .bindAddress(bindAddress(config.listen().host()))
+                .hostName(config.hostname())
+                .softwareName("mailseal")
+                .maxMessageSize(maxSize)
+                .maxRecipients(config.maxRecipients())
+                .sessionHandler(new ClientAdmission(config))
+                .messageHandlerFactory(ctx -> new RelayTransaction(pipeline, queueIds, maxSize,
+                        ((InetSocketAddress) ctx.getRemoteAddress()).getAddress().getHostAddress()))
+                .build();
+    }
+
+    private static InetAddress bindAddress(String host) {
+        try {
+            return InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("smtp.listen: cannot resolve \"" + host + "\"", e);
+        }
+    }
+
+    public IntakeServer start() {
+        server.start();
+        return this;
+    }
+
+    /** The bound port; differs from the configured one when that was 0. */
+    public int port() {
+        return server.getPortAllocated();
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}

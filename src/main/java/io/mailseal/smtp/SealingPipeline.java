@@ -1,0 +1,131 @@
+package io.mailseal.smtp;
+
+import io.mailseal.certs.SigningIdentities;
+import io.mailseal.crypto.MessageSealer;
+import io.mailseal.crypto.SigningIdentity;
+import io.mailseal.delivery.DeliveryResult;
+import io.mailseal.delivery.NextHopClient;
+import io.mailseal.delivery.OutboundMessage;
+import io.mailseal.policy.MessageFacts;
+import io.mailseal.smtp.SealingPlan.Group;
+import io.mailseal.smtp.SealingPlan.Refusal;
+import io.mailseal.smtp.SealingPlan.Treatment;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The decision at the end of DATA (DESIGN.md "Flow of one message"): policy and
+ * certificates give a plan; any refusal stops the whole message before anything leaves;
+ * then each group is sealed and handed to the next hop. Fail closed: when protection
+ * cannot be applied, nothing is sent.
+ */
+public final class SealingPipeline {
+    private static final Logger log = LoggerFactory.getLogger(SealingPipeline.class);
+    private final SealingPlanner planner;
+    private final SigningIdentities identities;
+    private final MessageSealer sealer;
+    private final NextHopClient nextHop;
+
+    SealingPipeline(SealingPlanner planner, SigningIdentities identities, MessageSealer sealer,
+                    NextHopClient nextHop) {
+        this.planner = planner;
+        this.identities = identities;
+        this.sealer = sealer;
+        this.nextHop = nextHop;
+    }
+
+    Verdict process(ReceivedMessage received) {
+        MimeMessage mime;
+        MessageFacts facts;
+        try {
+            mime = MimeParsing.parse(received.content());
+            facts = MimeParsing.facts(received.envelopeFrom(), mime);
+        } catch (MessagingException e) {
+            log.warn("refused: not parseable as MIME: {}", e.getMessage());
+            return Verdict.Refused.of(SmtpReply.MALFORMED_MESSAGE, e.getMessage());
+        }
+        SealingPlan plan = planner.plan(facts, received.recipients());
+        Optional<Verdict> stop = refusal(plan, received.envelopeFrom());
+        if (stop.isPresent()) {
+            return stop.get();
+        }
+        List<OutboundMessage> outbound;
+        try {
+            outbound = seal(plan, mime, received.envelopeFrom(), received.content());
+        } catch (MessagingException | IOException e) {
+            log.error("sealing failed, answered 451: {}", e.toString());
+            return Verdict.Refused.of(SmtpReply.INTERNAL_ERROR);
+        }
+        for (OutboundMessage m : outbound) {
+            DeliveryResult result = nextHop.deliver(m);
+            if (!(result instanceof DeliveryResult.Delivered)) {
+                log.warn("next hop did not accept rcpts={}: {}", m.recipients(), result);
+                return Verdict.Refused.of(SmtpReply.NEXT_HOP_FAILED);
+            }
+            log.info("delivered rcpts={} size={}", m.recipients(), m.content().length);
+        }
+        return new Verdict.Accepted(received.queueId());
+    }
+
+    /** Policy refusals first (5xx, final), then lookup outages and missing identities. */
+    private Optional<Verdict> refusal(SealingPlan plan, String envelopeFrom) {
+        if (!plan.refusals().isEmpty()) {
+            Refusal first = plan.refusals().get(0);
+            String who = plan.refusals().stream().filter(r -> r.reply() == first.reply())
+                    .map(r -> "<" + r.recipient() + ">").collect(Collectors.joining(", "));
+            String policies = plan.refusals().stream().map(r -> r.policy().name()).distinct()
+                    .collect(Collectors.joining(", "));
+            log.info("refused: {} {} (policy {})", first.reply(), who, policies);
+            return Optional.of(Verdict.Refused.of(first.reply(), who, policies));
+        }
+        if (!plan.unavailable().isEmpty()) {
+            return Optional.of(Verdict.Refused.of(SmtpReply.CERTIFICATES_UNAVAILABLE,
+                    plan.unavailable().stream().map(r -> "<" + r + ">").collect(Collectors.joining(", "))));
+        }
+        if (plan.needsSignature() && identities.forSender(envelopeFrom).isEmpty()) {
+            log.error("no signing identity configured for sender <{}>: refused", envelopeFrom);
+            return Optional.of(Verdict.Refused.of(SmtpReply.NO_SIGNING_IDENTITY, envelopeFrom));
+        }
+        return Optional.empty();
+    }
+
+    private List<OutboundMessage> seal(SealingPlan plan, MimeMessage mime, String envelopeFrom, byte[] original)
+            throws MessagingException, IOException {
+        Optional<SigningIdentity> identity = identities.forSender(envelopeFrom);
+        // one signature per policy serves every group of that policy (e.g. a GCM and a CBC envelope)
+        Map<String, MimeMessage> signedByPolicy = new HashMap<>();
+        List<OutboundMessage> out = new ArrayList<>();
+        for (Group g : plan.groups()) {
+            if (g.treatment() == Treatment.PASS) {
+                out.add(new OutboundMessage(envelopeFrom, g.recipients(), original));
+                continue;
+            }
+            MimeMessage signed = signedByPolicy.get(g.policy().name());
+            if (signed == null) {
+                signed = sealer.sign(mime, identity.orElseThrow());
+                signedByPolicy.put(g.policy().name(), signed);
+            }
+            MimeMessage result = g.treatment() == Treatment.ENCRYPT
+                    ? sealer.encrypt(signed, g.contentEncryption().orElseThrow(), g.envelopeRecipients())
+                    : signed;
+            out.add(new OutboundMessage(envelopeFrom, g.recipients(), bytes(result)));
+        }
+        return out;
+    }
+
+    private static byte[] bytes(MimeMessage message) throws MessagingException, IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+        message.writeTo(out);
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,45 @@
+package io.mailseal.smtp;
+
+import java.util.Locale;
+
+/**
+ * Every reply mailseal itself gives (DESIGN.md "SMTP replies"): the contract with the
+ * bank's sending systems, in one table. Our own faults are 4xx; only policy refusals
+ * are 5xx. Enhanced status codes per RFC 3463.
+ */
+public enum SmtpReply {
+    CLIENT_NOT_ALLOWED(554, "5.7.1 Access denied: client %s is not in smtp.allowed-clients"),
+    MESSAGE_TOO_BIG(552, "5.3.4 Message size exceeds fixed maximum message size (%d bytes)"),
+    NO_CERTIFICATE(550, "5.7.1 %s: no valid certificate (policy %s)"),
+    REFUSED_BY_POLICY(550, "5.7.1 %s: refused by policy %s"),
+    NO_SIGNING_IDENTITY(550, "5.7.1 no signing identity for <%s>"),
+    MALFORMED_MESSAGE(554, "5.6.0 Message could not be parsed as MIME: %s"),
+    BAD_ADDRESS(501, "5.1.3 Bad address syntax: <%s>"),
+    CERTIFICATES_UNAVAILABLE(451, "4.4.3 Certificate directory unavailable for %s, try again later"),
+    TIMESTAMP_UNAVAILABLE(451, "4.7.0 Timestamp authority unavailable, try again later"),
+    NEXT_HOP_FAILED(451, "4.4.1 Next hop did not accept the message, try again later"),
+    INTERNAL_ERROR(451, "4.3.0 Internal error, try again later"),
+    QUEUED(250, "2.0.0 Ok: queued as %s");
+
+    private final int code;
+    private final String text;
+
+    SmtpReply(int code, String text) {
+        this.code = code;
+        this.text = text;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    /** The reply text after the code, with its arguments filled in. */
+    public String text(Object... args) {
+        return String.format(Locale.ROOT, text, args);
+    }
+
+    /** The whole reply line as a client sees it, e.g. {@code 451 4.3.0 Internal error...}. */
+    public String line(Object... args) {
+        return code + " " + text(args);
+    }
+}

@@ -1,0 +1,174 @@
+package io.mailseal.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.mailseal.config.PolicyConfig.Action;
+import io.mailseal.config.PolicyConfig.MissingCertificate;
+import io.mailseal.config.PolicyConfig.TimestampMode;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    private RelayConfig load(String text) throws IOException {
+        Path file = dir.resolve("relay.conf");
+        Files.writeString(file, text);
+        return ConfigLoader.load(file);
+    }
+
+    private ConfigException problems(String text) {
+        Path file = dir.resolve("relay.conf");
+        try {
+            Files.writeString(file, text);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        try {
+            ConfigLoader.load(file);
+        } catch (ConfigException e) {
+            return e;
+        }
+        throw new AssertionError("expected a ConfigException");
+    }
+
+    @Test
+    void shippedRelayConfIsValid() {
+        RelayConfig c = ConfigLoader.load(Path.of("relay.conf"));
+        assertThat(c.policies()).extracting(PolicyConfig::name)
+                .containsExactly("otp", "password-reset", "statement", "service", "default");
+        assertThat(c.policies().get(0).maxAge()).contains(Duration.ofMinutes(10));
+        assertThat(c.identities()).hasSize(2);
+    }
+
+    @Test
+    void emptyFileGivesDefaults() throws IOException {
+        RelayConfig c = load("");
+        assertThat(c.smtp().listen()).isEqualTo(new HostPort("0.0.0.0", 2525));
+        assertThat(c.smtp().maxMessageSize()).isEqualTo(50L << 20);
+        assertThat(c.smtp().maxRecipients()).isEqualTo(100);
+        assertThat(c.delivery().tls()).isEqualTo(DeliveryConfig.TlsLevel.MAY);
+        assertThat(c.timestamp().timeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(c.certificates().cache().negativeTtl()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(c.policies()).isEmpty();
+    }
+
+    @Test
+    void relativePathsResolveAgainstTheConfigDirectory() throws IOException {
+        RelayConfig c = load("mailseal { spool.directory = spool, certificates.trust-anchors = \"certs/trust\" }");
+        assertThat(c.spoolDirectory()).isEqualTo(dir.resolve("spool"));
+        assertThat(c.certificates().trustAnchors()).contains(dir.resolve("certs/trust"));
+    }
+
+    @Test
+    void unknownKeysAreNamed() {
+        ConfigException e = problems("mailseal { smtp { lisen = \"1.2.3.4:25\" }, spool { dir = x } }\nother = 1");
+        assertThat(e.problems()).containsExactlyInAnyOrder(
+                "mailseal.smtp.lisen: unknown key", "mailseal.spool.dir: unknown key", "other: unknown key");
+    }
+
+    @Test
+    void badValuesNameKeyAndValue() {
+        ConfigException e = problems("""
+                mailseal {
+                  smtp { listen = "nowhere", max-recipients = "many", max-message-size = "big",
+                         allowed-clients = ["10.0.0.0/33", "example.com"] }
+                  certificates.cache.ttl = "1 hr"
+                  certificates.revocation = sometimes
+                  delivery.tls = maybe
+                }""");
+        assertThat(e.problems()).containsExactlyInAnyOrder(
+                "mailseal.smtp.listen: \"nowhere\" is not host:port",
+                "mailseal.smtp.max-recipients: \"many\" is not a whole number",
+                "mailseal.smtp.max-message-size: \"big\" is not a size (e.g. 512KiB, 50MiB)",
+                "mailseal.smtp.allowed-clients: \"10.0.0.0/33\" has a prefix length outside 0..32",
+                "mailseal.smtp.allowed-clients: \"example.com\" is not an IP network (e.g. 10.0.0.0/8, ::1/128)",
+                "mailseal.certificates.cache.ttl: \"1 hr\" is not a duration (e.g. 30s, 10m, 1h)",
+                "mailseal.certificates.revocation: \"sometimes\" is not one of off | soft-fail | hard-fail",
+                "mailseal.delivery.tls: \"maybe\" is not one of none | may | encrypt | verify");
+    }
+
+    @Test
+    void missingFileIsNamed() {
+        assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("nope.conf")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("nope.conf: no such file");
+    }
+
+    @Test
+    void syntaxErrorIsReportedWithTheFile() {
+        assertThat(problems("mailseal { smtp { ").getMessage()).contains("relay.conf");
+    }
+
+    @Test
+    void identitiesNeedOneMatchAndOnePasswordSource() {
+        ConfigException e = problems("""
+                mailseal.identities = [
+                  { address = "otp@bank.example", domain = "bank.example", keystore = k.p12, password-env = X }
+                  { address = "not an address", keystore = k.p12 }
+                  { domain = "bank.example", keystore = k.p12, password-env = X, password = "secret" }
+                ]""");
+        assertThat(e.problems()).containsExactlyInAnyOrder(
+                "mailseal.identities[0].address: give exactly one of address or domain",
+                "mailseal.identities[1].address: \"not an address\" is not a mail address",
+                "mailseal.identities[1].password-env: give exactly one of password-env or password-file",
+                "mailseal.identities[2].password: unknown key");
+        assertThat(e.getMessage()).doesNotContain("secret");
+    }
+
+    @Test
+    void policiesReadWithDefaultsAndValidation() throws IOException {
+        RelayConfig c = load("""
+                mailseal.policies = [
+                  { name = otp, match { headers { "X-Mail-Class" = "otp" }, to = "*@Example.COM" }, action = encrypt }
+                  { name = statements, match { from = "/^statements@/" , subject = "Statement" }, action = sign }
+                  { name = default, action = pass }
+                ]""");
+        PolicyConfig otp = c.policies().get(0);
+        assertThat(otp.action()).isEqualTo(Action.ENCRYPT);
+        assertThat(otp.timestamp()).isEqualTo(TimestampMode.REQUIRED);
+        assertThat(otp.protectHeaders()).isTrue();
+        assertThat(otp.onMissingCertificate()).isEqualTo(MissingCertificate.REJECT);
+        assertThat(otp.outerSubject()).isEqualTo("[...]");
+        assertThat(otp.match().to().orElseThrow().matches("a@example.com")).isTrue();
+        assertThat(otp.match().to().orElseThrow().matches("a@example.com.evil")).isFalse();
+        PolicyConfig st = c.policies().get(1);
+        assertThat(st.protectHeaders()).isFalse();
+        assertThat(st.match().from().orElseThrow().matches("statements@bank.example")).isTrue();
+        assertThat(st.match().from().orElseThrow().matches("x.statements@bank.example")).isFalse();
+        assertThat(c.policies().get(2).timestamp()).isEqualTo(TimestampMode.OFF);
+    }
+
+    @Test
+    void shadowedPoliciesBadRegexAndDuplicateNamesAreErrors() {
+        ConfigException e = problems("""
+                mailseal.policies = [
+                  { name = a, match { subject = "(unclosed" }, action = encrypt }
+                  { name = a, action = pass }
+                  { name = b, match { to = "*@x" }, action = sign, colour = blue }
+                  { name = c }
+                ]""");
+        assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith(
+                "mailseal.policies[0].match.subject: \"(unclosed\" is not a valid regex"));
+        assertThat(e.problems()).contains(
+                "mailseal.policies[1].name: \"a\" is used by an earlier policy",
+                "mailseal.policies[2]: is never reached: policy \"a\" before it has no match and catches every recipient",
+                "mailseal.policies[2].colour: unknown key",
+                "mailseal.policies[3].action: is missing (encrypt | sign | pass | reject)");
+    }
+
+    @Test
+    void allowedClientsMatchByNetwork() throws IOException {
+        SmtpConfig smtp = load("mailseal.smtp.allowed-clients = [\"10.1.0.0/16\", \"2001:db8::/32\"]").smtp();
+        assertThat(smtp.allows(InetAddress.getByName("10.1.200.3"))).isTrue();
+        assertThat(smtp.allows(InetAddress.getByName("10.2.0.1"))).isFalse();
+        assertThat(smtp.allows(InetAddress.getByName("2001:db8::1"))).isTrue();
+        assertThat(smtp.allows(InetAddress.getByName("127.0.0.1"))).isFalse();
+    }
+}
