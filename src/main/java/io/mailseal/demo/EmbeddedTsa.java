@@ -1,0 +1,129 @@
+package io.mailseal.demo;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.Date;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.cert.jcajce.JcaCertStore;
+import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoGeneratorBuilder;
+import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
+import org.bouncycastle.tsp.TSPAlgorithms;
+import org.bouncycastle.tsp.TSPException;
+import org.bouncycastle.tsp.TimeStampRequest;
+import org.bouncycastle.tsp.TimeStampResponse;
+import org.bouncycastle.tsp.TimeStampResponseGenerator;
+import org.bouncycastle.tsp.TimeStampTokenGenerator;
+
+/**
+ * A real RFC 3161 time-stamp authority over HTTP on loopback (§3.4), for the demo and the
+ * tests: BouncyCastle's token generator behind the JDK's HTTP server. {@link #setDown}
+ * makes it answer 503, to exercise fail-over.
+ */
+public final class EmbeddedTsa implements AutoCloseable {
+    /** A policy OID under the "example" arc, so no one mistakes it for a real TSA policy. */
+    public static final ASN1ObjectIdentifier DEMO_POLICY = new ASN1ObjectIdentifier("1.3.6.1.4.1.99999.3161.1");
+
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "embedded-tsa");
+        t.setDaemon(true);
+        return t;
+    });
+    private final TimeStampResponseGenerator generator;
+    private final Clock clock;
+    private final AtomicLong serial = new AtomicLong(1);
+    private final AtomicInteger requests = new AtomicInteger();
+    private volatile boolean down;
+
+    public EmbeddedTsa(PrivateKey key, X509Certificate certificate, List<X509Certificate> chain, Clock clock)
+            throws IOException {
+        this.clock = clock;
+        try {
+            TimeStampTokenGenerator tokens = new TimeStampTokenGenerator(
+                    new JcaSimpleSignerInfoGeneratorBuilder().build(signatureAlgorithm(key), key, certificate),
+                    // SHA-256 for the signing-certificate reference: ESSCertIDv2 (RFC 5816)
+                    new JcaDigestCalculatorProviderBuilder().build().get(
+                            new org.bouncycastle.asn1.x509.AlgorithmIdentifier(
+                                    org.bouncycastle.asn1.nist.NISTObjectIdentifiers.id_sha256)),
+                    DEMO_POLICY);
+            List<X509Certificate> all = new java.util.ArrayList<>();
+            all.add(certificate);
+            all.addAll(chain);
+            tokens.addCertificates(new JcaCertStore(all));
+            this.generator = new TimeStampResponseGenerator(tokens, TSPAlgorithms.ALLOWED);
+        } catch (Exception e) {
+            throw new IOException("cannot set up the embedded TSA: " + e.getMessage(), e);
+        }
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+        server.createContext("/tsr", this::handle);
+        server.setExecutor(executor);
+        server.start();
+    }
+
+    private static String signatureAlgorithm(PrivateKey key) {
+        return "EC".equals(key.getAlgorithm()) ? "SHA256withECDSA" : "SHA256withRSA";
+    }
+
+    public URI url() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/tsr");
+    }
+
+    /** Requests answered (or refused while down) so far. */
+    public int requests() {
+        return requests.get();
+    }
+
+    public void setDown(boolean down) {
+        this.down = down;
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        requests.incrementAndGet();
+        try (exchange) {
+            if (down || !"POST".equals(exchange.getRequestMethod())) {
+                exchange.sendResponseHeaders(down ? 503 : 405, -1);
+                return;
+            }
+            byte[] body;
+            try (InputStream in = exchange.getRequestBody()) {
+                body = in.readNBytes(64 * 1024);
+            }
+            byte[] reply;
+            try {
+                TimeStampRequest req = new TimeStampRequest(body);
+                TimeStampResponse resp = generator.generate(req, BigInteger.valueOf(serial.getAndIncrement()),
+                        Date.from(clock.instant()));
+                reply = resp.getEncoded();
+            } catch (TSPException | IOException e) {
+                exchange.sendResponseHeaders(400, -1);
+                return;
+            }
+            exchange.getResponseHeaders().set("Content-Type", "application/timestamp-reply");
+            exchange.sendResponseHeaders(200, reply.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(reply);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}
