@@ -59,12 +59,28 @@ public final class ConfigLoader {
                 delivery(root.section("delivery")),
                 CryptoConfigReader.read(root.section("crypto")),
                 PolicyConfigReader.read(root));
+        requireTimestampAuthorities(config, problems);
         root.finish();
         top.finish();
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return config;
+    }
+
+    /** A policy that requires a timestamp can only be met when some TSA is configured. */
+    private static void requireTimestampAuthorities(RelayConfig config, List<String> problems) {
+        if (!config.timestamp().urls().isEmpty()) {
+            return;
+        }
+        for (int i = 0; i < config.policies().size(); i++) {
+            PolicyConfig p = config.policies().get(i);
+            boolean seals = p.action() == PolicyConfig.Action.ENCRYPT || p.action() == PolicyConfig.Action.SIGN;
+            if (seals && p.timestamp() == PolicyConfig.TimestampMode.REQUIRED) {
+                problems.add("mailseal.policies[" + i + "].timestamp: \"required\" (policy " + p.name()
+                        + ") but mailseal.timestamp.urls is empty");
+            }
+        }
     }
 
     private static SmtpConfig smtp(ConfigSection s) {

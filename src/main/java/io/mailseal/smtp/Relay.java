@@ -11,6 +11,10 @@ import io.mailseal.config.ConfigException;
 import io.mailseal.config.RelayConfig;
 import io.mailseal.crypto.AlgorithmChoice;
 import io.mailseal.crypto.MessageSealer;
+import io.mailseal.crypto.SignatureTimestamps;
+import io.mailseal.crypto.TimestampAuthorityClient;
+import io.mailseal.crypto.TimestampVerifier;
+import io.mailseal.config.TimestampConfig;
 import io.mailseal.delivery.NextHopClient;
 import io.mailseal.policy.PolicyEngine;
 import java.security.cert.TrustAnchor;
@@ -35,6 +39,7 @@ public final class Relay implements AutoCloseable {
                 new SealingPlanner(new PolicyEngine(config.policies()), recipientCertificates(config.certificates(), clock),
                         new AlgorithmChoice(config.crypto())),
                 SigningIdentities.open(config.identities()), new MessageSealer(),
+                new SignatureTimestamps(timestampClient(config.timestamp(), clock), () -> { }),
                 new NextHopClient(config.delivery(), config.smtp().hostname()));
         IntakeServer intake = new IntakeServer(config.smtp(), pipeline, clock).start();
         log.info("listening on {}:{}, next hop {}", config.smtp().listen().host(), intake.port(),
@@ -45,10 +50,12 @@ public final class Relay implements AutoCloseable {
     /** Opens trust anchors and certificate sources as {@link #start} would, for check-config. */
     public static void checkCertificates(RelayConfig config, Clock clock) {
         recipientCertificates(config.certificates(), clock);
+        timestampClient(config.timestamp(), clock);
     }
 
     static RecipientCertificates recipientCertificates(CertificatesConfig config, Clock clock) {
-        Set<TrustAnchor> anchors = config.trustAnchors().map(TrustAnchors::load).orElse(Set.of());
+        Set<TrustAnchor> anchors = config.trustAnchors()
+                .map(p -> TrustAnchors.load("mailseal.certificates.trust-anchors", p)).orElse(Set.of());
         if (anchors.isEmpty() && !config.sources().isEmpty()) {
             throw new ConfigException(List.of("mailseal.certificates.trust-anchors: is missing; "
                     + "recipient certificates cannot be validated without trusted CAs"));
@@ -57,6 +64,18 @@ public final class Relay implements AutoCloseable {
                 .map(s -> (CertificateSource) new DirectoryCertificateSource(((CertificatesConfig.DirectorySource) s).path()))
                 .toList();
         return new RecipientCertificates(sources, new RecipientCertificateValidator(anchors, clock));
+    }
+
+    static TimestampAuthorityClient timestampClient(TimestampConfig config, Clock clock) {
+        Set<TrustAnchor> anchors = config.trustAnchors()
+                .map(p -> TrustAnchors.load("mailseal.timestamp.trust-anchors", p)).orElse(Set.of());
+        if (anchors.isEmpty() && !config.urls().isEmpty()) {
+            throw new ConfigException(List.of("mailseal.timestamp.trust-anchors: is missing; "
+                    + "timestamp tokens cannot be verified without the TSA's CA"));
+        }
+        return new TimestampAuthorityClient(config.urls(), config.timeout(), new TimestampVerifier(anchors), clock,
+                TimestampAuthorityClient.defaultHttpClient(config.timeout()),
+                (url, reason) -> { });
     }
 
     public int port() {

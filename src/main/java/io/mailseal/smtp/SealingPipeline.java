@@ -2,7 +2,9 @@ package io.mailseal.smtp;
 
 import io.mailseal.certs.SigningIdentities;
 import io.mailseal.crypto.MessageSealer;
+import io.mailseal.crypto.SignatureTimestamps;
 import io.mailseal.crypto.SigningIdentity;
+import io.mailseal.crypto.TimestampUnavailableException;
 import io.mailseal.delivery.DeliveryResult;
 import io.mailseal.delivery.NextHopClient;
 import io.mailseal.delivery.OutboundMessage;
@@ -34,13 +36,15 @@ public final class SealingPipeline {
     private final SealingPlanner planner;
     private final SigningIdentities identities;
     private final MessageSealer sealer;
+    private final SignatureTimestamps timestamps;
     private final NextHopClient nextHop;
 
     SealingPipeline(SealingPlanner planner, SigningIdentities identities, MessageSealer sealer,
-                    NextHopClient nextHop) {
+                    SignatureTimestamps timestamps, NextHopClient nextHop) {
         this.planner = planner;
         this.identities = identities;
         this.sealer = sealer;
+        this.timestamps = timestamps;
         this.nextHop = nextHop;
     }
 
@@ -62,6 +66,9 @@ public final class SealingPipeline {
         List<OutboundMessage> outbound;
         try {
             outbound = seal(plan, mime, received.envelopeFrom(), received.content());
+        } catch (TimestampUnavailableException e) {
+            log.warn("no timestamp authority answered, answered 451: {}", e.getMessage());
+            return Verdict.Refused.of(SmtpReply.TIMESTAMP_UNAVAILABLE);
         } catch (MessagingException | IOException e) {
             log.error("sealing failed, answered 451: {}", e.toString());
             return Verdict.Refused.of(SmtpReply.INTERNAL_ERROR);
@@ -100,7 +107,7 @@ public final class SealingPipeline {
     }
 
     private List<OutboundMessage> seal(SealingPlan plan, MimeMessage mime, String envelopeFrom, byte[] original)
-            throws MessagingException, IOException {
+            throws MessagingException, IOException, TimestampUnavailableException {
         Optional<SigningIdentity> identity = identities.forSender(envelopeFrom);
         // one signature per policy serves every group of that policy (e.g. a GCM and a CBC envelope)
         Map<String, MimeMessage> signedByPolicy = new HashMap<>();
@@ -112,7 +119,7 @@ public final class SealingPipeline {
             }
             MimeMessage signed = signedByPolicy.get(g.policy().name());
             if (signed == null) {
-                signed = sealer.sign(mime, identity.orElseThrow());
+                signed = sealer.sign(mime, identity.orElseThrow(), timestamps.forMode(g.policy().timestamp()));
                 signedByPolicy.put(g.policy().name(), signed);
             }
             MimeMessage result = g.treatment() == Treatment.ENCRYPT

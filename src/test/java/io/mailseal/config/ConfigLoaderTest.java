@@ -125,6 +125,7 @@ class ConfigLoaderTest {
     @Test
     void policiesReadWithDefaultsAndValidation() throws IOException {
         RelayConfig c = load("""
+                mailseal.timestamp.urls = ["http://127.0.0.1:1/tsr"]
                 mailseal.policies = [
                   { name = otp, match { headers { "X-Mail-Class" = "otp" }, to = "*@Example.COM" }, action = encrypt }
                   { name = statements, match { from = "/^statements@/" , subject = "Statement" }, action = sign }
@@ -161,6 +162,13 @@ class ConfigLoaderTest {
                 "mailseal.policies[2]: is never reached: policy \"a\" before it has no match and catches every recipient",
                 "mailseal.policies[2].colour: unknown key",
                 "mailseal.policies[3].action: is missing (encrypt | sign | pass | reject)");
+    }
+
+    @Test
+    void requiredTimestampNeedsAnAuthority() {
+        ConfigException e = problems("mailseal.policies = [ { name = otp, action = encrypt } ]");
+        assertThat(e.problems()).containsExactly(
+                "mailseal.policies[0].timestamp: \"required\" (policy otp) but mailseal.timestamp.urls is empty");
     }
 
     @Test

@@ -1,0 +1,30 @@
+package io.mailseal.certs;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads certificates from a file: PEM (one or several) or DER. */
+final class PemCertificates {
+    private PemCertificates() {
+    }
+
+    static List<X509Certificate> read(Path file) throws IOException, CertificateException {
+        byte[] data = Files.readAllBytes(file);
+        List<X509Certificate> out = new ArrayList<>();
+        // CertificateFactory reads concatenated PEM blocks and single DER certificates alike
+        for (var c : CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(data))) {
+            out.add((X509Certificate) c);
+        }
+        if (out.isEmpty()) {
+            throw new CertificateException("no certificate in " + file);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,9 @@
+package io.mailseal.crypto;
+
+/** How the content key reaches an RSA recipient; EC recipients always use ECDH. */
+public enum KeyTransport {
+    /** RSAES-OAEP with SHA-256 and MGF1-SHA-256 (RFC 4055, RFC 8551 §2.3). */
+    RSA_OAEP,
+    /** RSAES-PKCS1-v1_5: what every client and most smart cards can unwrap. */
+    RSA_PKCS1
+}

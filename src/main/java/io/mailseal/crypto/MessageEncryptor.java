@@ -1,0 +1,81 @@
+package io.mailseal.crypto;
+
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.MGF1ParameterSpec;
+import java.util.List;
+import javax.crypto.spec.OAEPParameterSpec;
+import javax.crypto.spec.PSource;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.cms.CMSAlgorithm;
+import org.bouncycastle.cms.RecipientInfoGenerator;
+import org.bouncycastle.cms.jcajce.JceCMSContentEncryptorBuilder;
+import org.bouncycastle.cms.jcajce.JceKeyAgreeRecipientInfoGenerator;
+import org.bouncycastle.cms.jcajce.JceKeyTransRecipientInfoGenerator;
+import org.bouncycastle.mail.smime.SMIMEAuthEnvelopedGenerator;
+import org.bouncycastle.mail.smime.SMIMEEnvelopedGenerator;
+import org.bouncycastle.mail.smime.SMIMEException;
+import org.bouncycastle.operator.jcajce.JcaAlgorithmParametersConverter;
+
+/**
+ * One envelope for a group of recipients (RFC 8551 §3.3): EnvelopedData for AES-CBC,
+ * AuthEnvelopedData for AES-GCM (RFC 5083). RSA recipients get KeyTransRecipientInfo with
+ * PKCS#1 v1.5 or OAEP-SHA-256 (RFC 4055 §4); EC recipients KeyAgreeRecipientInfo with
+ * ephemeral-static ECDH, X9.63 SHA-256 KDF and AES-256 key wrap (RFC 5753, RFC 8551 §2.3).
+ */
+final class MessageEncryptor {
+    private final AlgorithmIdentifier oaepSha256;
+
+    MessageEncryptor() {
+        try {
+            oaepSha256 = new JcaAlgorithmParametersConverter().getAlgorithmIdentifier(
+                    PKCSObjectIdentifiers.id_RSAES_OAEP,
+                    new OAEPParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("RSA-OAEP parameters cannot be encoded", e);
+        }
+    }
+
+    MimeMessage encrypt(MimeMessage signed, ContentEncryption algorithm, List<EnvelopeRecipient> recipients)
+            throws MessagingException, IOException {
+        if (recipients.isEmpty()) {
+            throw new IllegalArgumentException("an envelope needs at least one recipient");
+        }
+        MimeBodyPart content = MimeEntities.contentEntity(signed);
+        SMIMEEnvelopedGenerator gen = algorithm.authenticated() ? new SMIMEAuthEnvelopedGenerator()
+                : new SMIMEEnvelopedGenerator();
+        try {
+            for (EnvelopeRecipient r : recipients) {
+                gen.addRecipientInfoGenerator(recipientInfo(r));
+            }
+            MimeBodyPart envelope = gen.generate(content,
+                    new JceCMSContentEncryptorBuilder(algorithm.oid()).build());
+            return MimeEntities.wrap(signed, MimeEntities.reparse(envelope));
+        } catch (SMIMEException | GeneralSecurityException | org.bouncycastle.cms.CMSException e) {
+            throw new MessagingException("encryption failed: " + e.getMessage(), e);
+        }
+    }
+
+    private RecipientInfoGenerator recipientInfo(EnvelopeRecipient r)
+            throws GeneralSecurityException, org.bouncycastle.cms.CMSException {
+        X509Certificate cert = r.certificate();
+        if (cert.getPublicKey() instanceof ECPublicKey ec) {
+            KeyPairGenerator kpg = KeyPairGenerator.getInstance("EC");
+            kpg.initialize(ec.getParams());
+            KeyPair ephemeral = kpg.generateKeyPair();
+            return new JceKeyAgreeRecipientInfoGenerator(CMSAlgorithm.ECDH_SHA256KDF, ephemeral.getPrivate(),
+                    ephemeral.getPublic(), CMSAlgorithm.AES256_WRAP).addRecipient(cert);
+        }
+        return r.keyTransport() == KeyTransport.RSA_OAEP
+                ? new JceKeyTransRecipientInfoGenerator(cert, oaepSha256)
+                : new JceKeyTransRecipientInfoGenerator(cert);
+    }
+}

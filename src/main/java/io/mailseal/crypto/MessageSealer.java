@@ -1,0 +1,25 @@
+package io.mailseal.crypto;
+
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * Sign, then (optionally) encrypt the signed message — the order of RFC 8551 §3.6, so the
+ * signature and its timestamp travel inside the envelope. Thread-safe; one per relay.
+ */
+public final class MessageSealer {
+    private final MessageSigner signer = new MessageSigner();
+    private final MessageEncryptor encryptor = new MessageEncryptor();
+
+    public MimeMessage sign(MimeMessage original, SigningIdentity identity, SignatureStamp stamp)
+            throws MessagingException, IOException, TimestampUnavailableException {
+        return signer.sign(original, identity, stamp);
+    }
+
+    public MimeMessage encrypt(MimeMessage signed, ContentEncryption algorithm, List<EnvelopeRecipient> recipients)
+            throws MessagingException, IOException {
+        return encryptor.encrypt(signed, algorithm, recipients);
+    }
+}

@@ -1,0 +1,113 @@
+package io.mailseal.crypto;
+
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import java.io.IOException;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import org.bouncycastle.asn1.ASN1EncodableVector;
+import org.bouncycastle.asn1.cms.AttributeTable;
+import org.bouncycastle.asn1.cms.IssuerAndSerialNumber;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.smime.SMIMECapabilitiesAttribute;
+import org.bouncycastle.asn1.smime.SMIMECapability;
+import org.bouncycastle.asn1.smime.SMIMECapabilityVector;
+import org.bouncycastle.asn1.smime.SMIMEEncryptionKeyPreferenceAttribute;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.cert.jcajce.JcaCertStore;
+import org.bouncycastle.cms.CMSAlgorithm;
+import org.bouncycastle.cms.CMSAttributeTableGenerationException;
+import org.bouncycastle.cms.CMSAttributeTableGenerator;
+import org.bouncycastle.cms.SignerInfoGenerator;
+import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoGeneratorBuilder;
+import org.bouncycastle.mail.smime.SMIMEException;
+import org.bouncycastle.mail.smime.SMIMESignedGenerator;
+import org.bouncycastle.operator.OperatorCreationException;
+
+/**
+ * Clear-signed S/MIME (RFC 8551 §3.5.3, multipart/signed with a detached signature) so
+ * every client shows the text even without S/MIME support. SHA-256 with RSA or ECDSA by
+ * key type; signer certificate and chain included; signed attributes content type,
+ * message digest, signing time, SMIMECapabilities and SMIMEEncryptionKeyPreference.
+ */
+final class MessageSigner {
+
+    MimeMessage sign(MimeMessage original, SigningIdentity identity, SignatureStamp stamp)
+            throws MessagingException, IOException, TimestampUnavailableException {
+        MimeBodyPart content = MimeEntities.contentEntity(original);
+        SMIMESignedGenerator gen = new SMIMESignedGenerator();
+        try {
+            gen.addSignerInfoGenerator(signerInfo(identity, stamp));
+            List<X509Certificate> certs = new ArrayList<>();
+            certs.add(identity.certificate());
+            certs.addAll(identity.chain());
+            gen.addCertificates(new JcaCertStore(certs));
+            MimeMultipart signed = gen.generate(content);
+            MimeBodyPart entity = new MimeBodyPart();
+            entity.setContent(signed);
+            entity.setHeader("Content-Type", signed.getContentType());
+            return MimeEntities.wrap(original, MimeEntities.reparse(entity));
+        } catch (SMIMEException e) {
+            TimestampUnavailableException tsa = timestampCause(e);
+            if (tsa != null) {
+                throw tsa;
+            }
+            throw new MessagingException("signing failed: " + e.getMessage(), e);
+        } catch (OperatorCreationException | CertificateEncodingException e) {
+            throw new MessagingException("signing failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static SignerInfoGenerator signerInfo(SigningIdentity identity, SignatureStamp stamp)
+            throws OperatorCreationException, CertificateEncodingException {
+        String algorithm = "EC".equals(identity.privateKey().getAlgorithm()) ? "SHA256withECDSA" : "SHA256withRSA";
+        CMSAttributeTableGenerator unsigned = params -> {
+            try {
+                AttributeTable t = stamp.attributesFor((byte[]) params.get(CMSAttributeTableGenerator.SIGNATURE));
+                return t == null ? new AttributeTable(new ASN1EncodableVector()) : t;
+            } catch (TimestampUnavailableException e) {
+                throw new CMSAttributeTableGenerationException("timestamp unavailable", e);
+            }
+        };
+        return new JcaSimpleSignerInfoGeneratorBuilder()
+                .setSignedAttributeGenerator(signedAttributes(identity.certificate()))
+                .setUnsignedAttributeGenerator(unsigned)
+                .build(algorithm, identity.privateKey(), identity.certificate());
+    }
+
+    /** What we can read, so replies from customers can be encrypted back (RFC 8551 §2.5.2). */
+    private static AttributeTable signedAttributes(X509Certificate cert) {
+        SMIMECapabilityVector caps = new SMIMECapabilityVector();
+        caps.addCapability(CMSAlgorithm.AES256_GCM);
+        caps.addCapability(CMSAlgorithm.AES128_GCM);
+        caps.addCapability(SMIMECapability.aES256_CBC);
+        caps.addCapability(SMIMECapability.aES128_CBC);
+        caps.addCapability(PKCSObjectIdentifiers.id_RSAES_OAEP);
+        caps.addCapability(PKCSObjectIdentifiers.rsaEncryption);
+        ASN1EncodableVector attrs = new ASN1EncodableVector();
+        attrs.add(new SMIMECapabilitiesAttribute(caps));
+        attrs.add(new SMIMEEncryptionKeyPreferenceAttribute(new IssuerAndSerialNumber(
+                X500Name.getInstance(cert.getIssuerX500Principal().getEncoded()), cert.getSerialNumber())));
+        return new AttributeTable(attrs);
+    }
+
+    private static TimestampUnavailableException timestampCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof TimestampUnavailableException tsa) {
+                return tsa;
+            }
+            if (t instanceof org.bouncycastle.mail.smime.SMIMEException s && s.getUnderlyingException() != null
+                    && s.getUnderlyingException() != t.getCause()) {
+                TimestampUnavailableException inner = timestampCause(s.getUnderlyingException());
+                if (inner != null) {
+                    return inner;
+                }
+            }
+        }
+        return null;
+    }
+}

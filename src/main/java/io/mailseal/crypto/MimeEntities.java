@@ -1,0 +1,144 @@
+package io.mailseal.crypto;
+
+import jakarta.activation.DataHandler;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.InternetHeaders;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.util.ByteArrayDataSource;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Collections;
+import java.util.Locale;
+import java.util.Properties;
+
+/**
+ * Splitting a message into the headers that stay outside and the MIME entity that gets
+ * signed or encrypted, and putting them back together. Every result is serialised and
+ * re-parsed, so what is signed is byte for byte what the next stage and the recipient see.
+ */
+final class MimeEntities {
+    static final Session SESSION = Session.getInstance(new Properties());
+
+    private MimeEntities() {
+    }
+
+    /** Content-* headers describe the entity; they go inside with the body. */
+    static boolean isContentHeader(String line) {
+        String l = line.toLowerCase(Locale.ROOT);
+        return l.startsWith("content-") || l.startsWith("mime-version:");
+    }
+
+    /** Bcc never leaves the relay (RFC 5322 §3.6.3: it is for the sender's copy only). */
+    private static boolean isBcc(String line) {
+        return line.regionMatches(true, 0, "bcc:", 0, 4);
+    }
+
+    /** The message's body with its Content-* headers, as one entity, 7-bit safe for signing. */
+    static MimeBodyPart contentEntity(MimeMessage message) throws MessagingException, IOException {
+        InternetHeaders headers = new InternetHeaders();
+        for (String line : Collections.list(message.getAllHeaderLines())) {
+            if (isContentHeader(line) && !line.regionMatches(true, 0, "mime-version:", 0, 13)) {
+                headers.addHeaderLine(line + "\r\n");
+            }
+        }
+        if (headers.getHeader("Content-Type") == null) {
+            headers.setHeader("Content-Type", "text/plain; charset=us-ascii"); // RFC 2045 §5.2 default
+        }
+        byte[] body;
+        try (InputStream raw = message.getRawInputStream()) {
+            body = raw.readAllBytes();
+        }
+        MimeBodyPart part = new MimeBodyPart(headers, body);
+        String cte = part.getEncoding() == null ? "7bit" : part.getEncoding().toLowerCase(Locale.ROOT);
+        boolean eightBit = cte.equals("8bit") || cte.equals("binary") || has8bit(body);
+        if (eightBit && !part.isMimeType("multipart/*")) {
+            return sevenBit(part);
+        }
+        if (part.getHeader("Content-Transfer-Encoding") == null) {
+            part.setHeader("Content-Transfer-Encoding", "7bit");
+        }
+        return reparse(part);
+    }
+
+    /**
+     * Re-encodes an 8-bit leaf as quoted-printable (text) or base64 (anything else): a
+     * signature over 8-bit content breaks at the first hop that converts it (RFC 8551 §3.1.2).
+     */
+    private static MimeBodyPart sevenBit(MimeBodyPart part) throws MessagingException, IOException {
+        byte[] decoded;
+        try (InputStream in = part.getInputStream()) {
+            decoded = in.readAllBytes();
+        }
+        String type = part.getContentType();
+        MimeBodyPart out = new MimeBodyPart();
+        out.setDataHandler(new DataHandler(new ByteArrayDataSource(decoded, type)));
+        for (String line : Collections.list(part.getAllHeaderLines())) {
+            if (!line.regionMatches(true, 0, "content-transfer-encoding:", 0, 26)) {
+                out.addHeaderLine(line);
+            }
+        }
+        out.setHeader("Content-Type", type);
+        out.setHeader("Content-Transfer-Encoding", part.isMimeType("text/*") ? "quoted-printable" : "base64");
+        return reparse(out);
+    }
+
+    /** A new message: the source's non-content headers (minus Bcc) around {@code entity}. */
+    static MimeMessage wrap(MimeMessage source, MimeBodyPart entity) throws MessagingException, IOException {
+        MimeMessage outer = new KeepMessageId();
+        for (String line : Collections.list(source.getAllHeaderLines())) {
+            if (!isContentHeader(line) && !isBcc(line)) {
+                outer.addHeaderLine(line);
+            }
+        }
+        outer.setDataHandler(entity.getDataHandler());
+        for (String line : Collections.list(entity.getAllHeaderLines())) {
+            if (isContentHeader(line)) {
+                outer.addHeaderLine(line);
+            }
+        }
+        outer.setHeader("MIME-Version", "1.0");
+        outer.saveChanges();
+        return reparse(outer);
+    }
+
+    static boolean has8bit(byte[] data) {
+        for (byte b : data) {
+            if (b < 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static byte[] bytes(jakarta.mail.Part part) throws MessagingException, IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
+        part.writeTo(out);
+        return out.toByteArray();
+    }
+
+    static MimeMessage reparse(MimeMessage m) throws MessagingException, IOException {
+        return new MimeMessage(SESSION, new ByteArrayInputStream(bytes(m)));
+    }
+
+    static MimeBodyPart reparse(MimeBodyPart p) throws MessagingException, IOException {
+        return new MimeBodyPart(new ByteArrayInputStream(bytes(p)));
+    }
+
+    /** jakarta.mail replaces Message-ID on saveChanges(); a relay must keep the sender's. */
+    private static final class KeepMessageId extends MimeMessage {
+        KeepMessageId() {
+            super(SESSION);
+        }
+
+        @Override
+        protected void updateMessageID() throws MessagingException {
+            if (getHeader("Message-ID") == null) {
+                super.updateMessageID();
+            }
+        }
+    }
+}

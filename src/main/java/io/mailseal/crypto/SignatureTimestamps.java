@@ -1,0 +1,56 @@
+package io.mailseal.crypto;
+
+import io.mailseal.config.PolicyConfig.TimestampMode;
+import java.io.IOException;
+import org.bouncycastle.asn1.ASN1EncodableVector;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.DERSet;
+import org.bouncycastle.asn1.cms.Attribute;
+import org.bouncycastle.asn1.cms.AttributeTable;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.tsp.TimeStampToken;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * CAdES-T (ETSI EN 319 122-1 §5.3): the RFC 3161 token over the signature value, as the
+ * unsigned attribute id-aa-signatureTimeStampToken (RFC 3161 Appendix A), per policy mode.
+ */
+public final class SignatureTimestamps {
+    private static final Logger log = LoggerFactory.getLogger(SignatureTimestamps.class);
+    private final TimestampAuthorityClient client;
+    private final Runnable onSkipped;
+
+    /** @param onSkipped told when a best-effort stamp could not be had (a metric) */
+    public SignatureTimestamps(TimestampAuthorityClient client, Runnable onSkipped) {
+        this.client = client;
+        this.onSkipped = onSkipped;
+    }
+
+    public SignatureStamp forMode(TimestampMode mode) {
+        return switch (mode) {
+            case OFF -> SignatureStamp.NONE;
+            case REQUIRED -> signature -> attribute(client.stamp(signature));
+            case BEST_EFFORT -> signature -> {
+                try {
+                    return attribute(client.stamp(signature));
+                } catch (TimestampUnavailableException e) {
+                    log.warn("sent without timestamp (best-effort): {}", e.getMessage());
+                    onSkipped.run();
+                    return null;
+                }
+            };
+        };
+    }
+
+    private static AttributeTable attribute(TimeStampToken token) throws TimestampUnavailableException {
+        try {
+            ASN1Primitive encoded = ASN1Primitive.fromByteArray(token.getEncoded());
+            ASN1EncodableVector v = new ASN1EncodableVector();
+            v.add(new Attribute(PKCSObjectIdentifiers.id_aa_signatureTimeStampToken, new DERSet(encoded)));
+            return new AttributeTable(v);
+        } catch (IOException e) {
+            throw new TimestampUnavailableException("token cannot be encoded: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package io.mailseal.demo;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.subethamail.smtp.MessageHandler;
+import org.subethamail.smtp.RejectException;
+import org.subethamail.smtp.server.SMTPServer;
+
+/**
+ * An SMTP next hop on loopback that keeps every message exactly as received (envelope
+ * and raw bytes), optionally as {@code NNN.eml} files — the "customer's mail server" of
+ * the demo and the tests. {@link #failNext} injects a reply at a given verb.
+ */
+public final class CaptureSink implements AutoCloseable {
+    public enum Verb { MAIL, RCPT, DATA }
+
+    /** One message as it arrived. */
+    public record CapturedMessage(String envelopeFrom, List<String> recipients, byte[] content) {
+        public String text() {
+            return new String(content, java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    private record Fault(Verb verb, int code, String text) {
+    }
+
+    private final SMTPServer server;
+    private final Optional<Path> directory;
+    private final List<CapturedMessage> messages = new ArrayList<>();
+    private final AtomicReference<Fault> fault = new AtomicReference<>();
+
+    public CaptureSink(Optional<Path> directory) {
+        this.directory = directory;
+        this.server = SMTPServer.port(0).bindAddress(InetAddress.getLoopbackAddress()).hostName("sink.demo.invalid")
+                .insertReceivedHeaders(false).messageHandlerFactory(ctx -> new Transaction()).build();
+        server.start();
+    }
+
+    public int port() {
+        return server.getPortAllocated();
+    }
+
+    /** The next transaction answers {@code code text} at {@code verb} (once). */
+    public void failNext(Verb verb, int code, String text) {
+        fault.set(new Fault(verb, code, text));
+    }
+
+    public synchronized List<CapturedMessage> messages() {
+        return List.copyOf(messages);
+    }
+
+    /** Waits until at least {@code n} messages arrived; false on timeout. */
+    public synchronized boolean awaitMessages(int n, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (messages.size() < n) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
+        return true;
+    }
+
+    private synchronized void add(CapturedMessage m) throws IOException {
+        messages.add(m);
+        if (directory.isPresent()) {
+            Files.createDirectories(directory.get());
+            Files.write(directory.get().resolve(String.format("%03d.eml", messages.size())), m.content());
+        }
+        notifyAll();
+    }
+
+    private final class Transaction implements MessageHandler {
+        private String from;
+        private final List<String> recipients = new ArrayList<>();
+
+        private void maybeFail(Verb verb) throws RejectException {
+            Fault f = fault.get();
+            if (f != null && f.verb() == verb && fault.compareAndSet(f, null)) {
+                throw new RejectException(f.code(), f.text());
+            }
+        }
+
+        @Override
+        public void from(String address) throws RejectException {
+            maybeFail(Verb.MAIL);
+            from = address;
+        }
+
+        @Override
+        public void recipient(String address) throws RejectException {
+            maybeFail(Verb.RCPT);
+            recipients.add(address);
+        }
+
+        @Override
+        public String data(InputStream data) throws RejectException, IOException {
+            byte[] content = data.readAllBytes(); // read to the end before any reply: see DataCommand
+            maybeFail(Verb.DATA);
+            add(new CapturedMessage(from, List.copyOf(recipients), content));
+            return null;
+        }
+
+        @Override
+        public void done() {
+            // nothing to release
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}

@@ -1,0 +1,199 @@
+package io.mailseal.demo;
+
+import java.math.BigInteger;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.concurrent.atomic.AtomicLong;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * A throwaway certificate authority for the demo and the tests: a root CA and the
+ * certificates a bank deployment has (signer, customers, TSA), plus deliberately bad
+ * ones. Nothing here is meant for production; keys live in memory until written out.
+ */
+public final class DemoPki {
+    public enum KeyKind { RSA, EC }
+
+    /** A key and its certificate. */
+    public record Issued(PrivateKey key, X509Certificate certificate) {
+    }
+
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+    private final AtomicLong serial = new AtomicLong(System.nanoTime() & 0xFFFFFFFFL);
+    private final Issued ca;
+
+    public DemoPki(Clock clock, String caName) {
+        this.clock = clock;
+        try {
+            KeyPair kp = keyPair(KeyKind.RSA);
+            X500Name name = new X500Name("CN=" + caName + ",O=mailseal demo");
+            Instant now = clock.instant();
+            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, nextSerial(),
+                    Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(3650))), name,
+                    kp.getPublic());
+            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
+            b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+            b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(kp.getPublic()));
+            ca = new Issued(kp.getPrivate(), sign(b, kp.getPrivate()));
+        } catch (GeneralSecurityException | OperatorCreationException | java.io.IOException e) {
+            throw new IllegalStateException("cannot create the demo CA", e);
+        }
+    }
+
+    public Issued ca() {
+        return ca;
+    }
+
+    /** A customer's encryption certificate (S/MIME, RFC 8550 profile). */
+    public Issued customer(String address, KeyKind kind) {
+        return certificate(address, kind).build();
+    }
+
+    /** The bank's signing certificate. */
+    public Issued signer(String address, KeyKind kind) {
+        return certificate(address, kind).keyUsage(KeyUsage.digitalSignature | KeyUsage.nonRepudiation).build();
+    }
+
+    /** A TSA certificate: the timeStamping EKU, critical and alone (RFC 3161 §2.3). */
+    public Issued timestampAuthority(String name) {
+        return certificate(null, KeyKind.RSA).commonName(name).keyUsage(KeyUsage.digitalSignature)
+                .eku(KeyPurposeId.id_kp_timeStamping).ekuCritical(true).build();
+    }
+
+    /** Builder for any certificate under this CA, including deliberately bad ones for tests. */
+    public CertificateSpec certificate(String address, KeyKind kind) {
+        return new CertificateSpec(address, kind);
+    }
+
+    public final class CertificateSpec {
+        private final String address;
+        private final KeyKind kind;
+        private String commonName;
+        private Instant notBefore = clock.instant().minus(Duration.ofHours(1));
+        private Instant notAfter = clock.instant().plus(Duration.ofDays(365));
+        private Integer keyUsage;
+        private KeyPurposeId eku = KeyPurposeId.id_kp_emailProtection;
+        private boolean ekuCritical;
+        private String sanAddress;
+        private Issued issuer = ca;
+
+        private CertificateSpec(String address, KeyKind kind) {
+            this.address = address;
+            this.kind = kind;
+            this.sanAddress = address;
+            this.commonName = address;
+        }
+
+        public CertificateSpec commonName(String cn) {
+            this.commonName = cn;
+            return this;
+        }
+
+        public CertificateSpec validity(Instant from, Instant to) {
+            this.notBefore = from;
+            this.notAfter = to;
+            return this;
+        }
+
+        public CertificateSpec keyUsage(int bits) {
+            this.keyUsage = bits;
+            return this;
+        }
+
+        /** null: no EKU extension at all. */
+        public CertificateSpec eku(KeyPurposeId purpose) {
+            this.eku = purpose;
+            return this;
+        }
+
+        public CertificateSpec ekuCritical(boolean critical) {
+            this.ekuCritical = critical;
+            return this;
+        }
+
+        /** null: no subjectAltName (the address then appears only as the legacy emailAddress). */
+        public CertificateSpec subjectAltName(String san) {
+            this.sanAddress = san;
+            return this;
+        }
+
+        /** Issued by a different, untrusted authority. */
+        public CertificateSpec issuedBy(DemoPki other) {
+            this.issuer = other.ca;
+            return this;
+        }
+
+        public Issued build() {
+            try {
+                KeyPair kp = keyPair(kind);
+                String dn = "CN=" + commonName + ",O=mailseal demo"
+                        + (sanAddress == null && address != null ? ",EMAILADDRESS=" + address : "");
+                X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuer.certificate(), nextSerial(),
+                        Date.from(notBefore), Date.from(notAfter), new X500Name(dn), kp.getPublic());
+                JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+                b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+                int ku = keyUsage != null ? keyUsage : KeyUsage.digitalSignature
+                        | (kind == KeyKind.EC ? KeyUsage.keyAgreement : KeyUsage.keyEncipherment);
+                b.addExtension(Extension.keyUsage, true, new KeyUsage(ku));
+                if (eku != null) {
+                    b.addExtension(Extension.extendedKeyUsage, ekuCritical, new ExtendedKeyUsage(eku));
+                }
+                if (sanAddress != null) {
+                    b.addExtension(Extension.subjectAlternativeName, false,
+                            new GeneralNames(new GeneralName(GeneralName.rfc822Name, sanAddress)));
+                }
+                b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(kp.getPublic()));
+                b.addExtension(Extension.authorityKeyIdentifier, false,
+                        ext.createAuthorityKeyIdentifier(issuer.certificate()));
+                return new Issued(kp.getPrivate(), sign(b, issuer.key()));
+            } catch (GeneralSecurityException | OperatorCreationException | java.io.IOException e) {
+                throw new IllegalStateException("cannot issue a demo certificate", e);
+            }
+        }
+    }
+
+    private KeyPair keyPair(KeyKind kind) throws GeneralSecurityException {
+        if (kind == KeyKind.EC) {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+            g.initialize(new ECGenParameterSpec("secp256r1"), random);
+            return g.generateKeyPair();
+        }
+        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+        g.initialize(2048, random);
+        return g.generateKeyPair();
+    }
+
+    private BigInteger nextSerial() {
+        return BigInteger.valueOf(serial.incrementAndGet()).shiftLeft(32).or(BigInteger.valueOf(random.nextInt() & 0x7FFFFFFF));
+    }
+
+    private static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey key)
+            throws OperatorCreationException, java.security.cert.CertificateException {
+        String alg = "EC".equals(key.getAlgorithm()) ? "SHA256withECDSA" : "SHA256withRSA";
+        return new JcaX509CertificateConverter().getCertificate(b.build(new JcaContentSignerBuilder(alg).build(key)));
+    }
+}

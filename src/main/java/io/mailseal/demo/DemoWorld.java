@@ -1,0 +1,112 @@
+package io.mailseal.demo;
+
+import io.mailseal.demo.DemoPki.Issued;
+import io.mailseal.demo.DemoPki.KeyKind;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A bank and its customers on loopback, written to a directory: CA, bank signing key
+ * (PKCS#12 + password file), customer certificates and keys, a TSA, a capture sink, and a
+ * relay.conf that ties them together. Used by {@code mailseal demo} and the integration tests.
+ */
+public final class DemoWorld implements AutoCloseable {
+    public static final String BANK_SENDER = "otp@bank.example";
+
+    private final Path dir;
+    private final DemoPki pki;
+    private final Map<String, Issued> customers = new LinkedHashMap<>();
+    private final EmbeddedTsa tsa;
+    private final CaptureSink sink;
+    private final Issued tsaCert;
+
+    public DemoWorld(Path dir, Clock clock) throws IOException {
+        this.dir = dir;
+        this.pki = new DemoPki(clock, "mailseal demo CA");
+        Issued signer = pki.signer(BANK_SENDER, KeyKind.RSA);
+        PkiFiles.writeCertificate(dir.resolve("certs/trust/ca.pem"), pki.ca().certificate());
+        PkiFiles.writeCertificate(dir.resolve("certs/tsa/ca.pem"), pki.ca().certificate());
+        Files.createDirectories(dir.resolve("certs/recipients"));
+        char[] password = "demo-only-password".toCharArray();
+        PkiFiles.writePkcs12(dir.resolve("keys/bank.p12"), signer, List.of(pki.ca().certificate()), password);
+        Files.writeString(dir.resolve("keys/bank.pass"), new String(password) + "\n");
+        this.tsaCert = pki.timestampAuthority("mailseal demo TSA");
+        this.tsa = new EmbeddedTsa(tsaCert.key(), tsaCert.certificate(), List.of(pki.ca().certificate()), clock);
+        this.sink = new CaptureSink(Optional.of(dir.resolve("sink")));
+    }
+
+    /** Issues a customer certificate, publishes it in the recipients directory, keeps the key. */
+    public Issued addCustomer(String address, KeyKind kind) throws IOException {
+        Issued c = pki.customer(address, kind);
+        return publish(address, c);
+    }
+
+    /** Publishes any certificate (e.g. a deliberately bad one) for {@code address}. */
+    public Issued publish(String address, Issued c) throws IOException {
+        PkiFiles.writeCertificate(dir.resolve("certs/recipients/" + address + ".pem"), c.certificate());
+        Path keys = dir.resolve("customers");
+        PkiFiles.writeCertificate(keys.resolve(address + ".crt"), c.certificate());
+        PkiFiles.writePrivateKey(keys.resolve(address + ".key"), c);
+        customers.put(address, c);
+        return c;
+    }
+
+    /** relay.conf for this world; {@code policies} is the HOCON list body. */
+    public Path writeConfig(String policies) throws IOException {
+        String conf = """
+                mailseal {
+                  smtp { listen = "127.0.0.1:0", hostname = "mailseal.demo.invalid", allowed-clients = ["127.0.0.0/8"] }
+                  spool.directory = spool
+                  identities = [ { domain = "bank.example", keystore = "keys/bank.p12", password-file = "keys/bank.pass" } ]
+                  certificates {
+                    trust-anchors = "certs/trust"
+                    sources = [ { type = directory, path = "certs/recipients" } ]
+                  }
+                  timestamp { urls = ["%s"], trust-anchors = "certs/tsa", timeout = 2s }
+                  delivery { smarthost = "127.0.0.1:%d", tls = none }
+                  policies = [
+                %s
+                  ]
+                }
+                """.formatted(tsa.url(), sink.port(), policies);
+        Path file = dir.resolve("relay.conf");
+        Files.writeString(file, conf);
+        return file;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public DemoPki pki() {
+        return pki;
+    }
+
+    public Issued customer(String address) {
+        return customers.get(address);
+    }
+
+    public EmbeddedTsa tsa() {
+        return tsa;
+    }
+
+    public Issued tsaCertificate() {
+        return tsaCert;
+    }
+
+    public CaptureSink sink() {
+        return sink;
+    }
+
+    @Override
+    public void close() {
+        sink.close();
+        tsa.close();
+    }
+}
