@@ -51,13 +51,15 @@ final class MessageSigner {
             entity.setContent(signed);
             entity.setHeader("Content-Type", signed.getContentType());
             return MimeEntities.wrap(original, MimeEntities.reparse(entity));
-        } catch (SMIMEException e) {
+        } catch (SMIMEException | MessagingException | IOException | OperatorCreationException
+                 | org.bouncycastle.cms.CMSRuntimeException
+                 | CertificateEncodingException e) {
+            // BouncyCastle signs lazily, while the multipart is written: a TSA failure
+            // surfaces wrapped in whatever the writer throws
             TimestampUnavailableException tsa = timestampCause(e);
             if (tsa != null) {
                 throw tsa;
             }
-            throw new MessagingException("signing failed: " + e.getMessage(), e);
-        } catch (OperatorCreationException | CertificateEncodingException e) {
             throw new MessagingException("signing failed: " + e.getMessage(), e);
         }
     }
@@ -96,18 +98,24 @@ final class MessageSigner {
     }
 
     private static TimestampUnavailableException timestampCause(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
+        for (Throwable t = e; t != null; t = next(t)) {
             if (t instanceof TimestampUnavailableException tsa) {
                 return tsa;
             }
-            if (t instanceof org.bouncycastle.mail.smime.SMIMEException s && s.getUnderlyingException() != null
-                    && s.getUnderlyingException() != t.getCause()) {
-                TimestampUnavailableException inner = timestampCause(s.getUnderlyingException());
-                if (inner != null) {
-                    return inner;
-                }
-            }
         }
         return null;
+    }
+
+    private static Throwable next(Throwable t) {
+        if (t instanceof SMIMEException s && s.getUnderlyingException() != null) {
+            return s.getUnderlyingException();
+        }
+        if (t instanceof MessagingException m && m.getNextException() != null) {
+            return m.getNextException();
+        }
+        if (t instanceof org.bouncycastle.cms.CMSException c && c.getUnderlyingException() != null) {
+            return c.getUnderlyingException();
+        }
+        return t.getCause() == t ? null : t.getCause();
     }
 }

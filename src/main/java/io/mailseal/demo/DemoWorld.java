@@ -59,6 +59,11 @@ public final class DemoWorld implements AutoCloseable {
 
     /** relay.conf for this world; {@code policies} is the HOCON list body. */
     public Path writeConfig(String policies) throws IOException {
+        return writeConfig(policies, "");
+    }
+
+    /** As {@link #writeConfig(String)}, with {@code extra} HOCON merged over the defaults (e.g. smtp limits). */
+    public Path writeConfig(String policies, String extra) throws IOException {
         String conf = """
                 mailseal {
                   smtp { listen = "127.0.0.1:0", hostname = "mailseal.demo.invalid", allowed-clients = ["127.0.0.0/8"] }
@@ -73,8 +78,9 @@ public final class DemoWorld implements AutoCloseable {
                   policies = [
                 %s
                   ]
+                %s
                 }
-                """.formatted(tsa.url(), sink.port(), policies);
+                """.formatted(tsa.url(), sink.port(), policies, extra);
         Path file = dir.resolve("relay.conf");
         Files.writeString(file, conf);
         return file;

@@ -10,6 +10,7 @@ import io.mailseal.config.CertificatesConfig;
 import io.mailseal.config.ConfigException;
 import io.mailseal.config.RelayConfig;
 import io.mailseal.crypto.AlgorithmChoice;
+import io.mailseal.crypto.CryptoProviders;
 import io.mailseal.crypto.MessageSealer;
 import io.mailseal.crypto.SignatureTimestamps;
 import io.mailseal.crypto.TimestampAuthorityClient;
@@ -35,6 +36,7 @@ public final class Relay implements AutoCloseable {
 
     /** Builds every stage; a bad keystore, trust anchor or certificate directory stops start-up. */
     public static Relay start(RelayConfig config, Clock clock) {
+        CryptoProviders.install();
         SealingPipeline pipeline = new SealingPipeline(
                 new SealingPlanner(new PolicyEngine(config.policies()), recipientCertificates(config.certificates(), clock),
                         new AlgorithmChoice(config.crypto())),

@@ -18,7 +18,7 @@ class PolicyEngineTest {
 
     private PolicyEngine engine(String policies) throws IOException {
         Path file = dir.resolve("relay.conf");
-        Files.writeString(file, "mailseal.policies = [" + policies + "]");
+        Files.writeString(file, "mailseal.timestamp.urls = [\"http://127.0.0.1:1/tsr\"]\nmailseal.policies = [" + policies + "]");
         return new PolicyEngine(ConfigLoader.load(file).policies());
     }
 

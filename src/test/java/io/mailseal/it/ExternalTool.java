@@ -1,0 +1,36 @@
+package io.mailseal.it;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs an independent implementation (openssl, NSS cmsutil) and captures what it said. */
+final class ExternalTool {
+    record Result(int exitCode, String output) {
+    }
+
+    private ExternalTool() {
+    }
+
+    static Result run(Path dir, String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(List.of(command)).directory(dir.toFile()).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException(String.join(" ", command) + ": timed out");
+        }
+        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+    }
+
+    /** Runs and fails the test with the tool's own output when it exits non-zero. */
+    static String ok(Path dir, String... command) throws IOException, InterruptedException {
+        Result r = run(dir, command);
+        if (r.exitCode() != 0) {
+            throw new AssertionError(String.join(" ", command) + " exited " + r.exitCode() + ":\n" + r.output());
+        }
+        return r.output();
+    }
+}

@@ -1,0 +1,49 @@
+package io.mailseal.it;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/** A raw SMTP conversation, byte for byte, for replies a library client would hide. */
+final class SmtpDialog implements AutoCloseable {
+    private final Socket socket;
+    private final BufferedReader in;
+    private final OutputStream out;
+
+    SmtpDialog(int port) throws IOException {
+        socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout(20_000);
+        in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+        out = socket.getOutputStream();
+    }
+
+    /** The last line of the next (possibly multi-line) reply. */
+    String reply() throws IOException {
+        String line;
+        do {
+            line = in.readLine();
+            if (line == null) {
+                return null;
+            }
+        } while (line.length() > 3 && line.charAt(3) == '-');
+        return line;
+    }
+
+    String command(String line) throws IOException {
+        write(line + "\r\n");
+        return reply();
+    }
+
+    void write(String raw) throws IOException {
+        out.write(raw.getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
