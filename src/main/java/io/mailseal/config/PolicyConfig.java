@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 /** One entry of {@code policies}: when it applies and what it does to the recipient. */
 public record PolicyConfig(String name, Match match, Action action, TimestampMode timestamp,
                            boolean protectHeaders, MissingCertificate onMissingCertificate,
-                           String outerSubject, Optional<Duration> maxAge) {
+                           String outerSubject, List<TextPattern> hideHeaders, Optional<Duration> maxAge) {
 
     public enum Action { ENCRYPT, SIGN, PASS, REJECT }
 

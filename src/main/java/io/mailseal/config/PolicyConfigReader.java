@@ -45,9 +45,10 @@ final class PolicyConfigReader {
         boolean seals = action == Action.ENCRYPT || action == Action.SIGN;
         return new PolicyConfig(name, match(s.section("match")), action,
                 s.choice("timestamp", seals ? TimestampMode.REQUIRED : TimestampMode.OFF),
-                s.bool("protect-headers", action == Action.ENCRYPT),
+                s.bool("protect-headers", seals),
                 s.choice("on-missing-certificate", MissingCertificate.REJECT),
                 s.string("outer-subject", "[...]"),
+                s.strings("hide-headers", List.of("X-*")).stream().map(TextPatterns::glob).toList(),
                 java.util.Optional.ofNullable(s.has("max-age") ? s.duration("max-age", null) : null));
     }
 

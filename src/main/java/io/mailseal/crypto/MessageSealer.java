@@ -13,9 +13,10 @@ public final class MessageSealer {
     private final MessageSigner signer = new MessageSigner();
     private final MessageEncryptor encryptor = new MessageEncryptor();
 
-    public MimeMessage sign(MimeMessage original, SigningIdentity identity, SignatureStamp stamp)
+    /** Signs; {@code hp} decides which headers go inside and what the outside shows (RFC 9788). */
+    public MimeMessage sign(MimeMessage original, SigningIdentity identity, SignatureStamp stamp, HeaderProtection hp)
             throws MessagingException, IOException, TimestampUnavailableException {
-        return signer.sign(original, identity, stamp);
+        return signer.sign(original, identity, stamp, hp);
     }
 
     public MimeMessage encrypt(MimeMessage signed, ContentEncryption algorithm, List<EnvelopeRecipient> recipients)

@@ -36,9 +36,10 @@ import org.bouncycastle.operator.OperatorCreationException;
  */
 final class MessageSigner {
 
-    MimeMessage sign(MimeMessage original, SigningIdentity identity, SignatureStamp stamp)
+    MimeMessage sign(MimeMessage original, SigningIdentity identity, SignatureStamp stamp, HeaderProtection hp)
             throws MessagingException, IOException, TimestampUnavailableException {
-        MimeBodyPart content = MimeEntities.contentEntity(original);
+        List<String> outerHeaders = HeaderProtector.outerHeaderLines(original, hp);
+        MimeBodyPart content = HeaderProtector.protectedEntity(original, hp, outerHeaders);
         SMIMESignedGenerator gen = new SMIMESignedGenerator();
         try {
             gen.addSignerInfoGenerator(signerInfo(identity, stamp));
@@ -50,7 +51,7 @@ final class MessageSigner {
             MimeBodyPart entity = new MimeBodyPart();
             entity.setContent(signed);
             entity.setHeader("Content-Type", signed.getContentType());
-            return MimeEntities.wrap(original, MimeEntities.reparse(entity));
+            return MimeEntities.wrap(outerHeaders, MimeEntities.reparse(entity));
         } catch (SMIMEException | MessagingException | IOException | OperatorCreationException
                  | org.bouncycastle.cms.CMSRuntimeException
                  | CertificateEncodingException e) {

@@ -3,7 +3,6 @@ package io.mailseal.crypto;
 import jakarta.activation.DataHandler;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
-import jakarta.mail.internet.InternetHeaders;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.util.ByteArrayDataSource;
@@ -39,20 +38,20 @@ final class MimeEntities {
 
     /** The message's body with its Content-* headers, as one entity, 7-bit safe for signing. */
     static MimeBodyPart contentEntity(MimeMessage message) throws MessagingException, IOException {
-        InternetHeaders headers = new InternetHeaders();
+        java.util.List<String> headers = new java.util.ArrayList<>();
         for (String line : Collections.list(message.getAllHeaderLines())) {
             if (isContentHeader(line) && !line.regionMatches(true, 0, "mime-version:", 0, 13)) {
-                headers.addHeaderLine(line + "\r\n");
+                headers.add(line);
             }
         }
-        if (headers.getHeader("Content-Type") == null) {
-            headers.setHeader("Content-Type", "text/plain; charset=us-ascii"); // RFC 2045 §5.2 default
+        if (message.getHeader("Content-Type") == null) {
+            headers.add("Content-Type: text/plain; charset=us-ascii"); // RFC 2045 §5.2 default
         }
         byte[] body;
         try (InputStream raw = message.getRawInputStream()) {
             body = raw.readAllBytes();
         }
-        MimeBodyPart part = new MimeBodyPart(headers, body);
+        MimeBodyPart part = part(headers, body);
         String cte = part.getEncoding() == null ? "7bit" : part.getEncoding().toLowerCase(Locale.ROOT);
         boolean eightBit = cte.equals("8bit") || cte.equals("binary") || has8bit(body);
         if (eightBit && !part.isMimeType("multipart/*")) {
@@ -88,11 +87,26 @@ final class MimeEntities {
 
     /** A new message: the source's non-content headers (minus Bcc) around {@code entity}. */
     static MimeMessage wrap(MimeMessage source, MimeBodyPart entity) throws MessagingException, IOException {
-        MimeMessage outer = new KeepMessageId();
+        return wrap(messageHeaderLines(source), entity);
+    }
+
+    /** The source's header lines that are about the message, not its content; Bcc dropped. */
+    static java.util.List<String> messageHeaderLines(MimeMessage source) throws MessagingException {
+        java.util.List<String> lines = new java.util.ArrayList<>();
         for (String line : Collections.list(source.getAllHeaderLines())) {
             if (!isContentHeader(line) && !isBcc(line)) {
-                outer.addHeaderLine(line);
+                lines.add(line);
             }
+        }
+        return lines;
+    }
+
+    /** A new message: {@code headerLines} (as written, folded) around {@code entity}. */
+    static MimeMessage wrap(java.util.List<String> headerLines, MimeBodyPart entity)
+            throws MessagingException, IOException {
+        MimeMessage outer = new KeepMessageId();
+        for (String line : headerLines) {
+            outer.addHeaderLine(line);
         }
         outer.setDataHandler(entity.getDataHandler());
         for (String line : Collections.list(entity.getAllHeaderLines())) {
@@ -104,6 +118,20 @@ final class MimeEntities {
         outer.saveChanges();
         return reparse(outer);
     }
+
+    /** A body part from header lines (as written, possibly folded) and the raw body. */
+    static MimeBodyPart part(java.util.List<String> headerLines, byte[] rawBody) throws MessagingException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(rawBody.length + 512);
+        for (String line : headerLines) {
+            out.writeBytes(line.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            out.writeBytes(CRLF);
+        }
+        out.writeBytes(CRLF);
+        out.writeBytes(rawBody);
+        return new MimeBodyPart(new ByteArrayInputStream(out.toByteArray()));
+    }
+
+    private static final byte[] CRLF = {'\r', '\n'};
 
     static boolean has8bit(byte[] data) {
         for (byte b : data) {

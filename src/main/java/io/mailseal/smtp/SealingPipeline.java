@@ -1,6 +1,7 @@
 package io.mailseal.smtp;
 
 import io.mailseal.certs.SigningIdentities;
+import io.mailseal.crypto.HeaderProtection;
 import io.mailseal.crypto.MessageSealer;
 import io.mailseal.crypto.SignatureTimestamps;
 import io.mailseal.crypto.SigningIdentity;
@@ -109,18 +110,20 @@ public final class SealingPipeline {
     private List<OutboundMessage> seal(SealingPlan plan, MimeMessage mime, String envelopeFrom, byte[] original)
             throws MessagingException, IOException, TimestampUnavailableException {
         Optional<SigningIdentity> identity = identities.forSender(envelopeFrom);
-        // one signature per policy serves every group of that policy (e.g. a GCM and a CBC envelope)
+        // one signature per policy and treatment serves every group of it (e.g. a GCM and a CBC envelope)
         Map<String, MimeMessage> signedByPolicy = new HashMap<>();
         List<OutboundMessage> out = new ArrayList<>();
         for (Group g : plan.groups()) {
             if (g.treatment() == Treatment.PASS) {
-                out.add(new OutboundMessage(envelopeFrom, g.recipients(), original));
+                out.add(new OutboundMessage(envelopeFrom, g.recipients(), BccRemoval.apply(original)));
                 continue;
             }
-            MimeMessage signed = signedByPolicy.get(g.policy().name());
+            String key = g.policy().name() + "/" + g.treatment();
+            MimeMessage signed = signedByPolicy.get(key);
             if (signed == null) {
-                signed = sealer.sign(mime, identity.orElseThrow(), timestamps.forMode(g.policy().timestamp()));
-                signedByPolicy.put(g.policy().name(), signed);
+                signed = sealer.sign(mime, identity.orElseThrow(), timestamps.forMode(g.policy().timestamp()),
+                        headerProtection(g));
+                signedByPolicy.put(key, signed);
             }
             MimeMessage result = g.treatment() == Treatment.ENCRYPT
                     ? sealer.encrypt(signed, g.contentEncryption().orElseThrow(), g.envelopeRecipients())
@@ -128,6 +131,16 @@ public final class SealingPipeline {
             out.add(new OutboundMessage(envelopeFrom, g.recipients(), bytes(result)));
         }
         return out;
+    }
+
+    /** RFC 9788: hp="cipher" inside an envelope, hp="clear" for signed-only mail. */
+    private static HeaderProtection headerProtection(Group g) {
+        if (!g.policy().protectHeaders()) {
+            return HeaderProtection.NONE;
+        }
+        return new HeaderProtection(g.treatment() == Treatment.ENCRYPT ? HeaderProtection.Mode.CIPHER
+                : HeaderProtection.Mode.CLEAR, g.policy().outerSubject(),
+                g.policy().hideHeaders().stream().map(p -> p.pattern()).toList());
     }
 
     private static byte[] bytes(MimeMessage message) throws MessagingException, IOException {

@@ -97,10 +97,14 @@ class RelayIT {
             CapturedMessage m = world.sink().messages().get(n++);
             assertThat(m.recipients()).containsExactly(customer);
             assertThat(m.text()).doesNotContain(code).doesNotContainIgnoringCase("bcc:")
-                    .contains("smime-type=enveloped-data");
+                    .doesNotContain("sign-in code").doesNotContain("X-Mail-Class")
+                    .contains("smime-type=enveloped-data").contains("\r\nSubject: [...]\r\n");
             Path eml = Files.write(dir.resolve(customer + ".eml"), m.content());
             assertThat(opensslOpens(eml, customer)).contains("Your one-time code is " + code);
-            assertThat(Files.readString(Path.of(eml + ".dec"))).doesNotContainIgnoringCase("bcc:");
+            String inner = Files.readString(Path.of(eml + ".dec"));
+            assertThat(inner).doesNotContainIgnoringCase("bcc:").containsPattern("hp=\"?cipher")
+                    .contains("HP-Outer: Subject: [...]").contains("\nSubject: Your sign-in code")
+                    .contains("X-Mail-Class: otp").containsPattern("hp-legacy-display=\"?1");
             TimestampCheck.opensslVerifiesToken(dir, Path.of(eml + ".dec"), Instant.now());
         }
     }
@@ -138,10 +142,12 @@ class RelayIT {
     @Test
     void passMailArrivesWithItsBodyUnchanged() throws Exception {
         String body = "Newsletter line one\r\nline two with trailing spaces   \r\n";
-        String msg = "From: news@bank.example\r\nTo: x@other.example\r\nSubject: News\r\n\r\n" + body;
+        String headers = "From: news@bank.example\r\nTo: x@other.example\r\nSubject: News\r\n";
+        String msg = headers + "Bcc: audit@bank.example,\r\n\tsecond@bank.example\r\n\r\n" + body;
         assertThat(bank.send("news@bank.example", List.of("x@other.example"), msg).code()).isEqualTo(250);
         CapturedMessage m = onlyArrival();
-        assertThat(m.text()).endsWith(msg).startsWith("Received: ");
+        assertThat(m.text()).endsWith(headers + "\r\n" + body).startsWith("Received: ")
+                .doesNotContain("audit@bank.example").doesNotContain("second@bank.example");
     }
 
     @Test
