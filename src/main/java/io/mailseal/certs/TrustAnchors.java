@@ -39,6 +39,8 @@ public final class TrustAnchors {
                 throw new ConfigException(List.of(key + ": \"" + path + "\" holds no CA certificate"));
             }
             return anchors;
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new ConfigException(List.of(key + ": \"" + path + "\" does not exist"));
         } catch (IOException | CertificateException e) {
             throw new ConfigException(List.of(key + ": \"" + path + "\" cannot be read: " + e.getMessage()));
         }

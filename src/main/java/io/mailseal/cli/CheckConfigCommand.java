@@ -4,7 +4,9 @@ import io.mailseal.certs.SigningIdentities;
 import io.mailseal.config.ConfigLoader;
 import io.mailseal.config.PolicyConfig;
 import io.mailseal.config.RelayConfig;
-import io.mailseal.smtp.Relay;
+import io.mailseal.config.ConfigException;
+import io.mailseal.smtp.RelayComponents;
+import java.util.List;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -24,8 +26,12 @@ final class CheckConfigCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         RelayConfig c = ConfigLoader.load(config);
-        SigningIdentities identities = SigningIdentities.open(c.identities());
-        Relay.checkCertificates(c, Clock.systemUTC());
+        RelayComponents components = RelayComponents.open(c, Clock.systemUTC());
+        List<String> gaps = components.identityGaps();
+        if (!gaps.isEmpty()) {
+            throw new ConfigException(gaps);
+        }
+        SigningIdentities identities = components.identities();
         var out = spec.commandLine().getOut();
         out.printf("%s: ok%n", c.file());
         out.printf("  smtp.listen %s, allowed clients %s, max %d bytes, %d recipients%n", c.smtp().listen(),

@@ -8,14 +8,16 @@ import picocli.CommandLine.Command;
 /** {@code mailseal}: the relay and its tools (DESIGN.md "Command line"). */
 @Command(name = "mailseal", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "SMTP relay that signs, timestamps and encrypts mail by policy (S/MIME, RFC 3161).",
-        subcommands = {RunCommand.class, DemoCommand.class, CheckConfigCommand.class, VerifyCommand.class})
+        subcommands = {RunCommand.class, DemoCommand.class, CheckConfigCommand.class, ExplainCommand.class,
+            VerifyCommand.class})
 public final class Main {
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
     }
 
-    static CommandLine commandLine() {
+    /** The command line with mailseal's handlers, for main() and for tests. */
+    public static CommandLine commandLine() {
         CryptoProviders.install();
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {

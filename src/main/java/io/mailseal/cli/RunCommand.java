@@ -4,6 +4,7 @@ import io.mailseal.config.ConfigLoader;
 import io.mailseal.smtp.Relay;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -16,7 +17,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        Relay relay = Relay.start(ConfigLoader.load(config), Clock.systemUTC());
+        Relay relay = Relay.start(ConfigLoader.load(config), Clock.systemUTC()).watchConfig(Duration.ofSeconds(2));
+        // SIGHUP: reload now, as every MTA does (sun.misc.Signal is the JDK's supported way)
+        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> relay.reload());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             relay.close();

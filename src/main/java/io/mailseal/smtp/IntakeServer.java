@@ -11,7 +11,7 @@ import org.subethamail.smtp.server.SMTPServer;
 public final class IntakeServer implements AutoCloseable {
     private final SMTPServer server;
 
-    public IntakeServer(SmtpConfig config, SealingPipeline pipeline, Clock clock) {
+    public IntakeServer(SmtpConfig config, java.util.function.Supplier<SealingPipeline> pipeline, Clock clock) {
         QueueIds queueIds = new QueueIds(clock);
         int maxSize = (int) config.maxMessageSize();
         this.server = SMTPServer.port(config.listen().port())

@@ -1,83 +1,100 @@
 package io.mailseal.smtp;
 
-import io.mailseal.certs.CertificateSource;
-import io.mailseal.certs.DirectoryCertificateSource;
-import io.mailseal.certs.RecipientCertificateValidator;
-import io.mailseal.certs.RecipientCertificates;
-import io.mailseal.certs.SigningIdentities;
-import io.mailseal.certs.TrustAnchors;
-import io.mailseal.config.CertificatesConfig;
 import io.mailseal.config.ConfigException;
+import io.mailseal.config.ConfigLoader;
 import io.mailseal.config.RelayConfig;
-import io.mailseal.crypto.AlgorithmChoice;
-import io.mailseal.crypto.CryptoProviders;
-import io.mailseal.crypto.MessageSealer;
-import io.mailseal.crypto.SignatureTimestamps;
-import io.mailseal.crypto.TimestampAuthorityClient;
-import io.mailseal.crypto.TimestampVerifier;
-import io.mailseal.config.TimestampConfig;
-import io.mailseal.delivery.NextHopClient;
-import io.mailseal.policy.PolicyEngine;
-import java.security.cert.TrustAnchor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.util.List;
-import java.util.Set;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** mailseal assembled from relay.conf: every stage built once, then the intake started. */
+/**
+ * mailseal running: the intake plus the current {@link RelayComponents}. A reload builds a
+ * complete new set from relay.conf and swaps it in atomically; messages in flight finish
+ * under the set they started with; an invalid file leaves the running set in force.
+ */
 public final class Relay implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Relay.class);
     private final IntakeServer intake;
+    private final AtomicReference<RelayComponents> current;
+    private final Clock clock;
+    private ScheduledExecutorService watcher;
+    private byte[] watchedDigest;
 
-    private Relay(IntakeServer intake) {
-        this.intake = intake;
+    private Relay(RelayComponents components, Clock clock) {
+        this.current = new AtomicReference<>(components);
+        this.clock = clock;
+        this.intake = new IntakeServer(components.config().smtp(), () -> current.get().pipeline(), clock).start();
     }
 
     /** Builds every stage; a bad keystore, trust anchor or certificate directory stops start-up. */
     public static Relay start(RelayConfig config, Clock clock) {
-        CryptoProviders.install();
-        SealingPipeline pipeline = new SealingPipeline(
-                new SealingPlanner(new PolicyEngine(config.policies()), recipientCertificates(config.certificates(), clock),
-                        new AlgorithmChoice(config.crypto())),
-                SigningIdentities.open(config.identities()), new MessageSealer(),
-                new SignatureTimestamps(timestampClient(config.timestamp(), clock), () -> { }),
-                new NextHopClient(config.delivery(), config.smtp().hostname()));
-        IntakeServer intake = new IntakeServer(config.smtp(), pipeline, clock).start();
-        log.info("listening on {}:{}, next hop {}", config.smtp().listen().host(), intake.port(),
+        Relay relay = new Relay(RelayComponents.open(config, clock), clock);
+        log.info("listening on {}:{}, next hop {}", config.smtp().listen().host(), relay.port(),
                 config.delivery().smarthost());
-        return new Relay(intake);
+        return relay;
     }
 
-    /** Opens trust anchors and certificate sources as {@link #start} would, for check-config. */
-    public static void checkCertificates(RelayConfig config, Clock clock) {
-        recipientCertificates(config.certificates(), clock);
-        timestampClient(config.timestamp(), clock);
-    }
-
-    static RecipientCertificates recipientCertificates(CertificatesConfig config, Clock clock) {
-        Set<TrustAnchor> anchors = config.trustAnchors()
-                .map(p -> TrustAnchors.load("mailseal.certificates.trust-anchors", p)).orElse(Set.of());
-        if (anchors.isEmpty() && !config.sources().isEmpty()) {
-            throw new ConfigException(List.of("mailseal.certificates.trust-anchors: is missing; "
-                    + "recipient certificates cannot be validated without trusted CAs"));
+    /** Re-reads relay.conf; true when the new configuration is in force. */
+    public synchronized boolean reload() {
+        RelayConfig old = current.get().config();
+        try {
+            RelayComponents next = RelayComponents.open(ConfigLoader.load(old.file()), clock);
+            if (!next.config().smtp().equals(old.smtp())) {
+                log.warn("relay.conf: changes to mailseal.smtp take effect only after a restart");
+            }
+            current.set(next);
+            log.info("relay.conf reloaded: {} policies", next.config().policies().size());
+            return true;
+        } catch (ConfigException e) {
+            e.problems().forEach(p -> log.error("relay.conf not reloaded, the running configuration stays: {}", p));
+            return false;
+        } catch (RuntimeException e) {
+            log.error("relay.conf not reloaded, the running configuration stays: {}", e.toString());
+            return false;
         }
-        List<CertificateSource> sources = config.sources().stream()
-                .map(s -> (CertificateSource) new DirectoryCertificateSource(((CertificatesConfig.DirectorySource) s).path()))
-                .toList();
-        return new RecipientCertificates(sources, new RecipientCertificateValidator(anchors, clock));
     }
 
-    static TimestampAuthorityClient timestampClient(TimestampConfig config, Clock clock) {
-        Set<TrustAnchor> anchors = config.trustAnchors()
-                .map(p -> TrustAnchors.load("mailseal.timestamp.trust-anchors", p)).orElse(Set.of());
-        if (anchors.isEmpty() && !config.urls().isEmpty()) {
-            throw new ConfigException(List.of("mailseal.timestamp.trust-anchors: is missing; "
-                    + "timestamp tokens cannot be verified without the TSA's CA"));
+    /** Reloads whenever relay.conf's content changes (checked every {@code period}). */
+    public synchronized Relay watchConfig(Duration period) {
+        watchedDigest = digestOfConfig();
+        watcher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "relay-conf-watcher");
+            t.setDaemon(true);
+            return t;
+        });
+        watcher.scheduleWithFixedDelay(this::reloadIfChanged, period.toMillis(), period.toMillis(),
+                TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    private synchronized void reloadIfChanged() {
+        byte[] now = digestOfConfig();
+        if (now != null && !Arrays.equals(now, watchedDigest)) {
+            watchedDigest = now;
+            reload();
         }
-        return new TimestampAuthorityClient(config.urls(), config.timeout(), new TimestampVerifier(anchors), clock,
-                TimestampAuthorityClient.defaultHttpClient(config.timeout()),
-                (url, reason) -> { });
+    }
+
+    private byte[] digestOfConfig() {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(current.get().config().file()));
+        } catch (IOException | NoSuchAlgorithmException e) {
+            return null; // mid-rename or unreadable: try again next period
+        }
+    }
+
+    public RelayComponents components() {
+        return current.get();
     }
 
     public int port() {
@@ -86,6 +103,9 @@ public final class Relay implements AutoCloseable {
 
     @Override
     public void close() {
+        if (watcher != null) {
+            watcher.shutdownNow();
+        }
         intake.close();
     }
 }

@@ -20,14 +20,14 @@ import org.subethamail.smtp.RejectException;
  */
 final class RelayTransaction implements MessageHandler {
     private static final Logger log = LoggerFactory.getLogger(RelayTransaction.class);
-    private final SealingPipeline pipeline;
+    private final java.util.function.Supplier<SealingPipeline> pipeline;
     private final QueueIds queueIds;
     private final int maxMessageSize;
     private final String client;
     private String envelopeFrom = "";
     private final List<String> recipients = new ArrayList<>();
 
-    RelayTransaction(SealingPipeline pipeline, QueueIds queueIds, int maxMessageSize, String client) {
+    RelayTransaction(java.util.function.Supplier<SealingPipeline> pipeline, QueueIds queueIds, int maxMessageSize, String client) {
         this.pipeline = pipeline;
         this.queueIds = queueIds;
         this.maxMessageSize = maxMessageSize;
@@ -56,7 +56,7 @@ final class RelayTransaction implements MessageHandler {
         try {
             log.info("received from={} client={} rcpts={} size={}", envelopeFrom, client, recipients.size(),
                     content.length);
-            Verdict verdict = pipeline.process(new ReceivedMessage(queueId, envelopeFrom, recipients, content));
+            Verdict verdict = pipeline.get().process(new ReceivedMessage(queueId, envelopeFrom, recipients, content));
             if (verdict instanceof Verdict.Refused r) {
                 throw new RejectException(r.reply().code(), r.text());
             }

@@ -85,6 +85,19 @@ public final class SealingPipeline {
         return new Verdict.Accepted(received.queueId());
     }
 
+    /**
+     * The reply the end of DATA would give for these facts, as far as it can be known
+     * without sealing and sending (for {@code mailseal explain}).
+     */
+    public String predictReply(MessageFacts facts, List<String> recipients) {
+        Optional<Verdict> stop = refusal(planner.plan(facts, recipients), facts.envelopeFrom());
+        if (stop.isPresent()) {
+            Verdict.Refused r = (Verdict.Refused) stop.get();
+            return r.reply().code() + " " + r.text();
+        }
+        return SmtpReply.QUEUED.line("<id>") + " (if timestamp and next hop answer)";
+    }
+
     /** Policy refusals first (5xx, final), then lookup outages and missing identities. */
     private Optional<Verdict> refusal(SealingPlan plan, String envelopeFrom) {
         if (!plan.refusals().isEmpty()) {

@@ -1,0 +1,64 @@
+package io.mailseal.cli;
+
+import io.mailseal.config.ConfigLoader;
+import io.mailseal.policy.MessageFacts;
+import io.mailseal.smtp.Explanation;
+import io.mailseal.smtp.RelayComponents;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "explain", description = "Show which policy applies to each recipient and why, the certificate "
+        + "that would be used, and the SMTP reply that would be given.")
+final class ExplainCommand implements Callable<Integer> {
+    @Option(names = {"-c", "--config"}, required = true, description = "relay.conf")
+    Path config;
+
+    @Option(names = "--from", required = true, description = "envelope sender")
+    String from;
+
+    @Option(names = "--to", required = true, description = "recipient (repeatable)")
+    List<String> to;
+
+    @Option(names = "--header", description = "header K=V (repeatable)")
+    List<String> headers = new ArrayList<>();
+
+    @Option(names = "--subject", description = "Subject header")
+    String subject;
+
+    @Option(names = "--header-from", description = "address in the From header (default: --from)")
+    String headerFrom;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Map<String, List<String>> h = new HashMap<>();
+        for (String kv : headers) {
+            int eq = kv.indexOf('=');
+            if (eq <= 0) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--header wants K=V: " + kv);
+            }
+            h.computeIfAbsent(kv.substring(0, eq).strip().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+                    .add(kv.substring(eq + 1));
+        }
+        if (subject != null) {
+            h.put("subject", List.of(subject));
+        }
+        MessageFacts facts = new MessageFacts(from, List.of(headerFrom == null ? from : headerFrom), h);
+        RelayComponents c = RelayComponents.open(ConfigLoader.load(config), Clock.systemUTC());
+        Explanation.print(c, facts, to, spec.commandLine().getOut());
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+}

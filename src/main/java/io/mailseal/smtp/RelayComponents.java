@@ -1,0 +1,111 @@
+package io.mailseal.smtp;
+
+import io.mailseal.certs.CertificateSource;
+import io.mailseal.certs.DirectoryCertificateSource;
+import io.mailseal.certs.RecipientCertificateValidator;
+import io.mailseal.certs.RecipientCertificates;
+import io.mailseal.certs.SigningIdentities;
+import io.mailseal.certs.TrustAnchors;
+import io.mailseal.config.CertificatesConfig;
+import io.mailseal.config.ConfigException;
+import io.mailseal.config.RelayConfig;
+import io.mailseal.crypto.AlgorithmChoice;
+import io.mailseal.crypto.CryptoProviders;
+import io.mailseal.crypto.MessageSealer;
+import io.mailseal.crypto.SignatureTimestamps;
+import io.mailseal.crypto.TimestampAuthorityClient;
+import io.mailseal.crypto.TimestampVerifier;
+import io.mailseal.config.TimestampConfig;
+import io.mailseal.delivery.NextHopClient;
+import io.mailseal.policy.PolicyEngine;
+import java.security.cert.TrustAnchor;
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Every stage built from one relay.conf: opening it is the full check (keystores with their
+ * passwords, trust anchors, certificate directories, TSA anchors) that check-config runs
+ * and that `run` and a reload do before the first message.
+ */
+public record RelayComponents(RelayConfig config, PolicyEngine policies, RecipientCertificates certificates,
+                              SigningIdentities identities, SealingPipeline pipeline) {
+
+    public static RelayComponents open(RelayConfig config, Clock clock) {
+        CryptoProviders.install();
+        List<String> problems = new java.util.ArrayList<>();
+        RecipientCertificates certificates = collect(problems, () -> recipientCertificates(config.certificates(), clock));
+        SigningIdentities identities = collect(problems, () -> SigningIdentities.open(config.identities()));
+        TimestampAuthorityClient tsa = collect(problems, () -> timestampClient(config.timestamp(), clock));
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        PolicyEngine policies = new PolicyEngine(config.policies());
+        SealingPipeline pipeline = new SealingPipeline(
+                new SealingPlanner(policies, certificates, new AlgorithmChoice(config.crypto())),
+                identities, new MessageSealer(), new SignatureTimestamps(tsa, () -> { }),
+                new NextHopClient(config.delivery(), config.smtp().hostname()));
+        return new RelayComponents(config, policies, certificates, identities, pipeline);
+    }
+
+    /** Opens one component; its problems join the others', so all are reported at once. */
+    private static <T> T collect(List<String> problems, java.util.function.Supplier<T> opener) {
+        try {
+            return opener.get();
+        } catch (ConfigException e) {
+            problems.addAll(e.problems());
+            return null;
+        }
+    }
+
+    /**
+     * Sealing policies whose literal envelope sender has no signing identity: such mail
+     * would get 550 "no signing identity" at run time, so check-config reports it.
+     */
+    public List<String> identityGaps() {
+        List<String> gaps = new java.util.ArrayList<>();
+        for (int i = 0; i < config.policies().size(); i++) {
+            var p = config.policies().get(i);
+            boolean seals = p.action() == io.mailseal.config.PolicyConfig.Action.ENCRYPT
+                    || p.action() == io.mailseal.config.PolicyConfig.Action.SIGN;
+            if (!seals) {
+                continue;
+            }
+            if (p.match().from().isPresent() && p.match().from().get().text().matches("[^*?/]+@[^*?/]+")) {
+                String sender = p.match().from().get().text();
+                if (identities.forSender(sender).isEmpty()) {
+                    gaps.add("mailseal.policies[" + i + "].match.from: \"" + sender + "\" (policy " + p.name()
+                            + ", action " + p.action().name().toLowerCase() + ") has no signing identity in mailseal.identities");
+                }
+            } else if (identities.all().isEmpty()) {
+                gaps.add("mailseal.policies[" + i + "]: policy " + p.name() + " signs, but mailseal.identities is empty");
+            }
+        }
+        return gaps;
+    }
+
+    static RecipientCertificates recipientCertificates(CertificatesConfig config, Clock clock) {
+        Set<TrustAnchor> anchors = config.trustAnchors()
+                .map(p -> TrustAnchors.load("mailseal.certificates.trust-anchors", p)).orElse(Set.of());
+        if (anchors.isEmpty() && !config.sources().isEmpty()) {
+            throw new ConfigException(List.of("mailseal.certificates.trust-anchors: is missing; "
+                    + "recipient certificates cannot be validated without trusted CAs"));
+        }
+        List<CertificateSource> sources = config.sources().stream()
+                .map(s -> (CertificateSource) new DirectoryCertificateSource(((CertificatesConfig.DirectorySource) s).path()))
+                .toList();
+        return new RecipientCertificates(sources, new RecipientCertificateValidator(anchors, clock));
+    }
+
+    static TimestampAuthorityClient timestampClient(TimestampConfig config, Clock clock) {
+        Set<TrustAnchor> anchors = config.trustAnchors()
+                .map(p -> TrustAnchors.load("mailseal.timestamp.trust-anchors", p)).orElse(Set.of());
+        if (anchors.isEmpty() && !config.urls().isEmpty()) {
+            throw new ConfigException(List.of("mailseal.timestamp.trust-anchors: is missing; "
+                    + "timestamp tokens cannot be verified without the TSA's CA"));
+        }
+        return new TimestampAuthorityClient(config.urls(), config.timeout(), new TimestampVerifier(anchors), clock,
+                TimestampAuthorityClient.defaultHttpClient(config.timeout()),
+                (url, reason) -> { });
+    }
+}
