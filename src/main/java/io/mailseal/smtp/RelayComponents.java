@@ -85,12 +85,8 @@ public record RelayComponents(RelayConfig config, PolicyEngine policies, Recipie
     }
 
     static RecipientCertificates recipientCertificates(CertificatesConfig config, Clock clock) {
-        Set<TrustAnchor> anchors = config.trustAnchors()
-                .map(p -> TrustAnchors.load("mailseal.certificates.trust-anchors", p)).orElse(Set.of());
-        if (anchors.isEmpty() && !config.sources().isEmpty()) {
-            throw new ConfigException(List.of("mailseal.certificates.trust-anchors: is missing; "
-                    + "recipient certificates cannot be validated without trusted CAs"));
-        }
+        Set<TrustAnchor> anchors = anchors("mailseal.certificates.trust-anchors", config.trustAnchors(),
+                !config.sources().isEmpty(), "recipient certificates cannot be validated without trusted CAs");
         List<CertificateSource> sources = config.sources().stream()
                 .map(s -> (CertificateSource) new DirectoryCertificateSource(((CertificatesConfig.DirectorySource) s).path()))
                 .toList();
@@ -98,14 +94,21 @@ public record RelayComponents(RelayConfig config, PolicyEngine policies, Recipie
     }
 
     static TimestampAuthorityClient timestampClient(TimestampConfig config, Clock clock) {
-        Set<TrustAnchor> anchors = config.trustAnchors()
-                .map(p -> TrustAnchors.load("mailseal.timestamp.trust-anchors", p)).orElse(Set.of());
-        if (anchors.isEmpty() && !config.urls().isEmpty()) {
-            throw new ConfigException(List.of("mailseal.timestamp.trust-anchors: is missing; "
-                    + "timestamp tokens cannot be verified without the TSA's CA"));
-        }
+        Set<TrustAnchor> anchors = anchors("mailseal.timestamp.trust-anchors", config.trustAnchors(),
+                !config.urls().isEmpty(), "timestamp tokens cannot be verified without the TSA's CA");
         return new TimestampAuthorityClient(config.urls(), config.timeout(), new TimestampVerifier(anchors), clock,
                 TimestampAuthorityClient.defaultHttpClient(config.timeout()),
                 (url, reason) -> { });
+    }
+
+    private static Set<TrustAnchor> anchors(String key, java.util.Optional<java.nio.file.Path> path, boolean needed,
+                                            String why) {
+        if (path.isEmpty()) {
+            if (needed) {
+                throw new ConfigException(List.of(key + ": is missing; " + why));
+            }
+            return Set.of();
+        }
+        return TrustAnchors.load(key, path.get());
     }
 }
