@@ -11,7 +11,7 @@ import java.util.List;
  * unavailable and no later source has a usable certificate, the answer is Unavailable —
  * a directory outage must not send every customer to SMS.
  */
-public final class RecipientCertificates {
+public final class RecipientCertificates implements CertificateResolver, AutoCloseable {
     private final List<CertificateSource> sources;
     private final RecipientCertificateValidator validator;
 
@@ -20,6 +20,7 @@ public final class RecipientCertificates {
         this.validator = validator;
     }
 
+    @Override
     public Resolution resolve(String address) {
         String outage = null;
         List<String> rejected = new ArrayList<>();
@@ -48,6 +49,20 @@ public final class RecipientCertificates {
         }
         return new Resolution.Missing(rejected.isEmpty() ? "no certificate found"
                 : String.join("; ", rejected));
+    }
+
+    /** Releases sources that hold connections (LDAP pools). */
+    @Override
+    public void close() {
+        for (CertificateSource s : sources) {
+            if (s instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    // closing a pool cannot lose mail; nothing to do
+                }
+            }
+        }
     }
 
     private static String describe(X509Certificate c) {

@@ -5,9 +5,7 @@ import io.mailseal.config.IdentityConfig;
 import io.mailseal.crypto.SigningIdentity;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
@@ -65,7 +63,7 @@ public final class SigningIdentities {
     }
 
     private static SigningIdentity load(IdentityConfig c) throws IOException, GeneralSecurityException {
-        char[] password = password(c.password());
+        char[] password = c.password().read();
         try (InputStream in = Files.newInputStream(c.keystore())) {
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(in, password);
@@ -87,19 +85,6 @@ public final class SigningIdentities {
         } finally {
             Arrays.fill(password, '\0');
         }
-    }
-
-    private static char[] password(IdentityConfig.PasswordSource source) throws IOException {
-        if (source instanceof IdentityConfig.FromEnvironment env) {
-            String value = System.getenv(env.variable());
-            if (value == null) {
-                throw new IllegalArgumentException("environment variable " + env.variable() + " is not set");
-            }
-            return value.toCharArray();
-        }
-        Path file = ((IdentityConfig.FromFile) source).file();
-        // a trailing newline is how editors save files; it is not part of the password
-        return Files.readString(file, StandardCharsets.UTF_8).stripTrailing().toCharArray();
     }
 
     private static String reason(Exception e) {

@@ -11,11 +11,20 @@ public record CertificatesConfig(Optional<Path> trustAnchors, List<Source> sourc
 
     public enum Revocation { OFF, SOFT_FAIL, HARD_FAIL }
 
-    public sealed interface Source permits DirectorySource {
+    public sealed interface Source permits DirectorySource, LdapSource {
     }
 
     /** {@code <address>.pem|.crt|.cer} files in one directory. */
     public record DirectorySource(Path path) implements Source {
+    }
+
+    /**
+     * An LDAP directory: {@code filter} with {@code {address}} (escaped per RFC 4515), the
+     * certificate in {@code attributes}; anonymous unless a bind DN and password are given.
+     */
+    public record LdapSource(List<java.net.URI> urls, String baseDn, String filter, List<String> attributes,
+                             java.util.Optional<String> bindDn, java.util.Optional<IdentityConfig.PasswordSource> bindPassword,
+                             Duration timeout, int maxConnections) implements Source {
     }
 
     public record Cache(Duration ttl, Duration negativeTtl, int maxEntries) {

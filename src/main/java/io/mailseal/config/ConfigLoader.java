@@ -5,7 +5,6 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigSyntax;
 import io.mailseal.config.CertificatesConfig.Cache;
-import io.mailseal.config.CertificatesConfig.DirectorySource;
 import io.mailseal.config.CertificatesConfig.Revocation;
 import io.mailseal.config.DeliveryConfig.TlsLevel;
 import io.mailseal.config.IdentityConfig.PasswordSource;
@@ -129,17 +128,7 @@ public final class ConfigLoader {
     }
 
     private static CertificatesConfig certificates(ConfigSection s) {
-        List<CertificatesConfig.Source> sources = s.sections("sources", src -> {
-            String type = src.string("type", "directory");
-            if (!type.equals("directory")) {
-                src.problem("type", src.value("type"), "is not a supported source (directory)");
-            }
-            Path path = src.path("path", null);
-            if (path == null) {
-                src.problem("path", "is missing");
-            }
-            return new DirectorySource(path);
-        });
+        List<CertificatesConfig.Source> sources = s.sections("sources", CertificateSourceReader::read);
         ConfigSection c = s.section("cache");
         Cache cache = new Cache(c.duration("ttl", Duration.ofHours(1)), c.duration("negative-ttl", Duration.ofMinutes(5)),
                 c.integer("max-entries", 100_000, 1));

@@ -52,7 +52,9 @@ public final class Relay implements AutoCloseable {
             if (!next.config().smtp().equals(old.smtp())) {
                 log.warn("relay.conf: changes to mailseal.smtp take effect only after a restart");
             }
-            current.set(next);
+            RelayComponents previous = current.getAndSet(next);
+            // messages in flight may still use the old set's connections: close it a little later
+            java.util.concurrent.CompletableFuture.delayedExecutor(30, TimeUnit.SECONDS).execute(() -> closeQuietly(previous));
             log.info("relay.conf reloaded: {} policies", next.config().policies().size());
             return true;
         } catch (ConfigException e) {
@@ -107,5 +109,14 @@ public final class Relay implements AutoCloseable {
             watcher.shutdownNow();
         }
         intake.close();
+        closeQuietly(current.get());
+    }
+
+    private static void closeQuietly(RelayComponents components) {
+        try {
+            components.close();
+        } catch (Exception e) {
+            log.warn("closing certificate sources: {}", e.toString());
+        }
     }
 }

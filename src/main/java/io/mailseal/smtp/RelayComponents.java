@@ -1,6 +1,10 @@
 package io.mailseal.smtp;
 
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.mailseal.certs.CachedRecipientCertificates;
+import io.mailseal.certs.CertificateResolver;
 import io.mailseal.certs.CertificateSource;
+import io.mailseal.certs.LdapCertificateSource;
 import io.mailseal.certs.DirectoryCertificateSource;
 import io.mailseal.certs.RecipientCertificateValidator;
 import io.mailseal.certs.RecipientCertificates;
@@ -28,24 +32,32 @@ import java.util.Set;
  * passwords, trust anchors, certificate directories, TSA anchors) that check-config runs
  * and that `run` and a reload do before the first message.
  */
-public record RelayComponents(RelayConfig config, PolicyEngine policies, RecipientCertificates certificates,
-                              SigningIdentities identities, SealingPipeline pipeline) {
+public record RelayComponents(RelayConfig config, PolicyEngine policies, CertificateResolver certificates,
+                              SigningIdentities identities, SealingPipeline pipeline, AutoCloseable resources)
+        implements AutoCloseable {
 
     public static RelayComponents open(RelayConfig config, Clock clock) {
         CryptoProviders.install();
         List<String> problems = new java.util.ArrayList<>();
-        RecipientCertificates certificates = collect(problems, () -> recipientCertificates(config.certificates(), clock));
+        RecipientCertificates uncached = collect(problems, () -> recipientCertificates(config.certificates(), clock));
         SigningIdentities identities = collect(problems, () -> SigningIdentities.open(config.identities()));
         TimestampAuthorityClient tsa = collect(problems, () -> timestampClient(config.timestamp(), clock));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         PolicyEngine policies = new PolicyEngine(config.policies());
+        CertificateResolver certificates = new CachedRecipientCertificates(uncached, config.certificates().cache(),
+                Ticker.systemTicker(), clock);
         SealingPipeline pipeline = new SealingPipeline(
                 new SealingPlanner(policies, certificates, new AlgorithmChoice(config.crypto())),
                 identities, new MessageSealer(), new SignatureTimestamps(tsa, () -> { }),
                 new NextHopClient(config.delivery(), config.smtp().hostname()));
-        return new RelayComponents(config, policies, certificates, identities, pipeline);
+        return new RelayComponents(config, policies, certificates, identities, pipeline, uncached);
+    }
+
+    @Override
+    public void close() throws Exception {
+        resources.close();
     }
 
     /** Opens one component; its problems join the others', so all are reported at once. */
@@ -87,9 +99,19 @@ public record RelayComponents(RelayConfig config, PolicyEngine policies, Recipie
     static RecipientCertificates recipientCertificates(CertificatesConfig config, Clock clock) {
         Set<TrustAnchor> anchors = anchors("mailseal.certificates.trust-anchors", config.trustAnchors(),
                 !config.sources().isEmpty(), "recipient certificates cannot be validated without trusted CAs");
-        List<CertificateSource> sources = config.sources().stream()
-                .map(s -> (CertificateSource) new DirectoryCertificateSource(((CertificatesConfig.DirectorySource) s).path()))
-                .toList();
+        List<CertificateSource> sources = new java.util.ArrayList<>();
+        for (int i = 0; i < config.sources().size(); i++) {
+            CertificatesConfig.Source s = config.sources().get(i);
+            if (s instanceof CertificatesConfig.DirectorySource d) {
+                sources.add(new DirectoryCertificateSource(d.path()));
+            } else {
+                try {
+                    sources.add(new LdapCertificateSource((CertificatesConfig.LdapSource) s));
+                } catch (java.io.IOException | IllegalArgumentException e) {
+                    throw new ConfigException(List.of("mailseal.certificates.sources[" + i + "]: " + e.getMessage()));
+                }
+            }
+        }
         return new RecipientCertificates(sources, new RecipientCertificateValidator(anchors, clock));
     }
 

@@ -1,6 +1,6 @@
 package io.mailseal.smtp;
 
-import io.mailseal.certs.RecipientCertificates;
+import io.mailseal.certs.CertificateResolver;
 import io.mailseal.certs.Resolution;
 import io.mailseal.config.PolicyConfig;
 import io.mailseal.config.PolicyConfig.MissingCertificate;
@@ -24,10 +24,10 @@ import org.slf4j.LoggerFactory;
 final class SealingPlanner {
     private static final Logger log = LoggerFactory.getLogger(SealingPlanner.class);
     private final PolicyEngine policies;
-    private final RecipientCertificates certificates;
+    private final CertificateResolver certificates;
     private final AlgorithmChoice algorithms;
 
-    SealingPlanner(PolicyEngine policies, RecipientCertificates certificates, AlgorithmChoice algorithms) {
+    SealingPlanner(PolicyEngine policies, CertificateResolver certificates, AlgorithmChoice algorithms) {
         this.policies = policies;
         this.certificates = certificates;
         this.algorithms = algorithms;

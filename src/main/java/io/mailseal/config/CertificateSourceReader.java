@@ -1,0 +1,70 @@
+package io.mailseal.config;
+
+import io.mailseal.config.CertificatesConfig.DirectorySource;
+import io.mailseal.config.CertificatesConfig.LdapSource;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Reads one entry of {@code certificates.sources}. */
+final class CertificateSourceReader {
+    private CertificateSourceReader() {
+    }
+
+    static CertificatesConfig.Source read(ConfigSection src) {
+        String type = src.string("type", "directory");
+        switch (type) {
+            case "directory" -> {
+                Path path = src.path("path", null);
+                if (path == null) {
+                    src.problem("path", "is missing");
+                }
+                return new DirectorySource(path);
+            }
+            case "ldap" -> {
+                return ldap(src);
+            }
+            default -> {
+                src.problem("type", src.value("type"), "is not a source type (directory | ldap)");
+                return new DirectorySource(null);
+            }
+        }
+    }
+
+    private static LdapSource ldap(ConfigSection s) {
+        List<URI> urls = new ArrayList<>();
+        for (String u : s.strings("url", List.of())) {
+            URI uri = URI.create(u.replace(" ", "%20"));
+            if (!"ldap".equals(uri.getScheme()) && !"ldaps".equals(uri.getScheme()) || uri.getHost() == null) {
+                s.problem("url", "\"" + u + "\" is not an ldap:// or ldaps:// URL");
+            } else {
+                urls.add(uri);
+            }
+        }
+        if (!s.has("url")) {
+            s.problem("url", "is missing (a list of ldap:// URLs, tried in order)");
+        }
+        String baseDn = s.string("base-dn", null);
+        if (baseDn == null) {
+            s.problem("base-dn", "is missing");
+        }
+        String filter = s.string("filter", "(mail={address})");
+        if (!filter.contains("{address}")) {
+            s.problem("filter", s.value("filter"), "must contain {address}");
+        }
+        Optional<String> env = s.optionalString("bind-password-env");
+        Optional<Path> file = s.optionalPath("bind-password-file");
+        Optional<IdentityConfig.PasswordSource> password = env.<IdentityConfig.PasswordSource>map(IdentityConfig.FromEnvironment::new)
+                .or(() -> file.map(IdentityConfig.FromFile::new));
+        Optional<String> bindDn = s.optionalString("bind-dn");
+        if (bindDn.isPresent() != password.isPresent()) {
+            s.problem("bind-dn", "bind-dn and one of bind-password-env / bind-password-file go together");
+        }
+        return new LdapSource(urls, baseDn, filter,
+                s.strings("attributes", List.of("userSMIMECertificate", "userCertificate;binary")),
+                bindDn, password, s.duration("timeout", Duration.ofSeconds(3)), s.integer("max-connections", 8, 1));
+    }
+}
