@@ -47,11 +47,12 @@ public final class ConfigLoader {
         ConfigSection root = top.section("mailseal");
         ConfigSection admin = root.section("admin");
         HostPort adminListen = hostPort(admin, "listen", "127.0.0.1:8025");
+        java.util.Optional<Path> adminToken = admin.optionalPath("token-file");
         admin.finish();
         ConfigSection spool = root.section("spool");
         Path spoolDirectory = spool.path("directory", Path.of("/var/lib/mailseal/spool"));
         spool.finish();
-        RelayConfig config = new RelayConfig(file, smtp(root.section("smtp")), adminListen, spoolDirectory,
+        RelayConfig config = new RelayConfig(file, smtp(root.section("smtp")), adminListen, adminToken, spoolDirectory,
                 root.sections("identities", ConfigLoader::identity),
                 certificates(root.section("certificates")),
                 timestamp(root.section("timestamp")),

@@ -95,6 +95,12 @@ public final class TimestampAuthorityClient {
                 : String.join("; ", reasons));
     }
 
+    /** True when some TSA is not backed off after a recent failure. */
+    public boolean anyAvailable() {
+        Instant now = clock.instant();
+        return urls.stream().anyMatch(u -> backoffs.get(u) == null || !now.isBefore(backoffs.get(u).until()));
+    }
+
     private List<URI> candidates() {
         Instant now = clock.instant();
         List<URI> ready = urls.stream().filter(u -> {

@@ -67,6 +67,7 @@ public final class DemoWorld implements AutoCloseable {
         String conf = """
                 mailseal {
                   smtp { listen = "127.0.0.1:0", hostname = "mailseal.demo.invalid", allowed-clients = ["127.0.0.0/8"] }
+                  admin.listen = "127.0.0.1:0"
                   spool.directory = spool
                   identities = [ { domain = "bank.example", keystore = "keys/bank.p12", password-file = "keys/bank.pass" } ]
                   certificates {

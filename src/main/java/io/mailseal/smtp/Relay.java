@@ -1,5 +1,7 @@
 package io.mailseal.smtp;
 
+import io.mailseal.admin.AdminServer;
+import io.mailseal.admin.RelayMetrics;
 import io.mailseal.config.ConfigException;
 import io.mailseal.config.ConfigLoader;
 import io.mailseal.config.RelayConfig;
@@ -10,6 +12,8 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -25,20 +29,33 @@ import org.slf4j.LoggerFactory;
 public final class Relay implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Relay.class);
     private final IntakeServer intake;
+    private final AdminServer admin;
+    private final RelayMetrics metrics;
     private final AtomicReference<RelayComponents> current;
     private final Clock clock;
     private ScheduledExecutorService watcher;
     private byte[] watchedDigest;
 
-    private Relay(RelayComponents components, Clock clock) {
+    private Relay(RelayComponents components, RelayMetrics metrics, Clock clock) {
         this.current = new AtomicReference<>(components);
+        this.metrics = metrics;
         this.clock = clock;
-        this.intake = new IntakeServer(components.config().smtp(), () -> current.get().pipeline(), clock).start();
+        RelayConfig config = components.config();
+        try {
+            Optional<String> token = config.adminTokenFile().isEmpty() ? Optional.empty()
+                    : Optional.of(Files.readString(config.adminTokenFile().get()).strip());
+            this.admin = new AdminServer(config.adminListen(), metrics, () -> current.get().certificates(),
+                    () -> current.get().readinessProblems(), token);
+        } catch (IOException e) {
+            throw new ConfigException(List.of("mailseal.admin: cannot serve on " + config.adminListen() + ": " + e));
+        }
+        this.intake = new IntakeServer(config.smtp(), () -> current.get().pipeline(), clock).start();
     }
 
     /** Builds every stage; a bad keystore, trust anchor or certificate directory stops start-up. */
     public static Relay start(RelayConfig config, Clock clock) {
-        Relay relay = new Relay(RelayComponents.open(config, clock), clock);
+        RelayMetrics metrics = new RelayMetrics();
+        Relay relay = new Relay(RelayComponents.open(config, clock, metrics), metrics, clock);
         log.info("listening on {}:{}, next hop {}", config.smtp().listen().host(), relay.port(),
                 config.delivery().smarthost());
         return relay;
@@ -48,7 +65,7 @@ public final class Relay implements AutoCloseable {
     public synchronized boolean reload() {
         RelayConfig old = current.get().config();
         try {
-            RelayComponents next = RelayComponents.open(ConfigLoader.load(old.file()), clock);
+            RelayComponents next = RelayComponents.open(ConfigLoader.load(old.file()), clock, metrics);
             if (!next.config().smtp().equals(old.smtp())) {
                 log.warn("relay.conf: changes to mailseal.smtp take effect only after a restart");
             }
@@ -103,12 +120,17 @@ public final class Relay implements AutoCloseable {
         return intake.port();
     }
 
+    public int adminPort() {
+        return admin.port();
+    }
+
     @Override
     public void close() {
         if (watcher != null) {
             watcher.shutdownNow();
         }
         intake.close();
+        admin.close();
         closeQuietly(current.get());
     }
 

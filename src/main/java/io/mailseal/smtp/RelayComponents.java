@@ -1,6 +1,7 @@
 package io.mailseal.smtp;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.mailseal.admin.RelayMetrics;
 import io.mailseal.certs.CachedRecipientCertificates;
 import io.mailseal.certs.CertificateResolver;
 import io.mailseal.certs.CertificateSource;
@@ -33,15 +34,21 @@ import java.util.Set;
  * and that `run` and a reload do before the first message.
  */
 public record RelayComponents(RelayConfig config, PolicyEngine policies, CertificateResolver certificates,
-                              SigningIdentities identities, SealingPipeline pipeline, AutoCloseable resources)
+                              SigningIdentities identities, SealingPipeline pipeline,
+                              TimestampAuthorityClient timestamps, RecipientCertificates sources)
         implements AutoCloseable {
 
+    /** For tools that decide but never send (check-config, explain). */
     public static RelayComponents open(RelayConfig config, Clock clock) {
+        return open(config, clock, new RelayMetrics());
+    }
+
+    public static RelayComponents open(RelayConfig config, Clock clock, RelayMetrics metrics) {
         CryptoProviders.install();
         List<String> problems = new java.util.ArrayList<>();
         RecipientCertificates uncached = collect(problems, () -> recipientCertificates(config.certificates(), clock));
         SigningIdentities identities = collect(problems, () -> SigningIdentities.open(config.identities()));
-        TimestampAuthorityClient tsa = collect(problems, () -> timestampClient(config.timestamp(), clock));
+        TimestampAuthorityClient tsa = collect(problems, () -> timestampClient(config.timestamp(), clock, metrics));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
@@ -49,15 +56,36 @@ public record RelayComponents(RelayConfig config, PolicyEngine policies, Certifi
         CertificateResolver certificates = new CachedRecipientCertificates(uncached, config.certificates().cache(),
                 Ticker.systemTicker(), clock);
         SealingPipeline pipeline = new SealingPipeline(
-                new SealingPlanner(policies, certificates, new AlgorithmChoice(config.crypto())),
-                identities, new MessageSealer(), new SignatureTimestamps(tsa, () -> { }),
-                new NextHopClient(config.delivery(), config.smtp().hostname()));
-        return new RelayComponents(config, policies, certificates, identities, pipeline, uncached);
+                new SealingPlanner(policies, certificates, new AlgorithmChoice(config.crypto()), metrics),
+                identities, new MessageSealer(), new SignatureTimestamps(tsa, metrics::timestampSkipped),
+                new NextHopClient(config.delivery(), config.smtp().hostname()), metrics);
+        return new RelayComponents(config, policies, certificates, identities, pipeline, tsa, uncached);
+    }
+
+    /** Why this set is not ready to take mail, by check; empty when ready (for /ready). */
+    public java.util.Map<String, String> readinessProblems() {
+        java.util.Map<String, String> problems = new java.util.LinkedHashMap<>();
+        java.nio.file.Path spool = config.spoolDirectory();
+        java.nio.file.Path existing = spool;
+        while (existing != null && !java.nio.file.Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null || !java.nio.file.Files.isWritable(existing)) {
+            problems.put("spool", spool + " is not writable");
+        }
+        boolean stampsRequired = config.policies().stream()
+                .anyMatch(p -> p.timestamp() == io.mailseal.config.PolicyConfig.TimestampMode.REQUIRED
+                        && p.action() != io.mailseal.config.PolicyConfig.Action.PASS
+                        && p.action() != io.mailseal.config.PolicyConfig.Action.REJECT);
+        if (stampsRequired && !timestamps.anyAvailable()) {
+            problems.put("timestamp", "every TSA failed recently; policies that require a timestamp answer 451");
+        }
+        return problems;
     }
 
     @Override
-    public void close() throws Exception {
-        resources.close();
+    public void close() {
+        sources.close();
     }
 
     /** Opens one component; its problems join the others', so all are reported at once. */
@@ -115,12 +143,12 @@ public record RelayComponents(RelayConfig config, PolicyEngine policies, Certifi
         return new RecipientCertificates(sources, new RecipientCertificateValidator(anchors, clock));
     }
 
-    static TimestampAuthorityClient timestampClient(TimestampConfig config, Clock clock) {
+    static TimestampAuthorityClient timestampClient(TimestampConfig config, Clock clock, RelayMetrics metrics) {
         Set<TrustAnchor> anchors = anchors("mailseal.timestamp.trust-anchors", config.trustAnchors(),
                 !config.urls().isEmpty(), "timestamp tokens cannot be verified without the TSA's CA");
         return new TimestampAuthorityClient(config.urls(), config.timeout(), new TimestampVerifier(anchors), clock,
                 TimestampAuthorityClient.defaultHttpClient(config.timeout()),
-                (url, reason) -> { });
+                (url, reason) -> metrics.tsaFailure(url));
     }
 
     private static Set<TrustAnchor> anchors(String key, java.util.Optional<java.nio.file.Path> path, boolean needed,

@@ -1,5 +1,6 @@
 package io.mailseal.smtp;
 
+import io.mailseal.admin.RelayMetrics;
 import io.mailseal.certs.SigningIdentities;
 import io.mailseal.crypto.HeaderProtection;
 import io.mailseal.crypto.MessageSealer;
@@ -39,9 +40,11 @@ public final class SealingPipeline {
     private final MessageSealer sealer;
     private final SignatureTimestamps timestamps;
     private final NextHopClient nextHop;
+    private final RelayMetrics metrics;
 
     SealingPipeline(SealingPlanner planner, SigningIdentities identities, MessageSealer sealer,
-                    SignatureTimestamps timestamps, NextHopClient nextHop) {
+                    SignatureTimestamps timestamps, NextHopClient nextHop, RelayMetrics metrics) {
+        this.metrics = metrics;
         this.planner = planner;
         this.identities = identities;
         this.sealer = sealer;
@@ -62,25 +65,43 @@ public final class SealingPipeline {
         SealingPlan plan = planner.plan(facts, received.recipients());
         Optional<Verdict> stop = refusal(plan, received.envelopeFrom());
         if (stop.isPresent()) {
+            String outcome = ((Verdict.Refused) stop.get()).reply().code() >= 500 ? "refused" : "deferred";
+            if (plan.refusals().isEmpty()) {
+                metrics.message("-", outcome);
+            }
+            plan.refusals().forEach(r -> metrics.message(r.policy().name(), outcome));
             return stop.get();
         }
         List<OutboundMessage> outbound;
-        try {
+        try (var timer = metrics.time("seal")) {
             outbound = seal(plan, mime, received.envelopeFrom(), received.content());
         } catch (TimestampUnavailableException e) {
             log.warn("no timestamp authority answered, answered 451: {}", e.getMessage());
+            metrics.message("-", "deferred");
             return Verdict.Refused.of(SmtpReply.TIMESTAMP_UNAVAILABLE);
         } catch (MessagingException | IOException e) {
             log.error("sealing failed, answered 451: {}", e.toString());
+            metrics.message("-", "deferred");
             return Verdict.Refused.of(SmtpReply.INTERNAL_ERROR);
         }
         for (OutboundMessage m : outbound) {
-            DeliveryResult result = nextHop.deliver(m);
+            DeliveryResult result;
+            try (var timer = metrics.time("delivery")) {
+                result = nextHop.deliver(m);
+            }
             if (!(result instanceof DeliveryResult.Delivered)) {
                 log.warn("next hop did not accept rcpts={}: {}", m.recipients(), result);
+                metrics.message("-", "deferred");
                 return Verdict.Refused.of(SmtpReply.NEXT_HOP_FAILED);
             }
             log.info("delivered rcpts={} size={}", m.recipients(), m.content().length);
+        }
+        for (Group g : plan.groups()) {
+            metrics.message(g.policy().name(), switch (g.treatment()) {
+                case ENCRYPT -> "sealed";
+                case SIGN -> "signed";
+                case PASS -> "passed";
+            });
         }
         return new Verdict.Accepted(received.queueId());
     }

@@ -1,5 +1,6 @@
 package io.mailseal.smtp;
 
+import io.mailseal.admin.RelayMetrics;
 import io.mailseal.certs.CertificateResolver;
 import io.mailseal.certs.Resolution;
 import io.mailseal.config.PolicyConfig;
@@ -26,8 +27,11 @@ final class SealingPlanner {
     private final PolicyEngine policies;
     private final CertificateResolver certificates;
     private final AlgorithmChoice algorithms;
+    private final RelayMetrics metrics;
 
-    SealingPlanner(PolicyEngine policies, CertificateResolver certificates, AlgorithmChoice algorithms) {
+    SealingPlanner(PolicyEngine policies, CertificateResolver certificates, AlgorithmChoice algorithms,
+                   RelayMetrics metrics) {
+        this.metrics = metrics;
         this.policies = policies;
         this.certificates = certificates;
         this.algorithms = algorithms;
@@ -47,7 +51,10 @@ final class SealingPlanner {
                 case PASS -> add(groups, Treatment.PASS, policy, Optional.empty(), rcpt, null);
                 case SIGN -> add(groups, Treatment.SIGN, policy, Optional.empty(), rcpt, null);
                 case ENCRYPT -> {
-                    Resolution r = certificates.resolve(rcpt);
+                    Resolution r;
+                    try (var timer = metrics.time("certificate_lookup")) {
+                        r = certificates.resolve(rcpt);
+                    }
                     if (r instanceof Resolution.Usable u) {
                         AlgorithmChoice.Choice c = algorithms.forRecipient(rcpt);
                         log.info("recipient={} policy={} certificate={} source={}", rcpt, policy.name(),

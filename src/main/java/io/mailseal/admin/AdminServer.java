@@ -1,0 +1,142 @@
+package io.mailseal.admin;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.mailseal.certs.CertificateResolver;
+import io.mailseal.certs.Resolution;
+import io.mailseal.config.HostPort;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.cert.X509Certificate;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+
+/**
+ * The admin port (loopback by default): {@code /metrics} (Prometheus text), {@code /health}
+ * (liveness), {@code /ready} (JSON detail, 503 when not ready) and
+ * {@code /v1/recipients/{address}}: can this customer receive encrypted mail? — the
+ * question the bank asks before choosing SMS or e-mail. A bearer token guards everything
+ * but /health when {@code admin.token-file} is set.
+ */
+public final class AdminServer implements AutoCloseable {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AdminServer.class);
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "admin-http");
+        t.setDaemon(true);
+        return t;
+    });
+    private final RelayMetrics metrics;
+    private final Supplier<CertificateResolver> certificates;
+    private final Supplier<Map<String, String>> readinessProblems;
+    private final Optional<String> token;
+
+    public AdminServer(HostPort listen, RelayMetrics metrics, Supplier<CertificateResolver> certificates,
+                       Supplier<Map<String, String>> readinessProblems, Optional<String> token) throws IOException {
+        this.metrics = metrics;
+        this.certificates = certificates;
+        this.readinessProblems = readinessProblems;
+        this.token = token;
+        server = HttpServer.create(new InetSocketAddress(listen.host(), listen.port()), 20);
+        server.createContext("/", this::handle);
+        server.setExecutor(executor);
+        server.start();
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            route(ex);
+        } catch (RuntimeException e) {
+            log.error("admin request {} failed", ex.getRequestURI().getRawPath(), e);
+            send(ex, 500, "text/plain", "internal error\n");
+        }
+    }
+
+    private void route(HttpExchange ex) throws IOException {
+        {
+            String path = ex.getRequestURI().getRawPath();
+            if (!"GET".equals(ex.getRequestMethod())) {
+                send(ex, 405, "text/plain", "GET only\n");
+            } else if (path.equals("/health")) {
+                send(ex, 200, "application/json", "{\"status\":\"up\"}\n");
+            } else if (token.isPresent() && !("Bearer " + token.get()).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+                send(ex, 401, "text/plain", "bearer token required\n");
+            } else if (path.equals("/metrics")) {
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                metrics.writePrometheus(out);
+                send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", out.toString(StandardCharsets.UTF_8));
+            } else if (path.equals("/ready")) {
+                Map<String, String> problems = readinessProblems.get();
+                send(ex, problems.isEmpty() ? 200 : 503, "application/json",
+                        Json.object(Map.of("ready", problems.isEmpty(), "problems", problems)) + "\n");
+            } else if (path.startsWith("/v1/recipients/")) {
+                recipient(ex, URLDecoder.decode(path.substring("/v1/recipients/".length()), StandardCharsets.UTF_8));
+            } else {
+                send(ex, 404, "text/plain", "not found\n");
+            }
+        }
+    }
+
+    private void recipient(HttpExchange ex, String address) throws IOException {
+        if (!address.matches("[^@\\s/<>]+@[^@\\s/<>]+\\.[^@\\s/<>]+")) {
+            send(ex, 400, "application/json", Json.object(Map.of("error", "not a mail address")) + "\n");
+            return;
+        }
+        Resolution r = certificates.get().resolve(address);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("address", address);
+        body.put("encryptable", r instanceof Resolution.Usable);
+        if (r instanceof Resolution.Usable u) {
+            X509Certificate c = u.certificate();
+            body.put("source", u.source());
+            body.put("subject", c.getSubjectX500Principal().getName());
+            body.put("issuer", c.getIssuerX500Principal().getName());
+            body.put("notAfter", c.getNotAfter().toInstant().toString());
+            body.put("fingerprintSha256", fingerprint(c));
+        } else if (r instanceof Resolution.Missing m) {
+            body.put("reason", m.reason());
+        } else {
+            // unknown is not "no": the bank must not switch a customer to SMS on an outage
+            body.put("encryptable", null);
+            body.put("reason", "lookup unavailable: " + ((Resolution.Unavailable) r).reason());
+        }
+        send(ex, r instanceof Resolution.Unavailable ? 503 : 200, "application/json", Json.object(body) + "\n");
+    }
+
+    private static String fingerprint(X509Certificate c) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(c.getEncoded()));
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
+    private static void send(HttpExchange ex, int status, String type, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", type);
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,52 @@
+package io.mailseal.admin;
+
+import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.Timer;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.instrumentation.dropwizard.DropwizardExports;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+
+/**
+ * What mailseal counts, in one Dropwizard registry, exported in the Prometheus text format
+ * by the Prometheus Dropwizard bridge. The bridge (1.4.x) cannot merge several Dropwizard
+ * metrics into one labelled family ("duplicate metric name"), so policy and outcome are
+ * part of the name: {@code mailseal_messages_<outcome>_<policy>_total}.
+ */
+public final class RelayMetrics {
+    private final MetricRegistry registry = new MetricRegistry();
+    private final PrometheusRegistry prometheus = new PrometheusRegistry();
+    public RelayMetrics() {
+        DropwizardExports.builder().dropwizardRegistry(registry).register(prometheus);
+    }
+
+    /** outcome: sealed, signed, passed, refused, deferred. */
+    public void message(String policy, String outcome) {
+        registry.counter("mailseal.messages." + outcome + "." + label(policy)).inc();
+    }
+
+    public void tsaFailure(URI url) {
+        registry.counter("mailseal.tsa.failures." + label(url.getHost() + ":" + url.getPort())).inc();
+    }
+
+    public void timestampSkipped() {
+        registry.counter("mailseal.timestamp.skipped").inc();
+    }
+
+    /** seal, certificate_lookup, delivery. */
+    public Timer.Context time(String stage) {
+        return registry.timer("mailseal." + stage).time();
+    }
+
+    public void writePrometheus(OutputStream out) throws IOException {
+        PrometheusTextFormatWriter.create().write(out, prometheus.scrape(),
+                io.prometheus.metrics.config.EscapingScheme.UNDERSCORE_ESCAPING);
+    }
+
+    /** A name part: letters, digits and underscores only. */
+    private static String label(String value) {
+        return value.replaceAll("[^A-Za-z0-9]", "_");
+    }
+}

@@ -1,0 +1,88 @@
+package io.mailseal.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mailseal.config.ConfigLoader;
+import io.mailseal.demo.DemoPki.KeyKind;
+import io.mailseal.demo.DemoWorld;
+import io.mailseal.demo.SubmissionClient;
+import io.mailseal.smtp.Relay;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The admin port as Prometheus, a load balancer and the bank's channel chooser use it. */
+class AdminIT {
+    @TempDir
+    Path dir;
+    final HttpClient http = HttpClient.newHttpClient();
+
+    private HttpResponse<String> get(int port, String path, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void metricsHealthReadinessAndRecipientLookup() throws Exception {
+        try (DemoWorld world = new DemoWorld(dir, Clock.systemUTC())) {
+            world.addCustomer("alice@customer.example", KeyKind.RSA);
+            try (Relay relay = Relay.start(ConfigLoader.load(world.writeConfig(RelayIT.POLICIES)), Clock.systemUTC())) {
+                int admin = relay.adminPort();
+                SubmissionClient bank = new SubmissionClient("127.0.0.1", relay.port());
+                bank.send(DemoWorld.BANK_SENDER, List.of("alice@customer.example"), RelayIT.otp("alice@customer.example", "1"));
+                bank.send(DemoWorld.BANK_SENDER, List.of("carol@customer.example"), RelayIT.otp("carol@customer.example", "2"));
+                bank.send("news@bank.example", List.of("x@other.example"), "Subject: n\r\n\r\nhi\r\n");
+
+                String metrics = get(admin, "/metrics", null).body();
+                assertThat(metrics).contains("mailseal_messages_sealed_otp_total 1")
+                        .contains("mailseal_messages_refused_otp_total 1")
+                        .contains("mailseal_messages_passed_default_total 1")
+                        .contains("mailseal_seal{quantile=\"0.99\"}").contains("mailseal_certificate_lookup_count");
+
+                assertThat(get(admin, "/health", null).statusCode()).isEqualTo(200);
+                assertThat(get(admin, "/ready", null).statusCode()).isEqualTo(200);
+
+                HttpResponse<String> alice = get(admin, "/v1/recipients/alice@customer.example", null);
+                assertThat(alice.statusCode()).isEqualTo(200);
+                assertThat(alice.body()).contains("\"encryptable\":true").contains("\"fingerprintSha256\":\"")
+                        .contains("CN=alice@customer.example");
+                assertThat(get(admin, "/v1/recipients/carol@customer.example", null).body())
+                        .contains("\"encryptable\":false").contains("\"reason\":\"no certificate found\"");
+                assertThat(get(admin, "/v1/recipients/not-an-address", null).statusCode()).isEqualTo(400);
+
+                world.tsa().setDown(true);
+                assertThat(bank.send(DemoWorld.BANK_SENDER, List.of("alice@customer.example"),
+                        RelayIT.otp("alice@customer.example", "3")).code()).isEqualTo(451);
+                HttpResponse<String> ready = get(admin, "/ready", null);
+                assertThat(ready.statusCode()).isEqualTo(503);
+                assertThat(ready.body()).contains("\"timestamp\":");
+                assertThat(get(admin, "/metrics", null).body()).contains("mailseal_tsa_failures_127_0_0_1_");
+            }
+        }
+    }
+
+    @Test
+    void bearerTokenGuardsEverythingButHealth() throws Exception {
+        try (DemoWorld world = new DemoWorld(dir, Clock.systemUTC())) {
+            Files.writeString(dir.resolve("admin.token"), "s3cret-token\n");
+            try (Relay relay = Relay.start(ConfigLoader.load(world.writeConfig(RelayIT.POLICIES,
+                    "admin.token-file = admin.token")), Clock.systemUTC())) {
+                int admin = relay.adminPort();
+                assertThat(get(admin, "/health", null).statusCode()).isEqualTo(200);
+                assertThat(get(admin, "/metrics", null).statusCode()).isEqualTo(401);
+                assertThat(get(admin, "/v1/recipients/a@b.example", "wrong").statusCode()).isEqualTo(401);
+                assertThat(get(admin, "/v1/recipients/a@b.example", "s3cret-token").statusCode()).isEqualTo(200);
+            }
+        }
+    }
+}
