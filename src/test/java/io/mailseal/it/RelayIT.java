@@ -87,6 +87,23 @@ class RelayIT {
 
     @Test
     void oneTimeCodesArriveEncryptedSignedAndStampedForRsaAndEcRecipients() throws Exception {
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+                new ch.qos.logback.core.read.ListAppender<>();
+        logs.start();
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.addAppender(logs);
+        try {
+            sendCodesAndOpenThem();
+        } finally {
+            root.detachAppender(logs);
+        }
+        assertThat(logs.list).isNotEmpty().noneSatisfy(e -> assertThat(e.getFormattedMessage() + " "
+                + (e.getThrowableProxy() == null ? "" : e.getThrowableProxy().getMessage()))
+                .containsAnyOf("493817", "493818", "sign-in code"));
+    }
+
+    private void sendCodesAndOpenThem() throws Exception {
         int n = 0;
         for (String customer : List.of(ALICE, BOB)) {
             String code = "4938" + (17 + n);
