@@ -36,6 +36,7 @@ public final class CaptureSink implements AutoCloseable {
     private final Optional<Path> directory;
     private final List<CapturedMessage> messages = new ArrayList<>();
     private final AtomicReference<Fault> fault = new AtomicReference<>();
+    private final java.util.Map<String, Fault> refusedRecipients = new java.util.concurrent.ConcurrentHashMap<>();
 
     public CaptureSink(Optional<Path> directory) {
         this.directory = directory;
@@ -51,6 +52,15 @@ public final class CaptureSink implements AutoCloseable {
     /** The next transaction answers {@code code text} at {@code verb} (once). */
     public void failNext(Verb verb, int code, String text) {
         fault.set(new Fault(verb, code, text));
+    }
+
+    /** Every RCPT for {@code address} answers {@code code text} until {@link #acceptRecipient}. */
+    public void refuseRecipient(String address, int code, String text) {
+        refusedRecipients.put(address, new Fault(Verb.RCPT, code, text));
+    }
+
+    public void acceptRecipient(String address) {
+        refusedRecipients.remove(address);
     }
 
     public synchronized List<CapturedMessage> messages() {
@@ -99,6 +109,10 @@ public final class CaptureSink implements AutoCloseable {
         @Override
         public void recipient(String address) throws RejectException {
             maybeFail(Verb.RCPT);
+            Fault refused = refusedRecipients.get(address);
+            if (refused != null) {
+                throw new RejectException(refused.code(), refused.text());
+            }
             recipients.add(address);
         }
 

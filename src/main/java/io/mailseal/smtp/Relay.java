@@ -3,6 +3,11 @@ package io.mailseal.smtp;
 import io.mailseal.admin.AdminServer;
 import io.mailseal.admin.RelayMetrics;
 import io.mailseal.config.ConfigException;
+import io.mailseal.delivery.DeliveryScheduler;
+import io.mailseal.delivery.NextHopClient;
+import io.mailseal.delivery.Outbox;
+import io.mailseal.spool.Spool;
+import io.mailseal.spool.SpooledMessage;
 import io.mailseal.config.ConfigLoader;
 import io.mailseal.config.RelayConfig;
 import java.io.IOException;
@@ -32,12 +37,17 @@ public final class Relay implements AutoCloseable {
     private final AdminServer admin;
     private final RelayMetrics metrics;
     private final AtomicReference<RelayComponents> current;
+    private final Outbox outbox;
+    private final DeliveryScheduler scheduler;
     private final Clock clock;
     private ScheduledExecutorService watcher;
     private byte[] watchedDigest;
 
-    private Relay(RelayComponents components, RelayMetrics metrics, Clock clock) {
+    private Relay(RelayComponents components, RelayMetrics metrics, Outbox outbox, DeliveryScheduler scheduler,
+                  Clock clock) {
         this.current = new AtomicReference<>(components);
+        this.outbox = outbox;
+        this.scheduler = scheduler;
         this.metrics = metrics;
         this.clock = clock;
         RelayConfig config = components.config();
@@ -55,7 +65,31 @@ public final class Relay implements AutoCloseable {
     /** Builds every stage; a bad keystore, trust anchor or certificate directory stops start-up. */
     public static Relay start(RelayConfig config, Clock clock) {
         RelayMetrics metrics = new RelayMetrics();
-        Relay relay = new Relay(RelayComponents.open(config, clock, metrics), metrics, clock);
+        Spool spool;
+        List<SpooledMessage> left;
+        try {
+            spool = new Spool(config.spoolDirectory());
+            left = spool.recover();
+        } catch (IOException e) {
+            throw new ConfigException(List.of("mailseal.spool.directory: \"" + config.spoolDirectory()
+                    + "\" cannot be used: " + e));
+        }
+        // delivery and spool settings are read at start; a reload does not change them
+        DeliveryScheduler scheduler = new DeliveryScheduler(spool,
+                new NextHopClient(config.delivery(), config.smtp().hostname()), config.delivery(),
+                config.smtp().hostname(), clock, 4, metrics::message);
+        Outbox outbox = new Outbox(spool, scheduler);
+        Relay relay;
+        try {
+            relay = new Relay(RelayComponents.open(config, clock, metrics, outbox), metrics, outbox, scheduler, clock);
+        } catch (RuntimeException e) {
+            scheduler.close();
+            throw e;
+        }
+        scheduler.recover(left);
+        if (!left.isEmpty()) {
+            log.info("spool: {} message(s) from the previous run queued for delivery", left.size());
+        }
         log.info("listening on {}:{}, next hop {}", config.smtp().listen().host(), relay.port(),
                 config.delivery().smarthost());
         return relay;
@@ -65,7 +99,7 @@ public final class Relay implements AutoCloseable {
     public synchronized boolean reload() {
         RelayConfig old = current.get().config();
         try {
-            RelayComponents next = RelayComponents.open(ConfigLoader.load(old.file()), clock, metrics);
+            RelayComponents next = RelayComponents.open(ConfigLoader.load(old.file()), clock, metrics, outbox);
             if (!next.config().smtp().equals(old.smtp())) {
                 log.warn("relay.conf: changes to mailseal.smtp take effect only after a restart");
             }
@@ -130,6 +164,7 @@ public final class Relay implements AutoCloseable {
             watcher.shutdownNow();
         }
         intake.close();
+        scheduler.close();
         admin.close();
         closeQuietly(current.get());
     }

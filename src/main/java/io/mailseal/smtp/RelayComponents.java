@@ -21,7 +21,7 @@ import io.mailseal.crypto.SignatureTimestamps;
 import io.mailseal.crypto.TimestampAuthorityClient;
 import io.mailseal.crypto.TimestampVerifier;
 import io.mailseal.config.TimestampConfig;
-import io.mailseal.delivery.NextHopClient;
+import io.mailseal.delivery.Outbox;
 import io.mailseal.policy.PolicyEngine;
 import java.security.cert.TrustAnchor;
 import java.time.Clock;
@@ -40,10 +40,10 @@ public record RelayComponents(RelayConfig config, PolicyEngine policies, Certifi
 
     /** For tools that decide but never send (check-config, explain). */
     public static RelayComponents open(RelayConfig config, Clock clock) {
-        return open(config, clock, new RelayMetrics());
+        return open(config, clock, new RelayMetrics(), Outbox.closed());
     }
 
-    public static RelayComponents open(RelayConfig config, Clock clock, RelayMetrics metrics) {
+    public static RelayComponents open(RelayConfig config, Clock clock, RelayMetrics metrics, Outbox outbox) {
         CryptoProviders.install();
         List<String> problems = new java.util.ArrayList<>();
         RecipientCertificates uncached = collect(problems, () -> recipientCertificates(config.certificates(), clock));
@@ -58,7 +58,7 @@ public record RelayComponents(RelayConfig config, PolicyEngine policies, Certifi
         SealingPipeline pipeline = new SealingPipeline(
                 new SealingPlanner(policies, certificates, new AlgorithmChoice(config.crypto()), metrics),
                 identities, new MessageSealer(), new SignatureTimestamps(tsa, metrics::timestampSkipped),
-                new NextHopClient(config.delivery(), config.smtp().hostname()), metrics);
+                outbox, config.delivery().maxAge(), clock, metrics);
         return new RelayComponents(config, policies, certificates, identities, pipeline, tsa, uncached);
     }
 

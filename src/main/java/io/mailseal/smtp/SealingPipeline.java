@@ -7,8 +7,11 @@ import io.mailseal.crypto.MessageSealer;
 import io.mailseal.crypto.SignatureTimestamps;
 import io.mailseal.crypto.SigningIdentity;
 import io.mailseal.crypto.TimestampUnavailableException;
-import io.mailseal.delivery.DeliveryResult;
-import io.mailseal.delivery.NextHopClient;
+import io.mailseal.delivery.Outbox;
+import io.mailseal.spool.SpooledMessage;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import io.mailseal.delivery.OutboundMessage;
 import io.mailseal.policy.MessageFacts;
 import io.mailseal.smtp.SealingPlan.Group;
@@ -39,17 +42,22 @@ public final class SealingPipeline {
     private final SigningIdentities identities;
     private final MessageSealer sealer;
     private final SignatureTimestamps timestamps;
-    private final NextHopClient nextHop;
+    private final Outbox outbox;
+    private final Duration defaultMaxAge;
+    private final Clock clock;
     private final RelayMetrics metrics;
 
     SealingPipeline(SealingPlanner planner, SigningIdentities identities, MessageSealer sealer,
-                    SignatureTimestamps timestamps, NextHopClient nextHop, RelayMetrics metrics) {
+                    SignatureTimestamps timestamps, Outbox outbox, Duration defaultMaxAge, Clock clock,
+                    RelayMetrics metrics) {
+        this.outbox = outbox;
+        this.defaultMaxAge = defaultMaxAge;
+        this.clock = clock;
         this.metrics = metrics;
         this.planner = planner;
         this.identities = identities;
         this.sealer = sealer;
         this.timestamps = timestamps;
-        this.nextHop = nextHop;
     }
 
     Verdict process(ReceivedMessage received) {
@@ -84,18 +92,23 @@ public final class SealingPipeline {
             metrics.message("-", "deferred");
             return Verdict.Refused.of(SmtpReply.INTERNAL_ERROR);
         }
-        for (OutboundMessage m : outbound) {
-            DeliveryResult result;
-            try (var timer = metrics.time("delivery")) {
-                result = nextHop.deliver(m);
-            }
-            if (!(result instanceof DeliveryResult.Delivered)) {
-                log.warn("next hop did not accept rcpts={}: {}", m.recipients(), result);
-                metrics.message("-", "deferred");
-                return Verdict.Refused.of(SmtpReply.NEXT_HOP_FAILED);
-            }
-            log.info("delivered rcpts={} size={}", m.recipients(), m.content().length);
+        // seal before spool: only ciphertext of protected mail reaches the disk
+        Instant now = clock.instant();
+        List<SpooledMessage> spooled = new ArrayList<>();
+        for (int i = 0; i < outbound.size(); i++) {
+            OutboundMessage m = outbound.get(i);
+            Group g = plan.groups().get(i);
+            spooled.add(new SpooledMessage(received.queueId() + "." + i, m.envelopeFrom(), m.recipients(),
+                    g.policy().name(), now, now.plus(g.policy().maxAge().orElse(defaultMaxAge)), m.content()));
         }
+        try {
+            outbox.queue(spooled);
+        } catch (IOException e) {
+            log.error("spool write failed, answered 451: {}", e.toString());
+            metrics.message("-", "deferred");
+            return Verdict.Refused.of(SmtpReply.INTERNAL_ERROR);
+        }
+        log.info("queued {} message(s) for rcpts={}", spooled.size(), received.recipients());
         for (Group g : plan.groups()) {
             metrics.message(g.policy().name(), switch (g.treatment()) {
                 case ENCRYPT -> "sealed";

@@ -17,7 +17,6 @@ public enum SmtpReply {
     BAD_ADDRESS(501, "5.1.3 Bad address syntax: <%s>"),
     CERTIFICATES_UNAVAILABLE(451, "4.4.3 Certificate directory unavailable for %s, try again later"),
     TIMESTAMP_UNAVAILABLE(451, "4.7.0 Timestamp authority unavailable, try again later"),
-    NEXT_HOP_FAILED(451, "4.4.1 Next hop did not accept the message, try again later"),
     INTERNAL_ERROR(451, "4.3.0 Internal error, try again later"),
     QUEUED(250, "2.0.0 Ok: queued as %s");
 

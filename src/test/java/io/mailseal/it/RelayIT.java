@@ -46,7 +46,8 @@ class RelayIT {
         world = new DemoWorld(dir, Clock.systemUTC());
         world.addCustomer(ALICE, KeyKind.RSA);
         world.addCustomer(BOB, KeyKind.EC);
-        relay = Relay.start(ConfigLoader.load(world.writeConfig(POLICIES)), Clock.systemUTC());
+        relay = Relay.start(ConfigLoader.load(world.writeConfig(POLICIES, "delivery.retry { initial = 200ms, max = 1s }")),
+                Clock.systemUTC());
         bank = new SubmissionClient("127.0.0.1", relay.port());
     }
 
@@ -168,17 +169,23 @@ class RelayIT {
     }
 
     @Test
-    void nextHopRefusalOrDropIsATemporaryFailureNeverASilentLoss() throws Exception {
-        world.sink().failNext(CaptureSink.Verb.RCPT, 550, "5.1.1 no such user");
-        assertThat(bank.send(DemoWorld.BANK_SENDER, List.of(ALICE), otp(ALICE, "1")).line())
-                .startsWith("451 4.4.1");
-        world.sink().failNext(CaptureSink.Verb.DATA, 452, "4.3.1 out of storage");
-        assertThat(bank.send(DemoWorld.BANK_SENDER, List.of(ALICE), otp(ALICE, "2")).line())
-                .startsWith("451 4.4.1");
-        world.sink().close();
-        assertThat(bank.send(DemoWorld.BANK_SENDER, List.of(ALICE), otp(ALICE, "3")).line())
-                .startsWith("451 4.4.1");
-        assertThat(world.sink().messages()).isEmpty();
+    void temporaryNextHopTroubleIsRetriedAfterThe250() throws Exception {
+        world.sink().failNext(CaptureSink.Verb.RCPT, 421, "4.3.2 try later");
+        assertThat(bank.send(DemoWorld.BANK_SENDER, List.of(ALICE), otp(ALICE, "1")).code()).isEqualTo(250);
+        assertThat(world.sink().awaitMessages(1, Duration.ofSeconds(15))).as("retried after back-off").isTrue();
+        assertThat(world.sink().messages().get(0).recipients()).containsExactly(ALICE);
+    }
+
+    @Test
+    void permanentRefusalBouncesToTheSenderWithHeadersOnly() throws Exception {
+        world.sink().refuseRecipient(ALICE, 550, "5.1.1 no such user");
+        assertThat(bank.send(DemoWorld.BANK_SENDER, List.of(ALICE), otp(ALICE, "661199")).code()).isEqualTo(250);
+        CapturedMessage dsn = onlyArrival();
+        assertThat(dsn.envelopeFrom()).isEmpty();
+        assertThat(dsn.recipients()).containsExactly(DemoWorld.BANK_SENDER);
+        assertThat(dsn.text()).contains("multipart/report").contains("Final-Recipient: rfc822; " + ALICE)
+                .contains("Status: 5.0.0").contains("Subject: [...]")
+                .doesNotContain("661199").doesNotContain("sign-in code").doesNotContain("MIAGCSqGSIb3DQEHA");
     }
 
     @Test

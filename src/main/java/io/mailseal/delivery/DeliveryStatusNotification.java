@@ -1,0 +1,62 @@
+package io.mailseal.delivery;
+
+import io.mailseal.spool.SpooledMessage;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * RFC 3464 bounce for failed or expired recipients. It carries the sealed message's outer
+ * headers only (text/rfc822-headers): already obscured by header protection, and never the
+ * body — a bounce must not undo the encryption.
+ */
+final class DeliveryStatusNotification {
+    private static final DateTimeFormatter DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withLocale(Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
+
+    private DeliveryStatusNotification() {
+    }
+
+    /** status: RFC 3463 code, e.g. 5.0.0 (refused) or 4.4.7 (expired, RFC 3463 §3.5). */
+    static byte[] build(SpooledMessage m, String hostname, String status, String diagnostic, Instant now) {
+        String boundary = "dsn-" + UUID.randomUUID();
+        boolean expired = status.equals("4.4.7");
+        StringBuilder b = new StringBuilder();
+        b.append("From: Mail Delivery System <MAILER-DAEMON@").append(hostname).append(">\r\n");
+        b.append("To: <").append(m.envelopeFrom()).append(">\r\n");
+        b.append("Subject: ").append(expired ? "Undelivered Mail: expired" : "Undelivered Mail Returned to Sender")
+                .append("\r\n");
+        b.append("Date: ").append(DATE.format(now)).append("\r\n");
+        b.append("Message-ID: <").append(UUID.randomUUID()).append('@').append(hostname).append(">\r\n");
+        b.append("Auto-Submitted: auto-replied\r\n");
+        b.append("MIME-Version: 1.0\r\n");
+        b.append("Content-Type: multipart/report; report-type=delivery-status; boundary=\"").append(boundary)
+                .append("\"\r\n\r\n");
+        b.append("--").append(boundary).append("\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n");
+        b.append(expired ? "The message could not be delivered before its policy's max-age (" + m.policy()
+                + ") and was removed. It will not be delivered late.\r\n"
+                : "The next hop refused the message for good.\r\n");
+        b.append("Queue id: ").append(m.id()).append("\r\n\r\n");
+        b.append("--").append(boundary).append("\r\nContent-Type: message/delivery-status\r\n\r\n");
+        b.append("Reporting-MTA: dns; ").append(hostname).append("\r\n");
+        b.append("Arrival-Date: ").append(DATE.format(m.created())).append("\r\n");
+        for (String rcpt : m.recipients()) {
+            b.append("\r\nFinal-Recipient: rfc822; ").append(rcpt).append("\r\n");
+            b.append("Action: failed\r\nStatus: ").append(status).append("\r\n");
+            b.append("Diagnostic-Code: smtp; ").append(diagnostic.replaceAll("[\\r\\n]+", " ")).append("\r\n");
+        }
+        b.append("\r\n--").append(boundary).append("\r\nContent-Type: text/rfc822-headers\r\n\r\n");
+        b.append(headersOf(m.content()));
+        b.append("\r\n--").append(boundary).append("--\r\n");
+        return b.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String headersOf(byte[] content) {
+        String text = new String(content, StandardCharsets.ISO_8859_1);
+        int end = text.indexOf("\r\n\r\n");
+        return end < 0 ? "" : text.substring(0, end + 2);
+    }
+}

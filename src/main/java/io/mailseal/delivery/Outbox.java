@@ -1,0 +1,48 @@
+package io.mailseal.delivery;
+
+import io.mailseal.spool.Spool;
+import io.mailseal.spool.SpooledMessage;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Where the intake hands sealed messages over: all of one transaction are written durably
+ * or none are (a partial write is rolled back, so the client's retry cannot duplicate
+ * mail), then they are scheduled for delivery.
+ */
+public class Outbox {
+    private final Spool spool;
+    private final DeliveryScheduler scheduler;
+
+    public Outbox(Spool spool, DeliveryScheduler scheduler) {
+        this.spool = spool;
+        this.scheduler = scheduler;
+    }
+
+    public void queue(List<SpooledMessage> messages) throws IOException {
+        List<SpooledMessage> written = new ArrayList<>();
+        try {
+            for (SpooledMessage m : messages) {
+                spool.write(m);
+                written.add(m);
+            }
+        } catch (IOException e) {
+            for (SpooledMessage w : written) {
+                spool.remove(w.id());
+            }
+            throw e;
+        }
+        messages.forEach(scheduler::submit);
+    }
+
+    /** For tools that decide but never send (check-config, explain). */
+    public static Outbox closed() {
+        return new Outbox(null, null) {
+            @Override
+            public void queue(List<SpooledMessage> messages) throws IOException {
+                throw new IOException("this tool does not send mail");
+            }
+        };
+    }
+}
