@@ -1,0 +1,124 @@
+package io.mailseal.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mailseal.demo.DemoPki.KeyKind;
+import io.mailseal.demo.DemoWorld;
+import io.mailseal.demo.SubmissionClient;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The relay process is killed with SIGKILL while four sessions send; after a restart every
+ * message that got 250 reaches the sink. Uses the real jar in its own JVM.
+ */
+class KillIT {
+    private static final Pattern MESSAGE_ID = Pattern.compile("(?m)^Message-ID: <(kill-\\d+)@bank\\.example>");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyAcceptedMessageSurvivesKillDashNine() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        try (DemoWorld world = new DemoWorld(dir, Clock.systemUTC())) {
+            world.addCustomer("alice@customer.example", KeyKind.RSA);
+            Path conf = world.writeConfig(RelayIT.POLICIES, "smtp.listen = \"127.0.0.1:" + port + "\"");
+            Process relay = start(conf, port);
+            Map<String, Boolean> accepted = new ConcurrentHashMap<>();
+            AtomicInteger next = new AtomicInteger();
+            ExecutorService senders = Executors.newFixedThreadPool(4);
+            for (int t = 0; t < 4; t++) {
+                senders.execute(() -> {
+                    SubmissionClient bank = new SubmissionClient("127.0.0.1", port);
+                    for (int i = 0; i < 100; i++) {
+                        String id = "kill-" + next.incrementAndGet();
+                        try {
+                            String msg = RelayIT.otp("alice@customer.example", "1").replaceFirst(
+                                    "Message-ID: <m-\\d+@bank.example>", "Message-ID: <" + id + "@bank.example>");
+                            if (bank.send(DemoWorld.BANK_SENDER, List.of("alice@customer.example"), msg).code() == 250) {
+                                accepted.put(id, true);
+                            }
+                        } catch (Exception e) {
+                            return; // the relay is gone
+                        }
+                    }
+                });
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (accepted.size() < 120 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            relay.destroyForcibly(); // SIGKILL: no shutdown hook, no flush
+            relay.waitFor(10, TimeUnit.SECONDS);
+            senders.shutdown();
+            assertThat(senders.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(accepted.size()).as("accepted before the kill").isGreaterThanOrEqualTo(100);
+
+            Process again = start(conf, port);
+            try {
+                deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+                Set<String> arrived = new HashSet<>();
+                while (!arrived.containsAll(accepted.keySet()) && System.nanoTime() < deadline) {
+                    arrived.clear();
+                    world.sink().messages().forEach(m -> {
+                        Matcher mm = MESSAGE_ID.matcher(m.text());
+                        if (mm.find()) {
+                            arrived.add(mm.group(1));
+                        }
+                    });
+                    Thread.sleep(100);
+                }
+                Set<String> lost = new HashSet<>(accepted.keySet());
+                lost.removeAll(arrived);
+                assertThat(lost).as("accepted with 250 but never delivered").isEmpty();
+                System.out.printf("KillIT: %d accepted before SIGKILL, %d delivered, %d messages at the sink "
+                        + "(duplicates: %d)%n", accepted.size(), arrived.size(), world.sink().messages().size(),
+                        world.sink().messages().size() - arrived.size());
+            } finally {
+                again.destroyForcibly();
+                again.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private Process start(Path conf, int port) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("java", "-jar", Path.of("target/mailseal.jar").toAbsolutePath().toString(),
+                "run", "-c", conf.toString()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("relay-" + System.nanoTime() + ".log").toFile()).start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                return p;
+            } catch (IOException e) {
+                if (!p.isAlive()) {
+                    throw new IOException("relay exited with " + p.exitValue());
+                }
+                Thread.sleep(100);
+            }
+        }
+        p.destroyForcibly();
+        throw new IOException("relay did not listen on " + port);
+    }
+}
