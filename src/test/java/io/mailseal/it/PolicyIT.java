@@ -133,6 +133,29 @@ class PolicyIT {
         assertThat(world.sink().awaitMessages(2, Duration.ofSeconds(10))).isTrue();
     }
 
+    @Test
+    void bestEffortTimestampSendsWithoutTheStampWhenEveryTsaIsDown() throws Exception {
+        world.tsa().setDown(true);
+        String policies = """
+                { name = notice, match { from = "notices@bank.example" }, action = sign, timestamp = best-effort }""";
+        try (Relay relay = Relay.start(ConfigLoader.load(world.writeConfig(policies)), Clock.systemUTC())) {
+            SubmissionClient.Reply r = new SubmissionClient("127.0.0.1", relay.port()).send("notices@bank.example",
+                    List.of(CAROL), "From: notices@bank.example\r\nBcc: hidden@bank.example\r\nSubject: Notice\r\n"
+                            + "\r\nBranch closed on Friday.\r\n");
+            assertThat(r.code()).isEqualTo(250);
+            assertThat(world.sink().awaitMessages(1, Duration.ofSeconds(10))).isTrue();
+        }
+        CapturedMessage m = world.sink().messages().get(0);
+        assertThat(m.text()).doesNotContain("hidden@bank.example").contains("multipart/signed");
+        Path f = Files.write(dir.resolve("notice.eml"), m.content());
+        ExternalTool.ok(dir, "openssl", "cms", "-verify", "-in", f.toString(), "-CAfile", "certs/trust/ca.pem",
+                "-purpose", "any");
+        ExternalTool.ok(dir, "openssl", "cms", "-cmsout", "-in", f.toString(), "-inform", "SMIME", "-outform", "DER",
+                "-out", "notice.p7s");
+        assertThat(ExternalTool.ok(dir, "openssl", "cms", "-cmsout", "-print", "-in", "notice.p7s", "-inform", "DER"))
+                .as("no timestamp token").doesNotContain("id-smime-aa-timeStampToken");
+    }
+
     private CapturedMessage arrivalFor(String rcpt) {
         return world.sink().messages().stream().filter(m -> m.recipients().equals(List.of(rcpt))).findFirst()
                 .orElseThrow(() -> new AssertionError("nothing arrived for " + rcpt));
