@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** {@code mailseal}: the relay and its tools (DESIGN.md "Command line"). */
 @Command(name = "mailseal", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "SMTP relay that signs, timestamps and encrypts mail by policy (S/MIME, RFC 3161).",
-        subcommands = {RunCommand.class, DemoCommand.class, CheckConfigCommand.class, ExplainCommand.class,
+        subcommands = {RunCommand.class, DemoCommand.class, CheckConfigCommand.class, ExplainCommand.class, LookupCommand.class,
             VerifyCommand.class})
 public final class Main {
 

@@ -94,6 +94,17 @@ class CommandLineIT {
     }
 
     @Test
+    void lookupSaysWhetherACustomerCanReceiveEncryptedMail() throws Exception {
+        Run alice = mailseal("lookup", "-c", conf.toString(), "alice@customer.example");
+        assertThat(alice.exit()).isZero();
+        assertThat(alice.out()).contains("encryptable: yes").contains("source:      directory:")
+                .contains("CN=alice@customer.example");
+        Run carol = mailseal("lookup", "-c", conf.toString(), "carol@customer.example");
+        assertThat(carol.exit()).isEqualTo(1);
+        assertThat(carol.out()).contains("encryptable: no").contains("no certificate found");
+    }
+
+    @Test
     void verifyOpensWhatTheRelaySentAndRejectsATamperedCopy() throws Exception {
         try (Relay relay = Relay.start(ConfigLoader.load(conf), Clock.systemUTC())) {
             new SubmissionClient("127.0.0.1", relay.port()).send(DemoWorld.BANK_SENDER,
