@@ -45,6 +45,7 @@ public record RelayComponents(RelayConfig config, PolicyEngine policies, Certifi
 
     public static RelayComponents open(RelayConfig config, Clock clock, RelayMetrics metrics, Outbox outbox) {
         CryptoProviders.install();
+        JakartaMailTuning.apply();
         List<String> problems = new java.util.ArrayList<>();
         RecipientCertificates uncached = collect(problems, () -> recipientCertificates(config.certificates(), clock));
         SigningIdentities identities = collect(problems, () -> SigningIdentities.open(config.identities()));
