@@ -63,10 +63,6 @@ public final class DeliveryScheduler implements AutoCloseable {
         queue.add(new Pending(m, clock.instant(), 0));
     }
 
-    public int pending() {
-        return queue.size();
-    }
-
     private void dispatch() {
         while (running) {
             try {

@@ -24,7 +24,6 @@ public final class DemoWorld implements AutoCloseable {
     private final Map<String, Issued> customers = new LinkedHashMap<>();
     private final EmbeddedTsa tsa;
     private final CaptureSink sink;
-    private final Issued tsaCert;
 
     public DemoWorld(Path dir, Clock clock) throws IOException {
         this.dir = dir;
@@ -36,7 +35,7 @@ public final class DemoWorld implements AutoCloseable {
         char[] password = "demo-only-password".toCharArray();
         PkiFiles.writePkcs12(dir.resolve("keys/bank.p12"), signer, List.of(pki.ca().certificate()), password);
         Files.writeString(dir.resolve("keys/bank.pass"), new String(password) + "\n");
-        this.tsaCert = pki.timestampAuthority("mailseal demo TSA");
+        Issued tsaCert = pki.timestampAuthority("mailseal demo TSA");
         this.tsa = new EmbeddedTsa(tsaCert.key(), tsaCert.certificate(), List.of(pki.ca().certificate()), clock);
         this.sink = new CaptureSink(Optional.of(dir.resolve("sink")));
     }
@@ -87,10 +86,6 @@ public final class DemoWorld implements AutoCloseable {
         return file;
     }
 
-    public Path dir() {
-        return dir;
-    }
-
     public DemoPki pki() {
         return pki;
     }
@@ -101,10 +96,6 @@ public final class DemoWorld implements AutoCloseable {
 
     public EmbeddedTsa tsa() {
         return tsa;
-    }
-
-    public Issued tsaCertificate() {
-        return tsaCert;
     }
 
     public CaptureSink sink() {

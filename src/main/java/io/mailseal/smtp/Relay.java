@@ -146,10 +146,6 @@ public final class Relay implements AutoCloseable {
         }
     }
 
-    public RelayComponents components() {
-        return current.get();
-    }
-
     public int port() {
         return intake.port();
     }

@@ -96,13 +96,6 @@ public final class Spool {
         return out;
     }
 
-    /** Files queued now (for metrics and `queue list`). */
-    public long depth() throws IOException {
-        try (Stream<Path> s = Files.list(queue)) {
-            return s.count();
-        }
-    }
-
     static byte[] encode(SpooledMessage m) {
         StringBuilder h = new StringBuilder(MAGIC).append('\n');
         h.append("from ").append(m.envelopeFrom()).append('\n');
