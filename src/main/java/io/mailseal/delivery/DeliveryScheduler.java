@@ -145,6 +145,7 @@ public final class DeliveryScheduler implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        nextHop.close();
     }
 
     /** Re-queues what a previous run left in the spool. */

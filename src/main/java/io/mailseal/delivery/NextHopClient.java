@@ -15,13 +15,16 @@ import org.eclipse.angus.mail.smtp.SMTPMessage;
  * Sends to {@code delivery.smarthost} with Angus Mail's SMTP transport, bytes unchanged
  * (the sealed message must arrive exactly as signed). All recipients of one call are one
  * transaction: if the next hop refuses any of them nothing is sent and the whole call
- * fails, so a retry cannot duplicate mail to the others.
+ * fails, so a retry cannot duplicate mail to the others. Connections are kept open and
+ * reused (checked with NOOP before reuse), at most one per delivery worker.
  */
-public final class NextHopClient {
+public final class NextHopClient implements AutoCloseable {
     private final Session session;
+    private final java.util.concurrent.BlockingQueue<Transport> idle;
 
-    public NextHopClient(DeliveryConfig config, String heloName) {
+    public NextHopClient(DeliveryConfig config, String heloName, int maxIdle) {
         this.session = Session.getInstance(properties(config, heloName));
+        this.idle = new java.util.concurrent.ArrayBlockingQueue<>(maxIdle);
     }
 
     static Properties properties(DeliveryConfig config, String heloName) {
@@ -59,15 +62,51 @@ public final class NextHopClient {
             for (int i = 0; i < to.length; i++) {
                 to[i] = new InternetAddress(message.recipients().get(i), false);
             }
-            try (Transport transport = session.getTransport("smtp")) {
-                transport.connect();
+            Transport transport = connection();
+            try {
                 transport.sendMessage(mime, to);
+            } catch (MessagingException | RuntimeException e) {
+                closeQuietly(transport); // state after a failure is unknown: never reuse it
+                throw e;
+            }
+            if (!idle.offer(transport)) {
+                closeQuietly(transport);
             }
             return new DeliveryResult.Delivered("accepted by " + session.getProperty("mail.smtp.host"));
         } catch (AddressException e) {
             return new DeliveryResult.Failed(553, "bad recipient address: " + e.getRef());
         } catch (MessagingException | RuntimeException e) {
             return FailureClassifier.classify(e);
+        }
+    }
+
+    /** An idle connection that still answers NOOP, else a new one. */
+    private Transport connection() throws MessagingException {
+        Transport t;
+        while ((t = idle.poll()) != null) {
+            if (t.isConnected()) {
+                return t;
+            }
+            closeQuietly(t);
+        }
+        t = session.getTransport("smtp");
+        t.connect();
+        return t;
+    }
+
+    private static void closeQuietly(Transport t) {
+        try {
+            t.close();
+        } catch (MessagingException e) {
+            // the connection is gone either way
+        }
+    }
+
+    @Override
+    public void close() {
+        Transport t;
+        while ((t = idle.poll()) != null) {
+            closeQuietly(t);
         }
     }
 }

@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Relay implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Relay.class);
+    /** Parallel deliveries, each with its own kept-open connection to the next hop. */
+    private static final int DELIVERY_WORKERS = 4;
     private final IntakeServer intake;
     private final AdminServer admin;
     private final RelayMetrics metrics;
@@ -76,8 +78,8 @@ public final class Relay implements AutoCloseable {
         }
         // delivery and spool settings are read at start; a reload does not change them
         DeliveryScheduler scheduler = new DeliveryScheduler(spool,
-                new NextHopClient(config.delivery(), config.smtp().hostname()), config.delivery(),
-                config.smtp().hostname(), clock, 4, metrics::message);
+                new NextHopClient(config.delivery(), config.smtp().hostname(), DELIVERY_WORKERS), config.delivery(),
+                config.smtp().hostname(), clock, DELIVERY_WORKERS, metrics::message);
         Outbox outbox = new Outbox(spool, scheduler);
         Relay relay;
         try {
