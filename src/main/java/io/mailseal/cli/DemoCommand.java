@@ -10,7 +10,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "demo", description = "Send one-time codes through a relay on loopback with a throwaway CA, TSA and sink; "
+@Command(name = "demo", subcommands = DemoTsaCommand.class, description = "Send one-time codes through a relay on loopback with a throwaway CA, TSA and sink; "
         + "exit 0 only if every check held.")
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--keep", description = "Write everything (keys, relay.conf, captured mail) to this directory and keep it.")

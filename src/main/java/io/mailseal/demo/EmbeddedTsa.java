@@ -52,6 +52,12 @@ public final class EmbeddedTsa implements AutoCloseable {
 
     public EmbeddedTsa(PrivateKey key, X509Certificate certificate, List<X509Certificate> chain, Clock clock)
             throws IOException {
+        this(key, certificate, chain, clock, 0);
+    }
+
+    /** On a given loopback port (0: any free one). */
+    public EmbeddedTsa(PrivateKey key, X509Certificate certificate, List<X509Certificate> chain, Clock clock, int port)
+            throws IOException {
         this.clock = clock;
         try {
             TimeStampTokenGenerator tokens = new TimeStampTokenGenerator(
@@ -69,9 +75,10 @@ public final class EmbeddedTsa implements AutoCloseable {
         } catch (Exception e) {
             throw new IOException("cannot set up the embedded TSA: " + e.getMessage(), e);
         }
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
         server.createContext("/tsr", this::handle);
         server.setExecutor(executor);
+        // keep-alive connections: a relay's TSA client reuses one per mail stream
         server.start();
     }
 
@@ -106,8 +113,13 @@ public final class EmbeddedTsa implements AutoCloseable {
             byte[] reply;
             try {
                 TimeStampRequest req = new TimeStampRequest(body);
-                TimeStampResponse resp = generator.generate(req, BigInteger.valueOf(serial.getAndIncrement()),
-                        Date.from(clock.instant()));
+                TimeStampResponse resp;
+                // BouncyCastle's token generator shares one signer: concurrent use corrupts tokens
+                // (seen under load: message-digest mismatch), so tokens are made one at a time
+                synchronized (generator) {
+                    resp = generator.generate(req, BigInteger.valueOf(serial.getAndIncrement()),
+                            Date.from(clock.instant()));
+                }
                 reply = resp.getEncoded();
             } catch (TSPException | IOException e) {
                 exchange.sendResponseHeaders(400, -1);
