@@ -1,0 +1,72 @@
+package io.mailseal.crypto;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mailseal.demo.DemoPki;
+import io.mailseal.demo.PkiFiles;
+import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The openssl 3 CLI as the independent reader: what mailseal writes must open there,
+ * or a test only proves that mailseal agrees with itself. Works in one temporary directory.
+ */
+final class OpensslCms {
+    record Result(int exitCode, String output) {
+    }
+
+    private final Path dir;
+
+    OpensslCms(Path dir) {
+        this.dir = dir;
+    }
+
+    Path write(String name, MimeMessage message) throws Exception {
+        return Files.write(dir.resolve(name), MailFixtures.bytes(message));
+    }
+
+    /**
+     * {@code openssl cms -decrypt} with the customer's certificate and key, then
+     * {@code openssl cms -verify} against the CA; returns the verified signed entity.
+     */
+    String decryptAndVerify(MimeMessage sealed, DemoPki.Issued customer, X509Certificate ca) throws Exception {
+        write("m.eml", sealed);
+        PkiFiles.writeCertificate(dir.resolve("cust.pem"), customer.certificate());
+        PkiFiles.writePrivateKey(dir.resolve("cust.key"), customer);
+        ok("cms", "-decrypt", "-in", "m.eml", "-recip", "cust.pem", "-inkey", "cust.key", "-out", "dec.eml");
+        return verify(dir.resolve("dec.eml"), ca);
+    }
+
+    /** {@code openssl cms -verify -CAfile ca.pem -purpose any}; returns the verified signed entity. */
+    String verify(Path signed, X509Certificate ca) throws Exception {
+        PkiFiles.writeCertificate(dir.resolve("ca.pem"), ca);
+        ok("cms", "-verify", "-in", signed.getFileName().toString(), "-CAfile", "ca.pem", "-purpose", "any",
+                "-out", "verified.txt");
+        return Files.readString(dir.resolve("verified.txt"), StandardCharsets.ISO_8859_1);
+    }
+
+    String ok(String... args) throws IOException, InterruptedException {
+        Result r = run(args);
+        assertThat(r.exitCode()).as("openssl %s\n%s", String.join(" ", args), r.output()).isZero();
+        return r.output();
+    }
+
+    Result run(String... args) throws IOException, InterruptedException {
+        List<String> command = Stream.concat(Stream.of("openssl"), Stream.of(args)).toList();
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException(String.join(" ", command) + ": timed out");
+        }
+        return new Result(p.exitValue(), out);
+    }
+}
