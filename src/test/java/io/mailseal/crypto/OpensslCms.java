@@ -19,6 +19,7 @@ import java.util.stream.Stream;
  * or a test only proves that mailseal agrees with itself. Works in one temporary directory.
  */
 final class OpensslCms {
+    /** What openssl said; the command line is part of the output when it fails. */
     record Result(int exitCode, String output) {
     }
 
@@ -32,33 +33,43 @@ final class OpensslCms {
         return Files.write(dir.resolve(name), MailFixtures.bytes(message));
     }
 
-    /**
-     * {@code openssl cms -decrypt} with the customer's certificate and key, then
-     * {@code openssl cms -verify} against the CA; returns the verified signed entity.
-     */
-    String decryptAndVerify(MimeMessage sealed, DemoPki.Issued customer, X509Certificate ca) throws Exception {
+    /** {@code openssl cms -decrypt} with the customer's certificate and key, into dec.eml. */
+    Result decrypt(MimeMessage sealed, DemoPki.Issued customer) throws Exception {
         write("m.eml", sealed);
         PkiFiles.writeCertificate(dir.resolve("cust.pem"), customer.certificate());
         PkiFiles.writePrivateKey(dir.resolve("cust.key"), customer);
-        ok("cms", "-decrypt", "-in", "m.eml", "-recip", "cust.pem", "-inkey", "cust.key", "-out", "dec.eml");
-        return verify(dir.resolve("dec.eml"), ca);
+        return run("cms", "-decrypt", "-in", "m.eml", "-recip", "cust.pem", "-inkey", "cust.key", "-out", "dec.eml");
     }
 
-    /** {@code openssl cms -verify -CAfile ca.pem -purpose any}; returns the verified signed entity. */
-    String verify(Path signed, X509Certificate ca) throws Exception {
+    /** {@code openssl cms -verify -CAfile ca.pem -purpose any} of a file here, into verified.txt. */
+    Result verify(String file, X509Certificate ca) throws Exception {
         PkiFiles.writeCertificate(dir.resolve("ca.pem"), ca);
-        ok("cms", "-verify", "-in", signed.getFileName().toString(), "-CAfile", "ca.pem", "-purpose", "any",
-                "-out", "verified.txt");
+        return run("cms", "-verify", "-in", file, "-CAfile", "ca.pem", "-purpose", "any", "-out", "verified.txt");
+    }
+
+    /** Decrypts and verifies, failing the test if openssl refuses; returns the verified signed entity. */
+    String decryptAndVerify(MimeMessage sealed, DemoPki.Issued customer, X509Certificate ca) throws Exception {
+        requireOk(decrypt(sealed, customer));
+        requireOk(verify("dec.eml", ca));
+        return verified();
+    }
+
+    /** Verifies a signed (not encrypted) message, failing the test if openssl refuses. */
+    String verifySigned(MimeMessage signed, X509Certificate ca) throws Exception {
+        write("s.eml", signed);
+        requireOk(verify("s.eml", ca));
+        return verified();
+    }
+
+    private String verified() throws IOException {
         return Files.readString(dir.resolve("verified.txt"), StandardCharsets.ISO_8859_1);
     }
 
-    String ok(String... args) throws IOException, InterruptedException {
-        Result r = run(args);
-        assertThat(r.exitCode()).as("openssl %s\n%s", String.join(" ", args), r.output()).isZero();
-        return r.output();
+    private static void requireOk(Result r) {
+        assertThat(r.exitCode()).as("openssl said:%n%s", r.output()).isZero();
     }
 
-    Result run(String... args) throws IOException, InterruptedException {
+    private Result run(String... args) throws IOException, InterruptedException {
         List<String> command = Stream.concat(Stream.of("openssl"), Stream.of(args)).toList();
         Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
         p.getOutputStream().close();
@@ -67,6 +78,6 @@ final class OpensslCms {
             p.destroyForcibly();
             throw new IOException(String.join(" ", command) + ": timed out");
         }
-        return new Result(p.exitValue(), out);
+        return new Result(p.exitValue(), String.join(" ", command) + "\n" + out);
     }
 }
