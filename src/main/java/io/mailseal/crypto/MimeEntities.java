@@ -5,6 +5,7 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
 import jakarta.mail.util.ByteArrayDataSource;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -52,9 +53,7 @@ final class MimeEntities {
             body = raw.readAllBytes();
         }
         MimeBodyPart part = part(headers, body);
-        String cte = part.getEncoding() == null ? "7bit" : part.getEncoding().toLowerCase(Locale.ROOT);
-        boolean eightBit = cte.equals("8bit") || cte.equals("binary") || has8bit(body);
-        if (eightBit && !part.isMimeType("multipart/*")) {
+        if (isEightBit(part, body)) {
             return sevenBit(part);
         }
         if (part.getHeader("Content-Transfer-Encoding") == null) {
@@ -63,25 +62,53 @@ final class MimeEntities {
         return reparse(part);
     }
 
+    /** multipart/signed is never re-encoded: that would break its signature (RFC 1847 §2.1). */
+    private static boolean isEightBit(MimeBodyPart part, byte[] rawBody) throws MessagingException {
+        if (part.isMimeType("multipart/signed")) {
+            return false;
+        }
+        String cte = part.getEncoding() == null ? "7bit" : part.getEncoding().toLowerCase(Locale.ROOT);
+        return cte.equals("8bit") || cte.equals("binary") || has8bit(rawBody);
+    }
+
     /**
-     * Re-encodes an 8-bit leaf as quoted-printable (text) or base64 (anything else): a
-     * signature over 8-bit content breaks at the first hop that converts it (RFC 8551 §3.1.2).
+     * Re-encodes every 8-bit leaf, at any depth of a multipart, as quoted-printable (text) or
+     * base64 (anything else): a signature over 8-bit content breaks at the first hop that
+     * converts it (RFC 8551 §3.1.2). 7-bit children are kept byte for byte.
      */
     private static MimeBodyPart sevenBit(MimeBodyPart part) throws MessagingException, IOException {
-        byte[] decoded;
-        try (InputStream in = part.getInputStream()) {
-            decoded = in.readAllBytes();
-        }
-        String type = part.getContentType();
         MimeBodyPart out = new MimeBodyPart();
-        out.setDataHandler(new DataHandler(new ByteArrayDataSource(decoded, type)));
+        String encoding;
+        if (part.isMimeType("multipart/*")) {
+            MimeMultipart children = (MimeMultipart) part.getContent();
+            for (int i = 0; i < children.getCount(); i++) {
+                MimeBodyPart child = (MimeBodyPart) children.getBodyPart(i);
+                byte[] rawChild;
+                try (InputStream raw = child.getRawInputStream()) {
+                    rawChild = raw.readAllBytes();
+                }
+                if (isEightBit(child, rawChild)) {
+                    children.removeBodyPart(i);
+                    children.addBodyPart(sevenBit(child), i);
+                }
+            }
+            out.setContent(children);
+            encoding = "7bit";
+        } else {
+            byte[] decoded;
+            try (InputStream in = part.getInputStream()) {
+                decoded = in.readAllBytes();
+            }
+            out.setDataHandler(new DataHandler(new ByteArrayDataSource(decoded, part.getContentType())));
+            encoding = part.isMimeType("text/*") ? "quoted-printable" : "base64";
+        }
         for (String line : Collections.list(part.getAllHeaderLines())) {
             if (!line.regionMatches(true, 0, "content-transfer-encoding:", 0, 26)) {
                 out.addHeaderLine(line);
             }
         }
-        out.setHeader("Content-Type", type);
-        out.setHeader("Content-Transfer-Encoding", part.isMimeType("text/*") ? "quoted-printable" : "base64");
+        out.setHeader("Content-Type", part.getContentType());
+        out.setHeader("Content-Transfer-Encoding", encoding);
         return reparse(out);
     }
 

@@ -11,6 +11,7 @@ import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -155,6 +156,50 @@ class MessageSignerTest {
         assertThat(inner.getHeader("Content-Transfer-Encoding")).containsExactly("quoted-printable");
         assertThat(inner.getHeader("Subject")).isNull();
         assertThat((String) inner.getContent()).contains(BODY);
+    }
+
+    /**
+     * An e-statement: multipart/mixed with an 8-bit text part and a PDF. Every 8-bit leaf must be
+     * made 7-bit before signing (RFC 8551 §3.1.2), at any depth, or a hop without 8BITMIME
+     * that re-encodes it breaks the signature.
+     */
+    @Test
+    void eightBitPartsInsideAMultipartAreMadeSevenBitBeforeSigning() throws Exception {
+        MimeMessage statement = MailFixtures.parse(("From: statements@bank.example\r\n"
+                + "To: kunde@beispiel.example\r\n"
+                + "Message-ID: " + MailFixtures.MESSAGE_ID + "\r\n"
+                + "MIME-Version: 1.0\r\n"
+                + "Content-Type: multipart/mixed; boundary=\"outer\"\r\n"
+                + "\r\n"
+                + "--outer\r\n"
+                + "Content-Type: multipart/alternative; boundary=\"inner\"\r\n"
+                + "\r\n"
+                + "--inner\r\n"
+                + "Content-Type: text/plain; charset=utf-8\r\n"
+                + "Content-Transfer-Encoding: 8bit\r\n"
+                + "\r\n"
+                + BODY + "\r\n"
+                + "--inner--\r\n"
+                + "--outer\r\n"
+                + "Content-Type: application/pdf; name=auszug.pdf\r\n"
+                + "Content-Disposition: attachment; filename=auszug.pdf\r\n"
+                + "Content-Transfer-Encoding: base64\r\n"
+                + "\r\n"
+                + "JVBERi0xLjQK\r\n"
+                + "--outer--\r\n").getBytes(StandardCharsets.UTF_8));
+        MimeMessage signed = sealer.sign(statement, bank(KeyKind.RSA), SignatureStamp.NONE, HeaderProtection.NONE);
+
+        assertThat(MimeEntities.has8bit(MailFixtures.bytes(signed))).as("8-bit bytes in the signed message").isFalse();
+        Inspection i = new SealedMessageReader().inspect(signed, Optional.empty(), MailFixtures.anchors(pki),
+                new Date());
+        assertThat(i.problems()).isEmpty();
+        MimeMultipart mixed = (MimeMultipart) i.content().orElseThrow().getContent();
+        BodyPart text = ((MimeMultipart) mixed.getBodyPart(0).getContent()).getBodyPart(0);
+        assertThat(text.getHeader("Content-Transfer-Encoding")).containsExactly("quoted-printable");
+        assertThat((String) text.getContent()).contains(BODY);
+        assertThat(mixed.getBodyPart(1).getFileName()).isEqualTo("auszug.pdf");
+        assertThat(mixed.getBodyPart(1).getInputStream().readAllBytes()).startsWith("%PDF-1.4".getBytes(StandardCharsets.US_ASCII));
+        assertThat(new OpensslCms(dir).verifySigned(signed, pki.ca().certificate())).contains(BODY_QP);
     }
 
     /** The hook the TSA plugs into (CAdES-T): called with the final signature value, its attribute kept. */
