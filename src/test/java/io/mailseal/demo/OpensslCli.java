@@ -8,17 +8,17 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** The openssl CLI as an independent judge of what DemoPki and PkiFiles produce. */
-final class OpensslCli {
-    record Result(int exitCode, String output) {
+public final class OpensslCli {
+    public record Result(int exitCode, String output) {
     }
 
     private final Path dir;
 
-    OpensslCli(Path dir) {
+    public OpensslCli(Path dir) {
         this.dir = dir;
     }
 
-    Result run(String... args) throws IOException, InterruptedException {
+    public Result run(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("openssl"));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
@@ -32,7 +32,7 @@ final class OpensslCli {
     }
 
     /** Runs and fails the test with openssl's own output when it exits non-zero. */
-    String ok(String... args) throws IOException, InterruptedException {
+    public String ok(String... args) throws IOException, InterruptedException {
         Result r = run(args);
         if (r.exitCode() != 0) {
             throw new AssertionError("openssl " + String.join(" ", args) + " exited " + r.exitCode() + ":\n" + r.output());
