@@ -10,14 +10,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import org.subethamail.smtp.DropConnectionException;
+import org.subethamail.smtp.MessageContext;
 import org.subethamail.smtp.MessageHandler;
 import org.subethamail.smtp.RejectException;
 import org.subethamail.smtp.server.SMTPServer;
+import org.subethamail.smtp.server.Session;
 
 /**
  * An SMTP next hop on loopback that keeps every message exactly as received (envelope
  * and raw bytes), optionally as {@code NNN.eml} files — the "customer's mail server" of
- * the demo and the tests. {@link #failNext} injects a reply at a given verb.
+ * the demo and the tests. {@link #failNext} injects a reply at a given verb, {@link #dropNext}
+ * a lost connection.
  */
 public final class CaptureSink implements AutoCloseable {
     public enum Verb { MAIL, RCPT, DATA }
@@ -29,19 +33,27 @@ public final class CaptureSink implements AutoCloseable {
         }
     }
 
-    private record Fault(Verb verb, int code, String text) {
+    /** What the next transaction does at one verb instead of accepting. */
+    private sealed interface Fault {
+        Verb verb();
+    }
+
+    private record Reply(Verb verb, int code, String text) implements Fault {
+    }
+
+    private record Drop(Verb verb) implements Fault {
     }
 
     private final SMTPServer server;
     private final Optional<Path> directory;
     private final List<CapturedMessage> messages = new ArrayList<>();
     private final AtomicReference<Fault> fault = new AtomicReference<>();
-    private final java.util.Map<String, Fault> refusedRecipients = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, Reply> refusedRecipients = new java.util.concurrent.ConcurrentHashMap<>();
 
     public CaptureSink(Optional<Path> directory) {
         this.directory = directory;
         this.server = SMTPServer.port(0).bindAddress(InetAddress.getLoopbackAddress()).hostName("sink.demo.invalid")
-                .insertReceivedHeaders(false).messageHandlerFactory(ctx -> new Transaction()).build();
+                .insertReceivedHeaders(false).messageHandlerFactory(Transaction::new).build();
         server.start();
     }
 
@@ -49,14 +61,26 @@ public final class CaptureSink implements AutoCloseable {
         return server.getPortAllocated();
     }
 
-    /** The next transaction answers {@code code text} at {@code verb} (once). */
+    /**
+     * The next transaction answers {@code code text} at {@code verb} (once). A 421 also
+     * closes the connection, as a real server does (RFC 5321 §3.8).
+     */
     public void failNext(Verb verb, int code, String text) {
-        fault.set(new Fault(verb, code, text));
+        fault.set(new Reply(verb, code, text));
+    }
+
+    /**
+     * The next transaction loses its connection at {@code verb}, with no reply. At DATA the
+     * whole message is read first: the sender has sent the final dot and waits in vain,
+     * the case where it cannot know whether the message was taken.
+     */
+    public void dropNext(Verb verb) {
+        fault.set(new Drop(verb));
     }
 
     /** Every RCPT for {@code address} answers {@code code text} until {@link #acceptRecipient}. */
     public void refuseRecipient(String address, int code, String text) {
-        refusedRecipients.put(address, new Fault(Verb.RCPT, code, text));
+        refusedRecipients.put(address, new Reply(Verb.RCPT, code, text));
     }
 
     public void acceptRecipient(String address) {
@@ -90,14 +114,31 @@ public final class CaptureSink implements AutoCloseable {
     }
 
     private final class Transaction implements MessageHandler {
+        private final MessageContext context;
         private String from;
         private final List<String> recipients = new ArrayList<>();
 
+        Transaction(MessageContext context) {
+            this.context = context;
+        }
+
         private void maybeFail(Verb verb) throws RejectException {
             Fault f = fault.get();
-            if (f != null && f.verb() == verb && fault.compareAndSet(f, null)) {
-                throw new RejectException(f.code(), f.text());
+            if (f == null || f.verb() != verb || !fault.compareAndSet(f, null)) {
+                return;
             }
+            if (f instanceof Reply r) {
+                throw r.code() == 421 ? new DropConnectionException(r.code(), r.text())
+                        : new RejectException(r.code(), r.text());
+            }
+            // The handler API cannot close without a reply; the context SubEthaSMTP passes is
+            // the Session, which can. The reply it then tries to send goes nowhere.
+            try {
+                ((Session) context).closeSocket();
+            } catch (IOException e) {
+                // closing failed: the exception below still ends the session
+            }
+            throw new DropConnectionException();
         }
 
         @Override
@@ -109,7 +150,7 @@ public final class CaptureSink implements AutoCloseable {
         @Override
         public void recipient(String address) throws RejectException {
             maybeFail(Verb.RCPT);
-            Fault refused = refusedRecipients.get(address);
+            Reply refused = refusedRecipients.get(address);
             if (refused != null) {
                 throw new RejectException(refused.code(), refused.text());
             }
