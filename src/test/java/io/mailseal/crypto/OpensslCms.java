@@ -1,5 +1,7 @@
 package io.mailseal.crypto;
 
+import io.mailseal.testing.ExternalTool;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailseal.demo.DemoPki;
@@ -11,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -71,13 +72,7 @@ final class OpensslCms {
 
     private Result run(String... args) throws IOException, InterruptedException {
         List<String> command = Stream.concat(Stream.of("openssl"), Stream.of(args)).toList();
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException(String.join(" ", command) + ": timed out");
-        }
-        return new Result(p.exitValue(), String.join(" ", command) + "\n" + out);
+        ExternalTool.Result r = ExternalTool.run(dir, command.toArray(String[]::new));
+        return new Result(r.exitCode(), String.join(" ", command) + "\n" + r.output());
     }
 }

@@ -1,11 +1,9 @@
 package io.mailseal.demo;
 
+import io.mailseal.testing.ExternalTool;
+
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /** The openssl CLI as an independent judge of what DemoPki and PkiFiles produce. */
 public final class OpensslCli {
@@ -19,16 +17,15 @@ public final class OpensslCli {
     }
 
     public Result run(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("openssl"));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException(String.join(" ", command) + ": timed out");
-        }
-        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+        ExternalTool.Result r = ExternalTool.run(dir, openssl(args));
+        return new Result(r.exitCode(), r.output());
+    }
+
+    private static String[] openssl(String... args) {
+        String[] command = new String[args.length + 1];
+        command[0] = "openssl";
+        System.arraycopy(args, 0, command, 1, args.length);
+        return command;
     }
 
     /** Runs and fails the test with openssl's own output when it exits non-zero. */

