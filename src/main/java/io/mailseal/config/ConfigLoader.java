@@ -161,13 +161,39 @@ public final class ConfigLoader {
 
     private static DeliveryConfig delivery(ConfigSection s) {
         ConfigSection retry = s.section("retry");
-        DeliveryConfig d = new DeliveryConfig(hostPort(s, "smarthost", "127.0.0.1:25"),
-                s.choice("tls", TlsLevel.MAY),
+        List<HostPort> dnsServers = new ArrayList<>();
+        for (String server : s.strings("dns-servers", List.of())) {
+            try {
+                dnsServers.add(HostPort.parse(server));
+            } catch (IllegalArgumentException withoutPort) {
+                try {
+                    dnsServers.add(HostPort.parse(server + ":53"));
+                } catch (IllegalArgumentException e) {
+                    s.problem("dns-servers", "\"" + server + "\" is not an address or address:port");
+                }
+            }
+        }
+        DeliveryConfig d = new DeliveryConfig(s.choice("mode", DeliveryConfig.Mode.SMARTHOST),
+                hostPort(s, "smarthost", "127.0.0.1:25"), port(s, "mx-port", 25), dnsServers,
+                s.choice("tls", TlsLevel.MAY), s.optionalPath("tls-trust-anchors"),
+                s.integer("connections", 4, 1),
                 retry.duration("initial", Duration.ofMinutes(1)), retry.duration("max", Duration.ofHours(1)),
-                s.duration("max-age", Duration.ofDays(5)), s.duration("timeout", Duration.ofSeconds(60)));
+                s.duration("max-age", Duration.ofDays(5)), s.duration("timeout", Duration.ofSeconds(60)),
+                s.duration("shutdown-grace", Duration.ofSeconds(30)));
+        if (d.tlsTrustAnchors().isPresent() && d.tls() != TlsLevel.VERIFY) {
+            s.problem("tls-trust-anchors", s.value("tls-trust-anchors"), "is only used with tls = verify");
+        }
         retry.finish();
         s.finish();
         return d;
+    }
+
+    private static int port(ConfigSection s, String key, int fallback) {
+        int port = s.integer(key, fallback, 1);
+        if (port > 65535) {
+            s.problem(key, s.value(key), "is not a port (1..65535)");
+        }
+        return port;
     }
 
     static HostPort hostPort(ConfigSection s, String key, String fallback) {

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 
@@ -20,10 +21,10 @@ final class DeliveryStatusNotification {
     private DeliveryStatusNotification() {
     }
 
-    /** status: RFC 3463 code, e.g. 5.0.0 (refused) or 4.4.7 (expired, RFC 3463 §3.5). */
-    static byte[] build(SpooledMessage m, String hostname, String status, String diagnostic, Instant now) {
+    /** Each bounce carries its RFC 3463 status, e.g. 5.1.1 (refused) or 4.4.7 (expired, RFC 3463 §3.5). */
+    static byte[] build(SpooledMessage m, String hostname, List<DeliveryScheduler.Bounce> bounces, Instant now) {
         String boundary = "dsn-" + UUID.randomUUID();
-        boolean expired = status.equals("4.4.7");
+        boolean expired = bounces.stream().allMatch(b -> b.status().equals("4.4.7"));
         StringBuilder b = new StringBuilder();
         b.append("From: Mail Delivery System <MAILER-DAEMON@").append(hostname).append(">\r\n");
         b.append("To: <").append(m.envelopeFrom()).append(">\r\n");
@@ -38,15 +39,16 @@ final class DeliveryStatusNotification {
         b.append("--").append(boundary).append("\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n");
         b.append(expired ? "The message could not be delivered before its policy's max-age (" + m.policy()
                 + ") and was removed. It will not be delivered late.\r\n"
-                : "The next hop refused the message for good.\r\n");
+                : "The next hop refused the message for good for the recipients below.\r\n");
         b.append("Queue id: ").append(m.id()).append("\r\n\r\n");
         b.append("--").append(boundary).append("\r\nContent-Type: message/delivery-status\r\n\r\n");
         b.append("Reporting-MTA: dns; ").append(hostname).append("\r\n");
         b.append("Arrival-Date: ").append(DATE.format(m.created())).append("\r\n");
-        for (String rcpt : m.recipients()) {
-            b.append("\r\nFinal-Recipient: rfc822; ").append(rcpt).append("\r\n");
-            b.append("Action: failed\r\nStatus: ").append(status).append("\r\n");
-            b.append("Diagnostic-Code: smtp; ").append(diagnostic.replaceAll("[\\r\\n]+", " ")).append("\r\n");
+        for (DeliveryScheduler.Bounce bounce : bounces) {
+            b.append("\r\nFinal-Recipient: rfc822; ").append(bounce.recipient()).append("\r\n");
+            b.append("Action: failed\r\nStatus: ").append(bounce.status()).append("\r\n");
+            b.append("Diagnostic-Code: smtp; ").append(bounce.diagnostic().replaceAll("[\\r\\n]+", " "))
+                    .append("\r\n");
         }
         b.append("\r\n--").append(boundary).append("\r\nContent-Type: text/rfc822-headers\r\n\r\n");
         b.append(headersOf(m.content()));

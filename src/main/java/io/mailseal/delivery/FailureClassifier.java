@@ -1,6 +1,13 @@
 package io.mailseal.delivery;
 
+import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
+import jakarta.mail.SendFailedException;
+import jakarta.mail.internet.InternetAddress;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
@@ -9,22 +16,66 @@ import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
  * The one place where a delivery error becomes temporary or permanent (STYLE.md, after
  * Postfix smtp_trouble.c): 5xx is permanent, everything else — 4xx, I/O, timeouts,
  * anything unknown — is temporary, so an error we do not understand never loses mail.
+ * Results are per recipient: a RCPT refused with its own code keeps that code, a
+ * recipient the next hop took in a partly failed transaction is delivered, and everyone
+ * else shares the fate of the transaction.
  */
 public final class FailureClassifier {
     private FailureClassifier() {
     }
 
-    public static DeliveryResult classify(Exception e) {
+    /** What one failed transaction means for each of its recipients. */
+    public static Map<String, DeliveryResult> classify(Exception e, List<String> recipients) {
+        Map<String, DeliveryResult> perAddress = new HashMap<>();
+        for (Throwable t = e; t != null; t = next(t)) {
+            if (t instanceof SMTPAddressFailedException a) {
+                perAddress.putIfAbsent(a.getAddress().getAddress(), result(a.getReturnCode(), describe(a)));
+            }
+        }
+        for (String delivered : sentTo(e)) {
+            perAddress.put(delivered, new DeliveryResult.Delivered("accepted"));
+        }
+        DeliveryResult transaction = classify(e);
+        Map<String, DeliveryResult> out = new LinkedHashMap<>();
+        for (String r : recipients) {
+            out.put(r, perAddress.getOrDefault(r, transaction));
+        }
+        return out;
+    }
+
+    /** What a failure of the whole transaction means. */
+    static DeliveryResult classify(Exception e) {
         for (Throwable t = e; t != null; t = next(t)) {
             int code = replyCode(t);
-            if (code >= 500 && code < 600) {
-                return new DeliveryResult.Failed(code, describe(t));
-            }
-            if (code >= 400 && code < 500) {
-                return new DeliveryResult.Deferred(describe(t));
+            if (code >= 400 && code < 600) {
+                return result(code, describe(t));
             }
         }
         return new DeliveryResult.Deferred(describe(e));
+    }
+
+    /**
+     * With {@code mail.smtp.sendpartial} the message went to the recipients the next hop
+     * accepted even though others were refused; Angus reports them as "valid sent" on an
+     * exception whose command is the final dot.
+     */
+    private static List<String> sentTo(Exception e) {
+        if (e instanceof SMTPSendFailedException f && ".".equals(f.getCommand()) && f.getReturnCode() / 100 == 2) {
+            return addresses(((SendFailedException) f).getValidSentAddresses());
+        }
+        return List.of();
+    }
+
+    private static List<String> addresses(Address[] addresses) {
+        return addresses == null ? List.of()
+                : java.util.Arrays.stream(addresses).map(a -> ((InternetAddress) a).getAddress()).toList();
+    }
+
+    private static DeliveryResult result(int code, String reason) {
+        if (code >= 500 && code < 600) {
+            return new DeliveryResult.Failed(code, reason);
+        }
+        return new DeliveryResult.Deferred(reason);
     }
 
     private static int replyCode(Throwable t) {

@@ -3,13 +3,11 @@ package io.mailseal.delivery;
 import io.mailseal.spool.Spool;
 import io.mailseal.spool.SpooledMessage;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Where the intake hands sealed messages over: all of one transaction are written durably
- * or none are (a partial write is rolled back, so the client's retry cannot duplicate
- * mail), then they are scheduled for delivery.
+ * or none are ({@link Spool#write}), then they are scheduled for delivery.
  */
 public class Outbox {
     private final Spool spool;
@@ -21,18 +19,7 @@ public class Outbox {
     }
 
     public void queue(List<SpooledMessage> messages) throws IOException {
-        List<SpooledMessage> written = new ArrayList<>();
-        try {
-            for (SpooledMessage m : messages) {
-                spool.write(m);
-                written.add(m);
-            }
-        } catch (IOException e) {
-            for (SpooledMessage w : written) {
-                spool.remove(w.id());
-            }
-            throw e;
-        }
+        spool.write(messages);
         messages.forEach(scheduler::submit);
     }
 

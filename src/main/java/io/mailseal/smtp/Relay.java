@@ -5,6 +5,10 @@ import io.mailseal.admin.RelayMetrics;
 import io.mailseal.config.ConfigException;
 import io.mailseal.delivery.DeliveryScheduler;
 import io.mailseal.delivery.NextHopClient;
+import io.mailseal.delivery.OutboundTls;
+import io.mailseal.delivery.Router;
+import io.mailseal.certs.TrustAnchors;
+import io.mailseal.config.DeliveryConfig;
 import io.mailseal.delivery.Outbox;
 import io.mailseal.spool.Spool;
 import io.mailseal.spool.SpooledMessage;
@@ -33,8 +37,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Relay implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Relay.class);
-    /** Parallel deliveries, each with its own kept-open connection to the next hop. */
-    private static final int DELIVERY_WORKERS = 4;
     private final IntakeServer intake;
     private final AdminServer admin;
     private final RelayMetrics metrics;
@@ -77,9 +79,9 @@ public final class Relay implements AutoCloseable {
                     + "\" cannot be used: " + e));
         }
         // delivery and spool settings are read at start; a reload does not change them
-        DeliveryScheduler scheduler = new DeliveryScheduler(spool,
-                new NextHopClient(config.delivery(), config.smtp().hostname(), DELIVERY_WORKERS), config.delivery(),
-                config.smtp().hostname(), clock, DELIVERY_WORKERS, metrics::message);
+        DeliveryScheduler scheduler = new DeliveryScheduler(spool, Router.of(config.delivery()),
+                new NextHopClient(config.delivery(), config.smtp().hostname(), outboundTls(config.delivery())),
+                config.delivery(), config.smtp().hostname(), clock, metrics::message);
         Outbox outbox = new Outbox(spool, scheduler);
         Relay relay;
         try {
@@ -93,8 +95,13 @@ public final class Relay implements AutoCloseable {
             log.info("spool: {} message(s) from the previous run queued for delivery", left.size());
         }
         log.info("listening on {}:{}, next hop {}", config.smtp().listen().host(), relay.port(),
-                config.delivery().smarthost());
+                config.delivery().mode() == DeliveryConfig.Mode.MX ? "by MX" : config.delivery().smarthost());
         return relay;
+    }
+
+    private static OutboundTls outboundTls(DeliveryConfig delivery) {
+        return new OutboundTls(delivery.tls(), delivery.tlsTrustAnchors()
+                .map(path -> TrustAnchors.load("mailseal.delivery.tls-trust-anchors", path)));
     }
 
     /** Re-reads relay.conf; true when the new configuration is in force. */

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -16,6 +15,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,11 +34,14 @@ public final class Spool {
     private final Path tmp;
     private final Path queue;
     private final Path corrupt;
+    private final GroupSync directory;
+    private final java.util.concurrent.atomic.AtomicLong tempSequence = new java.util.concurrent.atomic.AtomicLong();
 
     public Spool(Path directory) throws IOException {
         this.tmp = privateDirectory(directory.resolve("tmp"));
         this.queue = privateDirectory(directory.resolve("queue"));
         this.corrupt = privateDirectory(directory.resolve("corrupt"));
+        this.directory = new GroupSync(() -> syncDirectory(queue));
     }
 
     private static Path privateDirectory(Path dir) throws IOException {
@@ -46,10 +49,36 @@ public final class Spool {
         return dir;
     }
 
-    /** Returns once the message is on stable storage. */
-    public void write(SpooledMessage m) throws IOException {
+    /**
+     * Returns once every message is on stable storage — all of them or none: after a
+     * failure the ones already renamed are removed again, so the client's retry cannot
+     * duplicate mail.
+     */
+    public void write(List<SpooledMessage> messages) throws IOException {
+        List<String> written = new ArrayList<>();
+        try {
+            for (SpooledMessage m : messages) {
+                commitFile(m, false);
+                written.add(m.id());
+            }
+            directory.awaitDurable();
+        } catch (IOException e) {
+            for (String id : written) {
+                remove(id);
+            }
+            throw e;
+        }
+    }
+
+    /** Atomically replaces a queued message (fewer recipients after a partial delivery). */
+    public void replace(SpooledMessage m) throws IOException {
+        commitFile(m, true);
+        directory.awaitDurable();
+    }
+
+    private void commitFile(SpooledMessage m, boolean replace) throws IOException {
         byte[] data = encode(m);
-        Path temp = tmp.resolve(m.id());
+        Path temp = tmp.resolve(m.id() + "." + tempSequence.incrementAndGet());
         try (FileChannel ch = FileChannel.open(temp, java.util.Set.of(StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
             ByteBuffer buf = ByteBuffer.wrap(data);
@@ -58,17 +87,34 @@ public final class Spool {
             }
             ch.force(true);
         }
+        Path target = queue.resolve(m.id());
         try {
-            Files.move(temp, queue.resolve(m.id()), StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
+            if (!replace && Files.exists(target)) {
+                throw new java.nio.file.FileAlreadyExistsException(target.toString());
+            }
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
             Files.deleteIfExists(temp);
             throw e;
         }
-        syncDirectory(queue);
+    }
+
+    /** The queued message, or empty when it is no longer queued (delivered, deleted). */
+    public Optional<SpooledMessage> read(String id) throws IOException {
+        try {
+            return Optional.of(decode(id, Files.readAllBytes(queue.resolve(id))));
+        } catch (java.nio.file.NoSuchFileException e) {
+            return Optional.empty();
+        }
     }
 
     public void remove(String id) throws IOException {
         Files.deleteIfExists(queue.resolve(id));
+    }
+
+    /** Directory fsyncs so far; with concurrent writers fewer than messages written. */
+    public long directorySyncs() {
+        return directory.flushes();
     }
 
     /**

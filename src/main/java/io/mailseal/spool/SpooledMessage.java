@@ -13,4 +13,9 @@ public record SpooledMessage(String id, String envelopeFrom, List<String> recipi
     public SpooledMessage {
         recipients = List.copyOf(recipients);
     }
+
+    /** The same message for fewer recipients (the others are done). */
+    public SpooledMessage withRecipients(List<String> remaining) {
+        return new SpooledMessage(id, envelopeFrom, remaining, policy, created, expires, content);
+    }
 }

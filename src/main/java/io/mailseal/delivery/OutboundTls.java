@@ -1,0 +1,159 @@
+package io.mailseal.delivery;
+
+import io.mailseal.config.DeliveryConfig.TlsLevel;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * STARTTLS towards the next hop at the configured level (STYLE.md: ordered levels).
+ * {@code may}/{@code encrypt} are opportunistic (RFC 7435): encrypted against passive
+ * listeners, any certificate accepted — an MTA that refused unverifiable certificates
+ * would refuse most of the Internet. {@code verify} checks the chain (system trust store or
+ * {@code delivery.tls-trust-anchors}), validity and the next hop's name (RFC 6125, checked
+ * by JSSE during the handshake), and every level speaks TLS 1.2 or 1.3 only.
+ */
+public final class OutboundTls {
+    /** For Angus's {@code ssl.protocols}: nothing older than TLS 1.2 (RFC 8996). */
+    static final String PROTOCOLS = "TLSv1.3 TLSv1.2";
+    private final TlsLevel level;
+    private final SSLSocketFactory factory;
+
+    public OutboundTls(TlsLevel level, Optional<Set<TrustAnchor>> anchors) {
+        this.level = level;
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trustManagers(level, anchors), null);
+            this.factory = context.getSocketFactory();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("TLS cannot be set up: " + e.getMessage(), e);
+        }
+    }
+
+    TlsLevel level() {
+        return level;
+    }
+
+    /** The factory Angus uses for STARTTLS to {@code expectedName}. */
+    SSLSocketFactory socketFactoryFor(String expectedName) {
+        return new NamedHostFactory(factory, expectedName);
+    }
+
+    private static TrustManager[] trustManagers(TlsLevel level, Optional<Set<TrustAnchor>> anchors)
+            throws GeneralSecurityException {
+        if (level != TlsLevel.VERIFY) {
+            return new TrustManager[] {new OpportunisticTrust()};
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        if (anchors.isEmpty()) {
+            tmf.init((KeyStore) null); // the JDK's trust store
+        } else {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            try {
+                store.load(null, null);
+            } catch (IOException e) {
+                throw new GeneralSecurityException(e);
+            }
+            int i = 0;
+            for (TrustAnchor a : anchors.get()) {
+                store.setCertificateEntry("anchor-" + i++, a.getTrustedCert());
+            }
+            tmf.init(store);
+        }
+        return tmf.getTrustManagers();
+    }
+
+    /** Accepts any server certificate: the opportunistic levels encrypt without authenticating. */
+    private static final class OpportunisticTrust implements X509TrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+            throw new UnsupportedOperationException("client side only");
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            // deliberately accepted: RFC 7435 opportunistic security
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+
+    /**
+     * Layers TLS on the connected socket for the name the hop is known by (the smarthost or
+     * the MX host name, not the address connected to) with SNI. Angus then sets the
+     * protocols and, when {@code ssl.checkserveridentity} is on, has JSSE check the server
+     * certificate against that name during the handshake.
+     */
+    private static final class NamedHostFactory extends SSLSocketFactory {
+        private final SSLSocketFactory delegate;
+        private final String name;
+
+        NamedHostFactory(SSLSocketFactory delegate, String name) {
+            this.delegate = delegate;
+            this.name = name;
+        }
+
+        @Override
+        public Socket createSocket(Socket s, String host, int port, boolean autoClose) throws IOException {
+            SSLSocket socket = (SSLSocket) delegate.createSocket(s, name, port, autoClose);
+            if (!isAddressLiteral(name)) {
+                SSLParameters params = socket.getSSLParameters();
+                params.setServerNames(List.of(new SNIHostName(name)));
+                socket.setSSLParameters(params);
+            }
+            return socket;
+        }
+
+        private static boolean isAddressLiteral(String host) {
+            return host.contains(":") || host.matches("[0-9.]+");
+        }
+
+        @Override
+        public String[] getDefaultCipherSuites() {
+            return delegate.getDefaultCipherSuites();
+        }
+
+        @Override
+        public String[] getSupportedCipherSuites() {
+            return delegate.getSupportedCipherSuites();
+        }
+
+        @Override
+        public Socket createSocket(String host, int port) {
+            throw new UnsupportedOperationException("STARTTLS only");
+        }
+
+        @Override
+        public Socket createSocket(String host, int port, InetAddress localHost, int localPort) {
+            throw new UnsupportedOperationException("STARTTLS only");
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port) {
+            throw new UnsupportedOperationException("STARTTLS only");
+        }
+
+        @Override
+        public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) {
+            throw new UnsupportedOperationException("STARTTLS only");
+        }
+    }
+}
