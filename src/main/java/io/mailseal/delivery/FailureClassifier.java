@@ -51,7 +51,16 @@ public final class FailureClassifier {
                 return result(code, describe(t));
             }
         }
-        return new DeliveryResult.Deferred(describe(e));
+        return new DeliveryResult.Deferred(describeWithCause(e));
+    }
+
+    /** "Could not convert socket to TLS" says little; the innermost cause says why (name, expiry, chain). */
+    private static String describeWithCause(Throwable e) {
+        Throwable root = e;
+        for (Throwable t = next(root); t != null && t != root; t = next(t)) {
+            root = t;
+        }
+        return root == e ? describe(e) : describe(e) + ": " + root.getClass().getSimpleName() + ": " + describe(root);
     }
 
     /**

@@ -51,9 +51,16 @@ public final class CaptureSink implements AutoCloseable {
     private final java.util.Map<String, Reply> refusedRecipients = new java.util.concurrent.ConcurrentHashMap<>();
 
     public CaptureSink(Optional<Path> directory) {
+        this(directory, Optional.empty());
+    }
+
+    /** @param tls when present, STARTTLS is offered with this server identity */
+    public CaptureSink(Optional<Path> directory, Optional<javax.net.ssl.SSLContext> tls) {
         this.directory = directory;
-        this.server = SMTPServer.port(0).bindAddress(InetAddress.getLoopbackAddress()).hostName("sink.demo.invalid")
-                .insertReceivedHeaders(false).messageHandlerFactory(Transaction::new).build();
+        SMTPServer.Builder b = SMTPServer.port(0).bindAddress(InetAddress.getLoopbackAddress())
+                .hostName("sink.demo.invalid").insertReceivedHeaders(false).messageHandlerFactory(Transaction::new);
+        tls.ifPresent(context -> b.enableTLS().startTlsSocketFactory(context));
+        this.server = b.build();
         server.start();
     }
 

@@ -176,6 +176,29 @@ public final class DemoPki {
         }
     }
 
+    /**
+     * A TLS server certificate (serverAuth) for a next hop: {@code names} are DNS names or
+     * IP address literals, each put in the subjectAltName as such.
+     */
+    public Issued server(Instant notAfter, String... names) {
+        try {
+            KeyPair kp = keyPair(KeyKind.RSA);
+            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(ca.certificate(), nextSerial(),
+                    Date.from(clock.instant().minus(Duration.ofDays(2))), Date.from(notAfter),
+                    new X500Name("CN=" + names[0] + ",O=mailseal demo"), kp.getPublic());
+            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+            b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+            b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+            GeneralName[] san = java.util.Arrays.stream(names).map(n -> new GeneralName(
+                    n.matches("[0-9.]+|.*:.*") ? GeneralName.iPAddress : GeneralName.dNSName, n))
+                    .toArray(GeneralName[]::new);
+            b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(san));
+            return new Issued(kp.getPrivate(), sign(b, ca.key()));
+        } catch (GeneralSecurityException | OperatorCreationException | java.io.IOException e) {
+            throw new IllegalStateException("cannot issue a demo server certificate", e);
+        }
+    }
+
     private KeyPair keyPair(KeyKind kind) throws GeneralSecurityException {
         if (kind == KeyKind.EC) {
             KeyPairGenerator g = KeyPairGenerator.getInstance("EC");

@@ -3,25 +3,15 @@ package io.mailseal.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailseal.config.DeliveryConfig;
-import io.mailseal.config.HostPort;
-import io.mailseal.delivery.DeliveryScheduler;
-import io.mailseal.delivery.NextHopClient;
-import io.mailseal.delivery.OutboundTls;
-import io.mailseal.delivery.Router;
 import io.mailseal.demo.CaptureSink;
 import io.mailseal.demo.CaptureSink.CapturedMessage;
 import io.mailseal.demo.CaptureSink.Verb;
-import io.mailseal.spool.Spool;
 import io.mailseal.spool.SpooledMessage;
-import io.mailseal.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,50 +22,33 @@ import org.junit.jupiter.api.io.TempDir;
  * with time moved by hand: back-off, retry, per-recipient results, expiry and DSNs.
  */
 class DeliveryIT {
-    static final String BANK = "otp@bank.example";
+    static final String BANK = DeliveryRig.BANK;
     static final String ALICE = "alice@customer.example";
     static final String BOB = "bob@customer.example";
 
     @TempDir
     Path dir;
-    final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T08:00:00Z"));
-    final LinkedBlockingQueue<String> outcomes = new LinkedBlockingQueue<>();
     CaptureSink sink;
-    Spool spool;
-    DeliveryScheduler scheduler;
+    DeliveryRig rig;
 
     @BeforeEach
     void start() throws Exception {
         sink = new CaptureSink(Optional.empty());
-        spool = new Spool(dir);
-        DeliveryConfig config = new DeliveryConfig(DeliveryConfig.Mode.SMARTHOST, new HostPort("127.0.0.1", sink.port()),
-                25, List.of(), DeliveryConfig.TlsLevel.NONE, Optional.empty(), 2, Duration.ofMinutes(1),
-                Duration.ofMinutes(8), Duration.ofDays(5), Duration.ofSeconds(10), Duration.ofSeconds(5));
-        scheduler = new DeliveryScheduler(spool, Router.of(config), new NextHopClient(config, "relay.test",
-                new OutboundTls(config.tls(), Optional.empty())), config, "relay.test", clock,
-                (policy, outcome) -> outcomes.add(outcome));
+        rig = new DeliveryRig(dir, DeliveryRig.smarthost(sink.port(), DeliveryConfig.TlsLevel.NONE), Optional.empty());
     }
 
     @AfterEach
     void stop() {
-        scheduler.close();
+        rig.close();
         sink.close();
     }
 
     private void queue(String id, Duration maxAge, String... recipients) throws Exception {
-        SpooledMessage m = new SpooledMessage(id, BANK, List.of(recipients), "otp", clock.instant(),
-                clock.instant().plus(maxAge), ("Subject: [...]\r\nMessage-ID: <" + id + "@bank.example>\r\n\r\n"
-                + "ciphertext\r\n").getBytes(StandardCharsets.US_ASCII));
-        spool.write(List.of(m));
-        scheduler.submit(m);
+        rig.queue(id, maxAge, recipients);
     }
 
     private void awaitOutcome(String outcome) throws InterruptedException {
-        String o;
-        do {
-            o = outcomes.poll(10, TimeUnit.SECONDS);
-            assertThat(o).as("an attempt ending " + outcome).isNotNull();
-        } while (!o.equals(outcome));
+        rig.awaitOutcome(outcome);
     }
 
     @Test
@@ -83,13 +56,13 @@ class DeliveryIT {
         sink.failNext(Verb.MAIL, 421, "4.3.2 closing for maintenance");
         queue("Q1.0", Duration.ofDays(1), ALICE);
         awaitOutcome("deferred");
-        clock.advance(Duration.ofSeconds(59));
+        rig.clock.advance(Duration.ofSeconds(59));
         assertThat(sink.awaitMessages(1, Duration.ofMillis(600))).as("not before retry.initial").isFalse();
-        clock.advance(Duration.ofSeconds(2));
+        rig.clock.advance(Duration.ofSeconds(2));
         assertThat(sink.awaitMessages(1, Duration.ofSeconds(10))).isTrue();
         assertThat(sink.messages().get(0).recipients()).containsExactly(ALICE);
         awaitOutcome("delivered");
-        assertThat(spool.read("Q1.0")).isEmpty();
+        assertThat(rig.spool.read("Q1.0")).isEmpty();
     }
 
     @Test
@@ -97,7 +70,7 @@ class DeliveryIT {
         sink.dropNext(Verb.DATA);
         queue("Q2.0", Duration.ofDays(1), ALICE);
         awaitOutcome("deferred");
-        clock.advance(Duration.ofMinutes(1));
+        rig.clock.advance(Duration.ofMinutes(1));
         awaitOutcome("delivered");
         assertThat(sink.messages()).hasSize(1);
     }
@@ -115,7 +88,7 @@ class DeliveryIT {
         assertThat(dsn.text()).contains("multipart/report; report-type=delivery-status")
                 .contains("Final-Recipient: rfc822; " + BOB).contains("Status: 5.1.1")
                 .doesNotContain("Final-Recipient: rfc822; " + ALICE).doesNotContain("ciphertext");
-        assertThat(spool.read("Q3.0")).isEmpty();
+        assertThat(rig.spool.read("Q3.0")).isEmpty();
     }
 
     @Test
@@ -124,13 +97,13 @@ class DeliveryIT {
         queue("Q4.0", Duration.ofDays(1), ALICE, BOB);
         awaitOutcome("deferred");
         assertThat(sink.messages()).singleElement().extracting(CapturedMessage::recipients).isEqualTo(List.of(ALICE));
-        assertThat(spool.read("Q4.0")).get().extracting(SpooledMessage::recipients).isEqualTo(List.of(BOB));
+        assertThat(rig.spool.read("Q4.0")).get().extracting(SpooledMessage::recipients).isEqualTo(List.of(BOB));
         sink.acceptRecipient(BOB);
-        clock.advance(Duration.ofMinutes(1));
+        rig.clock.advance(Duration.ofMinutes(1));
         assertThat(sink.awaitMessages(2, Duration.ofSeconds(10))).isTrue();
         assertThat(sink.messages().get(1).recipients()).containsExactly(BOB);
         awaitOutcome("delivered");
-        assertThat(spool.read("Q4.0")).isEmpty();
+        assertThat(rig.spool.read("Q4.0")).isEmpty();
     }
 
     @Test
@@ -140,11 +113,11 @@ class DeliveryIT {
         // attempts at 0, 1, 3 and 7 minutes (back-off 1m, 2m, 4m); the next would be at 15: it expires at 10
         for (Duration step : List.of(Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofMinutes(4))) {
             awaitOutcome("deferred");
-            clock.advance(step);
+            rig.clock.advance(step);
         }
         awaitOutcome("deferred");
         sink.acceptRecipient(ALICE); // the hop is back, but the code is too old now
-        clock.advance(Duration.ofMinutes(4));
+        rig.clock.advance(Duration.ofMinutes(4));
         awaitOutcome("expired");
         assertThat(sink.awaitMessages(1, Duration.ofSeconds(10))).as("the DSN").isTrue();
         assertThat(sink.messages()).singleElement().satisfies(dsn -> {
@@ -152,18 +125,18 @@ class DeliveryIT {
             assertThat(dsn.text()).contains("Status: 4.4.7").contains("will not be delivered late");
         });
         assertThat(sink.awaitMessages(2, Duration.ofMillis(500))).as("never delivered late").isFalse();
-        assertThat(spool.read("Q5.0")).isEmpty();
+        assertThat(rig.spool.read("Q5.0")).isEmpty();
     }
 
     @Test
     void noBounceGoesToTheNullSender() throws Exception {
         sink.refuseRecipient(ALICE, 550, "5.1.1 no such user");
-        SpooledMessage m = new SpooledMessage("Q6.0", "", List.of(ALICE), "dsn", clock.instant(),
-                clock.instant().plus(Duration.ofDays(1)), "Subject: x\r\n\r\nx\r\n".getBytes(StandardCharsets.US_ASCII));
-        spool.write(List.of(m));
-        scheduler.submit(m);
+        SpooledMessage m = new SpooledMessage("Q6.0", "", List.of(ALICE), "dsn", rig.clock.instant(),
+                rig.clock.instant().plus(Duration.ofDays(1)), "Subject: x\r\n\r\nx\r\n".getBytes(StandardCharsets.US_ASCII));
+        rig.spool.write(List.of(m));
+        rig.scheduler.submit(m);
         awaitOutcome("bounced");
         assertThat(sink.awaitMessages(1, Duration.ofMillis(500))).isFalse();
-        assertThat(spool.read("Q6.0")).isEmpty();
+        assertThat(rig.spool.read("Q6.0")).isEmpty();
     }
 }
