@@ -1,0 +1,93 @@
+package io.mailseal.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mailseal.config.DeliveryConfig;
+import io.mailseal.config.HostPort;
+import io.mailseal.demo.CaptureSink;
+import io.mailseal.demo.CaptureSink.CapturedMessage;
+import io.mailseal.testing.LoopbackDns;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code delivery.mode = mx} against a real DNS server on loopback: MX preference with
+ * fall-over, implicit MX, null MX, a domain that does not exist, a resolver failure, and
+ * one transaction per recipient domain.
+ */
+class MxDeliveryIT {
+    @TempDir
+    Path dir;
+    CaptureSink sink;
+    LoopbackDns dns;
+    DeliveryRig rig;
+
+    @BeforeEach
+    void start() throws Exception {
+        sink = new CaptureSink(Optional.empty());
+        dns = new LoopbackDns()
+                .record("bank.example.", "MX", "10 mx.bank.example.")
+                .record("mx.bank.example.", "A", "127.0.0.1")
+                .record("customer.test.", "MX", "10 mx-down.customer.test.")
+                .record("customer.test.", "MX", "20 mx-up.customer.test.")
+                .record("mx-down.customer.test.", "A", "127.0.0.2") // loopback, nothing listens: refused
+                .record("mx-up.customer.test.", "A", "127.0.0.1")
+                .record("other.test.", "MX", "10 mx-up.customer.test.")
+                .record("no-mx.test.", "A", "127.0.0.1")
+                .record("null-mx.test.", "MX", "0 .")
+                .failing("broken.test.");
+        DeliveryConfig config = new DeliveryConfig(DeliveryConfig.Mode.MX, new HostPort("127.0.0.1", 25), sink.port(),
+                List.of(new HostPort("127.0.0.1", dns.port())), DeliveryConfig.TlsLevel.NONE, Optional.empty(), 2,
+                Duration.ofMinutes(1), Duration.ofMinutes(8), Duration.ofDays(5), Duration.ofSeconds(5),
+                Duration.ofSeconds(5));
+        rig = new DeliveryRig(dir, config, Optional.empty());
+    }
+
+    @AfterEach
+    void stop() {
+        rig.close();
+        dns.close();
+        sink.close();
+    }
+
+    @Test
+    void theNextMxIsTriedWhenTheFirstCannotBeReached() throws Exception {
+        rig.queue("M1.0", Duration.ofDays(1), "alice@customer.test");
+        rig.awaitOutcome("delivered");
+        assertThat(sink.messages()).singleElement().extracting(CapturedMessage::recipients)
+                .isEqualTo(List.of("alice@customer.test"));
+    }
+
+    @Test
+    void eachRecipientDomainIsItsOwnTransaction() throws Exception {
+        rig.queue("M2.0", Duration.ofDays(1), "alice@customer.test", "bob@other.test", "carol@no-mx.test");
+        rig.awaitOutcome("delivered");
+        assertThat(sink.messages()).extracting(CapturedMessage::recipients).containsExactlyInAnyOrder(
+                List.of("alice@customer.test"), List.of("bob@other.test"), List.of("carol@no-mx.test"));
+    }
+
+    @Test
+    void aDomainThatDoesNotExistOrHasANullMxBouncesAtOnce() throws Exception {
+        rig.queue("M3.0", Duration.ofDays(1), "a@nowhere.test", "b@null-mx.test");
+        rig.awaitOutcome("bounced");
+        assertThat(sink.awaitMessages(1, Duration.ofSeconds(10))).as("the DSN, routed by MX to the bank").isTrue();
+        CapturedMessage dsn = sink.messages().get(0);
+        assertThat(dsn.recipients()).containsExactly(DeliveryRig.BANK);
+        assertThat(dsn.text()).contains("Final-Recipient: rfc822; a@nowhere.test").contains("Status: 5.1.2")
+                .contains("Final-Recipient: rfc822; b@null-mx.test").contains("Status: 5.1.10");
+    }
+
+    @Test
+    void aResolverFailureDefersAndNeverBounces() throws Exception {
+        rig.queue("M4.0", Duration.ofDays(1), "a@broken.test");
+        rig.awaitOutcome("deferred");
+        assertThat(sink.messages()).isEmpty();
+        assertThat(rig.spool.read("M4.0")).isPresent();
+    }
+}
