@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -40,9 +41,13 @@ public final class AdminServer implements AutoCloseable {
     private final Supplier<CertificateResolver> certificates;
     private final Supplier<Map<String, String>> readinessProblems;
     private final Optional<String> token;
+    private final IntSupplier flushQueue;
 
+    /** @param flushQueue makes every queued message due now; returns how many */
     public AdminServer(HostPort listen, RelayMetrics metrics, Supplier<CertificateResolver> certificates,
-                       Supplier<Map<String, String>> readinessProblems, Optional<String> token) throws IOException {
+                       Supplier<Map<String, String>> readinessProblems, Optional<String> token,
+                       IntSupplier flushQueue) throws IOException {
+        this.flushQueue = flushQueue;
         this.metrics = metrics;
         this.certificates = certificates;
         this.readinessProblems = readinessProblems;
@@ -69,12 +74,17 @@ public final class AdminServer implements AutoCloseable {
     private void route(HttpExchange ex) throws IOException {
         {
             String path = ex.getRequestURI().getRawPath();
-            if (!"GET".equals(ex.getRequestMethod())) {
-                send(ex, 405, "text/plain", "GET only\n");
+            boolean post = path.equals("/v1/queue/flush");
+            if (!(post ? "POST" : "GET").equals(ex.getRequestMethod())) {
+                send(ex, 405, "text/plain", (post ? "POST" : "GET") + " only\n");
             } else if (path.equals("/health")) {
                 send(ex, 200, "application/json", "{\"status\":\"up\"}\n");
             } else if (token.isPresent() && !("Bearer " + token.get()).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
                 send(ex, 401, "text/plain", "bearer token required\n");
+            } else if (post) {
+                int n = flushQueue.getAsInt();
+                log.info("queue flush requested over the admin port: {} message(s) due now", n);
+                send(ex, 200, "application/json", Json.object(Map.of("flushed", n)) + "\n");
             } else if (path.equals("/metrics")) {
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
                 metrics.writePrometheus(out);

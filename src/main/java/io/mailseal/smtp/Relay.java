@@ -59,7 +59,7 @@ public final class Relay implements AutoCloseable {
             Optional<String> token = config.adminTokenFile().isEmpty() ? Optional.empty()
                     : Optional.of(Files.readString(config.adminTokenFile().get()).strip());
             this.admin = new AdminServer(config.adminListen(), metrics, () -> current.get().certificates(),
-                    () -> current.get().readinessProblems(), token);
+                    () -> current.get().readinessProblems(), token, scheduler::flush);
         } catch (IOException e) {
             throw new ConfigException(List.of("mailseal.admin: cannot serve on " + config.adminListen() + ": " + e));
         }

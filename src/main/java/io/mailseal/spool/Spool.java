@@ -108,6 +108,22 @@ public final class Spool {
         }
     }
 
+    /** Ids of what is queued now, oldest file first; reads nothing else and changes nothing. */
+    public List<String> ids() throws IOException {
+        try (Stream<Path> s = Files.list(queue)) {
+            return s.sorted(java.util.Comparator.comparing(Spool::modified)).map(p -> p.getFileName().toString())
+                    .toList();
+        }
+    }
+
+    private static java.nio.file.attribute.FileTime modified(Path p) {
+        try {
+            return Files.getLastModifiedTime(p);
+        } catch (IOException e) {
+            return java.nio.file.attribute.FileTime.fromMillis(0); // gone meanwhile: sorts first, read() says so
+        }
+    }
+
     public void remove(String id) throws IOException {
         Files.deleteIfExists(queue.resolve(id));
     }

@@ -1,0 +1,149 @@
+package io.mailseal.cli;
+
+import io.mailseal.config.ConfigLoader;
+import io.mailseal.config.RelayConfig;
+import io.mailseal.spool.Spool;
+import io.mailseal.spool.SpooledMessage;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * The spool as an operator sees it (Postfix: mailq, postcat -h, postqueue -f, postsuper -d).
+ * Works beside a running relay: list/show/delete read and change files in
+ * {@code spool.directory} (a deleted message is not sent: every attempt reads the spool);
+ * flush asks the running relay over the admin port. Bodies are never shown — of protected
+ * mail the spool holds ciphertext anyway, and the outer headers are the obscured ones.
+ */
+@Command(name = "queue", description = "List, show, flush or delete queued mail.")
+final class QueueCommand {
+    @Option(names = {"-c", "--config"}, required = true, scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "relay.conf")
+    Path config;
+
+    @Spec
+    CommandSpec spec;
+
+    private Spool spool(RelayConfig c) throws IOException {
+        if (!Files.isDirectory(c.spoolDirectory().resolve("queue"))) {
+            throw new IOException("no spool at " + c.spoolDirectory() + " (mailseal.spool.directory)");
+        }
+        return new Spool(c.spoolDirectory());
+    }
+
+    @Command(name = "list", description = "One line per queued message: id, age, expiry, sender, recipients, policy.")
+    int list() throws IOException {
+        RelayConfig c = ConfigLoader.load(config);
+        Spool spool = spool(c);
+        PrintWriter out = spec.commandLine().getOut();
+        int n = 0;
+        for (String id : spool.ids()) {
+            Optional<SpooledMessage> m = readQuietly(spool, id);
+            if (m.isPresent()) {
+                SpooledMessage s = m.get();
+                out.printf("%-28s %-8s %-24s <%s> %s %s%n", id, s.policy(), s.expires(), s.envelopeFrom(),
+                        String.join(",", s.recipients()), s.content().length + "B");
+                n++;
+            }
+        }
+        out.printf("%d message(s) queued%n", n);
+        return 0;
+    }
+
+    private Optional<SpooledMessage> readQuietly(Spool spool, String id) {
+        try {
+            return spool.read(id);
+        } catch (IOException e) {
+            spec.commandLine().getErr().printf("%s: unreadable (%s)%n", id, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The spool files of {@code id}: one SMTP transaction ("queued as ID") spools one file per
+     * recipient group, named ID.0, ID.1, …; either form is accepted.
+     */
+    private static java.util.List<String> files(Spool spool, String id) throws IOException {
+        return spool.ids().stream().filter(f -> f.equals(id) || f.startsWith(id + ".")).toList();
+    }
+
+    @Command(name = "show", description = "Envelope and outer headers of one message (never its body).")
+    int show(@Parameters(paramLabel = "ID") String id) throws IOException {
+        Spool spool = spool(ConfigLoader.load(config));
+        PrintWriter out = spec.commandLine().getOut();
+        int shown = 0;
+        for (String file : files(spool, id)) {
+            Optional<SpooledMessage> m = readQuietly(spool, file);
+            if (m.isEmpty()) {
+                continue;
+            }
+            SpooledMessage s = m.get();
+            out.printf("id:         %s%nfrom:       <%s>%nrecipients: %s%npolicy:     %s%ncreated:    %s%n"
+                            + "expires:    %s%nsize:       %d bytes%n%n", s.id(), s.envelopeFrom(),
+                    String.join(", ", s.recipients()), s.policy(), s.created(), s.expires(), s.content().length);
+            String text = new String(s.content(), StandardCharsets.ISO_8859_1);
+            int end = text.indexOf("\r\n\r\n");
+            out.print(end < 0 ? text : text.substring(0, end + 2));
+            out.println();
+            shown++;
+        }
+        return notQueuedUnless(shown, id);
+    }
+
+    private int notQueuedUnless(int found, String id) {
+        if (found == 0) {
+            spec.commandLine().getErr().printf("%s: not queued%n", id);
+            return 1;
+        }
+        return 0;
+    }
+
+    @Command(name = "delete", description = "Remove a message from the queue; it is not delivered and no DSN is sent.")
+    int delete(@Parameters(paramLabel = "ID") String id) throws IOException {
+        Spool spool = spool(ConfigLoader.load(config));
+        java.util.List<String> files = files(spool, id);
+        for (String file : files) {
+            spool.remove(file);
+            spec.commandLine().getOut().printf("%s: deleted%n", file);
+        }
+        return notQueuedUnless(files.size(), id);
+    }
+
+    @Command(name = "flush", description = "Ask the running relay to attempt every queued message now.")
+    int flush() throws IOException, InterruptedException {
+        RelayConfig c = ConfigLoader.load(config);
+        String host = c.adminListen().host().equals("0.0.0.0") || c.adminListen().host().equals("::")
+                ? "127.0.0.1" : c.adminListen().host();
+        URI uri = URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + c.adminListen().port()
+                + "/v1/queue/flush");
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.noBody());
+        if (c.adminTokenFile().isPresent()) {
+            request.header("Authorization", "Bearer " + Files.readString(c.adminTokenFile().get()).strip());
+        }
+        try {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(request.build(),
+                    HttpResponse.BodyHandlers.ofString());
+            (r.statusCode() == 200 ? spec.commandLine().getOut() : spec.commandLine().getErr()).print(r.body());
+            return r.statusCode() == 200 ? 0 : 1;
+        } catch (ConnectException e) {
+            spec.commandLine().getErr().printf("no relay answers on %s (mailseal.admin.listen); queued mail is "
+                    + "attempted when it starts%n", c.adminListen());
+            return 1;
+        }
+    }
+}
