@@ -8,6 +8,14 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
+import java.util.function.IntSupplier;
+import com.codahale.metrics.CachedGauge;
+import io.mailseal.spool.Spool;
 
 /**
  * What mailseal counts, in one Dropwizard registry, exported in the Prometheus text format
@@ -38,6 +46,36 @@ public final class RelayMetrics {
     /** seal, certificate_lookup, delivery. */
     public Timer.Context time(String stage) {
         return registry.timer("mailseal." + stage).time();
+    }
+
+    /**
+     * Queue depth and age of the oldest queued message, from the spool directory; read at
+     * most every 5 s however often Prometheus scrapes.
+     */
+    public void watchSpool(Spool spool, Clock clock) {
+        CachedGauge<Spool.Depth> depth = new CachedGauge<>(5, TimeUnit.SECONDS) {
+            @Override
+            protected Spool.Depth loadValue() {
+                try {
+                    return spool.depth();
+                } catch (IOException e) {
+                    return new Spool.Depth(-1, Optional.empty()); // unreadable: /ready says so
+                }
+            }
+        };
+        registry.gauge("mailseal.spool.messages", () -> () -> depth.getValue().messages());
+        registry.gauge("mailseal.spool.oldest_age_seconds", () -> () -> depth.getValue().oldest()
+                .map(t -> Duration.between(t, clock.instant()).toSeconds()).orElse(0L));
+    }
+
+    /** SMTP sessions open now. */
+    public void watchSessions(IntSupplier open) {
+        registry.gauge("mailseal.smtp.sessions_open", () -> open::getAsInt);
+    }
+
+    /** Share of certificate lookups answered from the cache (0..1). */
+    public void watchCertificateCache(DoubleSupplier hitRatio) {
+        registry.gauge("mailseal.certificates.cache_hit_ratio", () -> hitRatio::getAsDouble);
     }
 
     public void writePrometheus(OutputStream out) throws IOException {

@@ -83,6 +83,7 @@ public final class Relay implements AutoCloseable {
                 new NextHopClient(config.delivery(), config.smtp().hostname(), outboundTls(config.delivery())),
                 config.delivery(), config.smtp().hostname(), clock, metrics::message);
         Outbox outbox = new Outbox(spool, scheduler);
+        metrics.watchSpool(spool, clock);
         Relay relay;
         try {
             relay = new Relay(RelayComponents.open(config, clock, metrics, outbox), metrics, outbox, scheduler, clock);

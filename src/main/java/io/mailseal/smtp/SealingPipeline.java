@@ -81,6 +81,7 @@ public final class SealingPipeline {
             return stop.get();
         }
         List<OutboundMessage> outbound;
+        long sealStart = System.nanoTime();
         try (var timer = metrics.time("seal")) {
             outbound = seal(plan, mime, received.envelopeFrom(), received.content());
         } catch (TimestampUnavailableException e) {
@@ -108,13 +109,19 @@ public final class SealingPipeline {
             metrics.message("-", "deferred");
             return Verdict.Refused.of(SmtpReply.INTERNAL_ERROR);
         }
-        log.info("queued {} message(s) for rcpts={}", spooled.size(), received.recipients());
-        for (Group g : plan.groups()) {
-            metrics.message(g.policy().name(), switch (g.treatment()) {
+        long sealMillis = (System.nanoTime() - sealStart) / 1_000_000;
+        for (int i = 0; i < plan.groups().size(); i++) {
+            Group g = plan.groups().get(i);
+            String outcome = switch (g.treatment()) {
                 case ENCRYPT -> "sealed";
                 case SIGN -> "signed";
                 case PASS -> "passed";
-            });
+            };
+            // one line per message event; certificate fingerprints, never subjects or bodies
+            log.info("{} id={} policy={} rcpts={} certs={} alg={} size={} seal_ms={}", outcome, spooled.get(i).id(),
+                    g.policy().name(), g.recipients(), fingerprints(g), g.contentEncryption().map(Object::toString)
+                            .orElse("-"), spooled.get(i).content().length, sealMillis);
+            metrics.message(g.policy().name(), outcome);
         }
         return new Verdict.Accepted(received.queueId());
     }
@@ -178,6 +185,18 @@ public final class SealingPipeline {
             out.add(new OutboundMessage(envelopeFrom, g.recipients(), bytes(result)));
         }
         return out;
+    }
+
+    /** SHA-256 fingerprints (first 16 hex digits) of the certificates a group is encrypted to. */
+    private static List<String> fingerprints(Group g) {
+        return g.envelopeRecipients().stream().map(r -> {
+            try {
+                return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(r.certificate().getEncoded())).substring(0, 16);
+            } catch (java.security.GeneralSecurityException e) {
+                return "?";
+            }
+        }).toList();
     }
 
     /** RFC 9788: hp="cipher" inside an envelope, hp="clear" for signed-only mail. */

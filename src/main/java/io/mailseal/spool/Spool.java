@@ -116,6 +116,19 @@ public final class Spool {
         }
     }
 
+    /** How many messages are queued and when the oldest file was written (for the metrics). */
+    public record Depth(int messages, Optional<java.time.Instant> oldest) {
+    }
+
+    public Depth depth() throws IOException {
+        try (Stream<Path> s = Files.list(queue)) {
+            int[] n = {0};
+            Optional<java.time.Instant> oldest = s.peek(p -> n[0]++).map(Spool::modified)
+                    .min(java.util.Comparator.naturalOrder()).map(java.nio.file.attribute.FileTime::toInstant);
+            return new Depth(n[0], oldest);
+        }
+    }
+
     private static java.nio.file.attribute.FileTime modified(Path p) {
         try {
             return Files.getLastModifiedTime(p);

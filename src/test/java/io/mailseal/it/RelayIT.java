@@ -186,7 +186,7 @@ class RelayIT {
         assertThat(dsn.envelopeFrom()).isEmpty();
         assertThat(dsn.recipients()).containsExactly(DemoWorld.BANK_SENDER);
         assertThat(dsn.text()).contains("multipart/report").contains("Final-Recipient: rfc822; " + ALICE)
-                .contains("Status: 5.0.0").contains("Subject: [...]")
+                .contains("Status: 5.1.1").contains("Subject: [...]")
                 .doesNotContain("661199").doesNotContain("sign-in code").doesNotContain("MIAGCSqGSIb3DQEHA");
     }
 
