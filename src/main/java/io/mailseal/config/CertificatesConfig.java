@@ -11,7 +11,7 @@ public record CertificatesConfig(Optional<Path> trustAnchors, List<Source> sourc
 
     public enum Revocation { OFF, SOFT_FAIL, HARD_FAIL }
 
-    public sealed interface Source permits DirectorySource, LdapSource {
+    public sealed interface Source permits DirectorySource, LdapSource, HttpSource {
     }
 
     /** {@code <address>.pem|.crt|.cer} files in one directory. */
@@ -25,6 +25,15 @@ public record CertificatesConfig(Optional<Path> trustAnchors, List<Source> sourc
     public record LdapSource(List<java.net.URI> urls, String baseDn, String filter, List<String> attributes,
                              java.util.Optional<String> bindDn, java.util.Optional<IdentityConfig.PasswordSource> bindPassword,
                              Duration timeout, int maxConnections) implements Source {
+    }
+
+    /**
+     * A key service: {@code GET url} with {@code {address}} percent-encoded, answering PEM or
+     * DER; 404 is "no certificate". The token from {@code tokenFile}, when given, goes in
+     * {@code tokenHeader} ({@code Authorization: Bearer <token>} unless another header is named).
+     */
+    public record HttpSource(String url, Duration timeout, Optional<Path> tokenFile, Optional<String> tokenHeader)
+            implements Source {
     }
 
     public record Cache(Duration ttl, Duration negativeTtl, int maxEntries) {

@@ -5,6 +5,7 @@ import io.mailseal.admin.RelayMetrics;
 import io.mailseal.certs.CachedRecipientCertificates;
 import io.mailseal.certs.CertificateResolver;
 import io.mailseal.certs.CertificateSource;
+import io.mailseal.certs.HttpCertificateSource;
 import io.mailseal.certs.LdapCertificateSource;
 import io.mailseal.certs.DirectoryCertificateSource;
 import io.mailseal.certs.RecipientCertificateValidator;
@@ -131,13 +132,21 @@ public record RelayComponents(RelayConfig config, PolicyEngine policies, Certifi
         List<CertificateSource> sources = new java.util.ArrayList<>();
         for (int i = 0; i < config.sources().size(); i++) {
             CertificatesConfig.Source s = config.sources().get(i);
+            String key = "mailseal.certificates.sources[" + i + "]";
             if (s instanceof CertificatesConfig.DirectorySource d) {
                 sources.add(new DirectoryCertificateSource(d.path()));
+            } else if (s instanceof CertificatesConfig.HttpSource h) {
+                try {
+                    sources.add(HttpCertificateSource.open(h));
+                } catch (java.io.IOException e) {
+                    throw new ConfigException(List.of(key + ".bearer-token-file: \"" + h.tokenFile().orElseThrow()
+                            + "\" cannot be read: " + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage())));
+                }
             } else {
                 try {
                     sources.add(new LdapCertificateSource((CertificatesConfig.LdapSource) s));
                 } catch (java.io.IOException | IllegalArgumentException e) {
-                    throw new ConfigException(List.of("mailseal.certificates.sources[" + i + "]: " + e.getMessage()));
+                    throw new ConfigException(List.of(key + ": " + e.getMessage()));
                 }
             }
         }
