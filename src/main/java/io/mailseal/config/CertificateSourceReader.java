@@ -1,6 +1,7 @@
 package io.mailseal.config;
 
 import io.mailseal.config.CertificatesConfig.DirectorySource;
+import io.mailseal.config.CertificatesConfig.HarvestSource;
 import io.mailseal.config.CertificatesConfig.HttpSource;
 import io.mailseal.config.CertificatesConfig.LdapSource;
 import java.net.URI;
@@ -16,7 +17,8 @@ final class CertificateSourceReader {
     private CertificateSourceReader() {
     }
 
-    static CertificatesConfig.Source read(ConfigSection src) {
+    /** {@code spoolDirectory} places the default harvest store beside it. */
+    static CertificatesConfig.Source read(ConfigSection src, Path spoolDirectory) {
         String type = src.string("type", "directory");
         switch (type) {
             case "directory" -> {
@@ -32,8 +34,11 @@ final class CertificateSourceReader {
             case "http" -> {
                 return http(src);
             }
+            case "harvest" -> {
+                return new HarvestSource(src.path("path", spoolDirectory.resolveSibling("harvest")));
+            }
             default -> {
-                src.problem("type", src.value("type"), "is not a source type (directory | ldap | http)");
+                src.problem("type", src.value("type"), "is not a source type (directory | ldap | http | harvest)");
                 return new DirectorySource(null);
             }
         }

@@ -11,7 +11,7 @@ public record CertificatesConfig(Optional<Path> trustAnchors, List<Source> sourc
 
     public enum Revocation { OFF, SOFT_FAIL, HARD_FAIL }
 
-    public sealed interface Source permits DirectorySource, LdapSource, HttpSource {
+    public sealed interface Source permits DirectorySource, LdapSource, HttpSource, HarvestSource {
     }
 
     /** {@code <address>.pem|.crt|.cer} files in one directory. */
@@ -34,6 +34,13 @@ public record CertificatesConfig(Optional<Path> trustAnchors, List<Source> sourc
      */
     public record HttpSource(String url, Duration timeout, Optional<Path> tokenFile, Optional<String> tokenHeader)
             implements Source {
+    }
+
+    /**
+     * Certificates taken from signed mail customers sent, one file per address in {@code path}
+     * (default: {@code harvest} beside the spool directory); fed by {@code mailseal certs import}.
+     */
+    public record HarvestSource(Path path) implements Source {
     }
 
     public record Cache(Duration ttl, Duration negativeTtl, int maxEntries) {

@@ -54,7 +54,7 @@ public final class ConfigLoader {
         spool.finish();
         RelayConfig config = new RelayConfig(file, smtp(root.section("smtp")), adminListen, adminToken, spoolDirectory,
                 root.sections("identities", ConfigLoader::identity),
-                certificates(root.section("certificates")),
+                certificates(root.section("certificates"), spoolDirectory),
                 timestamp(root.section("timestamp")),
                 delivery(root.section("delivery")),
                 CryptoConfigReader.read(root.section("crypto")),
@@ -128,8 +128,12 @@ public final class ConfigLoader {
                 keystore, password);
     }
 
-    private static CertificatesConfig certificates(ConfigSection s) {
-        List<CertificatesConfig.Source> sources = s.sections("sources", CertificateSourceReader::read);
+    private static CertificatesConfig certificates(ConfigSection s, Path spoolDirectory) {
+        List<CertificatesConfig.Source> sources = s.sections("sources",
+                src -> CertificateSourceReader.read(src, spoolDirectory));
+        if (sources.stream().filter(CertificatesConfig.HarvestSource.class::isInstance).count() > 1) {
+            s.problem("sources", "has more than one harvest source; certs import needs to know which one to fill");
+        }
         ConfigSection c = s.section("cache");
         Cache cache = new Cache(c.duration("ttl", Duration.ofHours(1)), c.duration("negative-ttl", Duration.ofMinutes(5)),
                 c.integer("max-entries", 100_000, 1));

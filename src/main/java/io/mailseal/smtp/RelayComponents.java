@@ -5,6 +5,7 @@ import io.mailseal.admin.RelayMetrics;
 import io.mailseal.certs.CachedRecipientCertificates;
 import io.mailseal.certs.CertificateResolver;
 import io.mailseal.certs.CertificateSource;
+import io.mailseal.certs.HarvestCertificateSource;
 import io.mailseal.certs.HttpCertificateSource;
 import io.mailseal.certs.LdapCertificateSource;
 import io.mailseal.certs.DirectoryCertificateSource;
@@ -127,14 +128,15 @@ public record RelayComponents(RelayConfig config, PolicyEngine policies, Certifi
     }
 
     static RecipientCertificates recipientCertificates(CertificatesConfig config, Clock clock) {
-        Set<TrustAnchor> anchors = anchors("mailseal.certificates.trust-anchors", config.trustAnchors(),
-                !config.sources().isEmpty(), "recipient certificates cannot be validated without trusted CAs");
+        RecipientCertificateValidator validator = recipientValidator(config, clock);
         List<CertificateSource> sources = new java.util.ArrayList<>();
         for (int i = 0; i < config.sources().size(); i++) {
             CertificatesConfig.Source s = config.sources().get(i);
             String key = "mailseal.certificates.sources[" + i + "]";
             if (s instanceof CertificatesConfig.DirectorySource d) {
                 sources.add(new DirectoryCertificateSource(d.path()));
+            } else if (s instanceof CertificatesConfig.HarvestSource h) {
+                sources.add(new HarvestCertificateSource(h.path()));
             } else if (s instanceof CertificatesConfig.HttpSource h) {
                 try {
                     sources.add(HttpCertificateSource.open(h));
@@ -150,7 +152,14 @@ public record RelayComponents(RelayConfig config, PolicyEngine policies, Certifi
                 }
             }
         }
-        return new RecipientCertificates(sources, new RecipientCertificateValidator(anchors, clock));
+        return new RecipientCertificates(sources, validator);
+    }
+
+    /** What every recipient certificate must pass; also before a harvested one is stored. */
+    public static RecipientCertificateValidator recipientValidator(CertificatesConfig config, Clock clock) {
+        Set<TrustAnchor> anchors = anchors("mailseal.certificates.trust-anchors", config.trustAnchors(),
+                !config.sources().isEmpty(), "recipient certificates cannot be validated without trusted CAs");
+        return new RecipientCertificateValidator(anchors, clock);
     }
 
     static TimestampAuthorityClient timestampClient(TimestampConfig config, Clock clock, RelayMetrics metrics) {

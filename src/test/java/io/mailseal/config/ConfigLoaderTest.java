@@ -213,6 +213,20 @@ class ConfigLoaderTest {
                 "mailseal.certificates.sources[4].token-header: needs bearer-token-file (the token it carries)",
                 "mailseal.certificates.sources[4].token-header: \"X Key\" is not an HTTP header name",
                 "mailseal.certificates.sources[4].timeout: \"0s\" must be positive",
-                "mailseal.certificates.sources[5].type: \"gopher\" is not a source type (directory | ldap | http)");
+                "mailseal.certificates.sources[5].type: \"gopher\" is not a source type (directory | ldap | http | harvest)");
+    }
+
+    @Test
+    void harvestStoreDefaultsToBesideTheSpoolAndThereIsOnlyOne() throws IOException {
+        assertThat(load("""
+                mailseal { spool.directory = "state/spool", certificates.sources = [ { type = harvest } ] }""")
+                .certificates().sources()).containsExactly(new CertificatesConfig.HarvestSource(dir.resolve("state/harvest")));
+        assertThat(load("mailseal.certificates.sources = [ { type = harvest, path = h } ]").certificates().sources())
+                .containsExactly(new CertificatesConfig.HarvestSource(dir.resolve("h")));
+        assertThat(load("mailseal.certificates.sources = [ { type = harvest } ]").certificates().sources())
+                .containsExactly(new CertificatesConfig.HarvestSource(Path.of("/var/lib/mailseal/harvest")));
+        assertThat(problems("mailseal.certificates.sources = [ { type = harvest }, { type = harvest, path = x } ]")
+                .problems()).containsExactly("mailseal.certificates.sources: has more than one harvest source; "
+                        + "certs import needs to know which one to fill");
     }
 }
