@@ -43,6 +43,10 @@ public record CertificatesConfig(Optional<Path> trustAnchors, List<Source> sourc
     public record HarvestSource(Path path) implements Source {
     }
 
-    public record Cache(Duration ttl, Duration negativeTtl, int maxEntries) {
+    /**
+     * Found answers live {@code ttl}, not-found ones {@code negativeTtl}; an entry read after
+     * {@code refreshAfter} is looked up again in the background while the cached answer is served.
+     */
+    public record Cache(Duration ttl, Duration negativeTtl, Duration refreshAfter, int maxEntries) {
     }
 }

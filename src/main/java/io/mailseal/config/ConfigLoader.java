@@ -135,7 +135,14 @@ public final class ConfigLoader {
             s.problem("sources", "has more than one harvest source; certs import needs to know which one to fill");
         }
         ConfigSection c = s.section("cache");
-        Cache cache = new Cache(c.duration("ttl", Duration.ofHours(1)), c.duration("negative-ttl", Duration.ofMinutes(5)),
+        Duration ttl = c.duration("ttl", Duration.ofHours(1));
+        // refresh ahead at 80% of ttl: a hot address is looked up again before its entry expires
+        Duration refreshAfter = c.duration("refresh-after", ttl.multipliedBy(4).dividedBy(5));
+        if (refreshAfter.compareTo(ttl) >= 0) {
+            c.problem("refresh-after", c.value("refresh-after"), "must be shorter than ttl ("
+                    + (c.has("ttl") ? ConfigSection.render(c.value("ttl")) : "1h") + ")");
+        }
+        Cache cache = new Cache(ttl, c.duration("negative-ttl", Duration.ofMinutes(5)), refreshAfter,
                 c.integer("max-entries", 100_000, 1));
         c.finish();
         CertificatesConfig cfg = new CertificatesConfig(s.optionalPath("trust-anchors"), sources,

@@ -229,4 +229,15 @@ class ConfigLoaderTest {
                 .problems()).containsExactly("mailseal.certificates.sources: has more than one harvest source; "
                         + "certs import needs to know which one to fill");
     }
+
+    @Test
+    void cacheRefreshesAheadAt80PercentOfTheTtlUnlessToldAndAlwaysBeforeItExpires() throws IOException {
+        assertThat(load("").certificates().cache().refreshAfter()).isEqualTo(Duration.ofMinutes(48));
+        assertThat(load("mailseal.certificates.cache.ttl = 10m").certificates().cache().refreshAfter())
+                .isEqualTo(Duration.ofMinutes(8));
+        assertThat(load("mailseal.certificates.cache { ttl = 10m, refresh-after = 5m }").certificates().cache()
+                .refreshAfter()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(problems("mailseal.certificates.cache { ttl = 10m, refresh-after = 1h }").problems())
+                .containsExactly("mailseal.certificates.cache.refresh-after: \"1h\" must be shorter than ttl (\"10m\")");
+    }
 }
