@@ -49,18 +49,18 @@ import org.bouncycastle.util.Store;
  * certificate file (PEM or DER): every end-entity certificate under each address of its
  * subjectAltName. Whether a certificate is trusted is not judged here but by the validator.
  */
-public final class CertificateHarvester {
+final class CertificateHarvester {
     private final Session session = Session.getInstance(new Properties());
 
     /** Why nothing could be taken. */
-    public static final class Refused extends Exception {
-        public Refused(String reason) {
+    static final class Refused extends Exception {
+        Refused(String reason) {
             super(reason);
         }
     }
 
     /** A signed mail or a certificate file, told apart by their first bytes. */
-    public List<Harvest> harvest(byte[] data, String origin) throws Refused {
+    List<Harvest> harvest(byte[] data, String origin) throws Refused {
         String start = new String(data, 0, Math.min(data.length, 64), StandardCharsets.ISO_8859_1).strip();
         if (start.startsWith("-----BEGIN") || (data.length > 0 && data[0] == 0x30)) {
             return fromCertificateFile(data, origin);
@@ -72,7 +72,7 @@ public final class CertificateHarvester {
         }
     }
 
-    public List<Harvest> fromCertificateFile(byte[] data, String origin) throws Refused {
+    private List<Harvest> fromCertificateFile(byte[] data, String origin) throws Refused {
         List<X509Certificate> certs;
         try {
             certs = PemCertificates.parse(data, origin);
@@ -94,7 +94,7 @@ public final class CertificateHarvester {
         return out;
     }
 
-    public Harvest fromSignedMail(MimeMessage message) throws Refused {
+    private Harvest fromSignedMail(MimeMessage message) throws Refused {
         try {
             String from = fromAddress(message);
             SMIMESigned signed = signedData(message);

@@ -1,13 +1,12 @@
 package io.mailseal.certs;
 
-import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Feeds the harvest store ({@code mailseal certs import}, and later the inbound flow):
+ * Feeds the harvest store ({@code mailseal certs import}; the inbound flow will hand it customers' mail):
  * a harvested certificate is stored only when the validator would let mail be encrypted to
  * it now, so a forged or unusable certificate never replaces a customer's good one.
  */
@@ -31,15 +30,6 @@ public final class CertificateImport {
             return importAll(harvester.harvest(data, origin));
         } catch (CertificateHarvester.Refused e) {
             return List.of(new Outcome(null, false, e.getMessage()));
-        }
-    }
-
-    /** Signed mail a customer sent to the bank. */
-    public Outcome importMail(MimeMessage message) throws IOException {
-        try {
-            return importAll(List.of(harvester.fromSignedMail(message))).get(0);
-        } catch (CertificateHarvester.Refused e) {
-            return new Outcome(null, false, e.getMessage());
         }
     }
 

@@ -10,7 +10,7 @@ import java.util.Optional;
  * encrypt to first, then any CA certificates that came along (to build the path), and the
  * client's SMIMECapabilities when the source was signed mail. Not yet validated.
  */
-public record Harvest(String address, List<X509Certificate> certificates, Optional<SenderCapabilities> capabilities) {
+record Harvest(String address, List<X509Certificate> certificates, Optional<SenderCapabilities> capabilities) {
     public Harvest {
         address = address.toLowerCase(Locale.ROOT);
         certificates = List.copyOf(certificates);

@@ -65,7 +65,7 @@ public final class HarvestCertificateSource implements CertificateSource {
     }
 
     /** Replaces what is stored for the harvest's address; returns once it is on stable storage. */
-    public void store(Harvest harvest) throws IOException {
+    void store(Harvest harvest) throws IOException {
         Files.createDirectories(directory);
         StringWriter pem = new StringWriter();
         try (JcaPEMWriter w = new JcaPEMWriter(pem)) {
