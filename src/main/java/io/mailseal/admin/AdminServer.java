@@ -3,17 +3,14 @@ package io.mailseal.admin;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.mailseal.certs.CertificateResolver;
-import io.mailseal.certs.Resolution;
+import io.mailseal.certs.RecipientAddress;
+import io.mailseal.certs.RecipientReport;
 import io.mailseal.config.HostPort;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.cert.X509Certificate;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -30,6 +27,7 @@ import java.util.function.Supplier;
  * but /health when {@code admin.token-file} is set.
  */
 public final class AdminServer implements AutoCloseable {
+    private static final String RECIPIENTS = "/v1/recipients/";
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AdminServer.class);
     private final HttpServer server;
     private final ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
@@ -93,8 +91,9 @@ public final class AdminServer implements AutoCloseable {
                 Map<String, String> problems = readinessProblems.get();
                 send(ex, problems.isEmpty() ? 200 : 503, "application/json",
                         Json.object(Map.of("ready", problems.isEmpty(), "problems", problems)) + "\n");
-            } else if (path.startsWith("/v1/recipients/")) {
-                recipient(ex, URLDecoder.decode(path.substring("/v1/recipients/".length()), StandardCharsets.UTF_8));
+            } else if (path.startsWith(RECIPIENTS)) {
+                // percent-decoded as a URI path (RFC 3986), not as a form: '+' stays '+'
+                recipient(ex, ex.getRequestURI().getPath().substring(RECIPIENTS.length()));
             } else {
                 send(ex, 404, "text/plain", "not found\n");
             }
@@ -102,37 +101,21 @@ public final class AdminServer implements AutoCloseable {
     }
 
     private void recipient(HttpExchange ex, String address) throws IOException {
-        if (!address.matches("[^@\\s/<>]+@[^@\\s/<>]+\\.[^@\\s/<>]+")) {
+        if (!RecipientAddress.isWellFormed(address)) {
             send(ex, 400, "application/json", Json.object(Map.of("error", "not a mail address")) + "\n");
             return;
         }
-        Resolution r = certificates.get().resolve(address);
+        RecipientReport r = RecipientReport.of(address, certificates.get().resolve(address));
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("address", address);
-        body.put("encryptable", r instanceof Resolution.Usable);
-        if (r instanceof Resolution.Usable u) {
-            X509Certificate c = u.certificate();
-            body.put("source", u.source());
-            body.put("subject", c.getSubjectX500Principal().getName());
-            body.put("issuer", c.getIssuerX500Principal().getName());
-            body.put("notAfter", c.getNotAfter().toInstant().toString());
-            body.put("fingerprintSha256", fingerprint(c));
-        } else if (r instanceof Resolution.Missing m) {
-            body.put("reason", m.reason());
-        } else {
-            // unknown is not "no": the bank must not switch a customer to SMS on an outage
-            body.put("encryptable", null);
-            body.put("reason", "lookup unavailable: " + ((Resolution.Unavailable) r).reason());
-        }
-        send(ex, r instanceof Resolution.Unavailable ? 503 : 200, "application/json", Json.object(body) + "\n");
-    }
-
-    private static String fingerprint(X509Certificate c) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(c.getEncoded()));
-        } catch (Exception e) {
-            return "";
-        }
+        body.put("address", r.address());
+        body.put("encryptable", r.encryptable());
+        body.put("source", r.source());
+        body.put("subject", r.subject());
+        body.put("issuer", r.issuer());
+        body.put("notAfter", r.notAfter());
+        body.put("fingerprintSha256", r.fingerprintSha256());
+        body.put("reason", r.reason());
+        send(ex, r.encryptable() == null ? 503 : 200, "application/json", Json.object(body) + "\n");
     }
 
     private static void send(HttpExchange ex, int status, String type, String body) throws IOException {

@@ -16,14 +16,18 @@ final class PemCertificates {
     }
 
     static List<X509Certificate> read(Path file) throws IOException, CertificateException {
-        byte[] data = Files.readAllBytes(file);
+        return parse(Files.readAllBytes(file), file.toString());
+    }
+
+    /** {@code origin} names where the bytes came from, for the message when there is no certificate. */
+    static List<X509Certificate> parse(byte[] data, String origin) throws CertificateException {
         List<X509Certificate> out = new ArrayList<>();
         // CertificateFactory reads concatenated PEM blocks and single DER certificates alike
         for (var c : CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(data))) {
             out.add((X509Certificate) c);
         }
         if (out.isEmpty()) {
-            throw new CertificateException("no certificate in " + file);
+            throw new CertificateException("no certificate in " + origin);
         }
         return out;
     }

@@ -1,11 +1,11 @@
 package io.mailseal.cli;
 
-import io.mailseal.certs.Resolution;
+import io.mailseal.certs.RecipientAddress;
+import io.mailseal.certs.RecipientReport;
 import io.mailseal.config.ConfigLoader;
 import io.mailseal.smtp.RelayComponents;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -14,8 +14,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "lookup", description = "Which certificate mail to ADDRESS would be encrypted to, from where, "
-        + "or why none; exit 0 when usable, 1 when not, 2 when the lookup was unavailable.")
+@Command(name = "lookup", description = "Can ADDRESS receive encrypted mail: which certificate, from where, or why "
+        + "not (what /v1/recipients/{address} answers); exit 0 when encryptable, 1 when not, 2 when the lookup was "
+        + "unavailable, 64 when ADDRESS is not a mail address.")
 final class LookupCommand implements Callable<Integer> {
     @Option(names = {"-c", "--config"}, required = true, description = "relay.conf")
     Path config;
@@ -28,22 +29,27 @@ final class LookupCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Resolution r = RelayComponents.open(ConfigLoader.load(config), Clock.systemUTC()).certificates().resolve(address);
+        if (!RecipientAddress.isWellFormed(address)) {
+            spec.commandLine().getErr().printf("%s: not a mail address%n", address);
+            return 64;
+        }
+        RecipientReport r = RecipientReport.of(address,
+                RelayComponents.open(ConfigLoader.load(config), Clock.systemUTC()).certificates().resolve(address));
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("address:     %s%n", address);
-        if (r instanceof Resolution.Usable u) {
-            X509Certificate c = u.certificate();
-            out.printf("encryptable: yes%nsource:      %s%nsubject:     %s%nissuer:      %s%nserial:      %s%n"
-                    + "valid until: %s%nkey:         %s%n", u.source(), c.getSubjectX500Principal().getName(),
-                    c.getIssuerX500Principal().getName(), c.getSerialNumber().toString(16),
-                    c.getNotAfter().toInstant(), c.getPublicKey().getAlgorithm());
-            return 0;
+        line(out, "address", r.address());
+        line(out, "encryptable", r.encryptable() == null ? "unknown (lookup unavailable)" : r.encryptable() ? "yes" : "no");
+        line(out, "source", r.source());
+        line(out, "subject", r.subject());
+        line(out, "issuer", r.issuer());
+        line(out, "not after", r.notAfter());
+        line(out, "sha-256", r.fingerprintSha256());
+        line(out, "reason", r.reason());
+        return r.encryptable() == null ? 2 : r.encryptable() ? 0 : 1;
+    }
+
+    private static void line(PrintWriter out, String label, Object value) {
+        if (value != null) {
+            out.printf("%-13s%s%n", label + ":", value);
         }
-        if (r instanceof Resolution.Missing m) {
-            out.printf("encryptable: no%nreason:      %s%n", m.reason());
-            return 1;
-        }
-        out.printf("encryptable: unknown (lookup unavailable)%nreason:      %s%n", ((Resolution.Unavailable) r).reason());
-        return 2;
     }
 }

@@ -1,8 +1,11 @@
 package io.mailseal.config;
 
 import io.mailseal.config.CertificatesConfig.DirectorySource;
+import io.mailseal.config.CertificatesConfig.HarvestSource;
+import io.mailseal.config.CertificatesConfig.HttpSource;
 import io.mailseal.config.CertificatesConfig.LdapSource;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,7 +17,8 @@ final class CertificateSourceReader {
     private CertificateSourceReader() {
     }
 
-    static CertificatesConfig.Source read(ConfigSection src) {
+    /** {@code spoolDirectory} places the default harvest store beside it. */
+    static CertificatesConfig.Source read(ConfigSection src, Path spoolDirectory) {
         String type = src.string("type", "directory");
         switch (type) {
             case "directory" -> {
@@ -27,11 +31,56 @@ final class CertificateSourceReader {
             case "ldap" -> {
                 return ldap(src);
             }
+            case "http" -> {
+                return http(src);
+            }
+            case "harvest" -> {
+                return new HarvestSource(src.path("path", spoolDirectory.resolveSibling("harvest")));
+            }
             default -> {
-                src.problem("type", src.value("type"), "is not a source type (directory | ldap)");
+                src.problem("type", src.value("type"), "is not a source type (directory | ldap | http | harvest)");
                 return new DirectorySource(null);
             }
         }
+    }
+
+    private static HttpSource http(ConfigSection s) {
+        String url = s.string("url", null);
+        if (url == null) {
+            s.problem("url", "is missing (e.g. \"https://keys.bank.example/certs/{address}\")");
+        } else if (!url.contains("{address}")) {
+            s.problem("url", s.value("url"), "must contain {address}");
+        } else {
+            try {
+                URI probe = new URI(url.replace("{address}", "address"));
+                if (!"http".equals(probe.getScheme()) && !"https".equals(probe.getScheme()) || probe.getHost() == null) {
+                    s.problem("url", s.value("url"), "is not an http:// or https:// URL");
+                } else if (url.indexOf("{address}") < authorityEnd(url)) {
+                    s.problem("url", s.value("url"), "must have {address} in the path or query, not the host");
+                }
+            } catch (URISyntaxException e) {
+                s.problem("url", s.value("url"), "is not a URL: " + e.getReason());
+            }
+        }
+        Optional<Path> tokenFile = s.optionalPath("bearer-token-file");
+        Optional<String> tokenHeader = s.optionalString("token-header");
+        if (tokenHeader.isPresent() && tokenFile.isEmpty()) {
+            s.problem("token-header", "needs bearer-token-file (the token it carries)");
+        }
+        tokenHeader.filter(h -> !h.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+"))
+                .ifPresent(h -> s.problem("token-header", s.value("token-header"), "is not an HTTP header name"));
+        return new HttpSource(url, s.duration("timeout", Duration.ofSeconds(3)), tokenFile, tokenHeader);
+    }
+
+    /** Where the host (and port) of a URL end: at the first '/', '?' or '#' after "://". */
+    private static int authorityEnd(String url) {
+        int start = url.indexOf("://") + 3;
+        for (int i = start; i < url.length(); i++) {
+            if ("/?#".indexOf(url.charAt(i)) >= 0) {
+                return i;
+            }
+        }
+        return url.length();
     }
 
     private static LdapSource ldap(ConfigSection s) {

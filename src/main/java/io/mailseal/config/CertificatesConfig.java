@@ -11,7 +11,7 @@ public record CertificatesConfig(Optional<Path> trustAnchors, List<Source> sourc
 
     public enum Revocation { OFF, SOFT_FAIL, HARD_FAIL }
 
-    public sealed interface Source permits DirectorySource, LdapSource {
+    public sealed interface Source permits DirectorySource, LdapSource, HttpSource, HarvestSource {
     }
 
     /** {@code <address>.pem|.crt|.cer} files in one directory. */
@@ -27,6 +27,26 @@ public record CertificatesConfig(Optional<Path> trustAnchors, List<Source> sourc
                              Duration timeout, int maxConnections) implements Source {
     }
 
-    public record Cache(Duration ttl, Duration negativeTtl, int maxEntries) {
+    /**
+     * A key service: {@code GET url} with {@code {address}} percent-encoded, answering PEM or
+     * DER; 404 is "no certificate". The token from {@code tokenFile}, when given, goes in
+     * {@code tokenHeader} ({@code Authorization: Bearer <token>} unless another header is named).
+     */
+    public record HttpSource(String url, Duration timeout, Optional<Path> tokenFile, Optional<String> tokenHeader)
+            implements Source {
+    }
+
+    /**
+     * Certificates taken from signed mail customers sent, one file per address in {@code path}
+     * (default: {@code harvest} beside the spool directory); fed by {@code mailseal certs import}.
+     */
+    public record HarvestSource(Path path) implements Source {
+    }
+
+    /**
+     * Found answers live {@code ttl}, not-found ones {@code negativeTtl}; an entry read after
+     * {@code refreshAfter} is looked up again in the background while the cached answer is served.
+     */
+    public record Cache(Duration ttl, Duration negativeTtl, Duration refreshAfter, int maxEntries) {
     }
 }

@@ -54,7 +54,7 @@ public final class ConfigLoader {
         spool.finish();
         RelayConfig config = new RelayConfig(file, smtp(root.section("smtp")), adminListen, adminToken, spoolDirectory,
                 root.sections("identities", ConfigLoader::identity),
-                certificates(root.section("certificates")),
+                certificates(root.section("certificates"), spoolDirectory),
                 timestamp(root.section("timestamp")),
                 delivery(root.section("delivery")),
                 CryptoConfigReader.read(root.section("crypto")),
@@ -128,10 +128,21 @@ public final class ConfigLoader {
                 keystore, password);
     }
 
-    private static CertificatesConfig certificates(ConfigSection s) {
-        List<CertificatesConfig.Source> sources = s.sections("sources", CertificateSourceReader::read);
+    private static CertificatesConfig certificates(ConfigSection s, Path spoolDirectory) {
+        List<CertificatesConfig.Source> sources = s.sections("sources",
+                src -> CertificateSourceReader.read(src, spoolDirectory));
+        if (sources.stream().filter(CertificatesConfig.HarvestSource.class::isInstance).count() > 1) {
+            s.problem("sources", "has more than one harvest source; certs import needs to know which one to fill");
+        }
         ConfigSection c = s.section("cache");
-        Cache cache = new Cache(c.duration("ttl", Duration.ofHours(1)), c.duration("negative-ttl", Duration.ofMinutes(5)),
+        Duration ttl = c.duration("ttl", Duration.ofHours(1));
+        // refresh ahead at 80% of ttl: a hot address is looked up again before its entry expires
+        Duration refreshAfter = c.duration("refresh-after", ttl.multipliedBy(4).dividedBy(5));
+        if (refreshAfter.compareTo(ttl) >= 0) {
+            c.problem("refresh-after", c.value("refresh-after"), "must be shorter than ttl ("
+                    + (c.has("ttl") ? ConfigSection.render(c.value("ttl")) : "1h") + ")");
+        }
+        Cache cache = new Cache(ttl, c.duration("negative-ttl", Duration.ofMinutes(5)), refreshAfter,
                 c.integer("max-entries", 100_000, 1));
         c.finish();
         CertificatesConfig cfg = new CertificatesConfig(s.optionalPath("trust-anchors"), sources,

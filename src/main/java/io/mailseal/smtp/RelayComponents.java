@@ -5,6 +5,8 @@ import io.mailseal.admin.RelayMetrics;
 import io.mailseal.certs.CachedRecipientCertificates;
 import io.mailseal.certs.CertificateResolver;
 import io.mailseal.certs.CertificateSource;
+import io.mailseal.certs.HarvestCertificateSource;
+import io.mailseal.certs.HttpCertificateSource;
 import io.mailseal.certs.LdapCertificateSource;
 import io.mailseal.certs.DirectoryCertificateSource;
 import io.mailseal.certs.RecipientCertificateValidator;
@@ -126,22 +128,38 @@ public record RelayComponents(RelayConfig config, PolicyEngine policies, Certifi
     }
 
     static RecipientCertificates recipientCertificates(CertificatesConfig config, Clock clock) {
-        Set<TrustAnchor> anchors = anchors("mailseal.certificates.trust-anchors", config.trustAnchors(),
-                !config.sources().isEmpty(), "recipient certificates cannot be validated without trusted CAs");
+        RecipientCertificateValidator validator = recipientValidator(config, clock);
         List<CertificateSource> sources = new java.util.ArrayList<>();
         for (int i = 0; i < config.sources().size(); i++) {
             CertificatesConfig.Source s = config.sources().get(i);
+            String key = "mailseal.certificates.sources[" + i + "]";
             if (s instanceof CertificatesConfig.DirectorySource d) {
                 sources.add(new DirectoryCertificateSource(d.path()));
+            } else if (s instanceof CertificatesConfig.HarvestSource h) {
+                sources.add(new HarvestCertificateSource(h.path()));
+            } else if (s instanceof CertificatesConfig.HttpSource h) {
+                try {
+                    sources.add(HttpCertificateSource.open(h));
+                } catch (java.io.IOException e) {
+                    throw new ConfigException(List.of(key + ".bearer-token-file: \"" + h.tokenFile().orElseThrow()
+                            + "\" cannot be read: " + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage())));
+                }
             } else {
                 try {
                     sources.add(new LdapCertificateSource((CertificatesConfig.LdapSource) s));
                 } catch (java.io.IOException | IllegalArgumentException e) {
-                    throw new ConfigException(List.of("mailseal.certificates.sources[" + i + "]: " + e.getMessage()));
+                    throw new ConfigException(List.of(key + ": " + e.getMessage()));
                 }
             }
         }
-        return new RecipientCertificates(sources, new RecipientCertificateValidator(anchors, clock));
+        return new RecipientCertificates(sources, validator);
+    }
+
+    /** What every recipient certificate must pass; also before a harvested one is stored. */
+    public static RecipientCertificateValidator recipientValidator(CertificatesConfig config, Clock clock) {
+        Set<TrustAnchor> anchors = anchors("mailseal.certificates.trust-anchors", config.trustAnchors(),
+                !config.sources().isEmpty(), "recipient certificates cannot be validated without trusted CAs");
+        return new RecipientCertificateValidator(anchors, clock);
     }
 
     static TimestampAuthorityClient timestampClient(TimestampConfig config, Clock clock, RelayMetrics metrics) {

@@ -6,24 +6,50 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import io.mailseal.config.CertificatesConfig;
 import io.mailseal.demo.DemoPki;
 import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class CachedRecipientCertificatesTest {
+    static final Duration TTL = Duration.ofHours(1);
+    static final Duration REFRESH_AFTER = Duration.ofMinutes(48);
     final AtomicLong nanos = new AtomicLong();
     final Ticker ticker = nanos::get;
     final DemoPki pki = new DemoPki(Clock.systemUTC(), "cache test CA");
     final AtomicInteger calls = new AtomicInteger();
-    final Deque<Lookup> answers = new ArrayDeque<>();
+    /** What the source answers, in order; NotFound when empty. */
+    final BlockingQueue<Lookup> answers = new LinkedBlockingDeque<>();
+    /** When set, the source waits for it before answering. */
+    volatile CountDownLatch gate;
+    final CountDownLatch entered = new CountDownLatch(1);
+    final ExecutorService threads = Executors.newCachedThreadPool();
 
-    CachedRecipientCertificates cache() {
+    @AfterEach
+    void stop() {
+        if (gate != null) {
+            gate.countDown();
+        }
+        threads.shutdownNow();
+    }
+
+    CachedRecipientCertificates cache(Executor refreshes) {
         CertificateSource source = new CertificateSource() {
             @Override
             public String name() {
@@ -33,23 +59,57 @@ class CachedRecipientCertificatesTest {
             @Override
             public Lookup lookup(String address) {
                 calls.incrementAndGet();
-                return answers.isEmpty() ? new Lookup.NotFound() : answers.pop();
+                entered.countDown();
+                try {
+                    if (gate != null && !gate.await(10, TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("the test never opened the gate");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                Lookup next = answers.poll();
+                return next == null ? new Lookup.NotFound() : next;
             }
         };
         RecipientCertificates certs = new RecipientCertificates(List.of(source), new RecipientCertificateValidator(
                 Set.of(new TrustAnchor(pki.ca().certificate(), null)), Clock.systemUTC()));
-        return new CachedRecipientCertificates(certs, new CertificatesConfig.Cache(Duration.ofHours(1),
-                Duration.ofMinutes(5), 1000), ticker, Clock.systemUTC());
+        return new CachedRecipientCertificates(certs, new CertificatesConfig.Cache(TTL, Duration.ofMinutes(5),
+                REFRESH_AFTER, 1000), ticker, Clock.systemUTC(), refreshes);
+    }
+
+    CachedRecipientCertificates cache() {
+        return cache(Runnable::run);
+    }
+
+    Lookup.Found found(String address) {
+        return new Lookup.Found(List.of(pki.customer(address, DemoPki.KeyKind.RSA).certificate()));
+    }
+
+    static X509Certificate certificate(Resolution r) {
+        assertThat(r).isInstanceOf(Resolution.Usable.class);
+        return ((Resolution.Usable) r).certificate();
+    }
+
+    void advance(Duration d) {
+        nanos.addAndGet(d.toNanos());
+    }
+
+    static void await(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition within 10 s").isLessThan(deadline);
+            Thread.sleep(5);
+        }
     }
 
     @Test
     void foundIsCachedForTheTtlAndTheDomainIsCaseInsensitive() {
         var cache = cache();
-        answers.add(new Lookup.Found(List.of(pki.customer("a@x.example", DemoPki.KeyKind.RSA).certificate())));
+        answers.add(found("a@x.example"));
         assertThat(cache.resolve("a@x.example")).isInstanceOf(Resolution.Usable.class);
         assertThat(cache.resolve("a@X.EXAMPLE")).isInstanceOf(Resolution.Usable.class);
         assertThat(calls).hasValue(1);
-        nanos.addAndGet(Duration.ofMinutes(61).toNanos());
+        advance(Duration.ofMinutes(61));
         cache.resolve("a@x.example");
         assertThat(calls).hasValue(2);
     }
@@ -58,10 +118,10 @@ class CachedRecipientCertificatesTest {
     void notFoundIsCachedForTheShorterNegativeTtl() {
         var cache = cache();
         assertThat(cache.resolve("b@x.example")).isInstanceOf(Resolution.Missing.class);
-        nanos.addAndGet(Duration.ofMinutes(4).toNanos());
+        advance(Duration.ofMinutes(4));
         cache.resolve("b@x.example");
         assertThat(calls).hasValue(1);
-        nanos.addAndGet(Duration.ofMinutes(2).toNanos());
+        advance(Duration.ofMinutes(2));
         cache.resolve("b@x.example");
         assertThat(calls).hasValue(2);
     }
@@ -73,5 +133,72 @@ class CachedRecipientCertificatesTest {
         assertThat(cache.resolve("c@x.example")).isInstanceOf(Resolution.Unavailable.class);
         assertThat(cache.resolve("c@x.example")).isInstanceOf(Resolution.Missing.class);
         assertThat(calls).hasValue(2);
+    }
+
+    @Test
+    void aHotAddressIsServedFromTheCacheWhileItIsLookedUpAgainInTheBackground() throws Exception {
+        var cache = cache(threads);
+        Lookup.Found first = found("d@x.example");
+        Lookup.Found renewed = found("d@x.example");
+        answers.add(first);
+        assertThat(certificate(cache.resolve("d@x.example"))).isEqualTo(first.certificates().get(0));
+        advance(Duration.ofMinutes(30));
+        cache.resolve("d@x.example");
+        assertThat(calls).as("before refresh-after: no lookup").hasValue(1);
+
+        advance(Duration.ofMinutes(19));
+        gate = new CountDownLatch(1);
+        answers.add(renewed);
+        Future<Resolution> hot = threads.submit(() -> cache.resolve("d@x.example"));
+        assertThat(certificate(hot.get(5, TimeUnit.SECONDS))).as("served while the source is still being asked")
+                .isEqualTo(first.certificates().get(0));
+        await(() -> calls.get() == 2);
+        gate.countDown();
+        await(() -> certificate(cache.resolve("d@x.example")).equals(renewed.certificates().get(0)));
+        assertThat(calls).hasValue(2);
+    }
+
+    @Test
+    void anOutageDuringRefreshKeepsTheFoundCertificateButNotBeyondItsTtl() {
+        var cache = cache();
+        Lookup.Found first = found("e@x.example");
+        answers.add(first);
+        cache.resolve("e@x.example");
+        advance(Duration.ofMinutes(50));
+        answers.add(new Lookup.Unavailable("directory down"));
+        assertThat(certificate(cache.resolve("e@x.example"))).isEqualTo(first.certificates().get(0));
+        assertThat(calls).as("refreshed in the background").hasValue(2);
+        advance(Duration.ofMinutes(9));
+        answers.add(new Lookup.Unavailable("directory down"));
+        assertThat(certificate(cache.resolve("e@x.example"))).as("59 min: still cached").isEqualTo(first.certificates().get(0));
+        advance(Duration.ofMinutes(2));
+        answers.add(new Lookup.Unavailable("directory down"));
+        assertThat(cache.resolve("e@x.example")).as("61 min: expired, and the failed refreshes did not extend it")
+                .isInstanceOf(Resolution.Unavailable.class);
+    }
+
+    @Test
+    void concurrentLookupsOfOneAddressCoalesceIntoOne() throws Exception {
+        var cache = cache();
+        gate = new CountDownLatch(1);
+        answers.add(found("f@x.example"));
+        List<Thread> callers = new ArrayList<>();
+        List<CompletableFuture<Resolution>> results = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            CompletableFuture<Resolution> result = new CompletableFuture<>();
+            results.add(result);
+            Thread t = new Thread(() -> result.complete(cache.resolve("f@x.example")));
+            callers.add(t);
+            t.start();
+        }
+        assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+        // every caller is inside the cache: one waits in the source, the others on its load
+        await(() -> callers.stream().allMatch(t -> t.getState() == Thread.State.BLOCKED
+                || t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING));
+        gate.countDown();
+        for (CompletableFuture<Resolution> r : results) {
+            assertThat(r.get(10, TimeUnit.SECONDS)).isInstanceOf(Resolution.Usable.class);
+        }
+        assertThat(calls).hasValue(1);
     }
 }

@@ -180,4 +180,64 @@ class ConfigLoaderTest {
         assertThat(smtp.allows(InetAddress.getByName("2001:db8::1"))).isTrue();
         assertThat(smtp.allows(InetAddress.getByName("127.0.0.1"))).isFalse();
     }
+
+    @Test
+    void httpSourceReadWithDefaultsAndValidated() throws IOException {
+        CertificatesConfig.HttpSource h = (CertificatesConfig.HttpSource) load("""
+                mailseal.certificates.sources = [ { type = http, url = "https://keys.bank.example/certs/{address}" } ]""")
+                .certificates().sources().get(0);
+        assertThat(h.timeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(h.tokenFile()).isEmpty();
+        h = (CertificatesConfig.HttpSource) load("""
+                mailseal.certificates.sources = [ { type = http, url = "http://127.0.0.1:8080/k?mail={address}",
+                  timeout = 500ms, bearer-token-file = "keys/ks.token", token-header = X-Api-Key } ]""")
+                .certificates().sources().get(0);
+        assertThat(h.tokenFile()).contains(dir.resolve("keys/ks.token"));
+        assertThat(h.tokenHeader()).contains("X-Api-Key");
+
+        ConfigException e = problems("""
+                mailseal.certificates.sources = [
+                  { type = http }
+                  { type = http, url = "https://keys.bank.example/certs/" }
+                  { type = http, url = "ftp://keys.bank.example/{address}" }
+                  { type = http, url = "https://{address}.keys.example/cert" }
+                  { type = http, url = "https://keys.bank.example/{address}", token-header = "X Key", timeout = 0s }
+                  { type = gopher }
+                ]""");
+        assertThat(e.problems()).containsExactlyInAnyOrder(
+                "mailseal.certificates.sources[0].url: is missing (e.g. \"https://keys.bank.example/certs/{address}\")",
+                "mailseal.certificates.sources[1].url: \"https://keys.bank.example/certs/\" must contain {address}",
+                "mailseal.certificates.sources[2].url: \"ftp://keys.bank.example/{address}\" is not an http:// or https:// URL",
+                "mailseal.certificates.sources[3].url: \"https://{address}.keys.example/cert\" must have {address} in the "
+                        + "path or query, not the host",
+                "mailseal.certificates.sources[4].token-header: needs bearer-token-file (the token it carries)",
+                "mailseal.certificates.sources[4].token-header: \"X Key\" is not an HTTP header name",
+                "mailseal.certificates.sources[4].timeout: \"0s\" must be positive",
+                "mailseal.certificates.sources[5].type: \"gopher\" is not a source type (directory | ldap | http | harvest)");
+    }
+
+    @Test
+    void harvestStoreDefaultsToBesideTheSpoolAndThereIsOnlyOne() throws IOException {
+        assertThat(load("""
+                mailseal { spool.directory = "state/spool", certificates.sources = [ { type = harvest } ] }""")
+                .certificates().sources()).containsExactly(new CertificatesConfig.HarvestSource(dir.resolve("state/harvest")));
+        assertThat(load("mailseal.certificates.sources = [ { type = harvest, path = h } ]").certificates().sources())
+                .containsExactly(new CertificatesConfig.HarvestSource(dir.resolve("h")));
+        assertThat(load("mailseal.certificates.sources = [ { type = harvest } ]").certificates().sources())
+                .containsExactly(new CertificatesConfig.HarvestSource(Path.of("/var/lib/mailseal/harvest")));
+        assertThat(problems("mailseal.certificates.sources = [ { type = harvest }, { type = harvest, path = x } ]")
+                .problems()).containsExactly("mailseal.certificates.sources: has more than one harvest source; "
+                        + "certs import needs to know which one to fill");
+    }
+
+    @Test
+    void cacheRefreshesAheadAt80PercentOfTheTtlUnlessToldAndAlwaysBeforeItExpires() throws IOException {
+        assertThat(load("").certificates().cache().refreshAfter()).isEqualTo(Duration.ofMinutes(48));
+        assertThat(load("mailseal.certificates.cache.ttl = 10m").certificates().cache().refreshAfter())
+                .isEqualTo(Duration.ofMinutes(8));
+        assertThat(load("mailseal.certificates.cache { ttl = 10m, refresh-after = 5m }").certificates().cache()
+                .refreshAfter()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(problems("mailseal.certificates.cache { ttl = 10m, refresh-after = 1h }").problems())
+                .containsExactly("mailseal.certificates.cache.refresh-after: \"1h\" must be shorter than ttl (\"10m\")");
+    }
 }

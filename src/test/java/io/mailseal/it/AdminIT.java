@@ -7,13 +7,18 @@ import io.mailseal.demo.DemoPki.KeyKind;
 import io.mailseal.demo.DemoWorld;
 import io.mailseal.demo.SubmissionClient;
 import io.mailseal.smtp.Relay;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -93,6 +98,56 @@ class AdminIT {
                 assertThat(get(admin, "/metrics", null).statusCode()).isEqualTo(401);
                 assertThat(get(admin, "/v1/recipients/a@b.example", "wrong").statusCode()).isEqualTo(401);
                 assertThat(get(admin, "/v1/recipients/a@b.example", "s3cret-token").statusCode()).isEqualTo(200);
+            }
+        }
+    }
+
+    @Test
+    void recipientApiAnswersWithEveryFieldForACustomerWithAndWithoutACertificate() throws Exception {
+        try (DemoWorld world = new DemoWorld(dir, Clock.systemUTC())) {
+            X509Certificate alice = world.addCustomer("alice@customer.example", KeyKind.RSA).certificate();
+            try (Relay relay = Relay.start(ConfigLoader.load(world.writeConfig(RelayIT.POLICIES)), Clock.systemUTC())) {
+                int admin = relay.adminPort();
+                String expected = "{\"address\":\"alice@customer.example\",\"encryptable\":true,\"source\":\"directory:"
+                        + dir.resolve("certs/recipients") + "\",\"subject\":\"" + alice.getSubjectX500Principal().getName()
+                        + "\",\"issuer\":\"" + alice.getIssuerX500Principal().getName() + "\",\"notAfter\":\""
+                        + alice.getNotAfter().toInstant() + "\",\"fingerprintSha256\":\"" + HexFormat.of().formatHex(
+                        MessageDigest.getInstance("SHA-256").digest(alice.getEncoded())) + "\",\"reason\":null}\n";
+                for (String path : List.of("/v1/recipients/alice@customer.example", "/v1/recipients/alice%40customer.example")) {
+                    HttpResponse<String> with = get(admin, path, null);
+                    assertThat(with.statusCode()).isEqualTo(200);
+                    assertThat(with.headers().firstValue("Content-Type")).contains("application/json");
+                    assertThat(with.body()).isEqualTo(expected);
+                }
+                HttpResponse<String> without = get(admin, "/v1/recipients/carol+otp@customer.example", null);
+                assertThat(without.statusCode()).as("'+' is part of the address, not a space").isEqualTo(200);
+                assertThat(without.body()).isEqualTo("{\"address\":\"carol+otp@customer.example\",\"encryptable\":false,"
+                        + "\"source\":null,\"subject\":null,\"issuer\":null,\"notAfter\":null,\"fingerprintSha256\":null,"
+                        + "\"reason\":\"no certificate found\"}\n");
+                for (String bad : List.of("not-an-address", "alice@", "@customer.example", "a%20b@customer.example",
+                        "%3Calice@customer.example%3E", "alice@localhost", "a..b@customer.example")) {
+                    HttpResponse<String> r = get(admin, "/v1/recipients/" + bad, null);
+                    assertThat(r.statusCode()).as(bad).isEqualTo(400);
+                    assertThat(r.body()).isEqualTo("{\"error\":\"not a mail address\"}\n");
+                }
+            }
+        }
+    }
+
+    @Test
+    void recipientApiSaysUnknownNotNoWhenTheSourceIsDown() throws Exception {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        try (DemoWorld world = new DemoWorld(dir, Clock.systemUTC())) {
+            Path conf = world.writeConfig(RelayIT.POLICIES, """
+                    certificates.sources = [ { type = http, url = "http://127.0.0.1:%d/certs/{address}", timeout = 1s } ]"""
+                    .formatted(closed));
+            try (Relay relay = Relay.start(ConfigLoader.load(conf), Clock.systemUTC())) {
+                HttpResponse<String> r = get(relay.adminPort(), "/v1/recipients/alice@customer.example", null);
+                assertThat(r.statusCode()).isEqualTo(503);
+                assertThat(r.body()).contains("\"encryptable\":null").contains("\"reason\":\"lookup unavailable: http:");
             }
         }
     }

@@ -101,7 +101,13 @@ class CommandLineIT {
                 .contains("CN=alice@customer.example");
         Run carol = mailseal("lookup", "-c", conf.toString(), "carol@customer.example");
         assertThat(carol.exit()).isEqualTo(1);
-        assertThat(carol.out()).contains("encryptable: no").contains("no certificate found");
+        assertThat(carol.out()).isEqualTo("address:     carol@customer.example\nencryptable: no\n"
+                + "reason:      no certificate found\n");
+        assertThat(alice.out()).contains("issuer:      O=mailseal demo,CN=mailseal demo CA").containsPattern("sha-256:     [0-9a-f]{64}\n")
+                .containsPattern("not after:   \\d{4}-\\d\\d-\\d\\dT").doesNotContain("reason:");
+        Run malformed = mailseal("lookup", "-c", conf.toString(), "carol@");
+        assertThat(malformed.exit()).isEqualTo(64);
+        assertThat(malformed.err()).contains("carol@: not a mail address");
     }
 
     @Test

@@ -79,7 +79,7 @@ class RelayIT {
     }
 
     /** openssl decrypts with the customer's key and verifies against the demo CA; returns the plaintext. */
-    private String opensslOpens(Path eml, String customer) throws Exception {
+    static String opensslOpens(Path dir, Path eml, String customer) throws Exception {
         ExternalTool.ok(dir, "openssl", "cms", "-decrypt", "-in", eml.toString(),
                 "-recip", "customers/" + customer + ".crt", "-inkey", "customers/" + customer + ".key",
                 "-out", eml + ".dec");
@@ -120,7 +120,7 @@ class RelayIT {
                     .doesNotContain("sign-in code").doesNotContain("X-Mail-Class")
                     .contains("smime-type=enveloped-data").contains("\r\nSubject: [...]\r\n");
             Path eml = Files.write(dir.resolve(customer + ".eml"), m.content());
-            assertThat(opensslOpens(eml, customer)).contains("Your one-time code is " + code);
+            assertThat(opensslOpens(dir, eml, customer)).contains("Your one-time code is " + code);
             String inner = Files.readString(Path.of(eml + ".dec"));
             assertThat(inner).doesNotContainIgnoringCase("bcc:").containsPattern("hp=\"?cipher")
                     .contains("HP-Outer: Subject: [...]").contains("\nSubject: Your sign-in code")
@@ -145,8 +145,8 @@ class RelayIT {
         CapturedMessage m = onlyArrival();
         assertThat(m.recipients()).containsExactly(ALICE, BOB);
         Path eml = Files.write(dir.resolve("both.eml"), m.content());
-        assertThat(opensslOpens(eml, ALICE)).contains("100200");
-        assertThat(opensslOpens(eml, BOB)).contains("100200");
+        assertThat(opensslOpens(dir, eml, ALICE)).contains("100200");
+        assertThat(opensslOpens(dir, eml, BOB)).contains("100200");
     }
 
     @Test
