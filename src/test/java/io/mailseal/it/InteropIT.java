@@ -10,6 +10,7 @@ import io.mailseal.demo.DemoWorld;
 import io.mailseal.demo.SubmissionClient;
 import io.mailseal.it.ReaderEngine.Outcome;
 import io.mailseal.smtp.Relay;
+import io.mailseal.testing.Capabilities;
 import io.mailseal.testing.ExternalTool;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.bouncycastle.asn1.smime.SMIMECapability;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -36,21 +38,28 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class InteropIT {
-    /** One customer per envelope choice; {@code envelope} is what the message must turn out to be. */
-    record Customer(String address, KeyKind kind, String setting, String envelope) {
+    /**
+     * One customer per envelope choice; {@code advertises} goes into the certificate's S/MIME
+     * Capabilities extension; {@code envelope} is what the message must turn out to be.
+     */
+    record Customer(String address, KeyKind kind, List<SMIMECapability> advertises, String setting, String envelope) {
     }
 
-    static final Customer DEFAULT_RSA = new Customer("rsa@customer.example", KeyKind.RSA,
+    static final Customer DEFAULT_RSA = new Customer("rsa@customer.example", KeyKind.RSA, List.of(),
             "`auto` (the default)", "AES-256-CBC EnvelopedData, RSA PKCS#1 v1.5");
     static final List<Customer> CUSTOMERS = List.of(DEFAULT_RSA,
-            new Customer("oaep@customer.example", KeyKind.RSA, "override `key-transport = rsa-oaep`",
+            new Customer("oaep@customer.example", KeyKind.RSA, List.of(), "override `key-transport = rsa-oaep`",
                     "AES-256-CBC EnvelopedData, RSAES-OAEP (SHA-256)"),
+            new Customer("oaep-sha1@customer.example", KeyKind.RSA, List.of(),
+                    "override `key-transport = rsa-oaep-sha1`", "AES-256-CBC EnvelopedData, RSAES-OAEP (SHA-1)"),
             new Customer("gcm@customer.example", KeyKind.RSA,
-                    "override `content-encryption = aes-256-gcm, key-transport = rsa-oaep`",
+                    List.of(Capabilities.AES_256_GCM, Capabilities.OAEP_SHA256, Capabilities.AES_256_CBC),
+                    "`auto`, certificate lists AES-256-GCM and RSAES-OAEP (SHA-256)",
                     "AES-256-GCM AuthEnvelopedData, RSAES-OAEP (SHA-256)"),
-            new Customer("ec@customer.example", KeyKind.EC, "`auto`, EC certificate",
+            new Customer("ec@customer.example", KeyKind.EC, List.of(), "`auto`, EC certificate",
                     "AES-256-CBC EnvelopedData, ECDH (SHA-256 KDF)"),
-            new Customer("ec-gcm@customer.example", KeyKind.EC, "override `content-encryption = aes-256-gcm`, EC certificate",
+            new Customer("ec-gcm@customer.example", KeyKind.EC, List.of(),
+                    "override `content-encryption = aes-256-gcm`, EC certificate",
                     "AES-256-GCM AuthEnvelopedData, ECDH (SHA-256 KDF)"));
     static final String POLICIES = """
             { name = statement, match { headers { "X-Mail-Class" = "statement" } }, action = encrypt,
@@ -60,7 +69,7 @@ class InteropIT {
     static final String OVERRIDES = """
             crypto.overrides = [
               { to = "oaep@customer.example", key-transport = rsa-oaep }
-              { to = "gcm@customer.example", content-encryption = aes-256-gcm, key-transport = rsa-oaep }
+              { to = "oaep-sha1@customer.example", key-transport = rsa-oaep-sha1 }
               { to = "ec-gcm@customer.example", content-encryption = aes-256-gcm }
             ]""";
     static final Path REPORT = Path.of("target/interop/INTEROP.md");
@@ -78,7 +87,8 @@ class InteropIT {
     static void start() throws Exception {
         world = new DemoWorld(dir, Clock.systemUTC());
         for (Customer c : CUSTOMERS) {
-            world.addCustomer(c.address(), c.kind());
+            world.publish(c.address(), Capabilities.advertise(world.pki().certificate(c.address(), c.kind()),
+                    c.advertises().toArray(SMIMECapability[]::new)).build());
         }
         relay = Relay.start(ConfigLoader.load(world.writeConfig(POLICIES, OVERRIDES)), Clock.systemUTC());
         bank = new SubmissionClient("127.0.0.1", relay.port());
