@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.mailseal.certs.CertificateResolver;
 import io.mailseal.certs.Resolution;
 import io.mailseal.config.HostPort;
+import io.mailseal.crypto.AlgorithmChoice;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -107,6 +108,8 @@ public final class AdminServer implements AutoCloseable {
             body.put("issuer", c.getIssuerX500Principal().getName());
             body.put("notAfter", c.getNotAfter().toInstant().toString());
             body.put("fingerprintSha256", fingerprint(c));
+            // still encryptable: the caveat lets the bank decide whether this customer's client can read it
+            AlgorithmChoice.caveat(c).ifPresent(caveat -> body.put("caveat", caveat));
         } else if (r instanceof Resolution.Missing m) {
             body.put("reason", m.reason());
         } else {

@@ -2,6 +2,7 @@ package io.mailseal.cli;
 
 import io.mailseal.certs.Resolution;
 import io.mailseal.config.ConfigLoader;
+import io.mailseal.crypto.AlgorithmChoice;
 import io.mailseal.smtp.RelayComponents;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -37,6 +38,7 @@ final class LookupCommand implements Callable<Integer> {
                     + "valid until: %s%nkey:         %s%n", u.source(), c.getSubjectX500Principal().getName(),
                     c.getIssuerX500Principal().getName(), c.getSerialNumber().toString(16),
                     c.getNotAfter().toInstant(), c.getPublicKey().getAlgorithm());
+            AlgorithmChoice.caveat(c).ifPresent(caveat -> out.printf("caveat:      %s%n", caveat));
             return 0;
         }
         if (r instanceof Resolution.Missing m) {

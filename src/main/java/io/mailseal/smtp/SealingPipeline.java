@@ -21,6 +21,7 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.security.interfaces.ECPublicKey;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -115,6 +116,8 @@ public final class SealingPipeline {
                 case SIGN -> "signed";
                 case PASS -> "passed";
             });
+            g.envelopeRecipients().stream().filter(r -> r.certificate().getPublicKey() instanceof ECPublicKey)
+                    .forEach(r -> metrics.ecRecipientSealed());
         }
         return new Verdict.Accepted(received.queueId());
     }
