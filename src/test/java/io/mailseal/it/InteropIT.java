@@ -93,19 +93,21 @@ class InteropIT {
         relay = Relay.start(ConfigLoader.load(world.writeConfig(POLICIES, OVERRIDES)), Clock.systemUTC());
         bank = new SubmissionClient("127.0.0.1", relay.port());
         engines.add(new OpensslEngine(dir));
+        List<InteropMatrix.Engine> missing = new ArrayList<>();
         if (ExternalTool.installed(dir, "cmsutil") && ExternalTool.installed(dir, "pk12util")) {
             engines.add(new NssEngine(dir));
         } else {
-            matrix.engine(new InteropMatrix.Engine("NSS", "not installed (libnss3-tools)", "Thunderbird, Evolution"));
+            missing.add(new InteropMatrix.Engine("NSS", "not installed (libnss3-tools)", "Thunderbird, Evolution"));
         }
         if (ExternalTool.installed(dir, "gpgsm")) {
             engines.add(new GpgsmEngine(dir, world.pki().ca(), world::customer));
         } else {
-            matrix.engine(new InteropMatrix.Engine("gpgsm", "not installed (gpgsm)", "KMail, Kleopatra"));
+            missing.add(new InteropMatrix.Engine("gpgsm", "not installed (gpgsm)", "KMail, Kleopatra"));
         }
         for (ReaderEngine e : engines) {
             matrix.engine(new InteropMatrix.Engine(e.name(), e.version(), e.clients()));
         }
+        missing.forEach(matrix::engine);
     }
 
     @AfterAll
