@@ -6,6 +6,7 @@ import io.mailseal.certs.CertificateResolver;
 import io.mailseal.certs.RecipientAddress;
 import io.mailseal.certs.RecipientReport;
 import io.mailseal.config.HostPort;
+import io.mailseal.crypto.AlgorithmChoice;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -115,6 +116,7 @@ public final class AdminServer implements AutoCloseable {
         body.put("notAfter", r.notAfter());
         body.put("fingerprintSha256", r.fingerprintSha256());
         body.put("reason", r.reason());
+        body.put("caveat", r.caveat());
         send(ex, r.encryptable() == null ? 503 : 200, "application/json", Json.object(body) + "\n");
     }
 

@@ -39,6 +39,11 @@ public final class RelayMetrics {
         registry.counter("mailseal.tsa.failures." + label(url.getHost() + ":" + url.getPort())).inc();
     }
 
+    /** One recipient of a sealed message whose certificate is EC: NSS-based clients cannot open it. */
+    public void ecRecipientSealed() {
+        registry.counter("mailseal.envelopes.ec_recipients").inc();
+    }
+
     public void timestampSkipped() {
         registry.counter("mailseal.timestamp.skipped").inc();
     }

@@ -3,6 +3,7 @@ package io.mailseal.cli;
 import io.mailseal.certs.RecipientAddress;
 import io.mailseal.certs.RecipientReport;
 import io.mailseal.config.ConfigLoader;
+import io.mailseal.crypto.AlgorithmChoice;
 import io.mailseal.smtp.RelayComponents;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -44,6 +45,7 @@ final class LookupCommand implements Callable<Integer> {
         line(out, "not after", r.notAfter());
         line(out, "sha-256", r.fingerprintSha256());
         line(out, "reason", r.reason());
+        line(out, "caveat", r.caveat());
         return r.encryptable() == null ? 2 : r.encryptable() ? 0 : 1;
     }
 

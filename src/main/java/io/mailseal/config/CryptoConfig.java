@@ -9,7 +9,7 @@ public record CryptoConfig(ContentEncryptionChoice contentEncryption, KeyTranspo
 
     public enum ContentEncryptionChoice { AUTO, AES_256_GCM, AES_128_GCM, AES_256_CBC }
 
-    public enum KeyTransportChoice { AUTO, RSA_OAEP, RSA_PKCS1 }
+    public enum KeyTransportChoice { AUTO, RSA_OAEP, RSA_OAEP_SHA1, RSA_PKCS1 }
 
     /** Algorithms for recipients matching {@code to}: clients known to read them. */
     public record Override(String to, Pattern pattern, ContentEncryptionChoice contentEncryption,

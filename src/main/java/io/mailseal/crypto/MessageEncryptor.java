@@ -28,17 +28,20 @@ import org.bouncycastle.operator.jcajce.JcaAlgorithmParametersConverter;
 /**
  * One envelope for a group of recipients (RFC 8551 §3.3): EnvelopedData for AES-CBC,
  * AuthEnvelopedData for AES-GCM (RFC 5083). RSA recipients get KeyTransRecipientInfo with
- * PKCS#1 v1.5 or OAEP-SHA-256 (RFC 4055 §4); EC recipients KeyAgreeRecipientInfo with
+ * PKCS#1 v1.5, OAEP-SHA-256 or OAEP with the SHA-1 defaults (RFC 4055 §4); EC recipients KeyAgreeRecipientInfo with
  * ephemeral-static ECDH, X9.63 SHA-256 KDF and AES-256 key wrap (RFC 5753, RFC 8551 §2.3).
  */
 final class MessageEncryptor {
     private final AlgorithmIdentifier oaepSha256;
+    private final AlgorithmIdentifier oaepSha1;
 
     MessageEncryptor() {
         try {
-            oaepSha256 = new JcaAlgorithmParametersConverter().getAlgorithmIdentifier(
-                    PKCSObjectIdentifiers.id_RSAES_OAEP,
+            JcaAlgorithmParametersConverter converter = new JcaAlgorithmParametersConverter();
+            oaepSha256 = converter.getAlgorithmIdentifier(PKCSObjectIdentifiers.id_RSAES_OAEP,
                     new OAEPParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT));
+            // the defaults are omitted from the encoding: an empty RSAES-OAEP-params SEQUENCE (RFC 4055 §4.1)
+            oaepSha1 = converter.getAlgorithmIdentifier(PKCSObjectIdentifiers.id_RSAES_OAEP, OAEPParameterSpec.DEFAULT);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("RSA-OAEP parameters cannot be encoded", e);
         }
@@ -74,8 +77,10 @@ final class MessageEncryptor {
             return new JceKeyAgreeRecipientInfoGenerator(CMSAlgorithm.ECDH_SHA256KDF, ephemeral.getPrivate(),
                     ephemeral.getPublic(), CMSAlgorithm.AES256_WRAP).addRecipient(cert);
         }
-        return r.keyTransport() == KeyTransport.RSA_OAEP
-                ? new JceKeyTransRecipientInfoGenerator(cert, oaepSha256)
-                : new JceKeyTransRecipientInfoGenerator(cert);
+        return switch (r.keyTransport()) {
+            case RSA_OAEP -> new JceKeyTransRecipientInfoGenerator(cert, oaepSha256);
+            case RSA_OAEP_SHA1 -> new JceKeyTransRecipientInfoGenerator(cert, oaepSha1);
+            case RSA_PKCS1 -> new JceKeyTransRecipientInfoGenerator(cert);
+        };
     }
 }

@@ -5,8 +5,6 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
-import jakarta.mail.internet.MimeMultipart;
-import jakarta.mail.util.ByteArrayDataSource;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -37,7 +35,7 @@ final class MimeEntities {
         return line.regionMatches(true, 0, "bcc:", 0, 4);
     }
 
-    /** The message's body with its Content-* headers, as one entity, 7-bit safe for signing. */
+    /** The message's body with its Content-* headers, as one entity, hop-proof for signing ({@link SevenBitEntity}). */
     static MimeBodyPart contentEntity(MimeMessage message) throws MessagingException, IOException {
         java.util.List<String> headers = new java.util.ArrayList<>();
         for (String line : Collections.list(message.getAllHeaderLines())) {
@@ -52,64 +50,11 @@ final class MimeEntities {
         try (InputStream raw = message.getRawInputStream()) {
             body = raw.readAllBytes();
         }
-        MimeBodyPart part = part(headers, body);
-        if (isEightBit(part, body)) {
-            return sevenBit(part);
-        }
+        MimeBodyPart part = SevenBitEntity.of(part(headers, body), body);
         if (part.getHeader("Content-Transfer-Encoding") == null) {
             part.setHeader("Content-Transfer-Encoding", "7bit");
         }
         return reparse(part);
-    }
-
-    /** multipart/signed is never re-encoded: that would break its signature (RFC 1847 §2.1). */
-    private static boolean isEightBit(MimeBodyPart part, byte[] rawBody) throws MessagingException {
-        if (part.isMimeType("multipart/signed")) {
-            return false;
-        }
-        String cte = part.getEncoding() == null ? "7bit" : part.getEncoding().toLowerCase(Locale.ROOT);
-        return cte.equals("8bit") || cte.equals("binary") || has8bit(rawBody);
-    }
-
-    /**
-     * Re-encodes every 8-bit leaf, at any depth of a multipart, as quoted-printable (text) or
-     * base64 (anything else): a signature over 8-bit content breaks at the first hop that
-     * converts it (RFC 8551 §3.1.2). 7-bit children are kept byte for byte.
-     */
-    private static MimeBodyPart sevenBit(MimeBodyPart part) throws MessagingException, IOException {
-        MimeBodyPart out = new MimeBodyPart();
-        String encoding;
-        if (part.isMimeType("multipart/*")) {
-            MimeMultipart children = (MimeMultipart) part.getContent();
-            for (int i = 0; i < children.getCount(); i++) {
-                MimeBodyPart child = (MimeBodyPart) children.getBodyPart(i);
-                byte[] rawChild;
-                try (InputStream raw = child.getRawInputStream()) {
-                    rawChild = raw.readAllBytes();
-                }
-                if (isEightBit(child, rawChild)) {
-                    children.removeBodyPart(i);
-                    children.addBodyPart(sevenBit(child), i);
-                }
-            }
-            out.setContent(children);
-            encoding = "7bit";
-        } else {
-            byte[] decoded;
-            try (InputStream in = part.getInputStream()) {
-                decoded = in.readAllBytes();
-            }
-            out.setDataHandler(new DataHandler(new ByteArrayDataSource(decoded, part.getContentType())));
-            encoding = part.isMimeType("text/*") ? "quoted-printable" : "base64";
-        }
-        for (String line : Collections.list(part.getAllHeaderLines())) {
-            if (!line.regionMatches(true, 0, "content-transfer-encoding:", 0, 26)) {
-                out.addHeaderLine(line);
-            }
-        }
-        out.setHeader("Content-Type", part.getContentType());
-        out.setHeader("Content-Transfer-Encoding", encoding);
-        return reparse(out);
     }
 
     /** A new message: the source's non-content headers (minus Bcc) around {@code entity}. */
@@ -146,11 +91,11 @@ final class MimeEntities {
         return reparse(outer);
     }
 
-    /** A body part from header lines (as written, possibly folded) and the raw body. */
+    /** A body part from header lines (folded to at most 78 characters) and the raw body. */
     static MimeBodyPart part(java.util.List<String> headerLines, byte[] rawBody) throws MessagingException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(rawBody.length + 512);
         for (String line : headerLines) {
-            out.writeBytes(line.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            out.writeBytes(SevenBitEntity.foldHeader(line).getBytes(java.nio.charset.StandardCharsets.UTF_8));
             out.writeBytes(CRLF);
         }
         out.writeBytes(CRLF);

@@ -12,7 +12,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -100,6 +104,7 @@ public final class DemoPki {
         private boolean ekuCritical;
         private String sanAddress;
         private Issued issuer = ca;
+        private final Map<ASN1ObjectIdentifier, ASN1Encodable> extensions = new LinkedHashMap<>();
 
         private CertificateSpec(String address, KeyKind kind) {
             this.address = address;
@@ -147,6 +152,12 @@ public final class DemoPki {
             return this;
         }
 
+        /** Any further non-critical extension, e.g. S/MIME capabilities (RFC 4262). */
+        public CertificateSpec extension(ASN1ObjectIdentifier oid, ASN1Encodable value) {
+            extensions.put(oid, value);
+            return this;
+        }
+
         public Issued build() {
             try {
                 KeyPair kp = keyPair(kind);
@@ -169,6 +180,9 @@ public final class DemoPki {
                 b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(kp.getPublic()));
                 b.addExtension(Extension.authorityKeyIdentifier, false,
                         ext.createAuthorityKeyIdentifier(issuer.certificate()));
+                for (var e : extensions.entrySet()) {
+                    b.addExtension(e.getKey(), false, e.getValue());
+                }
                 return new Issued(kp.getPrivate(), sign(b, issuer.key()));
             } catch (GeneralSecurityException | OperatorCreationException | java.io.IOException e) {
                 throw new IllegalStateException("cannot issue a demo certificate", e);

@@ -21,6 +21,7 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.security.interfaces.ECPublicKey;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -122,6 +123,8 @@ public final class SealingPipeline {
                     g.policy().name(), g.recipients(), fingerprints(g), g.contentEncryption().map(Object::toString)
                             .orElse("-"), spooled.get(i).content().length, sealMillis);
             metrics.message(g.policy().name(), outcome);
+            g.envelopeRecipients().stream().filter(r -> r.certificate().getPublicKey() instanceof ECPublicKey)
+                    .forEach(r -> metrics.ecRecipientSealed());
         }
         return new Verdict.Accepted(received.queueId());
     }

@@ -56,7 +56,7 @@ final class SealingPlanner {
                         r = certificates.resolve(rcpt);
                     }
                     if (r instanceof Resolution.Usable u) {
-                        AlgorithmChoice.Choice c = algorithms.forRecipient(rcpt);
+                        AlgorithmChoice.Choice c = algorithms.forRecipient(rcpt, u.certificate());
                         log.info("recipient={} policy={} certificate={} source={}", rcpt, policy.name(),
                                 u.certificate().getSerialNumber().toString(16), u.source());
                         add(groups, Treatment.ENCRYPT, policy, Optional.of(c.contentEncryption()), rcpt,

@@ -37,6 +37,7 @@ class AlgorithmMatrixTest {
         return Stream.of(ContentEncryption.values()).flatMap(c -> Stream.of(
                 Arguments.of(c, KeyKind.RSA, KeyTransport.RSA_PKCS1, "RSA PKCS#1 v1.5"),
                 Arguments.of(c, KeyKind.RSA, KeyTransport.RSA_OAEP, "RSAES-OAEP"),
+                Arguments.of(c, KeyKind.RSA, KeyTransport.RSA_OAEP_SHA1, "RSAES-OAEP"),
                 Arguments.of(c, KeyKind.EC, KeyTransport.RSA_PKCS1, "ECDH (SHA-256 KDF)")));
     }
 

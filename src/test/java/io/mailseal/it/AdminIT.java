@@ -41,15 +41,18 @@ class AdminIT {
     void metricsHealthReadinessAndRecipientLookup() throws Exception {
         try (DemoWorld world = new DemoWorld(dir, Clock.systemUTC())) {
             world.addCustomer("alice@customer.example", KeyKind.RSA);
+            world.addCustomer("bob@customer.example", KeyKind.EC);
             try (Relay relay = Relay.start(ConfigLoader.load(world.writeConfig(RelayIT.POLICIES)), Clock.systemUTC())) {
                 int admin = relay.adminPort();
                 SubmissionClient bank = new SubmissionClient("127.0.0.1", relay.port());
                 bank.send(DemoWorld.BANK_SENDER, List.of("alice@customer.example"), RelayIT.otp("alice@customer.example", "1"));
                 bank.send(DemoWorld.BANK_SENDER, List.of("carol@customer.example"), RelayIT.otp("carol@customer.example", "2"));
                 bank.send("news@bank.example", List.of("x@other.example"), "Subject: n\r\n\r\nhi\r\n");
+                bank.send(DemoWorld.BANK_SENDER, List.of("bob@customer.example"), RelayIT.otp("bob@customer.example", "4"));
 
                 String metrics = get(admin, "/metrics", null).body();
-                assertThat(metrics).contains("mailseal_messages_sealed_otp_total 1")
+                assertThat(metrics).contains("mailseal_messages_sealed_otp_total 2")
+                        .contains("mailseal_envelopes_ec_recipients_total 1")
                         .contains("mailseal_messages_refused_otp_total 1")
                         .contains("mailseal_messages_passed_default_total 1")
                         .contains("mailseal_seal{quantile=\"0.99\"}").contains("mailseal_certificate_lookup_count")
@@ -71,7 +74,10 @@ class AdminIT {
                 HttpResponse<String> alice = get(admin, "/v1/recipients/alice@customer.example", null);
                 assertThat(alice.statusCode()).isEqualTo(200);
                 assertThat(alice.body()).contains("\"encryptable\":true").contains("\"fingerprintSha256\":\"")
-                        .contains("CN=alice@customer.example");
+                        .contains("CN=alice@customer.example").doesNotContain("caveat");
+                // EC: encryptable, but NSS-based clients cannot open ECDH (docs/INTEROP.md)
+                assertThat(get(admin, "/v1/recipients/bob@customer.example", null).body())
+                        .contains("\"encryptable\":true").contains("\"caveat\":\"EC certificate: mail is encrypted with ECDH");
                 assertThat(get(admin, "/v1/recipients/carol@customer.example", null).body())
                         .contains("\"encryptable\":false").contains("\"reason\":\"no certificate found\"");
                 assertThat(get(admin, "/v1/recipients/not-an-address", null).statusCode()).isEqualTo(400);

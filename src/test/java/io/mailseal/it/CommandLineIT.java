@@ -98,7 +98,12 @@ class CommandLineIT {
         Run alice = mailseal("lookup", "-c", conf.toString(), "alice@customer.example");
         assertThat(alice.exit()).isZero();
         assertThat(alice.out()).contains("encryptable: yes").contains("source:      directory:")
-                .contains("CN=alice@customer.example");
+                .contains("CN=alice@customer.example").doesNotContain("caveat");
+        world.addCustomer("bob@customer.example", KeyKind.EC);
+        Run bob = mailseal("lookup", "-c", conf.toString(), "bob@customer.example");
+        assertThat(bob.exit()).as("an EC certificate is still usable").isZero();
+        assertThat(bob.out()).contains("encryptable: yes").contains("caveat:      EC certificate")
+                .contains("Thunderbird");
         Run carol = mailseal("lookup", "-c", conf.toString(), "carol@customer.example");
         assertThat(carol.exit()).isEqualTo(1);
         assertThat(carol.out()).isEqualTo("address:     carol@customer.example\nencryptable: no\n"
