@@ -74,7 +74,7 @@ class AdminIT {
                 HttpResponse<String> alice = get(admin, "/v1/recipients/alice@customer.example", null);
                 assertThat(alice.statusCode()).isEqualTo(200);
                 assertThat(alice.body()).contains("\"encryptable\":true").contains("\"fingerprintSha256\":\"")
-                        .contains("CN=alice@customer.example").doesNotContain("caveat");
+                        .contains("CN=alice@customer.example").contains("\"caveat\":null");
                 // EC: encryptable, but NSS-based clients cannot open ECDH (docs/INTEROP.md)
                 assertThat(get(admin, "/v1/recipients/bob@customer.example", null).body())
                         .contains("\"encryptable\":true").contains("\"caveat\":\"EC certificate: mail is encrypted with ECDH");
@@ -118,7 +118,7 @@ class AdminIT {
                         + dir.resolve("certs/recipients") + "\",\"subject\":\"" + alice.getSubjectX500Principal().getName()
                         + "\",\"issuer\":\"" + alice.getIssuerX500Principal().getName() + "\",\"notAfter\":\""
                         + alice.getNotAfter().toInstant() + "\",\"fingerprintSha256\":\"" + HexFormat.of().formatHex(
-                        MessageDigest.getInstance("SHA-256").digest(alice.getEncoded())) + "\",\"reason\":null}\n";
+                        MessageDigest.getInstance("SHA-256").digest(alice.getEncoded())) + "\",\"reason\":null,\"caveat\":null}\n";
                 for (String path : List.of("/v1/recipients/alice@customer.example", "/v1/recipients/alice%40customer.example")) {
                     HttpResponse<String> with = get(admin, path, null);
                     assertThat(with.statusCode()).isEqualTo(200);
@@ -129,7 +129,7 @@ class AdminIT {
                 assertThat(without.statusCode()).as("'+' is part of the address, not a space").isEqualTo(200);
                 assertThat(without.body()).isEqualTo("{\"address\":\"carol+otp@customer.example\",\"encryptable\":false,"
                         + "\"source\":null,\"subject\":null,\"issuer\":null,\"notAfter\":null,\"fingerprintSha256\":null,"
-                        + "\"reason\":\"no certificate found\"}\n");
+                        + "\"reason\":\"no certificate found\",\"caveat\":null}\n");
                 for (String bad : List.of("not-an-address", "alice@", "@customer.example", "a%20b@customer.example",
                         "%3Calice@customer.example%3E", "alice@localhost", "a..b@customer.example")) {
                     HttpResponse<String> r = get(admin, "/v1/recipients/" + bad, null);
