@@ -64,6 +64,11 @@ public final class HarvestCertificateSource implements CertificateSource {
         }
     }
 
+    /** The same as DER, for the crypto {@code auto} choice (which reads it like a certificate's extension). */
+    public Optional<byte[]> announcedCapabilities(String address) {
+        return capabilities(address).map(SenderCapabilities::encoded);
+    }
+
     /** Replaces what is stored for the harvest's address; returns once it is on stable storage. */
     void store(Harvest harvest) throws IOException {
         Files.createDirectories(directory);

@@ -17,7 +17,7 @@ import org.bouncycastle.asn1.smime.SMIMECapabilityVector;
  * Parameters (RC2 key sizes) are not kept; nothing we send needs them. For the crypto
  * {@code auto} choice: AES-GCM and RSA-OAEP only where the client announced them.
  */
-public record SenderCapabilities(List<String> algorithms) {
+public record SenderCapabilities(List<String> algorithms, byte[] encoded) {
     static final String AES256_GCM = "2.16.840.1.101.3.4.1.46";
     static final String AES128_GCM = "2.16.840.1.101.3.4.1.6";
     static final String RSAES_OAEP = "1.2.840.113549.1.1.7";
@@ -29,6 +29,33 @@ public record SenderCapabilities(List<String> algorithms) {
 
     public SenderCapabilities {
         algorithms = List.copyOf(algorithms);
+        encoded = encoded.clone();
+    }
+
+    /** Algorithms without parameters (tests, and clients that announce none). */
+    public SenderCapabilities(List<String> algorithms) {
+        this(algorithms, der(algorithms));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SenderCapabilities other && java.util.Arrays.equals(encoded, other.encoded);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Arrays.hashCode(encoded);
+    }
+
+    @Override
+    public String toString() {
+        return "SenderCapabilities[" + describe() + "]";
+    }
+
+    /** The attribute value as the client sent it, parameters (e.g. OAEP's hash) included. */
+    @Override
+    public byte[] encoded() {
+        return encoded.clone();
     }
 
     /** AuthEnvelopedData with AES-GCM (RFC 5083, RFC 8551 §2.7). */
@@ -59,12 +86,20 @@ public record SenderCapabilities(List<String> algorithms) {
         for (Object c : caps.getCapabilities(null)) {
             oids.add(((SMIMECapability) c).getCapabilityID().getId());
         }
-        return new SenderCapabilities(oids);
+        try {
+            return new SenderCapabilities(oids, caps.getEncoded());
+        } catch (IOException e) {
+            return new SenderCapabilities(oids);
+        }
     }
 
-    byte[] encoded() throws IOException {
+    private static byte[] der(List<String> algorithms) {
         SMIMECapabilityVector v = new SMIMECapabilityVector();
         algorithms.forEach(a -> v.addCapability(new ASN1ObjectIdentifier(a)));
-        return new DERSequence(v.toASN1EncodableVector()).getEncoded();
+        try {
+            return new DERSequence(v.toASN1EncodableVector()).getEncoded();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not encodable: " + algorithms, e);
+        }
     }
 }

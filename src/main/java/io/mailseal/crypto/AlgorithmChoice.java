@@ -15,8 +15,9 @@ import java.util.Optional;
  *     the global {@code content-encryption} / {@code key-transport}; an explicit choice wins
  *     over anything the certificate says, because the administrator may know better (a
  *     client that advertises GCM but breaks on it);</li>
- * <li>where that is {@code auto}: the S/MIME Capabilities extension of the recipient's
- *     certificate (RFC 4262): AES-GCM and RSAES-OAEP when it lists them;</li>
+ * <li>where that is {@code auto}: what the customer's client announced in signed mail it
+ *     sent (SMIMECapabilities, harvested), else the S/MIME Capabilities extension of the
+ *     recipient's certificate (RFC 4262): AES-GCM and RSAES-OAEP when listed;</li>
  * <li>else the safe default that every engine opens: AES-256-CBC EnvelopedData and RSA
  *     PKCS#1 v1.5 — NSS, gpgsm 2.2 and Outlook cannot open AuthEnvelopedData or OAEP, and a
  *     code the customer cannot read is a failed code.</li>
@@ -34,6 +35,15 @@ public final class AlgorithmChoice {
     }
 
     public Choice forRecipient(String address, X509Certificate certificate) {
+        return forRecipient(address, certificate, Optional.empty());
+    }
+
+    /**
+     * @param announced the SMIMECapabilities (DER) the customer's own client put in signed mail
+     *     it sent (harvested): where present it speaks for that client better than its
+     *     certificate does, so it is read instead of the certificate's extension
+     */
+    public Choice forRecipient(String address, X509Certificate certificate, Optional<byte[]> announced) {
         ContentEncryptionChoice content = config.contentEncryption();
         KeyTransportChoice transport = config.keyTransport();
         for (CryptoConfig.Override o : config.overrides()) {
@@ -44,7 +54,8 @@ public final class AlgorithmChoice {
             }
         }
         CertificateCapabilities caps = content == ContentEncryptionChoice.AUTO || transport == KeyTransportChoice.AUTO
-                ? CertificateCapabilities.of(certificate) : CertificateCapabilities.NONE;
+                ? announced.map(CertificateCapabilities::parse).orElseGet(() -> CertificateCapabilities.of(certificate))
+                : CertificateCapabilities.NONE;
         return new Choice(content(content, caps), transport(transport, caps));
     }
 

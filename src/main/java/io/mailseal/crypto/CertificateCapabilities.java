@@ -30,8 +30,20 @@ record CertificateCapabilities(Optional<ContentEncryption> contentEncryption, Op
             return NONE;
         }
         try {
-            SMIMECapabilities caps = SMIMECapabilities.getInstance(
-                    ASN1Sequence.getInstance(ASN1OctetString.getInstance(ext).getOctets()));
+            return parse(ASN1OctetString.getInstance(ext).getOctets());
+        } catch (IllegalArgumentException e) {
+            return NONE;
+        }
+    }
+
+    /**
+     * A DER SEQUENCE OF SMIMECapability: the certificate extension's value, or the signed
+     * attribute of mail the customer's client sent (RFC 8551 §2.5.2, harvested); NONE when
+     * unreadable.
+     */
+    static CertificateCapabilities parse(byte[] der) {
+        try {
+            SMIMECapabilities caps = SMIMECapabilities.getInstance(ASN1Sequence.getInstance(der));
             boolean gcm256 = false;
             boolean gcm128 = false;
             Optional<KeyTransport> oaep = Optional.empty();

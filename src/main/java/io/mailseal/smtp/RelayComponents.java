@@ -28,6 +28,7 @@ import io.mailseal.policy.PolicyEngine;
 import java.security.cert.TrustAnchor;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -59,7 +60,8 @@ public record RelayComponents(RelayConfig config, PolicyEngine policies, Certifi
         CertificateResolver certificates = new CachedRecipientCertificates(uncached, config.certificates().cache(),
                 Ticker.systemTicker(), clock);
         SealingPipeline pipeline = new SealingPipeline(
-                new SealingPlanner(policies, certificates, new AlgorithmChoice(config.crypto()), metrics),
+                new SealingPlanner(policies, certificates, new AlgorithmChoice(config.crypto()), metrics,
+                        announcedCapabilities(config.certificates())),
                 identities, new MessageSealer(), new SignatureTimestamps(tsa, metrics::timestampSkipped),
                 outbox, config.delivery().maxAge(), clock, metrics);
         return new RelayComponents(config, policies, certificates, identities, pipeline, tsa, uncached);
@@ -125,6 +127,14 @@ public record RelayComponents(RelayConfig config, PolicyEngine policies, Certifi
             }
         }
         return gaps;
+    }
+
+    /** The harvest store's record of what each customer's client announced; none without a harvest source. */
+    private static java.util.function.Function<String, Optional<byte[]>> announcedCapabilities(CertificatesConfig c) {
+        return c.sources().stream().filter(CertificatesConfig.HarvestSource.class::isInstance).findFirst()
+                .map(s -> new HarvestCertificateSource(((CertificatesConfig.HarvestSource) s).path()))
+                .<java.util.function.Function<String, Optional<byte[]>>>map(h -> h::announcedCapabilities)
+                .orElse(address -> Optional.empty());
     }
 
     static RecipientCertificates recipientCertificates(CertificatesConfig config, Clock clock) {

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,10 +29,13 @@ final class SealingPlanner {
     private final CertificateResolver certificates;
     private final AlgorithmChoice algorithms;
     private final RelayMetrics metrics;
+    private final Function<String, Optional<byte[]>> announcedCapabilities;
 
+    /** @param announcedCapabilities what a customer's client announced in signed mail it sent (harvest), by address */
     SealingPlanner(PolicyEngine policies, CertificateResolver certificates, AlgorithmChoice algorithms,
-                   RelayMetrics metrics) {
+                   RelayMetrics metrics, Function<String, Optional<byte[]>> announcedCapabilities) {
         this.metrics = metrics;
+        this.announcedCapabilities = announcedCapabilities;
         this.policies = policies;
         this.certificates = certificates;
         this.algorithms = algorithms;
@@ -56,7 +60,8 @@ final class SealingPlanner {
                         r = certificates.resolve(rcpt);
                     }
                     if (r instanceof Resolution.Usable u) {
-                        AlgorithmChoice.Choice c = algorithms.forRecipient(rcpt, u.certificate());
+                        AlgorithmChoice.Choice c = algorithms.forRecipient(rcpt, u.certificate(),
+                                announcedCapabilities.apply(rcpt));
                         log.info("recipient={} policy={} certificate={} source={}", rcpt, policy.name(),
                                 u.certificate().getSerialNumber().toString(16), u.source());
                         add(groups, Treatment.ENCRYPT, policy, Optional.of(c.contentEncryption()), rcpt,

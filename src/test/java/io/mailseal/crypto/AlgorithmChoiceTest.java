@@ -114,4 +114,23 @@ class AlgorithmChoiceTest {
         assertThat(AlgorithmChoice.caveat(pki.customer(TO, KeyKind.EC).certificate())).hasValueSatisfying(c ->
                 assertThat(c).contains("ECDH").contains("NSS").contains("Thunderbird"));
     }
+
+    @Test
+    void whatTheCustomersOwnClientAnnouncedInSignedMailSpeaksInsteadOfTheCertificate() throws Exception {
+        X509Certificate gcmCert = advertising(KeyKind.RSA, AES_256_GCM, OAEP_SHA256);
+        byte[] cbcOnly = new org.bouncycastle.asn1.DERSequence(new org.bouncycastle.asn1.ASN1Encodable[] {
+                AES_256_CBC, RSA_PKCS1}).getEncoded();
+        byte[] gcmAndOaep = new org.bouncycastle.asn1.DERSequence(new org.bouncycastle.asn1.ASN1Encodable[] {
+                AES_256_GCM, OAEP_DEFAULTS}).getEncoded();
+        assertThat(auto().forRecipient(TO, gcmCert, java.util.Optional.of(cbcOnly)))
+                .isEqualTo(is(ContentEncryption.AES_256_CBC, KeyTransport.RSA_PKCS1));
+        assertThat(auto().forRecipient(TO, plainRsa, java.util.Optional.of(gcmAndOaep)))
+                .isEqualTo(is(ContentEncryption.AES_256_GCM, KeyTransport.RSA_OAEP_SHA1));
+        assertThat(auto().forRecipient(TO, plainRsa, java.util.Optional.of(new byte[] {1, 2, 3})))
+                .as("unreadable: the safe default").isEqualTo(is(ContentEncryption.AES_256_CBC, KeyTransport.RSA_PKCS1));
+        assertThat(choice(ContentEncryptionChoice.AES_256_CBC, KeyTransportChoice.RSA_PKCS1)
+                .forRecipient(TO, plainRsa, java.util.Optional.of(gcmAndOaep)))
+                .as("the administrator's explicit choice still wins")
+                .isEqualTo(is(ContentEncryption.AES_256_CBC, KeyTransport.RSA_PKCS1));
+    }
 }
