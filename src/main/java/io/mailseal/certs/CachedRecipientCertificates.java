@@ -46,6 +46,7 @@ public final class CachedRecipientCertificates implements CertificateResolver {
         this.cache = Caffeine.newBuilder().maximumSize(config.maxEntries()).ticker(ticker).executor(refreshes)
                 .expireAfter(expiry(config.ttl().toNanos(), config.negativeTtl().toNanos()))
                 .refreshAfterWrite(config.refreshAfter())
+                .recordStats()
                 .build(new CacheLoader<String, Resolution>() {
                     @Override
                     public Resolution load(String address) {
@@ -57,6 +58,11 @@ public final class CachedRecipientCertificates implements CertificateResolver {
                         return refresh(address, executor);
                     }
                 });
+    }
+
+    /** Share of lookups answered from the cache since this cache was built (0..1), for /metrics. */
+    public double hitRatio() {
+        return cache.stats().hitRate();
     }
 
     @Override

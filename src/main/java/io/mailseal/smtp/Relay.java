@@ -63,6 +63,8 @@ public final class Relay implements AutoCloseable {
         } catch (IOException e) {
             throw new ConfigException(List.of("mailseal.admin: cannot serve on " + config.adminListen() + ": " + e));
         }
+        metrics.watchCertificateCache(() -> current.get().certificates()
+                instanceof io.mailseal.certs.CachedRecipientCertificates c ? c.hitRatio() : 0);
         this.intake = new IntakeServer(config.smtp(), () -> current.get().pipeline(), clock).start();
     }
 
