@@ -43,6 +43,21 @@ public final class FailureClassifier {
         return out;
     }
 
+    /**
+     * True when the transaction certainly delivered nothing, so sending again cannot
+     * duplicate: a command could not be written at all, or the connection was found closed
+     * at MAIL FROM (end of stream, which Angus reports as -1, or the 421 a server sends when
+     * it times an idle connection out, RFC 5321 §3.8). A connection lost after
+     * the final dot is not such a case — the hop may have taken the message.
+     */
+    static boolean nothingWasSent(MessagingException e) {
+        if (e instanceof SMTPSendFailedException f) {
+            boolean closed = f.getReturnCode() == -1 || f.getReturnCode() == 421; // 421: the hop's idle timeout
+            return closed && f.getCommand() != null && f.getCommand().startsWith("MAIL FROM");
+        }
+        return "Can't send command to SMTP host".equals(e.getMessage());
+    }
+
     /** What a failure of the whole transaction means. */
     static DeliveryResult classify(Exception e) {
         for (Throwable t = e; t != null; t = next(t)) {

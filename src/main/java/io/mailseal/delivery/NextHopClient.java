@@ -21,8 +21,8 @@ import org.eclipse.angus.mail.smtp.SMTPMessage;
  * Sends to a next hop with Angus Mail's SMTP transport, bytes unchanged (the sealed
  * message must arrive exactly as signed). Results are per recipient: with
  * {@code sendpartial} the message goes to the recipients the hop accepted and each refused
- * one keeps its own reply. Connections are kept open per host and reused (Angus checks
- * them with NOOP and resets with RSET after a failure), at most {@code maxIdle} per host.
+ * one keeps its own reply. Connections are kept open per host and reused, at most
+ * {@code delivery.connections} per host; one that failed is closed, never reused.
  */
 public final class NextHopClient implements AutoCloseable {
     private final DeliveryConfig config;
@@ -30,7 +30,9 @@ public final class NextHopClient implements AutoCloseable {
     private final OutboundTls tls;
     private final int maxIdle;
     private final Map<NextHop, Session> sessions = new ConcurrentHashMap<>();
-    private final Map<NextHop, BlockingQueue<Transport>> idle = new ConcurrentHashMap<>();
+    private final Map<NextHop, BlockingQueue<Idle>> idle = new ConcurrentHashMap<>();
+    /** RFC 5321 §4.5.3.2.7: a server waits at least 5 minutes for a command; 5 s is well inside. */
+    private static final long FRESH_NANOS = 5_000_000_000L;
 
     public NextHopClient(DeliveryConfig config, String heloName, OutboundTls tls) {
         this.config = config;
@@ -74,15 +76,15 @@ public final class NextHopClient implements AutoCloseable {
             for (int i = 0; i < to.length; i++) {
                 to[i] = new InternetAddress(recipients.get(i), false);
             }
-            Transport transport = connection(hop, session);
+            Idle reused = idle(hop);
             try {
-                transport.sendMessage(mime, to);
-            } catch (MessagingException | RuntimeException e) {
-                closeQuietly(transport); // state after a failure is unknown: never reuse it
-                throw e;
-            }
-            if (!idle.computeIfAbsent(hop, h -> new ArrayBlockingQueue<>(maxIdle)).offer(transport)) {
-                closeQuietly(transport);
+                send(reused != null ? reused.transport() : connect(session), mime, to, hop);
+            } catch (MessagingException e) {
+                if (reused == null || !FailureClassifier.nothingWasSent(e)) {
+                    throw e;
+                }
+                // a kept connection the hop had closed meanwhile: once more on a new one
+                send(connect(session), mime, to, hop);
             }
             Map<String, DeliveryResult> out = new LinkedHashMap<>();
             recipients.forEach(r -> out.put(r, new DeliveryResult.Delivered("accepted by " + hop)));
@@ -96,19 +98,44 @@ public final class NextHopClient implements AutoCloseable {
         }
     }
 
-    /** An idle connection to {@code hop} that is still open, else a new one. */
-    private Transport connection(NextHop hop, Session session) throws MessagingException {
-        BlockingQueue<Transport> q = idle.get(hop);
-        Transport t;
-        while (q != null && (t = q.poll()) != null) {
-            if (t.isConnected()) {
-                return t;
-            }
-            closeQuietly(t);
+    private void send(Transport transport, SMTPMessage mime, InternetAddress[] to, NextHop hop)
+            throws MessagingException {
+        try {
+            transport.sendMessage(mime, to);
+        } catch (MessagingException | RuntimeException e) {
+            closeQuietly(transport); // state after a failure is unknown: never reuse it
+            throw e;
         }
-        t = session.getTransport("smtp");
+        if (!idle.computeIfAbsent(hop, h -> new ArrayBlockingQueue<>(maxIdle)).offer(new Idle(transport,
+                System.nanoTime()))) {
+            closeQuietly(transport);
+        }
+    }
+
+    /**
+     * A kept connection to {@code hop}: one used in the last few seconds is taken as it is
+     * (a NOOP probe before every message would cost a round trip each; if the hop closed it
+     * after all, {@link #deliver} retries on a new one); an older one must answer NOOP.
+     */
+    private Idle idle(NextHop hop) {
+        BlockingQueue<Idle> q = idle.get(hop);
+        Idle i;
+        while (q != null && (i = q.poll()) != null) {
+            if (System.nanoTime() - i.since() < FRESH_NANOS || i.transport().isConnected()) {
+                return i;
+            }
+            closeQuietly(i.transport());
+        }
+        return null;
+    }
+
+    private static Transport connect(Session session) throws MessagingException {
+        Transport t = session.getTransport("smtp");
         t.connect();
         return t;
+    }
+
+    private record Idle(Transport transport, long since) {
     }
 
     private static void closeQuietly(Transport t) {
@@ -121,10 +148,10 @@ public final class NextHopClient implements AutoCloseable {
 
     @Override
     public void close() {
-        for (BlockingQueue<Transport> q : idle.values()) {
-            Transport t;
-            while ((t = q.poll()) != null) {
-                closeQuietly(t);
+        for (BlockingQueue<Idle> q : idle.values()) {
+            Idle i;
+            while ((i = q.poll()) != null) {
+                closeQuietly(i.transport());
             }
         }
     }

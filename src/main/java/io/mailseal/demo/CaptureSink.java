@@ -56,9 +56,15 @@ public final class CaptureSink implements AutoCloseable {
 
     /** @param tls when present, STARTTLS is offered with this server identity */
     public CaptureSink(Optional<Path> directory, Optional<javax.net.ssl.SSLContext> tls) {
+        this(directory, tls, Duration.ofMinutes(5));
+    }
+
+    /** @param idleTimeout an idle connection is closed (421) after this long, as a real MTA does */
+    public CaptureSink(Optional<Path> directory, Optional<javax.net.ssl.SSLContext> tls, Duration idleTimeout) {
         this.directory = directory;
         SMTPServer.Builder b = SMTPServer.port(0).bindAddress(InetAddress.getLoopbackAddress())
-                .hostName("sink.demo.invalid").insertReceivedHeaders(false).messageHandlerFactory(Transaction::new);
+                .hostName("sink.demo.invalid").insertReceivedHeaders(false).messageHandlerFactory(Transaction::new)
+                .connectionTimeoutMs((int) idleTimeout.toMillis());
         tls.ifPresent(context -> b.enableTLS().startTlsSocketFactory(context));
         this.server = b.build();
         server.start();

@@ -139,4 +139,19 @@ class DeliveryIT {
         assertThat(sink.awaitMessages(1, Duration.ofMillis(500))).isFalse();
         assertThat(rig.spool.read("Q6.0")).isEmpty();
     }
+
+    @Test
+    void aKeptConnectionTheHopTimedOutIsReplacedWithoutDeferringTheMessage() throws Exception {
+        try (CaptureSink impatient = new CaptureSink(Optional.empty(), Optional.empty(), Duration.ofMillis(300));
+             DeliveryRig quick = new DeliveryRig(dir.resolve("quick"), DeliveryRig.smarthost(impatient.port(),
+                     DeliveryConfig.TlsLevel.NONE), Optional.empty())) {
+            quick.queue("K1.0", Duration.ofDays(1), ALICE);
+            quick.awaitOutcome("delivered");
+            Thread.sleep(600); // the sink closes the kept connection with 421 meanwhile
+            quick.queue("K2.0", Duration.ofDays(1), ALICE);
+            quick.awaitOutcome("delivered");
+            assertThat(impatient.messages()).hasSize(2);
+            assertThat(quick.outcomes).as("never deferred").doesNotContain("deferred");
+        }
+    }
 }
