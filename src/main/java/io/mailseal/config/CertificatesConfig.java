@@ -5,9 +5,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** {@code certificates { ... }}: where recipient certificates come from and how they are trusted. */
+/**
+ * {@code certificates { ... }}: where recipient certificates come from and how they are trusted.
+ * {@code revocationTimeout} bounds each OCSP or CRL request.
+ */
 public record CertificatesConfig(Optional<Path> trustAnchors, List<Source> sources,
-                                 Revocation revocation, Cache cache) {
+                                 Revocation revocation, Duration revocationTimeout, Cache cache) {
 
     public enum Revocation { OFF, SOFT_FAIL, HARD_FAIL }
 

@@ -146,7 +146,7 @@ public final class ConfigLoader {
                 c.integer("max-entries", 100_000, 1));
         c.finish();
         CertificatesConfig cfg = new CertificatesConfig(s.optionalPath("trust-anchors"), sources,
-                s.choice("revocation", Revocation.SOFT_FAIL), cache);
+                s.choice("revocation", Revocation.SOFT_FAIL), s.duration("revocation-timeout", Duration.ofSeconds(3)), cache);
         s.finish();
         return cfg;
     }

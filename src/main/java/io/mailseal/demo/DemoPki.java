@@ -17,25 +17,37 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.DERNull;
+import org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.AccessDescription;
+import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
 import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.CRLDistPoint;
+import org.bouncycastle.asn1.x509.CRLReason;
+import org.bouncycastle.asn1.x509.DistributionPoint;
+import org.bouncycastle.asn1.x509.DistributionPointName;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509v2CRLBuilder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509v2CRLBuilder;
+import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * A throwaway certificate authority for the demo and the tests: a root CA and the
- * certificates a bank deployment has (signer, customers, TSA), plus deliberately bad
- * ones. Nothing here is meant for production; keys live in memory until written out.
+ * certificates a bank deployment has (signer, customers, TSA, OCSP responder), CRLs,
+ * plus deliberately bad ones. Nothing here is meant for production; keys live in memory
+ * until written out.
  */
 public final class DemoPki {
     public enum KeyKind { RSA, EC }
@@ -88,6 +100,34 @@ public final class DemoPki {
                 .eku(KeyPurposeId.id_kp_timeStamping).ekuCritical(true).build();
     }
 
+    /**
+     * A delegated OCSP responder (RFC 6960 §4.2.2.2): id-kp-OCSPSigning, and id-pkix-ocsp-nocheck
+     * so a client does not ask about the responder's own certificate (§4.2.2.2.1).
+     */
+    public Issued ocspResponder(String name) {
+        return certificate(null, KeyKind.RSA).commonName(name).keyUsage(KeyUsage.digitalSignature)
+                .eku(KeyPurposeId.id_kp_OCSPSigning).build();
+    }
+
+    /**
+     * A CRL signed by this CA (RFC 5280 §5) listing {@code revoked} serials with their
+     * revocation times, reason keyCompromise. DER.
+     */
+    public byte[] crl(Instant thisUpdate, Instant nextUpdate, Map<BigInteger, Instant> revoked) {
+        try {
+            X509v2CRLBuilder b = new JcaX509v2CRLBuilder(ca.certificate().getSubjectX500Principal(),
+                    Date.from(thisUpdate));
+            b.setNextUpdate(Date.from(nextUpdate));
+            revoked.forEach((serialNumber, when) -> b.addCRLEntry(serialNumber, Date.from(when), CRLReason.keyCompromise));
+            b.addExtension(Extension.authorityKeyIdentifier, false,
+                    new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(ca.certificate()));
+            b.addExtension(Extension.cRLNumber, false, new org.bouncycastle.asn1.x509.CRLNumber(nextSerial()));
+            return b.build(signer(ca.key())).getEncoded();
+        } catch (GeneralSecurityException | OperatorCreationException | java.io.IOException e) {
+            throw new IllegalStateException("cannot issue a demo CRL", e);
+        }
+    }
+
     /** Builder for any certificate under this CA, including deliberately bad ones for tests. */
     public CertificateSpec certificate(String address, KeyKind kind) {
         return new CertificateSpec(address, kind);
@@ -105,6 +145,8 @@ public final class DemoPki {
         private String sanAddress;
         private Issued issuer = ca;
         private final Map<ASN1ObjectIdentifier, ASN1Encodable> extensions = new LinkedHashMap<>();
+        private String ocspUrl;
+        private String crlUrl;
 
         private CertificateSpec(String address, KeyKind kind) {
             this.address = address;
@@ -146,6 +188,18 @@ public final class DemoPki {
             return this;
         }
 
+        /** Authority Information Access with this OCSP responder URL (RFC 5280 §4.2.2.1). */
+        public CertificateSpec ocspUrl(String url) {
+            this.ocspUrl = url;
+            return this;
+        }
+
+        /** CRL Distribution Points with this URL (RFC 5280 §4.2.1.13). */
+        public CertificateSpec crlUrl(String url) {
+            this.crlUrl = url;
+            return this;
+        }
+
         /** Issued by a different, untrusted authority. */
         public CertificateSpec issuedBy(DemoPki other) {
             this.issuer = other.ca;
@@ -176,6 +230,18 @@ public final class DemoPki {
                 if (sanAddress != null) {
                     b.addExtension(Extension.subjectAlternativeName, false,
                             new GeneralNames(new GeneralName(GeneralName.rfc822Name, sanAddress)));
+                }
+                if (KeyPurposeId.id_kp_OCSPSigning.equals(eku)) {
+                    b.addExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nocheck, false, DERNull.INSTANCE);
+                }
+                if (ocspUrl != null) {
+                    b.addExtension(Extension.authorityInfoAccess, false, new AuthorityInformationAccess(
+                            AccessDescription.id_ad_ocsp, new GeneralName(GeneralName.uniformResourceIdentifier, ocspUrl)));
+                }
+                if (crlUrl != null) {
+                    b.addExtension(Extension.cRLDistributionPoints, false, new CRLDistPoint(new DistributionPoint[] {
+                        new DistributionPoint(new DistributionPointName(new GeneralNames(
+                                new GeneralName(GeneralName.uniformResourceIdentifier, crlUrl))), null, null)}));
                 }
                 b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(kp.getPublic()));
                 b.addExtension(Extension.authorityKeyIdentifier, false,
@@ -230,7 +296,12 @@ public final class DemoPki {
 
     private static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey key)
             throws OperatorCreationException, java.security.cert.CertificateException {
-        String alg = "EC".equals(key.getAlgorithm()) ? "SHA256withECDSA" : "SHA256withRSA";
-        return new JcaX509CertificateConverter().getCertificate(b.build(new JcaContentSignerBuilder(alg).build(key)));
+        return new JcaX509CertificateConverter().getCertificate(b.build(signer(key)));
+    }
+
+    /** SHA-256 with the key's own algorithm; also signs the tests' OCSP responses. */
+    public static ContentSigner signer(PrivateKey key) throws OperatorCreationException {
+        return new JcaContentSignerBuilder("EC".equals(key.getAlgorithm()) ? "SHA256withECDSA" : "SHA256withRSA")
+                .build(key);
     }
 }

@@ -57,6 +57,8 @@ class ConfigLoaderTest {
         assertThat(c.delivery().tls()).isEqualTo(DeliveryConfig.TlsLevel.MAY);
         assertThat(c.timestamp().timeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(c.certificates().cache().negativeTtl()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(c.certificates().revocation()).isEqualTo(CertificatesConfig.Revocation.SOFT_FAIL);
+        assertThat(c.certificates().revocationTimeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(c.policies()).isEmpty();
     }
 
