@@ -2,10 +2,10 @@ package io.mailseal.smtp;
 
 import io.mailseal.config.SmtpConfig;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import org.subethamail.smtp.server.SMTPServer;
+import org.subethamail.smtp.server.Session;
 
 /** The SMTP listener on {@code smtp.listen}: SubEthaSMTP with one {@link RelayTransaction} per transaction. */
 public final class IntakeServer implements AutoCloseable {
@@ -21,9 +21,11 @@ public final class IntakeServer implements AutoCloseable {
                 .maxMessageSize(maxSize)
                 .maxRecipients(config.maxRecipients())
                 .sessionHandler(new ClientAdmission(config))
-                .messageHandlerFactory(ctx -> new RelayTransaction(pipeline, queueIds, maxSize,
-                        ((InetSocketAddress) ctx.getRemoteAddress()).getAddress().getHostAddress()))
+                // SubEthaSMTP hands its Session to the factory as the MessageContext
+                .messageHandlerFactory(ctx -> new RelayTransaction(pipeline, queueIds, new DataReader(maxSize),
+                        (Session) ctx))
                 .build();
+        IntakeCommands.install(server);
     }
 
     private static InetAddress bindAddress(String host) {

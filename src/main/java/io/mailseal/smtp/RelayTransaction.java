@@ -2,7 +2,6 @@ package io.mailseal.smtp;
 
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -10,28 +9,33 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import org.subethamail.smtp.DropConnectionException;
 import org.subethamail.smtp.MessageHandler;
 import org.subethamail.smtp.RejectException;
+import org.subethamail.smtp.server.Session;
 
 /**
- * One SMTP transaction (MAIL … DATA). Keeps every recipient, streams DATA with a size
- * limit, and answers at the end of DATA with the pipeline's verdict. Any fault of ours
+ * One SMTP transaction (MAIL … DATA). Keeps every recipient, reads DATA through the
+ * {@link DataReader}'s checks, and answers at the end of DATA with the pipeline's verdict. Any fault of ours
  * becomes {@code 451 4.3.0}, never the library's default 5xx.
  */
 final class RelayTransaction implements MessageHandler {
     private static final Logger log = LoggerFactory.getLogger(RelayTransaction.class);
     private final java.util.function.Supplier<SealingPipeline> pipeline;
     private final QueueIds queueIds;
-    private final int maxMessageSize;
+    private final DataReader reader;
+    private final Session session;
     private final String client;
     private String envelopeFrom = "";
     private final List<String> recipients = new ArrayList<>();
 
-    RelayTransaction(java.util.function.Supplier<SealingPipeline> pipeline, QueueIds queueIds, int maxMessageSize, String client) {
+    RelayTransaction(java.util.function.Supplier<SealingPipeline> pipeline, QueueIds queueIds, DataReader reader,
+                     Session session) {
         this.pipeline = pipeline;
         this.queueIds = queueIds;
-        this.maxMessageSize = maxMessageSize;
-        this.client = client;
+        this.reader = reader;
+        this.session = session;
+        this.client = session.getRemoteAddress().getAddress().getHostAddress();
     }
 
     @Override
@@ -50,7 +54,13 @@ final class RelayTransaction implements MessageHandler {
 
     @Override
     public String data(InputStream data) throws RejectException, IOException {
-        byte[] content = readAtMost(data);
+        byte[] content;
+        try {
+            content = reader.read(data);
+        } catch (RejectException e) {
+            log.warn("refused message from {}: {}", client, e.getErrorResponse());
+            throw endTransaction(e);
+        }
         String queueId = queueIds.next();
         MDC.put("queueId", queueId);
         try {
@@ -58,12 +68,12 @@ final class RelayTransaction implements MessageHandler {
                     content.length);
             Verdict verdict = pipeline.get().process(new ReceivedMessage(queueId, envelopeFrom, recipients, content));
             if (verdict instanceof Verdict.Refused r) {
-                throw new RejectException(r.reply().code(), r.text());
+                throw endTransaction(new RejectException(r.reply().code(), r.text()));
             }
             return SmtpReply.QUEUED.text(((Verdict.Accepted) verdict).queueId());
         } catch (RuntimeException e) {
             log.error("internal error, answered 451", e);
-            throw new RejectException(SmtpReply.INTERNAL_ERROR.code(), SmtpReply.INTERNAL_ERROR.text());
+            throw endTransaction(new RejectException(SmtpReply.INTERNAL_ERROR.code(), SmtpReply.INTERNAL_ERROR.text()));
         } finally {
             MDC.remove("queueId");
         }
@@ -75,25 +85,14 @@ final class RelayTransaction implements MessageHandler {
     }
 
     /**
-     * Reads DATA up to the limit. Past it, the rest is drained so that the client's
-     * remaining lines are not read as commands, then the message is refused.
+     * The reply to the end of DATA ends the transaction, refused or not (RFC 5321 §4.1.1.4),
+     * so the client may start the next one with MAIL. SubEthaSMTP resets only after a 250.
      */
-    private byte[] readAtMost(InputStream data) throws IOException, RejectException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
-        byte[] buf = new byte[8192];
-        long total = 0;
-        int n;
-        while ((n = data.read(buf)) != -1) {
-            total += n;
-            if (total <= maxMessageSize) {
-                out.write(buf, 0, n);
-            }
+    private RejectException endTransaction(RejectException refusal) {
+        if (!(refusal instanceof DropConnectionException)) {
+            session.resetMailTransaction();
         }
-        if (total > maxMessageSize) {
-            log.warn("refused message of {} bytes from {}: over smtp.max-message-size", total, client);
-            throw new RejectException(SmtpReply.MESSAGE_TOO_BIG.code(), SmtpReply.MESSAGE_TOO_BIG.text(maxMessageSize));
-        }
-        return out.toByteArray();
+        return refusal;
     }
 
     private static void requireAddress(String address) throws RejectException {

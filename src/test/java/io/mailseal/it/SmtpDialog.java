@@ -32,6 +32,20 @@ final class SmtpDialog implements AutoCloseable {
         return line;
     }
 
+    /** Every line of the next reply, joined by LF (e.g. the whole EHLO answer). */
+    String replyLines() throws IOException {
+        StringBuilder all = new StringBuilder();
+        String line;
+        do {
+            line = in.readLine();
+            if (line == null) {
+                break;
+            }
+            all.append(all.length() == 0 ? "" : "\n").append(line);
+        } while (line.length() > 3 && line.charAt(3) == '-');
+        return all.toString();
+    }
+
     String command(String line) throws IOException {
         write(line + "\r\n");
         return reply();
