@@ -1,11 +1,21 @@
 package io.mailseal.config;
 
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.List;
 
 /** {@code smtp { ... }}: the intake listener and its limits. */
 public record SmtpConfig(HostPort listen, String hostname, List<ClientNetwork> allowedClients,
-                         long maxMessageSize, int maxRecipients) {
+                         long maxMessageSize, int maxRecipients, Limits limits) {
+
+    /**
+     * What one client may ask of the intake. Lines and the header section are counted in
+     * octets including their CRLF; timeouts are the longest silence the intake waits out,
+     * for a command and inside DATA.
+     */
+    public record Limits(int maxLineLength, long maxHeaderSize, int maxMessagesPerConnection, int maxConnections,
+                         int maxConnectionsPerClient, Duration commandTimeout, Duration dataTimeout) {
+    }
 
     public boolean allows(InetAddress client) {
         return allowedClients.stream().anyMatch(n -> n.contains(client));

@@ -13,19 +13,25 @@ import org.subethamail.smtp.RejectException;
  * that forwards such bytes lets a next hop that ends DATA at {@code <LF>.<LF>} see a second,
  * smuggled message (CVE-2023-51764 and its kin). So, as Postfix's
  * {@code smtpd_forbid_bare_newline}, a message with any line end other than CRLF
- * (RFC 5321 §2.3.8) is refused whole and the connection closed.
+ * (RFC 5321 §2.3.8) is refused whole and the connection closed. The size of the
+ * message, of its header section and of each line are limited too.
  *
  * <p>Whatever is wrong, the content is always read to its end first, so that the client's
  * remaining lines are never taken for commands; the reply then names the worst problem.
  */
 final class DataReader {
     /** What can be wrong with the content, most serious first. */
-    private enum Problem { BARE_NEWLINE, TOO_BIG }
+    private enum Problem { BARE_NEWLINE, TOO_BIG, HEADER_TOO_BIG, LINE_TOO_LONG }
 
     private final int maxMessageSize;
+    private final int maxLineLength;
+    private final long maxHeaderSize;
 
-    DataReader(int maxMessageSize) {
+    /** Line length and header section size count octets including CRLF. */
+    DataReader(int maxMessageSize, int maxLineLength, long maxHeaderSize) {
         this.maxMessageSize = maxMessageSize;
+        this.maxLineLength = maxLineLength;
+        this.maxHeaderSize = maxHeaderSize;
     }
 
     byte[] read(InputStream data) throws IOException, RejectException {
@@ -33,6 +39,9 @@ final class DataReader {
         EnumSet<Problem> problems = EnumSet.noneOf(Problem.class);
         byte[] buf = new byte[8192];
         long total = 0;
+        long headerSize = 0;
+        int lineLength = 0;
+        boolean inHeader = true;
         boolean afterCr = false;
         int n;
         while ((n = data.read(buf)) != -1) {
@@ -42,6 +51,24 @@ final class DataReader {
                     problems.add(Problem.BARE_NEWLINE);
                 }
                 afterCr = b == '\r';
+                lineLength++;
+                if (inHeader) {
+                    headerSize++;
+                }
+                if (lineLength > maxLineLength) {
+                    problems.add(Problem.LINE_TOO_LONG);
+                }
+                if (b == '\n') {
+                    if (inHeader && lineLength <= 2) {
+                        // the first empty line ends the header section and is not part of it (RFC 5322 §2.1)
+                        inHeader = false;
+                        headerSize -= lineLength;
+                    }
+                    lineLength = 0;
+                }
+            }
+            if (headerSize > maxHeaderSize) {
+                problems.add(Problem.HEADER_TOO_BIG);
             }
             total += n;
             if (total <= maxMessageSize) {
@@ -59,8 +86,13 @@ final class DataReader {
         throw switch (problems.iterator().next()) {
             case BARE_NEWLINE -> new DropConnectionException(SmtpReply.BARE_NEWLINE_IN_DATA.code(),
                     SmtpReply.BARE_NEWLINE_IN_DATA.text());
-            case TOO_BIG -> new RejectException(SmtpReply.MESSAGE_TOO_BIG.code(),
-                    SmtpReply.MESSAGE_TOO_BIG.text(maxMessageSize));
+            case TOO_BIG -> refusal(SmtpReply.MESSAGE_TOO_BIG, maxMessageSize);
+            case HEADER_TOO_BIG -> refusal(SmtpReply.HEADER_TOO_BIG, maxHeaderSize);
+            case LINE_TOO_LONG -> refusal(SmtpReply.LINE_TOO_LONG, maxLineLength);
         };
+    }
+
+    private static RejectException refusal(SmtpReply reply, Object limit) {
+        return new RejectException(reply.code(), reply.text(limit));
     }
 }

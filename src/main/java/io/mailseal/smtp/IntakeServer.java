@@ -12,18 +12,22 @@ public final class IntakeServer implements AutoCloseable {
     private final SMTPServer server;
 
     public IntakeServer(SmtpConfig config, java.util.function.Supplier<SealingPipeline> pipeline, Clock clock) {
-        QueueIds queueIds = new QueueIds(clock);
-        int maxSize = (int) config.maxMessageSize();
+        Intake intake = new Intake(config, pipeline, new QueueIds(clock));
+        ClientAdmission admission = new ClientAdmission(config);
+        SmtpConfig.Limits limits = config.limits();
         this.server = SMTPServer.port(config.listen().port())
                 .bindAddress(bindAddress(config.listen().host()))
                 .hostName(config.hostname())
                 .softwareName("mailseal")
-                .maxMessageSize(maxSize)
-                .maxRecipients(config.maxRecipients())
-                .sessionHandler(new ClientAdmission(config))
+                .maxMessageSize((int) config.maxMessageSize())
+                .maxRecipients(-1) // RelayTransaction counts them, to answer 452 4.5.3
+                // one above ours, so that ClientAdmission gives the reply (the library's has no status code)
+                .maxConnections(limits.maxConnections() + 1)
+                .connectionTimeoutMs((int) limits.commandTimeout().toMillis())
+                .sessionHandler(admission)
                 // SubEthaSMTP hands its Session to the factory as the MessageContext
-                .messageHandlerFactory(ctx -> new RelayTransaction(pipeline, queueIds, new DataReader(maxSize),
-                        (Session) ctx))
+                .messageHandlerFactory(ctx -> new RelayTransaction(intake, (Session) ctx,
+                        admission.nextTransaction((Session) ctx)))
                 .build();
         IntakeCommands.install(server);
     }

@@ -1,9 +1,12 @@
 package io.mailseal.smtp;
 
+import io.mailseal.config.SmtpConfig;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -21,25 +24,29 @@ import org.subethamail.smtp.server.Session;
  */
 final class RelayTransaction implements MessageHandler {
     private static final Logger log = LoggerFactory.getLogger(RelayTransaction.class);
-    private final java.util.function.Supplier<SealingPipeline> pipeline;
-    private final QueueIds queueIds;
-    private final DataReader reader;
+    private final Intake intake;
     private final Session session;
+    private final int sequence;
     private final String client;
     private String envelopeFrom = "";
     private final List<String> recipients = new ArrayList<>();
 
-    RelayTransaction(java.util.function.Supplier<SealingPipeline> pipeline, QueueIds queueIds, DataReader reader,
-                     Session session) {
-        this.pipeline = pipeline;
-        this.queueIds = queueIds;
-        this.reader = reader;
+    /** {@code sequence}: this transaction's number on its connection, from 1. */
+    RelayTransaction(Intake intake, Session session, int sequence) {
+        this.intake = intake;
         this.session = session;
+        this.sequence = sequence;
         this.client = session.getRemoteAddress().getAddress().getHostAddress();
     }
 
     @Override
     public void from(String from) throws RejectException {
+        int most = intake.config().limits().maxMessagesPerConnection();
+        if (sequence > most) {
+            log.warn("closing connection from {}: over smtp.max-messages-per-connection", client);
+            throw new DropConnectionException(SmtpReply.TOO_MANY_MESSAGES.code(),
+                    SmtpReply.TOO_MANY_MESSAGES.text(most));
+        }
         envelopeFrom = from == null ? "" : from;
         if (!envelopeFrom.isEmpty()) {
             requireAddress(envelopeFrom);
@@ -48,6 +55,11 @@ final class RelayTransaction implements MessageHandler {
 
     @Override
     public void recipient(String recipient) throws RejectException {
+        int most = intake.config().maxRecipients();
+        if (recipients.size() >= most) {
+            // RFC 5321 §4.5.3.1.10: temporary, so the client sends the rest in another transaction
+            throw new RejectException(SmtpReply.TOO_MANY_RECIPIENTS.code(), SmtpReply.TOO_MANY_RECIPIENTS.text(most));
+        }
         requireAddress(recipient);
         recipients.add(recipient);
     }
@@ -55,18 +67,26 @@ final class RelayTransaction implements MessageHandler {
     @Override
     public String data(InputStream data) throws RejectException, IOException {
         byte[] content;
+        SmtpConfig.Limits limits = intake.config().limits();
+        Socket socket = session.getSocket();
+        socket.setSoTimeout((int) limits.dataTimeout().toMillis());
         try {
-            content = reader.read(data);
+            content = intake.dataReader().read(data);
+        } catch (SocketTimeoutException e) {
+            log.warn("closing connection from {}: no data for smtp.data-timeout", client);
+            throw new DropConnectionException(SmtpReply.DATA_TIMEOUT.code(), SmtpReply.DATA_TIMEOUT.text());
         } catch (RejectException e) {
             log.warn("refused message from {}: {}", client, e.getErrorResponse());
             throw endTransaction(e);
+        } finally {
+            socket.setSoTimeout((int) limits.commandTimeout().toMillis());
         }
-        String queueId = queueIds.next();
+        String queueId = intake.queueIds().next();
         MDC.put("queueId", queueId);
         try {
             log.info("received from={} client={} rcpts={} size={}", envelopeFrom, client, recipients.size(),
                     content.length);
-            Verdict verdict = pipeline.get().process(new ReceivedMessage(queueId, envelopeFrom, recipients, content));
+            Verdict verdict = intake.pipeline().get().process(new ReceivedMessage(queueId, envelopeFrom, recipients, content));
             if (verdict instanceof Verdict.Refused r) {
                 throw endTransaction(new RejectException(r.reply().code(), r.text()));
             }

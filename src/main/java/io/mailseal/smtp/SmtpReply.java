@@ -10,6 +10,13 @@ import java.util.Locale;
 public enum SmtpReply {
     CLIENT_NOT_ALLOWED(554, "5.7.1 Access denied: client %s is not in smtp.allowed-clients"),
     MESSAGE_TOO_BIG(552, "5.3.4 Message size exceeds fixed maximum message size (%d bytes)"),
+    HEADER_TOO_BIG(552, "5.3.4 Message header section exceeds %d bytes"),
+    LINE_TOO_LONG(554, "5.6.0 Message refused: a line is longer than %d octets (RFC 5321 4.5.3.1.6)"),
+    TOO_MANY_RECIPIENTS(452, "4.5.3 Too many recipients, at most %d per message"),
+    TOO_MANY_MESSAGES(421, "4.7.0 Too many messages in this connection (%d), closing; reconnect to send more"),
+    TOO_MANY_CONNECTIONS(421, "4.3.2 Too many connections (%d), try again later"),
+    TOO_MANY_CONNECTIONS_FROM_CLIENT(421, "4.7.0 Too many connections from %s (%d), try again later"),
+    DATA_TIMEOUT(421, "4.4.2 Timeout waiting for message data, closing"),
     BARE_NEWLINE_IN_DATA(554, "5.5.2 Message refused: bare CR or LF; lines must end with CRLF (RFC 5321 2.3.8)"),
     NO_CERTIFICATE(550, "5.7.1 %s: no valid certificate (policy %s)"),
     REFUSED_BY_POLICY(550, "5.7.1 %s: refused by policy %s"),

@@ -180,4 +180,22 @@ class ConfigLoaderTest {
         assertThat(smtp.allows(InetAddress.getByName("2001:db8::1"))).isTrue();
         assertThat(smtp.allows(InetAddress.getByName("127.0.0.1"))).isFalse();
     }
+
+    @Test
+    void intakeLimitsHaveDefaultsAndRefuseBadValues() throws IOException {
+        SmtpConfig.Limits d = load("").smtp().limits();
+        assertThat(d).isEqualTo(new SmtpConfig.Limits(1000, 100 * 1024, 1000, 200, 50, Duration.ofMinutes(5),
+                Duration.ofMinutes(5)));
+        ConfigException e = problems("""
+                mailseal.smtp { max-line-length = 998, max-header-size = 0, max-messages-per-connection = 0,
+                  max-connections = -1, max-connections-per-client = x, command-timeout = 2d, data-timeout = 0s }""");
+        assertThat(e.problems()).containsExactlyInAnyOrder(
+                "mailseal.smtp.max-line-length: 998 must be at least 1000",
+                "mailseal.smtp.max-header-size: 0 must be positive",
+                "mailseal.smtp.max-messages-per-connection: 0 must be at least 1",
+                "mailseal.smtp.max-connections: -1 must be at least 1",
+                "mailseal.smtp.max-connections-per-client: \"x\" is not a whole number",
+                "mailseal.smtp.command-timeout: \"2d\" must be at most 1d",
+                "mailseal.smtp.data-timeout: \"0s\" must be positive");
+    }
 }

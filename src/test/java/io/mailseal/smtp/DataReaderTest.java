@@ -12,7 +12,11 @@ import org.subethamail.smtp.DropConnectionException;
 import org.subethamail.smtp.RejectException;
 
 class DataReaderTest {
-    private static final DataReader READER = new DataReader(1024);
+    private static final DataReader READER = new DataReader(1024, 100, 200);
+
+    private static RejectException refusal(String mail) {
+        return catchThrowableOfType(RejectException.class, () -> READER.read(stream(mail)));
+    }
 
     private static ByteArrayInputStream stream(String s) {
         return new ByteArrayInputStream(s.getBytes(StandardCharsets.ISO_8859_1));
@@ -43,10 +47,28 @@ class DataReaderTest {
 
     @Test
     void oversizeContentIsRefusedWith552AfterReadingEverything() {
-        ByteArrayInputStream in = stream(("y".repeat(100) + "\r\n").repeat(20));
+        ByteArrayInputStream in = stream("Subject: x\r\n\r\n" + ("y".repeat(90) + "\r\n").repeat(20));
         RejectException e = catchThrowableOfType(RejectException.class, () -> READER.read(in));
         assertThat(e).isNotInstanceOf(DropConnectionException.class);
         assertThat(e.getErrorResponse()).isEqualTo(SmtpReply.MESSAGE_TOO_BIG.line(1024));
         assertThat(in.available()).isZero();
+    }
+
+    @Test
+    void aLineOfMaxLengthWithItsCrlfPassesOneOctetMoreIsRefused() throws Exception {
+        assertThat(READER.read(stream("S: x\r\n\r\n" + "z".repeat(98) + "\r\n"))).hasSize(108);
+        assertThat(refusal("S: x\r\n\r\n" + "z".repeat(99) + "\r\n").getErrorResponse())
+                .isEqualTo(SmtpReply.LINE_TOO_LONG.line(100));
+        assertThat(refusal("S: x\r\n\r\n" + "z".repeat(500)).getErrorResponse()).as("no line end at all")
+                .isEqualTo(SmtpReply.LINE_TOO_LONG.line(100));
+    }
+
+    @Test
+    void theHeaderSectionEndsAtTheFirstEmptyLine() throws Exception {
+        String header = ("X-A: " + "h".repeat(43) + "\r\n").repeat(4); // 4 x 50 octets = 200
+        assertThat(READER.read(stream(header + "\r\n" + ("body\r\n").repeat(100)))).isNotEmpty();
+        assertThat(refusal(header + "X-B: 1\r\n\r\nbody\r\n").getErrorResponse())
+                .isEqualTo(SmtpReply.HEADER_TOO_BIG.line(200));
+        assertThat(refusal(header + "no empty line, so all header\r\n").getCode()).isEqualTo(552);
     }
 }
