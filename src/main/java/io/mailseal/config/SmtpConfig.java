@@ -1,12 +1,15 @@
 package io.mailseal.config;
 
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /** {@code smtp { ... }}: the intake listener and its limits. */
 public record SmtpConfig(HostPort listen, String hostname, List<ClientNetwork> allowedClients,
-                         long maxMessageSize, int maxRecipients, Limits limits) {
+                         long maxMessageSize, int maxRecipients, Limits limits, Optional<Tls> tls,
+                         Optional<Path> authUsersFile) {
 
     /**
      * What one client may ask of the intake. Lines and the header section are counted in
@@ -15,6 +18,10 @@ public record SmtpConfig(HostPort listen, String hostname, List<ClientNetwork> a
      */
     public record Limits(int maxLineLength, long maxHeaderSize, int maxMessagesPerConnection, int maxConnections,
                          int maxConnectionsPerClient, Duration commandTimeout, Duration dataTimeout) {
+    }
+
+    /** STARTTLS with a PEM certificate chain and key; {@code require}: no MAIL before it. */
+    public record Tls(Path certificate, Path key, boolean require) {
     }
 
     public boolean allows(InetAddress client) {

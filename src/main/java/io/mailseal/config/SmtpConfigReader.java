@@ -1,8 +1,10 @@
 package io.mailseal.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** Reads {@code mailseal.smtp}: listener, who may relay, and the limits of the intake. */
 final class SmtpConfigReader {
@@ -21,9 +23,17 @@ final class SmtpConfigReader {
                 s.problem("allowed-clients", "\"" + cidr + "\" " + e.getMessage());
             }
         }
+        Optional<SmtpConfig.Tls> tls = tls(s.section("tls"));
+        ConfigSection auth = s.section("auth");
+        Optional<Path> usersFile = auth.optionalPath("users-file");
+        if (usersFile.isPresent() && tls.isEmpty()) {
+            auth.problem("users-file", "AUTH is offered only after STARTTLS: set mailseal.smtp.tls.certificate and key");
+        }
+        auth.finish();
         SmtpConfig smtp = new SmtpConfig(ConfigLoader.hostPort(s, "listen", "0.0.0.0:2525"),
                 s.string("hostname", "mailseal.localdomain"), List.copyOf(clients),
-                s.bytes("max-message-size", 50L << 20), s.integer("max-recipients", 100, 1), limits(s));
+                s.bytes("max-message-size", 50L << 20), s.integer("max-recipients", 100, 1), limits(s),
+                tls, usersFile);
         if (smtp.maxMessageSize() > Integer.MAX_VALUE - 1) {
             s.problem("max-message-size", "must be below 2GiB");
         }
@@ -40,6 +50,20 @@ final class SmtpConfigReader {
                 s.integer("max-connections-per-client", 50, 1),
                 timeout(s, "command-timeout", Duration.ofMinutes(5)),   // RFC 5321 §4.5.3.2.7
                 timeout(s, "data-timeout", Duration.ofMinutes(5)));
+    }
+
+    private static Optional<SmtpConfig.Tls> tls(ConfigSection t) {
+        Optional<Path> certificate = t.optionalPath("certificate");
+        Optional<Path> key = t.optionalPath("key");
+        boolean require = t.bool("require", false);
+        t.finish();
+        if (certificate.isPresent() != key.isPresent()) {
+            t.problem(certificate.isPresent() ? "key" : "certificate", "is missing: give both certificate and key");
+        } else if (require && certificate.isEmpty()) {
+            t.problem("require", "is true but there is no certificate and key");
+        }
+        return certificate.isPresent() && key.isPresent()
+                ? Optional.of(new SmtpConfig.Tls(certificate.get(), key.get(), require)) : Optional.empty();
     }
 
     private static Duration timeout(ConfigSection s, String key, Duration fallback) {

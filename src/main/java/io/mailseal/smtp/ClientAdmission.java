@@ -12,7 +12,7 @@ import org.subethamail.smtp.server.SessionHandler;
 
 /**
  * Who may hold a connection: clients outside {@code smtp.allowed-clients} are refused at
- * connect (a relay must not be open), and no client may hold more than
+ * connect (a relay must not be open) unless {@code smtp.auth} lets them authenticate, and no client may hold more than
  * {@code max-connections-per-client} of the intake's {@code max-connections}. Also counts
  * the transactions of each connection for {@code max-messages-per-connection}.
  *
@@ -35,7 +35,8 @@ final class ClientAdmission implements SessionHandler {
     public SessionAcceptance accept(Session session) {
         InetAddress address = session.getRemoteAddress().getAddress();
         String client = address.getHostAddress();
-        if (!config.allows(address)) {
+        // with smtp.auth anyone may connect, but must authenticate before MAIL (RelayTransaction)
+        if (!config.allows(address) && config.authUsersFile().isEmpty()) {
             log.warn("refused connection from {}: not in smtp.allowed-clients", client);
             return refuse(SmtpReply.CLIENT_NOT_ALLOWED, client);
         }

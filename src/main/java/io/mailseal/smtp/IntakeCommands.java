@@ -17,6 +17,8 @@ import org.subethamail.smtp.server.Session;
  *   is legal but is exactly what a smuggled message is made of, and the library's BDAT
  *   reader takes a connection lost mid-chunk for the end of the message. It does not offer
  *   SMTPUTF8 either: the delivery side does not carry it on. Every message comes by DATA.</li>
+ *   <li>EHLO offers AUTH only inside TLS, and STARTTLS only before it; the library offers
+ *   AUTH in the clear unless STARTTLS is required for everything.</li>
  * </ul>
  */
 final class IntakeCommands {
@@ -49,6 +51,14 @@ final class IntakeCommands {
             lines.add(server.getHostName());
             lines.add("8BITMIME");
             lines.add("SIZE " + server.getMaxMessageSize()); // RFC 1870
+            if (server.getEnableTLS() && !session.isTLSStarted()) {
+                lines.add("STARTTLS"); // not again once TLS is on (RFC 3207 §4.2)
+            }
+            if (session.isTLSStarted()) {
+                // passwords only inside TLS
+                server.getAuthenticationHandlerFactory().ifPresent(
+                        auth -> lines.add("AUTH " + String.join(" ", auth.getAuthenticationMechanisms())));
+            }
             StringBuilder reply = new StringBuilder();
             for (int i = 0; i < lines.size(); i++) {
                 reply.append(i == 0 ? "" : "\r\n").append("250").append(i == lines.size() - 1 ? ' ' : '-')

@@ -4,6 +4,7 @@ import io.mailseal.config.SmtpConfig;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.util.Optional;
 import org.subethamail.smtp.server.SMTPServer;
 import org.subethamail.smtp.server.Session;
 
@@ -15,7 +16,9 @@ public final class IntakeServer implements AutoCloseable {
         Intake intake = new Intake(config, pipeline, new QueueIds(clock));
         ClientAdmission admission = new ClientAdmission(config);
         SmtpConfig.Limits limits = config.limits();
-        this.server = SMTPServer.port(config.listen().port())
+        Optional<InboundTls> tls = config.tls().map(InboundTls::load);
+        Optional<SmtpUsers> users = config.authUsersFile().map(SmtpUsers::load);
+        SMTPServer.Builder builder = SMTPServer.port(config.listen().port())
                 .bindAddress(bindAddress(config.listen().host()))
                 .hostName(config.hostname())
                 .softwareName("mailseal")
@@ -28,8 +31,23 @@ public final class IntakeServer implements AutoCloseable {
                 // SubEthaSMTP hands its Session to the factory as the MessageContext
                 .messageHandlerFactory(ctx -> new RelayTransaction(intake, (Session) ctx,
                         admission.nextTransaction((Session) ctx)))
-                .build();
+                .enableTLS(tls.isPresent());
+        tls.ifPresent(builder::startTlsSocketFactory);
+        users.ifPresent(u -> builder.authenticationHandlerFactory(new SmtpAuthentication(u)));
+        this.server = builder.build();
         IntakeCommands.install(server);
+    }
+
+    /**
+     * Opens {@code smtp.tls}'s certificate and key and {@code smtp.auth}'s users file as
+     * {@code run} would, for check-config; a problem is a ConfigException naming the key.
+     * Returns a one-line summary.
+     */
+    public static String check(SmtpConfig config) {
+        String tls = config.tls().map(InboundTls::load).isEmpty() ? "off"
+                : config.tls().get().require() ? "required" : "offered";
+        return "STARTTLS " + tls + ", AUTH " + config.authUsersFile().map(SmtpUsers::load)
+                .map(u -> u.size() + " users").orElse("off");
     }
 
     private static InetAddress bindAddress(String host) {

@@ -47,6 +47,15 @@ final class RelayTransaction implements MessageHandler {
             throw new DropConnectionException(SmtpReply.TOO_MANY_MESSAGES.code(),
                     SmtpReply.TOO_MANY_MESSAGES.text(most));
         }
+        SmtpConfig config = intake.config();
+        if (config.tls().map(SmtpConfig.Tls::require).orElse(false) && !session.isTLSStarted()) {
+            throw new RejectException(SmtpReply.STARTTLS_REQUIRED.code(), SmtpReply.STARTTLS_REQUIRED.text());
+        }
+        // who may relay: a client in allowed-clients, or (only when smtp.auth is set) an authenticated session
+        if (!config.allows(session.getRemoteAddress().getAddress()) && !session.isAuthenticated()) {
+            log.warn("refused MAIL from {}: not in smtp.allowed-clients and not authenticated", client);
+            throw new RejectException(SmtpReply.AUTH_REQUIRED.code(), SmtpReply.AUTH_REQUIRED.text());
+        }
         envelopeFrom = from == null ? "" : from;
         if (!envelopeFrom.isEmpty()) {
             requireAddress(envelopeFrom);
@@ -84,8 +93,9 @@ final class RelayTransaction implements MessageHandler {
         String queueId = intake.queueIds().next();
         MDC.put("queueId", queueId);
         try {
-            log.info("received from={} client={} rcpts={} size={}", envelopeFrom, client, recipients.size(),
-                    content.length);
+            log.info("received from={} client={}{} rcpts={} size={}", envelopeFrom, client,
+                    session.getAuthenticationHandler().map(a -> " user=" + a.getIdentity()).orElse(""),
+                    recipients.size(), content.length);
             Verdict verdict = intake.pipeline().get().process(new ReceivedMessage(queueId, envelopeFrom, recipients, content));
             if (verdict instanceof Verdict.Refused r) {
                 throw endTransaction(new RejectException(r.reply().code(), r.text()));

@@ -9,6 +9,11 @@ import java.util.Locale;
  */
 public enum SmtpReply {
     CLIENT_NOT_ALLOWED(554, "5.7.1 Access denied: client %s is not in smtp.allowed-clients"),
+    STARTTLS_REQUIRED(530, "5.7.0 Must issue a STARTTLS command first"),
+    AUTH_REQUIRED(530, "5.7.0 Authentication required"),
+    AUTH_NEEDS_TLS(538, "5.7.11 Encryption required for requested authentication mechanism"),
+    AUTH_FAILED(535, "5.7.8 Authentication credentials invalid"),
+    AUTH_MALFORMED(501, "5.5.2 Cannot decode AUTH response"),
     MESSAGE_TOO_BIG(552, "5.3.4 Message size exceeds fixed maximum message size (%d bytes)"),
     HEADER_TOO_BIG(552, "5.3.4 Message header section exceeds %d bytes"),
     LINE_TOO_LONG(554, "5.6.0 Message refused: a line is longer than %d octets (RFC 5321 4.5.3.1.6)"),

@@ -198,4 +198,20 @@ class ConfigLoaderTest {
                 "mailseal.smtp.command-timeout: \"2d\" must be at most 1d",
                 "mailseal.smtp.data-timeout: \"0s\" must be positive");
     }
+
+    @Test
+    void tlsNeedsCertificateAndKeyAndAuthNeedsTls() throws IOException {
+        SmtpConfig smtp = load("mailseal.smtp { tls { certificate = c.pem, key = k.pem, require = true },"
+                + " auth.users-file = users }").smtp();
+        assertThat(smtp.tls()).contains(new SmtpConfig.Tls(dir.resolve("c.pem"), dir.resolve("k.pem"), true));
+        assertThat(smtp.authUsersFile()).contains(dir.resolve("users"));
+        assertThat(load("").smtp().tls()).isEmpty();
+        assertThat(problems("mailseal.smtp { tls.certificate = c.pem, auth.users-file = users }").problems())
+                .containsExactlyInAnyOrder("mailseal.smtp.tls.key: is missing: give both certificate and key",
+                        "mailseal.smtp.auth.users-file: AUTH is offered only after STARTTLS: set "
+                                + "mailseal.smtp.tls.certificate and key");
+        assertThat(problems("mailseal.smtp.tls { require = true, ciphers = all }").problems())
+                .containsExactlyInAnyOrder("mailseal.smtp.tls.require: is true but there is no certificate and key",
+                        "mailseal.smtp.tls.ciphers: unknown key");
+    }
 }

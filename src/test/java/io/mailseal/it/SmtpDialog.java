@@ -7,12 +7,15 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 
 /** A raw SMTP conversation, byte for byte, for replies a library client would hide. */
 final class SmtpDialog implements AutoCloseable {
-    private final Socket socket;
-    private final BufferedReader in;
-    private final OutputStream out;
+    private Socket socket;
+    private BufferedReader in;
+    private OutputStream out;
 
     SmtpDialog(int port) throws IOException {
         this(port, "127.0.0.1");
@@ -20,10 +23,22 @@ final class SmtpDialog implements AutoCloseable {
 
     /** From a given loopback address (127.0.0.2 is another client than 127.0.0.1). */
     SmtpDialog(int port, String localAddress) throws IOException {
-        socket = new Socket(InetAddress.getByName("127.0.0.1"), port, InetAddress.getByName(localAddress), 0);
+        use(new Socket(InetAddress.getByName("127.0.0.1"), port, InetAddress.getByName(localAddress), 0));
+    }
+
+    private void use(Socket s) throws IOException {
+        socket = s;
         socket.setSoTimeout(20_000);
         in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
         out = socket.getOutputStream();
+    }
+
+    /** After the server's 220 to STARTTLS: the TLS handshake on this connection; its session. */
+    SSLSession startTls(SSLSocketFactory factory, String serverName) throws IOException {
+        SSLSocket tls = (SSLSocket) factory.createSocket(socket, serverName, socket.getPort(), true);
+        tls.startHandshake();
+        use(tls);
+        return tls.getSession();
     }
 
     /** The last line of the next (possibly multi-line) reply. */
