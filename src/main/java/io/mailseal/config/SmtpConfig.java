@@ -14,10 +14,12 @@ public record SmtpConfig(HostPort listen, String hostname, List<ClientNetwork> a
     /**
      * What one client may ask of the intake. Lines and the header section are counted in
      * octets including their CRLF; timeouts are the longest silence the intake waits out,
-     * for a command and inside DATA.
+     * for a command and inside DATA. {@code maxMimeDepth} bounds multipart nesting in mail
+     * that is to be sealed.
      */
     public record Limits(int maxLineLength, long maxHeaderSize, int maxMessagesPerConnection, int maxConnections,
-                         int maxConnectionsPerClient, Duration commandTimeout, Duration dataTimeout) {
+                         int maxConnectionsPerClient, Duration commandTimeout, Duration dataTimeout,
+                         int maxMimeDepth) {
     }
 
     /** STARTTLS with a PEM certificate chain and key; {@code require}: no MAIL before it. */

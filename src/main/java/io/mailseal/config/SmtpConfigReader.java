@@ -49,7 +49,8 @@ final class SmtpConfigReader {
                 s.integer("max-connections", 200, 1),
                 s.integer("max-connections-per-client", 50, 1),
                 timeout(s, "command-timeout", Duration.ofMinutes(5)),   // RFC 5321 §4.5.3.2.7
-                timeout(s, "data-timeout", Duration.ofMinutes(5)));
+                timeout(s, "data-timeout", Duration.ofMinutes(5)),
+                s.integer("max-mime-depth", 50, 1));
     }
 
     private static Optional<SmtpConfig.Tls> tls(ConfigSection t) {

@@ -59,7 +59,8 @@ public record RelayComponents(RelayConfig config, PolicyEngine policies, Certifi
         SealingPipeline pipeline = new SealingPipeline(
                 new SealingPlanner(policies, certificates, new AlgorithmChoice(config.crypto()), metrics),
                 identities, new MessageSealer(), new SignatureTimestamps(tsa, metrics::timestampSkipped),
-                outbox, config.delivery().maxAge(), clock, metrics);
+                outbox, config.delivery().maxAge(), clock, metrics,
+                new SealableMime(config.smtp().limits().maxMimeDepth()));
         return new RelayComponents(config, policies, certificates, identities, pipeline, tsa, uncached);
     }
 

@@ -1,6 +1,7 @@
 package io.mailseal.smtp;
 
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Every reply mailseal itself gives (DESIGN.md "SMTP replies"): the contract with the
@@ -50,6 +51,15 @@ public enum SmtpReply {
     /** The reply text after the code, with its arguments filled in. */
     public String text(Object... args) {
         return String.format(Locale.ROOT, text, args);
+    }
+
+    /** Whether {@code line} is this reply, whatever its arguments (tests check replies against the table). */
+    public boolean matches(String line) {
+        StringBuilder regex = new StringBuilder(Pattern.quote(code + " "));
+        for (String literal : text.split("%[sd]", -1)) {
+            regex.append(Pattern.quote(literal)).append(".*");
+        }
+        return line.matches(regex.substring(0, regex.length() - 2));
     }
 
     /** The whole reply line as a client sees it, e.g. {@code 451 4.3.0 Internal error...}. */

@@ -185,7 +185,7 @@ class ConfigLoaderTest {
     void intakeLimitsHaveDefaultsAndRefuseBadValues() throws IOException {
         SmtpConfig.Limits d = load("").smtp().limits();
         assertThat(d).isEqualTo(new SmtpConfig.Limits(1000, 100 * 1024, 1000, 200, 50, Duration.ofMinutes(5),
-                Duration.ofMinutes(5)));
+                Duration.ofMinutes(5), 50));
         ConfigException e = problems("""
                 mailseal.smtp { max-line-length = 998, max-header-size = 0, max-messages-per-connection = 0,
                   max-connections = -1, max-connections-per-client = x, command-timeout = 2d, data-timeout = 0s }""");

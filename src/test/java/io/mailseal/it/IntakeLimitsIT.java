@@ -39,9 +39,14 @@ class IntakeLimitsIT {
         world.close();
     }
 
-    private void start(String smtp) throws Exception {
-        relay = Relay.start(ConfigLoader.load(world.writeConfig("{ name = default, action = pass }",
+    /** A relay of {@code world} that passes all mail, with {@code smtp} HOCON in its smtp section. */
+    static Relay passRelay(DemoWorld world, String smtp) throws Exception {
+        return Relay.start(ConfigLoader.load(world.writeConfig("{ name = default, action = pass }",
                 "smtp { " + smtp + " }")), Clock.systemUTC());
+    }
+
+    private void start(String smtp) throws Exception {
+        relay = passRelay(world, smtp);
     }
 
     private SmtpDialog connect(String from) throws Exception {
@@ -51,18 +56,7 @@ class IntakeLimitsIT {
     }
 
     private SmtpDialog greeted() throws Exception {
-        SmtpDialog s = connect("127.0.0.1");
-        assertThat(s.reply()).startsWith("220");
-        assertThat(s.command("EHLO bank.example")).startsWith("250");
-        return s;
-    }
-
-    private static String send(SmtpDialog s, String content) throws Exception {
-        assertThat(s.command("MAIL FROM:<news@bank.example>")).startsWith("250");
-        assertThat(s.command("RCPT TO:<x@other.example>")).startsWith("250");
-        assertThat(s.command("DATA")).startsWith("354");
-        s.write(content + ".\r\n");
-        return s.reply();
+        return connect("127.0.0.1").hello();
     }
 
     @Test
@@ -75,8 +69,7 @@ class IntakeLimitsIT {
         assertThat(s.command("RCPT TO:<c@other.example>"))
                 .isEqualTo("452 4.5.3 Too many recipients, at most 2 per message");
         assertThat(s.command("DATA")).startsWith("354");
-        s.write("Subject: two\r\n\r\nfor two\r\n.\r\n");
-        assertThat(s.reply()).startsWith("250 2.0.0");
+        assertThat(s.endData("Subject: two\r\n\r\nfor two\r\n")).startsWith("250 2.0.0");
         assertThat(world.sink().awaitMessages(1, Duration.ofSeconds(10))).isTrue();
         assertThat(world.sink().messages().get(0).recipients()).containsExactly("a@other.example", "b@other.example");
     }
@@ -85,10 +78,10 @@ class IntakeLimitsIT {
     void aLineOf1000OctetsPassesOneOf1001IsRefused() throws Exception {
         start("");
         SmtpDialog s = greeted();
-        assertThat(send(s, "Subject: long\r\n\r\n" + "x".repeat(998) + "\r\n")).startsWith("250 2.0.0");
-        assertThat(send(s, "Subject: longer\r\n\r\n" + "x".repeat(999) + "\r\n"))
+        assertThat(s.send("Subject: long\r\n\r\n" + "x".repeat(998) + "\r\n")).startsWith("250 2.0.0");
+        assertThat(s.send("Subject: longer\r\n\r\n" + "x".repeat(999) + "\r\n"))
                 .isEqualTo("554 5.6.0 Message refused: a line is longer than 1000 octets (RFC 5321 4.5.3.1.6)");
-        assertThat(send(s, "Subject: after\r\n\r\nthe session goes on\r\n")).startsWith("250 2.0.0");
+        assertThat(s.send("Subject: after\r\n\r\nthe session goes on\r\n")).startsWith("250 2.0.0");
     }
 
     @Test
@@ -96,20 +89,20 @@ class IntakeLimitsIT {
         start("max-header-size = 1KiB");
         SmtpDialog s = greeted();
         String header = ("X-Filler: " + "h".repeat(60) + "\r\n").repeat(20);
-        assertThat(send(s, header + "\r\nbody\r\n")).isEqualTo("552 5.3.4 Message header section exceeds 1024 bytes");
-        assertThat(send(s, "Subject: small\r\n\r\n" + header)).as("the same lines in the body").startsWith("250");
+        assertThat(s.send(header + "\r\nbody\r\n")).isEqualTo("552 5.3.4 Message header section exceeds 1024 bytes");
+        assertThat(s.send("Subject: small\r\n\r\n" + header)).as("the same lines in the body").startsWith("250");
     }
 
     @Test
     void theMessageAfterMaxMessagesPerConnectionIsAnswered421AndTheConnectionClosed() throws Exception {
         start("max-messages-per-connection = 2");
         SmtpDialog s = greeted();
-        assertThat(send(s, "Subject: 1\r\n\r\none\r\n")).startsWith("250 2.0.0");
-        assertThat(send(s, "Subject: 2\r\n\r\ntwo\r\n")).startsWith("250 2.0.0");
+        assertThat(s.send("Subject: 1\r\n\r\none\r\n")).startsWith("250 2.0.0");
+        assertThat(s.send("Subject: 2\r\n\r\ntwo\r\n")).startsWith("250 2.0.0");
         assertThat(s.command("MAIL FROM:<news@bank.example>"))
                 .isEqualTo("421 4.7.0 Too many messages in this connection (2), closing; reconnect to send more");
         assertThat(s.reply()).isNull();
-        assertThat(send(greeted(), "Subject: 3\r\n\r\nthree\r\n")).startsWith("250 2.0.0");
+        assertThat(greeted().send("Subject: 3\r\n\r\nthree\r\n")).startsWith("250 2.0.0");
     }
 
     @Test
@@ -162,10 +155,7 @@ class IntakeLimitsIT {
     @Test
     void aClientSilentInsideDataIsDisconnectedAfterTheDataTimeout() throws Exception {
         start("command-timeout = 30s, data-timeout = 1s");
-        SmtpDialog s = greeted();
-        assertThat(s.command("MAIL FROM:<news@bank.example>")).startsWith("250");
-        assertThat(s.command("RCPT TO:<x@other.example>")).startsWith("250");
-        assertThat(s.command("DATA")).startsWith("354");
+        SmtpDialog s = greeted().startData("news@bank.example", "x@other.example");
         s.write("Subject: half a message\r\n");
         long start = System.nanoTime();
         assertThat(s.reply()).isEqualTo("421 4.4.2 Timeout waiting for message data, closing");

@@ -33,6 +33,39 @@ final class SmtpDialog implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
+    /** Reads the greeting and says EHLO; both must be positive. */
+    SmtpDialog hello() throws IOException {
+        expect("220", reply());
+        expect("250", command("EHLO bank.example"));
+        return this;
+    }
+
+    /** MAIL, RCPT and DATA, each of which must be accepted. */
+    SmtpDialog startData(String from, String to) throws IOException {
+        expect("250", command("MAIL FROM:<" + from + ">"));
+        expect("250", command("RCPT TO:<" + to + ">"));
+        expect("354", command("DATA"));
+        return this;
+    }
+
+    /** Sends {@code content} dot-stuffed (RFC 5321 §4.5.2), ending with CRLF, then the end of data; the reply. */
+    String endData(String content) throws IOException {
+        String stuffed = (content.startsWith(".") ? "." : "") + content.replace("\r\n.", "\r\n..");
+        write(stuffed + (stuffed.endsWith("\r\n") ? "" : "\r\n") + ".\r\n");
+        return reply();
+    }
+
+    /** One whole transaction from news@bank.example to x@other.example; the reply to the end of data. */
+    String send(String content) throws IOException {
+        return startData("news@bank.example", "x@other.example").endData(content);
+    }
+
+    private static void expect(String code, String reply) {
+        if (reply == null || !reply.startsWith(code)) {
+            throw new AssertionError("expected " + code + ", got " + reply);
+        }
+    }
+
     /** After the server's 220 to STARTTLS: the TLS handshake on this connection; its session. */
     SSLSession startTls(SSLSocketFactory factory, String serverName) throws IOException {
         SSLSocket tls = (SSLSocket) factory.createSocket(socket, serverName, socket.getPort(), true);

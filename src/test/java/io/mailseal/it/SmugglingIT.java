@@ -2,7 +2,6 @@ package io.mailseal.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mailseal.config.ConfigLoader;
 import io.mailseal.demo.CaptureSink.CapturedMessage;
 import io.mailseal.demo.DemoWorld;
 import io.mailseal.smtp.Relay;
@@ -33,8 +32,7 @@ class SmugglingIT {
     @BeforeEach
     void start() throws Exception {
         world = new DemoWorld(dir, Clock.systemUTC());
-        relay = Relay.start(ConfigLoader.load(world.writeConfig("{ name = default, action = pass }")),
-                Clock.systemUTC());
+        relay = IntakeLimitsIT.passRelay(world, "");
     }
 
     @AfterEach
@@ -44,20 +42,14 @@ class SmugglingIT {
     }
 
     private SmtpDialog transactionUpToData() throws Exception {
-        SmtpDialog s = new SmtpDialog(relay.port());
-        assertThat(s.reply()).startsWith("220");
-        assertThat(s.command("EHLO bank.example")).startsWith("250");
-        assertThat(s.command("MAIL FROM:<news@bank.example>")).startsWith("250");
-        assertThat(s.command("RCPT TO:<x@other.example>")).startsWith("250");
-        assertThat(s.command("DATA")).startsWith("354");
-        return s;
+        return new SmtpDialog(relay.port()).hello().startData("news@bank.example", "x@other.example");
     }
 
     /** Sends a clean message in a new session and returns what the sink received: it must be the only one. */
     private CapturedMessage onlyMessageAfterACleanOne() throws Exception {
-        try (SmtpDialog s = transactionUpToData()) {
-            s.write("From: news@bank.example\r\nSubject: clean\r\n\r\nclean body\r\n.\r\n");
-            assertThat(s.reply()).startsWith("250 2.0.0 Ok: queued as ");
+        try (SmtpDialog s = new SmtpDialog(relay.port()).hello()) {
+            assertThat(s.send("From: news@bank.example\r\nSubject: clean\r\n\r\nclean body\r\n"))
+                    .startsWith("250 2.0.0 Ok: queued as ");
         }
         assertThat(world.sink().awaitMessages(1, Duration.ofSeconds(10))).isTrue();
         assertThat(world.sink().awaitMessages(2, Duration.ofMillis(500))).as("a second message").isFalse();
@@ -97,9 +89,7 @@ class SmugglingIT {
     @ValueSource(strings = {"MAIL FROM:<news@bank.example>\nRCPT TO:<x@other.example>\r\n",
         "MAIL FROM:<news@bank.example>\rRCPT TO:<x@other.example>\r\n"})
     void aBareNewlineInACommandIsRefusedAndTheConnectionClosed(String line) throws Exception {
-        try (SmtpDialog s = new SmtpDialog(relay.port())) {
-            assertThat(s.reply()).startsWith("220");
-            assertThat(s.command("EHLO bank.example")).startsWith("250");
+        try (SmtpDialog s = new SmtpDialog(relay.port()).hello()) {
             s.write(line);
             // SubEthaSMTP's CRLFTerminatedReader: its own text, without an enhanced status code
             assertThat(s.reply()).startsWith("501 ").contains("CR and LF must be CRLF paired");
@@ -124,21 +114,10 @@ class SmugglingIT {
 
     @Test
     void aRefusalAtTheEndOfDataEndsTheTransactionSoTheNextMailNeedsNoRset() throws Exception {
-        try (Relay small = Relay.start(ConfigLoader.load(world.writeConfig("{ name = default, action = pass }",
-                "smtp.max-message-size = 1KiB")), Clock.systemUTC());
-             SmtpDialog s = new SmtpDialog(small.port())) {
-            assertThat(s.reply()).startsWith("220");
-            assertThat(s.command("EHLO bank.example")).startsWith("250");
-            assertThat(s.command("MAIL FROM:<news@bank.example>")).startsWith("250");
-            assertThat(s.command("RCPT TO:<x@other.example>")).startsWith("250");
-            assertThat(s.command("DATA")).startsWith("354");
-            s.write("Subject: big\r\n\r\n" + "0123456789abcdef\r\n".repeat(100) + ".\r\n");
-            assertThat(s.reply()).startsWith("552 5.3.4");
-            assertThat(s.command("MAIL FROM:<news@bank.example>")).startsWith("250");
-            assertThat(s.command("RCPT TO:<x@other.example>")).startsWith("250");
-            assertThat(s.command("DATA")).startsWith("354");
-            s.write("Subject: small\r\n\r\nsmall\r\n.\r\n");
-            assertThat(s.reply()).startsWith("250 2.0.0");
+        try (Relay small = IntakeLimitsIT.passRelay(world, "max-message-size = 1KiB");
+             SmtpDialog s = new SmtpDialog(small.port()).hello()) {
+            assertThat(s.send("Subject: big\r\n\r\n" + "0123456789abcdef\r\n".repeat(100))).startsWith("552 5.3.4");
+            assertThat(s.send("Subject: small\r\n\r\nsmall\r\n")).as("MAIL without RSET").startsWith("250 2.0.0");
         }
         assertThat(world.sink().awaitMessages(1, Duration.ofSeconds(10))).isTrue();
         assertThat(world.sink().messages().get(0).text()).contains("Subject: small");

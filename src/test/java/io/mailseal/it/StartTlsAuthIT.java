@@ -4,19 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.mailseal.config.ConfigLoader;
 import io.mailseal.demo.DemoPki.Issued;
 import io.mailseal.demo.DemoPki.KeyKind;
 import io.mailseal.demo.DemoWorld;
 import io.mailseal.demo.PkiFiles;
-import io.mailseal.smtp.PasswordHash;
 import io.mailseal.smtp.Relay;
 import io.mailseal.testing.ExternalTool;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
@@ -55,10 +52,15 @@ class StartTlsAuthIT {
                 .build();
         PkiFiles.writeCertificate(dir.resolve("keys/smtp.crt"), server.certificate(), world.pki().ca().certificate());
         PkiFiles.writePrivateKey(dir.resolve("keys/smtp.key"), server);
-        SecureRandom random = new SecureRandom();
-        Files.writeString(dir.resolve("keys/smtp-users"), "# MTAs\nmta:"
-                + PasswordHash.pbkdf2(PASSWORD.toCharArray(), 1000, random) + "\nlegacy:"
-                + PasswordHash.bcrypt(PASSWORD.toCharArray(), 4, random) + "\n");
+        // the users file as an administrator makes it
+        Path password = Files.writeString(dir.resolve("keys/password"), PASSWORD + "\n");
+        CommandLineIT.Run mta = CommandLineIT.mailseal("smtp-passwd", "--password-file", password.toString(),
+                "--iterations", "1000", "mta");
+        CommandLineIT.Run legacy = CommandLineIT.mailseal("smtp-passwd", "--password-file", password.toString(),
+                "--bcrypt", "--cost", "4", "legacy");
+        assertThat(mta.out()).matches("mta:\\$pbkdf2-sha256\\$1000\\$[./A-Za-z0-9]{22}\\$[./A-Za-z0-9]{43}\n");
+        assertThat(legacy.out()).startsWith("legacy:$2b$04$");
+        Files.writeString(dir.resolve("keys/smtp-users"), "# MTAs\n" + mta.out() + legacy.out());
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         trust.setCertificateEntry("demo-ca", world.pki().ca().certificate());
@@ -78,8 +80,7 @@ class StartTlsAuthIT {
     }
 
     private void start(String smtp) throws Exception {
-        relay = Relay.start(ConfigLoader.load(world.writeConfig("{ name = default, action = pass }",
-                "smtp { " + smtp + " }")), Clock.systemUTC());
+        relay = IntakeLimitsIT.passRelay(world, smtp);
     }
 
     /** Loopback is outside allowed-clients: only an authenticated session may relay. */
@@ -103,11 +104,7 @@ class StartTlsAuthIT {
     }
 
     private static void sendsOneMessage(SmtpDialog s) throws Exception {
-        assertThat(s.command("MAIL FROM:<news@bank.example>")).startsWith("250");
-        assertThat(s.command("RCPT TO:<x@other.example>")).startsWith("250");
-        assertThat(s.command("DATA")).startsWith("354");
-        s.write("Subject: over tls\r\n\r\nhello\r\n.\r\n");
-        assertThat(s.reply()).startsWith("250 2.0.0");
+        assertThat(s.send("Subject: over tls\r\n\r\nhello\r\n")).startsWith("250 2.0.0");
     }
 
     @Test
@@ -195,6 +192,20 @@ class StartTlsAuthIT {
                 .as("CBC").isNotZero();
         assertThat(ExternalTool.run(dir, concat(sClient, "-tls1_1", "-cipher", "ALL:@SECLEVEL=0")).exitCode())
                 .as("TLS 1.1").isNotZero();
+    }
+
+    @Test
+    void smtpPasswdRefusesBadInputWithoutPrintingAHash() throws Exception {
+        Path empty = Files.writeString(dir.resolve("empty"), "\n");
+        Path pw = Files.writeString(dir.resolve("pw"), "x\n");
+        assertThat(CommandLineIT.mailseal("smtp-passwd", "--password-file", empty.toString(), "u").err())
+                .contains("the password is empty");
+        assertThat(CommandLineIT.mailseal("smtp-passwd", "--password-file", pw.toString(), "a:b").err())
+                .contains("without ':'");
+        CommandLineIT.Run few = CommandLineIT.mailseal("smtp-passwd", "--password-file", pw.toString(),
+                "--iterations", "10", "u");
+        assertThat(few.err()).contains("at least 1000 iterations");
+        assertThat(few.out()).isEmpty();
     }
 
     @Test
