@@ -85,7 +85,7 @@ final class InboundTls implements SSLSocketCreator {
         }
     }
 
-    /** PKCS#8 ("PRIVATE KEY") or traditional RSA / EC PEM; an encrypted key cannot be read unattended. */
+    /** A PKCS#8 or traditional RSA / EC PEM key; an encrypted key cannot be read unattended. */
     private static PrivateKey privateKey(String key, Path file) {
         try (Reader r = Files.newBufferedReader(file); PEMParser pem = new PEMParser(r)) {
             Object o = pem.readObject();
