@@ -31,11 +31,13 @@ final class CheckConfigCommand implements Callable<Integer> {
         if (!gaps.isEmpty()) {
             throw new ConfigException(gaps);
         }
+        String intake = io.mailseal.smtp.IntakeServer.check(c.smtp());
         SigningIdentities identities = components.identities();
         var out = spec.commandLine().getOut();
         out.printf("%s: ok%n", c.file());
         out.printf("  smtp.listen %s, allowed clients %s, max %d bytes, %d recipients%n", c.smtp().listen(),
                 c.smtp().allowedClients(), c.smtp().maxMessageSize(), c.smtp().maxRecipients());
+        out.printf("  %s%n", intake);
         out.printf("  %d signing identities, %d certificate sources, next hop %s (tls %s)%n",
                 identities.all().size(), c.certificates().sources().size(), c.delivery().smarthost(),
                 c.delivery().tls().name().toLowerCase());

@@ -52,7 +52,7 @@ public final class ConfigLoader {
         ConfigSection spool = root.section("spool");
         Path spoolDirectory = spool.path("directory", Path.of("/var/lib/mailseal/spool"));
         spool.finish();
-        RelayConfig config = new RelayConfig(file, smtp(root.section("smtp")), adminListen, adminToken, spoolDirectory,
+        RelayConfig config = new RelayConfig(file, SmtpConfigReader.read(root.section("smtp")), adminListen, adminToken, spoolDirectory,
                 root.sections("identities", ConfigLoader::identity),
                 certificates(root.section("certificates"), spoolDirectory),
                 timestamp(root.section("timestamp")),
@@ -81,25 +81,6 @@ public final class ConfigLoader {
                         + ") but mailseal.timestamp.urls is empty");
             }
         }
-    }
-
-    private static SmtpConfig smtp(ConfigSection s) {
-        List<ClientNetwork> clients = new ArrayList<>();
-        for (String cidr : s.strings("allowed-clients", List.of("127.0.0.0/8", "::1/128"))) {
-            try {
-                clients.add(ClientNetwork.parse(cidr));
-            } catch (IllegalArgumentException e) {
-                s.problem("allowed-clients", "\"" + cidr + "\" " + e.getMessage());
-            }
-        }
-        SmtpConfig smtp = new SmtpConfig(hostPort(s, "listen", "0.0.0.0:2525"),
-                s.string("hostname", "mailseal.localdomain"), List.copyOf(clients),
-                s.bytes("max-message-size", 50L << 20), s.integer("max-recipients", 100, 1));
-        if (smtp.maxMessageSize() > Integer.MAX_VALUE - 1) {
-            s.problem("max-message-size", "must be below 2GiB");
-        }
-        s.finish();
-        return smtp;
     }
 
     private static IdentityConfig identity(ConfigSection s) {

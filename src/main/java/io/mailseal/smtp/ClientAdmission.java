@@ -1,15 +1,31 @@
 package io.mailseal.smtp;
 
 import io.mailseal.config.SmtpConfig;
-import org.subethamail.smtp.server.Session;
-import org.subethamail.smtp.server.SessionHandler;
+import java.net.InetAddress;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.subethamail.smtp.server.Session;
+import org.subethamail.smtp.server.SessionHandler;
 
-/** Refuses clients outside {@code smtp.allowed-clients} at connect: a relay must not be open. */
+/**
+ * Who may hold a connection: clients outside {@code smtp.allowed-clients} are refused at
+ * connect (a relay must not be open) unless {@code smtp.auth} lets them authenticate, and no client may hold more than
+ * {@code max-connections-per-client} of the intake's {@code max-connections}. Also counts
+ * the transactions of each connection for {@code max-messages-per-connection}.
+ *
+ * <p>SubEthaSMTP calls {@link #onSessionEnd} only for sessions {@link #accept} admitted,
+ * so only those are counted.
+ */
 final class ClientAdmission implements SessionHandler {
     private static final Logger log = LoggerFactory.getLogger(ClientAdmission.class);
     private final SmtpConfig config;
+    private final AtomicInteger connections = new AtomicInteger();
+    private final Map<InetAddress, Integer> connectionsByClient = new ConcurrentHashMap<>();
+    /** Session has identity equality: one entry per live connection. */
+    private final Map<Session, AtomicInteger> transactions = new ConcurrentHashMap<>();
 
     ClientAdmission(SmtpConfig config) {
         this.config = config;
@@ -17,17 +33,46 @@ final class ClientAdmission implements SessionHandler {
 
     @Override
     public SessionAcceptance accept(Session session) {
-        var address = session.getRemoteAddress().getAddress();
-        if (config.allows(address)) {
-            return SessionAcceptance.success();
+        InetAddress address = session.getRemoteAddress().getAddress();
+        String client = address.getHostAddress();
+        // with smtp.auth anyone may connect, but must authenticate before MAIL (RelayTransaction)
+        if (!config.allows(address) && config.authUsersFile().isEmpty()) {
+            log.warn("refused connection from {}: not in smtp.allowed-clients", client);
+            return refuse(SmtpReply.CLIENT_NOT_ALLOWED, client);
         }
-        log.warn("refused connection from {}: not in smtp.allowed-clients", address.getHostAddress());
-        return SessionAcceptance.failure(SmtpReply.CLIENT_NOT_ALLOWED.code(),
-                SmtpReply.CLIENT_NOT_ALLOWED.text(address.getHostAddress()));
+        SmtpConfig.Limits limits = config.limits();
+        if (connections.incrementAndGet() > limits.maxConnections()) {
+            connections.decrementAndGet();
+            log.warn("refused connection from {}: smtp.max-connections reached", client);
+            return refuse(SmtpReply.TOO_MANY_CONNECTIONS, limits.maxConnections());
+        }
+        int fromClient = connectionsByClient.merge(address, 1, Integer::sum);
+        if (fromClient > limits.maxConnectionsPerClient()) {
+            release(address);
+            log.warn("refused connection from {}: smtp.max-connections-per-client reached", client);
+            return refuse(SmtpReply.TOO_MANY_CONNECTIONS_FROM_CLIENT, client, limits.maxConnectionsPerClient());
+        }
+        transactions.put(session, new AtomicInteger());
+        return SessionAcceptance.success();
+    }
+
+    /** Counts a new transaction (a MAIL command) on {@code session}; its number, from 1. */
+    int nextTransaction(Session session) {
+        return transactions.computeIfAbsent(session, s -> new AtomicInteger()).incrementAndGet();
     }
 
     @Override
     public void onSessionEnd(Session session) {
-        // nothing held per session
+        transactions.remove(session);
+        release(session.getRemoteAddress().getAddress());
+    }
+
+    private void release(InetAddress address) {
+        connectionsByClient.computeIfPresent(address, (a, n) -> n == 1 ? null : n - 1);
+        connections.decrementAndGet();
+    }
+
+    private static SessionAcceptance refuse(SmtpReply reply, Object... args) {
+        return SessionAcceptance.failure(reply.code(), reply.text(args));
     }
 }

@@ -2,28 +2,52 @@ package io.mailseal.smtp;
 
 import io.mailseal.config.SmtpConfig;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.util.Optional;
 import org.subethamail.smtp.server.SMTPServer;
+import org.subethamail.smtp.server.Session;
 
 /** The SMTP listener on {@code smtp.listen}: SubEthaSMTP with one {@link RelayTransaction} per transaction. */
 public final class IntakeServer implements AutoCloseable {
     private final SMTPServer server;
 
     public IntakeServer(SmtpConfig config, java.util.function.Supplier<SealingPipeline> pipeline, Clock clock) {
-        QueueIds queueIds = new QueueIds(clock);
-        int maxSize = (int) config.maxMessageSize();
-        this.server = SMTPServer.port(config.listen().port())
+        Intake intake = new Intake(config, pipeline, new QueueIds(clock));
+        ClientAdmission admission = new ClientAdmission(config);
+        SmtpConfig.Limits limits = config.limits();
+        Optional<InboundTls> tls = config.tls().map(InboundTls::load);
+        Optional<SmtpUsers> users = config.authUsersFile().map(SmtpUsers::load);
+        SMTPServer.Builder builder = SMTPServer.port(config.listen().port())
                 .bindAddress(bindAddress(config.listen().host()))
                 .hostName(config.hostname())
                 .softwareName("mailseal")
-                .maxMessageSize(maxSize)
-                .maxRecipients(config.maxRecipients())
-                .sessionHandler(new ClientAdmission(config))
-                .messageHandlerFactory(ctx -> new RelayTransaction(pipeline, queueIds, maxSize,
-                        ((InetSocketAddress) ctx.getRemoteAddress()).getAddress().getHostAddress()))
-                .build();
+                .maxMessageSize((int) config.maxMessageSize())
+                .maxRecipients(-1) // RelayTransaction counts them, to answer 452 4.5.3
+                // one above ours, so that ClientAdmission gives the reply (the library's has no status code)
+                .maxConnections(limits.maxConnections() + 1)
+                .connectionTimeoutMs((int) limits.commandTimeout().toMillis())
+                .sessionHandler(admission)
+                // SubEthaSMTP hands its Session to the factory as the MessageContext
+                .messageHandlerFactory(ctx -> new RelayTransaction(intake, (Session) ctx,
+                        admission.nextTransaction((Session) ctx)))
+                .enableTLS(tls.isPresent());
+        tls.ifPresent(builder::startTlsSocketFactory);
+        users.ifPresent(u -> builder.authenticationHandlerFactory(new SmtpAuthentication(u)));
+        this.server = builder.build();
+        IntakeCommands.install(server);
+    }
+
+    /**
+     * Opens {@code smtp.tls}'s certificate and key and {@code smtp.auth}'s users file as
+     * {@code run} would, for check-config; a problem is a ConfigException naming the key.
+     * Returns a one-line summary.
+     */
+    public static String check(SmtpConfig config) {
+        String tls = config.tls().map(InboundTls::load).isEmpty() ? "off"
+                : config.tls().get().require() ? "required" : "offered";
+        return "STARTTLS " + tls + ", AUTH " + config.authUsersFile().map(SmtpUsers::load)
+                .map(u -> u.size() + " users").orElse("off");
     }
 
     private static InetAddress bindAddress(String host) {

@@ -63,7 +63,8 @@ public record RelayComponents(RelayConfig config, PolicyEngine policies, Certifi
                 new SealingPlanner(policies, certificates, new AlgorithmChoice(config.crypto()), metrics,
                         announcedCapabilities(config.certificates())),
                 identities, new MessageSealer(), new SignatureTimestamps(tsa, metrics::timestampSkipped),
-                outbox, config.delivery().maxAge(), clock, metrics);
+                outbox, config.delivery().maxAge(), clock, metrics,
+                new SealableMime(config.smtp().limits().maxMimeDepth()));
         return new RelayComponents(config, policies, certificates, identities, pipeline, tsa, uncached);
     }
 

@@ -1,41 +1,61 @@
 package io.mailseal.smtp;
 
+import io.mailseal.config.SmtpConfig;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import org.subethamail.smtp.DropConnectionException;
 import org.subethamail.smtp.MessageHandler;
 import org.subethamail.smtp.RejectException;
+import org.subethamail.smtp.server.Session;
 
 /**
- * One SMTP transaction (MAIL … DATA). Keeps every recipient, streams DATA with a size
- * limit, and answers at the end of DATA with the pipeline's verdict. Any fault of ours
+ * One SMTP transaction (MAIL … DATA). Keeps every recipient, reads DATA through the
+ * {@link DataReader}'s checks, and answers at the end of DATA with the pipeline's verdict. Any fault of ours
  * becomes {@code 451 4.3.0}, never the library's default 5xx.
  */
 final class RelayTransaction implements MessageHandler {
     private static final Logger log = LoggerFactory.getLogger(RelayTransaction.class);
-    private final java.util.function.Supplier<SealingPipeline> pipeline;
-    private final QueueIds queueIds;
-    private final int maxMessageSize;
+    private final Intake intake;
+    private final Session session;
+    private final int sequence;
     private final String client;
     private String envelopeFrom = "";
     private final List<String> recipients = new ArrayList<>();
 
-    RelayTransaction(java.util.function.Supplier<SealingPipeline> pipeline, QueueIds queueIds, int maxMessageSize, String client) {
-        this.pipeline = pipeline;
-        this.queueIds = queueIds;
-        this.maxMessageSize = maxMessageSize;
-        this.client = client;
+    /** {@code sequence}: this transaction's number on its connection, from 1. */
+    RelayTransaction(Intake intake, Session session, int sequence) {
+        this.intake = intake;
+        this.session = session;
+        this.sequence = sequence;
+        this.client = session.getRemoteAddress().getAddress().getHostAddress();
     }
 
     @Override
     public void from(String from) throws RejectException {
+        int most = intake.config().limits().maxMessagesPerConnection();
+        if (sequence > most) {
+            log.warn("closing connection from {}: over smtp.max-messages-per-connection", client);
+            throw new DropConnectionException(SmtpReply.TOO_MANY_MESSAGES.code(),
+                    SmtpReply.TOO_MANY_MESSAGES.text(most));
+        }
+        SmtpConfig config = intake.config();
+        if (config.tls().map(SmtpConfig.Tls::require).orElse(false) && !session.isTLSStarted()) {
+            throw new RejectException(SmtpReply.STARTTLS_REQUIRED.code(), SmtpReply.STARTTLS_REQUIRED.text());
+        }
+        // who may relay: a client in allowed-clients, or (only when smtp.auth is set) an authenticated session
+        if (!config.allows(session.getRemoteAddress().getAddress()) && !session.isAuthenticated()) {
+            log.warn("refused MAIL from {}: not in smtp.allowed-clients and not authenticated", client);
+            throw new RejectException(SmtpReply.AUTH_REQUIRED.code(), SmtpReply.AUTH_REQUIRED.text());
+        }
         envelopeFrom = from == null ? "" : from;
         if (!envelopeFrom.isEmpty()) {
             requireAddress(envelopeFrom);
@@ -44,26 +64,46 @@ final class RelayTransaction implements MessageHandler {
 
     @Override
     public void recipient(String recipient) throws RejectException {
+        int most = intake.config().maxRecipients();
+        if (recipients.size() >= most) {
+            // RFC 5321 §4.5.3.1.10: temporary, so the client sends the rest in another transaction
+            throw new RejectException(SmtpReply.TOO_MANY_RECIPIENTS.code(), SmtpReply.TOO_MANY_RECIPIENTS.text(most));
+        }
         requireAddress(recipient);
         recipients.add(recipient);
     }
 
     @Override
     public String data(InputStream data) throws RejectException, IOException {
-        byte[] content = readAtMost(data);
-        String queueId = queueIds.next();
+        byte[] content;
+        SmtpConfig.Limits limits = intake.config().limits();
+        Socket socket = session.getSocket();
+        socket.setSoTimeout((int) limits.dataTimeout().toMillis());
+        try {
+            content = intake.dataReader().read(data);
+        } catch (SocketTimeoutException e) {
+            log.warn("closing connection from {}: no data for smtp.data-timeout", client);
+            throw new DropConnectionException(SmtpReply.DATA_TIMEOUT.code(), SmtpReply.DATA_TIMEOUT.text());
+        } catch (RejectException e) {
+            log.warn("refused message from {}: {}", client, e.getErrorResponse());
+            throw endTransaction(e);
+        } finally {
+            socket.setSoTimeout((int) limits.commandTimeout().toMillis());
+        }
+        String queueId = intake.queueIds().next();
         MDC.put("queueId", queueId);
         try {
-            log.info("received from={} client={} rcpts={} size={}", envelopeFrom, client, recipients.size(),
-                    content.length);
-            Verdict verdict = pipeline.get().process(new ReceivedMessage(queueId, envelopeFrom, recipients, content));
+            log.info("received from={} client={}{} rcpts={} size={}", envelopeFrom, client,
+                    session.getAuthenticationHandler().map(a -> " user=" + a.getIdentity()).orElse(""),
+                    recipients.size(), content.length);
+            Verdict verdict = intake.pipeline().get().process(new ReceivedMessage(queueId, envelopeFrom, recipients, content));
             if (verdict instanceof Verdict.Refused r) {
-                throw new RejectException(r.reply().code(), r.text());
+                throw endTransaction(new RejectException(r.reply().code(), r.text()));
             }
             return SmtpReply.QUEUED.text(((Verdict.Accepted) verdict).queueId());
         } catch (RuntimeException e) {
             log.error("internal error, answered 451", e);
-            throw new RejectException(SmtpReply.INTERNAL_ERROR.code(), SmtpReply.INTERNAL_ERROR.text());
+            throw endTransaction(new RejectException(SmtpReply.INTERNAL_ERROR.code(), SmtpReply.INTERNAL_ERROR.text()));
         } finally {
             MDC.remove("queueId");
         }
@@ -75,25 +115,14 @@ final class RelayTransaction implements MessageHandler {
     }
 
     /**
-     * Reads DATA up to the limit. Past it, the rest is drained so that the client's
-     * remaining lines are not read as commands, then the message is refused.
+     * The reply to the end of DATA ends the transaction, refused or not (RFC 5321 §4.1.1.4),
+     * so the client may start the next one with MAIL. SubEthaSMTP resets only after a 250.
      */
-    private byte[] readAtMost(InputStream data) throws IOException, RejectException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
-        byte[] buf = new byte[8192];
-        long total = 0;
-        int n;
-        while ((n = data.read(buf)) != -1) {
-            total += n;
-            if (total <= maxMessageSize) {
-                out.write(buf, 0, n);
-            }
+    private RejectException endTransaction(RejectException refusal) {
+        if (!(refusal instanceof DropConnectionException)) {
+            session.resetMailTransaction();
         }
-        if (total > maxMessageSize) {
-            log.warn("refused message of {} bytes from {}: over smtp.max-message-size", total, client);
-            throw new RejectException(SmtpReply.MESSAGE_TOO_BIG.code(), SmtpReply.MESSAGE_TOO_BIG.text(maxMessageSize));
-        }
-        return out.toByteArray();
+        return refusal;
     }
 
     private static void requireAddress(String address) throws RejectException {

@@ -47,10 +47,12 @@ public final class SealingPipeline {
     private final Duration defaultMaxAge;
     private final Clock clock;
     private final RelayMetrics metrics;
+    private final SealableMime sealable;
 
     SealingPipeline(SealingPlanner planner, SigningIdentities identities, MessageSealer sealer,
                     SignatureTimestamps timestamps, Outbox outbox, Duration defaultMaxAge, Clock clock,
-                    RelayMetrics metrics) {
+                    RelayMetrics metrics, SealableMime sealable) {
+        this.sealable = sealable;
         this.outbox = outbox;
         this.defaultMaxAge = defaultMaxAge;
         this.clock = clock;
@@ -80,6 +82,14 @@ public final class SealingPipeline {
             }
             plan.refusals().forEach(r -> metrics.message(r.policy().name(), outcome));
             return stop.get();
+        }
+        if (plan.needsSignature()) {
+            Optional<String> malformed = sealable.problem(received.content(), mime);
+            if (malformed.isPresent()) {
+                log.warn("refused: cannot be sealed as it came: {}", malformed.get());
+                metrics.message("-", "refused");
+                return Verdict.Refused.of(SmtpReply.MALFORMED_MESSAGE, malformed.get());
+            }
         }
         List<OutboundMessage> outbound;
         long sealStart = System.nanoTime();

@@ -242,4 +242,38 @@ class ConfigLoaderTest {
         assertThat(problems("mailseal.certificates.cache { ttl = 10m, refresh-after = 1h }").problems())
                 .containsExactly("mailseal.certificates.cache.refresh-after: \"1h\" must be shorter than ttl (\"10m\")");
     }
+
+    @Test
+    void intakeLimitsHaveDefaultsAndRefuseBadValues() throws IOException {
+        SmtpConfig.Limits d = load("").smtp().limits();
+        assertThat(d).isEqualTo(new SmtpConfig.Limits(1000, 100 * 1024, 1000, 200, 50, Duration.ofMinutes(5),
+                Duration.ofMinutes(5), 50));
+        ConfigException e = problems("""
+                mailseal.smtp { max-line-length = 998, max-header-size = 0, max-messages-per-connection = 0,
+                  max-connections = -1, max-connections-per-client = x, command-timeout = 2d, data-timeout = 0s }""");
+        assertThat(e.problems()).containsExactlyInAnyOrder(
+                "mailseal.smtp.max-line-length: 998 must be at least 1000",
+                "mailseal.smtp.max-header-size: 0 must be positive",
+                "mailseal.smtp.max-messages-per-connection: 0 must be at least 1",
+                "mailseal.smtp.max-connections: -1 must be at least 1",
+                "mailseal.smtp.max-connections-per-client: \"x\" is not a whole number",
+                "mailseal.smtp.command-timeout: \"2d\" must be at most 1d",
+                "mailseal.smtp.data-timeout: \"0s\" must be positive");
+    }
+
+    @Test
+    void tlsNeedsCertificateAndKeyAndAuthNeedsTls() throws IOException {
+        SmtpConfig smtp = load("mailseal.smtp { tls { certificate = c.pem, key = k.pem, require = true },"
+                + " auth.users-file = users }").smtp();
+        assertThat(smtp.tls()).contains(new SmtpConfig.Tls(dir.resolve("c.pem"), dir.resolve("k.pem"), true));
+        assertThat(smtp.authUsersFile()).contains(dir.resolve("users"));
+        assertThat(load("").smtp().tls()).isEmpty();
+        assertThat(problems("mailseal.smtp { tls.certificate = c.pem, auth.users-file = users }").problems())
+                .containsExactlyInAnyOrder("mailseal.smtp.tls.key: is missing: give both certificate and key",
+                        "mailseal.smtp.auth.users-file: AUTH is offered only after STARTTLS: set "
+                                + "mailseal.smtp.tls.certificate and key");
+        assertThat(problems("mailseal.smtp.tls { require = true, ciphers = all }").problems())
+                .containsExactlyInAnyOrder("mailseal.smtp.tls.require: is true but there is no certificate and key",
+                        "mailseal.smtp.tls.ciphers: unknown key");
+    }
 }

@@ -1,0 +1,98 @@
+package io.mailseal.smtp;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.EnumSet;
+import org.subethamail.smtp.DropConnectionException;
+import org.subethamail.smtp.RejectException;
+
+/**
+ * Reads a message's content to the end of DATA and checks its bytes. SubEthaSMTP ends DATA
+ * only at {@code <CRLF>.<CRLF>} but passes a bare LF or bare CR through untouched; a relay
+ * that forwards such bytes lets a next hop that ends DATA at {@code <LF>.<LF>} see a second,
+ * smuggled message (CVE-2023-51764 and its kin). So, as Postfix's
+ * {@code smtpd_forbid_bare_newline}, a message with any line end other than CRLF
+ * (RFC 5321 §2.3.8) is refused whole and the connection closed. The size of the
+ * message, of its header section and of each line are limited too.
+ *
+ * <p>Whatever is wrong, the content is always read to its end first, so that the client's
+ * remaining lines are never taken for commands; the reply then names the worst problem.
+ */
+final class DataReader {
+    /** What can be wrong with the content, most serious first. */
+    private enum Problem { BARE_NEWLINE, TOO_BIG, HEADER_TOO_BIG, LINE_TOO_LONG }
+
+    private final int maxMessageSize;
+    private final int maxLineLength;
+    private final long maxHeaderSize;
+
+    /** Line length and header section size count octets including CRLF. */
+    DataReader(int maxMessageSize, int maxLineLength, long maxHeaderSize) {
+        this.maxMessageSize = maxMessageSize;
+        this.maxLineLength = maxLineLength;
+        this.maxHeaderSize = maxHeaderSize;
+    }
+
+    byte[] read(InputStream data) throws IOException, RejectException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+        EnumSet<Problem> problems = EnumSet.noneOf(Problem.class);
+        byte[] buf = new byte[8192];
+        long total = 0;
+        long headerSize = 0;
+        int lineLength = 0;
+        boolean inHeader = true;
+        boolean afterCr = false;
+        int n;
+        while ((n = data.read(buf)) != -1) {
+            for (int i = 0; i < n; i++) {
+                byte b = buf[i];
+                if (afterCr ? b != '\n' : b == '\n') {
+                    problems.add(Problem.BARE_NEWLINE);
+                }
+                afterCr = b == '\r';
+                lineLength++;
+                if (inHeader) {
+                    headerSize++;
+                }
+                if (lineLength > maxLineLength) {
+                    problems.add(Problem.LINE_TOO_LONG);
+                }
+                if (b == '\n') {
+                    if (inHeader && lineLength <= 2) {
+                        // the first empty line ends the header section and is not part of it (RFC 5322 §2.1)
+                        inHeader = false;
+                        headerSize -= lineLength;
+                    }
+                    lineLength = 0;
+                }
+            }
+            if (headerSize > maxHeaderSize) {
+                problems.add(Problem.HEADER_TOO_BIG);
+            }
+            total += n;
+            if (total <= maxMessageSize) {
+                out.write(buf, 0, n);
+            } else {
+                problems.add(Problem.TOO_BIG);
+            }
+        }
+        if (afterCr) {
+            problems.add(Problem.BARE_NEWLINE);
+        }
+        if (problems.isEmpty()) {
+            return out.toByteArray();
+        }
+        throw switch (problems.iterator().next()) {
+            case BARE_NEWLINE -> new DropConnectionException(SmtpReply.BARE_NEWLINE_IN_DATA.code(),
+                    SmtpReply.BARE_NEWLINE_IN_DATA.text());
+            case TOO_BIG -> refusal(SmtpReply.MESSAGE_TOO_BIG, maxMessageSize);
+            case HEADER_TOO_BIG -> refusal(SmtpReply.HEADER_TOO_BIG, maxHeaderSize);
+            case LINE_TOO_LONG -> refusal(SmtpReply.LINE_TOO_LONG, maxLineLength);
+        };
+    }
+
+    private static RejectException refusal(SmtpReply reply, Object limit) {
+        return new RejectException(reply.code(), reply.text(limit));
+    }
+}

@@ -1,0 +1,82 @@
+package io.mailseal.smtp;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.subethamail.smtp.internal.server.BaseCommand;
+import org.subethamail.smtp.server.SMTPServer;
+import org.subethamail.smtp.server.Session;
+
+/**
+ * The SMTP commands mailseal answers differently from SubEthaSMTP 7.2. The library has no
+ * builder option for these, so they replace its own in the server's command table (an
+ * internal API: re-check on every SubEthaSMTP upgrade).
+ *
+ * <ul>
+ *   <li>EHLO does not offer CHUNKING: BDAT content is binary (RFC 3030 §3), where a bare LF
+ *   is legal but is exactly what a smuggled message is made of, and the library's BDAT
+ *   reader takes a connection lost mid-chunk for the end of the message. It does not offer
+ *   SMTPUTF8 either: the delivery side does not carry it on. Every message comes by DATA.</li>
+ *   <li>EHLO offers AUTH only inside TLS, and STARTTLS only before it; the library offers
+ *   AUTH in the clear unless STARTTLS is required for everything.</li>
+ * </ul>
+ */
+final class IntakeCommands {
+    private IntakeCommands() {
+    }
+
+    static void install(SMTPServer server) {
+        var table = server.getCommandHandler();
+        table.addCommand(new Ehlo());
+        table.addCommand(new NotOffered("BDAT"));
+    }
+
+    /** RFC 5321 §4.1.1.1, with the extensions mailseal really offers. */
+    private static final class Ehlo extends BaseCommand {
+        Ehlo() {
+            super("EHLO", "Introduce yourself.", "<hostname>");
+        }
+
+        @Override
+        public void execute(String commandString, Session session) throws IOException {
+            String[] args = getArgs(commandString);
+            if (args.length < 2) {
+                session.sendResponse(SmtpReply.EHLO_SYNTAX.line());
+                return;
+            }
+            session.resetMailTransaction();
+            session.setHelo(args[1]);
+            SMTPServer server = session.getServer();
+            List<String> lines = new ArrayList<>();
+            lines.add(server.getHostName());
+            lines.add("8BITMIME");
+            lines.add("SIZE " + server.getMaxMessageSize()); // RFC 1870
+            if (server.getEnableTLS() && !session.isTLSStarted()) {
+                lines.add("STARTTLS"); // not again once TLS is on (RFC 3207 §4.2)
+            }
+            if (session.isTLSStarted()) {
+                // passwords only inside TLS
+                server.getAuthenticationHandlerFactory().ifPresent(
+                        auth -> lines.add("AUTH " + String.join(" ", auth.getAuthenticationMechanisms())));
+            }
+            StringBuilder reply = new StringBuilder();
+            for (int i = 0; i < lines.size(); i++) {
+                reply.append(i == 0 ? "" : "\r\n").append("250").append(i == lines.size() - 1 ? ' ' : '-')
+                        .append(lines.get(i));
+            }
+            session.sendResponse(reply.toString());
+        }
+    }
+
+    /** A command the library implements but mailseal does not offer. */
+    private static final class NotOffered extends BaseCommand {
+        NotOffered(String verb) {
+            super(verb, "Not offered here.");
+        }
+
+        @Override
+        public void execute(String commandString, Session session) throws IOException {
+            session.sendResponse(SmtpReply.COMMAND_NOT_OFFERED.line(getName()));
+        }
+    }
+}

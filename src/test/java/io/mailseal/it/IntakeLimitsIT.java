@@ -1,0 +1,166 @@
+package io.mailseal.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mailseal.config.ConfigLoader;
+import io.mailseal.demo.DemoWorld;
+import io.mailseal.smtp.Relay;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every limit of the intake over raw sockets, with the exact reply it gives. */
+class IntakeLimitsIT {
+    @TempDir
+    Path dir;
+    DemoWorld world;
+    Relay relay;
+    final List<SmtpDialog> dialogs = new ArrayList<>();
+
+    @BeforeEach
+    void world() throws Exception {
+        world = new DemoWorld(dir, Clock.systemUTC());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (SmtpDialog d : dialogs) {
+            d.close();
+        }
+        if (relay != null) {
+            relay.close();
+        }
+        world.close();
+    }
+
+    /** A relay of {@code world} that passes all mail, with {@code smtp} HOCON in its smtp section. */
+    static Relay passRelay(DemoWorld world, String smtp) throws Exception {
+        return Relay.start(ConfigLoader.load(world.writeConfig("{ name = default, action = pass }",
+                "smtp { " + smtp + " }")), Clock.systemUTC());
+    }
+
+    private void start(String smtp) throws Exception {
+        relay = passRelay(world, smtp);
+    }
+
+    private SmtpDialog connect(String from) throws Exception {
+        SmtpDialog d = new SmtpDialog(relay.port(), from);
+        dialogs.add(d);
+        return d;
+    }
+
+    private SmtpDialog greeted() throws Exception {
+        return connect("127.0.0.1").hello();
+    }
+
+    @Test
+    void recipientsOverMaxRecipientsAreDeferredWith452AndTheRestIsSent() throws Exception {
+        start("max-recipients = 2");
+        SmtpDialog s = greeted();
+        assertThat(s.command("MAIL FROM:<news@bank.example>")).startsWith("250");
+        assertThat(s.command("RCPT TO:<a@other.example>")).startsWith("250");
+        assertThat(s.command("RCPT TO:<b@other.example>")).startsWith("250");
+        assertThat(s.command("RCPT TO:<c@other.example>"))
+                .isEqualTo("452 4.5.3 Too many recipients, at most 2 per message");
+        assertThat(s.command("DATA")).startsWith("354");
+        assertThat(s.endData("Subject: two\r\n\r\nfor two\r\n")).startsWith("250 2.0.0");
+        assertThat(world.sink().awaitMessages(1, Duration.ofSeconds(10))).isTrue();
+        assertThat(world.sink().messages().get(0).recipients()).containsExactly("a@other.example", "b@other.example");
+    }
+
+    @Test
+    void aLineOf1000OctetsPassesOneOf1001IsRefused() throws Exception {
+        start("");
+        SmtpDialog s = greeted();
+        assertThat(s.send("Subject: long\r\n\r\n" + "x".repeat(998) + "\r\n")).startsWith("250 2.0.0");
+        assertThat(s.send("Subject: longer\r\n\r\n" + "x".repeat(999) + "\r\n"))
+                .isEqualTo("554 5.6.0 Message refused: a line is longer than 1000 octets (RFC 5321 4.5.3.1.6)");
+        assertThat(s.send("Subject: after\r\n\r\nthe session goes on\r\n")).startsWith("250 2.0.0");
+    }
+
+    @Test
+    void aHeaderSectionOverMaxHeaderSizeIsRefused() throws Exception {
+        start("max-header-size = 1KiB");
+        SmtpDialog s = greeted();
+        String header = ("X-Filler: " + "h".repeat(60) + "\r\n").repeat(20);
+        assertThat(s.send(header + "\r\nbody\r\n")).isEqualTo("552 5.3.4 Message header section exceeds 1024 bytes");
+        assertThat(s.send("Subject: small\r\n\r\n" + header)).as("the same lines in the body").startsWith("250");
+    }
+
+    @Test
+    void theMessageAfterMaxMessagesPerConnectionIsAnswered421AndTheConnectionClosed() throws Exception {
+        start("max-messages-per-connection = 2");
+        SmtpDialog s = greeted();
+        assertThat(s.send("Subject: 1\r\n\r\none\r\n")).startsWith("250 2.0.0");
+        assertThat(s.send("Subject: 2\r\n\r\ntwo\r\n")).startsWith("250 2.0.0");
+        assertThat(s.command("MAIL FROM:<news@bank.example>"))
+                .isEqualTo("421 4.7.0 Too many messages in this connection (2), closing; reconnect to send more");
+        assertThat(s.reply()).isNull();
+        assertThat(greeted().send("Subject: 3\r\n\r\nthree\r\n")).startsWith("250 2.0.0");
+    }
+
+    @Test
+    void connectionsPerClientAreLimitedByAddress() throws Exception {
+        start("max-connections-per-client = 2, max-connections = 10");
+        SmtpDialog first = greeted();
+        greeted();
+        SmtpDialog third = connect("127.0.0.1");
+        assertThat(third.reply()).isEqualTo("421 4.7.0 Too many connections from 127.0.0.1 (2), try again later");
+        assertThat(third.reply()).isNull();
+        assertThat(connect("127.0.0.2").reply()).as("another client").startsWith("220");
+        assertThat(first.command("QUIT")).startsWith("221");
+        assertThat(greetedWithin(Duration.ofSeconds(10), "127.0.0.1")).as("a place was freed").isTrue();
+    }
+
+    @Test
+    void connectionsInTotalAreLimited() throws Exception {
+        start("max-connections-per-client = 10, max-connections = 2");
+        assertThat(connect("127.0.0.1").reply()).startsWith("220");
+        assertThat(connect("127.0.0.2").reply()).startsWith("220");
+        assertThat(connect("127.0.0.3").reply()).isEqualTo("421 4.3.2 Too many connections (2), try again later");
+    }
+
+    /** Polls (the relay counts a connection as ended a little after the client's QUIT). */
+    private boolean greetedWithin(Duration limit, String from) throws Exception {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            try (SmtpDialog d = new SmtpDialog(relay.port(), from)) {
+                if (d.reply().startsWith("220")) {
+                    return true;
+                }
+            }
+            Thread.onSpinWait();
+        }
+        return false;
+    }
+
+    @Test
+    void aSilentClientIsDisconnectedAfterTheCommandTimeout() throws Exception {
+        start("command-timeout = 1s");
+        SmtpDialog s = connect("127.0.0.1");
+        assertThat(s.reply()).startsWith("220");
+        long start = System.nanoTime();
+        // SubEthaSMTP's own reply, without an enhanced status code
+        assertThat(s.reply()).isEqualTo("421 Timeout waiting for data from client.");
+        assertThat(s.reply()).isNull();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(900), Duration.ofSeconds(10));
+    }
+
+    @Test
+    void aClientSilentInsideDataIsDisconnectedAfterTheDataTimeout() throws Exception {
+        start("command-timeout = 30s, data-timeout = 1s");
+        SmtpDialog s = greeted().startData("news@bank.example", "x@other.example");
+        s.write("Subject: half a message\r\n");
+        long start = System.nanoTime();
+        assertThat(s.reply()).isEqualTo("421 4.4.2 Timeout waiting for message data, closing");
+        assertThat(s.reply()).isNull();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        assertThat(world.sink().messages()).isEmpty();
+    }
+}

@@ -1,0 +1,125 @@
+package io.mailseal.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mailseal.demo.CaptureSink.CapturedMessage;
+import io.mailseal.demo.DemoWorld;
+import io.mailseal.smtp.Relay;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * SMTP smuggling (CVE-2023-51764 family) over raw sockets: only CRLF.CRLF ends DATA, a bare
+ * CR or LF anywhere refuses the whole message, and what hides behind a fake end of data
+ * never becomes a second message at the next hop.
+ */
+class SmugglingIT {
+    private static final String SMUGGLED = "MAIL FROM:<ceo@bank.example>\r\nRCPT TO:<victim@other.example>\r\n"
+            + "DATA\r\nFrom: ceo@bank.example\r\nSubject: smuggled\r\n\r\nwire the money\r\n.\r\n";
+
+    @TempDir
+    Path dir;
+    DemoWorld world;
+    Relay relay;
+
+    @BeforeEach
+    void start() throws Exception {
+        world = new DemoWorld(dir, Clock.systemUTC());
+        relay = IntakeLimitsIT.passRelay(world, "");
+    }
+
+    @AfterEach
+    void stop() {
+        relay.close();
+        world.close();
+    }
+
+    private SmtpDialog transactionUpToData() throws Exception {
+        return new SmtpDialog(relay.port()).hello().startData("news@bank.example", "x@other.example");
+    }
+
+    /** Sends a clean message in a new session and returns what the sink received: it must be the only one. */
+    private CapturedMessage onlyMessageAfterACleanOne() throws Exception {
+        try (SmtpDialog s = new SmtpDialog(relay.port()).hello()) {
+            assertThat(s.send("From: news@bank.example\r\nSubject: clean\r\n\r\nclean body\r\n"))
+                    .startsWith("250 2.0.0 Ok: queued as ");
+        }
+        assertThat(world.sink().awaitMessages(1, Duration.ofSeconds(10))).isTrue();
+        assertThat(world.sink().awaitMessages(2, Duration.ofMillis(500))).as("a second message").isFalse();
+        return world.sink().messages().get(0);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\n.\n", "\n.\r\n", "\r\n.\n", "\r.\r\n", "\r\n.\r", "\r\n\r.\r\n"})
+    void aFakeEndOfDataRefusesTheWholeMessageAndClosesTheConnection(String fakeEnd) throws Exception {
+        try (SmtpDialog s = transactionUpToData()) {
+            s.write("From: news@bank.example\r\nSubject: first\r\n\r\nfirst body" + fakeEnd + SMUGGLED);
+            assertThat(s.reply()).startsWith("554 5.5.2 ");
+            assertThat(s.reply()).as("nothing after the refusal: no reply to a smuggled MAIL").isNull();
+        }
+        CapturedMessage only = onlyMessageAfterACleanOne();
+        assertThat(only.text()).contains("Subject: clean").doesNotContain("smuggled").doesNotContain("first body");
+        assertThat(only.recipients()).containsExactly("x@other.example");
+    }
+
+    @Test
+    void commandsAfterAProperEndOfDataAreNotPartOfTheMessageAndNothingElseIs() throws Exception {
+        try (SmtpDialog s = transactionUpToData()) {
+            // CRLF throughout: the "commands" are body text, one message to one recipient
+            s.write("From: news@bank.example\r\nSubject: clean\r\n\r\nclean body\r\n" + SMUGGLED);
+            assertThat(s.reply()).startsWith("250 2.0.0");
+            assertThat(s.command("QUIT")).startsWith("221");
+        }
+        assertThat(world.sink().awaitMessages(1, Duration.ofSeconds(10))).isTrue();
+        assertThat(world.sink().awaitMessages(2, Duration.ofMillis(500))).isFalse();
+        CapturedMessage m = world.sink().messages().get(0);
+        assertThat(m.recipients()).containsExactly("x@other.example");
+        assertThat(m.envelopeFrom()).isEqualTo("news@bank.example");
+        assertThat(m.text()).contains("\r\nMAIL FROM:<ceo@bank.example>\r\n");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"MAIL FROM:<news@bank.example>\nRCPT TO:<x@other.example>\r\n",
+        "MAIL FROM:<news@bank.example>\rRCPT TO:<x@other.example>\r\n"})
+    void aBareNewlineInACommandIsRefusedAndTheConnectionClosed(String line) throws Exception {
+        try (SmtpDialog s = new SmtpDialog(relay.port()).hello()) {
+            s.write(line);
+            // SubEthaSMTP's CRLFTerminatedReader: its own text, without an enhanced status code
+            assertThat(s.reply()).startsWith("501 ").contains("CR and LF must be CRLF paired");
+            assertThat(s.reply()).isNull();
+        }
+        assertThat(world.sink().messages()).isEmpty();
+    }
+
+    @Test
+    void ehloOffersNeitherChunkingNorSmtputf8AndBdatIsRefused() throws Exception {
+        try (SmtpDialog s = new SmtpDialog(relay.port())) {
+            assertThat(s.reply()).startsWith("220");
+            s.write("EHLO bank.example\r\n");
+            String ehlo = s.replyLines();
+            assertThat(ehlo).contains("250-8BITMIME").contains("250 SIZE ").doesNotContain("CHUNKING")
+                    .doesNotContain("SMTPUTF8");
+            assertThat(s.command("MAIL FROM:<news@bank.example>")).startsWith("250");
+            assertThat(s.command("RCPT TO:<x@other.example>")).startsWith("250");
+            assertThat(s.command("BDAT 5 LAST")).isEqualTo("502 5.5.1 BDAT is not offered here");
+        }
+    }
+
+    @Test
+    void aRefusalAtTheEndOfDataEndsTheTransactionSoTheNextMailNeedsNoRset() throws Exception {
+        try (Relay small = IntakeLimitsIT.passRelay(world, "max-message-size = 1KiB");
+             SmtpDialog s = new SmtpDialog(small.port()).hello()) {
+            assertThat(s.send("Subject: big\r\n\r\n" + "0123456789abcdef\r\n".repeat(100))).startsWith("552 5.3.4");
+            assertThat(s.send("Subject: small\r\n\r\nsmall\r\n")).as("MAIL without RSET").startsWith("250 2.0.0");
+        }
+        assertThat(world.sink().awaitMessages(1, Duration.ofSeconds(10))).isTrue();
+        assertThat(world.sink().messages().get(0).text()).contains("Subject: small");
+    }
+}
