@@ -44,6 +44,11 @@ public final class RelayMetrics {
         registry.counter("mailseal.envelopes.ec_recipients").inc();
     }
 
+    /** A recipient certificate used without a revocation answer (certificates.revocation = soft-fail). */
+    public void revocationUnknown() {
+        registry.counter("mailseal.revocation.unknown").inc();
+    }
+
     public void timestampSkipped() {
         registry.counter("mailseal.timestamp.skipped").inc();
     }

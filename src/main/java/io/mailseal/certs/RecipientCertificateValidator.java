@@ -47,7 +47,8 @@ public final class RecipientCertificateValidator {
     public sealed interface Validation {
     }
 
-    public record Valid() implements Validation {
+    /** @param issuer the certificate that issued it (from the path, or the trust anchor), for revocation */
+    public record Valid(X509Certificate issuer) implements Validation {
     }
 
     public record Invalid(String reason) implements Validation {
@@ -74,9 +75,10 @@ public final class RecipientCertificateValidator {
             PKIXParameters params = new PKIXParameters(anchors);
             params.setRevocationEnabled(false);
             params.setDate(now);
-            CertPathValidator.getInstance("PKIX").validate(
-                    CertificateFactory.getInstance("X.509").generateCertPath(path), params);
-            return new Valid();
+            java.security.cert.PKIXCertPathValidatorResult result = (java.security.cert.PKIXCertPathValidatorResult)
+                    CertPathValidator.getInstance("PKIX").validate(
+                            CertificateFactory.getInstance("X.509").generateCertPath(path), params);
+            return new Valid(path.size() > 1 ? path.get(1) : result.getTrustAnchor().getTrustedCert());
         } catch (CertPathValidatorException e) {
             return new Invalid("not issued by a trusted CA: " + e.getMessage());
         } catch (GeneralSecurityException e) {

@@ -6,6 +6,7 @@ import io.mailseal.certs.CachedRecipientCertificates;
 import io.mailseal.certs.CertificateResolver;
 import io.mailseal.certs.CertificateSource;
 import io.mailseal.certs.HarvestCertificateSource;
+import io.mailseal.certs.RevocationChecker;
 import io.mailseal.certs.HttpCertificateSource;
 import io.mailseal.certs.LdapCertificateSource;
 import io.mailseal.certs.DirectoryCertificateSource;
@@ -50,7 +51,8 @@ public record RelayComponents(RelayConfig config, PolicyEngine policies, Certifi
         CryptoProviders.install();
         JakartaMailTuning.apply();
         List<String> problems = new java.util.ArrayList<>();
-        RecipientCertificates uncached = collect(problems, () -> recipientCertificates(config.certificates(), clock));
+        RecipientCertificates uncached = collect(problems, () -> recipientCertificates(config.certificates(), clock,
+                metrics::revocationUnknown));
         SigningIdentities identities = collect(problems, () -> SigningIdentities.open(config.identities()));
         TimestampAuthorityClient tsa = collect(problems, () -> timestampClient(config.timestamp(), clock, metrics));
         if (!problems.isEmpty()) {
@@ -138,7 +140,8 @@ public record RelayComponents(RelayConfig config, PolicyEngine policies, Certifi
                 .orElse(address -> Optional.empty());
     }
 
-    static RecipientCertificates recipientCertificates(CertificatesConfig config, Clock clock) {
+    static RecipientCertificates recipientCertificates(CertificatesConfig config, Clock clock,
+                                                       Runnable revocationUnknown) {
         RecipientCertificateValidator validator = recipientValidator(config, clock);
         List<CertificateSource> sources = new java.util.ArrayList<>();
         for (int i = 0; i < config.sources().size(); i++) {
@@ -163,7 +166,8 @@ public record RelayComponents(RelayConfig config, PolicyEngine policies, Certifi
                 }
             }
         }
-        return new RecipientCertificates(sources, validator);
+        return new RecipientCertificates(sources, validator,
+                new RevocationChecker(config.revocation(), config.revocationTimeout(), clock), revocationUnknown);
     }
 
     /** What every recipient certificate must pass; also before a harvested one is stored. */

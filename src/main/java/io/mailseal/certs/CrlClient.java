@@ -1,0 +1,113 @@
+package io.mailseal.certs;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.cert.X509CRLHolder;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+
+/**
+ * CRLs (RFC 5280 §5) fetched over HTTP from a certificate's distribution point, checked
+ * (issuer name, signature by the issuer's key, nextUpdate not passed) and kept until
+ * their nextUpdate, so one download answers for every customer of that CA.
+ */
+final class CrlClient {
+    private final HttpClient http;
+    private final Duration timeout;
+    private final Clock clock;
+    private final Cache<URI, X509CRLHolder> crls;
+
+    CrlClient(HttpClient http, Duration timeout, Clock clock) {
+        this.http = http;
+        this.timeout = timeout;
+        this.clock = clock;
+        this.crls = Caffeine.newBuilder().maximumSize(1000).expireAfter(untilNextUpdate()).build();
+    }
+
+    RevocationStatus status(URI url, X509Certificate cert, X509Certificate issuer) {
+        X509CRLHolder crl = crls.getIfPresent(url);
+        try {
+            if (crl == null || stale(crl)) {
+                crl = fetch(url, issuer);
+                crls.put(url, crl);
+            }
+        } catch (IOException e) {
+            return new RevocationStatus.Unknown("CRL " + url + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new RevocationStatus.Unknown("CRL " + url + ": interrupted");
+        }
+        if (crl.getRevokedCertificate(cert.getSerialNumber()) != null) {
+            return new RevocationStatus.Revoked("revoked on "
+                    + crl.getRevokedCertificate(cert.getSerialNumber()).getRevocationDate().toInstant()
+                    + " (CRL " + url + ")");
+        }
+        return new RevocationStatus.Good("CRL " + url, java.util.Optional.of(crl.getNextUpdate().toInstant()));
+    }
+
+    private X509CRLHolder fetch(URI url, X509Certificate issuer) throws IOException, InterruptedException {
+        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(url).timeout(timeout).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() != 200) {
+            throw new IOException("HTTP " + r.statusCode());
+        }
+        X509CRLHolder crl;
+        try {
+            crl = new X509CRLHolder(r.body());
+        } catch (IOException | RuntimeException e) {
+            throw new IOException("not a DER CRL");
+        }
+        if (!crl.getIssuer().equals(X500Name.getInstance(issuer.getSubjectX500Principal().getEncoded()))) {
+            throw new IOException("issued by " + crl.getIssuer() + ", not by the certificate's issuer");
+        }
+        try {
+            if (!crl.isSignatureValid(new JcaContentVerifierProviderBuilder().build(issuer.getPublicKey()))) {
+                throw new IOException("signature does not verify with the issuer's key");
+            }
+        } catch (org.bouncycastle.operator.OperatorCreationException | org.bouncycastle.cert.CertException e) {
+            throw new IOException("signature cannot be checked: " + e.getMessage());
+        }
+        if (crl.getNextUpdate() == null || stale(crl)) {
+            throw new IOException("stale (nextUpdate " + (crl.getNextUpdate() == null ? "missing"
+                    : crl.getNextUpdate().toInstant()) + ")");
+        }
+        return crl;
+    }
+
+    private boolean stale(X509CRLHolder crl) {
+        return crl.getNextUpdate().toInstant().isBefore(clock.instant().minus(OcspClient.SKEW));
+    }
+
+    private Expiry<URI, X509CRLHolder> untilNextUpdate() {
+        return new Expiry<>() {
+            private long left(X509CRLHolder crl) {
+                return Math.max(0, Duration.between(clock.instant(), crl.getNextUpdate().toInstant()).toNanos());
+            }
+
+            @Override
+            public long expireAfterCreate(URI key, X509CRLHolder crl, long now) {
+                return left(crl);
+            }
+
+            @Override
+            public long expireAfterUpdate(URI key, X509CRLHolder crl, long now, long current) {
+                return left(crl);
+            }
+
+            @Override
+            public long expireAfterRead(URI key, X509CRLHolder crl, long now, long current) {
+                return current;
+            }
+        };
+    }
+}
