@@ -56,6 +56,10 @@ final class ClientAdmission implements SessionHandler {
         return SessionAcceptance.success();
     }
 
+    int openConnections() {
+        return connections.get();
+    }
+
     /** Counts a new transaction (a MAIL command) on {@code session}; its number, from 1. */
     int nextTransaction(Session session) {
         return transactions.computeIfAbsent(session, s -> new AtomicInteger()).incrementAndGet();

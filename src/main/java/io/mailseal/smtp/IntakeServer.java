@@ -4,17 +4,21 @@ import io.mailseal.config.SmtpConfig;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import org.subethamail.smtp.server.SMTPServer;
 import org.subethamail.smtp.server.Session;
 
 /** The SMTP listener on {@code smtp.listen}: SubEthaSMTP with one {@link RelayTransaction} per transaction. */
 public final class IntakeServer implements AutoCloseable {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(IntakeServer.class);
     private final SMTPServer server;
+    private final Drain drain = new Drain();
+    private final ClientAdmission admission;
 
     public IntakeServer(SmtpConfig config, java.util.function.Supplier<SealingPipeline> pipeline, Clock clock) {
         Intake intake = new Intake(config, pipeline, new QueueIds(clock));
-        ClientAdmission admission = new ClientAdmission(config);
+        this.admission = new ClientAdmission(config);
         SmtpConfig.Limits limits = config.limits();
         Optional<InboundTls> tls = config.tls().map(InboundTls::load);
         Optional<SmtpUsers> users = config.authUsersFile().map(SmtpUsers::load);
@@ -29,8 +33,8 @@ public final class IntakeServer implements AutoCloseable {
                 .connectionTimeoutMs((int) limits.commandTimeout().toMillis())
                 .sessionHandler(admission)
                 // SubEthaSMTP hands its Session to the factory as the MessageContext
-                .messageHandlerFactory(ctx -> new RelayTransaction(intake, (Session) ctx,
-                        admission.nextTransaction((Session) ctx)))
+                .messageHandlerFactory(ctx -> drain.admit(() -> new RelayTransaction(intake, (Session) ctx,
+                        admission.nextTransaction((Session) ctx))))
                 .enableTLS(tls.isPresent());
         tls.ifPresent(builder::startTlsSocketFactory);
         users.ifPresent(u -> builder.authenticationHandlerFactory(new SmtpAuthentication(u)));
@@ -68,8 +72,25 @@ public final class IntakeServer implements AutoCloseable {
         return server.getPortAllocated();
     }
 
+    /** SMTP connections open now (for the sessions gauge). */
+    public int openSessions() {
+        return admission.openConnections();
+    }
+
+    /**
+     * Stops taking new transactions (421 4.3.2), lets those under way finish for up to
+     * {@code grace}, then closes the listener and every connection.
+     */
+    public void close(Duration grace) {
+        if (!drain.drain(grace)) {
+            log.warn("SMTP transactions still under way after {}: their clients get no reply and keep their mail",
+                    grace);
+        }
+        server.stop();
+    }
+
     @Override
     public void close() {
-        server.stop();
+        close(Duration.ZERO);
     }
 }

@@ -66,6 +66,7 @@ public final class Relay implements AutoCloseable {
         metrics.watchCertificateCache(() -> current.get().certificates()
                 instanceof io.mailseal.certs.CachedRecipientCertificates c ? c.hitRatio() : 0);
         this.intake = new IntakeServer(config.smtp(), () -> current.get().pipeline(), clock).start();
+        metrics.watchSessions(intake::openSessions);
     }
 
     /** Builds every stage; a bad keystore, trust anchor or certificate directory stops start-up. */
@@ -171,7 +172,8 @@ public final class Relay implements AutoCloseable {
         if (watcher != null) {
             watcher.shutdownNow();
         }
-        intake.close();
+        // SIGTERM: no new transactions, those under way and deliveries may finish (delivery.shutdown-grace)
+        intake.close(current.get().config().delivery().shutdownGrace());
         scheduler.close();
         admin.close();
         closeQuietly(current.get());

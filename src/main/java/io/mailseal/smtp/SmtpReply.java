@@ -23,6 +23,7 @@ public enum SmtpReply {
     TOO_MANY_CONNECTIONS(421, "4.3.2 Too many connections (%d), try again later"),
     TOO_MANY_CONNECTIONS_FROM_CLIENT(421, "4.7.0 Too many connections from %s (%d), try again later"),
     DATA_TIMEOUT(421, "4.4.2 Timeout waiting for message data, closing"),
+    SHUTTING_DOWN(421, "4.3.2 Shutting down, try again later"),
     BARE_NEWLINE_IN_DATA(554, "5.5.2 Message refused: bare CR or LF; lines must end with CRLF (RFC 5321 2.3.8)"),
     NO_CERTIFICATE(550, "5.7.1 %s: no valid certificate (policy %s)"),
     REFUSED_BY_POLICY(550, "5.7.1 %s: refused by policy %s"),

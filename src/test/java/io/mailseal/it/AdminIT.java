@@ -58,7 +58,8 @@ class AdminIT {
                         .contains("mailseal_seal{quantile=\"0.99\"}").contains("mailseal_certificate_lookup_count")
                         .containsPattern("(?m)^mailseal_spool_messages [0-9]")
                         .containsPattern("(?m)^mailseal_spool_oldest_age_seconds [0-9]")
-                        .containsPattern("(?m)^mailseal_certificates_cache_hit_ratio [0-9.]+");
+                        .containsPattern("(?m)^mailseal_certificates_cache_hit_ratio [0-9.]+")
+                        .containsPattern("(?m)^mailseal_smtp_sessions_open [0-9]");
                 assertThat(world.sink().awaitMessages(2, java.time.Duration.ofSeconds(10))).isTrue();
                 java.time.Instant deadline = java.time.Instant.now().plusSeconds(15);
                 while (!metrics.contains("mailseal_messages_delivered_otp_total 1")
