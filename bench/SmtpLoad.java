@@ -111,7 +111,21 @@ public final class SmtpLoad {
                 });
             }
             sessions.shutdown();
-            boolean complete = all.await(Long.parseLong(o.getOrDefault("--timeout", "600")), TimeUnit.SECONDS);
+            // done when every message arrived; given up when the sessions are over and nothing has
+            // arrived for 30 s (a session that failed leaves messages that will never come)
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Long.parseLong(o.getOrDefault("--timeout", "600")));
+            long lastCount = all.getCount();
+            long lastChange = System.nanoTime();
+            while (all.getCount() > 0 && System.nanoTime() < deadline) {
+                all.await(1, TimeUnit.SECONDS);
+                if (all.getCount() != lastCount) {
+                    lastCount = all.getCount();
+                    lastChange = System.nanoTime();
+                } else if (sessions.isTerminated() && System.nanoTime() - lastChange > TimeUnit.SECONDS.toNanos(30)) {
+                    break;
+                }
+            }
+            boolean complete = all.getCount() == 0;
             long end = Arrays.stream(arrived).max().orElse(start);
             int delivered = (int) Arrays.stream(arrived).filter(t -> t > 0).count();
             double seconds = (end - start) / 1e9;

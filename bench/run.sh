@@ -6,7 +6,7 @@
 # process). Then the OTP accept latency at half the measured encrypt+timestamp rate.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-N=${N:-3000} C=${C:-8} ROUNDS=${ROUNDS:-3} HEAP=${HEAP:-512m}
+N=${N:-3000} C=${C:-8} ROUNDS=${ROUNDS:-3} HEAP=${HEAP:-512m}   # MAILSEAL_JAVA_OPTS: e.g. a JFR recording
 WORK=${WORK:-/tmp/mailseal-bench}
 JAR=target/mailseal.jar
 SHARED=${SHARED:-../shared/bench}
@@ -46,7 +46,8 @@ mailseal {
   ]
 }
 CONF
-java -Xms$HEAP -Xmx$HEAP -jar "$JAR" run -c "$WORK/relay.conf" >"$WORK/mailseal.log" 2>&1 & PIDS+=($!)
+for i in $(seq 1 120); do [ -s "$WORK/tsa-ca.pem" ] && break; sleep 0.5; done
+java -Xms$HEAP -Xmx$HEAP ${MAILSEAL_JAVA_OPTS:-} -jar "$JAR" run -c "$WORK/relay.conf" >"$WORK/mailseal.log" 2>&1 & PIDS+=($!)
 bash "$SHARED/setup.sh" --dir "$WORK/postfix" --relay-port "$PF" --sink-port "$SINK" >"$WORK/postfix-setup.log" 2>&1
 postfix -c "$WORK/postfix/etc" start >/dev/null 2>&1
 for port in $MS $PF $TSA; do

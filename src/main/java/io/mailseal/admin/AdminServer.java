@@ -30,6 +30,11 @@ import java.util.function.Supplier;
 public final class AdminServer implements AutoCloseable {
     private static final String RECIPIENTS = "/v1/recipients/";
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AdminServer.class);
+    static {
+        // without it the JDK's HTTP server delays each response body by a delayed ACK (~40 ms)
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     private final HttpServer server;
     private final ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
         Thread t = new Thread(r, "admin-http");

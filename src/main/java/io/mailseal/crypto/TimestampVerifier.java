@@ -28,6 +28,8 @@ import org.bouncycastle.util.Selector;
  */
 public final class TimestampVerifier {
     private final Set<TrustAnchor> anchors;
+    /** TSA certificate paths that passed PKIX: one full validation per TSA certificate, not per token. */
+    private final Set<List<X509Certificate>> validatedPaths = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public TimestampVerifier(Set<TrustAnchor> anchors) {
         this.anchors = Set.copyOf(anchors);
@@ -71,15 +73,31 @@ public final class TimestampVerifier {
                 path.add(c);
             }
         }
+        java.util.Date genTime = token.getTimeStampInfo().getGenTime();
+        if (validatedPaths.contains(path)) {
+            // the same path passed PKIX before; without revocation checking only the dates can differ
+            for (X509Certificate c : path) {
+                try {
+                    c.checkValidity(genTime);
+                } catch (java.security.cert.CertificateException e) {
+                    throw new TSPException("TSA certificate chain not valid at genTime: " + e.getMessage());
+                }
+            }
+            return;
+        }
         PKIXParameters params = new PKIXParameters(anchors);
         params.setRevocationEnabled(false);
-        params.setDate(token.getTimeStampInfo().getGenTime());
+        params.setDate(genTime);
         try {
             CertPathValidator.getInstance("PKIX").validate(
                     CertificateFactory.getInstance("X.509").generateCertPath(path), params);
         } catch (java.security.cert.CertPathValidatorException e) {
             throw new TSPException("TSA certificate does not chain to timestamp.trust-anchors: " + e.getMessage());
         }
+        if (validatedPaths.size() > 64) {
+            validatedPaths.clear(); // a handful of TSAs and their renewals; never grows without bound
+        }
+        validatedPaths.add(List.copyOf(path));
     }
 
     private boolean isAnchor(X509Certificate c) {

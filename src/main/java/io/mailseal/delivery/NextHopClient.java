@@ -48,6 +48,7 @@ public final class NextHopClient implements AutoCloseable {
         p.put("mail.smtp.port", Integer.toString(hop.port()));
         p.put("mail.smtp.localhost", heloName);
         p.put("mail.smtp.sendpartial", "true");
+        p.put("mail.smtp.socketFactory", NoDelaySockets.INSTANCE);
         String timeout = Long.toString(config.timeout().toMillis());
         p.put("mail.smtp.connectiontimeout", timeout);
         p.put("mail.smtp.timeout", timeout);

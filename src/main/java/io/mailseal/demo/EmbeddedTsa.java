@@ -39,12 +39,19 @@ public final class EmbeddedTsa implements AutoCloseable {
     public static final ASN1ObjectIdentifier DEMO_POLICY = new ASN1ObjectIdentifier("1.3.6.1.4.1.99999.3161.1");
 
     private final HttpServer server;
-    private final ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
+    private final ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
         Thread t = new Thread(r, "embedded-tsa");
         t.setDaemon(true);
         return t;
     });
-    private final TimeStampResponseGenerator generator;
+    static {
+        // the JDK's HTTP server leaves Nagle on: headers and body go as two writes and the
+        // body waits for a delayed ACK (~40 ms) on every token; a TSA answers at once
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
+    /** BouncyCastle's generator is not thread-safe (concurrent use corrupts tokens): one per thread. */
+    private final ThreadLocal<TimeStampResponseGenerator> generator;
     private final Clock clock;
     private final AtomicLong serial = new AtomicLong(1);
     private final AtomicInteger requests = new AtomicInteger();
@@ -59,6 +66,21 @@ public final class EmbeddedTsa implements AutoCloseable {
     public EmbeddedTsa(PrivateKey key, X509Certificate certificate, List<X509Certificate> chain, Clock clock, int port)
             throws IOException {
         this.clock = clock;
+        this.generator = ThreadLocal.withInitial(() -> responseGenerator(key, certificate, chain));
+        try {
+            generator.get(); // a bad key or certificate fails here, not at the first request
+        } catch (IllegalStateException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
+        server.createContext("/tsr", this::handle);
+        server.setExecutor(executor);
+        // keep-alive connections: a relay's TSA client reuses one per mail stream
+        server.start();
+    }
+
+    private static TimeStampResponseGenerator responseGenerator(PrivateKey key, X509Certificate certificate,
+                                                                List<X509Certificate> chain) {
         try {
             TimeStampTokenGenerator tokens = new TimeStampTokenGenerator(
                     new JcaSimpleSignerInfoGeneratorBuilder().build(signatureAlgorithm(key), key, certificate),
@@ -71,15 +93,10 @@ public final class EmbeddedTsa implements AutoCloseable {
             all.add(certificate);
             all.addAll(chain);
             tokens.addCertificates(new JcaCertStore(all));
-            this.generator = new TimeStampResponseGenerator(tokens, TSPAlgorithms.ALLOWED);
+            return new TimeStampResponseGenerator(tokens, TSPAlgorithms.ALLOWED);
         } catch (Exception e) {
-            throw new IOException("cannot set up the embedded TSA: " + e.getMessage(), e);
+            throw new IllegalStateException("cannot set up the embedded TSA: " + e.getMessage(), e);
         }
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
-        server.createContext("/tsr", this::handle);
-        server.setExecutor(executor);
-        // keep-alive connections: a relay's TSA client reuses one per mail stream
-        server.start();
     }
 
     private static String signatureAlgorithm(PrivateKey key) {
@@ -114,12 +131,8 @@ public final class EmbeddedTsa implements AutoCloseable {
             try {
                 TimeStampRequest req = new TimeStampRequest(body);
                 TimeStampResponse resp;
-                // BouncyCastle's token generator shares one signer: concurrent use corrupts tokens
-                // (seen under load: message-digest mismatch), so tokens are made one at a time
-                synchronized (generator) {
-                    resp = generator.generate(req, BigInteger.valueOf(serial.getAndIncrement()),
-                            Date.from(clock.instant()));
-                }
+                resp = generator.get().generate(req, BigInteger.valueOf(serial.getAndIncrement()),
+                        Date.from(clock.instant()));
                 reply = resp.getEncoded();
             } catch (TSPException | IOException e) {
                 exchange.sendResponseHeaders(400, -1);
