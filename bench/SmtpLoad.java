@@ -86,9 +86,14 @@ public final class SmtpLoad {
             long intervalNanos = rate > 0 ? (long) (1e9 / rate) : 0;
             for (int s = 0; s < c; s++) {
                 sessions.execute(() -> {
-                    try (Session smtp = new Session(relay[0], Integer.parseInt(relay[1]))) {
+                    Session smtp = null;
+                    try {
                         int i;
                         while ((i = next.getAndIncrement()) < n) {
+                            if (smtp == null || smtp.closed()) {
+                                // a relay closes a connection after so many messages (421), as MTAs do: reconnect
+                                smtp = new Session(relay[0], Integer.parseInt(relay[1]));
+                            }
                             if (intervalNanos > 0) { // open loop: message i is due at start + i/rate
                                 long wait = start + i * intervalNanos - System.nanoTime();
                                 if (wait > 0) {
@@ -98,7 +103,15 @@ public final class SmtpLoad {
                             String msg = template.replaceFirst("(?im)^Message-ID:.*\\n", "")
                                     .replaceFirst("\\n\\n", "\nMessage-ID: <bench-" + run + "-" + i + "@bank.example>\n\n");
                             sent[i] = System.nanoTime();
-                            if (smtp.send(from, to, msg)) {
+                            boolean ok;
+                            try {
+                                ok = smtp.send(from, to, msg);
+                            } catch (RetryOnNewConnection closedByRelay) {
+                                smtp = new Session(relay[0], Integer.parseInt(relay[1]));
+                                sent[i] = System.nanoTime();
+                                ok = smtp.send(from, to, msg);
+                            }
+                            if (ok) {
                                 accepted[i] = System.nanoTime();
                             } else {
                                 failures.incrementAndGet();
@@ -107,6 +120,10 @@ public final class SmtpLoad {
                         }
                     } catch (Exception e) {
                         System.err.println("session failed: " + e);
+                    } finally {
+                        if (smtp != null) {
+                            smtp.closeQuietly();
+                        }
                     }
                 });
             }
@@ -161,6 +178,13 @@ public final class SmtpLoad {
         return o;
     }
 
+    /** The relay closed the connection before the message was accepted: send it again on a new one. */
+    private static final class RetryOnNewConnection extends IOException {
+        RetryOnNewConnection() {
+            super("connection closed by the relay");
+        }
+    }
+
     /** One SMTP connection, kept open across messages like an MTA's. */
     private static final class Session implements AutoCloseable {
         private final Socket socket;
@@ -176,9 +200,21 @@ public final class SmtpLoad {
             command("EHLO bench.invalid");
         }
 
+        private boolean closed;
+
+        boolean closed() {
+            return closed;
+        }
+
+        /** False when refused; a 421 (closing) marks the session closed and is not counted as a refusal. */
         boolean send(String from, String to, String message) throws IOException {
-            if (command("MAIL FROM:<" + from + ">") != '2' || command("RCPT TO:<" + to + ">") != '2'
-                    || command("DATA") != '3') {
+            char mail = command("MAIL FROM:<" + from + ">");
+            if (mail == '4' && lastReply.startsWith("421")) {
+                closed = true;
+                socket.close();
+                throw new RetryOnNewConnection();
+            }
+            if (mail != '2' || command("RCPT TO:<" + to + ">") != '2' || command("DATA") != '3') {
                 command("RSET");
                 return false;
             }
@@ -197,15 +233,27 @@ public final class SmtpLoad {
             return reply().charAt(0);
         }
 
+        private String lastReply = "";
+
         private String reply() throws IOException {
             String line;
             do {
                 line = in.readLine();
                 if (line == null) {
-                    throw new IOException("connection closed");
+                    closed = true;
+                    throw new RetryOnNewConnection();
                 }
             } while (line.length() > 3 && line.charAt(3) == '-');
+            lastReply = line;
             return line;
+        }
+
+        void closeQuietly() {
+            try {
+                close();
+            } catch (IOException e) {
+                // gone already
+            }
         }
 
         private static void expect(String reply, char c) throws IOException {
@@ -217,7 +265,9 @@ public final class SmtpLoad {
         @Override
         public void close() throws IOException {
             try {
-                command("QUIT");
+                if (!closed) {
+                    command("QUIT");
+                }
             } finally {
                 socket.close();
             }
