@@ -7,8 +7,7 @@ import io.mailseal.demo.DemoPki.KeyKind;
 import io.mailseal.demo.DemoWorld;
 import io.mailseal.demo.SubmissionClient;
 import io.mailseal.smtp.Relay;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import io.mailseal.testing.LoopbackPorts;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -144,10 +143,7 @@ class AdminIT {
 
     @Test
     void recipientApiSaysUnknownNotNoWhenTheSourceIsDown() throws Exception {
-        int closed;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closed = s.getLocalPort();
-        }
+        int closed = LoopbackPorts.free();
         try (DemoWorld world = new DemoWorld(dir, Clock.systemUTC())) {
             Path conf = world.writeConfig(RelayIT.POLICIES, """
                     certificates.sources = [ { type = http, url = "http://127.0.0.1:%d/certs/{address}", timeout = 1s } ]"""

@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mailseal.demo.DemoPki.KeyKind;
 import io.mailseal.demo.DemoWorld;
 import io.mailseal.demo.SubmissionClient;
+import io.mailseal.testing.LoopbackPorts;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,10 +36,7 @@ class KillIT {
 
     @Test
     void everyAcceptedMessageSurvivesKillDashNine() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+        int port = LoopbackPorts.free();
         try (DemoWorld world = new DemoWorld(dir, Clock.systemUTC())) {
             world.addCustomer("alice@customer.example", KeyKind.RSA);
             Path conf = world.writeConfig(RelayIT.POLICIES, "smtp.listen = \"127.0.0.1:" + port + "\"");
@@ -107,18 +102,7 @@ class KillIT {
         Process p = new ProcessBuilder("java", "-jar", Path.of("target/mailseal.jar").toAbsolutePath().toString(),
                 "run", "-c", conf.toString()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("relay-" + System.nanoTime() + ".log").toFile()).start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                return p;
-            } catch (IOException e) {
-                if (!p.isAlive()) {
-                    throw new IOException("relay exited with " + p.exitValue());
-                }
-                Thread.sleep(100);
-            }
-        }
-        p.destroyForcibly();
-        throw new IOException("relay did not listen on " + port);
+        LoopbackPorts.awaitListening(p, port);
+        return p;
     }
 }

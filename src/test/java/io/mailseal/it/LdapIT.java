@@ -15,8 +15,8 @@ import io.mailseal.demo.DemoPki.KeyKind;
 import io.mailseal.demo.DemoWorld;
 import io.mailseal.demo.SubmissionClient;
 import io.mailseal.smtp.Relay;
+import io.mailseal.testing.LoopbackPorts;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -32,10 +32,7 @@ class LdapIT {
 
     @Test
     void certificateFromLdapIsUsedAndAnOutageIsTemporaryNotMissing() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+        int port = LoopbackPorts.free();
         InMemoryDirectoryServerConfig cfg = new InMemoryDirectoryServerConfig("dc=bank,dc=example");
         cfg.setListenerConfigs(InMemoryListenerConfig.createLDAPConfig("ldap", InetAddress.getLoopbackAddress(), port,
                 null));

@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mailseal.demo.DemoPki.KeyKind;
 import io.mailseal.demo.DemoWorld;
 import io.mailseal.demo.SubmissionClient;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
+import io.mailseal.testing.LoopbackPorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -29,10 +26,7 @@ class ProcessLogIT {
 
     @Test
     void jsonLogsOfAWholeRunHoldNoCodeAndSigtermStopsCleanly() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+        int port = LoopbackPorts.free();
         try (DemoWorld world = new DemoWorld(dir, Clock.systemUTC())) {
             world.addCustomer("alice@customer.example", KeyKind.RSA);
             world.addCustomer("bob@customer.example", KeyKind.EC);
@@ -45,7 +39,7 @@ class ProcessLogIT {
             pb.environment().put("MAILSEAL_LOG_LEVEL", "DEBUG");
             Process relay = pb.start();
             try {
-                awaitListening(relay, port);
+                LoopbackPorts.awaitListening(relay, port);
                 SubmissionClient bank = new SubmissionClient("127.0.0.1", port);
                 List<String> codes = List.of("583920", "694031", "705142");
                 assertThat(bank.send(DemoWorld.BANK_SENDER, List.of("alice@customer.example"),
@@ -71,20 +65,5 @@ class ProcessLogIT {
                 relay.destroyForcibly();
             }
         }
-    }
-
-    private static void awaitListening(Process p, int port) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                return;
-            } catch (IOException e) {
-                if (!p.isAlive()) {
-                    throw new IOException("relay exited with " + p.exitValue());
-                }
-                Thread.sleep(100);
-            }
-        }
-        throw new IOException("relay did not listen on " + port);
     }
 }

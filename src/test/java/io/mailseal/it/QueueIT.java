@@ -7,7 +7,7 @@ import io.mailseal.demo.DemoPki.KeyKind;
 import io.mailseal.demo.DemoWorld;
 import io.mailseal.demo.SubmissionClient;
 import io.mailseal.smtp.Relay;
-import java.net.ServerSocket;
+import io.mailseal.testing.LoopbackPorts;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,10 +27,7 @@ class QueueIT {
 
     @Test
     void listShowDeleteAndFlushWorkWhileTheRelayRuns() throws Exception {
-        int adminPort;
-        try (ServerSocket free = new ServerSocket(0)) {
-            adminPort = free.getLocalPort();
-        }
+        int adminPort = LoopbackPorts.free();
         try (DemoWorld world = new DemoWorld(dir, Clock.systemUTC())) {
             world.addCustomer(ALICE, KeyKind.RSA);
             world.addCustomer(BOB, KeyKind.RSA);

@@ -12,10 +12,10 @@ import io.mailseal.demo.DemoWorld;
 import io.mailseal.demo.PkiFiles;
 import io.mailseal.demo.SubmissionClient;
 import io.mailseal.smtp.Relay;
+import io.mailseal.testing.LoopbackPorts;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -56,7 +56,7 @@ class RevocationIT {
     void pki() throws Exception {
         world = new DemoWorld(dir, Clock.systemUTC());
         DemoPki pki = world.pki();
-        ocspPort = freePort();
+        ocspPort = LoopbackPorts.free();
         crlServer = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
         String ocspUrl = "http://127.0.0.1:" + ocspPort + "/";
         String crlUrl = "http://127.0.0.1:" + crlServer.getAddress().getPort() + "/ca.crl";
@@ -146,12 +146,6 @@ class RevocationIT {
                     .newBuilder(java.net.URI.create("http://127.0.0.1:" + relay.adminPort() + "/metrics")).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofByteArray()).body());
             assertThat(metrics).contains("mailseal_revocation_unknown_total 1");
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
         }
     }
 

@@ -1,0 +1,37 @@
+package io.mailseal.testing;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+
+/** Ports on 127.0.0.1 for processes a test starts itself. */
+public final class LoopbackPorts {
+    private LoopbackPorts() {
+    }
+
+    /** A port nothing listens on right now (for a process told its port, or for "connection refused"). */
+    public static int free() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Waits until {@code process} accepts connections on {@code port}; fails if it exits or takes 30 s. */
+    public static void awaitListening(Process process, int port) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                return;
+            } catch (IOException e) {
+                if (!process.isAlive()) {
+                    throw new IOException("process exited with " + process.exitValue());
+                }
+                Thread.sleep(100);
+            }
+        }
+        process.destroyForcibly();
+        throw new IOException("nothing listens on " + port + " after 30 s");
+    }
+}
