@@ -6,7 +6,7 @@
 # process). Then the OTP accept latency at half the measured encrypt+timestamp rate.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-N=${N:-3000} C=${C:-8} ROUNDS=${ROUNDS:-3} HEAP=${HEAP:-512m}   # MAILSEAL_JAVA_OPTS: e.g. a JFR recording
+N=${N:-3000} C=${C:-8} ROUNDS=${ROUNDS:-3} HEAP=${HEAP:-512m} WARMUP=${WARMUP:-1000}   # MAILSEAL_JAVA_OPTS: e.g. a JFR recording
 WORK=${WORK:-/tmp/mailseal-bench}
 JAR=target/mailseal.jar
 SHARED=${SHARED:-../shared/bench}
@@ -66,8 +66,8 @@ load() { # label relay-port class [extra args]
     2>>"$WORK/load.log"
 }
 echo "== warm-up" >&2
-N=1000 load warmup-postfix "$PF" pass >/dev/null
-for c in pass sign encrypt otp; do N=1000 load "warmup-$c" "$MS" "$c" >/dev/null; done
+N=$WARMUP load warmup-postfix "$PF" pass >/dev/null
+for c in pass sign encrypt otp; do N=$WARMUP load "warmup-$c" "$MS" "$c" >/dev/null; done
 echo "== $ROUNDS rounds of N=$N, C=$C" >&2
 for r in $(seq 1 "$ROUNDS"); do
   load "postfix (plain relay)" "$PF" pass
