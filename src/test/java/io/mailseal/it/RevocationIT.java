@@ -150,6 +150,69 @@ class RevocationIT {
     }
 
     /**
+     * A responder on the certificate's AIA URL that answers "good", but with a response no
+     * one may trust: signed by a key the issuer never authorised, or stale (nextUpdate
+     * passed). Neither is an answer: under hard-fail the code waits (451 4.4.3), it is not
+     * sent on the word of a forger.
+     */
+    @Test
+    void aForgedOrStaleGoodAnswerIsNoAnswer() throws Exception {
+        DemoPki pki = world.pki();
+        DemoPki rogue = new DemoPki(Clock.systemUTC(), "Rogue CA");
+        Issued rogueSigner = rogue.ocspResponder("rogue responder");
+        Issued authorisedSigner = pki.ocspResponder("real responder");
+        java.util.concurrent.atomic.AtomicReference<Issued> signWith = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<Instant> nextUpdate = new java.util.concurrent.atomic.AtomicReference<>();
+        HttpServer fake = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
+        fake.createContext("/", ex -> {
+            try {
+                org.bouncycastle.cert.ocsp.OCSPReq req = new org.bouncycastle.cert.ocsp.OCSPReq(
+                        ex.getRequestBody().readAllBytes());
+                Issued signer = signWith.get();
+                org.bouncycastle.cert.ocsp.BasicOCSPRespBuilder b = new org.bouncycastle.cert.ocsp.BasicOCSPRespBuilder(
+                        new org.bouncycastle.cert.ocsp.RespID(org.bouncycastle.asn1.x500.X500Name.getInstance(
+                                signer.certificate().getSubjectX500Principal().getEncoded())));
+                b.addResponse(req.getRequestList()[0].getCertID(), org.bouncycastle.cert.ocsp.CertificateStatus.GOOD,
+                        java.util.Date.from(nextUpdate.get().minus(Duration.ofHours(2))), java.util.Date.from(nextUpdate.get()));
+                b.setResponseExtensions(new org.bouncycastle.asn1.x509.Extensions(
+                        req.getExtension(org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers.id_pkix_ocsp_nonce)));
+                byte[] body = new org.bouncycastle.cert.ocsp.OCSPRespBuilder().build(
+                        org.bouncycastle.cert.ocsp.OCSPRespBuilder.SUCCESSFUL,
+                        b.build(DemoPki.signer(signer.key()), new org.bouncycastle.cert.X509CertificateHolder[] {
+                            new org.bouncycastle.cert.jcajce.JcaX509CertificateHolder(signer.certificate())},
+                                java.util.Date.from(Instant.now()))).getEncoded();
+                ex.getResponseHeaders().set("Content-Type", "application/ocsp-response");
+                ex.sendResponseHeaders(200, body.length);
+                ex.getResponseBody().write(body);
+            } catch (Exception e) {
+                ex.sendResponseHeaders(500, -1);
+            } finally {
+                ex.close();
+            }
+        });
+        fake.start();
+        try {
+            String url = "http://127.0.0.1:" + fake.getAddress().getPort() + "/";
+            world.publish("forged@customer.example", pki.certificate("forged@customer.example", KeyKind.RSA)
+                    .ocspUrl(url).build());
+            try (Relay relay = relay("hard-fail")) {
+                signWith.set(rogueSigner);
+                nextUpdate.set(Instant.now().plus(Duration.ofHours(1)));
+                assertThat(otp(relay, "forged@customer.example").line()).as("signed by a stranger")
+                        .startsWith("451 4.4.3");
+                signWith.set(authorisedSigner);
+                nextUpdate.set(Instant.now().minus(Duration.ofHours(1)));
+                assertThat(otp(relay, "forged@customer.example").line()).as("stale").startsWith("451 4.4.3");
+                nextUpdate.set(Instant.now().plus(Duration.ofHours(1)));
+                assertThat(otp(relay, "forged@customer.example").code()).as("fresh, by the delegated responder")
+                        .isEqualTo(250);
+            }
+        } finally {
+            fake.stop(0);
+        }
+    }
+
+    /**
      * Waits for the responder's "waiting for OCSP client connections" line. A TCP probe would
      * not do: openssl ocsp serves one connection at a time and sits on an empty one.
      */
