@@ -186,8 +186,10 @@ public final class DeliveryScheduler implements AutoCloseable {
     }
 
     private void retryLater(Pending p, SpooledMessage m, List<String> deferred) throws IOException {
-        if (deferred.size() < m.recipients().size()) {
-            spool.replace(m.withRecipients(deferred)); // a retry must not repeat the recipients that are done
+        // a retry must not repeat the recipients that are done
+        if (deferred.size() < m.recipients().size() && !spool.replace(m.withRecipients(deferred))) {
+            log.info("removed from the queue during the attempt: no retry");
+            return;
         }
         Instant next = clock.instant().plus(backoff(p.attempts()));
         if (next.isAfter(m.expires())) {

@@ -70,10 +70,17 @@ public final class Spool {
         }
     }
 
-    /** Atomically replaces a queued message (fewer recipients after a partial delivery). */
-    public void replace(SpooledMessage m) throws IOException {
+    /**
+     * Atomically replaces a queued message (fewer recipients after a partial delivery);
+     * false, and nothing written, when it is no longer queued (an operator deleted it).
+     */
+    public boolean replace(SpooledMessage m) throws IOException {
+        if (!Files.exists(queue.resolve(m.id()))) {
+            return false;
+        }
         commitFile(m, true);
         directory.awaitDurable();
+        return true;
     }
 
     private void commitFile(SpooledMessage m, boolean replace) throws IOException {

@@ -63,6 +63,8 @@ class SpoolTest {
         assertThat(new Spool(dir).recover()).hasSize(1);
         spool.remove("P1.0");
         assertThat(spool.read("P1.0")).isEmpty();
+        assertThat(spool.replace(m.withRecipients(List.of("b@y.example")))).as("not brought back").isFalse();
+        assertThat(spool.read("P1.0")).isEmpty();
     }
 
     @Test
