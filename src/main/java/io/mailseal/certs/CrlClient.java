@@ -22,6 +22,8 @@ import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
  * their nextUpdate, so one download answers for every customer of that CA.
  */
 final class CrlClient {
+    /** Index of cRLSign in {@link X509Certificate#getKeyUsage()}. */
+    private static final int CRL_SIGN = 6;
     private final HttpClient http;
     private final Duration timeout;
     private final Clock clock;
@@ -69,6 +71,20 @@ final class CrlClient {
         }
         if (!crl.getIssuer().equals(X500Name.getInstance(issuer.getSubjectX500Principal().getEncoded()))) {
             throw new IOException("issued by " + crl.getIssuer() + ", not by the certificate's issuer");
+        }
+        boolean[] usage = issuer.getKeyUsage();
+        if (usage != null && !usage[CRL_SIGN]) {
+            throw new IOException("the issuer's keyUsage lacks cRLSign (RFC 5280 §4.2.1.3)");
+        }
+        org.bouncycastle.asn1.x509.Extension idp = crl.getExtension(org.bouncycastle.asn1.x509.Extension
+                .issuingDistributionPoint);
+        if (idp != null) {
+            org.bouncycastle.asn1.x509.IssuingDistributionPoint scope = org.bouncycastle.asn1.x509
+                    .IssuingDistributionPoint.getInstance(idp.getParsedValue());
+            if (scope.isIndirectCRL() || scope.onlyContainsCACerts() || scope.onlyContainsAttributeCerts()
+                    || scope.getOnlySomeReasons() != null) {
+                throw new IOException("not a complete CRL for end-entity certificates (issuingDistributionPoint)");
+            }
         }
         try {
             if (!crl.isSignatureValid(new JcaContentVerifierProviderBuilder().build(issuer.getPublicKey()))) {
