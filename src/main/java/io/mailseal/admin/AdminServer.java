@@ -83,7 +83,7 @@ public final class AdminServer implements AutoCloseable {
                 send(ex, 405, "text/plain", (post ? "POST" : "GET") + " only\n");
             } else if (path.equals("/health")) {
                 send(ex, 200, "application/json", "{\"status\":\"up\"}\n");
-            } else if (token.isPresent() && !("Bearer " + token.get()).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+            } else if (token.isPresent() && !authorised(ex)) {
                 send(ex, 401, "text/plain", "bearer token required\n");
             } else if (post) {
                 int n = flushQueue.getAsInt();
@@ -123,6 +123,13 @@ public final class AdminServer implements AutoCloseable {
         body.put("reason", r.reason());
         body.put("caveat", r.caveat());
         send(ex, r.encryptable() == null ? 503 : 200, "application/json", Json.object(body) + "\n");
+    }
+
+    /** Constant-time comparison: the time taken must not tell how much of a guessed token was right. */
+    private boolean authorised(HttpExchange ex) {
+        String given = ex.getRequestHeaders().getFirst("Authorization");
+        return given != null && java.security.MessageDigest.isEqual(("Bearer " + token.get())
+                .getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
     }
 
     private static void send(HttpExchange ex, int status, String type, String body) throws IOException {

@@ -97,7 +97,10 @@ final class QueueCommand {
                     String.join(", ", s.recipients()), s.policy(), s.created(), s.expires(), s.content().length);
             String text = new String(s.content(), StandardCharsets.ISO_8859_1);
             int end = text.indexOf("\r\n\r\n");
-            out.print(end < 0 ? text : text.substring(0, end + 2));
+            // headers only: without a header/body separator nothing is shown rather than a body;
+            // control characters are not sent to the operator's terminal
+            out.print(end < 0 ? "(no header section)\r\n" : text.substring(0, end + 2)
+                    .replaceAll("[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]", "?"));
             out.println();
             shown++;
         }

@@ -245,15 +245,17 @@ public final class DeliveryScheduler implements AutoCloseable {
 
     /** One recipient the sender must hear about: RFC 3463 status and the reason. */
     record Bounce(String recipient, String status, String diagnostic) {
+        /** RFC 3463 status right after the reply code (RFC 2034 §4), not any x.y.z in the text (an IP address). */
         private static final java.util.regex.Pattern ENHANCED = java.util.regex.Pattern.compile(
-                "\\b([245]\\.\\d{1,3}\\.\\d{1,3})\\b");
+                "^\\d{3}[ -]([245]\\.\\d{1,3}\\.\\d{1,3})\\b");
 
         /** The next hop's own RFC 3463 code when its reply carries one, else the class of its reply. */
         static Bounce of(String recipient, DeliveryResult.Failed f) {
             java.util.regex.Matcher m = ENHANCED.matcher(f.reason());
             String diagnostic = f.reason().startsWith(Integer.toString(f.code())) ? f.reason()
                     : f.code() + " " + f.reason();
-            return new Bounce(recipient, m.find() ? m.group(1) : f.code() / 100 + ".0.0", diagnostic);
+            boolean sameClass = m.find() && m.group(1).charAt(0) == Integer.toString(f.code()).charAt(0);
+            return new Bounce(recipient, sameClass ? m.group(1) : f.code() / 100 + ".0.0", diagnostic);
         }
     }
 }

@@ -29,7 +29,9 @@ public final class FailureClassifier {
         Map<String, DeliveryResult> perAddress = new HashMap<>();
         for (Throwable t = e; t != null; t = next(t)) {
             if (t instanceof SMTPAddressFailedException a) {
-                perAddress.putIfAbsent(a.getAddress().getAddress(), result(a.getReturnCode(), describe(a)));
+                // 552 at RCPT is "too many recipients": temporary whatever its class (RFC 5321 §4.5.3.1.10)
+                int code = a.getReturnCode() == 552 ? 452 : a.getReturnCode();
+                perAddress.putIfAbsent(a.getAddress().getAddress(), result(code, describe(a)));
             }
         }
         for (String delivered : sentTo(e)) {
@@ -58,9 +60,16 @@ public final class FailureClassifier {
         return "Can't send command to SMTP host".equals(e.getMessage());
     }
 
-    /** What a failure of the whole transaction means. */
+    /**
+     * What a failure of the whole transaction means. RCPT refusals chained onto it speak for
+     * their own recipients only: a connection lost after one recipient's 550 must not bounce
+     * the others (an unknown end is temporary).
+     */
     static DeliveryResult classify(Exception e) {
         for (Throwable t = e; t != null; t = next(t)) {
+            if (t instanceof SMTPAddressFailedException) {
+                continue;
+            }
             int code = replyCode(t);
             if (code >= 400 && code < 600) {
                 return result(code, describe(t));

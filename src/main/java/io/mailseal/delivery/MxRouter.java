@@ -91,7 +91,12 @@ final class MxRouter implements Router {
 
     private Route implicitMx(String domain) {
         try {
-            List<NextHop> hosts = addresses(Name.fromString(domain, Name.root));
+            Name name = Name.fromString(domain, Name.root);
+            List<NextHop> hosts = addresses(name);
+            if (hosts.isEmpty() && lookupFailed(name)) {
+                return new Route.Unroutable(new DeliveryResult.Deferred("4.4.3 DNS lookup of the address of "
+                        + domain + " failed"));
+            }
             return hosts.isEmpty() ? new Route.Unroutable(new DeliveryResult.Failed(550,
                     "5.1.2 domain " + domain + " has neither MX nor address")) : new Route.Hosts(hosts);
         } catch (TextParseException e) {
@@ -113,6 +118,17 @@ final class MxRouter implements Router {
             }
         }
         return out;
+    }
+
+    /** True when an A or AAAA lookup failed (timeout, SERVFAIL) rather than answered "none": temporary. */
+    private boolean lookupFailed(Name host) {
+        for (int type : new int[] {Type.A, Type.AAAA}) {
+            int r = lookup(host, type).getResult();
+            if (r == Lookup.TRY_AGAIN || r == Lookup.UNRECOVERABLE) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Lookup lookup(String domain, int type) throws TextParseException {

@@ -52,22 +52,28 @@ final class GroupSync {
                 flushing = true;
                 upTo = requested;
             }
-            IOException error = null;
+            IOException error = new IOException("flush did not complete");
             try {
                 flush.run();
+                error = null;
             } catch (IOException e) {
                 error = e;
-            }
-            synchronized (this) {
-                flushing = false;
-                flushes++;
-                if (error == null) {
-                    completed = upTo;
-                } else {
-                    failure = error;
-                    failedUpTo = upTo;
+            } catch (RuntimeException | Error e) {
+                error = new IOException("directory fsync failed: " + e, e);
+                throw e;
+            } finally {
+                // whatever happened, the waiters must hear: a flag left set would hang every writer
+                synchronized (this) {
+                    flushing = false;
+                    flushes++;
+                    if (error == null) {
+                        completed = upTo;
+                    } else {
+                        failure = error;
+                        failedUpTo = upTo;
+                    }
+                    notifyAll();
                 }
-                notifyAll();
             }
         }
     }

@@ -1,0 +1,51 @@
+package io.mailseal.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import jakarta.mail.Address;
+import jakarta.mail.internet.InternetAddress;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
+import org.junit.jupiter.api.Test;
+
+/** Per-recipient classification of the failures Angus Mail reports. */
+class FailureClassifierTest {
+    static final String ALICE = "alice@customer.example";
+    static final String BOB = "bob@customer.example";
+
+    private static SMTPAddressFailedException refused(String rcpt, int code, String text) throws Exception {
+        return new SMTPAddressFailedException(new InternetAddress(rcpt), "RCPT TO:<" + rcpt + ">", code, text);
+    }
+
+    @Test
+    void aConnectionLostAfterOneRecipientsRefusalDefersTheOthersInsteadOfBouncingThem() throws Exception {
+        SMTPSendFailedException lostAtDot = new SMTPSendFailedException(".", -1, "[EOF]",
+                refused(BOB, 550, "550 5.1.1 no such user"), null, new Address[] {new InternetAddress(ALICE)},
+                new Address[] {new InternetAddress(BOB)});
+        Map<String, DeliveryResult> r = FailureClassifier.classify(lostAtDot, List.of(ALICE, BOB));
+        assertThat(r.get(BOB)).isInstanceOf(DeliveryResult.Failed.class);
+        assertThat(r.get(ALICE)).as("unknown: temporary").isInstanceOf(DeliveryResult.Deferred.class);
+    }
+
+    @Test
+    void recipientsTakenInAPartlyFailedTransactionAreDeliveredAndA552AtRcptIsTemporary() throws Exception {
+        SMTPAddressFailedException tooMany = refused(BOB, 552, "552 5.5.3 too many recipients");
+        SMTPSendFailedException partial = new SMTPSendFailedException(".", 250, "250 2.0.0 ok", tooMany,
+                new Address[] {new InternetAddress(ALICE)}, new Address[] {new InternetAddress(BOB)}, new Address[0]);
+        Map<String, DeliveryResult> r = FailureClassifier.classify(partial, List.of(ALICE, BOB));
+        assertThat(r.get(ALICE)).isInstanceOf(DeliveryResult.Delivered.class);
+        assertThat(r.get(BOB)).as("RFC 5321 4.5.3.1.10").isInstanceOf(DeliveryResult.Deferred.class);
+    }
+
+    @Test
+    void theDsnStatusIsTheOneAfterTheReplyCodeNotAnyNumberInTheText() {
+        assertThat(DeliveryScheduler.Bounce.of(BOB, new DeliveryResult.Failed(550, "550 5.1.1 no such user"))
+                .status()).isEqualTo("5.1.1");
+        assertThat(DeliveryScheduler.Bounce.of(BOB, new DeliveryResult.Failed(554,
+                "554 host 45.4.3.12 listed at a blocklist")).status()).isEqualTo("5.0.0");
+        assertThat(DeliveryScheduler.Bounce.of(BOB, new DeliveryResult.Failed(550,
+                "550 4.2.2 mailbox full")).status()).as("class must match the reply").isEqualTo("5.0.0");
+    }
+}
