@@ -24,6 +24,8 @@ import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 final class CrlClient {
     /** Index of cRLSign in {@link X509Certificate#getKeyUsage()}. */
     private static final int CRL_SIGN = 6;
+    /** Large CAs publish CRLs of several MB; beyond this it is refused, not buffered. */
+    private static final int MAX_CRL = 16 * 1024 * 1024;
     private final HttpClient http;
     private final Duration timeout;
     private final Clock clock;
@@ -59,7 +61,7 @@ final class CrlClient {
 
     private X509CRLHolder fetch(URI url, X509Certificate issuer) throws IOException, InterruptedException {
         HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(url).timeout(timeout).GET().build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+                info -> new BoundedBody(MAX_CRL));
         if (r.statusCode() != 200) {
             throw new IOException("HTTP " + r.statusCode());
         }

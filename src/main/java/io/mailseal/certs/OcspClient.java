@@ -39,6 +39,8 @@ import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
  */
 final class OcspClient {
     static final Duration SKEW = Duration.ofMinutes(5);
+    /** An OCSP response is a few KB; more is not an answer but an attack on memory. */
+    private static final int MAX_RESPONSE = 64 * 1024;
     private final HttpClient http;
     private final Duration timeout;
     private final Clock clock;
@@ -62,7 +64,7 @@ final class OcspClient {
             HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(responder).timeout(timeout)
                     .header("Content-Type", "application/ocsp-request")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(req.build().getEncoded())).build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
+                    info -> new BoundedBody(MAX_RESPONSE));
             if (r.statusCode() != 200) {
                 return new RevocationStatus.Unknown("OCSP " + responder + " answered HTTP " + r.statusCode());
             }
@@ -104,6 +106,11 @@ final class OcspClient {
                 return new RevocationStatus.Unknown("OCSP " + responder + ": response from the future");
             }
             Optional<Instant> next = Optional.ofNullable(single.getNextUpdate()).map(java.util.Date::toInstant);
+            if (next.isEmpty() && single.getThisUpdate().toInstant().isBefore(now.minus(SKEW))) {
+                // without nextUpdate only a just-made answer is current (RFC 6960 §4.2.2.1): an old one may be replayed
+                return new RevocationStatus.Unknown("OCSP " + responder + ": no nextUpdate and thisUpdate "
+                        + single.getThisUpdate().toInstant() + " is not recent");
+            }
             if (next.isPresent() && next.get().isBefore(now.minus(SKEW))) {
                 return new RevocationStatus.Unknown("OCSP " + responder + ": stale response (nextUpdate "
                         + next.get() + ")");
