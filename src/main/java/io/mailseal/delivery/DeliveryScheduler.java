@@ -251,9 +251,9 @@ public final class DeliveryScheduler implements AutoCloseable {
 
         /** The next hop's own RFC 3463 code when its reply carries one, else the class of its reply. */
         static Bounce of(String recipient, DeliveryResult.Failed f) {
-            java.util.regex.Matcher m = ENHANCED.matcher(f.reason());
             String diagnostic = f.reason().startsWith(Integer.toString(f.code())) ? f.reason()
                     : f.code() + " " + f.reason();
+            java.util.regex.Matcher m = ENHANCED.matcher(diagnostic);
             boolean sameClass = m.find() && m.group(1).charAt(0) == Integer.toString(f.code()).charAt(0);
             return new Bounce(recipient, sameClass ? m.group(1) : f.code() / 100 + ".0.0", diagnostic);
         }
