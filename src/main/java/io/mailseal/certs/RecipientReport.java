@@ -33,7 +33,8 @@ public record RecipientReport(String address, Boolean encryptable, String source
                 "lookup unavailable: " + ((Resolution.Unavailable) r).reason(), null);
     }
 
-    private static String fingerprint(X509Certificate c) {
+    /** SHA-256 of the certificate's DER, in hex: how the API, lookup and the logs name a certificate. */
+    public static String fingerprint(X509Certificate c) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(c.getEncoded()));
         } catch (NoSuchAlgorithmException | CertificateEncodingException e) {

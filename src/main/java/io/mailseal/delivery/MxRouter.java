@@ -81,7 +81,7 @@ final class MxRouter implements Router {
         for (List<Name> equal : byPreference.values()) {
             Collections.shuffle(equal);
             for (Name target : equal) {
-                hosts.addAll(addresses(target));
+                hosts.addAll(addresses(target).hosts());
             }
         }
         return hosts.isEmpty()
@@ -92,8 +92,9 @@ final class MxRouter implements Router {
     private Route implicitMx(String domain) {
         try {
             Name name = Name.fromString(domain, Name.root);
-            List<NextHop> hosts = addresses(name);
-            if (hosts.isEmpty() && lookupFailed(name)) {
+            Addresses found = addresses(name);
+            List<NextHop> hosts = found.hosts();
+            if (hosts.isEmpty() && found.lookupFailed()) {
                 return new Route.Unroutable(new DeliveryResult.Deferred("4.4.3 DNS lookup of the address of "
                         + domain + " failed"));
             }
@@ -104,9 +105,14 @@ final class MxRouter implements Router {
         }
     }
 
-    private List<NextHop> addresses(Name host) {
+    /** @param lookupFailed an A or AAAA lookup failed (timeout, SERVFAIL) rather than answered "none": temporary */
+    private record Addresses(List<NextHop> hosts, boolean lookupFailed) {
+    }
+
+    private Addresses addresses(Name host) {
         String name = host.toString(true);
         List<NextHop> out = new ArrayList<>();
+        boolean failed = false;
         for (int type : new int[] {Type.A, Type.AAAA}) { // IPv4 first: not every network routes v6
             Lookup l = lookup(host, type);
             if (l.getResult() == Lookup.SUCCESSFUL) {
@@ -116,19 +122,9 @@ final class MxRouter implements Router {
                     out.add(new NextHop(name, address, port));
                 }
             }
+            failed |= l.getResult() == Lookup.TRY_AGAIN || l.getResult() == Lookup.UNRECOVERABLE;
         }
-        return out;
-    }
-
-    /** True when an A or AAAA lookup failed (timeout, SERVFAIL) rather than answered "none": temporary. */
-    private boolean lookupFailed(Name host) {
-        for (int type : new int[] {Type.A, Type.AAAA}) {
-            int r = lookup(host, type).getResult();
-            if (r == Lookup.TRY_AGAIN || r == Lookup.UNRECOVERABLE) {
-                return true;
-            }
-        }
-        return false;
+        return new Addresses(out, failed);
     }
 
     private Lookup lookup(String domain, int type) throws TextParseException {

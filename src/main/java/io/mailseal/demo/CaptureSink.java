@@ -26,8 +26,8 @@ import org.subethamail.smtp.server.Session;
 public final class CaptureSink implements AutoCloseable {
     public enum Verb { MAIL, RCPT, DATA }
 
-    /** One message as it arrived. */
-    public record CapturedMessage(String envelopeFrom, List<String> recipients, byte[] content) {
+    /** One message as it arrived; {@code overTls}: the sender had started TLS on that connection. */
+    public record CapturedMessage(String envelopeFrom, List<String> recipients, byte[] content, boolean overTls) {
         public String text() {
             return new String(content, java.nio.charset.StandardCharsets.ISO_8859_1);
         }
@@ -174,7 +174,7 @@ public final class CaptureSink implements AutoCloseable {
         public String data(InputStream data) throws RejectException, IOException {
             byte[] content = data.readAllBytes(); // read to the end before any reply: see DataCommand
             maybeFail(Verb.DATA);
-            add(new CapturedMessage(from, List.copyOf(recipients), content));
+            add(new CapturedMessage(from, List.copyOf(recipients), content, ((Session) context).isTLSStarted()));
             return null;
         }
 

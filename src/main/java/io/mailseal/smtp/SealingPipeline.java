@@ -202,14 +202,8 @@ public final class SealingPipeline {
 
     /** SHA-256 fingerprints (first 16 hex digits) of the certificates a group is encrypted to. */
     private static List<String> fingerprints(Group g) {
-        return g.envelopeRecipients().stream().map(r -> {
-            try {
-                return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                        .digest(r.certificate().getEncoded())).substring(0, 16);
-            } catch (java.security.GeneralSecurityException e) {
-                return "?";
-            }
-        }).toList();
+        return g.envelopeRecipients().stream()
+                .map(r -> io.mailseal.certs.RecipientReport.fingerprint(r.certificate()).substring(0, 16)).toList();
     }
 
     /** RFC 9788: hp="cipher" inside an envelope, hp="clear" for signed-only mail. */
