@@ -15,8 +15,9 @@ import java.util.Properties;
 
 /**
  * Splitting a message into the headers that stay outside and the MIME entity that gets
- * signed or encrypted, and putting them back together. Every result is serialised and
- * re-parsed, so what is signed is byte for byte what the next stage and the recipient see.
+ * signed or encrypted, and putting them back together. Every result is parsed from bytes
+ * (a generated part is serialised once and re-parsed), so what is signed is byte for byte
+ * what the next stage and the recipient see.
  */
 final class MimeEntities {
     static final Session SESSION = Session.getInstance(new Properties());
@@ -73,34 +74,53 @@ final class MimeEntities {
         return lines;
     }
 
-    /** A new message: {@code headerLines} (as written, folded) around {@code entity}. */
+    /**
+     * A new message: {@code headerLines} (as written, folded) around {@code entity}, whose
+     * content headers and raw body are copied byte for byte — nothing is re-encoded, so a
+     * signature inside stays valid. A Message-ID is added when the source had none.
+     */
     static MimeMessage wrap(java.util.List<String> headerLines, MimeBodyPart entity)
             throws MessagingException, IOException {
-        MimeMessage outer = new KeepMessageId();
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(entity.getSize(), 0) + 4096);
+        boolean hasMessageId = false;
         for (String line : headerLines) {
-            outer.addHeaderLine(line);
+            writeLine(out, line);
+            hasMessageId |= line.regionMatches(true, 0, "message-id:", 0, 11);
         }
-        outer.setDataHandler(entity.getDataHandler());
+        if (!hasMessageId) {
+            writeLine(out, "Message-ID: " + new MessageIds().next());
+        }
+        writeLine(out, "MIME-Version: 1.0");
         for (String line : Collections.list(entity.getAllHeaderLines())) {
-            if (isContentHeader(line)) {
-                outer.addHeaderLine(line);
+            if (isContentHeader(line) && !line.regionMatches(true, 0, "mime-version:", 0, 13)) {
+                writeLine(out, line);
             }
         }
-        outer.setHeader("MIME-Version", "1.0");
-        outer.saveChanges();
-        return reparse(outer);
+        out.writeBytes(CRLF);
+        try (InputStream raw = entity.getRawInputStream()) {
+            raw.transferTo(out);
+        }
+        return new MimeMessage(SESSION, new ByteArrayInputStream(out.toByteArray()));
     }
 
     /** A body part from header lines (folded to at most 78 characters) and the raw body. */
     static MimeBodyPart part(java.util.List<String> headerLines, byte[] rawBody) throws MessagingException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(rawBody.length + 512);
         for (String line : headerLines) {
-            out.writeBytes(SevenBitEntity.foldHeader(line).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            out.writeBytes(CRLF);
+            writeLine(out, SevenBitEntity.foldHeader(line));
         }
         out.writeBytes(CRLF);
         out.writeBytes(rawBody);
         return new MimeBodyPart(new ByteArrayInputStream(out.toByteArray()));
+    }
+
+    /**
+     * A header line as jakarta.mail read it: one char per byte (mail.mime.allowutf8 is off),
+     * so ISO-8859-1 gives back the bytes that came, 8-bit ones included.
+     */
+    private static void writeLine(ByteArrayOutputStream out, String line) {
+        out.writeBytes(line.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        out.writeBytes(CRLF);
     }
 
     private static final byte[] CRLF = {'\r', '\n'};
@@ -120,25 +140,19 @@ final class MimeEntities {
         return out.toByteArray();
     }
 
-    static MimeMessage reparse(MimeMessage m) throws MessagingException, IOException {
-        return new MimeMessage(SESSION, new ByteArrayInputStream(bytes(m)));
-    }
-
     static MimeBodyPart reparse(MimeBodyPart p) throws MessagingException, IOException {
         return new MimeBodyPart(new ByteArrayInputStream(bytes(p)));
     }
 
-    /** jakarta.mail replaces Message-ID on saveChanges(); a relay must keep the sender's. */
-    private static final class KeepMessageId extends MimeMessage {
-        KeepMessageId() {
+    /** jakarta.mail's Message-ID (unique value @ this host), for a message that came without one. */
+    private static final class MessageIds extends MimeMessage {
+        MessageIds() {
             super(SESSION);
         }
 
-        @Override
-        protected void updateMessageID() throws MessagingException {
-            if (getHeader("Message-ID") == null) {
-                super.updateMessageID();
-            }
+        String next() throws MessagingException {
+            updateMessageID();
+            return getHeader("Message-ID", null);
         }
     }
 }

@@ -1,9 +1,7 @@
 package io.mailseal.crypto;
 
 import io.mailseal.config.PolicyConfig.TimestampMode;
-import java.io.IOException;
 import org.bouncycastle.asn1.ASN1EncodableVector;
-import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.DERSet;
 import org.bouncycastle.asn1.cms.Attribute;
 import org.bouncycastle.asn1.cms.AttributeTable;
@@ -43,14 +41,11 @@ public final class SignatureTimestamps {
         };
     }
 
-    private static AttributeTable attribute(TimeStampToken token) throws TimestampUnavailableException {
-        try {
-            ASN1Primitive encoded = ASN1Primitive.fromByteArray(token.getEncoded());
-            ASN1EncodableVector v = new ASN1EncodableVector();
-            v.add(new Attribute(PKCSObjectIdentifiers.id_aa_signatureTimeStampToken, new DERSet(encoded)));
-            return new AttributeTable(v);
-        } catch (IOException e) {
-            throw new TimestampUnavailableException("token cannot be encoded: " + e.getMessage());
-        }
+    /** The token's ContentInfo as parsed from the TSA's reply: no encode and re-parse per mail. */
+    private static AttributeTable attribute(TimeStampToken token) {
+        ASN1EncodableVector v = new ASN1EncodableVector();
+        v.add(new Attribute(PKCSObjectIdentifiers.id_aa_signatureTimeStampToken,
+                new DERSet(token.toCMSSignedData().toASN1Structure())));
+        return new AttributeTable(v);
     }
 }

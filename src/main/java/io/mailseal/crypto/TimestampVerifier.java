@@ -3,6 +3,7 @@ package io.mailseal.crypto;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.cert.CertPathValidator;
+import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.PKIXParameters;
 import java.security.cert.TrustAnchor;
@@ -10,10 +11,14 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cms.SignerInformationVerifier;
 import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.tsp.TSPException;
@@ -25,11 +30,20 @@ import org.bouncycastle.util.Selector;
  * Checks an RFC 3161 token the way a court expert would: the token's signature, the TSA
  * certificate's critical timeStamping EKU (RFC 3161 §2.3), its chain to the configured
  * TSA anchors at genTime, and that the imprint is the SHA-256 of what we asked to stamp.
+ * <p>
+ * A TSA signs thousands of tokens with one certificate: what depends on the certificates
+ * only (parsing, the EKU check, the signature verifier, the PKIX path) is worked out once
+ * per set of certificates a token carries; every token still gets its imprint, its
+ * signature and the validity of each certificate at its genTime checked.
  */
 public final class TimestampVerifier {
+    private static final int MAX_KNOWN_TSAS = 64;
     private final Set<TrustAnchor> anchors;
-    /** TSA certificate paths that passed PKIX: one full validation per TSA certificate, not per token. */
-    private final Set<List<X509Certificate>> validatedPaths = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Map<List<X509CertificateHolder>, TsaPath> knownPaths = new ConcurrentHashMap<>();
+
+    /** A TSA certificate whose path passed PKIX once, with a verifier for its signatures. */
+    private record TsaPath(X509Certificate tsa, List<X509Certificate> path, SignerInformationVerifier verifier) {
+    }
 
     public TimestampVerifier(Set<TrustAnchor> anchors) {
         this.anchors = Set.copyOf(anchors);
@@ -42,48 +56,56 @@ public final class TimestampVerifier {
             if (!Arrays.equals(expected, token.getTimeStampInfo().getMessageImprintDigest())) {
                 throw new TSPException("token imprint does not cover the signature");
             }
-            X509CertificateHolder holder = tsaCertificate(token);
-            TSPUtil.validateCertificate(holder);
-            token.validate(new JcaSimpleSignerInfoVerifierBuilder().build(holder));
-            X509Certificate tsa = new JcaX509CertificateConverter().getCertificate(holder);
-            validateChain(tsa, token);
-            return tsa;
+            Date genTime = token.getTimeStampInfo().getGenTime();
+            TsaPath known = tsaPath(token, genTime);
+            token.validate(known.verifier());
+            for (X509Certificate c : known.path()) {
+                c.checkValidity(genTime);
+            }
+            return known.tsa();
+        } catch (CertificateException e) {
+            throw new TSPException("TSA certificate chain not valid at genTime: " + e.getMessage(), e);
         } catch (GeneralSecurityException | OperatorCreationException e) {
             throw new TSPException("timestamp token not verifiable: " + e.getMessage(), e);
         }
     }
 
     @SuppressWarnings("unchecked")
-    private static X509CertificateHolder tsaCertificate(TimeStampToken token) throws TSPException {
+    private TsaPath tsaPath(TimeStampToken token, Date genTime)
+            throws TSPException, GeneralSecurityException, OperatorCreationException {
         Collection<X509CertificateHolder> matches = token.getCertificates()
                 .getMatches((Selector<X509CertificateHolder>) (Selector<?>) token.getSID());
         if (matches.isEmpty()) {
             throw new TSPException("token carries no TSA certificate (certReq was set)");
         }
-        return matches.iterator().next();
+        X509CertificateHolder holder = matches.iterator().next();
+        List<X509CertificateHolder> key = new ArrayList<>();
+        key.add(holder);
+        key.addAll(token.getCertificates().getMatches(null));
+        TsaPath known = knownPaths.get(key);
+        if (known != null) {
+            return known;
+        }
+        TSPUtil.validateCertificate(holder);
+        TsaPath path = validatedPath(holder, key, genTime);
+        if (knownPaths.size() >= MAX_KNOWN_TSAS) {
+            knownPaths.clear(); // a handful of TSAs and their renewals; never grows without bound
+        }
+        knownPaths.put(List.copyOf(key), path);
+        return path;
     }
 
-    private void validateChain(X509Certificate tsa, TimeStampToken token) throws GeneralSecurityException, TSPException {
+    private TsaPath validatedPath(X509CertificateHolder holder, List<X509CertificateHolder> carried, Date genTime)
+            throws GeneralSecurityException, OperatorCreationException, TSPException {
         JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
+        X509Certificate tsa = converter.getCertificate(holder);
         List<X509Certificate> path = new ArrayList<>();
         path.add(tsa);
-        for (X509CertificateHolder h : token.getCertificates().getMatches(null)) {
+        for (X509CertificateHolder h : carried.subList(1, carried.size())) {
             X509Certificate c = converter.getCertificate(h);
             if (!c.equals(tsa) && !isAnchor(c)) {
                 path.add(c);
             }
-        }
-        java.util.Date genTime = token.getTimeStampInfo().getGenTime();
-        if (validatedPaths.contains(path)) {
-            // the same path passed PKIX before; without revocation checking only the dates can differ
-            for (X509Certificate c : path) {
-                try {
-                    c.checkValidity(genTime);
-                } catch (java.security.cert.CertificateException e) {
-                    throw new TSPException("TSA certificate chain not valid at genTime: " + e.getMessage());
-                }
-            }
-            return;
         }
         PKIXParameters params = new PKIXParameters(anchors);
         params.setRevocationEnabled(false);
@@ -94,10 +116,7 @@ public final class TimestampVerifier {
         } catch (java.security.cert.CertPathValidatorException e) {
             throw new TSPException("TSA certificate does not chain to timestamp.trust-anchors: " + e.getMessage());
         }
-        if (validatedPaths.size() > 64) {
-            validatedPaths.clear(); // a handful of TSAs and their renewals; never grows without bound
-        }
-        validatedPaths.add(List.copyOf(path));
+        return new TsaPath(tsa, List.copyOf(path), new JcaSimpleSignerInfoVerifierBuilder().build(holder));
     }
 
     private boolean isAnchor(X509Certificate c) {
