@@ -9,12 +9,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.PriorityQueue;
 import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
@@ -30,182 +27,181 @@ import org.slf4j.MDC;
  * holds ids and times only; each attempt reads the message from the spool, so a message an
  * operator deleted is not sent and a backlog does not fill the heap. Time comes from the
  * injected clock, so tests move time instead of sleeping.
+ *
+ * <p>After an attempt the spool is updated first (only the recipients still waiting stay),
+ * then the DSN is written; a step that fails is retried on its own, so a recipient that
+ * is done is never sent the message again.
  */
 public final class DeliveryScheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DeliveryScheduler.class);
     private final Spool spool;
-    private final Router router;
+    private final MessageDelivery delivery;
     private final NextHopClient nextHop;
     private final DeliveryConfig config;
     private final String hostname;
     private final Clock clock;
     private final BiConsumer<String, String> outcomes;
-    private final PriorityBlockingQueue<Pending> queue = new PriorityBlockingQueue<>(64,
-            Comparator.comparing(Pending::next));
-    private final ExecutorService workers;
-    private final Thread dispatcher;
+    /** Not yet due, soonest first; guarded by itself. */
+    private final PriorityQueue<Pending> waiting = new PriorityQueue<>(64, Comparator.comparing(Pending::due));
+    private final PriorityBlockingQueue<Pending> due = new PriorityBlockingQueue<>(64, new EarliestExpiryFirst());
+    private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running = true;
 
-    private record Pending(String id, Instant next, int attempts) {
-    }
-
-    /** @param outcomes told (policy, outcome) for delivered, deferred, bounced, expired */
+    /** @param outcomes told (policy, outcome) for delivered, deferred, bounced, expired, unrecorded */
     public DeliveryScheduler(Spool spool, Router router, NextHopClient nextHop, DeliveryConfig config,
                              String hostname, Clock clock, BiConsumer<String, String> outcomes) {
         this.spool = spool;
-        this.router = router;
+        this.delivery = new MessageDelivery(router, nextHop, clock);
         this.nextHop = nextHop;
         this.config = config;
         this.hostname = hostname;
         this.clock = clock;
         this.outcomes = outcomes;
-        this.workers = Executors.newFixedThreadPool(config.connections(), r -> new Thread(r, "delivery"));
-        this.dispatcher = new Thread(this::dispatch, "delivery-scheduler");
-        dispatcher.setDaemon(true);
-        dispatcher.start();
+        threads.add(daemon(this::dispatch, "delivery-scheduler"));
+        for (int i = 0; i < config.connections(); i++) {
+            threads.add(daemon(this::work, "delivery"));
+        }
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
 
     /** Queues for an attempt now; the message must already be durably spooled. */
     public void submit(SpooledMessage m) {
-        queue.add(new Pending(m.id(), clock.instant(), 0));
+        await(Pending.of(m, clock.instant()));
     }
 
-    /** Every waiting message becomes due now ({@code mailseal queue flush}); returns how many. */
-    public int flush() {
-        List<Pending> waiting = new ArrayList<>();
-        queue.drainTo(waiting);
-        Instant now = clock.instant();
-        waiting.forEach(p -> queue.add(new Pending(p.id(), now, p.attempts())));
-        return waiting.size();
-    }
-
-    private void dispatch() {
-        while (running) {
-            try {
-                Pending p = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (p == null) {
-                    continue;
-                }
-                if (p.next().isAfter(clock.instant())) {
-                    queue.add(p);
-                    Thread.sleep(50); // the head is not due: nothing is
-                    continue;
-                }
-                workers.execute(() -> attempt(p));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                return; // shutting down: what is left stays in the spool
-            }
+    private void await(Pending p) {
+        synchronized (waiting) {
+            waiting.add(p);
+            waiting.notifyAll();
         }
     }
 
-    private void attempt(Pending p) {
+    /** Every waiting message is handed to the workers now ({@code mailseal queue flush}); returns how many. */
+    public int flush() {
+        synchronized (waiting) {
+            int n = waiting.size();
+            due.addAll(waiting);
+            waiting.clear();
+            return n;
+        }
+    }
+
+    private void dispatch() {
+        try {
+            while (running) {
+                synchronized (waiting) {
+                    Instant now = clock.instant();
+                    while (!waiting.isEmpty() && !waiting.peek().due().isAfter(now)) {
+                        due.add(waiting.poll());
+                    }
+                    waiting.wait(50); // a clock moved by hand is not announced: look again soon
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void work() {
+        try {
+            while (running) {
+                Pending p = due.poll(100, TimeUnit.MILLISECONDS);
+                if (p != null && running) {
+                    run(p);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run(Pending p) {
         MDC.put("queueId", p.id());
         try {
-            Optional<SpooledMessage> read = spool.read(p.id());
-            if (read.isEmpty()) {
-                log.info("removed from the queue before delivery");
-                return;
-            }
-            SpooledMessage m = read.get();
-            if (!clock.instant().isBefore(m.expires())) {
-                log.warn("expired rcpts={} policy={}: not delivered within max-age", m.recipients(), m.policy());
-                outcomes.accept(m.policy(), "expired");
-                bounce(m, m.recipients().stream().map(r -> new Bounce(r, "4.4.7",
-                        "not delivered within max-age (policy " + m.policy() + ")")).toList());
-                spool.remove(m.id());
-                return;
-            }
-            settle(p, m, deliver(m));
-        } catch (IOException | RuntimeException e) {
-            log.error("delivery attempt failed; retried later: {}", e.toString());
-            queue.add(new Pending(p.id(), clock.instant().plus(backoff(p.attempts())), p.attempts() + 1));
+            Optional<Settlement> s = p.unrecorded().isPresent() ? p.unrecorded() : attempt(p);
+            s.ifPresent(settlement -> record(p, settlement));
         } finally {
             MDC.remove("queueId");
         }
     }
 
-    /** Every recipient's result: one transaction per destination, trying its hosts in order. */
-    private Map<String, DeliveryResult> deliver(SpooledMessage m) {
-        Map<String, List<String>> byDestination = new LinkedHashMap<>();
-        m.recipients().forEach(r -> byDestination.computeIfAbsent(router.destination(r), d -> new ArrayList<>()).add(r));
-        Map<String, DeliveryResult> results = new LinkedHashMap<>();
-        byDestination.forEach((destination, recipients) -> {
-            Route route = router.route(destination);
-            if (route instanceof Route.Unroutable u) {
-                recipients.forEach(r -> results.put(r, u.result()));
-                return;
-            }
-            OutboundMessage message = new OutboundMessage(m.envelopeFrom(), recipients, m.content());
-            for (NextHop hop : ((Route.Hosts) route).hosts()) {
-                Map<String, DeliveryResult> r = nextHop.deliver(hop, message);
-                results.putAll(r);
-                if (!r.values().stream().allMatch(DeliveryResult.Deferred.class::isInstance)) {
-                    break; // this host answered for its recipients; the next MX is for when one cannot
+    private Optional<Settlement> attempt(Pending p) {
+        Optional<SpooledMessage> read;
+        try {
+            read = spool.read(p.id());
+        } catch (IOException | RuntimeException e) {
+            log.error("reading the spooled message failed; retried later: {}", e.toString());
+            await(p.nextAttemptAt(clock.instant().plus(backoff(p.attempts()))));
+            return Optional.empty();
+        }
+        if (read.isEmpty()) {
+            log.info("removed from the queue before delivery");
+            return Optional.empty();
+        }
+        SpooledMessage m = read.get();
+        return Optional.of(Settlement.of(m, delivery.deliver(m), p.attempts() + 1));
+    }
+
+    /** Spool first, then the DSN; outcomes are counted once both are done. */
+    private void record(Pending p, Settlement s) {
+        Settlement rest = s;
+        try {
+            if (!s.spoolUpdated()) {
+                boolean stillQueued = updateSpool(s);
+                rest = s.withSpoolUpdated();
+                if (stillQueued && !s.waiting().isEmpty()) {
+                    retryLater(p, s);
                 }
             }
-        });
-        return results;
-    }
-
-    private void settle(Pending p, SpooledMessage m, Map<String, DeliveryResult> results) throws IOException {
-        List<String> deferred = new ArrayList<>();
-        List<Bounce> failed = new ArrayList<>();
-        results.forEach((rcpt, r) -> {
-            if (r instanceof DeliveryResult.Delivered d) {
-                log.info("delivered rcpt={} policy={} attempts={}: {}", rcpt, m.policy(), p.attempts() + 1, d.reply());
-            } else if (r instanceof DeliveryResult.Failed f) {
-                Bounce bounce = Bounce.of(rcpt, f);
-                log.warn("bounced rcpt={} policy={}: {}", rcpt, m.policy(), bounce.diagnostic());
-                failed.add(bounce);
-            } else {
-                log.info("deferred rcpt={} policy={}: {}", rcpt, m.policy(), ((DeliveryResult.Deferred) r).reason());
-                deferred.add(rcpt);
+            if (!rest.bounces().isEmpty()) {
+                bounce(rest);
             }
-        });
-        if (!failed.isEmpty()) {
-            bounce(m, failed);
+            s.outcomes().forEach(o -> outcomes.accept(s.message().policy(), o));
+        } catch (IOException | RuntimeException e) {
+            log.error("recording the attempt in the spool failed; the recording is retried, not the delivery: {}",
+                    e.toString());
+            outcomes.accept(s.message().policy(), "unrecorded");
+            await(p.recordAt(clock.instant().plus(config.retryInitial()), rest));
         }
-        if (deferred.isEmpty()) {
+    }
+
+    /** False when nothing is left to retry (all done, or an operator deleted the message meanwhile). */
+    private boolean updateSpool(Settlement s) throws IOException {
+        SpooledMessage m = s.message();
+        if (s.waiting().isEmpty()) {
             spool.remove(m.id());
-        } else {
-            retryLater(p, m, deferred);
+            return false;
         }
-        // reported once the spool says so too
-        if (deferred.size() + failed.size() < m.recipients().size()) {
-            outcomes.accept(m.policy(), "delivered");
+        if (s.nothingDone() || spool.replace(m.withRecipients(s.waiting()))) {
+            return true;
         }
-        if (!failed.isEmpty()) {
-            outcomes.accept(m.policy(), "bounced");
-        }
-        if (!deferred.isEmpty()) {
-            outcomes.accept(m.policy(), "deferred");
-        }
+        log.info("removed from the queue during the attempt: no retry");
+        return false;
     }
 
-    private void retryLater(Pending p, SpooledMessage m, List<String> deferred) throws IOException {
-        // a retry must not repeat the recipients that are done
-        if (deferred.size() < m.recipients().size() && !spool.replace(m.withRecipients(deferred))) {
-            log.info("removed from the queue during the attempt: no retry");
-            return;
-        }
+    private void retryLater(Pending p, Settlement s) {
         Instant next = clock.instant().plus(backoff(p.attempts()));
-        if (next.isAfter(m.expires())) {
-            next = m.expires(); // expire on time: the sender hears at max-age, not at the next back-off step
+        if (next.isAfter(p.expires())) {
+            next = p.expires(); // expire on time: the sender hears at max-age, not at the next back-off step
         }
-        log.info("retry at {} for {} recipient(s)", next, deferred.size());
-        queue.add(new Pending(m.id(), next, p.attempts() + 1));
+        log.info("retry at {} for {} recipient(s)", next, s.waiting().size());
+        await(p.nextAttemptAt(next));
     }
 
-    private void bounce(SpooledMessage m, List<Bounce> bounces) throws IOException {
+    private void bounce(Settlement s) throws IOException {
+        SpooledMessage m = s.message();
         if (m.envelopeFrom().isEmpty()) {
             return; // RFC 5321 §4.5.5: never a bounce to the null sender
         }
         Instant now = clock.instant();
         SpooledMessage dsn = new SpooledMessage(m.id() + ".dsn" + now.toEpochMilli(), "", List.of(m.envelopeFrom()),
-                "dsn", now, now.plus(config.maxAge()), DeliveryStatusNotification.build(m, hostname, bounces, now));
+                "dsn", now, now.plus(config.maxAge()), DeliveryStatusNotification.build(m, hostname, s.bounces(), now));
         spool.write(List.of(dsn));
         submit(dsn);
     }
@@ -219,21 +215,32 @@ public final class DeliveryScheduler implements AutoCloseable {
     }
 
     /**
-     * Stops taking new attempts and lets the ones under way finish for up to
-     * {@code delivery.shutdown-grace}; what is not delivered stays in the spool for the next start.
+     * Stops: nothing queued is started any more (it stays in the spool for the next start),
+     * the attempts under way get {@code delivery.shutdown-grace} to finish and record their
+     * result. No thread is interrupted: an interrupt would break a spool write under way
+     * (a FileChannel closes on interrupt). An attempt still running after the grace is left
+     * to finish or to end with the process; its message is still spooled.
      */
     @Override
     public void close() {
         running = false;
-        dispatcher.interrupt();
-        workers.shutdown();
+        int left;
+        synchronized (waiting) {
+            left = waiting.size() + due.size();
+            waiting.clear();
+            due.clear();
+        }
+        log.info("delivery stopping: {} queued message(s) stay in the spool", left);
+        long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
         try {
-            if (!workers.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
-                log.warn("deliveries still under way after {}: left in the spool", config.shutdownGrace());
-                workers.shutdownNow();
+            for (Thread t : threads) {
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (threads.stream().anyMatch(Thread::isAlive)) {
+            log.warn("deliveries still under way after {}: their messages stay in the spool", config.shutdownGrace());
         }
         nextHop.close();
     }
@@ -241,21 +248,5 @@ public final class DeliveryScheduler implements AutoCloseable {
     /** Re-queues what a previous run left in the spool. */
     public void recover(List<SpooledMessage> messages) {
         new ArrayList<>(messages).forEach(this::submit);
-    }
-
-    /** One recipient the sender must hear about: RFC 3463 status and the reason. */
-    record Bounce(String recipient, String status, String diagnostic) {
-        /** RFC 3463 status right after the reply code (RFC 2034 §4), not any x.y.z in the text (an IP address). */
-        private static final java.util.regex.Pattern ENHANCED = java.util.regex.Pattern.compile(
-                "^\\d{3}[ -]([245]\\.\\d{1,3}\\.\\d{1,3})\\b");
-
-        /** The next hop's own RFC 3463 code when its reply carries one, else the class of its reply. */
-        static Bounce of(String recipient, DeliveryResult.Failed f) {
-            String diagnostic = f.reason().startsWith(Integer.toString(f.code())) ? f.reason()
-                    : f.code() + " " + f.reason();
-            java.util.regex.Matcher m = ENHANCED.matcher(diagnostic);
-            boolean sameClass = m.find() && m.group(1).charAt(0) == Integer.toString(f.code()).charAt(0);
-            return new Bounce(recipient, sameClass ? m.group(1) : f.code() / 100 + ".0.0", diagnostic);
-        }
     }
 }

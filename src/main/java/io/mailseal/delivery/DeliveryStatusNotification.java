@@ -22,7 +22,7 @@ final class DeliveryStatusNotification {
     }
 
     /** Each bounce carries its RFC 3463 status, e.g. 5.1.1 (refused) or 4.4.7 (expired, RFC 3463 §3.5). */
-    static byte[] build(SpooledMessage m, String hostname, List<DeliveryScheduler.Bounce> bounces, Instant now) {
+    static byte[] build(SpooledMessage m, String hostname, List<Bounce> bounces, Instant now) {
         String boundary = "dsn-" + UUID.randomUUID();
         boolean expired = bounces.stream().allMatch(b -> b.status().equals("4.4.7"));
         StringBuilder b = new StringBuilder();
@@ -39,16 +39,16 @@ final class DeliveryStatusNotification {
         b.append("--").append(boundary).append("\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n");
         b.append(expired ? "The message could not be delivered before its policy's max-age (" + m.policy()
                 + ") and was removed. It will not be delivered late.\r\n"
-                : "The next hop refused the message for good for the recipients below.\r\n");
+                : "The message could not be delivered to the recipients below and will not be tried again.\r\n");
         b.append("Queue id: ").append(m.id()).append("\r\n\r\n");
         b.append("--").append(boundary).append("\r\nContent-Type: message/delivery-status\r\n\r\n");
         b.append("Reporting-MTA: dns; ").append(hostname).append("\r\n");
         b.append("Arrival-Date: ").append(DATE.format(m.created())).append("\r\n");
-        for (DeliveryScheduler.Bounce bounce : bounces) {
+        for (Bounce bounce : bounces) {
             b.append("\r\nFinal-Recipient: rfc822; ").append(bounce.recipient()).append("\r\n");
             b.append("Action: failed\r\nStatus: ").append(bounce.status()).append("\r\n");
-            b.append("Diagnostic-Code: smtp; ").append(bounce.diagnostic().replaceAll("[\\r\\n]+", " "))
-                    .append("\r\n");
+            b.append("Diagnostic-Code: ").append(bounce.diagnosticType()).append("; ")
+                    .append(bounce.diagnostic().replaceAll("[\\r\\n]+", " ")).append("\r\n");
         }
         b.append("\r\n--").append(boundary).append("\r\nContent-Type: text/rfc822-headers\r\n\r\n");
         b.append(headersOf(m.content()));

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLException;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
@@ -60,6 +61,16 @@ public final class FailureClassifier {
         return "Can't send command to SMTP host".equals(e.getMessage());
     }
 
+    /** STARTTLS was offered and tried, but the TLS handshake itself failed (no SMTP command went over it). */
+    static boolean tlsHandshakeFailed(MessagingException e) {
+        for (Throwable t = e; t != null; t = next(t)) {
+            if (t instanceof SSLException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * What a failure of the whole transaction means. RCPT refusals chained onto it speak for
      * their own recipients only: a connection lost after one recipient's 550 must not bounce
@@ -79,7 +90,7 @@ public final class FailureClassifier {
     }
 
     /** "Could not convert socket to TLS" says little; the innermost cause says why (name, expiry, chain). */
-    private static String describeWithCause(Throwable e) {
+    static String describeWithCause(Throwable e) {
         Throwable root = e;
         for (Throwable t = next(root); t != null && t != root; t = next(t)) {
             root = t;
@@ -106,7 +117,7 @@ public final class FailureClassifier {
 
     private static DeliveryResult result(int code, String reason) {
         if (code >= 500 && code < 600) {
-            return new DeliveryResult.Failed(code, reason);
+            return new DeliveryResult.Failed(code, reason, DeliveryResult.Source.NEXT_HOP);
         }
         return new DeliveryResult.Deferred(reason);
     }

@@ -55,16 +55,20 @@ final class MxRouter implements Router {
         try {
             mx = lookup(domain, Type.MX);
         } catch (TextParseException e) {
-            return new Route.Unroutable(new DeliveryResult.Failed(553, "5.1.2 bad domain " + domain));
+            return new Route.Unroutable(relayRefusal(553, "5.1.2 bad domain " + domain));
         }
         return switch (mx.getResult()) {
             case Lookup.SUCCESSFUL -> viaMx(domain, mx.getAnswers());
             case Lookup.TYPE_NOT_FOUND -> implicitMx(domain);
             case Lookup.HOST_NOT_FOUND -> new Route.Unroutable(
-                    new DeliveryResult.Failed(550, "5.1.2 domain " + domain + " does not exist"));
+                    relayRefusal(550, "5.1.2 domain " + domain + " does not exist"));
             default -> new Route.Unroutable(
                     new DeliveryResult.Deferred("4.4.3 DNS lookup of MX " + domain + ": " + mx.getErrorString()));
         };
+    }
+
+    private static DeliveryResult relayRefusal(int code, String reason) {
+        return new DeliveryResult.Failed(code, reason, DeliveryResult.Source.RELAY);
     }
 
     private Route viaMx(String domain, Record[] answers) {
@@ -72,7 +76,7 @@ final class MxRouter implements Router {
         for (Record r : answers) {
             MXRecord m = (MXRecord) r;
             if (m.getTarget().equals(Name.root)) {
-                return new Route.Unroutable(new DeliveryResult.Failed(556,
+                return new Route.Unroutable(relayRefusal(556,
                         "5.1.10 domain " + domain + " accepts no mail (null MX, RFC 7505)"));
             }
             byPreference.computeIfAbsent(m.getPriority(), p -> new ArrayList<>()).add(m.getTarget());
@@ -98,10 +102,10 @@ final class MxRouter implements Router {
                 return new Route.Unroutable(new DeliveryResult.Deferred("4.4.3 DNS lookup of the address of "
                         + domain + " failed"));
             }
-            return hosts.isEmpty() ? new Route.Unroutable(new DeliveryResult.Failed(550,
+            return hosts.isEmpty() ? new Route.Unroutable(relayRefusal(550,
                     "5.1.2 domain " + domain + " has neither MX nor address")) : new Route.Hosts(hosts);
         } catch (TextParseException e) {
-            return new Route.Unroutable(new DeliveryResult.Failed(553, "5.1.2 bad domain " + domain));
+            return new Route.Unroutable(relayRefusal(553, "5.1.2 bad domain " + domain));
         }
     }
 

@@ -4,44 +4,47 @@ import io.mailseal.config.DeliveryConfig;
 import io.mailseal.config.DeliveryConfig.TlsLevel;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
-import jakarta.mail.Transport;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import java.io.ByteArrayInputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.angus.mail.smtp.SMTPMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends to a next hop with Angus Mail's SMTP transport, bytes unchanged (the sealed
  * message must arrive exactly as signed). Results are per recipient: with
- * {@code sendpartial} the message goes to the recipients the hop accepted and each refused
- * one keeps its own reply. Connections are kept open per host and reused, at most
- * {@code delivery.connections} per host; one that failed is closed, never reused.
+ * {@code sendpartial} the message goes to the recipients the hop accepted, each refused
+ * one keeps its own reply, and an address that cannot be parsed fails alone. Connections
+ * are kept open per host ({@link KeptConnections}); one that failed is closed, never reused.
+ * No read or connect waits longer than the message has left to live.
  */
 public final class NextHopClient implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(NextHopClient.class);
     private final DeliveryConfig config;
     private final String heloName;
     private final OutboundTls tls;
-    private final int maxIdle;
     private final Map<NextHop, Session> sessions = new ConcurrentHashMap<>();
-    private final Map<NextHop, BlockingQueue<Idle>> idle = new ConcurrentHashMap<>();
-    /** RFC 5321 §4.5.3.2.7: a server waits at least 5 minutes for a command; 5 s is well inside. */
-    private static final long FRESH_NANOS = 5_000_000_000L;
+    /** Parses the message bytes; what to send them with is per hop. */
+    private final Session mime = Session.getInstance(new Properties());
+    private final KeptConnections kept;
 
-    public NextHopClient(DeliveryConfig config, String heloName, OutboundTls tls) {
+    public NextHopClient(DeliveryConfig config, String heloName, OutboundTls tls, Clock clock) {
         this.config = config;
         this.heloName = heloName;
         this.tls = tls;
-        this.maxIdle = config.connections();
+        this.kept = new KeptConnections(config.connections(), clock);
     }
 
-    Properties properties(NextHop hop) {
+    private Properties properties(NextHop hop, Duration timeout, boolean startTls) {
         Properties p = new Properties();
         p.put("mail.transport.protocol", "smtp");
         p.put("mail.smtp.host", hop.address());
@@ -49,12 +52,12 @@ public final class NextHopClient implements AutoCloseable {
         p.put("mail.smtp.localhost", heloName);
         p.put("mail.smtp.sendpartial", "true");
         p.put("mail.smtp.socketFactory", NoDelaySockets.INSTANCE);
-        String timeout = Long.toString(config.timeout().toMillis());
-        p.put("mail.smtp.connectiontimeout", timeout);
-        p.put("mail.smtp.timeout", timeout);
-        p.put("mail.smtp.writetimeout", timeout);
+        String millis = Long.toString(Math.max(1, timeout.toMillis())); // 0 would be "wait for ever"
+        p.put("mail.smtp.connectiontimeout", millis);
+        p.put("mail.smtp.timeout", millis);
+        p.put("mail.smtp.writetimeout", millis);
         TlsLevel level = tls.level();
-        if (level.compareTo(TlsLevel.MAY) >= 0) {
+        if (startTls && level.compareTo(TlsLevel.MAY) >= 0) {
             p.put("mail.smtp.starttls.enable", "true");
             p.put("mail.smtp.ssl.protocols", OutboundTls.PROTOCOLS);
             p.put("mail.smtp.ssl.socketFactory", tls.socketFactoryFor(hop.name()));
@@ -66,94 +69,94 @@ public final class NextHopClient implements AutoCloseable {
         return p;
     }
 
-    /** One SMTP transaction; the result for every recipient of {@code message}. */
-    public Map<String, DeliveryResult> deliver(NextHop hop, OutboundMessage message) {
-        List<String> recipients = message.recipients();
-        try {
-            Session session = sessions.computeIfAbsent(hop, h -> Session.getInstance(properties(h)));
-            SMTPMessage mime = new SMTPMessage(session, new ByteArrayInputStream(message.content()));
-            mime.setEnvelopeFrom(message.envelopeFrom().isEmpty() ? "<>" : message.envelopeFrom());
-            InternetAddress[] to = new InternetAddress[recipients.size()];
-            for (int i = 0; i < to.length; i++) {
-                to[i] = new InternetAddress(recipients.get(i), false);
-            }
-            Idle reused = idle(hop);
+    /**
+     * One SMTP transaction with {@code hop}; the result for every recipient of {@code message}.
+     *
+     * @param lifetime how long the message has left before it expires: no wait is longer
+     */
+    public HopOutcome deliver(NextHop hop, OutboundMessage message, Duration lifetime) {
+        Map<String, DeliveryResult> out = new LinkedHashMap<>();
+        List<String> sendable = new ArrayList<>();
+        List<InternetAddress> to = new ArrayList<>();
+        for (String r : message.recipients()) {
             try {
-                send(reused != null ? reused.transport() : connect(session), mime, to, hop);
-            } catch (MessagingException e) {
-                if (reused == null || !FailureClassifier.nothingWasSent(e)) {
-                    throw e;
-                }
-                // a kept connection the hop had closed meanwhile: once more on a new one
-                send(connect(session), mime, to, hop);
+                to.add(new InternetAddress(r, false));
+                sendable.add(r);
+            } catch (AddressException e) {
+                out.put(r, new DeliveryResult.Failed(553, "5.1.3 bad recipient address syntax: " + e.getMessage(),
+                        DeliveryResult.Source.RELAY));
             }
-            Map<String, DeliveryResult> out = new LinkedHashMap<>();
-            recipients.forEach(r -> out.put(r, new DeliveryResult.Delivered("accepted by " + hop)));
-            return out;
-        } catch (AddressException e) {
-            Map<String, DeliveryResult> out = new LinkedHashMap<>();
-            recipients.forEach(r -> out.put(r, new DeliveryResult.Failed(553, "5.1.3 bad address: " + e.getRef())));
-            return out;
+        }
+        if (sendable.isEmpty()) {
+            return new HopOutcome(out, false);
+        }
+        HopTransport transport = null;
+        try {
+            SMTPMessage content = new SMTPMessage(mime, new ByteArrayInputStream(message.content()));
+            content.setEnvelopeFrom(message.envelopeFrom().isEmpty() ? "<>" : message.envelopeFrom());
+            InternetAddress[] rcpts = to.toArray(InternetAddress[]::new);
+            boolean fullTimeout = lifetime.compareTo(config.timeout()) >= 0;
+            transport = fullTimeout ? kept.take(hop) : null;
+            if (transport == null || !sentOnKept(hop, transport, content, rcpts)) {
+                transport = open(hop, fullTimeout ? config.timeout() : lifetime);
+                send(hop, transport, content, rcpts);
+            }
+            sendable.forEach(r -> out.put(r, new DeliveryResult.Delivered("accepted by " + hop)));
         } catch (MessagingException | RuntimeException e) {
-            return FailureClassifier.classify(e, recipients);
+            out.putAll(FailureClassifier.classify(e, sendable));
+        }
+        return new HopOutcome(out, transport != null && transport.endOfDataSent());
+    }
+
+    /** False when the hop had closed the kept connection meanwhile and nothing was sent: use a new one. */
+    private boolean sentOnKept(NextHop hop, HopTransport transport, SMTPMessage content, InternetAddress[] to)
+            throws MessagingException {
+        try {
+            send(hop, transport, content, to);
+            return true;
+        } catch (MessagingException e) {
+            if (!FailureClassifier.nothingWasSent(e)) {
+                throw e;
+            }
+            return false;
         }
     }
 
-    private void send(Transport transport, SMTPMessage mime, InternetAddress[] to, NextHop hop)
+    private void send(NextHop hop, HopTransport transport, SMTPMessage content, InternetAddress[] to)
             throws MessagingException {
         try {
-            transport.sendMessage(mime, to);
+            transport.sendMessage(content, to);
         } catch (MessagingException | RuntimeException e) {
-            closeQuietly(transport); // state after a failure is unknown: never reuse it
+            transport.closeQuietly(); // state after a failure is unknown: never reuse it
             throw e;
         }
-        if (!idle.computeIfAbsent(hop, h -> new ArrayBlockingQueue<>(maxIdle)).offer(new Idle(transport,
-                System.nanoTime()))) {
-            closeQuietly(transport);
-        }
+        kept.keep(hop, transport);
     }
 
     /**
-     * A kept connection to {@code hop}: one used in the last few seconds is taken as it is
-     * (a NOOP probe before every message would cost a round trip each; if the hop closed it
-     * after all, {@link #deliver} retries on a new one); an older one must answer NOOP.
+     * A new connection. Under {@code tls = may} a failed TLS handshake is followed by one
+     * more connection without STARTTLS, as Postfix does: {@code may} never promised
+     * encryption, and the hop offering a STARTTLS it cannot complete must not stop the mail.
+     * {@code encrypt} and {@code verify} never fall back; the mail waits instead.
      */
-    private Idle idle(NextHop hop) {
-        BlockingQueue<Idle> q = idle.get(hop);
-        Idle i;
-        while (q != null && (i = q.poll()) != null) {
-            if (System.nanoTime() - i.since() < FRESH_NANOS || i.transport().isConnected()) {
-                return i;
-            }
-            closeQuietly(i.transport());
-        }
-        return null;
-    }
-
-    private static Transport connect(Session session) throws MessagingException {
-        Transport t = session.getTransport("smtp");
-        t.connect();
-        return t;
-    }
-
-    private record Idle(Transport transport, long since) {
-    }
-
-    private static void closeQuietly(Transport t) {
+    private HopTransport open(NextHop hop, Duration timeout) throws MessagingException {
+        boolean usual = timeout.equals(config.timeout());
+        Session session = usual ? sessions.computeIfAbsent(hop, h -> Session.getInstance(properties(h, timeout, true)))
+                : Session.getInstance(properties(hop, timeout, true));
         try {
-            t.close();
+            return HopTransport.connect(session, usual);
         } catch (MessagingException e) {
-            // the connection is gone either way
+            if (tls.level() != TlsLevel.MAY || !FailureClassifier.tlsHandshakeFailed(e)) {
+                throw e;
+            }
+            log.warn("STARTTLS with {} failed ({}): sending without TLS, as tls = may allows", hop,
+                    FailureClassifier.describeWithCause(e));
+            return HopTransport.connect(Session.getInstance(properties(hop, timeout, false)), false);
         }
     }
 
     @Override
     public void close() {
-        for (BlockingQueue<Idle> q : idle.values()) {
-            Idle i;
-            while ((i = q.poll()) != null) {
-                closeQuietly(i.transport());
-            }
-        }
+        kept.close();
     }
 }

@@ -16,12 +16,14 @@ import org.subethamail.smtp.MessageHandler;
 import org.subethamail.smtp.RejectException;
 import org.subethamail.smtp.server.SMTPServer;
 import org.subethamail.smtp.server.Session;
+import org.subethamail.smtp.server.SessionHandler;
+import org.subethamail.smtp.server.SessionHandler.SessionAcceptance;
 
 /**
  * An SMTP next hop on loopback that keeps every message exactly as received (envelope
  * and raw bytes), optionally as {@code NNN.eml} files — the "customer's mail server" of
  * the demo and the tests. {@link #failNext} injects a reply at a given verb, {@link #dropNext}
- * a lost connection.
+ * a lost connection, {@link #holdNext} a hop that stops answering until released.
  */
 public final class CaptureSink implements AutoCloseable {
     public enum Verb { MAIL, RCPT, DATA }
@@ -49,6 +51,9 @@ public final class CaptureSink implements AutoCloseable {
     private final List<CapturedMessage> messages = new ArrayList<>();
     private final AtomicReference<Fault> fault = new AtomicReference<>();
     private final java.util.Map<String, Reply> refusedRecipients = new java.util.concurrent.ConcurrentHashMap<>();
+    private final AtomicReference<Hold> hold = new AtomicReference<>();
+    private int sessionsOpened;
+    private int sessionsOpen;
 
     public CaptureSink(Optional<Path> directory) {
         this(directory, Optional.empty());
@@ -61,10 +66,20 @@ public final class CaptureSink implements AutoCloseable {
 
     /** @param idleTimeout an idle connection is closed (421) after this long, as a real MTA does */
     public CaptureSink(Optional<Path> directory, Optional<javax.net.ssl.SSLContext> tls, Duration idleTimeout) {
+        this(directory, tls, idleTimeout, InetAddress.getLoopbackAddress(), 0);
+    }
+
+    /** A sink on {@code address:port}, e.g. a second MX host on 127.0.0.2 at the port of the first. */
+    public CaptureSink(InetAddress address, int port, Optional<javax.net.ssl.SSLContext> tls) {
+        this(Optional.empty(), tls, Duration.ofMinutes(5), address, port);
+    }
+
+    private CaptureSink(Optional<Path> directory, Optional<javax.net.ssl.SSLContext> tls, Duration idleTimeout,
+                        InetAddress address, int port) {
         this.directory = directory;
-        SMTPServer.Builder b = SMTPServer.port(0).bindAddress(InetAddress.getLoopbackAddress())
+        SMTPServer.Builder b = SMTPServer.port(port).bindAddress(address)
                 .hostName("sink.demo.invalid").insertReceivedHeaders(false).messageHandlerFactory(Transaction::new)
-                .connectionTimeoutMs((int) idleTimeout.toMillis());
+                .connectionTimeoutMs((int) idleTimeout.toMillis()).sessionHandler(new SessionCount());
         tls.ifPresent(context -> b.enableTLS().startTlsSocketFactory(context));
         this.server = b.build();
         server.start();
@@ -98,6 +113,78 @@ public final class CaptureSink implements AutoCloseable {
 
     public void acceptRecipient(String address) {
         refusedRecipients.remove(address);
+    }
+
+    /**
+     * The next transaction stops at {@code verb} — at DATA after the final dot, before any
+     * reply — until {@link Hold#release}; then it goes on (with any fault set for that verb).
+     */
+    public Hold holdNext(Verb verb) {
+        Hold h = new Hold(verb);
+        hold.set(h);
+        return h;
+    }
+
+    /** A transaction stopped by {@link #holdNext}. */
+    public static final class Hold {
+        private final Verb verb;
+        private final java.util.concurrent.CountDownLatch reached = new java.util.concurrent.CountDownLatch(1);
+        private final java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
+
+        private Hold(Verb verb) {
+            this.verb = verb;
+        }
+
+        /** True once a transaction stands at the held verb. */
+        public boolean awaitReached(Duration timeout) throws InterruptedException {
+            return reached.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+
+        public void release() {
+            released.countDown();
+        }
+
+        private void block() throws InterruptedException {
+            reached.countDown();
+            released.await(1, java.util.concurrent.TimeUnit.MINUTES); // never keeps a test's sink alive for long
+        }
+    }
+
+    /** Connections accepted so far. */
+    public synchronized int sessionsOpened() {
+        return sessionsOpened;
+    }
+
+    /** Waits until at most {@code n} connections are open (the sender closed the rest); false on timeout. */
+    public synchronized boolean awaitSessionsOpen(int n, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (sessionsOpen > n) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
+        return true;
+    }
+
+    private final class SessionCount implements SessionHandler {
+        @Override
+        public SessionAcceptance accept(Session session) {
+            synchronized (CaptureSink.this) {
+                sessionsOpened++;
+                sessionsOpen++;
+            }
+            return SessionAcceptance.success();
+        }
+
+        @Override
+        public void onSessionEnd(Session session) {
+            synchronized (CaptureSink.this) {
+                sessionsOpen--;
+                CaptureSink.this.notifyAll();
+            }
+        }
     }
 
     public synchronized List<CapturedMessage> messages() {
@@ -136,6 +223,14 @@ public final class CaptureSink implements AutoCloseable {
         }
 
         private void maybeFail(Verb verb) throws RejectException {
+            Hold h = hold.get();
+            if (h != null && h.verb == verb && hold.compareAndSet(h, null)) {
+                try {
+                    h.block();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             Fault f = fault.get();
             if (f == null || f.verb() != verb || !fault.compareAndSet(f, null)) {
                 return;

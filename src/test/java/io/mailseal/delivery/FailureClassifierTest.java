@@ -41,11 +41,23 @@ class FailureClassifierTest {
 
     @Test
     void theDsnStatusIsTheOneAfterTheReplyCodeNotAnyNumberInTheText() {
-        assertThat(DeliveryScheduler.Bounce.of(BOB, new DeliveryResult.Failed(550, "550 5.1.1 no such user"))
-                .status()).isEqualTo("5.1.1");
-        assertThat(DeliveryScheduler.Bounce.of(BOB, new DeliveryResult.Failed(554,
-                "554 host 45.4.3.12 listed at a blocklist")).status()).isEqualTo("5.0.0");
-        assertThat(DeliveryScheduler.Bounce.of(BOB, new DeliveryResult.Failed(550,
-                "550 4.2.2 mailbox full")).status()).as("class must match the reply").isEqualTo("5.0.0");
+        assertThat(Bounce.of(BOB, hopRefusal(550, "550 5.1.1 no such user")).status()).isEqualTo("5.1.1");
+        assertThat(Bounce.of(BOB, hopRefusal(554, "554 host 45.4.3.12 listed at a blocklist")).status())
+                .isEqualTo("5.0.0");
+        assertThat(Bounce.of(BOB, hopRefusal(550, "550 4.2.2 mailbox full")).status())
+                .as("class must match the reply").isEqualTo("5.0.0");
+    }
+
+    @Test
+    void onlyAHopsReplyIsAnSmtpDiagnosticWhatTheRelayFoundItselfIsNot() {
+        assertThat(Bounce.of(BOB, hopRefusal(550, "550 5.1.1 no such user")).diagnosticType()).isEqualTo("smtp");
+        assertThat(Bounce.of(BOB, new DeliveryResult.Failed(550, "5.1.2 domain x.test does not exist",
+                DeliveryResult.Source.RELAY)).diagnosticType()).isEqualTo("X-mailseal");
+        assertThat(Bounce.expired(BOB, "otp")).extracting(Bounce::status, Bounce::diagnosticType)
+                .containsExactly("4.4.7", "X-mailseal");
+    }
+
+    private static DeliveryResult.Failed hopRefusal(int code, String reply) {
+        return new DeliveryResult.Failed(code, reply, DeliveryResult.Source.NEXT_HOP);
     }
 }

@@ -2,6 +2,9 @@ package io.mailseal.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.mailseal.config.DeliveryConfig;
 import io.mailseal.config.HostPort;
 import io.mailseal.delivery.DeliveryScheduler;
@@ -21,20 +24,32 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.LoggerFactory;
 
-/** A spool and a delivery scheduler on a hand-moved clock, as the relay wires them. */
+/**
+ * A spool and a delivery scheduler on a hand-moved clock, as the relay wires them, with the
+ * delivery package's log lines kept for the test to read.
+ */
 final class DeliveryRig implements AutoCloseable {
     static final String BANK = "otp@bank.example";
-    final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T08:00:00Z"));
+    static final Instant START = Instant.parse("2026-11-25T08:00:00Z");
+    final MutableClock clock = new MutableClock(START);
     final LinkedBlockingQueue<String> outcomes = new LinkedBlockingQueue<>();
     final Spool spool;
     final DeliveryScheduler scheduler;
+    private final ListAppender<ILoggingEvent> log = new ListAppender<>();
 
     DeliveryRig(Path dir, DeliveryConfig config, Optional<Set<TrustAnchor>> anchors) throws Exception {
+        log.start();
+        deliveryLogger().addAppender(log);
         this.spool = new Spool(dir);
         this.scheduler = new DeliveryScheduler(spool, Router.of(config), new NextHopClient(config, "relay.test",
-                new OutboundTls(config.tls(), anchors)), config, "relay.test", clock,
+                new OutboundTls(config.tls(), anchors), clock), config, "relay.test", clock,
                 (policy, outcome) -> outcomes.add(outcome));
+    }
+
+    private static Logger deliveryLogger() {
+        return (Logger) LoggerFactory.getLogger("io.mailseal.delivery");
     }
 
     /** Smarthost delivery; retry 1m doubling to 8m. */
@@ -44,12 +59,30 @@ final class DeliveryRig implements AutoCloseable {
                 Duration.ofSeconds(10), Duration.ofSeconds(5));
     }
 
-    void queue(String id, Duration maxAge, String... recipients) throws Exception {
+    /** MX delivery with the DNS server on loopback {@code dnsPort}; every MX host listens on {@code mxPort}. */
+    static DeliveryConfig mx(int mxPort, int dnsPort, DeliveryConfig.TlsLevel tls) {
+        return new DeliveryConfig(DeliveryConfig.Mode.MX, new HostPort("127.0.0.1", 25), mxPort,
+                List.of(new HostPort("127.0.0.1", dnsPort)), tls, Optional.empty(), 2, Duration.ofMinutes(1),
+                Duration.ofMinutes(8), Duration.ofDays(5), Duration.ofSeconds(3), Duration.ofSeconds(5));
+    }
+
+    /** {@code config} with another number of parallel deliveries, next-hop timeout and shutdown grace. */
+    static DeliveryConfig with(DeliveryConfig c, int connections, Duration timeout, Duration shutdownGrace) {
+        return new DeliveryConfig(c.mode(), c.smarthost(), c.mxPort(), c.dnsServers(), c.tls(), c.tlsTrustAnchors(),
+                connections, c.retryInitial(), c.retryMax(), c.maxAge(), timeout, shutdownGrace);
+    }
+
+    /** Spools a message as the intake would, without telling the scheduler. */
+    SpooledMessage spooled(String id, Duration maxAge, String... recipients) throws Exception {
         SpooledMessage m = new SpooledMessage(id, BANK, List.of(recipients), "otp", clock.instant(),
                 clock.instant().plus(maxAge), ("Subject: [...]\r\nMessage-ID: <" + id + "@bank.example>\r\n\r\n"
                 + "ciphertext\r\n").getBytes(StandardCharsets.US_ASCII));
         spool.write(List.of(m));
-        scheduler.submit(m);
+        return m;
+    }
+
+    void queue(String id, Duration maxAge, String... recipients) throws Exception {
+        scheduler.submit(spooled(id, maxAge, recipients));
     }
 
     /** Waits for an attempt that ends {@code outcome}, skipping others. */
@@ -61,8 +94,25 @@ final class DeliveryRig implements AutoCloseable {
         } while (!o.equals(outcome));
     }
 
+    /** What the delivery package logged so far, formatted. */
+    List<String> logLines() {
+        synchronized (log) {
+            return log.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        }
+    }
+
+    /** Waits for a log line that starts with {@code prefix}; fails after 10 s. */
+    void awaitLog(String prefix) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (logLines().stream().noneMatch(l -> l.startsWith(prefix))) {
+            assertThat(System.nanoTime()).as("a log line " + prefix).isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
     @Override
     public void close() {
         scheduler.close();
+        deliveryLogger().detachAppender(log);
     }
 }

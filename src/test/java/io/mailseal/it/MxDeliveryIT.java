@@ -3,10 +3,11 @@ package io.mailseal.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailseal.config.DeliveryConfig;
-import io.mailseal.config.HostPort;
 import io.mailseal.demo.CaptureSink;
 import io.mailseal.demo.CaptureSink.CapturedMessage;
+import io.mailseal.demo.CaptureSink.Verb;
 import io.mailseal.testing.LoopbackDns;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -41,12 +42,12 @@ class MxDeliveryIT {
                 .record("other.test.", "MX", "10 mx-up.customer.test.")
                 .record("no-mx.test.", "A", "127.0.0.1")
                 .record("null-mx.test.", "MX", "0 .")
+                .record("ordered.test.", "MX", "20 mx-up.customer.test.")
+                .record("ordered.test.", "MX", "10 mx-first.ordered.test.")
+                .record("mx-first.ordered.test.", "A", "127.0.0.2")
                 .failing("broken.test.");
-        DeliveryConfig config = new DeliveryConfig(DeliveryConfig.Mode.MX, new HostPort("127.0.0.1", 25), sink.port(),
-                List.of(new HostPort("127.0.0.1", dns.port())), DeliveryConfig.TlsLevel.NONE, Optional.empty(), 2,
-                Duration.ofMinutes(1), Duration.ofMinutes(8), Duration.ofDays(5), Duration.ofSeconds(5),
-                Duration.ofSeconds(5));
-        rig = new DeliveryRig(dir, config, Optional.empty());
+        rig = new DeliveryRig(dir, DeliveryRig.mx(sink.port(), dns.port(), DeliveryConfig.TlsLevel.NONE),
+                Optional.empty());
     }
 
     @AfterEach
@@ -80,7 +81,9 @@ class MxDeliveryIT {
         CapturedMessage dsn = sink.messages().get(0);
         assertThat(dsn.recipients()).containsExactly(DeliveryRig.BANK);
         assertThat(dsn.text()).contains("Final-Recipient: rfc822; a@nowhere.test").contains("Status: 5.1.2")
-                .contains("Final-Recipient: rfc822; b@null-mx.test").contains("Status: 5.1.10");
+                .contains("Final-Recipient: rfc822; b@null-mx.test").contains("Status: 5.1.10")
+                .as("what the relay found itself is no SMTP reply (RFC 3464 §2.3.6)")
+                .contains("Diagnostic-Code: X-mailseal; 550 5.1.2").doesNotContain("Diagnostic-Code: smtp");
     }
 
     @Test
@@ -89,5 +92,53 @@ class MxDeliveryIT {
         rig.awaitOutcome("deferred");
         assertThat(sink.messages()).isEmpty();
         assertThat(rig.spool.read("M4.0")).isPresent();
+    }
+
+    /** The most preferred MX of ordered.test, on 127.0.0.2 at the port of the others. */
+    private CaptureSink firstMx() throws Exception {
+        return new CaptureSink(InetAddress.getByName("127.0.0.2"), sink.port(), Optional.empty());
+    }
+
+    @Test
+    void mxHostsAreTriedInPreferenceOrder() throws Exception {
+        try (CaptureSink first = firstMx()) {
+            first.failNext(Verb.MAIL, 421, "4.3.2 busy");
+            rig.queue("M5.0", Duration.ofDays(1), "alice@ordered.test");
+            rig.awaitOutcome("delivered");
+            assertThat(first.sessionsOpened()).as("preference 10 first").isEqualTo(1);
+            assertThat(first.messages()).isEmpty();
+            assertThat(sink.messages()).as("then preference 20").singleElement()
+                    .extracting(CapturedMessage::recipients).isEqualTo(List.of("alice@ordered.test"));
+        }
+    }
+
+    @Test
+    void noAnswerAfterTheFinalDotDefersInsteadOfTryingTheNextMx() throws Exception {
+        try (CaptureSink first = firstMx()) {
+            CaptureSink.Hold silent = first.holdNext(Verb.DATA);
+            rig.queue("M6.0", Duration.ofDays(1), "alice@ordered.test");
+            rig.awaitOutcome("deferred");
+            silent.release();
+            assertThat(sink.messages()).as("the first MX may have taken it: RFC 1047").isEmpty();
+            assertThat(rig.spool.read("M6.0")).isPresent();
+        }
+    }
+
+    @Test
+    void expiryIsCheckedAgainBeforeTheNextMx() throws Exception {
+        try (CaptureSink first = firstMx()) {
+            first.failNext(Verb.MAIL, 421, "4.3.2 busy");
+            CaptureSink.Hold slow = first.holdNext(Verb.MAIL);
+            rig.queue("M7.0", Duration.ofMinutes(10), "alice@ordered.test");
+            assertThat(slow.awaitReached(Duration.ofSeconds(10))).isTrue();
+            rig.clock.advance(Duration.ofMinutes(11));
+            slow.release();
+            rig.awaitOutcome("expired");
+            assertThat(sink.awaitMessages(1, Duration.ofSeconds(10))).as("the DSN, by MX to the bank").isTrue();
+            assertThat(sink.messages()).singleElement().satisfies(dsn -> {
+                assertThat(dsn.envelopeFrom()).as("never the code, late").isEmpty();
+                assertThat(dsn.text()).contains("Status: 4.4.7");
+            });
+        }
     }
 }

@@ -2,13 +2,10 @@ package io.mailseal.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.mailseal.config.DeliveryConfig.TlsLevel;
-import io.mailseal.delivery.DeliveryScheduler;
 import io.mailseal.demo.CaptureSink;
 import io.mailseal.demo.DemoPki;
+import io.mailseal.testing.LoopbackDns;
 import io.mailseal.testing.ServerTls;
 import java.nio.file.Path;
 import java.security.cert.TrustAnchor;
@@ -19,16 +16,15 @@ import java.util.Optional;
 import java.util.Set;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * Outbound STARTTLS at each level against a loopback next hop with real certificates:
  * {@code verify} delivers only to a hop whose certificate chains to the configured anchors,
  * is in date and names the host connected to; otherwise the mail waits (deferred) and the
- * log says why. The opportunistic levels encrypt whatever the certificate.
+ * log says why. The opportunistic levels encrypt whatever the certificate; when the
+ * handshake itself fails, {@code may} sends without TLS and {@code encrypt} waits.
  */
 class OutboundTlsIT {
     static final String ALICE = "alice@customer.example";
@@ -37,19 +33,11 @@ class OutboundTlsIT {
     @TempDir
     Path dir;
     final DemoPki pki = new DemoPki(Clock.systemUTC(), "Next Hop CA");
-    final ListAppender<ILoggingEvent> log = new ListAppender<>();
     CaptureSink sink;
     DeliveryRig rig;
 
-    @BeforeEach
-    void captureLog() {
-        log.start();
-        ((Logger) LoggerFactory.getLogger(DeliveryScheduler.class)).addAppender(log);
-    }
-
     @AfterEach
     void stop() {
-        ((Logger) LoggerFactory.getLogger(DeliveryScheduler.class)).detachAppender(log);
         if (rig != null) {
             rig.close();
         }
@@ -66,9 +54,17 @@ class OutboundTlsIT {
         rig.queue("T1.0", Duration.ofDays(1), ALICE);
     }
 
+    /** A hop that offers STARTTLS but cannot complete a handshake (it has no certificate). */
+    private void startWithBrokenTls(TlsLevel level) throws Exception {
+        SSLContext noCertificate = SSLContext.getInstance("TLS");
+        noCertificate.init(null, null, null);
+        sink = new CaptureSink(Optional.empty(), Optional.of(noCertificate));
+        rig = new DeliveryRig(dir, DeliveryRig.smarthost(sink.port(), level), Optional.empty());
+        rig.queue("T1.0", Duration.ofDays(1), ALICE);
+    }
+
     private String deferralReason() {
-        return log.list.stream().map(ILoggingEvent::getFormattedMessage).filter(m -> m.startsWith("deferred"))
-                .findFirst().orElseThrow();
+        return rig.logLines().stream().filter(m -> m.startsWith("deferred")).findFirst().orElseThrow();
     }
 
     @Test
@@ -124,5 +120,38 @@ class OutboundTlsIT {
         rig.awaitOutcome("deferred");
         assertThat(sink.messages()).isEmpty();
         assertThat(deferralReason()).containsIgnoringCase("STARTTLS");
+    }
+
+    @Test
+    void mayFallsBackToCleartextWhenTheHandshakeFails() throws Exception {
+        startWithBrokenTls(TlsLevel.MAY);
+        rig.awaitOutcome("delivered");
+        assertThat(sink.messages()).as("opportunistic: sent, in cleartext").singleElement()
+                .extracting(CaptureSink.CapturedMessage::overTls).isEqualTo(false);
+        assertThat(rig.logLines()).anyMatch(l -> l.startsWith("STARTTLS with 127.0.0.1:" + sink.port() + " failed"));
+    }
+
+    @Test
+    void encryptNeverFallsBackToCleartextWhenTheHandshakeFails() throws Exception {
+        startWithBrokenTls(TlsLevel.ENCRYPT);
+        rig.awaitOutcome("deferred");
+        assertThat(sink.messages()).isEmpty();
+        assertThat(sink.sessionsOpened()).as("no second, cleartext connection").isEqualTo(1);
+        assertThat(deferralReason()).containsIgnoringCase("TLS");
+    }
+
+    @Test
+    void verifyChecksTheMxHostNameNotTheAddressConnectedTo() throws Exception {
+        sink = new CaptureSink(Optional.empty(), Optional.of(ServerTls.context(pki.server(FAR, "mx.customer.test"),
+                pki.ca().certificate())));
+        try (LoopbackDns dns = new LoopbackDns().record("customer.test.", "MX", "10 mx.customer.test.")
+                .record("mx.customer.test.", "A", "127.0.0.1")) {
+            rig = new DeliveryRig(dir, DeliveryRig.mx(sink.port(), dns.port(), TlsLevel.VERIFY),
+                    Optional.of(Set.of(new TrustAnchor(pki.ca().certificate(), null))));
+            rig.queue("T1.0", Duration.ofDays(1), "alice@customer.test");
+            rig.awaitOutcome("delivered");
+            assertThat(sink.messages()).singleElement().extracting(CaptureSink.CapturedMessage::overTls)
+                    .isEqualTo(true);
+        }
     }
 }

@@ -1,0 +1,157 @@
+package io.mailseal.it;
+
+import static io.mailseal.it.DeliveryIT.ALICE;
+import static io.mailseal.it.DeliveryIT.BOB;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mailseal.config.DeliveryConfig;
+import io.mailseal.demo.CaptureSink;
+import io.mailseal.demo.CaptureSink.CapturedMessage;
+import io.mailseal.demo.CaptureSink.Verb;
+import io.mailseal.spool.SpooledMessage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the scheduler does around an attempt: a spool that cannot be written after a
+ * delivery (the recording is retried, never the delivery), stopping (nothing queued is
+ * started, nothing under way is interrupted), and which due message goes first.
+ */
+class DeliverySchedulingIT {
+    @TempDir
+    Path dir;
+    CaptureSink sink;
+    DeliveryRig rig;
+
+    @BeforeEach
+    void start() {
+        sink = new CaptureSink(Optional.empty());
+    }
+
+    @AfterEach
+    void stop() {
+        if (rig != null) {
+            rig.close();
+        }
+        sink.close();
+    }
+
+    private DeliveryRig rig(int connections, Duration shutdownGrace) throws Exception {
+        DeliveryConfig smarthost = DeliveryRig.smarthost(sink.port(), DeliveryConfig.TlsLevel.NONE);
+        rig = new DeliveryRig(dir, DeliveryRig.with(smarthost, connections, smarthost.timeout(), shutdownGrace),
+                Optional.empty());
+        return rig;
+    }
+
+    /** tmp/ becomes a file: every spool write fails, as on a full or broken disk (root ignores modes). */
+    private void breakSpool() throws Exception {
+        Files.delete(dir.resolve("tmp"));
+        Files.writeString(dir.resolve("tmp"), "not a directory");
+    }
+
+    private void repairSpool() throws Exception {
+        Files.delete(dir.resolve("tmp"));
+        Files.createDirectory(dir.resolve("tmp"));
+    }
+
+    /** ALICE is accepted, BOB answered {@code code text}, and the spool fails right after. */
+    private void deliverWithABrokenSpool(String id, int code, String text) throws Exception {
+        rig(2, Duration.ofSeconds(5));
+        sink.refuseRecipient(BOB, code, text);
+        SpooledMessage m = rig.spooled(id, Duration.ofDays(1), ALICE, BOB);
+        breakSpool();
+        rig.scheduler.submit(m);
+        rig.awaitOutcome("unrecorded");
+    }
+
+    @Test
+    void aSpoolUpdateThatFailsAfterAPartialDeliveryIsRetriedAndNobodyGetsTheMessageTwice() throws Exception {
+        deliverWithABrokenSpool("R1.0", 452, "4.2.2 mailbox full");
+        assertThat(sink.messages()).singleElement().extracting(CapturedMessage::recipients).isEqualTo(List.of(ALICE));
+
+        repairSpool();
+        rig.clock.advance(Duration.ofMinutes(1)); // the recording is retried after retry.initial
+        rig.awaitOutcome("deferred");
+        assertThat(rig.spool.read("R1.0")).get().extracting(SpooledMessage::recipients).isEqualTo(List.of(BOB));
+        sink.acceptRecipient(BOB);
+        rig.clock.advance(Duration.ofMinutes(2));
+        rig.awaitOutcome("delivered");
+        assertThat(sink.messages()).extracting(CapturedMessage::recipients)
+                .containsExactly(List.of(ALICE), List.of(BOB));
+    }
+
+    @Test
+    void aDsnThatCannotBeWrittenIsRetriedAloneAndTheDeliveredRecipientIsNotSentAgain() throws Exception {
+        deliverWithABrokenSpool("R2.0", 550, "5.1.1 no such user");
+        assertThat(rig.spool.read("R2.0")).as("the spool already knows both are done").isEmpty();
+
+        repairSpool();
+        rig.clock.advance(Duration.ofMinutes(1));
+        rig.awaitOutcome("bounced");
+        rig.awaitOutcome("delivered"); // the DSN
+        assertThat(sink.messages()).hasSize(2);
+        assertThat(sink.messages()).filteredOn(c -> c.envelopeFrom().equals(DeliveryRig.BANK)).singleElement()
+                .extracting(CapturedMessage::recipients).isEqualTo(List.of(ALICE));
+        assertThat(sink.messages()).filteredOn(c -> c.envelopeFrom().isEmpty()).singleElement()
+                .satisfies(dsn -> assertThat(dsn.text()).contains("Final-Recipient: rfc822; " + BOB)
+                        .contains("Diagnostic-Code: smtp; 550 5.1.1 no such user"));
+    }
+
+    /** One delivery thread, busy with {@code id}: its hop has read the final "." and does not answer yet. */
+    private CaptureSink.Hold oneAttemptUnderWay(Duration shutdownGrace, String id, String... recipients)
+            throws Exception {
+        rig(1, shutdownGrace);
+        CaptureSink.Hold hold = sink.holdNext(Verb.DATA);
+        rig.queue(id, Duration.ofDays(1), recipients);
+        assertThat(hold.awaitReached(Duration.ofSeconds(10))).isTrue();
+        return hold;
+    }
+
+    @Test
+    void stoppingStartsNothingQueuedAndLetsTheAttemptUnderWayFinish() throws Exception {
+        CaptureSink.Hold hold = oneAttemptUnderWay(Duration.ofSeconds(10), "S1.0", ALICE);
+        rig.queue("S2.0", Duration.ofDays(1), ALICE);
+        rig.queue("S3.0", Duration.ofDays(1), ALICE);
+
+        Thread stopper = new Thread(rig.scheduler::close, "stopper");
+        stopper.start();
+        rig.awaitLog("delivery stopping");
+        hold.release();
+        stopper.join(Duration.ofSeconds(15).toMillis());
+        assertThat(stopper.isAlive()).isFalse();
+        assertThat(sink.messages()).as("only the one under way").hasSize(1);
+        assertThat(rig.spool.ids()).containsExactlyInAnyOrder("S2.0", "S3.0");
+    }
+
+    @Test
+    void anAttemptStillUnderWayAfterTheGraceRecordsItsResultUninterrupted() throws Exception {
+        sink.refuseRecipient(BOB, 452, "4.2.2 mailbox full");
+        CaptureSink.Hold hold = oneAttemptUnderWay(Duration.ofSeconds(1), "G1.0", ALICE, BOB);
+        rig.scheduler.close();
+        assertThat(rig.logLines()).anyMatch(l -> l.startsWith("deliveries still under way after PT1S"));
+
+        hold.release(); // the hop answers after the grace: its answer is still written to the spool
+        rig.awaitOutcome("deferred");
+        assertThat(rig.spool.read("G1.0")).get().extracting(SpooledMessage::recipients).isEqualTo(List.of(BOB));
+    }
+
+    @Test
+    void aCodeThatExpiresSoonGoesBeforeAStatementThatWasDueEarlier() throws Exception {
+        CaptureSink.Hold hold = oneAttemptUnderWay(Duration.ofSeconds(5), "P0.0", ALICE);
+        rig.queue("STATEMENT.0", Duration.ofDays(5), ALICE);
+        rig.clock.advance(Duration.ofSeconds(1));
+        rig.queue("CODE.0", Duration.ofMinutes(10), ALICE);
+        rig.scheduler.flush(); // both wait for the one worker now
+        hold.release();
+        assertThat(sink.awaitMessages(3, Duration.ofSeconds(10))).isTrue();
+        assertThat(sink.messages()).extracting(c -> c.text().replaceAll("(?s).*Message-ID: <([^@]+)@.*", "$1"))
+                .containsExactly("P0.0", "CODE.0", "STATEMENT.0");
+    }
+}
