@@ -6,7 +6,7 @@
 # process). Then the OTP accept latency at half the measured encrypt+timestamp rate.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-N=${N:-3000} C=${C:-8} ROUNDS=${ROUNDS:-3} HEAP=${HEAP:-512m} WARMUP=${WARMUP:-1000}   # MAILSEAL_JAVA_OPTS: e.g. a JFR recording
+N=${N:-3000} C=${C:-8} ROUNDS=${ROUNDS:-3} HEAP=${HEAP:-512m} WARMUP=${WARMUP:-10000}   # MAILSEAL_JAVA_OPTS: e.g. a JFR recording
 WORK=${WORK:-/tmp/mailseal-bench}
 JAR=target/mailseal.jar
 SHARED=${SHARED:-../shared/bench}
@@ -23,7 +23,7 @@ SINK=$(free_port) TSA=$(free_port) MS=$(free_port) ADMIN=$(free_port) PF=$(free_
 
 echo "== demo PKI, TSA (own process), mailseal (-Xmx$HEAP), Postfix" >&2
 java -jar "$JAR" demo --keep "$WORK/demo" >/dev/null 2>&1
-java -jar "$JAR" demo tsa --port "$TSA" --ca-out "$WORK/tsa-ca.pem" >"$WORK/tsa.log" 2>&1 & PIDS+=($!)
+java -jar "$JAR" demo tsa --port "$TSA" --ca-out "$WORK/tsa-ca.pem" >"$WORK/tsa.log" 2>&1 & PIDS+=($!); TSA_PID=$!
 cat > "$WORK/relay.conf" <<CONF
 mailseal {
   smtp { listen = "127.0.0.1:$MS", hostname = "mailseal.bench.invalid", allowed-clients = ["127.0.0.0/8"],
@@ -47,7 +47,7 @@ mailseal {
 }
 CONF
 for i in $(seq 1 120); do [ -s "$WORK/tsa-ca.pem" ] && break; sleep 0.5; done
-java -Xms$HEAP -Xmx$HEAP ${MAILSEAL_JAVA_OPTS:-} -jar "$JAR" run -c "$WORK/relay.conf" >"$WORK/mailseal.log" 2>&1 & PIDS+=($!)
+java -Xms$HEAP -Xmx$HEAP ${MAILSEAL_JAVA_OPTS:-} -jar "$JAR" run -c "$WORK/relay.conf" >"$WORK/mailseal.log" 2>&1 & PIDS+=($!); MS_PID=$!
 bash "$SHARED/setup.sh" --dir "$WORK/postfix" --relay-port "$PF" --sink-port "$SINK" >"$WORK/postfix-setup.log" 2>&1
 postfix -c "$WORK/postfix/etc" start >/dev/null 2>&1
 for port in $MS $PF $TSA; do
@@ -59,11 +59,15 @@ msg() { # X-Mail-Class value -> message file (2 KB text, like an e-statement not
     "$1" "$(head -c 1500 /dev/zero | tr '\0' 'x' | fold -w 70)" > "$WORK/$1.eml"
   echo "$WORK/$1.eml"
 }
-load() { # label relay-port class [extra args]
+ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }   # user+system CPU of a process, in 1/100 s
+load() { # label relay-port class [extra args]; mailseal phases also print the CPU per message of mailseal and the TSA
   local label=$1 port=$2 class=$3; shift 3
-  java -cp "$JAR" bench/SmtpLoad.java --relay "127.0.0.1:$port" --sink-port "$SINK" -n "$N" -c "$C" \
+  local ms0 tsa0 out; ms0=$(ticks "$MS_PID") tsa0=$(ticks "$TSA_PID")
+  out=$(java -cp "$JAR" bench/SmtpLoad.java --relay "127.0.0.1:$port" --sink-port "$SINK" -n "$N" -c "$C" \
     --message-file "$(msg "$class")" --from otp@bank.example --to alice@customer.example --label "$label" "$@" \
-    2>>"$WORK/load.log"
+    2>>"$WORK/load.log")
+  [ "$port" = "$MS" ] && out="$out  cpu/msg mailseal $(( ($(ticks "$MS_PID") - ms0) * 10000 / N ))us tsa $(( ($(ticks "$TSA_PID") - tsa0) * 10000 / N ))us"
+  echo "$out"
 }
 echo "== warm-up" >&2
 N=$WARMUP load warmup-postfix "$PF" pass >/dev/null

@@ -3,7 +3,11 @@ package io.mailseal.smtp;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.subethamail.smtp.DropConnectionException;
 import org.subethamail.smtp.internal.server.BaseCommand;
+import org.subethamail.smtp.internal.server.Command;
+import org.subethamail.smtp.internal.server.CommandException;
+import org.subethamail.smtp.internal.server.HelpMessage;
 import org.subethamail.smtp.server.SMTPServer;
 import org.subethamail.smtp.server.Session;
 
@@ -19,6 +23,8 @@ import org.subethamail.smtp.server.Session;
  *   SMTPUTF8 either: the delivery side does not carry it on. Every message comes by DATA.</li>
  *   <li>EHLO offers AUTH only inside TLS, and STARTTLS only before it; the library offers
  *   AUTH in the clear unless STARTTLS is required for everything.</li>
+ *   <li>AUTH closes the connection after the reply to the last wrong password
+ *   ({@link SmtpAuthentication#MAX_FAILURES}); the library has no limit.</li>
  * </ul>
  */
 final class IntakeCommands {
@@ -29,6 +35,30 @@ final class IntakeCommands {
         var table = server.getCommandHandler();
         table.addCommand(new Ehlo());
         table.addCommand(new NotOffered("BDAT"));
+        server.getAuthenticationHandlerFactory().filter(SmtpAuthentication.class::isInstance)
+                .map(SmtpAuthentication.class::cast)
+                .ifPresent(auth -> table.addCommand(new ClosingAuth(table.getCommand("AUTH"), auth)));
+    }
+
+    /** The library's AUTH; the session ends once its failures reached the limit (the 421 is sent). */
+    private record ClosingAuth(Command auth, SmtpAuthentication limits) implements Command {
+        @Override
+        public void execute(String commandString, Session session) throws IOException, DropConnectionException {
+            auth.execute(commandString, session);
+            if (limits.exhausted(session)) {
+                session.quit();
+            }
+        }
+
+        @Override
+        public HelpMessage getHelp() throws CommandException {
+            return auth.getHelp();
+        }
+
+        @Override
+        public String getName() {
+            return auth.getName();
+        }
     }
 
     /** RFC 5321 §4.1.1.1, with the extensions mailseal really offers. */

@@ -15,6 +15,7 @@ public enum SmtpReply {
     AUTH_NEEDS_TLS(538, "5.7.11 Encryption required for requested authentication mechanism"),
     AUTH_FAILED(535, "5.7.8 Authentication credentials invalid"),
     AUTH_MALFORMED(501, "5.5.2 Cannot decode AUTH response"),
+    AUTH_TOO_MANY_FAILURES(421, "4.7.0 Too many failed authentications, closing"),
     MESSAGE_TOO_BIG(552, "5.3.4 Message size exceeds fixed maximum message size (%d bytes)"),
     HEADER_TOO_BIG(552, "5.3.4 Message header section exceeds %d bytes"),
     LINE_TOO_LONG(554, "5.6.0 Message refused: a line is longer than %d octets (RFC 5321 4.5.3.1.6)"),

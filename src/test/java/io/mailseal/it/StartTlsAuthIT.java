@@ -162,6 +162,25 @@ class StartTlsAuthIT {
     }
 
     @Test
+    void theThirdWrongPasswordEndsTheConnection() throws Exception {
+        startWithAuth();
+        try (SmtpDialog s = new SmtpDialog(relay.port())) {
+            greetAndStartTls(s);
+            assertThat(s.command("AUTH PLAIN " + plain("mta", "guess-1"))).startsWith("535 5.7.8");
+            assertThat(s.command("AUTH PLAIN not-base64!")).as("a garbled answer is no guess").startsWith("501");
+            assertThat(s.command("AUTH PLAIN " + plain("mta", "guess-2"))).startsWith("535 5.7.8");
+            assertThat(s.command("AUTH PLAIN " + plain("mta", "guess-3")))
+                    .isEqualTo("421 4.7.0 Too many failed authentications, closing");
+            assertThat(s.reply()).as("closed by the relay").isNull();
+        }
+        try (SmtpDialog s = new SmtpDialog(relay.port())) {
+            greetAndStartTls(s);
+            assertThat(s.command("AUTH PLAIN " + plain("mta", PASSWORD))).as("a new connection starts afresh")
+                    .startsWith("235");
+        }
+    }
+
+    @Test
     void requiredTlsRefusesMailBeforeStartTls() throws Exception {
         start(TLS.replace("}", ", require = true }"));
         try (SmtpDialog s = new SmtpDialog(relay.port())) {
