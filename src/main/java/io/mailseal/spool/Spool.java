@@ -1,19 +1,14 @@
 package io.mailseal.spool;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -29,8 +24,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Spool {
     private static final Logger log = LoggerFactory.getLogger(Spool.class);
-    private static final String MAGIC = "MAILSEAL-SPOOL 1";
-    private static final String END = "\nEND ";
     private final Path tmp;
     private final Path queue;
     private final Path corrupt;
@@ -38,10 +31,15 @@ public final class Spool {
     private final java.util.concurrent.atomic.AtomicLong tempSequence = new java.util.concurrent.atomic.AtomicLong();
 
     public Spool(Path directory) throws IOException {
+        this(directory, () -> syncDirectory(directory.resolve("queue")));
+    }
+
+    /** @param flush makes the entries of {@code queue/} durable; a parameter so a test can make it fail */
+    Spool(Path directory, GroupSync.Flush flush) throws IOException {
         this.tmp = privateDirectory(directory.resolve("tmp"));
         this.queue = privateDirectory(directory.resolve("queue"));
         this.corrupt = privateDirectory(directory.resolve("corrupt"));
-        this.directory = new GroupSync(() -> syncDirectory(queue));
+        this.directory = new GroupSync(flush);
     }
 
     private static Path privateDirectory(Path dir) throws IOException {
@@ -51,22 +49,41 @@ public final class Spool {
 
     /**
      * Returns once every message is on stable storage — all of them or none: after a
-     * failure the ones already renamed are removed again, so the client's retry cannot
-     * duplicate mail.
+     * failure the ones already renamed are removed again, and that made durable, so the
+     * client's retry cannot duplicate mail.
      */
     public void write(List<SpooledMessage> messages) throws IOException {
+        long epoch = directory.epoch();
         List<String> written = new ArrayList<>();
         try {
             for (SpooledMessage m : messages) {
-                commitFile(m, false);
+                commitFile(new SpoolFile(m, List.of()), false);
                 written.add(m.id());
             }
-            directory.awaitDurable();
-        } catch (IOException e) {
-            for (String id : written) {
-                remove(id);
-            }
+            directory.awaitDurable(epoch);
+        } catch (IOException | RuntimeException e) {
+            rollBack(written, e);
             throw e;
+        }
+    }
+
+    /** Unlinks every file a failed write renamed into the queue, whichever unlink fails, and fsyncs that. */
+    private void rollBack(List<String> written, Exception failure) {
+        if (written.isEmpty()) {
+            return;
+        }
+        long epoch = directory.epoch();
+        for (String id : written) {
+            try {
+                Files.deleteIfExists(queue.resolve(id));
+            } catch (IOException | RuntimeException e) {
+                failure.addSuppressed(e);
+            }
+        }
+        try {
+            directory.awaitDurable(epoch);
+        } catch (IOException e) {
+            failure.addSuppressed(e);
         }
     }
 
@@ -78,13 +95,15 @@ public final class Spool {
         if (!Files.exists(queue.resolve(m.id()))) {
             return false;
         }
-        commitFile(m, true);
-        directory.awaitDurable();
+        long epoch = directory.epoch();
+        commitFile(new SpoolFile(m, List.of()), true);
+        directory.awaitDurable(epoch);
         return true;
     }
 
-    private void commitFile(SpooledMessage m, boolean replace) throws IOException {
-        byte[] data = encode(m);
+    private void commitFile(SpoolFile file, boolean replace) throws IOException {
+        SpooledMessage m = file.message();
+        byte[] data = file.encode();
         Path temp = tmp.resolve(m.id() + "." + tempSequence.incrementAndGet());
         try (FileChannel ch = FileChannel.open(temp, java.util.Set.of(StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
@@ -109,7 +128,7 @@ public final class Spool {
     /** The queued message, or empty when it is no longer queued (delivered, deleted). */
     public Optional<SpooledMessage> read(String id) throws IOException {
         try {
-            return Optional.of(decode(id, Files.readAllBytes(queue.resolve(id))));
+            return Optional.of(SpoolFile.decode(id, Files.readAllBytes(queue.resolve(id))).message());
         } catch (java.nio.file.NoSuchFileException e) {
             return Optional.empty();
         }
@@ -168,7 +187,7 @@ public final class Spool {
         try (Stream<Path> s = Files.list(queue)) {
             for (Path p : s.sorted().toList()) {
                 try {
-                    out.add(decode(p.getFileName().toString(), Files.readAllBytes(p)));
+                    out.add(SpoolFile.decode(p.getFileName().toString(), Files.readAllBytes(p)).message());
                 } catch (IOException | RuntimeException e) {
                     log.error("spool: {} is corrupt ({}); moved to corrupt/", p.getFileName(), e.getMessage());
                     Files.move(p, corrupt.resolve(p.getFileName()), StandardCopyOption.REPLACE_EXISTING);
@@ -176,85 +195,6 @@ public final class Spool {
             }
         }
         return out;
-    }
-
-    static byte[] encode(SpooledMessage m) {
-        StringBuilder h = new StringBuilder(MAGIC).append('\n');
-        h.append("from ").append(m.envelopeFrom()).append('\n');
-        m.recipients().forEach(r -> h.append("rcpt ").append(r).append('\n'));
-        h.append("policy ").append(m.policy()).append('\n');
-        h.append("created ").append(m.created().toEpochMilli()).append('\n');
-        h.append("expires ").append(m.expires().toEpochMilli()).append('\n');
-        h.append("length ").append(m.content().length).append("\n\n");
-        ByteArrayOutputStream out = new ByteArrayOutputStream(m.content().length + h.length() + 80);
-        out.writeBytes(h.toString().getBytes(StandardCharsets.UTF_8));
-        out.writeBytes(m.content());
-        byte[] body = out.toByteArray();
-        out.writeBytes((END + HexFormat.of().formatHex(sha256(body)) + "\n").getBytes(StandardCharsets.US_ASCII));
-        return out.toByteArray();
-    }
-
-    static SpooledMessage decode(String id, byte[] data) throws IOException {
-        int trailer = 5 + 64 + 1;
-        if (data.length < trailer) {
-            throw new IOException("too short");
-        }
-        byte[] body = java.util.Arrays.copyOf(data, data.length - trailer);
-        String end = new String(data, data.length - trailer, trailer, StandardCharsets.US_ASCII);
-        if (!end.equals(END + HexFormat.of().formatHex(sha256(body)) + "\n")) {
-            throw new IOException("end marker or checksum mismatch (torn write?)");
-        }
-        int headerEnd = indexOf(body, "\n\n".getBytes(StandardCharsets.US_ASCII));
-        String[] lines = new String(body, 0, headerEnd, StandardCharsets.UTF_8).split("\n");
-        if (!lines[0].equals(MAGIC)) {
-            throw new IOException("not a spool file");
-        }
-        String from = "";
-        String policy = "";
-        long created = 0;
-        long expires = 0;
-        int length = -1;
-        List<String> rcpts = new ArrayList<>();
-        for (int i = 1; i < lines.length; i++) {
-            String[] kv = lines[i].split(" ", 2);
-            String v = kv.length > 1 ? kv[1] : "";
-            switch (kv[0]) {
-                case "from" -> from = v;
-                case "rcpt" -> rcpts.add(v);
-                case "policy" -> policy = v;
-                case "created" -> created = Long.parseLong(v);
-                case "expires" -> expires = Long.parseLong(v);
-                case "length" -> length = Integer.parseInt(v);
-                default -> throw new IOException("unknown field " + kv[0]);
-            }
-        }
-        byte[] content = java.util.Arrays.copyOfRange(body, headerEnd + 2, body.length);
-        if (content.length != length || rcpts.isEmpty()) {
-            throw new IOException("length or recipients do not add up");
-        }
-        return new SpooledMessage(id, from, rcpts, policy, java.time.Instant.ofEpochMilli(created),
-                java.time.Instant.ofEpochMilli(expires), content);
-    }
-
-    private static int indexOf(byte[] data, byte[] needle) throws IOException {
-        outer:
-        for (int i = 0; i <= data.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (data[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        throw new IOException("no end of header");
-    }
-
-    private static byte[] sha256(byte[] data) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** Makes the rename itself durable (a directory entry is data too). */

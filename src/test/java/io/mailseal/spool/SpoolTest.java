@@ -3,12 +3,22 @@ package io.mailseal.spool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,9 +48,9 @@ class SpoolTest {
     void tornOrAlteredFilesGoToCorruptAndUnacknowledgedWritesAreDropped() throws Exception {
         Spool spool = new Spool(dir);
         spool.write(List.of(message("good")));
-        byte[] whole = Spool.encode(message("torn"));
+        byte[] whole = new SpoolFile(message("torn"), List.of()).encode();
         Files.write(dir.resolve("queue/torn"), Arrays.copyOf(whole, whole.length - 10));
-        byte[] altered = Spool.encode(message("altered"));
+        byte[] altered = new SpoolFile(message("altered"), List.of()).encode();
         altered[40] ^= 1;
         Files.write(dir.resolve("queue/altered"), altered);
         Files.write(dir.resolve("tmp/half"), Arrays.copyOf(whole, 20));
@@ -94,14 +104,14 @@ class SpoolTest {
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
         try {
             java.util.concurrent.Future<?> first = pool.submit(() -> {
-                sync.awaitDurable();
+                sync.awaitDurable(sync.epoch());
                 return null;
             });
             firstFlushHeld.await();
             List<java.util.concurrent.Future<Object>> waiting = new java.util.ArrayList<>();
             for (int i = 0; i < 7; i++) {
                 waiting.add(pool.submit(() -> {
-                    sync.awaitDurable();
+                    sync.awaitDurable(sync.epoch());
                     return null;
                 }));
             }
@@ -124,6 +134,106 @@ class SpoolTest {
         GroupSync failing = new GroupSync(() -> {
             throw new java.io.IOException("EIO");
         });
-        assertThatThrownBy(failing::awaitDurable).hasMessageContaining("EIO");
+        assertThatThrownBy(() -> failing.awaitDurable(failing.epoch())).hasMessageContaining("EIO");
+    }
+
+    @Test
+    void aChangeMadeBeforeAFailedFlushFailsThoughItsOwnFlushSucceeds() throws Exception {
+        AtomicInteger runs = new AtomicInteger();
+        GroupSync sync = new GroupSync(() -> {
+            if (runs.incrementAndGet() == 1) {
+                throw new IOException("EIO");
+            }
+        });
+        long renamedBeforeTheFailure = sync.epoch();
+        assertThatThrownBy(() -> sync.awaitDurable(sync.epoch())).as("another writer's flush").hasMessageContaining("EIO");
+        assertThatThrownBy(() -> sync.awaitDurable(renamedBeforeTheFailure)).as("the failed fsync may have dropped it")
+                .hasMessageContaining("may be lost");
+        sync.awaitDurable(sync.epoch());
+        assertThat(runs).as("the second flush succeeded, the third too").hasValue(3);
+    }
+
+    @Test
+    void anInterruptedFlusherFailsEveryWriterOfItsBatchAndTheNextBatchIsFlushedAgain() throws Exception {
+        CountDownLatch firstHeld = new CountDownLatch(1);
+        CountDownLatch releaseFirst = new CountDownLatch(1);
+        CountDownLatch secondStarted = new CountDownLatch(1);
+        AtomicReference<Thread> secondFlusher = new AtomicReference<>();
+        AtomicInteger runs = new AtomicInteger();
+        GroupSync sync = new GroupSync(() -> {
+            int run = runs.incrementAndGet();
+            try {
+                if (run == 1) {
+                    firstHeld.countDown();
+                    releaseFirst.await();
+                } else if (run == 2) {
+                    secondFlusher.set(Thread.currentThread());
+                    secondStarted.countDown();
+                    new CountDownLatch(1).await(); // until interrupted, like a FileChannel's force
+                }
+            } catch (InterruptedException e) {
+                throw new java.nio.channels.ClosedByInterruptException();
+            }
+        });
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            Future<?> first = pool.submit(() -> {
+                sync.awaitDurable(sync.epoch());
+                return null;
+            });
+            firstHeld.await();
+            List<Future<Object>> batch = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                batch.add(pool.submit(() -> {
+                    sync.awaitDurable(sync.epoch());
+                    return null;
+                }));
+            }
+            while (sync.requested() < 4) {
+                Thread.onSpinWait(); // the three wait behind the held flush: one batch
+            }
+            releaseFirst.countDown();
+            first.get(10, TimeUnit.SECONDS);
+            secondStarted.await();
+            secondFlusher.get().interrupt();
+            for (Future<Object> f : batch) {
+                assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS)).as("failed, not hanging, not succeeded")
+                        .hasCauseInstanceOf(IOException.class);
+            }
+            pool.submit(() -> {
+                sync.awaitDurable(sync.epoch());
+                return null;
+            }).get(10, TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(runs).hasValue(3);
+    }
+
+    @Test
+    void aFailedWriteRemovesEveryFileItRenamedEvenIfOneRemoveFailsAndFsyncsThat() throws Exception {
+        AtomicInteger runs = new AtomicInteger();
+        List<List<String>> queuedAtFlush = new ArrayList<>();
+        Spool spool = new Spool(dir, () -> {
+            queuedAtFlush.add(queued());
+            if (runs.incrementAndGet() == 1) {
+                // R.0 cannot be unlinked: a directory that is not empty stands in its place
+                Files.delete(dir.resolve("queue/R.0"));
+                Files.createDirectories(dir.resolve("queue/R.0/x"));
+                throw new IOException("EIO");
+            }
+        });
+        assertThatThrownBy(() -> spool.write(List.of(message("R.0"), message("R.1"), message("R.2"))))
+                .hasMessageContaining("EIO")
+                .satisfies(e -> assertThat(e.getSuppressed()).singleElement()
+                        .isInstanceOf(java.nio.file.DirectoryNotEmptyException.class));
+        assertThat(queuedAtFlush).as("the removals were fsync'd").containsExactly(
+                List.of("R.0", "R.1", "R.2"), List.of("R.0"));
+    }
+
+    private List<String> queued() throws IOException {
+        try (Stream<Path> s = Files.list(dir.resolve("queue"))) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
     }
 }
