@@ -104,7 +104,7 @@ public final class DeliveryScheduler implements AutoCloseable {
     private void attempt(Pending p) {
         MDC.put("queueId", p.id());
         try {
-            Optional<SpooledMessage> read = spool.read(p.id());
+            Optional<SpooledMessage> read = spool.readForDelivery(p.id());
             if (read.isEmpty()) {
                 log.info("removed from the queue before delivery");
                 return;

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -111,6 +112,8 @@ public final class Spool {
             while (buf.hasRemaining()) {
                 ch.write(buf);
             }
+            // the file's time is the message's: ids() and depth() order by it, and a replace keeps it
+            Files.setLastModifiedTime(temp, FileTime.from(m.created()));
             ch.force(true);
         }
         Path target = queue.resolve(m.id());
@@ -127,14 +130,43 @@ public final class Spool {
 
     /** The queued message, or empty when it is no longer queued (delivered, deleted). */
     public Optional<SpooledMessage> read(String id) throws IOException {
+        Optional<byte[]> data = bytes(id);
+        return data.isEmpty() ? Optional.empty() : Optional.of(SpoolFile.decode(id, data.get()).message());
+    }
+
+    /**
+     * The queued message for a delivery attempt. A file that does not decode is moved to
+     * {@code corrupt/} with an ERROR and reads as gone, since every later attempt would fail
+     * alike; a file that cannot be read (an I/O error) stays for the next attempt.
+     */
+    public Optional<SpooledMessage> readForDelivery(String id) throws IOException {
+        Optional<byte[]> data = bytes(id);
+        if (data.isEmpty()) {
+            return Optional.empty();
+        }
         try {
-            return Optional.of(SpoolFile.decode(id, Files.readAllBytes(queue.resolve(id))).message());
+            return Optional.of(SpoolFile.decode(id, data.get()).message());
+        } catch (IOException e) {
+            setAside(queue.resolve(id), e);
+            return Optional.empty();
+        }
+    }
+
+    private Optional<byte[]> bytes(String id) throws IOException {
+        try {
+            return Optional.of(Files.readAllBytes(queue.resolve(id)));
         } catch (java.nio.file.NoSuchFileException e) {
             return Optional.empty();
         }
     }
 
-    /** Ids of what is queued now, oldest file first; reads nothing else and changes nothing. */
+    /** Logs the file id and our own reason, never the content. */
+    private void setAside(Path file, IOException why) throws IOException {
+        log.error("spool: {} is corrupt ({}); moved to corrupt/", file.getFileName(), why.getMessage());
+        Files.move(file, corrupt.resolve(file.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Ids of what is queued now, oldest message first; reads nothing else and changes nothing. */
     public List<String> ids() throws IOException {
         try (Stream<Path> s = Files.list(queue)) {
             return s.sorted(java.util.Comparator.comparing(Spool::modified)).map(p -> p.getFileName().toString())
@@ -142,24 +174,31 @@ public final class Spool {
         }
     }
 
-    /** How many messages are queued and when the oldest file was written (for the metrics). */
-    public record Depth(int messages, Optional<java.time.Instant> oldest) {
+    /**
+     * How many messages are queued, when the oldest was created, and how many files wait in
+     * {@code corrupt/} for an operator (for the metrics).
+     */
+    public record Depth(int messages, Optional<java.time.Instant> oldest, int corrupt) {
     }
 
     public Depth depth() throws IOException {
+        int corrupted;
+        try (Stream<Path> s = Files.list(corrupt)) {
+            corrupted = (int) s.count();
+        }
         try (Stream<Path> s = Files.list(queue)) {
             int[] n = {0};
             Optional<java.time.Instant> oldest = s.peek(p -> n[0]++).map(Spool::modified)
-                    .min(java.util.Comparator.naturalOrder()).map(java.nio.file.attribute.FileTime::toInstant);
-            return new Depth(n[0], oldest);
+                    .min(java.util.Comparator.naturalOrder()).map(FileTime::toInstant);
+            return new Depth(n[0], oldest, corrupted);
         }
     }
 
-    private static java.nio.file.attribute.FileTime modified(Path p) {
+    private static FileTime modified(Path p) {
         try {
             return Files.getLastModifiedTime(p);
         } catch (IOException e) {
-            return java.nio.file.attribute.FileTime.fromMillis(0); // gone meanwhile: sorts first, read() says so
+            return FileTime.fromMillis(0); // gone meanwhile: sorts first, read() says so
         }
     }
 
@@ -188,9 +227,8 @@ public final class Spool {
             for (Path p : s.sorted().toList()) {
                 try {
                     out.add(SpoolFile.decode(p.getFileName().toString(), Files.readAllBytes(p)).message());
-                } catch (IOException | RuntimeException e) {
-                    log.error("spool: {} is corrupt ({}); moved to corrupt/", p.getFileName(), e.getMessage());
-                    Files.move(p, corrupt.resolve(p.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                } catch (IOException e) {
+                    setAside(p, e);
                 }
             }
         }

@@ -3,6 +3,10 @@ package io.mailseal.spool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,14 +25,19 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 class SpoolTest {
     @TempDir
     Path dir;
 
     static SpooledMessage message(String id) {
+        return message(id, Instant.parse("2026-11-25T10:00:00Z"));
+    }
+
+    static SpooledMessage message(String id, Instant created) {
         return new SpooledMessage(id, "otp@bank.example", List.of("a@x.example", "b@y.example"), "otp",
-                Instant.parse("2026-11-25T10:00:00Z"), Instant.parse("2026-11-25T10:10:00Z"),
+                created, created.plus(java.time.Duration.ofMinutes(10)),
                 "Subject: [...]\r\n\r\nciphertext\r\n".getBytes(StandardCharsets.US_ASCII));
     }
 
@@ -229,6 +238,47 @@ class SpoolTest {
                         .isInstanceOf(java.nio.file.DirectoryNotEmptyException.class));
         assertThat(queuedAtFlush).as("the removals were fsync'd").containsExactly(
                 List.of("R.0", "R.1", "R.2"), List.of("R.0"));
+    }
+
+    @Test
+    void aCorruptFileMetByDeliveryIsSetAsideOnceNamingOnlyItsId() throws Exception {
+        Spool spool = new Spool(dir);
+        spool.write(List.of(message("C1.0"), message("C2.0")));
+        byte[] altered = Files.readAllBytes(dir.resolve("queue/C1.0"));
+        altered[altered.length - 100] ^= 1; // inside "ciphertext": the checksum no longer matches
+        Files.write(dir.resolve("queue/C1.0"), altered);
+
+        assertThatThrownBy(() -> spool.read("C1.0")).as("queue show/list only report it").isInstanceOf(IOException.class);
+        assertThat(dir.resolve("queue/C1.0")).exists();
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        Logger log = (Logger) LoggerFactory.getLogger(Spool.class);
+        log.addAppender(logs);
+        try {
+            assertThat(spool.readForDelivery("C1.0")).as("gone, not retried forever").isEmpty();
+        } finally {
+            log.detachAppender(logs);
+        }
+        assertThat(dir.resolve("corrupt/C1.0")).exists();
+        assertThat(logs.list).singleElement().satisfies(e -> {
+            assertThat(e.getLevel()).isEqualTo(Level.ERROR);
+            assertThat(e.getFormattedMessage()).contains("C1.0").contains("corrupt/").doesNotContain("cipher");
+        });
+        assertThat(spool.readForDelivery("C2.0")).isPresent();
+        assertThat(spool.depth().corrupt()).isEqualTo(1);
+        assertThat(spool.depth().messages()).isEqualTo(1);
+    }
+
+    @Test
+    void queueOrderAndOldestAgeAreThoseOfTheMessagesNotOfTheirLastReplace() throws Exception {
+        Spool spool = new Spool(dir);
+        Instant earlier = Instant.parse("2026-11-25T09:00:00Z");
+        SpooledMessage first = message("O1.0", earlier);
+        spool.write(List.of(first));
+        spool.write(List.of(message("O2.0", earlier.plusSeconds(60))));
+        spool.replace(first.withRecipients(List.of("b@y.example")));
+        assertThat(spool.ids()).containsExactly("O1.0", "O2.0");
+        assertThat(spool.depth().oldest()).contains(earlier);
     }
 
     private List<String> queued() throws IOException {
