@@ -4,14 +4,18 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,16 +24,24 @@ import org.slf4j.LoggerFactory;
  * The durable queue, after Postfix: a message is written under {@code tmp/} (created
  * exclusively, mode 0600), fsync'd, renamed into {@code queue/}, and the directory fsync'd
  * — only then may the relay say 250. Each file ends with a SHA-256 of everything before
- * it, so a torn or altered file is recognised on recovery and moved to {@code corrupt/},
- * never half-delivered.
+ * it, so a torn or altered file is recognised and moved to {@code corrupt/}, never
+ * half-delivered.
+ *
+ * <p>One SMTP transaction may be several files (one per recipient group), renamed one by
+ * one: a crash between the renames leaves part of a transaction the client never heard
+ * 250 for and will send again. So each file names all files of its transaction, a file
+ * taken out while others of its transaction are still queued goes to {@code done/}
+ * rather than away, and recovery keeps a transaction only if every file of it is queued,
+ * done or corrupt — whole, hence acknowledged.
  */
 public final class Spool {
     private static final Logger log = LoggerFactory.getLogger(Spool.class);
     private final Path tmp;
     private final Path queue;
+    private final Path done;
     private final Path corrupt;
     private final GroupSync directory;
-    private final java.util.concurrent.atomic.AtomicLong tempSequence = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong tempSequence = new AtomicLong();
 
     public Spool(Path directory) throws IOException {
         this(directory, () -> syncDirectory(directory.resolve("queue")));
@@ -39,6 +51,7 @@ public final class Spool {
     Spool(Path directory, GroupSync.Flush flush) throws IOException {
         this.tmp = privateDirectory(directory.resolve("tmp"));
         this.queue = privateDirectory(directory.resolve("queue"));
+        this.done = privateDirectory(directory.resolve("done"));
         this.corrupt = privateDirectory(directory.resolve("corrupt"));
         this.directory = new GroupSync(flush);
     }
@@ -54,11 +67,12 @@ public final class Spool {
      * client's retry cannot duplicate mail.
      */
     public void write(List<SpooledMessage> messages) throws IOException {
+        List<String> group = messages.size() > 1 ? messages.stream().map(SpooledMessage::id).toList() : List.of();
         long epoch = directory.epoch();
         List<String> written = new ArrayList<>();
         try {
             for (SpooledMessage m : messages) {
-                commitFile(new SpoolFile(m, List.of()), false);
+                commitFile(new SpoolFile(m, group), false);
                 written.add(m.id());
             }
             directory.awaitDurable(epoch);
@@ -93,11 +107,14 @@ public final class Spool {
      * false, and nothing written, when it is no longer queued (an operator deleted it).
      */
     public boolean replace(SpooledMessage m) throws IOException {
-        if (!Files.exists(queue.resolve(m.id()))) {
+        List<String> group;
+        try {
+            group = SpoolFile.group(queue.resolve(m.id()));
+        } catch (NoSuchFileException e) {
             return false;
         }
         long epoch = directory.epoch();
-        commitFile(new SpoolFile(m, List.of()), true);
+        commitFile(new SpoolFile(m, group), true);
         directory.awaitDurable(epoch);
         return true;
     }
@@ -155,7 +172,7 @@ public final class Spool {
     private Optional<byte[]> bytes(String id) throws IOException {
         try {
             return Optional.of(Files.readAllBytes(queue.resolve(id)));
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             return Optional.empty();
         }
     }
@@ -168,30 +185,21 @@ public final class Spool {
 
     /** Ids of what is queued now, oldest message first; reads nothing else and changes nothing. */
     public List<String> ids() throws IOException {
-        try (Stream<Path> s = Files.list(queue)) {
-            return s.sorted(java.util.Comparator.comparing(Spool::modified)).map(p -> p.getFileName().toString())
-                    .toList();
-        }
+        return list(queue).stream().sorted(Comparator.comparing(Spool::modified)).map(p -> p.getFileName().toString())
+                .toList();
     }
 
     /**
      * How many messages are queued, when the oldest was created, and how many files wait in
      * {@code corrupt/} for an operator (for the metrics).
      */
-    public record Depth(int messages, Optional<java.time.Instant> oldest, int corrupt) {
+    public record Depth(int messages, Optional<Instant> oldest, int corrupt) {
     }
 
     public Depth depth() throws IOException {
-        int corrupted;
-        try (Stream<Path> s = Files.list(corrupt)) {
-            corrupted = (int) s.count();
-        }
-        try (Stream<Path> s = Files.list(queue)) {
-            int[] n = {0};
-            Optional<java.time.Instant> oldest = s.peek(p -> n[0]++).map(Spool::modified)
-                    .min(java.util.Comparator.naturalOrder()).map(FileTime::toInstant);
-            return new Depth(n[0], oldest, corrupted);
-        }
+        List<Path> queued = list(queue);
+        return new Depth(queued.size(), queued.stream().map(Spool::modified).min(Comparator.naturalOrder())
+                .map(FileTime::toInstant), list(corrupt).size());
     }
 
     private static FileTime modified(Path p) {
@@ -202,8 +210,38 @@ public final class Spool {
         }
     }
 
+    /**
+     * Takes a message out of the queue (delivered, expired, deleted). While other files of
+     * its transaction are queued it is kept in {@code done/}, one atomic rename away, as the
+     * proof for recovery that the transaction was whole.
+     */
     public void remove(String id) throws IOException {
-        Files.deleteIfExists(queue.resolve(id));
+        Path file = queue.resolve(id);
+        List<String> group;
+        try {
+            group = SpoolFile.group(file);
+        } catch (NoSuchFileException e) {
+            return;
+        }
+        if (group.isEmpty()) {
+            Files.deleteIfExists(file);
+            return;
+        }
+        try {
+            Files.move(file, done.resolve(id), StandardCopyOption.ATOMIC_MOVE);
+        } catch (NoSuchFileException e) {
+            return; // taken out meanwhile
+        }
+        forgetIfFinished(group);
+    }
+
+    /** Once no file of a transaction is queued, what {@code done/} holds of it has served. */
+    private void forgetIfFinished(List<String> group) throws IOException {
+        if (group.stream().noneMatch(id -> Files.exists(queue.resolve(id)))) {
+            for (String id : group) {
+                Files.deleteIfExists(done.resolve(id));
+            }
+        }
     }
 
     /** Directory fsyncs so far; with concurrent writers fewer than messages written. */
@@ -212,27 +250,49 @@ public final class Spool {
     }
 
     /**
-     * Everything that was durably queued. Leftovers in tmp/ were never acknowledged and
-     * are deleted; files that fail their checksum go to corrupt/ with an ERROR.
+     * Everything that was durably queued. Leftovers in tmp/ and files of a transaction that
+     * never became whole were never acknowledged (the client sends them again) and are
+     * deleted; files that fail their checksum go to corrupt/ with an ERROR.
      */
     public List<SpooledMessage> recover() throws IOException {
-        try (Stream<Path> s = Files.list(tmp)) {
-            for (Path p : s.toList()) {
-                log.warn("spool: removing unacknowledged partial write {}", p.getFileName());
-                Files.deleteIfExists(p);
+        for (Path p : list(tmp)) {
+            log.warn("spool: removing unacknowledged partial write {}", p.getFileName());
+            Files.deleteIfExists(p);
+        }
+        List<SpoolFile> intact = new ArrayList<>();
+        for (Path p : list(queue)) {
+            try {
+                intact.add(SpoolFile.decode(p.getFileName().toString(), Files.readAllBytes(p)));
+            } catch (IOException e) {
+                setAside(p, e);
             }
         }
         List<SpooledMessage> out = new ArrayList<>();
-        try (Stream<Path> s = Files.list(queue)) {
-            for (Path p : s.sorted().toList()) {
-                try {
-                    out.add(SpoolFile.decode(p.getFileName().toString(), Files.readAllBytes(p)).message());
-                } catch (IOException e) {
-                    setAside(p, e);
-                }
+        for (SpoolFile f : intact) {
+            if (f.group().stream().allMatch(this::accountedFor)) {
+                out.add(f.message());
+            } else {
+                log.warn("spool: removing {}: its transaction {} was cut short by a crash before 250",
+                        f.message().id(), f.group());
+                Files.deleteIfExists(queue.resolve(f.message().id()));
             }
         }
+        for (Path p : list(done)) {
+            List<String> group = SpoolFile.group(p);
+            forgetIfFinished(group.isEmpty() ? List.of(p.getFileName().toString()) : group);
+        }
         return out;
+    }
+
+    /** Renamed into the queue once: still queued, taken out since, or set aside. */
+    private boolean accountedFor(String id) {
+        return Files.exists(queue.resolve(id)) || Files.exists(done.resolve(id)) || Files.exists(corrupt.resolve(id));
+    }
+
+    private static List<Path> list(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.sorted().toList();
+        }
     }
 
     /** Makes the rename itself durable (a directory entry is data too). */

@@ -281,6 +281,51 @@ class SpoolTest {
         assertThat(spool.depth().oldest()).contains(earlier);
     }
 
+    @Test
+    void aTransactionCutShortByACrashBetweenItsRenamesIsDroppedWholeTheOthersAreKept() throws Exception {
+        List<String> cut = List.of("T.0", "T.1", "T.2");
+        List<String> whole = List.of("W.0", "W.1");
+        new Spool(dir); // the directories
+        // the crash: T.0 and T.1 were renamed into the queue, T.2 was still in tmp/, nobody heard 250
+        for (String id : List.of("T.0", "T.1")) {
+            Files.write(dir.resolve("queue/" + id), new SpoolFile(message(id), cut).encode());
+        }
+        Files.write(dir.resolve("tmp/T.2.7"), new SpoolFile(message("T.2"), cut).encode());
+        for (String id : whole) {
+            Files.write(dir.resolve("queue/" + id), new SpoolFile(message(id), whole).encode());
+        }
+        Files.write(dir.resolve("queue/S.0"), new SpoolFile(message("S.0"), List.of()).encode());
+
+        assertThat(new Spool(dir).recover()).extracting(SpooledMessage::id).containsExactly("S.0", "W.0", "W.1");
+        assertThat(queued()).containsExactly("S.0", "W.0", "W.1");
+        assertThat(dir.resolve("corrupt")).isEmptyDirectory();
+    }
+
+    @Test
+    void aTransactionPartlyDeliveredBeforeARestartIsStillWhole() throws Exception {
+        Spool spool = new Spool(dir);
+        SpooledMessage second = message("P.1");
+        spool.write(List.of(message("P.0"), second, message("P.2")));
+        spool.remove("P.0");
+        spool.replace(second.withRecipients(List.of("b@y.example")));
+        spool.remove("P.1"); // after its replace: still known as part of P
+        assertThat(new Spool(dir).recover()).extracting(SpooledMessage::id).containsExactly("P.2");
+
+        spool.remove("P.2");
+        assertThat(queued()).isEmpty();
+        assertThat(dir.resolve("done")).as("kept only while P had queued files").isEmptyDirectory();
+    }
+
+    @Test
+    void aCorruptFileOfATransactionIsSetAsideAndTheRestOfItKept() throws Exception {
+        new Spool(dir).write(List.of(message("Q.0"), message("Q.1")));
+        byte[] altered = Files.readAllBytes(dir.resolve("queue/Q.0"));
+        altered[altered.length - 100] ^= 1;
+        Files.write(dir.resolve("queue/Q.0"), altered);
+        assertThat(new Spool(dir).recover()).extracting(SpooledMessage::id).containsExactly("Q.1");
+        assertThat(dir.resolve("corrupt/Q.0")).exists();
+    }
+
     private List<String> queued() throws IOException {
         try (Stream<Path> s = Files.list(dir.resolve("queue"))) {
             return s.map(p -> p.getFileName().toString()).sorted().toList();
