@@ -32,6 +32,7 @@ class RevocationCheckerTest {
     static final String ALICE = "alice@customer.example";
     static DemoPki pki;
     static DemoPki impostor;
+    static DemoPki otherCa;
 
     final MutableClock clock = new MutableClock(NOW);
     RevocationServer server;
@@ -42,6 +43,7 @@ class RevocationCheckerTest {
         pki = new DemoPki(new MutableClock(NOW), "revocation CA");
         // same name as the real CA, different key: signatures must not verify
         impostor = new DemoPki(new MutableClock(NOW), "revocation CA");
+        otherCa = new DemoPki(new MutableClock(NOW), "another CA");
     }
 
     @BeforeEach
@@ -106,16 +108,40 @@ class RevocationCheckerTest {
 
         server.signedBy(pki.certificate(null, KeyKind.RSA).commonName("no OCSP EKU")
                 .keyUsage(KeyUsage.digitalSignature).eku(KeyPurposeId.id_kp_serverAuth).build());
-        assertThat(why(check(withOcsp()))).contains("not signed by the issuer or a responder it authorised");
+        assertThat(why(check(withOcsp()))).contains("lacks id-kp-OCSPSigning");
 
         server.signedBy(impostor.ocspResponder("elsewhere"));
-        assertThat(why(check(withOcsp()))).contains("not signed by the issuer or a responder it authorised");
+        assertThat(why(check(withOcsp()))).contains("not signed by the issuer's key");
+
+        server.signedBy(otherCa.ocspResponder("another CA's responder"));
+        assertThat(why(check(withOcsp()))).contains("not issued by the certificate's issuer");
+    }
+
+    @Test
+    void theResponderCertificateIsTheOneTheResponderIdNamesByNameOrByKey() {
+        DemoPki.Issued responder = pki.ocspResponder("revocation CA OCSP responder");
+        X509Certificate another = pki.ocspResponder("revocation CA second responder").certificate();
+        server.signedBy(responder, another);
+        assertThat(check(withOcsp())).as("byName, sent after another responder's").isInstanceOf(
+                RevocationStatus.Good.class);
+        server.responderIdByKey(true);
+        assertThat(check(withOcsp())).as("byKey").isInstanceOf(RevocationStatus.Good.class);
+        server.signedBy(pki.ca());
+        assertThat(check(withOcsp())).as("byKey: the issuer itself").isInstanceOf(RevocationStatus.Good.class);
+    }
+
+    @Test
+    void aResponseWhoseResponderIdNamesNoCertificateItCarriesIsNoAnswer() {
+        DemoPki.Issued responder = pki.ocspResponder("revocation CA OCSP responder");
+        server.signedBy(responder, pki.ocspResponder("revocation CA second responder").certificate());
+        server.withoutSignerCertificate();
+        assertThat(why(check(withOcsp()))).contains("ResponderID");
     }
 
     @Test
     void responseSignedWithAnotherKeyIsNoAnswer() {
         server.signedBy(impostor.ca());
-        assertThat(why(check(withOcsp()))).contains("not signed by the issuer or a responder it authorised");
+        assertThat(why(check(withOcsp()))).contains("response signature does not verify");
     }
 
     @Test

@@ -26,6 +26,7 @@ import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
 import org.bouncycastle.cert.ocsp.BasicOCSPRespBuilder;
+import org.bouncycastle.cert.ocsp.CertificateID;
 import org.bouncycastle.cert.ocsp.CertificateStatus;
 import org.bouncycastle.cert.ocsp.OCSPReq;
 import org.bouncycastle.cert.ocsp.OCSPRespBuilder;
@@ -33,6 +34,7 @@ import org.bouncycastle.cert.ocsp.Req;
 import org.bouncycastle.cert.ocsp.RespID;
 import org.bouncycastle.cert.ocsp.RevokedStatus;
 import org.bouncycastle.cert.ocsp.UnknownStatus;
+import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 
 /**
  * An OCSP responder (BouncyCastle) and a CRL distribution point behind the JDK's HTTP
@@ -54,6 +56,7 @@ public final class RevocationServer implements AutoCloseable {
     private volatile Duration validity = Duration.ofMinutes(5);
     private volatile Nonce nonce = Nonce.ECHO;
     private volatile boolean ocspDown;
+    private volatile boolean byKey;
     private volatile byte[] crl;
 
     /** Answers signed by {@code signer}, which is sent along in the response. */
@@ -74,10 +77,23 @@ public final class RevocationServer implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/ca.crl");
     }
 
-    public RevocationServer signedBy(DemoPki.Issued s) {
+    /** Answers signed by {@code s}, which is sent along in the response after {@code others}. */
+    public RevocationServer signedBy(DemoPki.Issued s, X509Certificate... others) {
+        List<X509Certificate> certs = new java.util.ArrayList<>(List.of(others));
+        certs.add(s.certificate());
         this.signer = s;
-        this.included = List.of(s.certificate());
+        this.included = List.copyOf(certs);
         return this;
+    }
+
+    /** The signer's own certificate is left out of the response: only the others are sent. */
+    public void withoutSignerCertificate() {
+        this.included = included.subList(0, included.size() - 1);
+    }
+
+    /** The ResponderID names the signer by the SHA-1 of its public key (RFC 6960 §4.2.1 byKey), not by name. */
+    public void responderIdByKey(boolean byKey) {
+        this.byKey = byKey;
     }
 
     public void revoke(X509Certificate c) {
@@ -144,7 +160,10 @@ public final class RevocationServer implements AutoCloseable {
     private byte[] ocsp(HttpExchange ex) throws Exception {
         OCSPReq req = new OCSPReq(ex.getRequestBody().readAllBytes());
         X509CertificateHolder signerCert = new JcaX509CertificateHolder(signer.certificate());
-        BasicOCSPRespBuilder b = new BasicOCSPRespBuilder(new RespID(signerCert.getSubject()));
+        BasicOCSPRespBuilder b = new BasicOCSPRespBuilder(byKey
+                ? new RespID(signerCert.getSubjectPublicKeyInfo(), new JcaDigestCalculatorProviderBuilder().build()
+                        .get(CertificateID.HASH_SHA1))
+                : new RespID(signerCert.getSubject()));
         Instant thisUpdate = clock.instant().minus(age);
         for (Req r : req.getRequestList()) {
             BigInteger serial = r.getCertID().getSerialNumber();
