@@ -110,6 +110,8 @@ class RecipientCertificatesTest {
             assertThat(responder.ocspRequests()).isEqualTo(2);
 
             responder.revoke(earlier);
+            assertThat(certs.resolve(ALICE)).as("both answers kept").isEqualTo(new Resolution.Usable(earlier, "dir"));
+            assertThat(responder.ocspRequests()).isEqualTo(2);
             Resolution none = revocationChecked(Revocation.HARD_FAIL, both, () -> { }).resolve(ALICE);
             assertThat(none).isInstanceOf(Resolution.Missing.class);
             assertThat(((Resolution.Missing) none).reason())

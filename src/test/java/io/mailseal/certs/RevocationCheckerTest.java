@@ -179,6 +179,19 @@ class RevocationCheckerTest {
     }
 
     @Test
+    void aRevokedAnswerIsKeptPastItsNextUpdateAndThroughAResponderOutage() {
+        RevocationChecker checker = checker();
+        X509Certificate c = withOcsp();
+        server.revoke(c);
+        assertThat(checker.check(c, pki.ca().certificate())).isInstanceOf(RevocationStatus.Revoked.class);
+        clock.advance(Duration.ofMinutes(30));
+        server.ocspDown(true);
+        assertThat(checker.check(c, pki.ca().certificate())).as("not Unknown: a 550, not a 451")
+                .isInstanceOf(RevocationStatus.Revoked.class);
+        assertThat(server.ocspRequests()).isEqualTo(1);
+    }
+
+    @Test
     void crlIsAskedWhenOcspCannotAnswer() {
         X509Certificate good = withBoth();
         X509Certificate bad = withBoth();
