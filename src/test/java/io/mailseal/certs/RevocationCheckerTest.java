@@ -16,8 +16,16 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Date;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.DERNull;
+import org.bouncycastle.asn1.x509.CRLNumber;
+import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509v2CRLBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509v2CRLBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -225,6 +233,26 @@ class RevocationCheckerTest {
         assertThat(why(check(withCrlOnly()))).contains("signature does not verify");
         server.crl(crl(pki, Duration.ofDays(2)));
         assertThat(why(check(withCrlOnly()))).contains("stale (nextUpdate");
+    }
+
+    @Test
+    void aDeltaCrlOrOneWithACriticalExtensionNotUnderstoodIsNoAnswer() throws Exception {
+        X509Certificate revokedInTheBase = withCrlOnly();
+        server.crl(crlWith(Extension.deltaCRLIndicator, new CRLNumber(BigInteger.ONE)));
+        assertThat(why(check(revokedInTheBase))).as("it lists only what changed since its base")
+                .contains("a delta CRL");
+        server.crl(crlWith(new ASN1ObjectIdentifier("1.3.6.1.4.1.99999.1"), DERNull.INSTANCE));
+        assertThat(why(check(revokedInTheBase))).contains("critical extension 1.3.6.1.4.1.99999.1 not understood");
+    }
+
+    /** A CRL of the real CA that lists nothing and carries {@code oid}, critical. */
+    private static byte[] crlWith(ASN1ObjectIdentifier oid, ASN1Encodable value) throws Exception {
+        X509v2CRLBuilder b = new JcaX509v2CRLBuilder(pki.ca().certificate().getSubjectX500Principal(),
+                Date.from(NOW.minus(Duration.ofHours(1))));
+        b.setNextUpdate(Date.from(NOW.plus(Duration.ofHours(23))));
+        b.addExtension(Extension.cRLNumber, false, new CRLNumber(BigInteger.TWO));
+        b.addExtension(oid, true, value);
+        return b.build(DemoPki.signer(pki.ca().key())).getEncoded();
     }
 
     @Test
