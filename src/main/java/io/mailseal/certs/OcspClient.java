@@ -36,8 +36,9 @@ import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 /**
  * RFC 6960 over HTTP POST: one request per certificate with a fresh nonce (RFC 8954);
  * the response must be signed by the certificate its ResponderID names — the issuer
- * itself, or a responder certificate the issuer gave id-kp-OCSPSigning (§4.2.2.2) —, echo our nonce when it carries one, and be
- * fresh: thisUpdate not in the future, nextUpdate not passed (5 minutes' skew allowed).
+ * itself, or a responder certificate the issuer gave id-kp-OCSPSigning (§4.2.2.2) —,
+ * echo our nonce when it carries one, and be fresh: thisUpdate not in the future,
+ * nextUpdate not passed (5 minutes' skew allowed).
  */
 final class OcspClient {
     static final Duration SKEW = Duration.ofMinutes(5);

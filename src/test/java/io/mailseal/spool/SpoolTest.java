@@ -155,7 +155,8 @@ class SpoolTest {
             }
         });
         long renamedBeforeTheFailure = sync.epoch();
-        assertThatThrownBy(() -> sync.awaitDurable(sync.epoch())).as("another writer's flush").hasMessageContaining("EIO");
+        assertThatThrownBy(() -> sync.awaitDurable(sync.epoch())).as("another writer's flush")
+                .hasMessageContaining("EIO");
         assertThatThrownBy(() -> sync.awaitDurable(renamedBeforeTheFailure)).as("the failed fsync may have dropped it")
                 .hasMessageContaining("may be lost");
         sync.awaitDurable(sync.epoch());
@@ -248,7 +249,8 @@ class SpoolTest {
         altered[altered.length - 100] ^= 1; // inside "ciphertext": the checksum no longer matches
         Files.write(dir.resolve("queue/C1.0"), altered);
 
-        assertThatThrownBy(() -> spool.read("C1.0")).as("queue show/list only report it").isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> spool.read("C1.0")).as("queue show/list only report it")
+                .isInstanceOf(IOException.class);
         assertThat(dir.resolve("queue/C1.0")).exists();
         ListAppender<ILoggingEvent> logs = new ListAppender<>();
         logs.start();
