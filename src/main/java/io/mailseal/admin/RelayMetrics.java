@@ -59,8 +59,8 @@ public final class RelayMetrics {
     }
 
     /**
-     * Queue depth and age of the oldest queued message, from the spool directory; read at
-     * most every 5 s however often Prometheus scrapes.
+     * Queue depth, age of the oldest queued message and files set aside as corrupt, from the
+     * spool directory; read at most every 5 s however often Prometheus scrapes.
      */
     public void watchSpool(Spool spool, Clock clock) {
         CachedGauge<Spool.Depth> depth = new CachedGauge<>(5, TimeUnit.SECONDS) {
@@ -69,13 +69,14 @@ public final class RelayMetrics {
                 try {
                     return spool.depth();
                 } catch (IOException e) {
-                    return new Spool.Depth(-1, Optional.empty()); // unreadable: /ready says so
+                    return new Spool.Depth(-1, Optional.empty(), -1); // unreadable: /ready says so
                 }
             }
         };
         registry.gauge("mailseal.spool.messages", () -> () -> depth.getValue().messages());
         registry.gauge("mailseal.spool.oldest_age_seconds", () -> () -> depth.getValue().oldest()
                 .map(t -> Duration.between(t, clock.instant()).toSeconds()).orElse(0L));
+        registry.gauge("mailseal.spool.corrupt_files", () -> () -> depth.getValue().corrupt());
     }
 
     /** SMTP sessions open now. */

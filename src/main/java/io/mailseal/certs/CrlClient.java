@@ -19,7 +19,10 @@ import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 /**
  * CRLs (RFC 5280 §5) fetched over HTTP from a certificate's distribution point, checked
  * (issuer name, signature by the issuer's key, nextUpdate not passed) and kept until
- * their nextUpdate, so one download answers for every customer of that CA.
+ * their nextUpdate, so one download answers for every customer of that CA. Only complete
+ * CRLs are used: a delta CRL served at a distribution point is refused, and delta CRLs
+ * named by freshestCRL are not fetched — a revocation published only in a delta is seen
+ * through OCSP (asked first) or in the next complete CRL.
  */
 final class CrlClient {
     /** Index of cRLSign in {@link X509Certificate#getKeyUsage()}. */
@@ -86,6 +89,15 @@ final class CrlClient {
             if (scope.isIndirectCRL() || scope.onlyContainsCACerts() || scope.onlyContainsAttributeCerts()
                     || scope.getOnlySomeReasons() != null) {
                 throw new IOException("not a complete CRL for end-entity certificates (issuingDistributionPoint)");
+            }
+        }
+        if (crl.getExtension(org.bouncycastle.asn1.x509.Extension.deltaCRLIndicator) != null) {
+            // what a delta CRL does not list may still be revoked in its base (RFC 5280 §5.2.4)
+            throw new IOException("a delta CRL, which is not used: only a complete CRL can say good");
+        }
+        for (Object oid : crl.getCriticalExtensionOIDs()) {
+            if (!org.bouncycastle.asn1.x509.Extension.issuingDistributionPoint.equals(oid)) {
+                throw new IOException("critical extension " + oid + " not understood (RFC 5280 §5.2)");
             }
         }
         try {

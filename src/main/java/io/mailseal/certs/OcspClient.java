@@ -18,6 +18,7 @@ import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
 import org.bouncycastle.cert.ocsp.BasicOCSPResp;
 import org.bouncycastle.cert.ocsp.CertificateID;
@@ -25,6 +26,7 @@ import org.bouncycastle.cert.ocsp.CertificateStatus;
 import org.bouncycastle.cert.ocsp.OCSPException;
 import org.bouncycastle.cert.ocsp.OCSPReqBuilder;
 import org.bouncycastle.cert.ocsp.OCSPResp;
+import org.bouncycastle.cert.ocsp.RespID;
 import org.bouncycastle.cert.ocsp.RevokedStatus;
 import org.bouncycastle.cert.ocsp.SingleResp;
 import org.bouncycastle.operator.OperatorCreationException;
@@ -33,9 +35,10 @@ import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 
 /**
  * RFC 6960 over HTTP POST: one request per certificate with a fresh nonce (RFC 8954);
- * the response must be signed by the issuer itself or by a responder certificate the
- * issuer gave id-kp-OCSPSigning (§4.2.2.2), echo our nonce when it carries one, and be
- * fresh: thisUpdate not in the future, nextUpdate not passed (5 minutes' skew allowed).
+ * the response must be signed by the certificate its ResponderID names — the issuer
+ * itself, or a responder certificate the issuer gave id-kp-OCSPSigning (§4.2.2.2) —,
+ * echo our nonce when it carries one, and be fresh: thisUpdate not in the future,
+ * nextUpdate not passed (5 minutes' skew allowed).
  */
 final class OcspClient {
     static final Duration SKEW = Duration.ofMinutes(5);
@@ -86,11 +89,15 @@ final class OcspClient {
             return new RevocationStatus.Unknown("OCSP " + responder + " response status " + resp.getStatus());
         }
         BasicOCSPResp basic = (BasicOCSPResp) resp.getResponseObject();
-        Optional<X509Certificate> signer = signer(basic, issuer);
-        if (signer.isEmpty() || !basic.isSignatureValid(new JcaContentVerifierProviderBuilder()
-                .build(signer.get().getPublicKey()))) {
-            return new RevocationStatus.Unknown("OCSP " + responder + ": response not signed by the issuer or "
-                    + "a responder it authorised");
+        X509Certificate signer;
+        try {
+            signer = signer(basic, issuer);
+        } catch (Unauthorised e) {
+            return new RevocationStatus.Unknown("OCSP " + responder + ": " + e.getMessage());
+        }
+        if (!basic.isSignatureValid(new JcaContentVerifierProviderBuilder().build(signer.getPublicKey()))) {
+            return new RevocationStatus.Unknown("OCSP " + responder + ": response signature does not verify with "
+                    + "the key its ResponderID names");
         }
         Extension echoed = basic.getExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce);
         if (echoed != null && !java.util.Arrays.equals(echoed.getExtnValue().getOctets(),
@@ -128,45 +135,60 @@ final class OcspClient {
         return new RevocationStatus.Unknown("OCSP " + responder + ": no answer for the certificate asked about");
     }
 
-    /** The issuer, or a delegated responder certificate the issuer signed for OCSP signing (RFC 6960 §4.2.2.2). */
-    private Optional<X509Certificate> signer(BasicOCSPResp basic, X509Certificate issuer) throws IOException {
-        X509CertificateHolder issuerHolder;
-        try {
-            issuerHolder = new JcaX509CertificateHolder(issuer);
-        } catch (java.security.cert.CertificateEncodingException e) {
-            throw new IOException(e);
+    /** Why a response's signer is not one the issuer authorised: no answer, never "good". */
+    private static final class Unauthorised extends Exception {
+        Unauthorised(String why) {
+            super(why);
         }
-        if (basic.getResponderId().equals(new org.bouncycastle.cert.ocsp.RespID(issuerHolder.getSubject()))) {
-            return Optional.of(issuer);
-        }
-        for (X509CertificateHolder h : basic.getCerts()) {
-            try {
-                X509Certificate c = new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter().getCertificate(h);
-                if (c.getIssuerX500Principal().equals(issuer.getSubjectX500Principal())
-                        && c.getExtendedKeyUsage() != null
-                        && c.getExtendedKeyUsage().contains(KeyPurposeId.id_kp_OCSPSigning.getId())) {
-                    c.verify(issuer.getPublicKey());
-                    c.checkValidity(java.util.Date.from(clock.instant()));
-                    return Optional.of(c);
-                }
-            } catch (GeneralSecurityException e) {
-                // not a responder this issuer authorised: look further
-            }
-        }
-        if (issuerKeyMatches(basic, issuer)) {
-            return Optional.of(issuer);
-        }
-        return Optional.empty();
     }
 
-    /** A responder id given by key hash (RFC 6960 §4.2.1, byKey) that is the issuer's own key. */
-    private static boolean issuerKeyMatches(BasicOCSPResp basic, X509Certificate issuer) {
-        try {
-            return basic.getResponderId().equals(new org.bouncycastle.cert.ocsp.RespID(
-                    org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(issuer.getPublicKey().getEncoded()),
-                    new JcaDigestCalculatorProviderBuilder().build().get(CertificateID.HASH_SHA1)));
-        } catch (OperatorCreationException | OCSPException e) {
-            return false;
+    /**
+     * The certificate the response's ResponderID names (RFC 6960 §4.2.2.3, byName or byKey):
+     * the issuer itself, or a responder certificate sent in the response that the issuer
+     * signed and gave id-kp-OCSPSigning (§4.2.2.2).
+     */
+    private X509Certificate signer(BasicOCSPResp basic, X509Certificate issuer) throws Unauthorised,
+            GeneralSecurityException, OCSPException, OperatorCreationException {
+        RespID named = basic.getResponderId();
+        if (names(named, issuer)) {
+            return issuer;
         }
+        for (X509CertificateHolder h : basic.getCerts()) {
+            X509Certificate c = new JcaX509CertificateConverter().getCertificate(h);
+            if (names(named, c)) {
+                return authorised(c, issuer);
+            }
+        }
+        throw new Unauthorised("neither the issuer nor a certificate in the response is the one its ResponderID "
+                + "names");
+    }
+
+    private static boolean names(RespID id, X509Certificate c) throws GeneralSecurityException, OCSPException,
+            OperatorCreationException {
+        JcaX509CertificateHolder holder = new JcaX509CertificateHolder(c);
+        return id.equals(new RespID(holder.getSubject())) || id.equals(new RespID(holder.getSubjectPublicKeyInfo(),
+                new JcaDigestCalculatorProviderBuilder().build().get(CertificateID.HASH_SHA1)));
+    }
+
+    private X509Certificate authorised(X509Certificate responder, X509Certificate issuer) throws Unauthorised,
+            GeneralSecurityException {
+        if (!responder.getIssuerX500Principal().equals(issuer.getSubjectX500Principal())) {
+            throw new Unauthorised("the responder certificate is not issued by the certificate's issuer");
+        }
+        try {
+            responder.verify(issuer.getPublicKey());
+        } catch (java.security.SignatureException | java.security.InvalidKeyException e) {
+            throw new Unauthorised("the responder certificate is not signed by the issuer's key");
+        }
+        if (responder.getExtendedKeyUsage() == null
+                || !responder.getExtendedKeyUsage().contains(KeyPurposeId.id_kp_OCSPSigning.getId())) {
+            throw new Unauthorised("the responder certificate lacks id-kp-OCSPSigning");
+        }
+        try {
+            responder.checkValidity(java.util.Date.from(clock.instant()));
+        } catch (java.security.cert.CertificateException e) {
+            throw new Unauthorised("the responder certificate is not valid now");
+        }
+        return responder;
     }
 }

@@ -23,8 +23,10 @@ import org.bouncycastle.asn1.x509.GeneralNames;
 
 /**
  * Is a recipient certificate revoked? ({@code certificates.revocation}) OCSP first, at
- * the URL in its Authority Information Access, then the CRL at its distribution point;
- * good answers are kept until their nextUpdate. A certificate naming neither has no
+ * the URL in its Authority Information Access, then the CRL at its distribution point.
+ * Answers are kept for at most an hour: good ones until their nextUpdate, revoked ones
+ * regardless, since revocation is final (RFC 5280 §5.3.1; the hour lets a lifted
+ * certificateHold be seen). A certificate naming neither has no
  * answer to give: that is Unknown, like a responder that does not answer, and the mode
  * decides (soft-fail: usable with a WARN and a metric; hard-fail: unusable for now).
  */
@@ -32,7 +34,7 @@ public final class RevocationChecker {
     private final Revocation mode;
     private final OcspClient ocsp;
     private final CrlClient crl;
-    private final Cache<String, RevocationStatus.Good> good;
+    private final Cache<String, RevocationStatus> answers;
     private final Clock clock;
 
     public RevocationChecker(Revocation mode, Duration timeout, Clock clock) {
@@ -44,7 +46,7 @@ public final class RevocationChecker {
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
         this.ocsp = new OcspClient(http, timeout, clock);
         this.crl = new CrlClient(http, timeout, clock);
-        this.good = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(1, TimeUnit.HOURS).build();
+        this.answers = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(1, TimeUnit.HOURS).build();
     }
 
     public Revocation mode() {
@@ -56,8 +58,9 @@ public final class RevocationChecker {
             return new RevocationStatus.Good("not checked (certificates.revocation = off)", Optional.empty());
         }
         String key = issuer.getSubjectX500Principal().getName() + "#" + cert.getSerialNumber().toString(16);
-        RevocationStatus.Good cached = good.getIfPresent(key);
-        if (cached != null && cached.freshUntil().map(t -> t.isAfter(clock.instant())).orElse(false)) {
+        RevocationStatus cached = answers.getIfPresent(key);
+        if (cached instanceof RevocationStatus.Revoked || cached instanceof RevocationStatus.Good g
+                && g.freshUntil().map(t -> t.isAfter(clock.instant())).orElse(false)) {
             return cached;
         }
         List<String> unknown = new ArrayList<>();
@@ -80,8 +83,9 @@ public final class RevocationChecker {
     }
 
     private RevocationStatus remember(String key, RevocationStatus s) {
-        if (s instanceof RevocationStatus.Good g && g.freshUntil().isPresent()) {
-            good.put(key, g);
+        if (s instanceof RevocationStatus.Revoked
+                || s instanceof RevocationStatus.Good g && g.freshUntil().isPresent()) {
+            answers.put(key, s);
         }
         return s;
     }

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -75,10 +76,12 @@ final class QueueCommand {
 
     /**
      * The spool files of {@code id}: one SMTP transaction ("queued as ID") spools one file per
-     * recipient group, named ID.0, ID.1, …; either form is accepted.
+     * recipient group, named ID.0, ID.1, …; either form is accepted. Exactly those: a DSN about
+     * ID.0, queued as ID.0.dsn…, is a message of its own.
      */
-    private static java.util.List<String> files(Spool spool, String id) throws IOException {
-        return spool.ids().stream().filter(f -> f.equals(id) || f.startsWith(id + ".")).toList();
+    static java.util.List<String> files(Spool spool, String id) throws IOException {
+        Pattern part = Pattern.compile(Pattern.quote(id) + "\\.\\d+");
+        return spool.ids().stream().filter(f -> f.equals(id) || part.matcher(f).matches()).toList();
     }
 
     @Command(name = "show", description = "Envelope and outer headers of one message (never its body).")

@@ -134,14 +134,14 @@ public final class DeliveryScheduler implements AutoCloseable {
     private Optional<Settlement> attempt(Pending p) {
         Optional<SpooledMessage> read;
         try {
-            read = spool.read(p.id());
+            read = spool.readForDelivery(p.id());
         } catch (IOException | RuntimeException e) {
             log.error("reading the spooled message failed; retried later: {}", e.toString());
             await(p.nextAttemptAt(clock.instant().plus(backoff(p.attempts()))));
             return Optional.empty();
         }
         if (read.isEmpty()) {
-            log.info("removed from the queue before delivery");
+            log.info("removed from the queue (or set aside as corrupt) before delivery");
             return Optional.empty();
         }
         SpooledMessage m = read.get();

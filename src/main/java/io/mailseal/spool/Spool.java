@@ -1,21 +1,21 @@
 package io.mailseal.spool;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,24 +24,36 @@ import org.slf4j.LoggerFactory;
  * The durable queue, after Postfix: a message is written under {@code tmp/} (created
  * exclusively, mode 0600), fsync'd, renamed into {@code queue/}, and the directory fsync'd
  * — only then may the relay say 250. Each file ends with a SHA-256 of everything before
- * it, so a torn or altered file is recognised on recovery and moved to {@code corrupt/},
- * never half-delivered.
+ * it, so a torn or altered file is recognised and moved to {@code corrupt/}, never
+ * half-delivered.
+ *
+ * <p>One SMTP transaction may be several files (one per recipient group), renamed one by
+ * one: a crash between the renames leaves part of a transaction the client never heard
+ * 250 for and will send again. So each file names all files of its transaction, a file
+ * taken out while others of its transaction are still queued goes to {@code done/}
+ * rather than away, and recovery keeps a transaction only if every file of it is queued,
+ * done or corrupt — whole, hence acknowledged.
  */
 public final class Spool {
     private static final Logger log = LoggerFactory.getLogger(Spool.class);
-    private static final String MAGIC = "MAILSEAL-SPOOL 1";
-    private static final String END = "\nEND ";
     private final Path tmp;
     private final Path queue;
+    private final Path done;
     private final Path corrupt;
     private final GroupSync directory;
-    private final java.util.concurrent.atomic.AtomicLong tempSequence = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong tempSequence = new AtomicLong();
 
     public Spool(Path directory) throws IOException {
+        this(directory, () -> syncDirectory(directory.resolve("queue")));
+    }
+
+    /** @param flush makes the entries of {@code queue/} durable; a parameter so a test can make it fail */
+    Spool(Path directory, GroupSync.Flush flush) throws IOException {
         this.tmp = privateDirectory(directory.resolve("tmp"));
         this.queue = privateDirectory(directory.resolve("queue"));
+        this.done = privateDirectory(directory.resolve("done"));
         this.corrupt = privateDirectory(directory.resolve("corrupt"));
-        this.directory = new GroupSync(() -> syncDirectory(queue));
+        this.directory = new GroupSync(flush);
     }
 
     private static Path privateDirectory(Path dir) throws IOException {
@@ -51,22 +63,42 @@ public final class Spool {
 
     /**
      * Returns once every message is on stable storage — all of them or none: after a
-     * failure the ones already renamed are removed again, so the client's retry cannot
-     * duplicate mail.
+     * failure the ones already renamed are removed again, and that made durable, so the
+     * client's retry cannot duplicate mail.
      */
     public void write(List<SpooledMessage> messages) throws IOException {
+        List<String> group = messages.size() > 1 ? messages.stream().map(SpooledMessage::id).toList() : List.of();
+        long epoch = directory.epoch();
         List<String> written = new ArrayList<>();
         try {
             for (SpooledMessage m : messages) {
-                commitFile(m, false);
+                commitFile(new SpoolFile(m, group), false);
                 written.add(m.id());
             }
-            directory.awaitDurable();
-        } catch (IOException e) {
-            for (String id : written) {
-                remove(id);
-            }
+            directory.awaitDurable(epoch);
+        } catch (IOException | RuntimeException e) {
+            rollBack(written, e);
             throw e;
+        }
+    }
+
+    /** Unlinks every file a failed write renamed into the queue, whichever unlink fails, and fsyncs that. */
+    private void rollBack(List<String> written, Exception failure) {
+        if (written.isEmpty()) {
+            return;
+        }
+        long epoch = directory.epoch();
+        for (String id : written) {
+            try {
+                Files.deleteIfExists(queue.resolve(id));
+            } catch (IOException | RuntimeException e) {
+                failure.addSuppressed(e);
+            }
+        }
+        try {
+            directory.awaitDurable(epoch);
+        } catch (IOException e) {
+            failure.addSuppressed(e);
         }
     }
 
@@ -75,16 +107,21 @@ public final class Spool {
      * false, and nothing written, when it is no longer queued (an operator deleted it).
      */
     public boolean replace(SpooledMessage m) throws IOException {
-        if (!Files.exists(queue.resolve(m.id()))) {
+        List<String> group;
+        try {
+            group = SpoolFile.group(queue.resolve(m.id()));
+        } catch (NoSuchFileException e) {
             return false;
         }
-        commitFile(m, true);
-        directory.awaitDurable();
+        long epoch = directory.epoch();
+        commitFile(new SpoolFile(m, group), true);
+        directory.awaitDurable(epoch);
         return true;
     }
 
-    private void commitFile(SpooledMessage m, boolean replace) throws IOException {
-        byte[] data = encode(m);
+    private void commitFile(SpoolFile file, boolean replace) throws IOException {
+        SpooledMessage m = file.message();
+        byte[] data = file.encode();
         Path temp = tmp.resolve(m.id() + "." + tempSequence.incrementAndGet());
         try (FileChannel ch = FileChannel.open(temp, java.util.Set.of(StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
@@ -92,6 +129,8 @@ public final class Spool {
             while (buf.hasRemaining()) {
                 ch.write(buf);
             }
+            // the file's time is the message's: ids() and depth() order by it, and a replace keeps it
+            Files.setLastModifiedTime(temp, FileTime.from(m.created()));
             ch.force(true);
         }
         Path target = queue.resolve(m.id());
@@ -108,44 +147,101 @@ public final class Spool {
 
     /** The queued message, or empty when it is no longer queued (delivered, deleted). */
     public Optional<SpooledMessage> read(String id) throws IOException {
+        Optional<byte[]> data = bytes(id);
+        return data.isEmpty() ? Optional.empty() : Optional.of(SpoolFile.decode(id, data.get()).message());
+    }
+
+    /**
+     * The queued message for a delivery attempt. A file that does not decode is moved to
+     * {@code corrupt/} with an ERROR and reads as gone, since every later attempt would fail
+     * alike; a file that cannot be read (an I/O error) stays for the next attempt.
+     */
+    public Optional<SpooledMessage> readForDelivery(String id) throws IOException {
+        Optional<byte[]> data = bytes(id);
+        if (data.isEmpty()) {
+            return Optional.empty();
+        }
         try {
-            return Optional.of(decode(id, Files.readAllBytes(queue.resolve(id))));
-        } catch (java.nio.file.NoSuchFileException e) {
+            return Optional.of(SpoolFile.decode(id, data.get()).message());
+        } catch (IOException e) {
+            setAside(queue.resolve(id), e);
             return Optional.empty();
         }
     }
 
-    /** Ids of what is queued now, oldest file first; reads nothing else and changes nothing. */
-    public List<String> ids() throws IOException {
-        try (Stream<Path> s = Files.list(queue)) {
-            return s.sorted(java.util.Comparator.comparing(Spool::modified)).map(p -> p.getFileName().toString())
-                    .toList();
+    private Optional<byte[]> bytes(String id) throws IOException {
+        try {
+            return Optional.of(Files.readAllBytes(queue.resolve(id)));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
         }
     }
 
-    /** How many messages are queued and when the oldest file was written (for the metrics). */
-    public record Depth(int messages, Optional<java.time.Instant> oldest) {
+    /** Logs the file id and our own reason, never the content. */
+    private void setAside(Path file, IOException why) throws IOException {
+        log.error("spool: {} is corrupt ({}); moved to corrupt/", file.getFileName(), why.getMessage());
+        Files.move(file, corrupt.resolve(file.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Ids of what is queued now, oldest message first; reads nothing else and changes nothing. */
+    public List<String> ids() throws IOException {
+        return list(queue).stream().sorted(Comparator.comparing(Spool::modified)).map(p -> p.getFileName().toString())
+                .toList();
+    }
+
+    /**
+     * How many messages are queued, when the oldest was created, and how many files wait in
+     * {@code corrupt/} for an operator (for the metrics).
+     */
+    public record Depth(int messages, Optional<Instant> oldest, int corrupt) {
     }
 
     public Depth depth() throws IOException {
-        try (Stream<Path> s = Files.list(queue)) {
-            int[] n = {0};
-            Optional<java.time.Instant> oldest = s.peek(p -> n[0]++).map(Spool::modified)
-                    .min(java.util.Comparator.naturalOrder()).map(java.nio.file.attribute.FileTime::toInstant);
-            return new Depth(n[0], oldest);
-        }
+        List<Path> queued = list(queue);
+        return new Depth(queued.size(), queued.stream().map(Spool::modified).min(Comparator.naturalOrder())
+                .map(FileTime::toInstant), list(corrupt).size());
     }
 
-    private static java.nio.file.attribute.FileTime modified(Path p) {
+    private static FileTime modified(Path p) {
         try {
             return Files.getLastModifiedTime(p);
         } catch (IOException e) {
-            return java.nio.file.attribute.FileTime.fromMillis(0); // gone meanwhile: sorts first, read() says so
+            return FileTime.fromMillis(0); // gone meanwhile: sorts first, read() says so
         }
     }
 
+    /**
+     * Takes a message out of the queue (delivered, expired, deleted). While other files of
+     * its transaction are queued it is kept in {@code done/}, one atomic rename away, as the
+     * proof for recovery that the transaction was whole.
+     */
     public void remove(String id) throws IOException {
-        Files.deleteIfExists(queue.resolve(id));
+        Path file = queue.resolve(id);
+        List<String> group;
+        try {
+            group = SpoolFile.group(file);
+        } catch (NoSuchFileException e) {
+            return;
+        }
+        if (group.isEmpty()) {
+            Files.deleteIfExists(file);
+            return;
+        }
+        try {
+            Files.move(file, done.resolve(id), StandardCopyOption.ATOMIC_MOVE);
+        } catch (NoSuchFileException e) {
+            return; // taken out meanwhile
+        }
+        forgetIfFinished(group);
+    }
+
+    /** Once no file of a transaction is queued, what {@code done/} holds of it has served. */
+    private void forgetIfFinished(List<String> group) throws IOException {
+        if (group.stream().noneMatch(id -> Files.exists(queue.resolve(id)))) {
+            for (String id : group) {
+                Files.deleteIfExists(done.resolve(id));
+            }
+        }
     }
 
     /** Directory fsyncs so far; with concurrent writers fewer than messages written. */
@@ -154,106 +250,48 @@ public final class Spool {
     }
 
     /**
-     * Everything that was durably queued. Leftovers in tmp/ were never acknowledged and
-     * are deleted; files that fail their checksum go to corrupt/ with an ERROR.
+     * Everything that was durably queued. Leftovers in tmp/ and files of a transaction that
+     * never became whole were never acknowledged (the client sends them again) and are
+     * deleted; files that fail their checksum go to corrupt/ with an ERROR.
      */
     public List<SpooledMessage> recover() throws IOException {
-        try (Stream<Path> s = Files.list(tmp)) {
-            for (Path p : s.toList()) {
-                log.warn("spool: removing unacknowledged partial write {}", p.getFileName());
-                Files.deleteIfExists(p);
+        for (Path p : list(tmp)) {
+            log.warn("spool: removing unacknowledged partial write {}", p.getFileName());
+            Files.deleteIfExists(p);
+        }
+        List<SpoolFile> intact = new ArrayList<>();
+        for (Path p : list(queue)) {
+            try {
+                intact.add(SpoolFile.decode(p.getFileName().toString(), Files.readAllBytes(p)));
+            } catch (IOException e) {
+                setAside(p, e);
             }
         }
         List<SpooledMessage> out = new ArrayList<>();
-        try (Stream<Path> s = Files.list(queue)) {
-            for (Path p : s.sorted().toList()) {
-                try {
-                    out.add(decode(p.getFileName().toString(), Files.readAllBytes(p)));
-                } catch (IOException | RuntimeException e) {
-                    log.error("spool: {} is corrupt ({}); moved to corrupt/", p.getFileName(), e.getMessage());
-                    Files.move(p, corrupt.resolve(p.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-                }
+        for (SpoolFile f : intact) {
+            if (f.group().stream().allMatch(this::accountedFor)) {
+                out.add(f.message());
+            } else {
+                log.warn("spool: removing {}: its transaction {} was cut short by a crash before 250",
+                        f.message().id(), f.group());
+                Files.deleteIfExists(queue.resolve(f.message().id()));
             }
+        }
+        for (Path p : list(done)) {
+            List<String> group = SpoolFile.group(p);
+            forgetIfFinished(group.isEmpty() ? List.of(p.getFileName().toString()) : group);
         }
         return out;
     }
 
-    static byte[] encode(SpooledMessage m) {
-        StringBuilder h = new StringBuilder(MAGIC).append('\n');
-        h.append("from ").append(m.envelopeFrom()).append('\n');
-        m.recipients().forEach(r -> h.append("rcpt ").append(r).append('\n'));
-        h.append("policy ").append(m.policy()).append('\n');
-        h.append("created ").append(m.created().toEpochMilli()).append('\n');
-        h.append("expires ").append(m.expires().toEpochMilli()).append('\n');
-        h.append("length ").append(m.content().length).append("\n\n");
-        ByteArrayOutputStream out = new ByteArrayOutputStream(m.content().length + h.length() + 80);
-        out.writeBytes(h.toString().getBytes(StandardCharsets.UTF_8));
-        out.writeBytes(m.content());
-        byte[] body = out.toByteArray();
-        out.writeBytes((END + HexFormat.of().formatHex(sha256(body)) + "\n").getBytes(StandardCharsets.US_ASCII));
-        return out.toByteArray();
+    /** Renamed into the queue once: still queued, taken out since, or set aside. */
+    private boolean accountedFor(String id) {
+        return Files.exists(queue.resolve(id)) || Files.exists(done.resolve(id)) || Files.exists(corrupt.resolve(id));
     }
 
-    static SpooledMessage decode(String id, byte[] data) throws IOException {
-        int trailer = 5 + 64 + 1;
-        if (data.length < trailer) {
-            throw new IOException("too short");
-        }
-        byte[] body = java.util.Arrays.copyOf(data, data.length - trailer);
-        String end = new String(data, data.length - trailer, trailer, StandardCharsets.US_ASCII);
-        if (!end.equals(END + HexFormat.of().formatHex(sha256(body)) + "\n")) {
-            throw new IOException("end marker or checksum mismatch (torn write?)");
-        }
-        int headerEnd = indexOf(body, "\n\n".getBytes(StandardCharsets.US_ASCII));
-        String[] lines = new String(body, 0, headerEnd, StandardCharsets.UTF_8).split("\n");
-        if (!lines[0].equals(MAGIC)) {
-            throw new IOException("not a spool file");
-        }
-        String from = "";
-        String policy = "";
-        long created = 0;
-        long expires = 0;
-        int length = -1;
-        List<String> rcpts = new ArrayList<>();
-        for (int i = 1; i < lines.length; i++) {
-            String[] kv = lines[i].split(" ", 2);
-            String v = kv.length > 1 ? kv[1] : "";
-            switch (kv[0]) {
-                case "from" -> from = v;
-                case "rcpt" -> rcpts.add(v);
-                case "policy" -> policy = v;
-                case "created" -> created = Long.parseLong(v);
-                case "expires" -> expires = Long.parseLong(v);
-                case "length" -> length = Integer.parseInt(v);
-                default -> throw new IOException("unknown field " + kv[0]);
-            }
-        }
-        byte[] content = java.util.Arrays.copyOfRange(body, headerEnd + 2, body.length);
-        if (content.length != length || rcpts.isEmpty()) {
-            throw new IOException("length or recipients do not add up");
-        }
-        return new SpooledMessage(id, from, rcpts, policy, java.time.Instant.ofEpochMilli(created),
-                java.time.Instant.ofEpochMilli(expires), content);
-    }
-
-    private static int indexOf(byte[] data, byte[] needle) throws IOException {
-        outer:
-        for (int i = 0; i <= data.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (data[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        throw new IOException("no end of header");
-    }
-
-    private static byte[] sha256(byte[] data) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+    private static List<Path> list(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.sorted().toList();
         }
     }
 

@@ -2,10 +2,16 @@ package io.mailseal.certs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.mailseal.config.CertificatesConfig.Revocation;
 import io.mailseal.crypto.CryptoProviders;
 import io.mailseal.demo.DemoPki;
 import io.mailseal.demo.DemoPki.KeyKind;
 import io.mailseal.demo.PkiFiles;
+import io.mailseal.testing.RevocationServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.TrustAnchor;
@@ -16,9 +22,12 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.bouncycastle.asn1.x509.KeyUsage;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 class RecipientCertificatesTest {
     static final Instant NOW = Instant.parse("2025-06-02T10:00:00Z");
@@ -76,6 +85,89 @@ class RecipientCertificatesTest {
 
         Resolution r = over(new DirectoryCertificateSource(dir)).resolve(ALICE);
         assertThat(r).isEqualTo(new Resolution.Usable(last, "directory:" + dir));
+    }
+
+    @Test
+    void aLaterCertificateThatCannotEncryptIsPassedOver() {
+        X509Certificate encrypts = validUntil(NOW.plus(Duration.ofDays(30)));
+        X509Certificate signsOnly = pki.certificate(ALICE, KeyKind.RSA).keyUsage(KeyUsage.digitalSignature)
+                .validity(NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(900))).build().certificate();
+        X509Certificate ecSignsOnly = pki.certificate(ALICE, KeyKind.EC).keyUsage(KeyUsage.digitalSignature)
+                .validity(NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(800))).build().certificate();
+        Resolution r = over(fixed("dir", new Lookup.Found(List.of(signsOnly, encrypts, ecSignsOnly)))).resolve(ALICE);
+        assertThat(r).isEqualTo(new Resolution.Usable(encrypts, "dir"));
+    }
+
+    @Test
+    void revocationIsAskedForTheLatestCandidateFirstAndARevokedOneIsPassedOver() throws Exception {
+        try (RevocationServer responder = new RevocationServer(CLOCK, pki.ca())) {
+            X509Certificate earlier = validUntil(NOW.plus(Duration.ofDays(30)), responder);
+            X509Certificate latest = validUntil(NOW.plus(Duration.ofDays(700)), responder);
+            responder.revoke(latest);
+            CertificateSource both = fixed("dir", new Lookup.Found(List.of(earlier, latest)));
+            RecipientCertificates certs = revocationChecked(Revocation.HARD_FAIL, both, () -> { });
+            assertThat(certs.resolve(ALICE)).isEqualTo(new Resolution.Usable(earlier, "dir"));
+            assertThat(responder.ocspRequests()).isEqualTo(2);
+
+            responder.revoke(earlier);
+            assertThat(certs.resolve(ALICE)).as("both answers kept").isEqualTo(new Resolution.Usable(earlier, "dir"));
+            assertThat(responder.ocspRequests()).isEqualTo(2);
+            Resolution none = revocationChecked(Revocation.HARD_FAIL, both, () -> { }).resolve(ALICE);
+            assertThat(none).isInstanceOf(Resolution.Missing.class);
+            assertThat(((Resolution.Missing) none).reason())
+                    .contains("certificate serial " + latest.getSerialNumber().toString(16) + " revoked on ")
+                    .contains("certificate serial " + earlier.getSerialNumber().toString(16) + " revoked on ");
+        }
+    }
+
+    @Test
+    void noRevocationAnswerIsUnavailableUnderHardFailAndUsableWarnedAndCountedUnderSoftFail() throws Exception {
+        try (RevocationServer responder = new RevocationServer(CLOCK, pki.ca())) {
+            X509Certificate c = validUntil(NOW.plus(Duration.ofDays(30)), responder);
+            CertificateSource source = fixed("dir", new Lookup.Found(List.of(c)));
+            responder.ocspDown(true);
+            Resolution r = revocationChecked(Revocation.HARD_FAIL, source, () -> { }).resolve(ALICE);
+            assertThat(r).isInstanceOf(Resolution.Unavailable.class);
+            assertThat(((Resolution.Unavailable) r).reason()).startsWith("revocation status unknown for certificate "
+                    + "serial " + c.getSerialNumber().toString(16) + ": OCSP " + responder.ocspUrl());
+
+            AtomicInteger unknown = new AtomicInteger();
+            ListAppender<ILoggingEvent> logs = new ListAppender<>();
+            logs.start();
+            Logger log = (Logger) LoggerFactory.getLogger(RecipientCertificates.class);
+            log.addAppender(logs);
+            try {
+                assertThat(revocationChecked(Revocation.SOFT_FAIL, source, unknown::incrementAndGet).resolve(ALICE))
+                        .isEqualTo(new Resolution.Usable(c, "dir"));
+            } finally {
+                log.detachAppender(logs);
+            }
+            assertThat(unknown).hasValue(1);
+            assertThat(logs.list).singleElement().satisfies(e -> {
+                assertThat(e.getLevel()).isEqualTo(Level.WARN);
+                assertThat(e.getFormattedMessage()).contains("soft-fail").contains("HTTP 503");
+            });
+        }
+    }
+
+    @Test
+    void revokedIsUnusableUnderSoftFailToo() throws Exception {
+        try (RevocationServer responder = new RevocationServer(CLOCK, pki.ca())) {
+            X509Certificate c = validUntil(NOW.plus(Duration.ofDays(30)), responder);
+            responder.revoke(c);
+            assertThat(revocationChecked(Revocation.SOFT_FAIL, fixed("dir", new Lookup.Found(List.of(c))), () -> { })
+                    .resolve(ALICE)).isInstanceOf(Resolution.Missing.class);
+        }
+    }
+
+    private static X509Certificate validUntil(Instant notAfter, RevocationServer responder) {
+        return pki.certificate(ALICE, KeyKind.RSA).validity(NOW.minus(Duration.ofDays(10)), notAfter)
+                .ocspUrl(responder.ocspUrl().toString()).build().certificate();
+    }
+
+    private RecipientCertificates revocationChecked(Revocation mode, CertificateSource source, Runnable unknown) {
+        return new RecipientCertificates(List.of(source), validator,
+                new RevocationChecker(mode, Duration.ofSeconds(2), CLOCK), unknown);
     }
 
     @Test
