@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 import java.util.function.IntSupplier;
 import com.codahale.metrics.CachedGauge;
+import io.mailseal.delivery.DeliveryOutcomes;
 import io.mailseal.spool.Spool;
 
 /**
@@ -23,7 +24,7 @@ import io.mailseal.spool.Spool;
  * metrics into one labelled family ("duplicate metric name"), so policy and outcome are
  * part of the name: {@code mailseal_messages_<outcome>_<policy>_total}.
  */
-public final class RelayMetrics {
+public final class RelayMetrics implements DeliveryOutcomes {
     private final MetricRegistry registry = new MetricRegistry();
     private final PrometheusRegistry prometheus = new PrometheusRegistry();
     public RelayMetrics() {
@@ -33,6 +34,22 @@ public final class RelayMetrics {
     /** outcome: sealed, signed, passed, refused, deferred. */
     public void message(String policy, String outcome) {
         registry.counter("mailseal.messages." + outcome + "." + label(policy)).inc();
+    }
+
+    /** Delivery outcomes count as message outcomes of their policy. */
+    @Override
+    public void outcome(String policy, String outcome) {
+        message(policy, outcome);
+    }
+
+    @Override
+    public void attempted(Duration took) {
+        registry.timer("mailseal.delivery").update(took);
+    }
+
+    /** One RFC 3161 request answered, failover included. */
+    public void timestampTook(Duration took) {
+        registry.timer("mailseal.timestamp").update(took);
     }
 
     public void tsaFailure(URI url) {
@@ -53,7 +70,7 @@ public final class RelayMetrics {
         registry.counter("mailseal.timestamp.skipped").inc();
     }
 
-    /** seal, certificate_lookup, delivery. */
+    /** seal, certificate_lookup, spool_write. */
     public Timer.Context time(String stage) {
         return registry.timer("mailseal." + stage).time();
     }

@@ -1,6 +1,8 @@
 package io.mailseal.crypto;
 
 import io.mailseal.config.PolicyConfig.TimestampMode;
+import java.time.Duration;
+import java.util.function.Consumer;
 import org.bouncycastle.asn1.ASN1EncodableVector;
 import org.bouncycastle.asn1.DERSet;
 import org.bouncycastle.asn1.cms.Attribute;
@@ -18,20 +20,25 @@ public final class SignatureTimestamps {
     private static final Logger log = LoggerFactory.getLogger(SignatureTimestamps.class);
     private final TimestampAuthorityClient client;
     private final Runnable onSkipped;
+    private final Consumer<Duration> onStamped;
 
-    /** @param onSkipped told when a best-effort stamp could not be had (a metric) */
-    public SignatureTimestamps(TimestampAuthorityClient client, Runnable onSkipped) {
+    /**
+     * @param onSkipped told when a best-effort stamp could not be had (a metric)
+     * @param onStamped told how long each token took to get (a timer)
+     */
+    public SignatureTimestamps(TimestampAuthorityClient client, Runnable onSkipped, Consumer<Duration> onStamped) {
         this.client = client;
         this.onSkipped = onSkipped;
+        this.onStamped = onStamped;
     }
 
     public SignatureStamp forMode(TimestampMode mode) {
         return switch (mode) {
             case OFF -> SignatureStamp.NONE;
-            case REQUIRED -> signature -> attribute(client.stamp(signature));
+            case REQUIRED -> signature -> attribute(timed(signature));
             case BEST_EFFORT -> signature -> {
                 try {
-                    return attribute(client.stamp(signature));
+                    return attribute(timed(signature));
                 } catch (TimestampUnavailableException e) {
                     log.warn("sent without timestamp (best-effort): {}", e.getMessage());
                     onSkipped.run();
@@ -39,6 +46,13 @@ public final class SignatureTimestamps {
                 }
             };
         };
+    }
+
+    private TimeStampToken timed(byte[] signature) throws TimestampUnavailableException {
+        long start = System.nanoTime();
+        TimeStampToken token = client.stamp(signature);
+        onStamped.accept(Duration.ofNanos(System.nanoTime() - start));
+        return token;
     }
 
     /** The token's ContentInfo as parsed from the TSA's reply: no encode and re-parse per mail. */

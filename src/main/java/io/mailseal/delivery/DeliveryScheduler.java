@@ -10,11 +10,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -40,16 +40,15 @@ public final class DeliveryScheduler implements AutoCloseable {
     private final DeliveryConfig config;
     private final String hostname;
     private final Clock clock;
-    private final BiConsumer<String, String> outcomes;
+    private final DeliveryOutcomes outcomes;
     /** Not yet due, soonest first; guarded by itself. */
     private final PriorityQueue<Pending> waiting = new PriorityQueue<>(64, Comparator.comparing(Pending::due));
     private final PriorityBlockingQueue<Pending> due = new PriorityBlockingQueue<>(64, new EarliestExpiryFirst());
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running = true;
 
-    /** @param outcomes told (policy, outcome) for delivered, deferred, bounced, expired, unrecorded */
     public DeliveryScheduler(Spool spool, Router router, NextHopClient nextHop, DeliveryConfig config,
-                             String hostname, Clock clock, BiConsumer<String, String> outcomes) {
+                             String hostname, Clock clock, DeliveryOutcomes outcomes) {
         this.spool = spool;
         this.delivery = new MessageDelivery(router, nextHop, clock);
         this.nextHop = nextHop;
@@ -145,7 +144,10 @@ public final class DeliveryScheduler implements AutoCloseable {
             return Optional.empty();
         }
         SpooledMessage m = read.get();
-        return Optional.of(Settlement.of(m, delivery.deliver(m), p.attempts() + 1));
+        long start = System.nanoTime();
+        Map<String, DeliveryResult> results = delivery.deliver(m);
+        outcomes.attempted(Duration.ofNanos(System.nanoTime() - start));
+        return Optional.of(Settlement.of(m, results, p.attempts() + 1));
     }
 
     /** Spool first, then the DSN; outcomes are counted once both are done. */
@@ -162,11 +164,11 @@ public final class DeliveryScheduler implements AutoCloseable {
             if (!rest.bounces().isEmpty()) {
                 bounce(rest);
             }
-            s.outcomes().forEach(o -> outcomes.accept(s.message().policy(), o));
+            s.outcomes().forEach(o -> outcomes.outcome(s.message().policy(), o));
         } catch (IOException | RuntimeException e) {
             log.error("recording the attempt in the spool failed; the recording is retried, not the delivery: {}",
                     e.toString());
-            outcomes.accept(s.message().policy(), "unrecorded");
+            outcomes.outcome(s.message().policy(), "unrecorded");
             await(p.recordAt(clock.instant().plus(config.retryInitial()), rest));
         }
     }

@@ -84,7 +84,7 @@ public final class Relay implements AutoCloseable {
         // delivery and spool settings are read at start; a reload does not change them
         DeliveryScheduler scheduler = new DeliveryScheduler(spool, Router.of(config.delivery()),
                 new NextHopClient(config.delivery(), config.smtp().hostname(), outboundTls(config.delivery()), clock),
-                config.delivery(), config.smtp().hostname(), clock, metrics::message);
+                config.delivery(), config.smtp().hostname(), clock, metrics);
         Outbox outbox = new Outbox(spool, scheduler);
         metrics.watchSpool(spool, clock);
         Relay relay;

@@ -64,7 +64,7 @@ public record RelayComponents(RelayConfig config, PolicyEngine policies, Certifi
         SealingPipeline pipeline = new SealingPipeline(
                 new SealingPlanner(policies, certificates, new AlgorithmChoice(config.crypto()), metrics,
                         announcedCapabilities(config.certificates())),
-                identities, new MessageSealer(), new SignatureTimestamps(tsa, metrics::timestampSkipped),
+                identities, new MessageSealer(), new SignatureTimestamps(tsa, metrics::timestampSkipped, metrics::timestampTook),
                 outbox, config.delivery().maxAge(), clock, metrics,
                 new SealableMime(config.smtp().limits().maxMimeDepth()));
         return new RelayComponents(config, policies, certificates, identities, pipeline, tsa, uncached);

@@ -113,7 +113,7 @@ public final class SealingPipeline {
             spooled.add(new SpooledMessage(received.queueId() + "." + i, m.envelopeFrom(), m.recipients(),
                     g.policy().name(), now, now.plus(g.policy().maxAge().orElse(defaultMaxAge)), m.content()));
         }
-        try {
+        try (var timer = metrics.time("spool_write")) {
             outbox.queue(spooled);
         } catch (IOException e) {
             log.error("spool write failed, answered 451: {}", e.toString());

@@ -55,6 +55,8 @@ class AdminIT {
                         .contains("mailseal_messages_refused_otp_total 1")
                         .contains("mailseal_messages_passed_default_total 1")
                         .contains("mailseal_seal{quantile=\"0.99\"}").contains("mailseal_certificate_lookup_count")
+                        .containsPattern("(?m)^mailseal_timestamp_count [1-9]")
+                        .containsPattern("(?m)^mailseal_spool_write_count [1-9]")
                         .containsPattern("(?m)^mailseal_spool_messages [0-9]")
                         .containsPattern("(?m)^mailseal_spool_oldest_age_seconds [0-9]")
                         .containsPattern("(?m)^mailseal_certificates_cache_hit_ratio [0-9.]+")
@@ -68,7 +70,9 @@ class AdminIT {
                     metrics = get(admin, "/metrics", null).body();
                 }
                 assertThat(metrics).contains("mailseal_messages_delivered_otp_total 2")
-                        .contains("mailseal_messages_delivered_default_total 1");
+                        .contains("mailseal_messages_delivered_default_total 1")
+                        .containsPattern("(?m)^mailseal_delivery_count [3-9]")
+                        .contains("mailseal_delivery{quantile=\"0.99\"}");
 
                 assertThat(get(admin, "/health", null).statusCode()).isEqualTo(200);
                 assertThat(get(admin, "/ready", null).statusCode()).isEqualTo(200);

@@ -7,6 +7,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.mailseal.config.DeliveryConfig;
 import io.mailseal.config.HostPort;
+import io.mailseal.delivery.DeliveryOutcomes;
 import io.mailseal.delivery.DeliveryScheduler;
 import io.mailseal.delivery.NextHopClient;
 import io.mailseal.delivery.OutboundTls;
@@ -45,7 +46,17 @@ final class DeliveryRig implements AutoCloseable {
         this.spool = new Spool(dir);
         this.scheduler = new DeliveryScheduler(spool, Router.of(config), new NextHopClient(config, "relay.test",
                 new OutboundTls(config.tls(), anchors), clock), config, "relay.test", clock,
-                (policy, outcome) -> outcomes.add(outcome));
+                new DeliveryOutcomes() {
+                    @Override
+                    public void outcome(String policy, String outcome) {
+                        outcomes.add(outcome);
+                    }
+
+                    @Override
+                    public void attempted(Duration took) {
+                        // timings are AdminIT's concern
+                    }
+                });
     }
 
     private static Logger deliveryLogger() {
