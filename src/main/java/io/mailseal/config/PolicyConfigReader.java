@@ -48,9 +48,17 @@ final class PolicyConfigReader {
                 s.bool("protect-headers", seals),
                 s.choice("on-missing-certificate", MissingCertificate.REJECT),
                 s.string("outer-subject", "[...]"),
-                s.strings("hide-headers", List.of("X-*")).stream().map(TextPatterns::glob).toList(),
+                s.strings("hide-headers", HIDDEN_BY_DEFAULT).stream().map(TextPatterns::glob).toList(),
                 java.util.Optional.ofNullable(s.has("max-age") ? s.duration("max-age", null) : null));
     }
+
+    /**
+     * What the outside of an encrypted message does not show unless a policy says otherwise:
+     * vendor fields (Exchange copies the real Subject into Thread-Topic) and the free-text
+     * fields RFC 9788's baseline obscures (Keywords, Comments).
+     */
+    static final List<String> HIDDEN_BY_DEFAULT = List.of("X-*", "Thread-Topic", "Thread-Index", "Keywords",
+            "Comments");
 
     private static Match match(ConfigSection m) {
         List<HeaderCondition> headers = new ArrayList<>();

@@ -64,7 +64,8 @@ final class MessageDelivery {
         return results;
     }
 
-    private static Map<String, DeliveryResult> all(List<String> recipients, DeliveryResult result) {
+    /** {@code result} for each of {@code recipients}, in order. */
+    static Map<String, DeliveryResult> all(List<String> recipients, DeliveryResult result) {
         Map<String, DeliveryResult> out = new LinkedHashMap<>();
         recipients.forEach(r -> out.put(r, result));
         return out;

@@ -9,6 +9,7 @@ import jakarta.mail.internet.InternetAddress;
 import java.io.ByteArrayInputStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,11 +37,13 @@ public final class NextHopClient implements AutoCloseable {
     /** Parses the message bytes; what to send them with is per hop. */
     private final Session mime = Session.getInstance(new Properties());
     private final KeptConnections kept;
+    private final Clock clock;
 
     public NextHopClient(DeliveryConfig config, String heloName, OutboundTls tls, Clock clock) {
         this.config = config;
         this.heloName = heloName;
         this.tls = tls;
+        this.clock = clock;
         this.kept = new KeptConnections(config.connections(), clock);
     }
 
@@ -72,9 +75,11 @@ public final class NextHopClient implements AutoCloseable {
     /**
      * One SMTP transaction with {@code hop}; the result for every recipient of {@code message}.
      *
-     * @param lifetime how long the message has left before it expires: no wait is longer
+     * @param lifetime how long the message has left before it expires: no wait is longer,
+     *                 and the final "." of DATA is not sent after it
      */
     public HopOutcome deliver(NextHop hop, OutboundMessage message, Duration lifetime) {
+        Instant expires = clock.instant().plus(lifetime);
         Map<String, DeliveryResult> out = new LinkedHashMap<>();
         List<String> sendable = new ArrayList<>();
         List<InternetAddress> to = new ArrayList<>();
@@ -97,22 +102,23 @@ public final class NextHopClient implements AutoCloseable {
             InternetAddress[] rcpts = to.toArray(InternetAddress[]::new);
             boolean fullTimeout = lifetime.compareTo(config.timeout()) >= 0;
             transport = fullTimeout ? kept.take(hop) : null;
-            if (transport == null || !sentOnKept(hop, transport, content, rcpts)) {
+            if (transport == null || !sentOnKept(hop, transport, content, rcpts, expires)) {
                 transport = open(hop, fullTimeout ? config.timeout() : lifetime);
-                send(hop, transport, content, rcpts);
+                send(hop, transport, content, rcpts, expires);
             }
             sendable.forEach(r -> out.put(r, new DeliveryResult.Delivered("accepted by " + hop)));
         } catch (MessagingException | RuntimeException e) {
-            out.putAll(FailureClassifier.classify(e, sendable));
+            boolean expired = e.getCause() instanceof HopTransport.ExpiredBeforeEndOfData;
+            out.putAll(expired ? MessageDelivery.all(sendable, new DeliveryResult.Expired()) : FailureClassifier.classify(e, sendable));
         }
         return new HopOutcome(out, transport != null && transport.endOfDataSent());
     }
 
     /** False when the hop had closed the kept connection meanwhile and nothing was sent: use a new one. */
-    private boolean sentOnKept(NextHop hop, HopTransport transport, SMTPMessage content, InternetAddress[] to)
-            throws MessagingException {
+    private boolean sentOnKept(NextHop hop, HopTransport transport, SMTPMessage content, InternetAddress[] to,
+                               Instant expires) throws MessagingException {
         try {
-            send(hop, transport, content, to);
+            send(hop, transport, content, to, expires);
             return true;
         } catch (MessagingException e) {
             if (!FailureClassifier.nothingWasSent(e)) {
@@ -122,10 +128,10 @@ public final class NextHopClient implements AutoCloseable {
         }
     }
 
-    private void send(NextHop hop, HopTransport transport, SMTPMessage content, InternetAddress[] to)
-            throws MessagingException {
+    private void send(NextHop hop, HopTransport transport, SMTPMessage content, InternetAddress[] to,
+                      Instant expires) throws MessagingException {
         try {
-            transport.sendMessage(content, to);
+            transport.send(content, to, expires, clock);
         } catch (MessagingException | RuntimeException e) {
             transport.closeQuietly(); // state after a failure is unknown: never reuse it
             throw e;

@@ -143,7 +143,8 @@ class ConfigLoaderTest {
         assertThat(otp.match().to().orElseThrow().matches("a@example.com.evil")).isFalse();
         PolicyConfig st = c.policies().get(1);
         assertThat(st.protectHeaders()).isTrue();
-        assertThat(st.hideHeaders()).extracting(PolicyConfig.TextPattern::text).containsExactly("X-*");
+        assertThat(st.hideHeaders()).extracting(PolicyConfig.TextPattern::text)
+                .containsExactly("X-*", "Thread-Topic", "Thread-Index", "Keywords", "Comments");
         assertThat(st.match().from().orElseThrow().matches("statements@bank.example")).isTrue();
         assertThat(st.match().from().orElseThrow().matches("x.statements@bank.example")).isFalse();
         assertThat(c.policies().get(2).timestamp()).isEqualTo(TimestampMode.OFF);

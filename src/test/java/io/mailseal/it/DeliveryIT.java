@@ -131,6 +131,20 @@ class DeliveryIT {
     }
 
     @Test
+    void aCodeThatExpiresDuringTheDialogueNeverGetsItsFinalDot() throws Exception {
+        CaptureSink.Hold slow = sink.holdNext(Verb.RCPT);
+        queue("Q9.0", Duration.ofMinutes(10), ALICE);
+        assertThat(slow.awaitReached(Duration.ofSeconds(10))).isTrue();
+        rig.clock.advance(Duration.ofMinutes(11)); // a tarpitting hop: the code is too old by DATA
+        slow.release();
+        awaitOutcome("expired");
+        awaitOutcome("delivered"); // the DSN
+        assertThat(sink.messages()).as("only the DSN: the code itself never completed DATA").singleElement()
+                .satisfies(dsn -> assertThat(dsn.recipients()).containsExactly(BANK));
+        assertThat(rig.spool.read("Q9.0")).isEmpty();
+    }
+
+    @Test
     void noBounceGoesToTheNullSender() throws Exception {
         sink.refuseRecipient(ALICE, 550, "5.1.1 no such user");
         SpooledMessage m = new SpooledMessage("Q6.0", "", List.of(ALICE), "dsn", rig.clock.instant(),

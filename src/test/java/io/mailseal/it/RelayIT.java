@@ -66,6 +66,7 @@ class RelayIT {
                 To: %s
                 Bcc: audit@bank.example
                 Subject: Your sign-in code
+                Thread-Topic: Your sign-in code
                 X-Mail-Class: otp
                 Message-ID: <m-%d@bank.example>
 
@@ -125,7 +126,8 @@ class RelayIT {
             String inner = Files.readString(Path.of(eml + ".dec"));
             assertThat(inner).doesNotContainIgnoringCase("bcc:").containsPattern("hp=\"?cipher")
                     .contains("HP-Outer: Subject: [...]").contains("\nSubject: Your sign-in code")
-                    .contains("X-Mail-Class: otp").containsPattern("hp-legacy-display=\"?1");
+                    .contains("X-Mail-Class: otp").contains("\nThread-Topic: Your sign-in code")
+                    .containsPattern("hp-legacy-display=\"?1");
             TimestampCheck.opensslVerifiesToken(dir, Path.of(eml + ".dec"), Instant.now());
         }
     }
