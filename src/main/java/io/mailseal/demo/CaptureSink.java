@@ -155,6 +155,11 @@ public final class CaptureSink implements AutoCloseable {
         return sessionsOpened;
     }
 
+    /** Connections open now (accepted and not yet ended). */
+    public synchronized int sessionsOpen() {
+        return sessionsOpen;
+    }
+
     /** Waits until at most {@code n} connections are open (the sender closed the rest); false on timeout. */
     public synchronized boolean awaitSessionsOpen(int n, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -175,9 +175,11 @@ class DeliveryIT {
     void aConnectionKeptIdleForThirtySecondsIsClosed() throws Exception {
         queue("I1.0", Duration.ofDays(1), ALICE);
         awaitOutcome("delivered");
-        assertThat(sink.awaitSessionsOpen(1, Duration.ofSeconds(10))).isTrue();
-        assertThat(sink.sessionsOpened()).as("kept open for the next message").isEqualTo(1);
-        rig.clock.advance(Duration.ofSeconds(31));
+        assertThat(sink.sessionsOpened()).isEqualTo(1);
+        rig.clock.advance(Duration.ofSeconds(29));
+        Thread.sleep(1_500); // the idle check runs every second: give it a turn to (wrongly) close it
+        assertThat(sink.sessionsOpen()).as("kept open for the next message").isEqualTo(1);
+        rig.clock.advance(Duration.ofSeconds(2));
         assertThat(sink.awaitSessionsOpen(0, Duration.ofSeconds(10))).as("closed by the relay").isTrue();
     }
 
