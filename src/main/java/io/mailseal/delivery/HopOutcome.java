@@ -1,5 +1,6 @@
 package io.mailseal.delivery;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -8,8 +9,16 @@ import java.util.Map;
  */
 record HopOutcome(Map<String, DeliveryResult> results, boolean endOfDataSent) {
 
-    /** The next MX may be tried: this host took nothing and cannot have taken anything (RFC 1047). */
+    /**
+     * The next MX may be tried: this host took nothing and cannot have taken anything (RFC 1047).
+     * What this relay refused itself (an unparseable address) is refused by every host alike:
+     * it must not keep the other recipients from the next one.
+     */
     boolean nextHostMayBeTried() {
-        return !endOfDataSent && results.values().stream().allMatch(DeliveryResult.Deferred.class::isInstance);
+        List<DeliveryResult> fromHost = results.values().stream()
+                .filter(r -> !(r instanceof DeliveryResult.Failed f && f.source() == DeliveryResult.Source.RELAY))
+                .toList();
+        return !endOfDataSent && !fromHost.isEmpty()
+                && fromHost.stream().allMatch(DeliveryResult.Deferred.class::isInstance);
     }
 }

@@ -66,6 +66,15 @@ class MxDeliveryIT {
     }
 
     @Test
+    void anAddressThisRelayCannotParseDoesNotKeepTheOthersFromTheNextMx() throws Exception {
+        rig.queue("M7.0", Duration.ofDays(1), "alice@customer.test", "a b@customer.test");
+        rig.awaitOutcome("bounced");
+        assertThat(sink.awaitMessages(2, Duration.ofSeconds(10))).as("the message and the DSN").isTrue();
+        assertThat(sink.messages()).filteredOn(m -> m.envelopeFrom().equals(DeliveryRig.BANK)).singleElement()
+                .extracting(CapturedMessage::recipients).isEqualTo(List.of("alice@customer.test"));
+    }
+
+    @Test
     void eachRecipientDomainIsItsOwnTransaction() throws Exception {
         rig.queue("M2.0", Duration.ofDays(1), "alice@customer.test", "bob@other.test", "carol@no-mx.test");
         rig.awaitOutcome("delivered");
