@@ -43,7 +43,7 @@ public final class DeliveryScheduler implements AutoCloseable {
     private final DeliveryOutcomes outcomes;
     /** Not yet due, soonest first; guarded by itself. */
     private final PriorityQueue<Pending> waiting = new PriorityQueue<>(64, Comparator.comparing(Pending::due));
-    private final PriorityBlockingQueue<Pending> due = new PriorityBlockingQueue<>(64, new EarliestExpiryFirst());
+    private final PriorityBlockingQueue<Pending> due = new PriorityBlockingQueue<>(64, Pending.DUE_ORDER);
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running = true;
 

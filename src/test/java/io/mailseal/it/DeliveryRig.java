@@ -85,7 +85,12 @@ final class DeliveryRig implements AutoCloseable {
 
     /** Spools a message as the intake would, without telling the scheduler. */
     SpooledMessage spooled(String id, Duration maxAge, String... recipients) throws Exception {
-        SpooledMessage m = new SpooledMessage(id, BANK, List.of(recipients), "otp", clock.instant(),
+        return spooled(BANK, id, maxAge, recipients);
+    }
+
+    /** From {@code sender}; {@code ""} is the null sender of a DSN. */
+    SpooledMessage spooled(String sender, String id, Duration maxAge, String... recipients) throws Exception {
+        SpooledMessage m = new SpooledMessage(id, sender, List.of(recipients), "otp", clock.instant(),
                 clock.instant().plus(maxAge), ("Subject: [...]\r\nMessage-ID: <" + id + "@bank.example>\r\n\r\n"
                 + "ciphertext\r\n").getBytes(StandardCharsets.US_ASCII));
         spool.write(List.of(m));

@@ -151,7 +151,23 @@ class DeliverySchedulingIT {
         rig.scheduler.flush(); // both wait for the one worker now
         hold.release();
         assertThat(sink.awaitMessages(3, Duration.ofSeconds(10))).isTrue();
-        assertThat(sink.messages()).extracting(c -> c.text().replaceAll("(?s).*Message-ID: <([^@]+)@.*", "$1"))
+        assertThat(sink.messages()).extracting(DeliverySchedulingIT::queueIdOf)
                 .containsExactly("P0.0", "CODE.0", "STATEMENT.0");
+    }
+
+    @Test
+    void aDsnGoesBeforeACodeThatExpiresSooner() throws Exception {
+        CaptureSink.Hold hold = oneAttemptUnderWay(Duration.ofSeconds(5), "P0.0", ALICE);
+        rig.queue("CODE.0", Duration.ofMinutes(10), ALICE);
+        rig.scheduler.submit(rig.spooled("", "DSN.0", Duration.ofDays(5), DeliveryRig.BANK));
+        rig.scheduler.flush();
+        hold.release();
+        assertThat(sink.awaitMessages(3, Duration.ofSeconds(10))).isTrue();
+        assertThat(sink.messages()).extracting(DeliverySchedulingIT::queueIdOf)
+                .containsExactly("P0.0", "DSN.0", "CODE.0");
+    }
+    /** The queue id the rig put into the Message-ID. */
+    private static String queueIdOf(CapturedMessage c) {
+        return c.text().replaceAll("(?s).*Message-ID: <([^@]+)@.*", "$1");
     }
 }
