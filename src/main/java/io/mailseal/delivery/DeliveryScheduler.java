@@ -30,7 +30,8 @@ import org.slf4j.MDC;
  *
  * <p>After an attempt the spool is updated first (only the recipients still waiting stay),
  * then the DSN is written; a step that fails is retried on its own, so a recipient that
- * is done is never sent the message again.
+ * is done is never sent the message again. On {@link #close()} such a step is tried once
+ * more; if it fails again, an ERROR names the queue id and who would get the message twice.
  */
 public final class DeliveryScheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DeliveryScheduler.class);
@@ -38,7 +39,7 @@ public final class DeliveryScheduler implements AutoCloseable {
     private final MessageDelivery delivery;
     private final NextHopClient nextHop;
     private final DeliveryConfig config;
-    private final String hostname;
+    private final SettlementWriter writer;
     private final Clock clock;
     private final DeliveryOutcomes outcomes;
     /** Not yet due, soonest first; guarded by itself. */
@@ -53,7 +54,7 @@ public final class DeliveryScheduler implements AutoCloseable {
         this.delivery = new MessageDelivery(router, nextHop, clock);
         this.nextHop = nextHop;
         this.config = config;
-        this.hostname = hostname;
+        this.writer = new SettlementWriter(spool, hostname, config.maxAge(), clock);
         this.clock = clock;
         this.outcomes = outcomes;
         threads.add(daemon(this::dispatch, "delivery-scheduler"));
@@ -74,10 +75,14 @@ public final class DeliveryScheduler implements AutoCloseable {
         await(Pending.of(m, clock.instant()));
     }
 
-    private void await(Pending p) {
+    /** False once stopping: nothing would start it any more (its message stays in the spool). */
+    private boolean await(Pending p) {
         synchronized (waiting) {
-            waiting.add(p);
-            waiting.notifyAll();
+            if (running) {
+                waiting.add(p);
+                waiting.notifyAll();
+            }
+            return running;
         }
     }
 
@@ -120,11 +125,16 @@ public final class DeliveryScheduler implements AutoCloseable {
         }
     }
 
+    /** Nothing escapes: a worker that died would take its entry with it and never deliver again. */
     private void run(Pending p) {
         MDC.put("queueId", p.id());
         try {
             Optional<Settlement> s = p.unrecorded().isPresent() ? p.unrecorded() : attempt(p);
             s.ifPresent(settlement -> record(p, settlement));
+        } catch (RuntimeException | Error e) {
+            Instant next = clock.instant().plus(backoff(p.attempts()));
+            log.error("the attempt failed unexpectedly; retried at {}", next, e);
+            await(p.unrecorded().isPresent() ? p.recordAt(next, p.unrecorded().get()) : p.nextAttemptAt(next));
         } finally {
             MDC.remove("queueId");
         }
@@ -146,45 +156,54 @@ public final class DeliveryScheduler implements AutoCloseable {
         SpooledMessage m = read.get();
         long start = System.nanoTime();
         Map<String, DeliveryResult> results = delivery.deliver(m);
-        outcomes.attempted(Duration.ofNanos(System.nanoTime() - start));
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        report("attempt time", () -> outcomes.attempted(took));
         return Optional.of(Settlement.of(m, results, p.attempts() + 1));
     }
 
     /** Spool first, then the DSN; outcomes are counted once both are done. */
     private void record(Pending p, Settlement s) {
+        Optional<Settlement> rest = tryRecord(p, s);
+        if (rest.isPresent()) {
+            if (!await(p.recordAt(clock.instant().plus(config.retryInitial()), rest.get()))) {
+                SettlementWriter.reportUnrecorded(p.id(), rest.get());
+            }
+            // once the retry is queued: whoever sees this may move the clock to it
+            report("unrecorded", () -> outcomes.outcome(s.message().policy(), "unrecorded"));
+        } else {
+            s.outcomes().forEach(o -> report(o, () -> outcomes.outcome(s.message().policy(), o)));
+        }
+    }
+
+    /** What is still to be recorded after a step failed, or empty when all is in the spool. */
+    private Optional<Settlement> tryRecord(Pending p, Settlement s) {
         Settlement rest = s;
         try {
             if (!s.spoolUpdated()) {
-                boolean stillQueued = updateSpool(s);
+                boolean stillQueued = writer.updateSpool(s);
                 rest = s.withSpoolUpdated();
                 if (stillQueued && !s.waiting().isEmpty()) {
                     retryLater(p, s);
                 }
             }
             if (!rest.bounces().isEmpty()) {
-                bounce(rest);
+                writer.bounce(rest).ifPresent(this::submit);
             }
-            s.outcomes().forEach(o -> outcomes.outcome(s.message().policy(), o));
-        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        } catch (IOException | RuntimeException | Error e) {
             log.error("recording the attempt in the spool failed; the recording is retried, not the delivery: {}",
                     e.toString());
-            outcomes.outcome(s.message().policy(), "unrecorded");
-            await(p.recordAt(clock.instant().plus(config.retryInitial()), rest));
+            return Optional.of(rest);
         }
     }
 
-    /** False when nothing is left to retry (all done, or an operator deleted the message meanwhile). */
-    private boolean updateSpool(Settlement s) throws IOException {
-        SpooledMessage m = s.message();
-        if (s.waiting().isEmpty()) {
-            spool.remove(m.id());
-            return false;
+    /** Metrics never decide a delivery: failing to count must not send a message or a DSN twice. */
+    private static void report(String what, Runnable toMetrics) {
+        try {
+            toMetrics.run();
+        } catch (RuntimeException e) {
+            log.warn("reporting {} to the metrics failed: {}", what, e.toString());
         }
-        if (s.nothingDone() || spool.replace(m.withRecipients(s.waiting()))) {
-            return true;
-        }
-        log.info("removed from the queue during the attempt: no retry");
-        return false;
     }
 
     private void retryLater(Pending p, Settlement s) {
@@ -194,18 +213,6 @@ public final class DeliveryScheduler implements AutoCloseable {
         }
         log.info("retry at {} for {} recipient(s)", next, s.waiting().size());
         await(p.nextAttemptAt(next));
-    }
-
-    private void bounce(Settlement s) throws IOException {
-        SpooledMessage m = s.message();
-        if (m.envelopeFrom().isEmpty()) {
-            return; // RFC 5321 §4.5.5: never a bounce to the null sender
-        }
-        Instant now = clock.instant();
-        SpooledMessage dsn = new SpooledMessage(m.id() + ".dsn" + now.toEpochMilli(), "", List.of(m.envelopeFrom()),
-                "dsn", now, now.plus(config.maxAge()), DeliveryStatusNotification.build(m, hostname, s.bounces(), now));
-        spool.write(List.of(dsn));
-        submit(dsn);
     }
 
     private Duration backoff(int attempts) {
@@ -219,21 +226,24 @@ public final class DeliveryScheduler implements AutoCloseable {
     /**
      * Stops: nothing queued is started any more (it stays in the spool for the next start),
      * the attempts under way get {@code delivery.shutdown-grace} to finish and record their
-     * result. No thread is interrupted: an interrupt would break a spool write under way
+     * result, and a result the spool could not take before is tried once more (what still
+     * fails is logged as ERROR: the spool then says what the result would have changed).
+     * No thread is interrupted: an interrupt would break a spool write under way
      * (a FileChannel closes on interrupt). An attempt still running after the grace is left
      * to finish or to end with the process; its message is still spooled.
      */
     @Override
     public void close() {
         running = false;
-        int left;
+        List<Pending> left = new ArrayList<>();
         synchronized (waiting) {
-            left = waiting.size() + due.size();
+            left.addAll(waiting);
+            due.drainTo(left);
             waiting.clear();
-            due.clear();
         }
-        log.info("delivery stopping: {} queued message(s) stay in the spool", left);
+        log.info("delivery stopping: {} queued message(s) stay in the spool", left.size());
         long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
+        left.stream().filter(p -> p.unrecorded().isPresent()).forEach(p -> recordBeforeStopping(p, deadline));
         try {
             for (Thread t : threads) {
                 t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
@@ -245,6 +255,18 @@ public final class DeliveryScheduler implements AutoCloseable {
             log.warn("deliveries still under way after {}: their messages stay in the spool", config.shutdownGrace());
         }
         nextHop.close();
+    }
+
+    /** One more try at a result only this process knows, while the grace lasts. */
+    private void recordBeforeStopping(Pending p, long deadline) {
+        MDC.put("queueId", p.id());
+        try {
+            Settlement s = p.unrecorded().orElseThrow();
+            Optional<Settlement> rest = deadline - System.nanoTime() > 0 ? tryRecord(p, s) : Optional.of(s);
+            rest.ifPresent(r -> SettlementWriter.reportUnrecorded(p.id(), r));
+        } finally {
+            MDC.remove("queueId");
+        }
     }
 
     /** Re-queues what a previous run left in the spool. */

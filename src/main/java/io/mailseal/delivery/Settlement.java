@@ -55,6 +55,13 @@ record Settlement(SpooledMessage message, List<String> waiting, List<Bounce> bou
         return waiting.size() == message.recipients().size();
     }
 
+    /** The recipients the next hop took: neither waiting nor bounced. */
+    List<String> delivered() {
+        Set<String> notDelivered = new LinkedHashSet<>(waiting);
+        bounces.forEach(b -> notDelivered.add(b.recipient()));
+        return message.recipients().stream().filter(r -> !notDelivered.contains(r)).toList();
+    }
+
     Settlement withSpoolUpdated() {
         return new Settlement(message, waiting, bounces, outcomes, true);
     }

@@ -11,6 +11,7 @@ import io.mailseal.delivery.DeliveryOutcomes;
 import io.mailseal.delivery.DeliveryScheduler;
 import io.mailseal.delivery.NextHopClient;
 import io.mailseal.delivery.OutboundTls;
+import io.mailseal.delivery.Route;
 import io.mailseal.delivery.Router;
 import io.mailseal.spool.Spool;
 import io.mailseal.spool.SpooledMessage;
@@ -25,6 +26,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -36,6 +39,10 @@ final class DeliveryRig implements AutoCloseable {
     static final Instant START = Instant.parse("2026-11-25T08:00:00Z");
     final MutableClock clock = new MutableClock(START);
     final LinkedBlockingQueue<String> outcomes = new LinkedBlockingQueue<>();
+    /** The next report of this outcome ({@code "attempted"}: of an attempt's time) throws, as broken metrics would. */
+    final AtomicReference<String> metricsFailOnce = new AtomicReference<>();
+    /** The next routing decision throws, as a bug would: nothing in the delivery path catches it. */
+    final AtomicBoolean routingFailsOnce = new AtomicBoolean();
     final Spool spool;
     final DeliveryScheduler scheduler;
     private final ListAppender<ILoggingEvent> log = new ListAppender<>();
@@ -44,19 +51,43 @@ final class DeliveryRig implements AutoCloseable {
         log.start();
         deliveryLogger().addAppender(log);
         this.spool = new Spool(dir);
-        this.scheduler = new DeliveryScheduler(spool, Router.of(config), new NextHopClient(config, "relay.test",
+        this.scheduler = new DeliveryScheduler(spool, failingOnceWhenAsked(Router.of(config)), new NextHopClient(config, "relay.test",
                 new OutboundTls(config.tls(), anchors), clock), config, "relay.test", clock,
                 new DeliveryOutcomes() {
                     @Override
                     public void outcome(String policy, String outcome) {
+                        failIfAsked(outcome);
                         outcomes.add(outcome);
                     }
 
                     @Override
                     public void attempted(Duration took) {
-                        // timings are AdminIT's concern
+                        failIfAsked("attempted"); // timings themselves are AdminIT's concern
                     }
                 });
+    }
+
+    private Router failingOnceWhenAsked(Router router) {
+        return new Router() {
+            @Override
+            public String destination(String recipient) {
+                if (routingFailsOnce.getAndSet(false)) {
+                    throw new IllegalStateException("a bug in routing");
+                }
+                return router.destination(recipient);
+            }
+
+            @Override
+            public Route route(String destination) {
+                return router.route(destination);
+            }
+        };
+    }
+
+    private void failIfAsked(String report) {
+        if (metricsFailOnce.compareAndSet(report, null)) {
+            throw new IllegalStateException("metrics registry broken at " + report);
+        }
     }
 
     private static Logger deliveryLogger() {

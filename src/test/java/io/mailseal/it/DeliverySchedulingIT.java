@@ -18,6 +18,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What the scheduler does around an attempt: a spool that cannot be written after a
@@ -104,6 +106,47 @@ class DeliverySchedulingIT {
                         .contains("Diagnostic-Code: smtp; 550 5.1.1 no such user"));
     }
 
+    @Test
+    void stoppingRecordsOnceMoreWhatTheSpoolCouldNotTakeSoNobodyGetsTheMessageAgainAfterARestart()
+            throws Exception {
+        deliverWithABrokenSpool("C1.0", 452, "4.2.2 mailbox full");
+        repairSpool();
+        rig.scheduler.close();
+        assertThat(rig.spool.read("C1.0")).get().extracting(SpooledMessage::recipients).isEqualTo(List.of(BOB));
+    }
+
+    @Test
+    void stoppingWithASpoolThatStillFailsNamesWhoWouldGetTheMessageAgain() throws Exception {
+        deliverWithABrokenSpool("C2.0", 452, "4.2.2 mailbox full");
+        rig.scheduler.close();
+        assertThat(rig.logLines()).contains(
+                "stopping with the last attempt at C2.0 not in the spool: after a restart [" + ALICE + "] get it again");
+    }
+
+    @Test
+    void anAttemptThatThrowsIsRetriedAndTheOnlyWorkerLivesOn() throws Exception {
+        rig(1, Duration.ofSeconds(5));
+        rig.routingFailsOnce.set(true);
+        rig.queue("T1.0", Duration.ofDays(1), ALICE);
+        rig.awaitLog("the attempt failed unexpectedly; retried at " + DeliveryRig.START.plus(Duration.ofMinutes(1)));
+        rig.clock.advance(Duration.ofMinutes(1));
+        rig.awaitOutcome("delivered");
+        assertThat(sink.messages()).singleElement().extracting(CapturedMessage::recipients).isEqualTo(List.of(ALICE));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"attempted", "delivered", "bounced"})
+    void metricsThatThrowNeverSendTheMessageOrTheDsnTwice(String brokenReport) throws Exception {
+        rig(2, Duration.ofSeconds(5));
+        rig.metricsFailOnce.set(brokenReport);
+        sink.refuseRecipient(BOB, 550, "5.1.1 no such user");
+        rig.queue("B1.0", Duration.ofDays(1), ALICE, BOB);
+        assertThat(sink.awaitMessages(2, Duration.ofSeconds(10))).as("the message and the DSN").isTrue();
+        rig.clock.advance(Duration.ofMinutes(1)); // when an attempt or a recording would be retried
+        assertThat(sink.awaitMessages(3, Duration.ofSeconds(2))).as("a message sent twice").isFalse();
+        assertThat(rig.outcomes).doesNotContain("unrecorded");
+    }
+
     /** One delivery thread, busy with {@code id}: its hop has read the final "." and does not answer yet. */
     private CaptureSink.Hold oneAttemptUnderWay(Duration shutdownGrace, String id, String... recipients)
             throws Exception {
@@ -166,6 +209,7 @@ class DeliverySchedulingIT {
         assertThat(sink.messages()).extracting(DeliverySchedulingIT::queueIdOf)
                 .containsExactly("P0.0", "DSN.0", "CODE.0");
     }
+
     /** The queue id the rig put into the Message-ID. */
     private static String queueIdOf(CapturedMessage c) {
         return c.text().replaceAll("(?s).*Message-ID: <([^@]+)@.*", "$1");
