@@ -54,6 +54,7 @@ public final class NextHopClient implements AutoCloseable {
         p.put("mail.smtp.port", Integer.toString(hop.port()));
         p.put("mail.smtp.localhost", heloName);
         p.put("mail.smtp.sendpartial", "true");
+        p.put("mail.smtp.quitwait", "false"); // closing a kept connection never waits for the hop's goodbye
         p.put("mail.smtp.socketFactory", NoDelaySockets.INSTANCE);
         String millis = Long.toString(Math.max(1, timeout.toMillis())); // 0 would be "wait for ever"
         p.put("mail.smtp.connectiontimeout", millis);
