@@ -52,14 +52,16 @@ public final class ConfigLoader {
         ConfigSection spool = root.section("spool");
         Path spoolDirectory = spool.path("directory", Path.of("/var/lib/mailseal/spool"));
         spool.finish();
+        ConfigSection delivery = root.section("delivery");
         RelayConfig config = new RelayConfig(file, SmtpConfigReader.read(root.section("smtp")), adminListen, adminToken, spoolDirectory,
                 root.sections("identities", ConfigLoader::identity),
                 certificates(root.section("certificates"), spoolDirectory),
                 timestamp(root.section("timestamp")),
-                delivery(root.section("delivery")),
+                delivery(delivery),
                 CryptoConfigReader.read(root.section("crypto")),
                 PolicyConfigReader.read(root));
         requireTimestampAuthorities(config, problems);
+        checkDeliveryTls(config, root, delivery);
         root.finish();
         top.finish();
         if (!problems.isEmpty()) {
@@ -80,6 +82,30 @@ public final class ConfigLoader {
                 problems.add("mailseal.policies[" + i + "].timestamp: \"required\" (policy " + p.name()
                         + ") but mailseal.timestamp.urls is empty");
             }
+        }
+    }
+
+    /**
+     * A policy's {@code delivery-tls} may raise {@code delivery.tls}, never lower it: the
+     * stricter one applies, so a lower one would read as a promise the relay does not keep.
+     * Trust anchors serve {@code verify} only.
+     */
+    private static void checkDeliveryTls(RelayConfig config, ConfigSection root, ConfigSection delivery) {
+        TlsLevel global = config.delivery().tls();
+        boolean verifies = global == TlsLevel.VERIFY;
+        for (int i = 0; i < config.policies().size(); i++) {
+            PolicyConfig p = config.policies().get(i);
+            TlsLevel own = p.deliveryTls().orElse(global);
+            if (own.compareTo(global) < 0) {
+                root.problem("policies[" + i + "].delivery-tls", "\"" + ConfigSection.kebab(own) + "\" (policy "
+                        + p.name() + ") is weaker than mailseal.delivery.tls = " + ConfigSection.kebab(global)
+                        + ": a policy can raise the level, never lower it");
+            }
+            verifies |= own == TlsLevel.VERIFY;
+        }
+        if (config.delivery().tlsTrustAnchors().isPresent() && !verifies) {
+            delivery.problem("tls-trust-anchors", delivery.value("tls-trust-anchors"),
+                    "is only used with tls = verify or a policy's delivery-tls = verify");
         }
     }
 
@@ -172,9 +198,6 @@ public final class ConfigLoader {
                 retry.duration("initial", Duration.ofMinutes(1)), retry.duration("max", Duration.ofHours(1)),
                 s.duration("max-age", Duration.ofDays(5)), s.duration("timeout", Duration.ofSeconds(60)),
                 s.duration("shutdown-grace", Duration.ofSeconds(30)));
-        if (d.tlsTrustAnchors().isPresent() && d.tls() != TlsLevel.VERIFY) {
-            s.problem("tls-trust-anchors", s.value("tls-trust-anchors"), "is only used with tls = verify");
-        }
         retry.finish();
         s.finish();
         return d;

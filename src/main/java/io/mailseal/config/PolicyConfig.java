@@ -1,14 +1,21 @@
 package io.mailseal.config;
 
+import io.mailseal.config.DeliveryConfig.TlsLevel;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-/** One entry of {@code policies}: when it applies and what it does to the recipient. */
+/**
+ * One entry of {@code policies}: when it applies and what it does to the recipient.
+ *
+ * @param deliveryTls the TLS level its mail needs towards the next hop, when stricter than
+ *                    {@code delivery.tls} (a policy raises the level, never lowers it)
+ */
 public record PolicyConfig(String name, Match match, Action action, TimestampMode timestamp,
                            boolean protectHeaders, MissingCertificate onMissingCertificate,
-                           String outerSubject, List<TextPattern> hideHeaders, Optional<Duration> maxAge) {
+                           String outerSubject, List<TextPattern> hideHeaders, Optional<Duration> maxAge,
+                           Optional<TlsLevel> deliveryTls) {
 
     public enum Action { ENCRYPT, SIGN, PASS, REJECT }
 

@@ -1,5 +1,6 @@
 package io.mailseal.config;
 
+import io.mailseal.config.DeliveryConfig.TlsLevel;
 import io.mailseal.config.PolicyConfig.Action;
 import io.mailseal.config.PolicyConfig.HeaderCondition;
 import io.mailseal.config.PolicyConfig.Match;
@@ -49,7 +50,9 @@ final class PolicyConfigReader {
                 s.choice("on-missing-certificate", MissingCertificate.REJECT),
                 s.string("outer-subject", "[...]"),
                 s.strings("hide-headers", HIDDEN_BY_DEFAULT).stream().map(TextPatterns::glob).toList(),
-                java.util.Optional.ofNullable(s.has("max-age") ? s.duration("max-age", null) : null));
+                java.util.Optional.ofNullable(s.has("max-age") ? s.duration("max-age", null) : null),
+                // a bad value is reported; the strictest level stands in so that it adds no second problem
+                java.util.Optional.ofNullable(s.has("delivery-tls") ? s.choice("delivery-tls", TlsLevel.VERIFY) : null));
     }
 
     /**

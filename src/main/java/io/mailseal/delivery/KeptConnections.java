@@ -19,9 +19,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Connections kept open per next hop for the messages that follow, at most {@code perHop}
- * each. A connection idle longer than {@link #IDLE_LIMIT} is closed by a check every second
- * (a hop's connection slots are not ours to hold), and all are closed on shutdown.
+ * Connections kept open per next hop and TLS level for the messages that follow, at most
+ * {@code perHop} each: one that went without TLS at level {@code may} never carries mail that
+ * needs {@code encrypt}. A connection idle longer than {@link #IDLE_LIMIT} is closed by a
+ * check every second (a hop's connection slots are not ours to hold), and all are closed on
+ * shutdown.
  *
  * <p>Closing sends QUIT and Angus waits for its reply, up to {@code delivery.timeout} from a
  * hop that does not answer. So each close runs on a thread of its own: the idle check never
@@ -34,7 +36,7 @@ final class KeptConnections implements AutoCloseable {
     static final Duration IDLE_LIMIT = Duration.ofSeconds(30);
     /** Shutdown waits this long for the QUIT replies; a hop still silent then is cut off with the process. */
     static final Duration QUIT_GRACE = Duration.ofSeconds(1);
-    private final Map<NextHop, BlockingQueue<Kept>> idle = new ConcurrentHashMap<>();
+    private final Map<HopAtLevel, BlockingQueue<Kept>> idle = new ConcurrentHashMap<>();
     private final int perHop;
     private final Clock clock;
     private final ScheduledExecutorService idleCheck;
@@ -60,11 +62,11 @@ final class KeptConnections implements AutoCloseable {
     }
 
     /**
-     * A kept connection to {@code hop}, or null: one used in the last few seconds is taken as
-     * it is (a NOOP before every message would cost a round trip; if the hop closed it after
+     * A kept connection to {@code hop} at its level, or null: one used in the last few seconds
+     * is taken as it is (a NOOP before every message would cost a round trip; if the hop closed it after
      * all, the caller retries on a new one); an older one must answer NOOP.
      */
-    HopTransport take(NextHop hop) {
+    HopTransport take(HopAtLevel hop) {
         BlockingQueue<Kept> q = idle.get(hop);
         Kept k;
         while (q != null && (k = q.poll()) != null) {
@@ -77,7 +79,7 @@ final class KeptConnections implements AutoCloseable {
     }
 
     /** Keeps {@code t} for the next message to {@code hop}, or closes it when that is not wanted. */
-    void keep(NextHop hop, HopTransport t) {
+    void keep(HopAtLevel hop, HopTransport t) {
         BlockingQueue<Kept> q = idle.computeIfAbsent(hop, h -> new ArrayBlockingQueue<>(perHop));
         if (closed || !t.reusable() || !q.offer(new Kept(t, clock.instant()))) {
             t.closeQuietly();

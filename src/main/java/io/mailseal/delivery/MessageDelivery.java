@@ -55,7 +55,8 @@ final class MessageDelivery {
             if (expired(m)) {
                 return all(recipients, new DeliveryResult.Expired());
             }
-            HopOutcome outcome = nextHop.deliver(hop, message, Duration.between(clock.instant(), m.expires()));
+            HopOutcome outcome = nextHop.deliver(hop, message, m.policy(),
+                    Duration.between(clock.instant(), m.expires()));
             results = outcome.results();
             if (!outcome.nextHostMayBeTried()) {
                 break;

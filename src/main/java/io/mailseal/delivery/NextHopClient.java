@@ -25,29 +25,33 @@ import org.slf4j.LoggerFactory;
  * message must arrive exactly as signed). Results are per recipient: with
  * {@code sendpartial} the message goes to the recipients the hop accepted, each refused
  * one keeps its own reply, and an address that cannot be parsed fails alone. Connections
- * are kept open per host ({@link KeptConnections}); one that failed is closed, never reused.
- * No read or connect waits longer than the message has left to live.
+ * are kept open per host and TLS level ({@link KeptConnections}); one that failed is
+ * closed, never reused. No read or connect waits longer than the message has left to live.
  */
 public final class NextHopClient implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NextHopClient.class);
     private final DeliveryConfig config;
     private final String heloName;
     private final OutboundTls tls;
-    private final Map<NextHop, Session> sessions = new ConcurrentHashMap<>();
+    private final TlsLevels levels;
+    private final Map<HopAtLevel, Session> sessions = new ConcurrentHashMap<>();
     /** Parses the message bytes; what to send them with is per hop. */
     private final Session mime = Session.getInstance(new Properties());
     private final KeptConnections kept;
     private final Clock clock;
 
-    public NextHopClient(DeliveryConfig config, String heloName, OutboundTls tls, Clock clock) {
+    public NextHopClient(DeliveryConfig config, String heloName, OutboundTls tls, TlsLevels levels, Clock clock) {
         this.config = config;
         this.heloName = heloName;
         this.tls = tls;
+        this.levels = levels;
         this.clock = clock;
         this.kept = new KeptConnections(config.connections(), clock);
     }
 
-    private Properties properties(NextHop hop, Duration timeout, boolean startTls) {
+    private Properties properties(HopAtLevel link, Duration timeout, boolean startTls) {
+        NextHop hop = link.hop();
+        TlsLevel level = link.level();
         Properties p = new Properties();
         p.put("mail.transport.protocol", "smtp");
         p.put("mail.smtp.host", hop.address());
@@ -60,11 +64,10 @@ public final class NextHopClient implements AutoCloseable {
         p.put("mail.smtp.connectiontimeout", millis);
         p.put("mail.smtp.timeout", millis);
         p.put("mail.smtp.writetimeout", millis);
-        TlsLevel level = tls.level();
         if (startTls && level.compareTo(TlsLevel.MAY) >= 0) {
             p.put("mail.smtp.starttls.enable", "true");
             p.put("mail.smtp.ssl.protocols", OutboundTls.PROTOCOLS);
-            p.put("mail.smtp.ssl.socketFactory", tls.socketFactoryFor(hop.name()));
+            p.put("mail.smtp.ssl.socketFactory", tls.socketFactoryFor(level, hop.name()));
             p.put("mail.smtp.ssl.checkserveridentity", Boolean.toString(level == TlsLevel.VERIFY));
         }
         if (level.compareTo(TlsLevel.ENCRYPT) >= 0) {
@@ -74,12 +77,14 @@ public final class NextHopClient implements AutoCloseable {
     }
 
     /**
-     * One SMTP transaction with {@code hop}; the result for every recipient of {@code message}.
+     * One SMTP transaction with {@code hop}, at the TLS level {@code policy} needs; the result
+     * for every recipient of {@code message}.
      *
      * @param lifetime how long the message has left before it expires: no wait is longer,
      *                 and the final "." of DATA is not sent after it
      */
-    public HopOutcome deliver(NextHop hop, OutboundMessage message, Duration lifetime) {
+    public HopOutcome deliver(NextHop hop, OutboundMessage message, String policy, Duration lifetime) {
+        HopAtLevel link = new HopAtLevel(hop, levels.forPolicy(policy));
         Instant expires = clock.instant().plus(lifetime);
         Map<String, DeliveryResult> out = new LinkedHashMap<>();
         List<String> sendable = new ArrayList<>();
@@ -102,10 +107,10 @@ public final class NextHopClient implements AutoCloseable {
             content.setEnvelopeFrom(message.envelopeFrom().isEmpty() ? "<>" : message.envelopeFrom());
             InternetAddress[] rcpts = to.toArray(InternetAddress[]::new);
             boolean fullTimeout = lifetime.compareTo(config.timeout()) >= 0;
-            transport = fullTimeout ? kept.take(hop) : null;
-            if (transport == null || !sentOnKept(hop, transport, content, rcpts, expires)) {
-                transport = open(hop, fullTimeout ? config.timeout() : lifetime);
-                send(hop, transport, content, rcpts, expires);
+            transport = fullTimeout ? kept.take(link) : null;
+            if (transport == null || !sentOnKept(link, transport, content, rcpts, expires)) {
+                transport = open(link, fullTimeout ? config.timeout() : lifetime);
+                send(link, transport, content, rcpts, expires);
             }
             sendable.forEach(r -> out.put(r, new DeliveryResult.Delivered("accepted by " + hop)));
         } catch (MessagingException | RuntimeException e) {
@@ -116,10 +121,10 @@ public final class NextHopClient implements AutoCloseable {
     }
 
     /** False when the hop had closed the kept connection meanwhile and nothing was sent: use a new one. */
-    private boolean sentOnKept(NextHop hop, HopTransport transport, SMTPMessage content, InternetAddress[] to,
+    private boolean sentOnKept(HopAtLevel link, HopTransport transport, SMTPMessage content, InternetAddress[] to,
                                Instant expires) throws MessagingException {
         try {
-            send(hop, transport, content, to, expires);
+            send(link, transport, content, to, expires);
             return true;
         } catch (MessagingException e) {
             if (!FailureClassifier.nothingWasSent(e)) {
@@ -129,7 +134,7 @@ public final class NextHopClient implements AutoCloseable {
         }
     }
 
-    private void send(NextHop hop, HopTransport transport, SMTPMessage content, InternetAddress[] to,
+    private void send(HopAtLevel link, HopTransport transport, SMTPMessage content, InternetAddress[] to,
                       Instant expires) throws MessagingException {
         try {
             transport.send(content, to, expires, clock);
@@ -137,28 +142,28 @@ public final class NextHopClient implements AutoCloseable {
             transport.closeQuietly(); // state after a failure is unknown: never reuse it
             throw e;
         }
-        kept.keep(hop, transport);
+        kept.keep(link, transport);
     }
 
     /**
-     * A new connection. Under {@code tls = may} a failed TLS handshake is followed by one
+     * A new connection. At level {@code may} a failed TLS handshake is followed by one
      * more connection without STARTTLS, as Postfix does: {@code may} never promised
      * encryption, and the hop offering a STARTTLS it cannot complete must not stop the mail.
      * {@code encrypt} and {@code verify} never fall back; the mail waits instead.
      */
-    private HopTransport open(NextHop hop, Duration timeout) throws MessagingException {
+    private HopTransport open(HopAtLevel link, Duration timeout) throws MessagingException {
         boolean usual = timeout.equals(config.timeout());
-        Session session = usual ? sessions.computeIfAbsent(hop, h -> Session.getInstance(properties(h, timeout, true)))
-                : Session.getInstance(properties(hop, timeout, true));
+        Session session = usual ? sessions.computeIfAbsent(link, l -> Session.getInstance(properties(l, timeout, true)))
+                : Session.getInstance(properties(link, timeout, true));
         try {
             return HopTransport.connect(session, usual);
         } catch (MessagingException e) {
-            if (tls.level() != TlsLevel.MAY || !FailureClassifier.tlsHandshakeFailed(e)) {
+            if (link.level() != TlsLevel.MAY || !FailureClassifier.tlsHandshakeFailed(e)) {
                 throw e;
             }
-            log.warn("STARTTLS with {} failed ({}): sending without TLS, as tls = may allows", hop,
+            log.warn("STARTTLS with {} failed ({}): sending without TLS, as TLS level may allows", link.hop(),
                     FailureClassifier.describeWithCause(e));
-            return HopTransport.connect(Session.getInstance(properties(hop, timeout, false)), false);
+            return HopTransport.connect(Session.getInstance(properties(link, timeout, false)), false);
         }
     }
 

@@ -21,7 +21,7 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * STARTTLS towards the next hop at the configured level (STYLE.md: ordered levels).
+ * STARTTLS towards the next hop at the level a message needs (STYLE.md: ordered levels).
  * {@code may}/{@code encrypt} are opportunistic (RFC 7435): encrypted against passive
  * listeners, any certificate accepted — an MTA that refused unverifiable certificates
  * would refuse most of the Internet. {@code verify} checks the chain (system trust store or
@@ -31,34 +31,30 @@ import javax.net.ssl.X509TrustManager;
 public final class OutboundTls {
     /** For Angus's {@code ssl.protocols}: nothing older than TLS 1.2 (RFC 8996). */
     static final String PROTOCOLS = "TLSv1.3 TLSv1.2";
-    private final TlsLevel level;
-    private final SSLSocketFactory factory;
+    private final SSLSocketFactory opportunistic;
+    private final SSLSocketFactory verifying;
 
-    public OutboundTls(TlsLevel level, Optional<Set<TrustAnchor>> anchors) {
-        this.level = level;
+    public OutboundTls(Optional<Set<TrustAnchor>> anchors) {
         try {
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, trustManagers(level, anchors), null);
-            this.factory = context.getSocketFactory();
+            this.opportunistic = factory(new TrustManager[] {new OpportunisticTrust()});
+            this.verifying = factory(verifyingTrust(anchors));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("TLS cannot be set up: " + e.getMessage(), e);
         }
     }
 
-    TlsLevel level() {
-        return level;
+    /** The factory Angus uses for STARTTLS at {@code level} to {@code expectedName}. */
+    SSLSocketFactory socketFactoryFor(TlsLevel level, String expectedName) {
+        return new NamedHostFactory(level == TlsLevel.VERIFY ? verifying : opportunistic, expectedName);
     }
 
-    /** The factory Angus uses for STARTTLS to {@code expectedName}. */
-    SSLSocketFactory socketFactoryFor(String expectedName) {
-        return new NamedHostFactory(factory, expectedName);
+    private static SSLSocketFactory factory(TrustManager[] trust) throws GeneralSecurityException {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trust, null);
+        return context.getSocketFactory();
     }
 
-    private static TrustManager[] trustManagers(TlsLevel level, Optional<Set<TrustAnchor>> anchors)
-            throws GeneralSecurityException {
-        if (level != TlsLevel.VERIFY) {
-            return new TrustManager[] {new OpportunisticTrust()};
-        }
+    private static TrustManager[] verifyingTrust(Optional<Set<TrustAnchor>> anchors) throws GeneralSecurityException {
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         if (anchors.isEmpty()) {
             tmf.init((KeyStore) null); // the JDK's trust store

@@ -19,7 +19,8 @@ public final class PolicyEngine {
     /** When no rule matches, the mail passes unchanged, as from any plain relay. */
     public static final PolicyConfig NO_MATCH = new PolicyConfig("(none matched)",
             new Match(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of()),
-            Action.PASS, TimestampMode.OFF, false, MissingCertificate.REJECT, "[...]", List.of(), Optional.empty());
+            Action.PASS, TimestampMode.OFF, false, MissingCertificate.REJECT, "[...]", List.of(), Optional.empty(),
+            Optional.empty());
 
     private final List<PolicyConfig> policies;
 

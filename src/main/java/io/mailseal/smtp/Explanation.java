@@ -48,7 +48,8 @@ public final class Explanation {
         return "action " + kebab(p.action()) + (p.action() == Action.ENCRYPT || p.action() == Action.SIGN
                 ? ", timestamp " + kebab(p.timestamp()) + ", protect-headers " + p.protectHeaders() : "")
                 + (p.action() == Action.ENCRYPT ? ", on-missing-certificate " + kebab(p.onMissingCertificate()) : "")
-                + p.maxAge().map(a -> ", max-age " + a).orElse("");
+                + p.maxAge().map(a -> ", max-age " + a).orElse("")
+                + p.deliveryTls().map(l -> ", delivery-tls " + kebab(l)).orElse("");
     }
 
     private static String kebab(Enum<?> e) {

@@ -7,6 +7,7 @@ import io.mailseal.delivery.DeliveryScheduler;
 import io.mailseal.delivery.NextHopClient;
 import io.mailseal.delivery.OutboundTls;
 import io.mailseal.delivery.Router;
+import io.mailseal.delivery.TlsLevels;
 import io.mailseal.certs.TrustAnchors;
 import io.mailseal.config.DeliveryConfig;
 import io.mailseal.delivery.Outbox;
@@ -43,15 +44,17 @@ public final class Relay implements AutoCloseable {
     private final AtomicReference<RelayComponents> current;
     private final Outbox outbox;
     private final DeliveryScheduler scheduler;
+    private final TlsLevels tlsLevels;
     private final Clock clock;
     private ScheduledExecutorService watcher;
     private byte[] watchedDigest;
 
     private Relay(RelayComponents components, RelayMetrics metrics, Outbox outbox, DeliveryScheduler scheduler,
-                  Clock clock) {
+                  TlsLevels tlsLevels, Clock clock) {
         this.current = new AtomicReference<>(components);
         this.outbox = outbox;
         this.scheduler = scheduler;
+        this.tlsLevels = tlsLevels;
         this.metrics = metrics;
         this.clock = clock;
         RelayConfig config = components.config();
@@ -81,15 +84,17 @@ public final class Relay implements AutoCloseable {
             throw new ConfigException(List.of("mailseal.spool.directory: \"" + config.spoolDirectory()
                     + "\" cannot be used: " + e));
         }
-        // delivery and spool settings are read at start; a reload does not change them
+        // delivery and spool settings are read at start; a reload changes only the policies' delivery-tls
+        TlsLevels tlsLevels = new TlsLevels(config.delivery().tls(), config.policies());
         DeliveryScheduler scheduler = new DeliveryScheduler(spool, Router.of(config.delivery()),
-                new NextHopClient(config.delivery(), config.smtp().hostname(), outboundTls(config.delivery()), clock),
-                config.delivery(), config.smtp().hostname(), clock, metrics);
+                new NextHopClient(config.delivery(), config.smtp().hostname(), outboundTls(config.delivery()), tlsLevels,
+                        clock), config.delivery(), config.smtp().hostname(), clock, metrics);
         Outbox outbox = new Outbox(spool, scheduler);
         metrics.watchSpool(spool, clock);
         Relay relay;
         try {
-            relay = new Relay(RelayComponents.open(config, clock, metrics, outbox), metrics, outbox, scheduler, clock);
+            relay = new Relay(RelayComponents.open(config, clock, metrics, outbox), metrics, outbox, scheduler, tlsLevels,
+                    clock);
         } catch (RuntimeException e) {
             scheduler.close();
             throw e;
@@ -104,7 +109,7 @@ public final class Relay implements AutoCloseable {
     }
 
     private static OutboundTls outboundTls(DeliveryConfig delivery) {
-        return new OutboundTls(delivery.tls(), delivery.tlsTrustAnchors()
+        return new OutboundTls(delivery.tlsTrustAnchors()
                 .map(path -> TrustAnchors.load("mailseal.delivery.tls-trust-anchors", path)));
     }
 
@@ -116,6 +121,7 @@ public final class Relay implements AutoCloseable {
             if (!next.config().smtp().equals(old.smtp())) {
                 log.warn("relay.conf: changes to mailseal.smtp take effect only after a restart");
             }
+            tlsLevels.follow(next.config().policies()); // before the new policies decide a message
             RelayComponents previous = current.getAndSet(next);
             // messages in flight may still use the old set's connections: close it a little later
             java.util.concurrent.CompletableFuture.delayedExecutor(30, TimeUnit.SECONDS).execute(() -> closeQuietly(previous));

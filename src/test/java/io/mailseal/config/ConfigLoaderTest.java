@@ -3,6 +3,7 @@ package io.mailseal.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mailseal.config.DeliveryConfig.TlsLevel;
 import io.mailseal.config.PolicyConfig.Action;
 import io.mailseal.config.PolicyConfig.MissingCertificate;
 import io.mailseal.config.PolicyConfig.TimestampMode;
@@ -11,6 +12,7 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,6 +47,7 @@ class ConfigLoaderTest {
         assertThat(c.policies()).extracting(PolicyConfig::name)
                 .containsExactly("otp", "password-reset", "statement", "service", "default");
         assertThat(c.policies().get(0).maxAge()).contains(Duration.ofMinutes(10));
+        assertThat(c.policies().get(2).deliveryTls()).contains(TlsLevel.ENCRYPT);
         assertThat(c.identities()).hasSize(2);
     }
 
@@ -276,5 +279,38 @@ class ConfigLoaderTest {
         assertThat(problems("mailseal.smtp.tls { require = true, ciphers = all }").problems())
                 .containsExactlyInAnyOrder("mailseal.smtp.tls.require: is true but there is no certificate and key",
                         "mailseal.smtp.tls.ciphers: unknown key");
+    }
+
+    @Test
+    void aPolicyMayRaiseTheDeliveryTlsLevelButNotLowerIt() throws IOException {
+        RelayConfig c = load("""
+                mailseal.delivery.tls = may
+                mailseal.policies = [
+                  { name = statement, match { from = "statements@bank.example" }, action = pass, delivery-tls = encrypt }
+                  { name = news, match { from = "news@bank.example" }, action = pass, delivery-tls = may }
+                  { name = default, action = pass }
+                ]""");
+        assertThat(c.policies()).extracting(PolicyConfig::deliveryTls)
+                .containsExactly(Optional.of(TlsLevel.ENCRYPT), Optional.of(TlsLevel.MAY), Optional.empty());
+        assertThat(problems("""
+                mailseal.delivery.tls = encrypt
+                mailseal.policies = [
+                  { name = news, match { from = "news@bank.example" }, action = pass, delivery-tls = may }
+                  { name = default, action = pass, delivery-tls = always }
+                ]""").problems()).containsExactlyInAnyOrder(
+                "mailseal.policies[0].delivery-tls: \"may\" (policy news) is weaker than mailseal.delivery.tls = "
+                        + "encrypt: a policy can raise the level, never lower it",
+                "mailseal.policies[1].delivery-tls: \"always\" is not one of none | may | encrypt | verify");
+    }
+
+    @Test
+    void tlsTrustAnchorsNeedVerifyGloballyOrInAPolicy() throws IOException {
+        assertThat(load("""
+                mailseal.delivery.tls-trust-anchors = smtp-ca
+                mailseal.policies = [ { name = bank, action = pass, delivery-tls = verify } ]""")
+                .delivery().tlsTrustAnchors()).contains(dir.resolve("smtp-ca"));
+        assertThat(problems("mailseal.delivery.tls-trust-anchors = smtp-ca").problems()).containsExactly(
+                "mailseal.delivery.tls-trust-anchors: \"smtp-ca\" is only used with tls = verify or a policy's "
+                        + "delivery-tls = verify");
     }
 }

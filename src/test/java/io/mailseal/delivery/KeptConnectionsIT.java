@@ -2,6 +2,7 @@ package io.mailseal.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mailseal.config.DeliveryConfig.TlsLevel;
 import io.mailseal.testing.MutableClock;
 import jakarta.mail.Session;
 import java.io.BufferedReader;
@@ -125,8 +126,8 @@ class KeptConnectionsIT {
             t.start();
         }
 
-        NextHop nextHop() {
-            return new NextHop("127.0.0.1", "127.0.0.1", server.getLocalPort());
+        HopAtLevel nextHop() {
+            return new HopAtLevel(new NextHop("127.0.0.1", "127.0.0.1", server.getLocalPort()), TlsLevel.NONE);
         }
 
         Session session() {

@@ -6,6 +6,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.mailseal.config.DeliveryConfig;
+import io.mailseal.config.PolicyConfig;
 import io.mailseal.config.HostPort;
 import io.mailseal.delivery.DeliveryOutcomes;
 import io.mailseal.delivery.DeliveryScheduler;
@@ -13,6 +14,7 @@ import io.mailseal.delivery.NextHopClient;
 import io.mailseal.delivery.OutboundTls;
 import io.mailseal.delivery.Route;
 import io.mailseal.delivery.Router;
+import io.mailseal.delivery.TlsLevels;
 import io.mailseal.spool.Spool;
 import io.mailseal.spool.SpooledMessage;
 import io.mailseal.testing.MutableClock;
@@ -48,11 +50,17 @@ final class DeliveryRig implements AutoCloseable {
     private final ListAppender<ILoggingEvent> log = new ListAppender<>();
 
     DeliveryRig(Path dir, DeliveryConfig config, Optional<Set<TrustAnchor>> anchors) throws Exception {
+        this(dir, config, anchors, List.of());
+    }
+
+    /** With {@code policies}' {@code delivery-tls}: a message spooled under one is sent at its level. */
+    DeliveryRig(Path dir, DeliveryConfig config, Optional<Set<TrustAnchor>> anchors, List<PolicyConfig> policies)
+            throws Exception {
         log.start();
         deliveryLogger().addAppender(log);
         this.spool = new Spool(dir);
         this.scheduler = new DeliveryScheduler(spool, failingOnceWhenAsked(Router.of(config)), new NextHopClient(config, "relay.test",
-                new OutboundTls(config.tls(), anchors), clock), config, "relay.test", clock,
+                new OutboundTls(anchors), new TlsLevels(config.tls(), policies), clock), config, "relay.test", clock,
                 new DeliveryOutcomes() {
                     @Override
                     public void outcome(String policy, String outcome) {
@@ -121,7 +129,13 @@ final class DeliveryRig implements AutoCloseable {
 
     /** From {@code sender}; {@code ""} is the null sender of a DSN. */
     SpooledMessage spooled(String sender, String id, Duration maxAge, String... recipients) throws Exception {
-        SpooledMessage m = new SpooledMessage(id, sender, List.of(recipients), "otp", clock.instant(),
+        return spooled(sender, "otp", id, maxAge, recipients);
+    }
+
+    /** Decided by {@code policy}. */
+    SpooledMessage spooled(String sender, String policy, String id, Duration maxAge, String... recipients)
+            throws Exception {
+        SpooledMessage m = new SpooledMessage(id, sender, List.of(recipients), policy, clock.instant(),
                 clock.instant().plus(maxAge), ("Subject: [...]\r\nMessage-ID: <" + id + "@bank.example>\r\n\r\n"
                 + "ciphertext\r\n").getBytes(StandardCharsets.US_ASCII));
         spool.write(List.of(m));

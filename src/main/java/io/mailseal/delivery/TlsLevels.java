@@ -1,0 +1,37 @@
+package io.mailseal.delivery;
+
+import io.mailseal.config.DeliveryConfig.TlsLevel;
+import io.mailseal.config.PolicyConfig;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The TLS level a message is sent at: the stricter of {@code delivery.tls} (read at start)
+ * and its policy's {@code delivery-tls} (followed across reloads). A policy that a reload
+ * removed or renamed keeps its level for the messages queued under it; a name never
+ * configured (DSNs' {@code dsn}, mail no policy matched, a policy gone before a restart)
+ * gets {@code delivery.tls}.
+ */
+public final class TlsLevels {
+    private final TlsLevel global;
+    private final Map<String, TlsLevel> byPolicy = new ConcurrentHashMap<>();
+
+    public TlsLevels(TlsLevel global, List<PolicyConfig> policies) {
+        this.global = global;
+        follow(policies);
+    }
+
+    /** Takes the policies of a reloaded relay.conf; call it before they decide any message. */
+    public void follow(List<PolicyConfig> policies) {
+        for (PolicyConfig p : policies) {
+            TlsLevel own = p.deliveryTls().orElse(global);
+            // relay.conf refuses a lower one; the file may carry another delivery.tls than the one running
+            byPolicy.put(p.name(), own.compareTo(global) > 0 ? own : global);
+        }
+    }
+
+    TlsLevel forPolicy(String policy) {
+        return byPolicy.getOrDefault(policy, global);
+    }
+}

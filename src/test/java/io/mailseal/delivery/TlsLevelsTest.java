@@ -1,0 +1,47 @@
+package io.mailseal.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mailseal.config.DeliveryConfig.TlsLevel;
+import io.mailseal.config.PolicyConfig;
+import io.mailseal.policy.PolicyEngine;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class TlsLevelsTest {
+
+    private static PolicyConfig policy(String name, Optional<TlsLevel> deliveryTls) {
+        PolicyConfig p = PolicyEngine.NO_MATCH;
+        return new PolicyConfig(name, p.match(), p.action(), p.timestamp(), p.protectHeaders(),
+                p.onMissingCertificate(), p.outerSubject(), p.hideHeaders(), p.maxAge(), deliveryTls);
+    }
+
+    @Test
+    void aPolicyRaisesTheGlobalLevelAndOtherMailKeepsIt() {
+        TlsLevels levels = new TlsLevels(TlsLevel.MAY, List.of(policy("statement", Optional.of(TlsLevel.ENCRYPT)),
+                policy("default", Optional.empty())));
+        assertThat(levels.forPolicy("statement")).isEqualTo(TlsLevel.ENCRYPT);
+        assertThat(levels.forPolicy("default")).isEqualTo(TlsLevel.MAY);
+        assertThat(levels.forPolicy("dsn")).as("a name no policy has").isEqualTo(TlsLevel.MAY);
+    }
+
+    @Test
+    void aPolicyNeverLowersTheLevelTheRelayRunsWith() {
+        // a reloaded relay.conf may say delivery.tls = none; the running level stays until a restart
+        TlsLevels levels = new TlsLevels(TlsLevel.ENCRYPT, List.of());
+        levels.follow(List.of(policy("news", Optional.of(TlsLevel.MAY))));
+        assertThat(levels.forPolicy("news")).isEqualTo(TlsLevel.ENCRYPT);
+    }
+
+    @Test
+    void aReloadChangesALevelAndARemovedPolicyKeepsItsOwnForTheMailQueuedUnderIt() {
+        TlsLevels levels = new TlsLevels(TlsLevel.MAY, List.of(policy("statement", Optional.of(TlsLevel.ENCRYPT)),
+                policy("service", Optional.of(TlsLevel.ENCRYPT))));
+        levels.follow(List.of(policy("statements", Optional.of(TlsLevel.VERIFY)),
+                policy("service", Optional.empty())));
+        assertThat(levels.forPolicy("statements")).isEqualTo(TlsLevel.VERIFY);
+        assertThat(levels.forPolicy("service")).isEqualTo(TlsLevel.MAY);
+        assertThat(levels.forPolicy("statement")).as("renamed by the reload").isEqualTo(TlsLevel.ENCRYPT);
+    }
+}
