@@ -17,6 +17,9 @@ public record PolicyConfig(String name, Match match, Action action, TimestampMod
                            String outerSubject, List<TextPattern> hideHeaders, Optional<Duration> maxAge,
                            Optional<TlsLevel> deliveryTls) {
 
+    /** The policy name DSNs are spooled and counted under; no policy of relay.conf may take it. */
+    public static final String DSN = "dsn";
+
     public enum Action { ENCRYPT, SIGN, PASS, REJECT }
 
     public enum TimestampMode { REQUIRED, BEST_EFFORT, OFF }

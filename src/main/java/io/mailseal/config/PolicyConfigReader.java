@@ -38,6 +38,8 @@ final class PolicyConfigReader {
         if (name == null || !name.matches("[A-Za-z0-9_.-]+")) {
             s.problem("name", name == null ? "is missing" : "\"" + name + "\" must be letters, digits, . _ -");
             name = name == null ? "unnamed" : name;
+        } else if (name.equalsIgnoreCase(PolicyConfig.DSN)) {
+            s.problem("name", "\"" + name + "\" is reserved: the relay's own delivery status notifications go under it");
         }
         Action action = s.choice("action", Action.PASS);
         if (!s.has("action")) {

@@ -161,6 +161,7 @@ class ConfigLoaderTest {
                   { name = a, action = pass }
                   { name = b, match { to = "*@x" }, action = sign, colour = blue }
                   { name = c }
+                  { name = DSN, action = pass }
                 ]""");
         assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith(
                 "mailseal.policies[0].match.subject: \"(unclosed\" is not a valid regex"));
@@ -168,7 +169,9 @@ class ConfigLoaderTest {
                 "mailseal.policies[1].name: \"a\" is used by an earlier policy",
                 "mailseal.policies[2]: is never reached: policy \"a\" before it has no match and catches every recipient",
                 "mailseal.policies[2].colour: unknown key",
-                "mailseal.policies[3].action: is missing (encrypt | sign | pass | reject)");
+                "mailseal.policies[3].action: is missing (encrypt | sign | pass | reject)",
+                "mailseal.policies[4].name: \"DSN\" is reserved: the relay's own delivery status notifications go"
+                        + " under it");
     }
 
     @Test
