@@ -1,6 +1,7 @@
 package io.mailseal.delivery;
 
 import io.mailseal.spool.SpooledMessage;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -57,15 +58,18 @@ final class DeliveryStatusNotification {
                     .append(bounce.diagnostic().replaceAll("[\\r\\n]+", " ")).append("\r\n");
         }
         b.append("\r\n--").append(boundary).append("\r\nContent-Type: text/rfc822-headers\r\n\r\n");
-        b.append(headersOf(m.content()));
-        b.append("\r\n--").append(boundary).append("--\r\n");
-        return b.toString().getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(b.toString().getBytes(StandardCharsets.UTF_8));
+        out.writeBytes(headersOf(m.content()));
+        out.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+        return out.toByteArray();
     }
 
-    private static String headersOf(byte[] content) {
+    /** The original's header section byte for byte: 8-bit headers are copied, not re-encoded. */
+    private static byte[] headersOf(byte[] content) {
         String text = new String(content, StandardCharsets.ISO_8859_1);
         int end = text.indexOf("\r\n\r\n");
-        return end < 0 ? "" : text.substring(0, end + 2);
+        return end < 0 ? new byte[0] : text.substring(0, end + 2).getBytes(StandardCharsets.ISO_8859_1);
     }
 
     /** {@code address} as an RFC 5322 addr-spec: a local part that is no dot-atom is quoted (§3.4.1, §3.2.4). */

@@ -3,13 +3,15 @@ package io.mailseal.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailseal.spool.SpooledMessage;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The RFC 3464 report itself. */
+/** The RFC 3464 report itself: the fields per recipient and the copy of the original's headers. */
 class DeliveryStatusNotificationTest {
     private static final Instant NOW = Instant.parse("2026-11-25T08:00:00Z");
 
@@ -21,6 +23,20 @@ class DeliveryStatusNotificationTest {
 
     private static Bounce refused(String recipient) {
         return new Bounce(recipient, "5.1.1", "smtp", "550 5.1.1 no such user");
+    }
+
+    @Test
+    void eightBitHeadersOfTheOriginalAreCopiedByteForByte() {
+        ByteArrayOutputStream original = new ByteArrayOutputStream();
+        original.writeBytes("Subject: Caf\u00e9 (UTF-8)\r\n".getBytes(StandardCharsets.UTF_8));
+        original.writeBytes("X-Branch: M\u00fcnchen (Latin-1)\r\n\r\nciphertext\r\n"
+                .getBytes(StandardCharsets.ISO_8859_1));
+        byte[] content = original.toByteArray();
+        String headers = new String(content, StandardCharsets.ISO_8859_1).split("\r\n\r\n")[0];
+
+        assertThat(new String(dsn(content, refused("bob@customer.example")), StandardCharsets.ISO_8859_1))
+                .contains("Content-Type: text/rfc822-headers\r\n\r\n" + headers + "\r\n")
+                .doesNotContain("ciphertext");
     }
 
     @ParameterizedTest
