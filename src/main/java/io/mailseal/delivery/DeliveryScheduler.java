@@ -28,10 +28,12 @@ import org.slf4j.MDC;
  * operator deleted is not sent and a backlog does not fill the heap. Time comes from the
  * injected clock, so tests move time instead of sleeping.
  *
- * <p>After an attempt the spool is updated first (only the recipients still waiting stay),
- * then the DSN is written; a step that fails is retried on its own, so a recipient that
- * is done is never sent the message again. On {@link #close()} such a step is tried once
- * more; if it fails again, an ERROR names the queue id and who would get the message twice.
+ * <p>After an attempt the DSN is written first, then the spool is updated (only the
+ * recipients still waiting stay), as Postfix does: a crash in between may send a DSN twice,
+ * never lose it. A step that fails is retried on its own, so a recipient that is done is
+ * never sent the message again and a DSN written is not written again. On {@link #close()}
+ * such a step is tried once more; if it fails again, an ERROR names the queue id and who
+ * would get the message twice.
  */
 public final class DeliveryScheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DeliveryScheduler.class);
@@ -161,7 +163,7 @@ public final class DeliveryScheduler implements AutoCloseable {
         return Optional.of(Settlement.of(m, results, p.attempts() + 1));
     }
 
-    /** Spool first, then the DSN; outcomes are counted once both are done. */
+    /** The DSN first, then the spool; outcomes are counted once both are done. */
     private void record(Pending p, Settlement s) {
         Optional<Settlement> rest = tryRecord(p, s);
         if (rest.isPresent()) {
@@ -179,15 +181,13 @@ public final class DeliveryScheduler implements AutoCloseable {
     private Optional<Settlement> tryRecord(Pending p, Settlement s) {
         Settlement rest = s;
         try {
-            if (!s.spoolUpdated()) {
-                boolean stillQueued = writer.updateSpool(s);
-                rest = s.withSpoolUpdated();
-                if (stillQueued && !s.waiting().isEmpty()) {
-                    retryLater(p, s);
-                }
+            if (!s.dsnWritten()) {
+                Optional<SpooledMessage> dsn = writer.bounce(s);
+                rest = s.withDsnWritten();
+                dsn.ifPresent(this::submit);
             }
-            if (!rest.bounces().isEmpty()) {
-                writer.bounce(rest).ifPresent(this::submit);
+            if (writer.updateSpool(rest) && !rest.waiting().isEmpty()) {
+                retryLater(p, rest);
             }
             return Optional.empty();
         } catch (IOException | RuntimeException | Error e) {

@@ -1,6 +1,7 @@
 package io.mailseal.delivery;
 
 import io.mailseal.spool.SpooledMessage;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -8,6 +9,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * RFC 3464 bounce for failed or expired recipients. It carries the sealed message's outer
@@ -17,6 +19,11 @@ import java.util.UUID;
 final class DeliveryStatusNotification {
     private static final DateTimeFormatter DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withLocale(Locale.ROOT)
             .withZone(ZoneOffset.UTC);
+    /** RFC 5322 §3.2.3 atext, with UTF-8 as RFC 6532 §3.2 allows. */
+    private static final String ATEXT = "[\\w!#$%&'*+/=?^`{|}~\\P{ASCII}-]";
+    /** A local part that needs no quoting: a dot-atom, or a quoted string already (RFC 5322 §3.4.1). */
+    private static final Pattern LOCAL_PART = Pattern.compile(ATEXT + "+(\\." + ATEXT + "+)*"
+            + "|\"([^\"\\\\\\r\\n]|\\\\.)*\"");
 
     private DeliveryStatusNotification() {
     }
@@ -45,20 +52,33 @@ final class DeliveryStatusNotification {
         b.append("Reporting-MTA: dns; ").append(hostname).append("\r\n");
         b.append("Arrival-Date: ").append(DATE.format(m.created())).append("\r\n");
         for (Bounce bounce : bounces) {
-            b.append("\r\nFinal-Recipient: rfc822; ").append(bounce.recipient()).append("\r\n");
+            b.append("\r\nFinal-Recipient: rfc822; ").append(addrSpec(bounce.recipient())).append("\r\n");
             b.append("Action: failed\r\nStatus: ").append(bounce.status()).append("\r\n");
             b.append("Diagnostic-Code: ").append(bounce.diagnosticType()).append("; ")
                     .append(bounce.diagnostic().replaceAll("[\\r\\n]+", " ")).append("\r\n");
         }
         b.append("\r\n--").append(boundary).append("\r\nContent-Type: text/rfc822-headers\r\n\r\n");
-        b.append(headersOf(m.content()));
-        b.append("\r\n--").append(boundary).append("--\r\n");
-        return b.toString().getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(b.toString().getBytes(StandardCharsets.UTF_8));
+        out.writeBytes(headersOf(m.content()));
+        out.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+        return out.toByteArray();
     }
 
-    private static String headersOf(byte[] content) {
+    /** The original's header section byte for byte: 8-bit headers are copied, not re-encoded. */
+    private static byte[] headersOf(byte[] content) {
         String text = new String(content, StandardCharsets.ISO_8859_1);
         int end = text.indexOf("\r\n\r\n");
-        return end < 0 ? "" : text.substring(0, end + 2);
+        return end < 0 ? new byte[0] : text.substring(0, end + 2).getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** {@code address} as an RFC 5322 addr-spec: a local part that is no dot-atom is quoted (§3.4.1, §3.2.4). */
+    private static String addrSpec(String address) {
+        int at = address.lastIndexOf('@');
+        String local = at < 0 ? address : address.substring(0, at);
+        if (LOCAL_PART.matcher(local).matches()) {
+            return address;
+        }
+        return '"' + local.replaceAll("[\"\\\\]", "\\\\$0") + '"' + address.substring(local.length());
     }
 }

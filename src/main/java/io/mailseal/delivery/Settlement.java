@@ -12,10 +12,11 @@ import org.slf4j.LoggerFactory;
 /**
  * What one attempt decided for a message: the recipients still waiting, the bounces the
  * sender must hear about, and the outcomes to count once both are recorded.
- * {@code spoolUpdated}: the spool already holds only the waiting recipients.
+ * {@code dsnWritten}: the DSN for the bounces is spooled (or none is due); what is left to
+ * record is the spool update.
  */
 record Settlement(SpooledMessage message, List<String> waiting, List<Bounce> bounces, Set<String> outcomes,
-                  boolean spoolUpdated) {
+                  boolean dsnWritten) {
     private static final Logger log = LoggerFactory.getLogger(Settlement.class);
 
     Settlement {
@@ -62,7 +63,7 @@ record Settlement(SpooledMessage message, List<String> waiting, List<Bounce> bou
         return message.recipients().stream().filter(r -> !notDelivered.contains(r)).toList();
     }
 
-    Settlement withSpoolUpdated() {
+    Settlement withDsnWritten() {
         return new Settlement(message, waiting, bounces, outcomes, true);
     }
 }

@@ -64,7 +64,8 @@ public final class Spool {
     /**
      * Returns once every message is on stable storage — all of them or none: after a
      * failure the ones already renamed are removed again, and that made durable, so the
-     * client's retry cannot duplicate mail.
+     * client's retry cannot duplicate mail. An id already queued fails the write with
+     * {@link java.nio.file.FileAlreadyExistsException}; the queued file is left as it is.
      */
     public void write(List<SpooledMessage> messages) throws IOException {
         List<String> group = messages.size() > 1 ? messages.stream().map(SpooledMessage::id).toList() : List.of();
@@ -121,6 +122,10 @@ public final class Spool {
 
     private void commitFile(SpoolFile file, boolean replace) throws IOException {
         SpooledMessage m = file.message();
+        Path target = queue.resolve(m.id());
+        if (!replace && Files.exists(target)) {
+            throw new java.nio.file.FileAlreadyExistsException(target.toString());
+        }
         byte[] data = file.encode();
         Path temp = tmp.resolve(m.id() + "." + tempSequence.incrementAndGet());
         try (FileChannel ch = FileChannel.open(temp, java.util.Set.of(StandardOpenOption.CREATE_NEW,
@@ -133,11 +138,7 @@ public final class Spool {
             Files.setLastModifiedTime(temp, FileTime.from(m.created()));
             ch.force(true);
         }
-        Path target = queue.resolve(m.id());
         try {
-            if (!replace && Files.exists(target)) {
-                throw new java.nio.file.FileAlreadyExistsException(target.toString());
-            }
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             Files.deleteIfExists(temp);

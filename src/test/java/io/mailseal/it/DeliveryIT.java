@@ -191,7 +191,7 @@ class DeliveryIT {
         assertThat(sink.messages()).filteredOn(m -> m.envelopeFrom().equals(BANK)).singleElement()
                 .extracting(CapturedMessage::recipients).isEqualTo(List.of(ALICE));
         assertThat(sink.messages()).filteredOn(m -> m.envelopeFrom().isEmpty()).singleElement()
-                .satisfies(dsn -> assertThat(dsn.text()).contains("Final-Recipient: rfc822; a b@customer.example")
+                .satisfies(dsn -> assertThat(dsn.text()).contains("Final-Recipient: rfc822; \"a b\"@customer.example")
                         .contains("Status: 5.1.3").contains("Diagnostic-Code: X-mailseal; 553 5.1.3 bad recipient"));
     }
 

@@ -90,9 +90,11 @@ class DeliverySchedulingIT {
     }
 
     @Test
-    void aDsnThatCannotBeWrittenIsRetriedAloneAndTheDeliveredRecipientIsNotSentAgain() throws Exception {
+    void aDsnThatCannotBeWrittenIsRetriedWithTheSpoolUpdateAndTheDeliveredRecipientIsNotSentAgain()
+            throws Exception {
         deliverWithABrokenSpool("R2.0", 550, "5.1.1 no such user");
-        assertThat(rig.spool.read("R2.0")).as("the spool already knows both are done").isEmpty();
+        assertThat(rig.spool.read("R2.0")).as("no spool update before the DSN is written").get()
+                .extracting(SpooledMessage::recipients).isEqualTo(List.of(ALICE, BOB));
 
         repairSpool();
         rig.clock.advance(Duration.ofMinutes(1));
@@ -104,6 +106,85 @@ class DeliverySchedulingIT {
         assertThat(sink.messages()).filteredOn(c -> c.envelopeFrom().isEmpty()).singleElement()
                 .satisfies(dsn -> assertThat(dsn.text()).contains("Final-Recipient: rfc822; " + BOB)
                         .contains("Diagnostic-Code: smtp; 550 5.1.1 no such user"));
+    }
+
+    @Test
+    void aDsnThatCouldNotBeWrittenBeforeTheRelayStoppedIsSentAfterTheRestart() throws Exception {
+        deliverWithABrokenSpool("L1.0", 550, "5.1.1 no such user");
+        rig.close(); // the spool still fails: the disk is left as a crash would leave it
+        repairSpool();
+        startAgain();
+        assertThat(sink.awaitMessages(3, Duration.ofSeconds(10))).as("ALICE's again, as logged, and the DSN").isTrue();
+        assertThat(dsns()).singleElement().satisfies(dsn -> assertThat(dsn.text())
+                .contains("Final-Recipient: rfc822; " + BOB));
+    }
+
+    /**
+     * ALICE is accepted and BOB refused for good while the message's own queue file cannot be
+     * read (a directory in its place): the DSN can be written, the spool update cannot.
+     */
+    private byte[] bounceWithAnUnreadableQueueFile(String id) throws Exception {
+        rig(2, Duration.ofSeconds(5));
+        sink.refuseRecipient(BOB, 550, "5.1.1 no such user");
+        CaptureSink.Hold hold = sink.holdNext(Verb.DATA);
+        rig.queue(id, Duration.ofDays(1), ALICE, BOB);
+        assertThat(hold.awaitReached(Duration.ofSeconds(10))).isTrue();
+        Path file = dir.resolve("queue").resolve(id);
+        byte[] saved = Files.readAllBytes(file);
+        Files.delete(file);
+        Files.createDirectory(file);
+        hold.release();
+        rig.awaitOutcome("unrecorded");
+        return saved;
+    }
+
+    private void restoreQueueFile(String id, byte[] saved) throws Exception {
+        Path file = dir.resolve("queue").resolve(id);
+        Files.delete(file);
+        Files.write(file, saved);
+    }
+
+    /** A new scheduler on the same spool, as after a restart: what the spool holds is delivered. */
+    private void startAgain() throws Exception {
+        rig(2, Duration.ofSeconds(5)).scheduler.recover(rig.spool.recover());
+    }
+
+    private List<CapturedMessage> dsns() {
+        return sink.messages().stream().filter(c -> c.envelopeFrom().isEmpty()).toList();
+    }
+
+    @Test
+    void theDsnIsWrittenBeforeTheSpoolUpdateAndARetriedRecordingDoesNotWriteItAgain() throws Exception {
+        byte[] saved = bounceWithAnUnreadableQueueFile("W1.0");
+        assertThat(sink.awaitMessages(2, Duration.ofSeconds(10))).as("the DSN, though the spool update failed")
+                .isTrue();
+
+        restoreQueueFile("W1.0", saved);
+        rig.clock.advance(Duration.ofMinutes(1)); // the recording is retried after retry.initial
+        rig.awaitOutcome("bounced");
+        assertThat(rig.spool.read("W1.0")).isEmpty();
+        rig.clock.advance(Duration.ofMinutes(8));
+        assertThat(sink.awaitMessages(3, Duration.ofSeconds(2))).as("a message or a DSN sent twice").isFalse();
+        assertThat(dsns()).singleElement().satisfies(dsn -> assertThat(dsn.text())
+                .contains("Final-Recipient: rfc822; " + BOB));
+    }
+
+    @Test
+    void aDsnStillQueuedAtARestartIsNotWrittenAgainWhenTheMessageBouncesAgain() throws Exception {
+        sink.refuseRecipient(DeliveryRig.BANK, 452, "4.2.2 mailbox full"); // the DSN stays queued
+        byte[] saved = bounceWithAnUnreadableQueueFile("W2.0");
+        rig.close(); // the spool update fails once more: the disk is left as a crash would leave it
+        restoreQueueFile("W2.0", saved);
+        startAgain();
+        rig.awaitOutcome("bounced"); // BOB again: the message itself was never taken out of the spool
+        assertThat(rig.spool.ids()).as("the one DSN").hasSize(1).allMatch(id -> id.startsWith("W2.0.dsn"));
+
+        rig.awaitLog("retry at "); // the DSN's next attempt, after the back-off
+        sink.acceptRecipient(DeliveryRig.BANK);
+        rig.clock.advance(Duration.ofMinutes(1));
+        rig.awaitOutcome("delivered");
+        assertThat(dsns()).singleElement().satisfies(dsn -> assertThat(dsn.recipients())
+                .containsExactly(DeliveryRig.BANK));
     }
 
     @Test
