@@ -1,14 +1,16 @@
 package io.mailseal.delivery;
 
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * One recipient the sender must hear about: RFC 3463 status and the reason, with its RFC 3464
- * diagnostic type — {@code smtp} only for a next hop's reply, {@code X-mailseal} for what this
- * relay found itself (expiry, DNS, address syntax).
+ * diagnostic type — {@code smtp} only for a next hop's reply, with the host that replied as
+ * {@code remoteMta} (RFC 3464 §2.3.5); {@code X-mailseal} for what this relay found itself
+ * (expiry, DNS, address syntax).
  */
-record Bounce(String recipient, String status, String diagnosticType, String diagnostic) {
+record Bounce(String recipient, String status, String diagnosticType, String diagnostic, Optional<String> remoteMta) {
     /** RFC 3463 status right after the reply code (RFC 2034 §4), not any x.y.z in the text (an IP address). */
     private static final Pattern ENHANCED = Pattern.compile("^\\d{3}[ -]([245]\\.\\d{1,3}\\.\\d{1,3})\\b");
 
@@ -19,11 +21,12 @@ record Bounce(String recipient, String status, String diagnosticType, String dia
         Matcher m = ENHANCED.matcher(diagnostic);
         boolean sameClass = m.find() && m.group(1).charAt(0) == Integer.toString(f.code()).charAt(0);
         return new Bounce(recipient, sameClass ? m.group(1) : f.code() / 100 + ".0.0",
-                f.source() == DeliveryResult.Source.NEXT_HOP ? "smtp" : "X-mailseal", diagnostic);
+                f.source() == DeliveryResult.Source.NEXT_HOP ? "smtp" : "X-mailseal", diagnostic, f.remoteMta());
     }
 
     /** RFC 3463 §3.5: 4.4.7, delivery time expired. */
     static Bounce expired(String recipient, String policy) {
-        return new Bounce(recipient, "4.4.7", "X-mailseal", "not delivered within max-age (policy " + policy + ")");
+        return new Bounce(recipient, "4.4.7", "X-mailseal", "not delivered within max-age (policy " + policy + ")",
+                Optional.empty());
     }
 }

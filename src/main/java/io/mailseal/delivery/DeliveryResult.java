@@ -1,5 +1,7 @@
 package io.mailseal.delivery;
 
+import java.util.Optional;
+
 /** How one delivery attempt ended for one recipient, as decided by {@link FailureClassifier}. */
 public sealed interface DeliveryResult {
 
@@ -11,8 +13,22 @@ public sealed interface DeliveryResult {
     record Deferred(String reason) implements DeliveryResult {
     }
 
-    /** Refused for good (5xx): by the next hop's reply, or by this relay (no such domain, bad address). */
-    record Failed(int code, String reason, Source source) implements DeliveryResult {
+    /**
+     * Refused for good (5xx): by the next hop's reply, or by this relay (no such domain, bad
+     * address). {@code remoteMta}: the host whose reply it is, for a DSN's Remote-MTA (RFC 3464
+     * §2.3.5) — present exactly when the next hop refused.
+     */
+    record Failed(int code, String reason, Source source, Optional<String> remoteMta) implements DeliveryResult {
+        public Failed {
+            if (remoteMta.isPresent() != (source == Source.NEXT_HOP)) {
+                throw new IllegalArgumentException("a remote MTA is named for a next hop's reply, and only then");
+            }
+        }
+
+        /** Found by this relay: no remote MTA answered. */
+        public Failed(int code, String reason, Source source) {
+            this(code, reason, source, Optional.empty());
+        }
     }
 
     /** Not sent because the message outlived its policy's max-age: never delivered late. */

@@ -54,6 +54,7 @@ final class DeliveryStatusNotification {
         for (Bounce bounce : bounces) {
             b.append("\r\nFinal-Recipient: rfc822; ").append(addrSpec(bounce.recipient())).append("\r\n");
             b.append("Action: failed\r\nStatus: ").append(bounce.status()).append("\r\n");
+            bounce.remoteMta().ifPresent(host -> b.append("Remote-MTA: dns; ").append(host).append("\r\n"));
             b.append("Diagnostic-Code: ").append(bounce.diagnosticType()).append("; ")
                     .append(bounce.diagnostic().replaceAll("[\\r\\n]+", " ")).append("\r\n");
         }

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import javax.net.ssl.SSLException;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
@@ -25,20 +26,20 @@ public final class FailureClassifier {
     private FailureClassifier() {
     }
 
-    /** What one failed transaction means for each of its recipients. */
-    public static Map<String, DeliveryResult> classify(Exception e, List<String> recipients) {
+    /** What one failed transaction with {@code remoteMta} means for each of its recipients. */
+    public static Map<String, DeliveryResult> classify(Exception e, List<String> recipients, String remoteMta) {
         Map<String, DeliveryResult> perAddress = new HashMap<>();
         for (Throwable t = e; t != null; t = next(t)) {
             if (t instanceof SMTPAddressFailedException a) {
                 // 552 at RCPT is "too many recipients": temporary whatever its class (RFC 5321 §4.5.3.1.10)
                 int code = a.getReturnCode() == 552 ? 452 : a.getReturnCode();
-                perAddress.putIfAbsent(a.getAddress().getAddress(), result(code, describe(a)));
+                perAddress.putIfAbsent(a.getAddress().getAddress(), result(code, describe(a), remoteMta));
             }
         }
         for (String delivered : sentTo(e)) {
             perAddress.put(delivered, new DeliveryResult.Delivered("accepted"));
         }
-        DeliveryResult transaction = classify(e);
+        DeliveryResult transaction = classify(e, remoteMta);
         Map<String, DeliveryResult> out = new LinkedHashMap<>();
         for (String r : recipients) {
             out.put(r, perAddress.getOrDefault(r, transaction));
@@ -76,14 +77,14 @@ public final class FailureClassifier {
      * their own recipients only: a connection lost after one recipient's 550 must not bounce
      * the others (an unknown end is temporary).
      */
-    static DeliveryResult classify(Exception e) {
+    private static DeliveryResult classify(Exception e, String remoteMta) {
         for (Throwable t = e; t != null; t = next(t)) {
             if (t instanceof SMTPAddressFailedException) {
                 continue;
             }
             int code = replyCode(t);
             if (code >= 400 && code < 600) {
-                return result(code, describe(t));
+                return result(code, describe(t), remoteMta);
             }
         }
         return new DeliveryResult.Deferred(describeWithCause(e));
@@ -115,9 +116,9 @@ public final class FailureClassifier {
                 : java.util.Arrays.stream(addresses).map(a -> ((InternetAddress) a).getAddress()).toList();
     }
 
-    private static DeliveryResult result(int code, String reason) {
+    private static DeliveryResult result(int code, String reason, String remoteMta) {
         if (code >= 500 && code < 600) {
-            return new DeliveryResult.Failed(code, reason, DeliveryResult.Source.NEXT_HOP);
+            return new DeliveryResult.Failed(code, reason, DeliveryResult.Source.NEXT_HOP, Optional.of(remoteMta));
         }
         return new DeliveryResult.Deferred(reason);
     }

@@ -115,7 +115,7 @@ public final class NextHopClient implements AutoCloseable {
             sendable.forEach(r -> out.put(r, new DeliveryResult.Delivered("accepted by " + hop)));
         } catch (MessagingException | RuntimeException e) {
             boolean expired = e.getCause() instanceof HopTransport.ExpiredBeforeEndOfData;
-            out.putAll(expired ? MessageDelivery.all(sendable, new DeliveryResult.Expired()) : FailureClassifier.classify(e, sendable));
+            out.putAll(expired ? MessageDelivery.all(sendable, new DeliveryResult.Expired()) : FailureClassifier.classify(e, sendable, hop.name()));
         }
         return new HopOutcome(out, transport != null && transport.endOfDataSent());
     }

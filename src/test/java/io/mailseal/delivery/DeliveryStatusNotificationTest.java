@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -22,7 +23,18 @@ class DeliveryStatusNotificationTest {
     }
 
     private static Bounce refused(String recipient) {
-        return new Bounce(recipient, "5.1.1", "smtp", "550 5.1.1 no such user");
+        return new Bounce(recipient, "5.1.1", "smtp", "550 5.1.1 no such user", Optional.of("mx.customer.example"));
+    }
+
+    @Test
+    void theHostThatRefusedIsTheRemoteMtaAndThereIsNoneForWhatTheRelayFoundItself() {
+        String refused = new String(dsn("Subject: x\r\n\r\nx\r\n".getBytes(StandardCharsets.US_ASCII),
+                refused("bob@customer.example")), StandardCharsets.UTF_8);
+        assertThat(refused).contains("Status: 5.1.1\r\nRemote-MTA: dns; mx.customer.example\r\n"
+                + "Diagnostic-Code: smtp; 550 5.1.1 no such user\r\n");
+        String expired = new String(dsn("Subject: x\r\n\r\nx\r\n".getBytes(StandardCharsets.US_ASCII),
+                Bounce.expired("bob@customer.example", "otp")), StandardCharsets.UTF_8);
+        assertThat(expired).contains("Diagnostic-Code: X-mailseal;").doesNotContain("Remote-MTA");
     }
 
     @Test

@@ -6,6 +6,7 @@ import jakarta.mail.Address;
 import jakarta.mail.internet.InternetAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.junit.jupiter.api.Test;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
 class FailureClassifierTest {
     static final String ALICE = "alice@customer.example";
     static final String BOB = "bob@customer.example";
+    static final String MX = "mx.customer.example";
 
     private static SMTPAddressFailedException refused(String rcpt, int code, String text) throws Exception {
         return new SMTPAddressFailedException(new InternetAddress(rcpt), "RCPT TO:<" + rcpt + ">", code, text);
@@ -24,8 +26,9 @@ class FailureClassifierTest {
         SMTPSendFailedException lostAtDot = new SMTPSendFailedException(".", -1, "[EOF]",
                 refused(BOB, 550, "550 5.1.1 no such user"), null, new Address[] {new InternetAddress(ALICE)},
                 new Address[] {new InternetAddress(BOB)});
-        Map<String, DeliveryResult> r = FailureClassifier.classify(lostAtDot, List.of(ALICE, BOB));
-        assertThat(r.get(BOB)).isInstanceOf(DeliveryResult.Failed.class);
+        Map<String, DeliveryResult> r = FailureClassifier.classify(lostAtDot, List.of(ALICE, BOB), MX);
+        assertThat(r.get(BOB)).isEqualTo(new DeliveryResult.Failed(550, "550 5.1.1 no such user",
+                DeliveryResult.Source.NEXT_HOP, Optional.of(MX)));
         assertThat(r.get(ALICE)).as("unknown: temporary").isInstanceOf(DeliveryResult.Deferred.class);
     }
 
@@ -34,7 +37,7 @@ class FailureClassifierTest {
         SMTPAddressFailedException tooMany = refused(BOB, 552, "552 5.5.3 too many recipients");
         SMTPSendFailedException partial = new SMTPSendFailedException(".", 250, "250 2.0.0 ok", tooMany,
                 new Address[] {new InternetAddress(ALICE)}, new Address[] {new InternetAddress(BOB)}, new Address[0]);
-        Map<String, DeliveryResult> r = FailureClassifier.classify(partial, List.of(ALICE, BOB));
+        Map<String, DeliveryResult> r = FailureClassifier.classify(partial, List.of(ALICE, BOB), MX);
         assertThat(r.get(ALICE)).isInstanceOf(DeliveryResult.Delivered.class);
         assertThat(r.get(BOB)).as("RFC 5321 4.5.3.1.10").isInstanceOf(DeliveryResult.Deferred.class);
     }
@@ -58,6 +61,6 @@ class FailureClassifierTest {
     }
 
     private static DeliveryResult.Failed hopRefusal(int code, String reply) {
-        return new DeliveryResult.Failed(code, reply, DeliveryResult.Source.NEXT_HOP);
+        return new DeliveryResult.Failed(code, reply, DeliveryResult.Source.NEXT_HOP, Optional.of(MX));
     }
 }

@@ -88,7 +88,7 @@ class DeliveryIT {
         assertThat(dsn.recipients()).containsExactly(BANK);
         assertThat(dsn.text()).contains("multipart/report; report-type=delivery-status")
                 .contains("Final-Recipient: rfc822; " + BOB).contains("Status: 5.1.1")
-                .contains("Diagnostic-Code: smtp; 550 5.1.1 no such user")
+                .contains("Remote-MTA: dns; 127.0.0.1\r\nDiagnostic-Code: smtp; 550 5.1.1 no such user")
                 .doesNotContain("Final-Recipient: rfc822; " + ALICE).doesNotContain("ciphertext");
         assertThat(rig.spool.read("Q3.0")).isEmpty();
     }
@@ -192,7 +192,8 @@ class DeliveryIT {
                 .extracting(CapturedMessage::recipients).isEqualTo(List.of(ALICE));
         assertThat(sink.messages()).filteredOn(m -> m.envelopeFrom().isEmpty()).singleElement()
                 .satisfies(dsn -> assertThat(dsn.text()).contains("Final-Recipient: rfc822; \"a b\"@customer.example")
-                        .contains("Status: 5.1.3").contains("Diagnostic-Code: X-mailseal; 553 5.1.3 bad recipient"));
+                        .contains("Status: 5.1.3").contains("Diagnostic-Code: X-mailseal; 553 5.1.3 bad recipient")
+                        .doesNotContain("Remote-MTA"));
     }
 
     @Test
