@@ -1,5 +1,6 @@
 package io.mailseal.delivery;
 
+import io.mailseal.config.PolicyConfig;
 import io.mailseal.spool.Spool;
 import io.mailseal.spool.SpooledMessage;
 import java.io.IOException;
@@ -58,7 +59,7 @@ final class SettlementWriter {
             return Optional.empty();
         }
         Instant now = clock.instant();
-        SpooledMessage dsn = new SpooledMessage(dsnId(m.id(), s.bounces()), "", List.of(m.envelopeFrom()), "dsn",
+        SpooledMessage dsn = new SpooledMessage(dsnId(m.id(), s.bounces()), "", List.of(m.envelopeFrom()), PolicyConfig.DSN,
                 now, now.plus(dsnMaxAge), DeliveryStatusNotification.build(m, hostname, s.bounces(), now));
         try {
             spool.write(List.of(dsn));
