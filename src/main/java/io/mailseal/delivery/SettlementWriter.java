@@ -59,8 +59,9 @@ final class SettlementWriter {
             return Optional.empty();
         }
         Instant now = clock.instant();
-        SpooledMessage dsn = new SpooledMessage(dsnId(m.id(), s.bounces()), "", List.of(m.envelopeFrom()), PolicyConfig.DSN,
-                now, now.plus(dsnMaxAge), DeliveryStatusNotification.build(m, hostname, s.bounces(), now));
+        SpooledMessage dsn = new SpooledMessage(dsnId(m.id(), s.bounces()), "", List.of(m.envelopeFrom()),
+                PolicyConfig.DSN, now, now.plus(dsnMaxAge),
+                DeliveryStatusNotification.build(m, hostname, s.bounces(), now));
         try {
             spool.write(List.of(dsn));
         } catch (FileAlreadyExistsException e) {

@@ -130,9 +130,10 @@ class PolicyIT {
                 assertThat(bank.send("statements@bank.example", List.of(ALICE), statement("s2")).code()).isEqualTo(250);
                 assertThat(world.tsa().requests()).as("dead TSA skipped while backed off").isEqualTo(1);
                 assertThat(backup.requests()).isEqualTo(2);
+                // delivered before the relay stops: a stop leaves queued mail in the spool for the next start
+                assertThat(world.sink().awaitMessages(2, Duration.ofSeconds(10))).isTrue();
             }
         }
-        assertThat(world.sink().awaitMessages(2, Duration.ofSeconds(10))).isTrue();
     }
 
     @Test

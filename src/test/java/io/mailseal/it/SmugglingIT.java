@@ -118,8 +118,9 @@ class SmugglingIT {
              SmtpDialog s = new SmtpDialog(small.port()).hello()) {
             assertThat(s.send("Subject: big\r\n\r\n" + "0123456789abcdef\r\n".repeat(100))).startsWith("552 5.3.4");
             assertThat(s.send("Subject: small\r\n\r\nsmall\r\n")).as("MAIL without RSET").startsWith("250 2.0.0");
+            // delivered before the relay stops: a stop leaves queued mail in the spool for the next start
+            assertThat(world.sink().awaitMessages(1, Duration.ofSeconds(10))).isTrue();
         }
-        assertThat(world.sink().awaitMessages(1, Duration.ofSeconds(10))).isTrue();
         assertThat(world.sink().messages().get(0).text()).contains("Subject: small");
     }
 }
