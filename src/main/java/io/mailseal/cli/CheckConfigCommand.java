@@ -42,9 +42,10 @@ final class CheckConfigCommand implements Callable<Integer> {
                 identities.all().size(), c.certificates().sources().size(), c.delivery().smarthost(),
                 c.delivery().tls().name().toLowerCase());
         for (PolicyConfig p : c.policies()) {
-            out.printf("  policy %-12s %-8s timestamp=%s on-missing-certificate=%s%n", p.name(),
+            out.printf("  policy %-12s %-8s timestamp=%s on-missing-certificate=%s delivery-tls=%s%n", p.name(),
                     p.action().name().toLowerCase(), p.timestamp().name().toLowerCase().replace('_', '-'),
-                    p.onMissingCertificate().name().toLowerCase().replace('_', '-'));
+                    p.onMissingCertificate().name().toLowerCase().replace('_', '-'),
+                    p.deliveryTls().orElse(c.delivery().tls()).name().toLowerCase());
         }
         return 0;
     }

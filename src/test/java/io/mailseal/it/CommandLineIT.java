@@ -58,7 +58,8 @@ class CommandLineIT {
     void checkConfigPassesAGoodFileAndNamesEveryProblemOfABadOne() throws Exception {
         Run good = mailseal("check-config", "-c", conf.toString());
         assertThat(good.exit()).isZero();
-        assertThat(good.out()).contains(": ok").contains("policy otp").contains("1 signing identities");
+        assertThat(good.out()).contains(": ok").contains("1 signing identities")
+                .containsPattern("policy otp +encrypt +timestamp=required on-missing-certificate=reject delivery-tls=none");
 
         Path bad = world.writeConfig("""
                 { name = st, match { from = "statements@other.example" }, action = sign, timestamp = off }""",
