@@ -2,6 +2,7 @@ package io.mailseal.delivery;
 
 import io.mailseal.config.DeliveryConfig.TlsLevel;
 import io.mailseal.config.PolicyConfig;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,8 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * The TLS level a message is sent at: the stricter of {@code delivery.tls} (read at start)
  * and its policy's {@code delivery-tls} (followed across reloads). A policy that a reload
  * removed or renamed keeps its level for the messages queued under it; a name never
- * configured (DSNs' {@code dsn}, mail no policy matched, a policy gone before a restart)
- * gets {@code delivery.tls}.
+ * configured (mail no policy matched, a policy gone before a restart) gets
+ * {@code delivery.tls}. A DSN copies the outer headers of whatever bounced, so DSNs go at
+ * the strictest level any policy asks for.
  */
 public final class TlsLevels {
     private final TlsLevel global;
@@ -32,6 +34,9 @@ public final class TlsLevels {
     }
 
     TlsLevel forPolicy(String policy) {
+        if (PolicyConfig.DSN.equals(policy)) {
+            return byPolicy.values().stream().max(Comparator.naturalOrder()).orElse(global);
+        }
         return byPolicy.getOrDefault(policy, global);
     }
 }

@@ -121,6 +121,10 @@ public final class Relay implements AutoCloseable {
             if (!next.config().smtp().equals(old.smtp())) {
                 log.warn("relay.conf: changes to mailseal.smtp take effect only after a restart");
             }
+            if (!next.config().delivery().equals(old.delivery())) {
+                log.warn("relay.conf: changes to mailseal.delivery (delivery.tls included) take effect only after a"
+                        + " restart; policies' delivery-tls take effect now");
+            }
             tlsLevels.follow(next.config().policies()); // before the new policies decide a message
             RelayComponents previous = current.getAndSet(next);
             // messages in flight may still use the old set's connections: close it a little later

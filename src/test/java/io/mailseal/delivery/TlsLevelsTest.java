@@ -23,7 +23,16 @@ class TlsLevelsTest {
                 policy("default", Optional.empty())));
         assertThat(levels.forPolicy("statement")).isEqualTo(TlsLevel.ENCRYPT);
         assertThat(levels.forPolicy("default")).isEqualTo(TlsLevel.MAY);
-        assertThat(levels.forPolicy("dsn")).as("a name no policy has").isEqualTo(TlsLevel.MAY);
+        assertThat(levels.forPolicy("unknown")).as("a name no policy has").isEqualTo(TlsLevel.MAY);
+    }
+
+    @Test
+    void aDsnGoesAtTheStrictestLevelAnyPolicyAsks() {
+        // it carries the outer headers of the message that bounced, whichever policy that was
+        TlsLevels levels = new TlsLevels(TlsLevel.MAY, List.of(policy("statement", Optional.of(TlsLevel.VERIFY)),
+                policy("default", Optional.empty())));
+        assertThat(levels.forPolicy(PolicyConfig.DSN)).isEqualTo(TlsLevel.VERIFY);
+        assertThat(new TlsLevels(TlsLevel.MAY, List.of()).forPolicy(PolicyConfig.DSN)).isEqualTo(TlsLevel.MAY);
     }
 
     @Test
