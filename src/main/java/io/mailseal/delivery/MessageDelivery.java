@@ -55,7 +55,7 @@ final class MessageDelivery {
             if (expired(m)) {
                 return all(recipients, new DeliveryResult.Expired());
             }
-            HopOutcome outcome = nextHop.deliver(hop, message, m.policy(),
+            HopOutcome outcome = nextHop.deliver(hop, message, m,
                     Duration.between(clock.instant(), m.expires()));
             results = outcome.results();
             if (!outcome.nextHostMayBeTried()) {

@@ -2,6 +2,7 @@ package io.mailseal.delivery;
 
 import io.mailseal.config.DeliveryConfig;
 import io.mailseal.config.DeliveryConfig.TlsLevel;
+import io.mailseal.spool.SpooledMessage;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.AddressException;
@@ -77,14 +78,14 @@ public final class NextHopClient implements AutoCloseable {
     }
 
     /**
-     * One SMTP transaction with {@code hop}, at the TLS level {@code policy} needs; the result
+     * One SMTP transaction with {@code hop}, at the TLS level {@code spooled} needs; the result
      * for every recipient of {@code message}.
      *
      * @param lifetime how long the message has left before it expires: no wait is longer,
      *                 and the final "." of DATA is not sent after it
      */
-    public HopOutcome deliver(NextHop hop, OutboundMessage message, String policy, Duration lifetime) {
-        HopAtLevel link = new HopAtLevel(hop, levels.forPolicy(policy));
+    public HopOutcome deliver(NextHop hop, OutboundMessage message, SpooledMessage spooled, Duration lifetime) {
+        HopAtLevel link = new HopAtLevel(hop, levels.forMessage(spooled));
         Instant expires = clock.instant().plus(lifetime);
         Map<String, DeliveryResult> out = new LinkedHashMap<>();
         List<String> sendable = new ArrayList<>();

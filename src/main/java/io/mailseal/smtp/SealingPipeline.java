@@ -111,7 +111,8 @@ public final class SealingPipeline {
             OutboundMessage m = outbound.get(i);
             Group g = plan.groups().get(i);
             spooled.add(new SpooledMessage(received.queueId() + "." + i, m.envelopeFrom(), m.recipients(),
-                    g.policy().name(), now, now.plus(g.policy().maxAge().orElse(defaultMaxAge)), m.content()));
+                    g.policy().name(), now, now.plus(g.policy().maxAge().orElse(defaultMaxAge)), m.content(),
+                    g.policy().deliveryTls().map(Enum::name).orElse("")));
         }
         try (var timer = metrics.time("spool_write")) {
             outbox.queue(spooled);

@@ -37,6 +37,9 @@ record SpoolFile(SpooledMessage message, List<String> group) {
         h.append("from ").append(m.envelopeFrom()).append('\n');
         m.recipients().forEach(r -> h.append("rcpt ").append(r).append('\n'));
         h.append("policy ").append(m.policy()).append('\n');
+        if (!m.minimumTls().isEmpty()) {
+            h.append("tls ").append(m.minimumTls()).append('\n');
+        }
         h.append("created ").append(m.created().toEpochMilli()).append('\n');
         h.append("expires ").append(m.expires().toEpochMilli()).append('\n');
         if (!group.isEmpty()) {
@@ -82,6 +85,7 @@ record SpoolFile(SpooledMessage message, List<String> group) {
         }
         String from = "";
         String policy = "";
+        String tls = "";
         long created = 0;
         long expires = 0;
         int length = -1;
@@ -94,6 +98,7 @@ record SpoolFile(SpooledMessage message, List<String> group) {
                 case "from" -> from = v;
                 case "rcpt" -> rcpts.add(v);
                 case "policy" -> policy = v;
+                case "tls" -> tls = v;
                 case "created" -> created = Long.parseLong(v);
                 case "expires" -> expires = Long.parseLong(v);
                 case "group" -> group = List.of(v.split(" "));
@@ -106,7 +111,7 @@ record SpoolFile(SpooledMessage message, List<String> group) {
             throw new IOException("length or recipients do not add up");
         }
         return new SpoolFile(new SpooledMessage(id, from, rcpts, policy, Instant.ofEpochMilli(created),
-                Instant.ofEpochMilli(expires), content), group);
+                Instant.ofEpochMilli(expires), content, tls), group);
     }
 
     /**

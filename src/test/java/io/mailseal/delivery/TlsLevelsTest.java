@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mailseal.config.DeliveryConfig.TlsLevel;
 import io.mailseal.config.PolicyConfig;
 import io.mailseal.policy.PolicyEngine;
+import io.mailseal.spool.SpooledMessage;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -24,6 +26,22 @@ class TlsLevelsTest {
         assertThat(levels.forPolicy("statement")).isEqualTo(TlsLevel.ENCRYPT);
         assertThat(levels.forPolicy("default")).isEqualTo(TlsLevel.MAY);
         assertThat(levels.forPolicy("unknown")).as("a name no policy has").isEqualTo(TlsLevel.MAY);
+    }
+
+    @Test
+    void aMessageKeepsTheLevelItsPolicyAskedWhenItWasAccepted() {
+        TlsLevels levels = new TlsLevels(TlsLevel.MAY, List.of(policy("statement", Optional.of(TlsLevel.ENCRYPT))));
+        assertThat(levels.forMessage(queued("statements-renamed", "ENCRYPT"))).as("policy renamed, relay restarted")
+                .isEqualTo(TlsLevel.ENCRYPT);
+        assertThat(levels.forMessage(queued("statement", "MAY"))).as("raised since").isEqualTo(TlsLevel.ENCRYPT);
+        assertThat(levels.forMessage(queued("default", ""))).isEqualTo(TlsLevel.MAY);
+        assertThat(levels.forMessage(queued("default", "SOMETHING"))).as("fail closed").isEqualTo(TlsLevel.VERIFY);
+    }
+
+    private static SpooledMessage queued(String policy, String minimumTls) {
+        Instant now = Instant.parse("2026-11-25T11:00:00Z");
+        return new SpooledMessage("Q1.0", "bank@bank.example", List.of("a@x.example"), policy, now,
+                now.plusSeconds(60), new byte[0], minimumTls);
     }
 
     @Test

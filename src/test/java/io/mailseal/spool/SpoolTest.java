@@ -54,6 +54,18 @@ class SpoolTest {
     }
 
     @Test
+    void theTlsLevelItsPolicyAskedSurvivesARestartAndAReplace() throws Exception {
+        SpooledMessage m = message("T1.0");
+        Spool spool = new Spool(dir);
+        spool.write(List.of(new SpooledMessage(m.id(), m.envelopeFrom(), m.recipients(), m.policy(), m.created(),
+                m.expires(), m.content(), "VERIFY")));
+        spool.replace(spool.read("T1.0").orElseThrow().withRecipients(List.of("b@y.example")));
+        assertThat(new Spool(dir).recover()).singleElement()
+                .satisfies(back -> assertThat(back.minimumTls()).isEqualTo("VERIFY"));
+        assertThat(message("x").minimumTls()).as("none asked").isEmpty();
+    }
+
+    @Test
     void tornOrAlteredFilesGoToCorruptAndUnacknowledgedWritesAreDropped() throws Exception {
         Spool spool = new Spool(dir);
         spool.write(List.of(message("good")));
