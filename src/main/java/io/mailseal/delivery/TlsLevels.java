@@ -14,8 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * and its policy's {@code delivery-tls} (followed across reloads). A policy that a reload
  * removed or renamed keeps its level for the messages queued under it, and a message also
  * keeps the level recorded when it was accepted, across restarts; a name never configured
- * (mail no policy matched) gets {@code delivery.tls}. A DSN copies the outer headers of whatever bounced, so DSNs go at
- * the strictest level any policy asks for.
+ * (mail no policy matched) gets {@code delivery.tls}. A DSN copies the outer headers of
+ * whatever bounced, so DSNs go at the strictest level any policy asks for.
  */
 public final class TlsLevels {
     private final TlsLevel global;
