@@ -31,6 +31,11 @@ final class MimeEntities {
         return l.startsWith("content-") || l.startsWith("mime-version:");
     }
 
+    /** The Content-* fields of an entity; MIME-Version belongs to the message around it only. */
+    private static boolean isEntityHeader(String line) {
+        return isContentHeader(line) && !line.regionMatches(true, 0, "mime-version:", 0, 13);
+    }
+
     /** Bcc never leaves the relay (RFC 5322 §3.6.3: it is for the sender's copy only). */
     private static boolean isBcc(String line) {
         return line.regionMatches(true, 0, "bcc:", 0, 4);
@@ -40,7 +45,7 @@ final class MimeEntities {
     static MimeBodyPart contentEntity(MimeMessage message) throws MessagingException, IOException {
         java.util.List<String> headers = new java.util.ArrayList<>();
         for (String line : Collections.list(message.getAllHeaderLines())) {
-            if (isContentHeader(line) && !line.regionMatches(true, 0, "mime-version:", 0, 13)) {
+            if (isEntityHeader(line)) {
                 headers.add(line);
             }
         }
@@ -92,7 +97,7 @@ final class MimeEntities {
         }
         writeLine(out, "MIME-Version: 1.0");
         for (String line : Collections.list(entity.getAllHeaderLines())) {
-            if (isContentHeader(line) && !line.regionMatches(true, 0, "mime-version:", 0, 13)) {
+            if (isEntityHeader(line)) {
                 writeLine(out, line);
             }
         }
