@@ -2,33 +2,36 @@ package io.mailseal.admin;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.mailseal.certs.CertificateResolver;
 import io.mailseal.certs.RecipientAddress;
 import io.mailseal.certs.RecipientReport;
 import io.mailseal.config.HostPort;
-import io.mailseal.crypto.AlgorithmChoice;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.IntSupplier;
-import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * The admin port (loopback by default): {@code /metrics} (Prometheus text), {@code /health}
- * (liveness), {@code /ready} (JSON detail, 503 when not ready) and
+ * (liveness), {@code /ready} (JSON detail, 503 when not ready), {@code POST /v1/reload},
+ * {@code POST /v1/queue/flush} and
  * {@code /v1/recipients/{address}}: can this customer receive encrypted mail? — the
  * question the bank asks before choosing SMS or e-mail. A bearer token guards everything
  * but /health when {@code admin.token-file} is set.
  */
 public final class AdminServer implements AutoCloseable {
     private static final String RECIPIENTS = "/v1/recipients/";
+    /** POST: make every queued message due now. */
+    public static final String FLUSH = "/v1/queue/flush";
+    /** POST: re-read relay.conf; 200 when applied, 422 with the problems when not. */
+    public static final String RELOAD = "/v1/reload";
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AdminServer.class);
     static {
         // without it the JDK's HTTP server delays each response body by a delayed ACK (~40 ms)
@@ -42,19 +45,13 @@ public final class AdminServer implements AutoCloseable {
         return t;
     });
     private final RelayMetrics metrics;
-    private final Supplier<CertificateResolver> certificates;
-    private final Supplier<Map<String, String>> readinessProblems;
+    private final RelayControl relay;
     private final Optional<String> token;
-    private final IntSupplier flushQueue;
 
-    /** @param flushQueue makes every queued message due now; returns how many */
-    public AdminServer(HostPort listen, RelayMetrics metrics, Supplier<CertificateResolver> certificates,
-                       Supplier<Map<String, String>> readinessProblems, Optional<String> token,
-                       IntSupplier flushQueue) throws IOException {
-        this.flushQueue = flushQueue;
+    public AdminServer(HostPort listen, RelayMetrics metrics, RelayControl relay, Optional<String> token)
+            throws IOException {
         this.metrics = metrics;
-        this.certificates = certificates;
-        this.readinessProblems = readinessProblems;
+        this.relay = relay;
         this.token = token;
         server = HttpServer.create(new InetSocketAddress(listen.host(), listen.port()), 20);
         server.createContext("/", this::handle);
@@ -78,23 +75,34 @@ public final class AdminServer implements AutoCloseable {
     private void route(HttpExchange ex) throws IOException {
         {
             String path = ex.getRequestURI().getRawPath();
-            boolean post = path.equals("/v1/queue/flush");
+            boolean post = path.equals(FLUSH) || path.equals(RELOAD);
             if (!(post ? "POST" : "GET").equals(ex.getRequestMethod())) {
                 send(ex, 405, "text/plain", (post ? "POST" : "GET") + " only\n");
             } else if (path.equals("/health")) {
                 send(ex, 200, "application/json", "{\"status\":\"up\"}\n");
             } else if (token.isPresent() && !authorised(ex)) {
                 send(ex, 401, "text/plain", "bearer token required\n");
-            } else if (post) {
-                int n = flushQueue.getAsInt();
+            } else if (path.equals(FLUSH)) {
+                int n = relay.flushQueue();
                 log.info("queue flush requested over the admin port: {} message(s) due now", n);
                 send(ex, 200, "application/json", Json.object(Map.of("flushed", n)) + "\n");
+            } else if (path.equals(RELOAD)) {
+                log.info("reload of relay.conf requested over the admin port");
+                List<String> problems = relay.reload();
+                int status = problems.isEmpty() ? 200 : 422;
+                if (String.valueOf(ex.getRequestHeaders().getFirst("Accept")).startsWith("text/plain")) {
+                    // for mailseal reload: one problem a line, as check-config prints them
+                    send(ex, status, "text/plain", problems.stream().map(p -> p + "\n").collect(Collectors.joining()));
+                } else {
+                    send(ex, status, "application/json",
+                            Json.object(Map.of("reloaded", problems.isEmpty(), "problems", problems)) + "\n");
+                }
             } else if (path.equals("/metrics")) {
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
                 metrics.writePrometheus(out);
                 send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", out.toString(StandardCharsets.UTF_8));
             } else if (path.equals("/ready")) {
-                Map<String, String> problems = readinessProblems.get();
+                Map<String, String> problems = relay.readinessProblems();
                 send(ex, problems.isEmpty() ? 200 : 503, "application/json",
                         Json.object(Map.of("ready", problems.isEmpty(), "problems", problems)) + "\n");
             } else if (path.startsWith(RECIPIENTS)) {
@@ -111,7 +119,7 @@ public final class AdminServer implements AutoCloseable {
             send(ex, 400, "application/json", Json.object(Map.of("error", "not a mail address")) + "\n");
             return;
         }
-        RecipientReport r = RecipientReport.of(address, certificates.get().resolve(address));
+        RecipientReport r = RecipientReport.of(address, relay.certificates().resolve(address));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("address", r.address());
         body.put("encryptable", r.encryptable());

@@ -1,9 +1,10 @@
 package io.mailseal.admin;
 
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** The little JSON the admin port writes: objects of strings, booleans, nulls and nested objects. */
+/** The little JSON the admin port writes: objects of strings, booleans, numbers, nulls, lists and nested objects. */
 final class Json {
     private Json() {
     }
@@ -23,6 +24,9 @@ final class Json {
         }
         if (v instanceof Map<?, ?> m) {
             return object((Map<String, ?>) m);
+        }
+        if (v instanceof List<?> l) {
+            return l.stream().map(Json::value).collect(Collectors.joining(",", "[", "]"));
         }
         return string(v.toString());
     }

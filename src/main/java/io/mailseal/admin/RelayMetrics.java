@@ -16,6 +16,7 @@ import java.util.function.DoubleSupplier;
 import java.util.function.IntSupplier;
 import com.codahale.metrics.CachedGauge;
 import io.mailseal.delivery.DeliveryOutcomes;
+import io.mailseal.seal.SealingMetrics;
 import io.mailseal.spool.Spool;
 
 /**
@@ -24,14 +25,14 @@ import io.mailseal.spool.Spool;
  * metrics into one labelled family ("duplicate metric name"), so policy and outcome are
  * part of the name: {@code mailseal_messages_<outcome>_<policy>_total}.
  */
-public final class RelayMetrics implements DeliveryOutcomes {
+public final class RelayMetrics implements DeliveryOutcomes, SealingMetrics {
     private final MetricRegistry registry = new MetricRegistry();
     private final PrometheusRegistry prometheus = new PrometheusRegistry();
     public RelayMetrics() {
         DropwizardExports.builder().dropwizardRegistry(registry).register(prometheus);
     }
 
-    /** outcome: sealed, signed, passed, refused, deferred. */
+    @Override
     public void message(String policy, String outcome) {
         registry.counter("mailseal.messages." + outcome + "." + label(policy)).inc();
     }
@@ -56,7 +57,7 @@ public final class RelayMetrics implements DeliveryOutcomes {
         registry.counter("mailseal.tsa.failures." + label(url.getHost() + ":" + url.getPort())).inc();
     }
 
-    /** One recipient of a sealed message whose certificate is EC: NSS-based clients cannot open it. */
+    @Override
     public void ecRecipientSealed() {
         registry.counter("mailseal.envelopes.ec_recipients").inc();
     }
@@ -70,7 +71,7 @@ public final class RelayMetrics implements DeliveryOutcomes {
         registry.counter("mailseal.timestamp.skipped").inc();
     }
 
-    /** seal, certificate_lookup, spool_write. */
+    @Override
     public Timer.Context time(String stage) {
         return registry.timer("mailseal." + stage).time();
     }

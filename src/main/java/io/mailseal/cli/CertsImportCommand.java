@@ -6,7 +6,7 @@ import io.mailseal.config.CertificatesConfig;
 import io.mailseal.config.ConfigException;
 import io.mailseal.config.ConfigLoader;
 import io.mailseal.config.RelayConfig;
-import io.mailseal.smtp.RelayComponents;
+import io.mailseal.app.CertificateSetup;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -41,7 +41,7 @@ final class CertsImportCommand implements Callable<Integer> {
                 .findFirst().orElseThrow(() -> new ConfigException(List.of("mailseal.certificates.sources: has no "
                         + "{ type = harvest } source to import into")));
         CertificateImport imports = new CertificateImport(new HarvestCertificateSource(harvest.path()),
-                RelayComponents.recipientValidator(c.certificates(), Clock.systemUTC()));
+                CertificateSetup.recipientValidator(c.certificates(), Clock.systemUTC()));
         PrintWriter out = spec.commandLine().getOut();
         int imported = 0;
         for (Path file : files) {

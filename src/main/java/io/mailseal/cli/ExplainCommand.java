@@ -2,8 +2,12 @@ package io.mailseal.cli;
 
 import io.mailseal.config.ConfigLoader;
 import io.mailseal.policy.MessageFacts;
-import io.mailseal.smtp.Explanation;
-import io.mailseal.smtp.RelayComponents;
+import io.mailseal.app.RelayAssembly;
+import io.mailseal.certs.RecipientCertificates;
+import io.mailseal.certs.SigningIdentities;
+import io.mailseal.config.RelayConfig;
+import io.mailseal.seal.Explanation;
+import io.mailseal.seal.SealingMetrics;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -56,8 +60,13 @@ final class ExplainCommand implements Callable<Integer> {
             h.put("subject", List.of(subject));
         }
         MessageFacts facts = new MessageFacts(from, List.of(headerFrom == null ? from : headerFrom), h);
-        RelayComponents c = RelayComponents.open(ConfigLoader.load(config), Clock.systemUTC());
-        Explanation.print(c, facts, to, spec.commandLine().getOut());
+        RelayConfig c = ConfigLoader.load(config);
+        // only what the decision needs: policies, certificate sources and the signing identities
+        SigningIdentities identities = SigningIdentities.open(c.identities());
+        try (RecipientCertificates certificates = RelayAssembly.recipientCertificates(c, Clock.systemUTC())) {
+            new Explanation(RelayAssembly.planner(c, certificates, SealingMetrics.NONE), identities)
+                    .print(facts, to, spec.commandLine().getOut());
+        }
         spec.commandLine().getOut().flush();
         return 0;
     }

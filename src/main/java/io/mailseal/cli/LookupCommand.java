@@ -3,8 +3,8 @@ package io.mailseal.cli;
 import io.mailseal.certs.RecipientAddress;
 import io.mailseal.certs.RecipientReport;
 import io.mailseal.config.ConfigLoader;
-import io.mailseal.crypto.AlgorithmChoice;
-import io.mailseal.smtp.RelayComponents;
+import io.mailseal.app.RelayAssembly;
+import io.mailseal.certs.RecipientCertificates;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -34,8 +34,11 @@ final class LookupCommand implements Callable<Integer> {
             spec.commandLine().getErr().printf("%s: not a mail address%n", address);
             return 64;
         }
-        RecipientReport r = RecipientReport.of(address,
-                RelayComponents.open(ConfigLoader.load(config), Clock.systemUTC()).certificates().resolve(address));
+        RecipientReport r;
+        try (RecipientCertificates certificates = RelayAssembly.recipientCertificates(ConfigLoader.load(config),
+                Clock.systemUTC())) {
+            r = RecipientReport.of(address, certificates.resolve(address));
+        }
         PrintWriter out = spec.commandLine().getOut();
         line(out, "address", r.address());
         line(out, "encryptable", r.encryptable() == null ? "unknown (lookup unavailable)" : r.encryptable() ? "yes" : "no");

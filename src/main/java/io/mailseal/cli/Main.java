@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "mailseal", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "SMTP relay that signs, timestamps and encrypts mail by policy (S/MIME, RFC 3161).",
         subcommands = {RunCommand.class, DemoCommand.class, CheckConfigCommand.class, ExplainCommand.class, LookupCommand.class,
-            CertsCommand.class, VerifyCommand.class, QueueCommand.class, SmtpPasswdCommand.class})
+            CertsCommand.class, VerifyCommand.class, QueueCommand.class, SmtpPasswdCommand.class, ReloadCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

@@ -1,15 +1,12 @@
 package io.mailseal.cli;
 
+import io.mailseal.admin.AdminServer;
 import io.mailseal.config.ConfigLoader;
 import io.mailseal.config.RelayConfig;
 import io.mailseal.spool.Spool;
 import io.mailseal.spool.SpooledMessage;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.ConnectException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -131,25 +128,14 @@ final class QueueCommand {
 
     @Command(name = "flush", description = "Ask the running relay to attempt every queued message now.")
     int flush() throws IOException, InterruptedException {
-        RelayConfig c = ConfigLoader.load(config);
-        String host = c.adminListen().host().equals("0.0.0.0") || c.adminListen().host().equals("::")
-                ? "127.0.0.1" : c.adminListen().host();
-        URI uri = URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + c.adminListen().port()
-                + "/v1/queue/flush");
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
-                .POST(HttpRequest.BodyPublishers.noBody());
-        if (c.adminTokenFile().isPresent()) {
-            request.header("Authorization", "Bearer " + Files.readString(c.adminTokenFile().get()).strip());
-        }
-        try {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(request.build(),
-                    HttpResponse.BodyHandlers.ofString());
-            (r.statusCode() == 200 ? spec.commandLine().getOut() : spec.commandLine().getErr()).print(r.body());
-            return r.statusCode() == 200 ? 0 : 1;
-        } catch (ConnectException e) {
+        AdminClient admin = new AdminClient(ConfigLoader.load(config));
+        Optional<HttpResponse<String>> r = admin.post(AdminServer.FLUSH, "application/json", Duration.ofSeconds(10));
+        if (r.isEmpty()) {
             spec.commandLine().getErr().printf("no relay answers on %s (mailseal.admin.listen); queued mail is "
-                    + "attempted when it starts%n", c.adminListen());
+                    + "attempted when it starts%n", admin.listen());
             return 1;
         }
+        (r.get().statusCode() == 200 ? spec.commandLine().getOut() : spec.commandLine().getErr()).print(r.get().body());
+        return r.get().statusCode() == 200 ? 0 : 1;
     }
 }

@@ -1,24 +1,24 @@
 package io.mailseal.cli;
 
 import io.mailseal.config.ConfigLoader;
-import io.mailseal.smtp.Relay;
+import io.mailseal.app.Relay;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "run", description = "Run the relay until stopped (SIGTERM).")
+@Command(name = "run", description = "Run the relay until stopped (SIGTERM); SIGHUP or `mailseal reload` re-reads relay.conf.")
 final class RunCommand implements Callable<Integer> {
     @Option(names = {"-c", "--config"}, required = true, description = "relay.conf")
     Path config;
 
     @Override
     public Integer call() throws InterruptedException {
-        Relay relay = Relay.start(ConfigLoader.load(config), Clock.systemUTC()).watchConfig(Duration.ofSeconds(2));
-        // SIGHUP: reload now, as every MTA does (sun.misc.Signal is the JDK's supported way)
+        Relay relay = Relay.start(ConfigLoader.load(config), Clock.systemUTC());
+        // SIGHUP reloads, as every MTA does (sun.misc.Signal is the JDK's supported way); never a file
+        // watch: an administrator's half-saved edit must not change what runs
         sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> relay.reload());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

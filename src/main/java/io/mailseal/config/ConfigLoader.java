@@ -77,8 +77,7 @@ public final class ConfigLoader {
         }
         for (int i = 0; i < config.policies().size(); i++) {
             PolicyConfig p = config.policies().get(i);
-            boolean seals = p.action() == PolicyConfig.Action.ENCRYPT || p.action() == PolicyConfig.Action.SIGN;
-            if (seals && p.timestamp() == PolicyConfig.TimestampMode.REQUIRED) {
+            if (p.requiresTimestamp()) {
                 problems.add("mailseal.policies[" + i + "].timestamp: \"required\" (policy " + p.name()
                         + ") but mailseal.timestamp.urls is empty");
             }
@@ -97,8 +96,8 @@ public final class ConfigLoader {
             PolicyConfig p = config.policies().get(i);
             TlsLevel own = p.deliveryTls().orElse(global);
             if (own.compareTo(global) < 0) {
-                root.problem("policies[" + i + "].delivery-tls", "\"" + ConfigSection.kebab(own) + "\" (policy "
-                        + p.name() + ") is weaker than mailseal.delivery.tls = " + ConfigSection.kebab(global)
+                root.problem("policies[" + i + "].delivery-tls", "\"" + Keywords.kebab(own) + "\" (policy "
+                        + p.name() + ") is weaker than mailseal.delivery.tls = " + Keywords.kebab(global)
                         + ": a policy can raise the level, never lower it");
             }
             verifies |= own == TlsLevel.VERIFY;

@@ -131,20 +131,16 @@ final class ConfigSection {
             return fallback;
         }
         for (E e : fallback.getDeclaringClass().getEnumConstants()) {
-            if (kebab(e).equals(s)) {
+            if (Keywords.kebab(e).equals(s)) {
                 return e;
             }
         }
         List<String> allowed = new ArrayList<>();
         for (E e : fallback.getDeclaringClass().getEnumConstants()) {
-            allowed.add(kebab(e));
+            allowed.add(Keywords.kebab(e));
         }
         problem(key, value(key), "is not one of " + String.join(" | ", allowed));
         return fallback;
-    }
-
-    static String kebab(Enum<?> e) {
-        return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** A nested object; an absent key reads as an empty object, so its defaults apply. */

@@ -26,6 +26,16 @@ public record PolicyConfig(String name, Match match, Action action, TimestampMod
 
     public enum MissingCertificate { REJECT, SIGN_ONLY }
 
+    /** Whether its mail is signed (and so timestamped as {@link #timestamp} says): encrypt or sign. */
+    public boolean signs() {
+        return action == Action.ENCRYPT || action == Action.SIGN;
+    }
+
+    /** Whether its mail cannot go out without a timestamp (451 while every TSA is down). */
+    public boolean requiresTimestamp() {
+        return signs() && timestamp == TimestampMode.REQUIRED;
+    }
+
     /** All given conditions must hold; an empty match matches every recipient. */
     public record Match(Optional<TextPattern> from, Optional<TextPattern> headerFrom,
                         Optional<TextPattern> to, Optional<TextPattern> subject,

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SignatureTimestamps {
     private static final Logger log = LoggerFactory.getLogger(SignatureTimestamps.class);
-    private final TimestampAuthorityClient client;
+    private final TimestampAuthority authority;
     private final Runnable onSkipped;
     private final Consumer<Duration> onStamped;
 
@@ -26,8 +26,8 @@ public final class SignatureTimestamps {
      * @param onSkipped told when a best-effort stamp could not be had (a metric)
      * @param onStamped told how long each token took to get (a timer)
      */
-    public SignatureTimestamps(TimestampAuthorityClient client, Runnable onSkipped, Consumer<Duration> onStamped) {
-        this.client = client;
+    public SignatureTimestamps(TimestampAuthority authority, Runnable onSkipped, Consumer<Duration> onStamped) {
+        this.authority = authority;
         this.onSkipped = onSkipped;
         this.onStamped = onStamped;
     }
@@ -50,7 +50,7 @@ public final class SignatureTimestamps {
 
     private TimeStampToken timed(byte[] signature) throws TimestampUnavailableException {
         long start = System.nanoTime();
-        TimeStampToken token = client.stamp(signature);
+        TimeStampToken token = authority.stamp(signature);
         onStamped.accept(Duration.ofNanos(System.nanoTime() - start));
         return token;
     }

@@ -9,7 +9,7 @@ import java.util.List;
  * Where the intake hands sealed messages over: all of one transaction are written durably
  * or none are ({@link Spool#write}), then they are scheduled for delivery.
  */
-public class Outbox {
+public final class Outbox {
     private final Spool spool;
     private final DeliveryScheduler scheduler;
 
@@ -21,15 +21,5 @@ public class Outbox {
     public void queue(List<SpooledMessage> messages) throws IOException {
         spool.write(messages);
         messages.forEach(scheduler::submit);
-    }
-
-    /** For tools that decide but never send (check-config, explain). */
-    public static Outbox closed() {
-        return new Outbox(null, null) {
-            @Override
-            public void queue(List<SpooledMessage> messages) throws IOException {
-                throw new IOException("this tool does not send mail");
-            }
-        };
     }
 }

@@ -7,7 +7,7 @@ import io.mailseal.crypto.SealedMessageReader.DecryptionKey;
 import io.mailseal.crypto.TimestampVerifier;
 import io.mailseal.demo.CaptureSink.CapturedMessage;
 import io.mailseal.demo.DemoPki.KeyKind;
-import io.mailseal.smtp.Relay;
+import io.mailseal.app.Relay;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;

@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.EnumSet;
-import org.subethamail.smtp.DropConnectionException;
 import org.subethamail.smtp.RejectException;
 
 /**
@@ -84,15 +83,10 @@ final class DataReader {
             return out.toByteArray();
         }
         throw switch (problems.iterator().next()) {
-            case BARE_NEWLINE -> new DropConnectionException(SmtpReply.BARE_NEWLINE_IN_DATA.code(),
-                    SmtpReply.BARE_NEWLINE_IN_DATA.text());
-            case TOO_BIG -> refusal(SmtpReply.MESSAGE_TOO_BIG, maxMessageSize);
-            case HEADER_TOO_BIG -> refusal(SmtpReply.HEADER_TOO_BIG, maxHeaderSize);
-            case LINE_TOO_LONG -> refusal(SmtpReply.LINE_TOO_LONG, maxLineLength);
+            case BARE_NEWLINE -> SmtpReply.BARE_NEWLINE_IN_DATA.drop();
+            case TOO_BIG -> SmtpReply.MESSAGE_TOO_BIG.reject(maxMessageSize);
+            case HEADER_TOO_BIG -> SmtpReply.HEADER_TOO_BIG.reject(maxHeaderSize);
+            case LINE_TOO_LONG -> SmtpReply.LINE_TOO_LONG.reject(maxLineLength);
         };
-    }
-
-    private static RejectException refusal(SmtpReply reply, Object limit) {
-        return new RejectException(reply.code(), reply.text(limit));
     }
 }

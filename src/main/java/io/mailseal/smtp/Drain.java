@@ -90,7 +90,7 @@ final class Drain {
     private static final class Closing implements MessageHandler {
         @Override
         public void from(String from) throws RejectException {
-            throw new DropConnectionException(SmtpReply.SHUTTING_DOWN.code(), SmtpReply.SHUTTING_DOWN.text());
+            throw SmtpReply.SHUTTING_DOWN.drop();
         }
 
         @Override

@@ -16,8 +16,9 @@ public final class IntakeServer implements AutoCloseable {
     private final Drain drain = new Drain();
     private final ClientAdmission admission;
 
-    public IntakeServer(SmtpConfig config, java.util.function.Supplier<SealingPipeline> pipeline, Clock clock) {
-        Intake intake = new Intake(config, pipeline, new QueueIds(clock));
+    /** @param sink where each received message goes; its verdict is the reply to the end of DATA */
+    public IntakeServer(SmtpConfig config, MessageSink sink, Clock clock) {
+        Intake intake = new Intake(config, sink, new QueueIds(clock));
         this.admission = new ClientAdmission(config);
         SmtpConfig.Limits limits = config.limits();
         Optional<InboundTls> tls = config.tls().map(InboundTls::load);

@@ -19,7 +19,7 @@ import org.subethamail.smtp.server.Session;
 
 /**
  * One SMTP transaction (MAIL … DATA). Keeps every recipient, reads DATA through the
- * {@link DataReader}'s checks, and answers at the end of DATA with the pipeline's verdict. Any fault of ours
+ * {@link DataReader}'s checks, and answers at the end of DATA with the {@link MessageSink}'s verdict. Any fault of ours
  * becomes {@code 451 4.3.0}, never the library's default 5xx.
  */
 final class RelayTransaction implements MessageHandler {
@@ -44,17 +44,16 @@ final class RelayTransaction implements MessageHandler {
         int most = intake.config().limits().maxMessagesPerConnection();
         if (sequence > most) {
             log.warn("closing connection from {}: over smtp.max-messages-per-connection", client);
-            throw new DropConnectionException(SmtpReply.TOO_MANY_MESSAGES.code(),
-                    SmtpReply.TOO_MANY_MESSAGES.text(most));
+            throw SmtpReply.TOO_MANY_MESSAGES.drop(most);
         }
         SmtpConfig config = intake.config();
         if (config.tls().map(SmtpConfig.Tls::require).orElse(false) && !session.isTLSStarted()) {
-            throw new RejectException(SmtpReply.STARTTLS_REQUIRED.code(), SmtpReply.STARTTLS_REQUIRED.text());
+            throw SmtpReply.STARTTLS_REQUIRED.reject();
         }
         // who may relay: a client in allowed-clients, or (only when smtp.auth is set) an authenticated session
         if (!config.allows(session.getRemoteAddress().getAddress()) && !session.isAuthenticated()) {
             log.warn("refused MAIL from {}: not in smtp.allowed-clients and not authenticated", client);
-            throw new RejectException(SmtpReply.AUTH_REQUIRED.code(), SmtpReply.AUTH_REQUIRED.text());
+            throw SmtpReply.AUTH_REQUIRED.reject();
         }
         envelopeFrom = from == null ? "" : from;
         if (!envelopeFrom.isEmpty()) {
@@ -67,7 +66,7 @@ final class RelayTransaction implements MessageHandler {
         int most = intake.config().maxRecipients();
         if (recipients.size() >= most) {
             // RFC 5321 §4.5.3.1.10: temporary, so the client sends the rest in another transaction
-            throw new RejectException(SmtpReply.TOO_MANY_RECIPIENTS.code(), SmtpReply.TOO_MANY_RECIPIENTS.text(most));
+            throw SmtpReply.TOO_MANY_RECIPIENTS.reject(most);
         }
         requireAddress(recipient);
         recipients.add(recipient);
@@ -83,7 +82,7 @@ final class RelayTransaction implements MessageHandler {
             content = intake.dataReader().read(data);
         } catch (SocketTimeoutException e) {
             log.warn("closing connection from {}: no data for smtp.data-timeout", client);
-            throw new DropConnectionException(SmtpReply.DATA_TIMEOUT.code(), SmtpReply.DATA_TIMEOUT.text());
+            throw SmtpReply.DATA_TIMEOUT.drop();
         } catch (RejectException e) {
             log.warn("refused message from {}: {}", client, e.getErrorResponse());
             throw endTransaction(e);
@@ -96,14 +95,14 @@ final class RelayTransaction implements MessageHandler {
             log.info("received from={} client={}{} rcpts={} size={}", envelopeFrom, client,
                     session.getAuthenticationHandler().map(a -> " user=" + a.getIdentity()).orElse(""),
                     recipients.size(), content.length);
-            Verdict verdict = intake.pipeline().get().process(new ReceivedMessage(queueId, envelopeFrom, recipients, content));
+            Verdict verdict = intake.sink().accept(new ReceivedMessage(queueId, envelopeFrom, recipients, content));
             if (verdict instanceof Verdict.Refused r) {
-                throw endTransaction(new RejectException(r.reply().code(), r.text()));
+                throw endTransaction(r.reject());
             }
             return SmtpReply.QUEUED.text(((Verdict.Accepted) verdict).queueId());
         } catch (RuntimeException e) {
             log.error("internal error, answered 451", e);
-            throw endTransaction(new RejectException(SmtpReply.INTERNAL_ERROR.code(), SmtpReply.INTERNAL_ERROR.text()));
+            throw endTransaction(SmtpReply.INTERNAL_ERROR.reject());
         } finally {
             MDC.remove("queueId");
         }
@@ -111,7 +110,7 @@ final class RelayTransaction implements MessageHandler {
 
     @Override
     public void done() {
-        // nothing is held beyond the transaction: the pipeline has answered for the message
+        // nothing is held beyond the transaction: the sink has answered for the message
     }
 
     /**
@@ -129,7 +128,7 @@ final class RelayTransaction implements MessageHandler {
         try {
             new InternetAddress(address, true).validate();
         } catch (AddressException e) {
-            throw new RejectException(SmtpReply.BAD_ADDRESS.code(), SmtpReply.BAD_ADDRESS.text(address));
+            throw SmtpReply.BAD_ADDRESS.reject(address);
         }
     }
 }

@@ -48,14 +48,14 @@ final class SmtpAuthentication implements AuthenticationHandlerFactory {
                 // SubEthaSMTP hands its Session in as the MessageContext
                 Session session = (Session) context;
                 if (!session.isTLSStarted()) {
-                    throw reject(SmtpReply.AUTH_NEEDS_TLS);
+                    throw SmtpReply.AUTH_NEEDS_TLS.reject();
                 }
                 try {
                     return exchange.auth(clientInput, context);
                 } catch (RejectException e) {
                     throw e.getCode() == 535 ? failed(session) : e;
                 } catch (RuntimeException e) {
-                    throw reject(SmtpReply.AUTH_MALFORMED);
+                    throw SmtpReply.AUTH_MALFORMED.reject();
                 }
             }
 
@@ -68,11 +68,11 @@ final class SmtpAuthentication implements AuthenticationHandlerFactory {
 
     private RejectException failed(Session session) {
         if (failures.merge(session, 1, Integer::sum) < MAX_FAILURES) {
-            return reject(SmtpReply.AUTH_FAILED);
+            return SmtpReply.AUTH_FAILED.reject();
         }
         log.warn("closing the connection from {} after {} failed AUTH attempts", session.getRemoteAddress(),
                 MAX_FAILURES);
-        return reject(SmtpReply.AUTH_TOO_MANY_FAILURES);
+        return SmtpReply.AUTH_TOO_MANY_FAILURES.reject();
     }
 
     /** True once {@code session} had its last wrong password: AUTH closes it after the reply. */
@@ -80,7 +80,4 @@ final class SmtpAuthentication implements AuthenticationHandlerFactory {
         return failures.getOrDefault(session, 0) >= MAX_FAILURES;
     }
 
-    private static RejectException reject(SmtpReply reply) {
-        return new RejectException(reply.code(), reply.text());
-    }
 }

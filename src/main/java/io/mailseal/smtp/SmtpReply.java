@@ -2,6 +2,8 @@ package io.mailseal.smtp;
 
 import java.util.Locale;
 import java.util.regex.Pattern;
+import org.subethamail.smtp.DropConnectionException;
+import org.subethamail.smtp.RejectException;
 
 /**
  * Every reply mailseal itself gives (DESIGN.md "SMTP replies"): the contract with the
@@ -62,6 +64,16 @@ public enum SmtpReply {
             regex.append(Pattern.quote(literal)).append(".*");
         }
         return line.matches(regex.substring(0, regex.length() - 2));
+    }
+
+    /** This reply, to throw from a SubEthaSMTP handler; the transaction or command fails with it. */
+    public RejectException reject(Object... args) {
+        return new RejectException(code, text(args));
+    }
+
+    /** This reply, after which the connection is closed. */
+    public DropConnectionException drop(Object... args) {
+        return new DropConnectionException(code, text(args));
     }
 
     /** The whole reply line as a client sees it, e.g. {@code 451 4.3.0 Internal error...}. */

@@ -8,7 +8,7 @@ import io.mailseal.demo.DemoPki.KeyKind;
 import io.mailseal.demo.DemoWorld;
 import io.mailseal.demo.PkiFiles;
 import io.mailseal.demo.SubmissionClient;
-import io.mailseal.smtp.Relay;
+import io.mailseal.app.Relay;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

@@ -9,7 +9,7 @@ import io.mailseal.demo.DemoPki.KeyKind;
 import io.mailseal.demo.DemoWorld;
 import io.mailseal.demo.PkiFiles;
 import io.mailseal.demo.SubmissionClient;
-import io.mailseal.smtp.Relay;
+import io.mailseal.app.Relay;
 import io.mailseal.testing.SignedCustomerMail;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -11,7 +11,7 @@ import io.mailseal.demo.DemoPki.KeyKind;
 import io.mailseal.demo.DemoWorld;
 import io.mailseal.demo.SubmissionClient;
 import io.mailseal.it.KeyService.Answer;
-import io.mailseal.smtp.Relay;
+import io.mailseal.app.Relay;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;

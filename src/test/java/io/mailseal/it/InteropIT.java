@@ -9,7 +9,7 @@ import io.mailseal.demo.DemoPki.KeyKind;
 import io.mailseal.demo.DemoWorld;
 import io.mailseal.demo.SubmissionClient;
 import io.mailseal.it.ReaderEngine.Outcome;
-import io.mailseal.smtp.Relay;
+import io.mailseal.app.Relay;
 import io.mailseal.testing.Capabilities;
 import io.mailseal.testing.ExternalTool;
 import java.nio.charset.StandardCharsets;

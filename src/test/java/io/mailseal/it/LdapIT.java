@@ -14,7 +14,7 @@ import io.mailseal.demo.DemoPki;
 import io.mailseal.demo.DemoPki.KeyKind;
 import io.mailseal.demo.DemoWorld;
 import io.mailseal.demo.SubmissionClient;
-import io.mailseal.smtp.Relay;
+import io.mailseal.app.Relay;
 import io.mailseal.testing.LoopbackPorts;
 import java.net.InetAddress;
 import java.nio.file.Files;

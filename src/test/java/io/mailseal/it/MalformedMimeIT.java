@@ -9,7 +9,7 @@ import io.mailseal.config.ConfigLoader;
 import io.mailseal.demo.CaptureSink.CapturedMessage;
 import io.mailseal.demo.DemoPki.KeyKind;
 import io.mailseal.demo.DemoWorld;
-import io.mailseal.smtp.Relay;
+import io.mailseal.app.Relay;
 import io.mailseal.smtp.SmtpReply;
 import io.mailseal.testing.ExternalTool;
 import java.io.IOException;

@@ -6,7 +6,7 @@ import io.mailseal.config.ConfigLoader;
 import io.mailseal.demo.DemoPki.KeyKind;
 import io.mailseal.demo.DemoWorld;
 import io.mailseal.demo.SubmissionClient;
-import io.mailseal.smtp.Relay;
+import io.mailseal.app.Relay;
 import io.mailseal.testing.LoopbackPorts;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -1,59 +1,131 @@
 package io.mailseal.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import io.mailseal.app.Relay;
+import io.mailseal.config.ConfigException;
 import io.mailseal.config.ConfigLoader;
 import io.mailseal.demo.DemoWorld;
 import io.mailseal.demo.SubmissionClient;
-import io.mailseal.smtp.Relay;
+import io.mailseal.smtp.SmtpReply;
+import io.mailseal.testing.Eventually;
+import io.mailseal.testing.ExternalTool;
+import io.mailseal.testing.LoopbackPorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
-/** relay.conf edited on disk while the relay runs: new rules apply, a broken file changes nothing. */
+/**
+ * One validation for check-config, run and reload: the same broken files are refused by all
+ * three with the same messages; a reload by SIGHUP or by {@code mailseal reload} applies a
+ * good edit and refuses a bad one while the relay keeps running on what it had.
+ */
 class ReloadIT {
+    static final String PASS = "{ name = default, action = pass }";
+    static final String REJECT_PARTNERS = """
+            { name = partners, match { to = "*@partner.example" }, action = reject }
+            { name = default, action = pass }""";
+    static final String MAIL = "Subject: hello\r\n\r\nhi\r\n";
+    static final String PARTNER = "x@partner.example";
+
     @TempDir
     Path dir;
 
+    /** Broken files, each with the problem every one of the three must name. */
+    static final Map<String, String> BROKEN = Map.of(
+            "{ name = default, action = maybe }",
+            "mailseal.policies[0].action: \"maybe\" is not one of encrypt | sign | pass | reject",
+            "{ name = st, match { from = \"statements@other.example\" }, action = sign, timestamp = off }\n" + PASS,
+            "mailseal.policies[0].match.from: \"statements@other.example\" (policy st, action sign) has no signing"
+                    + " identity in mailseal.identities");
+
     @Test
-    void changedFileIsPickedUpAndABrokenOneIsRefused() throws Exception {
-        ListAppender<ILoggingEvent> log = new ListAppender<>();
-        log.start();
-        ((Logger) LoggerFactory.getLogger(Relay.class)).addAppender(log);
-        try (DemoWorld world = new DemoWorld(dir, Clock.systemUTC())) {
-            Path conf = world.writeConfig("{ name = default, action = pass }");
-            try (Relay relay = Relay.start(ConfigLoader.load(conf), Clock.systemUTC()).watchConfig(Duration.ofMillis(100))) {
-                SubmissionClient bank = new SubmissionClient("127.0.0.1", relay.port());
-                String mail = "Subject: hello\r\n\r\nhi\r\n";
-                assertThat(bank.send("news@bank.example", List.of("x@partner.example"), mail).code()).isEqualTo(250);
+    void checkConfigRunAndReloadRefuseTheSameBrokenFilesWithTheSameMessages() throws Exception {
+        try (DemoWorld world = new DemoWorld(dir, Clock.systemUTC());
+             Relay relay = Relay.start(ConfigLoader.load(world.writeConfig(PASS)), Clock.systemUTC())) {
+            SubmissionClient bank = new SubmissionClient("127.0.0.1", relay.port());
+            for (Map.Entry<String, String> broken : BROKEN.entrySet()) {
+                Path conf = world.writeConfig(broken.getKey(), "certificates.trust-anchors = nowhere");
+                String anchors = "mailseal.certificates.trust-anchors: \"" + dir.resolve("nowhere") + "\" does not exist";
+                List<String> expected = broken.getValue().contains("is not one of")
+                        ? List.of(broken.getValue()) : List.of(anchors, broken.getValue());
 
-                world.writeConfig("""
-                        { name = partners, match { to = "*@partner.example" }, action = reject }
-                        { name = default, action = pass }""");
-                long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-                int code = 250;
-                while (code == 250 && System.nanoTime() < deadline) {
-                    code = bank.send("news@bank.example", List.of("x@partner.example"), mail).code();
-                }
-                assertThat(code).as("new rule in force").isEqualTo(550);
+                CommandLineIT.Run check = CommandLineIT.mailseal("check-config", "-c", conf.toString());
+                assertThat(check.exit()).isEqualTo(1);
+                assertThat(check.err().lines().filter(l -> l.startsWith("config error: "))
+                        .map(l -> l.substring("config error: ".length()))).containsExactlyInAnyOrderElementsOf(expected);
 
-                Files.writeString(conf, Files.readString(conf).replace("action = reject", "action = maybe"));
-                assertThat(relay.reload()).isFalse();
-                assertThat(bank.send("news@bank.example", List.of("x@partner.example"), mail).line())
-                        .isEqualTo("550 5.7.1 <x@partner.example>: refused by policy partners");
-                assertThat(log.list).anySatisfy(e -> assertThat(e.getFormattedMessage())
-                        .contains("relay.conf not reloaded").contains("mailseal.policies[0].action: \"maybe\""));
+                assertThatThrownBy(() -> Relay.start(ConfigLoader.load(conf), Clock.systemUTC()).close())
+                        .isInstanceOfSatisfying(ConfigException.class,
+                                e -> assertThat(e.problems()).containsExactlyInAnyOrderElementsOf(expected));
+
+                assertThat(relay.reload()).containsExactlyInAnyOrderElementsOf(expected);
+                assertThat(bank.send("news@bank.example", List.of(PARTNER), MAIL).code())
+                        .as("still running on the configuration it had").isEqualTo(250);
+
+                CommandLineIT.Run reload = CommandLineIT.mailseal("reload", "-c", conf.toString());
+                assertThat(reload.exit()).isEqualTo(1);
+                assertThat(reload.err().lines().filter(l -> l.startsWith("config error: "))
+                        .map(l -> l.substring("config error: ".length()))).containsExactlyInAnyOrderElementsOf(expected);
             }
-        } finally {
-            ((Logger) LoggerFactory.getLogger(Relay.class)).detachAppender(log);
         }
+    }
+
+    @Test
+    void sighupAndMailsealReloadApplyAGoodEditAndRefuseABadOne() throws Exception {
+        int smtp = LoopbackPorts.free();
+        int admin = LoopbackPorts.free();
+        String listen = "smtp.listen = \"127.0.0.1:" + smtp + "\"\nadmin.listen = \"127.0.0.1:" + admin + "\"";
+        try (DemoWorld world = new DemoWorld(dir, Clock.systemUTC())) {
+            Path conf = world.writeConfig(PASS, listen);
+            Path log = dir.resolve("relay.log");
+            Process relay = new ProcessBuilder("java", "-jar", Path.of("target/mailseal.jar").toAbsolutePath().toString(),
+                    "run", "-c", conf.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            try {
+                LoopbackPorts.awaitListening(relay, smtp);
+                SubmissionClient bank = new SubmissionClient("127.0.0.1", smtp);
+                assertThat(bank.send("news@bank.example", List.of(PARTNER), MAIL).code()).isEqualTo(250);
+
+                world.writeConfig(REJECT_PARTNERS, listen);
+                hangUp(relay);
+                String refused = Eventually.value("the rule read on SIGHUP in force", Duration.ofSeconds(20),
+                        () -> bank.send("news@bank.example", List.of(PARTNER), MAIL).line(), l -> !l.startsWith("250"));
+                assertThat(SmtpReply.REFUSED_BY_POLICY.matches(refused)).as(refused).isTrue();
+
+                world.writeConfig(PASS, listen);
+                CommandLineIT.Run good = CommandLineIT.mailseal("reload", "-c", conf.toString());
+                assertThat(good.exit()).as(good.err()).isZero();
+                assertThat(good.out()).contains("relay.conf reloaded");
+                assertThat(bank.send("news@bank.example", List.of(PARTNER), MAIL).code()).isEqualTo(250);
+
+                world.writeConfig(REJECT_PARTNERS.replace("action = reject", "action = maybe"), listen);
+                CommandLineIT.Run bad = CommandLineIT.mailseal("reload", "-c", conf.toString());
+                assertThat(bad.exit()).isEqualTo(1);
+                assertThat(bad.err()).contains("config error: mailseal.policies[0].action: \"maybe\"");
+                hangUp(relay);
+                Eventually.await("the SIGHUP refusal logged", Duration.ofSeconds(20), () -> Files.readString(log)
+                        .contains("relay.conf not reloaded, the running configuration stays: mailseal.policies[0]"));
+                assertThat(bank.send("news@bank.example", List.of(PARTNER), MAIL).code())
+                        .as("still running on the configuration it had").isEqualTo(250);
+                assertThat(relay.isAlive()).isTrue();
+
+            } finally {
+                relay.destroy();
+                if (!relay.waitFor(40, TimeUnit.SECONDS)) {
+                    relay.destroyForcibly();
+                }
+            }
+        }
+    }
+
+    private static void hangUp(Process relay) throws Exception {
+        ExternalTool.ok(Path.of("."), "kill", "-HUP", Long.toString(relay.pid()));
     }
 }

@@ -11,7 +11,7 @@ import io.mailseal.demo.DemoPki.KeyKind;
 import io.mailseal.demo.DemoWorld;
 import io.mailseal.demo.PkiFiles;
 import io.mailseal.demo.SubmissionClient;
-import io.mailseal.smtp.Relay;
+import io.mailseal.app.Relay;
 import io.mailseal.testing.LoopbackPorts;
 import java.io.IOException;
 import java.net.InetAddress;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailseal.demo.CaptureSink.CapturedMessage;
 import io.mailseal.demo.DemoWorld;
-import io.mailseal.smtp.Relay;
+import io.mailseal.app.Relay;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

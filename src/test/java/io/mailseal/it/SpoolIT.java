@@ -7,7 +7,7 @@ import io.mailseal.demo.CaptureSink.CapturedMessage;
 import io.mailseal.demo.DemoPki.KeyKind;
 import io.mailseal.demo.DemoWorld;
 import io.mailseal.demo.SubmissionClient;
-import io.mailseal.smtp.Relay;
+import io.mailseal.app.Relay;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

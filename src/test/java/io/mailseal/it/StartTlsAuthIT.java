@@ -8,7 +8,7 @@ import io.mailseal.demo.DemoPki.Issued;
 import io.mailseal.demo.DemoPki.KeyKind;
 import io.mailseal.demo.DemoWorld;
 import io.mailseal.demo.PkiFiles;
-import io.mailseal.smtp.Relay;
+import io.mailseal.app.Relay;
 import io.mailseal.testing.ExternalTool;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

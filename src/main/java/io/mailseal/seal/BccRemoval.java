@@ -1,4 +1,4 @@
-package io.mailseal.smtp;
+package io.mailseal.seal;
 
 import java.io.ByteArrayOutputStream;
 

@@ -1,4 +1,4 @@
-package io.mailseal.smtp;
+package io.mailseal.seal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

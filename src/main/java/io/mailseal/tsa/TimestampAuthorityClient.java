@@ -1,13 +1,14 @@
-package io.mailseal.crypto;
+package io.mailseal.tsa;
 
+import io.mailseal.crypto.TimestampAuthority;
+import io.mailseal.crypto.TimestampExchange;
+import io.mailseal.crypto.TimestampUnavailableException;
+import io.mailseal.crypto.TimestampVerifier;
 import java.io.IOException;
-import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,23 +18,19 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.bouncycastle.tsp.TSPAlgorithms;
 import org.bouncycastle.tsp.TSPException;
-import org.bouncycastle.tsp.TimeStampRequest;
-import org.bouncycastle.tsp.TimeStampRequestGenerator;
-import org.bouncycastle.tsp.TimeStampResponse;
 import org.bouncycastle.tsp.TimeStampToken;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * RFC 3161 over HTTP (§3.4): POST {@code application/timestamp-query}, SHA-256 imprint,
- * random nonce, certReq. Authorities are tried in order; one that failed is skipped for a
+ * RFC 3161 over HTTP (§3.4): POST {@code application/timestamp-query} built and checked
+ * by {@link TimestampExchange}. Authorities are tried in order; one that failed is skipped for a
  * back-off period (doubling, capped) so a dead TSA does not add its timeout to every mail.
  * When every TSA is backed off, the one due first is probed, so service resumes on its own.
  * One {@link HttpClient} keeps connections alive across mails.
  */
-public final class TimestampAuthorityClient {
+public final class TimestampAuthorityClient implements TimestampAuthority {
     private static final Logger log = LoggerFactory.getLogger(TimestampAuthorityClient.class);
     static final Duration FIRST_BACKOFF = Duration.ofSeconds(30);
     static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
@@ -77,12 +74,12 @@ public final class TimestampAuthorityClient {
     }
 
     /** A verified token over SHA-256({@code data}), or the reasons every TSA failed. */
+    @Override
     public TimeStampToken stamp(byte[] data) throws TimestampUnavailableException {
-        byte[] imprint = sha256(data);
         List<String> reasons = new ArrayList<>();
         for (URI url : candidates()) {
             try {
-                TimeStampToken token = request(url, imprint, data);
+                TimeStampToken token = request(url, data);
                 backoffs.remove(url);
                 return token;
             } catch (IOException | TSPException | RuntimeException e) {
@@ -125,14 +122,11 @@ public final class TimestampAuthorityClient {
         });
     }
 
-    private TimeStampToken request(URI url, byte[] imprint, byte[] data)
-            throws IOException, InterruptedException, TSPException {
-        TimeStampRequestGenerator gen = new TimeStampRequestGenerator();
-        gen.setCertReq(true);
-        TimeStampRequest req = gen.generate(TSPAlgorithms.SHA256, imprint, new BigInteger(64, random));
+    private TimeStampToken request(URI url, byte[] data) throws IOException, InterruptedException, TSPException {
+        TimestampExchange exchange = TimestampExchange.over(data, random);
         HttpRequest post = HttpRequest.newBuilder(url).timeout(timeout)
                 .header("Content-Type", "application/timestamp-query")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(req.getEncoded())).build();
+                .POST(HttpRequest.BodyPublishers.ofByteArray(exchange.request())).build();
         HttpResponse<byte[]> resp = http.send(post, HttpResponse.BodyHandlers.ofByteArray());
         if (resp.statusCode() != 200) {
             throw new IOException("HTTP " + resp.statusCode());
@@ -141,23 +135,7 @@ public final class TimestampAuthorityClient {
         if (!type.startsWith("application/timestamp-reply")) {
             throw new IOException("unexpected Content-Type \"" + type + "\"");
         }
-        TimeStampResponse tsr = new TimeStampResponse(resp.body());
-        // checks status granted, imprint and nonce match, and that a token is present
-        tsr.validate(req);
-        TimeStampToken token = tsr.getTimeStampToken();
-        if (token == null) {
-            throw new TSPException("TSA refused: " + tsr.getStatusString());
-        }
-        verifier.verify(token, data);
-        return token;
-    }
-
-    private static byte[] sha256(byte[] data) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is mandatory in every JRE", e);
-        }
+        return exchange.token(resp.body(), verifier);
     }
 
     private static Duration min(Duration a, Duration b) {

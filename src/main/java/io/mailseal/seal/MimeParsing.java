@@ -1,4 +1,4 @@
-package io.mailseal.smtp;
+package io.mailseal.seal;
 
 import io.mailseal.policy.MessageFacts;
 import jakarta.mail.Header;

@@ -1,4 +1,4 @@
-package io.mailseal.smtp;
+package io.mailseal.app;
 
 /**
  * jakarta.mail 2.1 looks its StreamProvider up through ServiceLoader on every MIME

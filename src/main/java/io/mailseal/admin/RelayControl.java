@@ -1,0 +1,21 @@
+package io.mailseal.admin;
+
+import io.mailseal.certs.CertificateResolver;
+import java.util.List;
+import java.util.Map;
+
+/** What the admin port asks of the running relay. */
+public interface RelayControl {
+
+    /** The certificate lookup in force (it changes with a reload). */
+    CertificateResolver certificates();
+
+    /** Why the relay is not ready to take mail, by check; empty when ready. */
+    Map<String, String> readinessProblems();
+
+    /** Makes every queued message due now; how many. */
+    int flushQueue();
+
+    /** Re-reads relay.conf; the problems that kept it from being applied, empty when it was. */
+    List<String> reload();
+}

@@ -1,0 +1,40 @@
+package io.mailseal.app;
+
+import io.mailseal.config.ConfigException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/** The problems of one configuration, gathered from every part before any is reported. */
+final class Problems {
+    private final List<String> all = new ArrayList<>();
+
+    /** What {@code opener} opens, or null when it failed: its problems join the others. */
+    <T> T collect(Supplier<T> opener) {
+        try {
+            return opener.get();
+        } catch (ConfigException e) {
+            all.addAll(e.problems());
+            return null;
+        }
+    }
+
+    void add(String problem) {
+        all.add(problem);
+    }
+
+    void addAll(List<String> problems) {
+        all.addAll(problems);
+    }
+
+    /** Throws them all at once, naming each key and value, when there are any. */
+    void throwIfAny() {
+        if (!all.isEmpty()) {
+            throw new ConfigException(all);
+        }
+    }
+
+    boolean isEmpty() {
+        return all.isEmpty();
+    }
+}

@@ -1,0 +1,205 @@
+package io.mailseal.app;
+
+import io.mailseal.admin.AdminServer;
+import io.mailseal.admin.RelayControl;
+import io.mailseal.admin.RelayMetrics;
+import io.mailseal.certs.CertificateResolver;
+import io.mailseal.config.ConfigException;
+import io.mailseal.config.ConfigLoader;
+import io.mailseal.config.DeliveryConfig;
+import io.mailseal.config.RelayConfig;
+import io.mailseal.delivery.DeliveryScheduler;
+import io.mailseal.delivery.NextHopClient;
+import io.mailseal.delivery.Outbox;
+import io.mailseal.delivery.Router;
+import io.mailseal.delivery.TlsLevels;
+import io.mailseal.smtp.IntakeServer;
+import io.mailseal.spool.Spool;
+import io.mailseal.spool.SpooledMessage;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * mailseal running: spool and delivery, the current {@link SealingStage}, the admin port and
+ * the intake, started in that order (nothing listens before what it hands mail to exists)
+ * and stopped in the reverse. A reload ({@code SIGHUP} or {@code POST /v1/reload}) validates
+ * relay.conf as {@code check-config} does and swaps in a new stage, or changes nothing.
+ */
+public final class Relay implements AutoCloseable, RelayControl {
+    private static final Logger log = LoggerFactory.getLogger(Relay.class);
+    private final AtomicReference<SealingStage> current;
+    private final RelayMetrics metrics;
+    private final Outbox outbox;
+    private final DeliveryScheduler scheduler;
+    private final TlsLevels tlsLevels;
+    private final Clock clock;
+    private AdminServer admin;
+    private IntakeServer intake;
+
+    private Relay(AtomicReference<SealingStage> current, RelayMetrics metrics, Outbox outbox,
+                  DeliveryScheduler scheduler, TlsLevels tlsLevels, Clock clock) {
+        this.current = current;
+        this.metrics = metrics;
+        this.outbox = outbox;
+        this.scheduler = scheduler;
+        this.tlsLevels = tlsLevels;
+        this.clock = clock;
+    }
+
+    /**
+     * Validates {@code config} (every problem at once, as check-config reports them), then
+     * starts; what a failed step leaves open is closed before the failure is thrown.
+     */
+    public static Relay start(RelayConfig config, Clock clock) {
+        RelayMetrics metrics = new RelayMetrics();
+        ResourceStack opened = new ResourceStack();
+        try {
+            ValidatedConfig validated = opened.add(RelayAssembly.validate(config, clock, metrics));
+            Spool spool = openSpool(config);
+            List<SpooledMessage> left = recover(spool, config);
+            // delivery and spool settings are read at start; a reload changes only the policies' delivery-tls
+            TlsLevels tlsLevels = new TlsLevels(config.delivery().tls(), config.policies());
+            DeliveryScheduler scheduler = opened.add(new DeliveryScheduler(spool, Router.of(config.delivery()),
+                    new NextHopClient(config.delivery(), config.smtp().hostname(), validated.outboundTls(),
+                            tlsLevels, clock), config.delivery(), config.smtp().hostname(), clock, metrics));
+            Outbox outbox = new Outbox(spool, scheduler);
+            metrics.watchSpool(spool, clock);
+            SealingStage stage = SealingStage.open(validated, clock, metrics, outbox);
+            Relay relay = new Relay(new AtomicReference<>(stage), metrics, outbox, scheduler, tlsLevels, clock);
+            relay.admin = opened.add(adminServer(config, metrics, relay, validated));
+            metrics.watchCertificateCache(() -> relay.current.get().certificateCacheHitRatio());
+            relay.intake = opened.add(new IntakeServer(config.smtp(),
+                    received -> relay.current.get().pipeline().accept(received), clock).start());
+            metrics.watchSessions(relay.intake::openSessions);
+            scheduler.recover(left);
+            if (!left.isEmpty()) {
+                log.info("spool: {} message(s) from the previous run queued for delivery", left.size());
+            }
+            log.info("listening on {}:{}, next hop {}", config.smtp().listen().host(), relay.port(),
+                    config.delivery().mode() == DeliveryConfig.Mode.MX ? "by MX" : config.delivery().smarthost());
+            return relay;
+        } catch (RuntimeException e) {
+            opened.closeAll();
+            throw e;
+        }
+    }
+
+    private static Spool openSpool(RelayConfig config) {
+        try {
+            return new Spool(config.spoolDirectory());
+        } catch (IOException e) {
+            throw spoolProblem(config, e);
+        }
+    }
+
+    private static List<SpooledMessage> recover(Spool spool, RelayConfig config) {
+        try {
+            return spool.recover();
+        } catch (IOException e) {
+            throw spoolProblem(config, e);
+        }
+    }
+
+    private static ConfigException spoolProblem(RelayConfig config, IOException e) {
+        return new ConfigException(List.of("mailseal.spool.directory: \"" + config.spoolDirectory()
+                + "\" cannot be used: " + e));
+    }
+
+    private static AdminServer adminServer(RelayConfig config, RelayMetrics metrics, Relay relay,
+                                           ValidatedConfig validated) {
+        try {
+            return new AdminServer(config.adminListen(), metrics, relay, validated.adminToken());
+        } catch (IOException e) {
+            throw new ConfigException(List.of("mailseal.admin.listen: cannot serve on " + config.adminListen()
+                    + ": " + e));
+        }
+    }
+
+    /**
+     * Re-reads relay.conf and validates it as {@code check-config} does; only a file that
+     * passes replaces the running stage. Returns the problems, empty when applied.
+     */
+    @Override
+    public synchronized List<String> reload() {
+        RelayConfig old = current.get().config();
+        try {
+            RelayConfig next = ConfigLoader.load(old.file());
+            SealingStage stage = SealingStage.open(RelayAssembly.validate(next, clock, metrics), clock, metrics,
+                    outbox);
+            warnAboutRestartOnlyChanges(old, next);
+            tlsLevels.follow(next.policies()); // before the new policies decide a message
+            SealingStage previous = current.getAndSet(stage);
+            // messages in flight may still use the old stage's connections: close it a little later
+            CompletableFuture.delayedExecutor(30, TimeUnit.SECONDS).execute(() -> closeQuietly(previous));
+            log.info("relay.conf reloaded: {} policies", next.policies().size());
+            return List.of();
+        } catch (ConfigException e) {
+            e.problems().forEach(p -> log.error("relay.conf not reloaded, the running configuration stays: {}", p));
+            return e.problems();
+        } catch (RuntimeException e) {
+            log.error("relay.conf not reloaded, the running configuration stays: {}", e.toString());
+            return List.of(e.toString());
+        }
+    }
+
+    private static void warnAboutRestartOnlyChanges(RelayConfig old, RelayConfig next) {
+        if (!next.smtp().equals(old.smtp())) {
+            log.warn("relay.conf: changes to mailseal.smtp take effect only after a restart");
+        }
+        if (!next.delivery().equals(old.delivery())) {
+            log.warn("relay.conf: changes to mailseal.delivery (delivery.tls included) take effect only after a"
+                    + " restart; policies' delivery-tls take effect now");
+        }
+        if (!next.adminListen().equals(old.adminListen()) || !next.adminTokenFile().equals(old.adminTokenFile())
+                || !next.spoolDirectory().equals(old.spoolDirectory())) {
+            log.warn("relay.conf: changes to mailseal.admin and mailseal.spool take effect only after a restart");
+        }
+    }
+
+    @Override
+    public CertificateResolver certificates() {
+        return current.get().certificates();
+    }
+
+    @Override
+    public Map<String, String> readinessProblems() {
+        return current.get().readinessProblems();
+    }
+
+    @Override
+    public int flushQueue() {
+        return scheduler.flush();
+    }
+
+    public int port() {
+        return intake.port();
+    }
+
+    public int adminPort() {
+        return admin.port();
+    }
+
+    @Override
+    public void close() {
+        // SIGTERM: no new transactions, those under way and deliveries may finish (delivery.shutdown-grace)
+        intake.close(current.get().config().delivery().shutdownGrace());
+        scheduler.close();
+        admin.close();
+        closeQuietly(current.get());
+    }
+
+    private static void closeQuietly(SealingStage stage) {
+        try {
+            stage.close();
+        } catch (RuntimeException e) {
+            log.warn("closing certificate sources: {}", e.toString());
+        }
+    }
+}

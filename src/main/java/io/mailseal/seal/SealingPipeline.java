@@ -1,0 +1,137 @@
+package io.mailseal.seal;
+
+import io.mailseal.certs.SigningIdentities;
+import io.mailseal.crypto.MessageSealer;
+import io.mailseal.crypto.SignatureTimestamps;
+import io.mailseal.crypto.TimestampUnavailableException;
+import io.mailseal.delivery.Outbox;
+import io.mailseal.policy.MessageFacts;
+import io.mailseal.seal.SealingPlan.Group;
+import io.mailseal.smtp.MessageSink;
+import io.mailseal.smtp.ReceivedMessage;
+import io.mailseal.smtp.SmtpReply;
+import io.mailseal.smtp.Verdict;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
+import java.security.interfaces.ECPublicKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The decision at the end of DATA (DESIGN.md "Flow of one message"), in named steps: parse,
+ * plan (policy and certificates per recipient), check (any refusal stops the whole message
+ * before anything leaves), seal each group, spool all of them, report. Fail closed: when
+ * protection cannot be applied, nothing is sent; seal before spool, so only ciphertext of
+ * protected mail reaches the disk.
+ */
+public final class SealingPipeline implements MessageSink {
+    private static final Logger log = LoggerFactory.getLogger(SealingPipeline.class);
+    private final SealingPlanner planner;
+    private final AcceptanceCheck check;
+    private final GroupSealer sealer;
+    private final SealableMime sealable;
+    private final Spooling spooling;
+    private final SealingMetrics metrics;
+
+    /** Where sealed messages go and how long they may wait there. */
+    public record Spooling(Outbox outbox, Duration defaultMaxAge, Clock clock) {
+    }
+
+    /** @param maxMimeDepth {@code smtp.max-mime-depth}: deeper MIME is not sealed but refused */
+    public SealingPipeline(SealingPlanner planner, SigningIdentities identities, SignatureTimestamps timestamps,
+                           int maxMimeDepth, Spooling spooling, SealingMetrics metrics) {
+        this.planner = planner;
+        this.check = new AcceptanceCheck(identities);
+        this.sealer = new GroupSealer(identities, new MessageSealer(), timestamps);
+        this.sealable = new SealableMime(maxMimeDepth);
+        this.spooling = spooling;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public Verdict accept(ReceivedMessage received) {
+        MimeMessage mime;
+        MessageFacts facts;
+        try {
+            mime = MimeParsing.parse(received.content());
+            facts = MimeParsing.facts(received.envelopeFrom(), mime);
+        } catch (MessagingException e) {
+            log.warn("refused: not parseable as MIME: {}", e.getMessage());
+            return Verdict.Refused.of(SmtpReply.MALFORMED_MESSAGE, e.getMessage());
+        }
+        SealingPlan plan = planner.plan(facts, received.recipients());
+        Optional<Verdict.Refused> stop = check.refusal(plan, received.envelopeFrom());
+        if (stop.isPresent()) {
+            return counted(plan, stop.get());
+        }
+        Optional<String> malformed = plan.needsSignature() ? sealable.problem(received.content(), mime)
+                : Optional.empty();
+        if (malformed.isPresent()) {
+            log.warn("refused: cannot be sealed as it came: {}", malformed.get());
+            return counted(plan, Verdict.Refused.of(SmtpReply.MALFORMED_MESSAGE, malformed.get()));
+        }
+        long sealStart = System.nanoTime();
+        List<SealedGroup> sealed;
+        try (var timer = metrics.time("seal")) {
+            sealed = sealer.seal(plan, received, mime);
+        } catch (TimestampUnavailableException e) {
+            log.warn("no timestamp authority answered, answered 451: {}", e.getMessage());
+            return counted(plan, Verdict.Refused.of(SmtpReply.TIMESTAMP_UNAVAILABLE));
+        } catch (MessagingException | IOException e) {
+            log.error("sealing failed, answered 451: {}", e.toString());
+            return counted(plan, Verdict.Refused.of(SmtpReply.INTERNAL_ERROR));
+        }
+        try {
+            spool(received, sealed);
+        } catch (IOException e) {
+            log.error("spool write failed, answered 451: {}", e.toString());
+            return counted(plan, Verdict.Refused.of(SmtpReply.INTERNAL_ERROR));
+        }
+        report(sealed, (System.nanoTime() - sealStart) / 1_000_000);
+        return new Verdict.Accepted(received.queueId());
+    }
+
+    /** All of the transaction's messages durably or none: the 250 depends on it. */
+    private void spool(ReceivedMessage received, List<SealedGroup> sealed) throws IOException {
+        Instant now = spooling.clock().instant();
+        try (var timer = metrics.time("spool_write")) {
+            spooling.outbox().queue(sealed.stream()
+                    .map(s -> s.spooled(received.envelopeFrom(), now, spooling.defaultMaxAge())).toList());
+        }
+    }
+
+    /** One line per message event: certificate fingerprints, never subjects or bodies. */
+    private void report(List<SealedGroup> sealed, long sealMillis) {
+        for (SealedGroup s : sealed) {
+            Group g = s.group();
+            log.info("{} id={} policy={} rcpts={} certs={} alg={} size={} seal_ms={}", g.outcome(), s.id(),
+                    g.policy().name(), g.recipients(), fingerprints(g),
+                    g.contentEncryption().map(Object::toString).orElse("-"), s.content().length, sealMillis);
+            metrics.message(g.policy().name(), g.outcome());
+            g.envelopeRecipients().stream().filter(r -> r.certificate().getPublicKey() instanceof ECPublicKey)
+                    .forEach(r -> metrics.ecRecipientSealed());
+        }
+    }
+
+    /** Counted as refused (5xx) or deferred (4xx) under each refusing policy, else under "-". */
+    private Verdict counted(SealingPlan plan, Verdict.Refused verdict) {
+        String outcome = verdict.reply().code() >= 500 ? "refused" : "deferred";
+        if (plan.refusals().isEmpty()) {
+            metrics.message("-", outcome);
+        }
+        plan.refusals().forEach(r -> metrics.message(r.policy().name(), outcome));
+        return verdict;
+    }
+
+    /** SHA-256 fingerprints (first 16 hex digits) of the certificates a group is encrypted to. */
+    private static List<String> fingerprints(Group g) {
+        return g.envelopeRecipients().stream()
+                .map(r -> io.mailseal.certs.RecipientReport.fingerprint(r.certificate()).substring(0, 16)).toList();
+    }
+}
