@@ -76,7 +76,8 @@ public final class Relay implements AutoCloseable, RelayControl {
             relay.admin = opened.add(adminServer(config, metrics, relay, validated));
             metrics.watchCertificateCache(() -> relay.current.get().certificateCacheHitRatio());
             relay.intake = opened.add(new IntakeServer(config.smtp(),
-                    received -> relay.current.get().pipeline().accept(received), clock).start());
+                    received -> relay.current.get().pipeline().accept(received), clock));
+            listen(relay.intake, config);
             metrics.watchSessions(relay.intake::openSessions);
             scheduler.recover(left);
             if (!left.isEmpty()) {
@@ -110,6 +111,17 @@ public final class Relay implements AutoCloseable, RelayControl {
     private static ConfigException spoolProblem(RelayConfig config, IOException e) {
         return new ConfigException(List.of("mailseal.spool.directory: \"" + config.spoolDirectory()
                 + "\" cannot be used: " + e));
+    }
+
+    /** SubEthaSMTP reports a port it cannot bind as a RuntimeException around the BindException. */
+    private static void listen(IntakeServer intake, RelayConfig config) {
+        try {
+            intake.start();
+        } catch (RuntimeException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new ConfigException(List.of("mailseal.smtp.listen: cannot serve on " + config.smtp().listen()
+                    + ": " + cause.getMessage()));
+        }
     }
 
     private static AdminServer adminServer(RelayConfig config, RelayMetrics metrics, Relay relay,

@@ -48,11 +48,13 @@ class ReloadIT {
 
     @Test
     void checkConfigRunAndReloadRefuseTheSameBrokenFilesWithTheSameMessages() throws Exception {
+        // mailseal reload finds the relay by admin.listen: a fixed port, not 0
+        String admin = "admin.listen = \"127.0.0.1:" + LoopbackPorts.free() + "\"";
         try (DemoWorld world = new DemoWorld(dir, Clock.systemUTC());
-             Relay relay = Relay.start(ConfigLoader.load(world.writeConfig(PASS)), Clock.systemUTC())) {
+             Relay relay = Relay.start(ConfigLoader.load(world.writeConfig(PASS, admin)), Clock.systemUTC())) {
             SubmissionClient bank = new SubmissionClient("127.0.0.1", relay.port());
             for (Map.Entry<String, String> broken : BROKEN.entrySet()) {
-                Path conf = world.writeConfig(broken.getKey(), "certificates.trust-anchors = nowhere");
+                Path conf = world.writeConfig(broken.getKey(), admin + "\ncertificates.trust-anchors = nowhere");
                 String anchors = "mailseal.certificates.trust-anchors: \"" + dir.resolve("nowhere") + "\" does not exist";
                 List<String> expected = broken.getValue().contains("is not one of")
                         ? List.of(broken.getValue()) : List.of(anchors, broken.getValue());

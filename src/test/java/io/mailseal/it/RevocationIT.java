@@ -91,7 +91,7 @@ class RevocationIT {
     private static String index(String status, Issued c, Instant revokedAt) {
         return status + "\t" + INDEX_TIME.format(c.certificate().getNotAfter().toInstant()) + "\t"
                 + (revokedAt == null ? "" : INDEX_TIME.format(revokedAt)) + "\t"
-                + c.certificate().getSerialNumber().toString(16).toUpperCase() + "\tunknown\t"
+                + c.certificate().getSerialNumber().toString(16).toUpperCase(java.util.Locale.ROOT) + "\tunknown\t"
                 + "/" + c.certificate().getSubjectX500Principal().getName().replace(",", "/") + "\n";
     }
 
