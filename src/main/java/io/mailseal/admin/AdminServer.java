@@ -94,8 +94,10 @@ public final class AdminServer implements AutoCloseable {
                     // for mailseal reload: one problem a line, as check-config prints them
                     send(ex, status, "text/plain", problems.stream().map(p -> p + "\n").collect(Collectors.joining()));
                 } else {
-                    send(ex, status, "application/json",
-                            Json.object(Map.of("reloaded", problems.isEmpty(), "problems", problems)) + "\n");
+                    Map<String, Object> body = new LinkedHashMap<>();
+                    body.put("reloaded", problems.isEmpty());
+                    body.put("problems", problems);
+                    send(ex, status, "application/json", Json.object(body) + "\n");
                 }
             } else if (path.equals("/metrics")) {
                 ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -20,7 +20,9 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -40,6 +42,8 @@ public final class Relay implements AutoCloseable, RelayControl {
     private final DeliveryScheduler scheduler;
     private final TlsLevels tlsLevels;
     private final Clock clock;
+    /** Stages a reload replaced, closed 30 s later or when the relay stops, whichever is first. */
+    private final Set<SealingStage> retiring = ConcurrentHashMap.newKeySet();
     private AdminServer admin;
     private IntakeServer intake;
 
@@ -149,7 +153,8 @@ public final class Relay implements AutoCloseable, RelayControl {
             tlsLevels.follow(next.policies()); // before the new policies decide a message
             SealingStage previous = current.getAndSet(stage);
             // messages in flight may still use the old stage's connections: close it a little later
-            CompletableFuture.delayedExecutor(30, TimeUnit.SECONDS).execute(() -> closeQuietly(previous));
+            retiring.add(previous);
+            CompletableFuture.delayedExecutor(30, TimeUnit.SECONDS).execute(() -> retire(previous));
             log.info("relay.conf reloaded: {} policies", next.policies().size());
             return List.of();
         } catch (ConfigException e) {
@@ -204,7 +209,14 @@ public final class Relay implements AutoCloseable, RelayControl {
         intake.close(current.get().config().delivery().shutdownGrace());
         scheduler.close();
         admin.close();
+        retiring.forEach(this::retire);
         closeQuietly(current.get());
+    }
+
+    private void retire(SealingStage stage) {
+        if (retiring.remove(stage)) {
+            closeQuietly(stage);
+        }
     }
 
     private static void closeQuietly(SealingStage stage) {

@@ -12,6 +12,12 @@ import io.mailseal.smtp.SmtpReply;
 import io.mailseal.testing.Eventually;
 import io.mailseal.testing.ExternalTool;
 import io.mailseal.testing.LoopbackPorts;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -44,7 +50,10 @@ class ReloadIT {
             "mailseal.policies[0].action: \"maybe\" is not one of encrypt | sign | pass | reject",
             "{ name = st, match { from = \"statements@other.example\" }, action = sign, timestamp = off }\n" + PASS,
             "mailseal.policies[0].match.from: \"statements@other.example\" (policy st, action sign) has no signing"
-                    + " identity in mailseal.identities");
+                    + " identity in mailseal.identities",
+            "{ name = other, match { from = \"*@other.example\" }, action = encrypt }\n" + PASS,
+            "mailseal.policies[0].match.from: \"*@other.example\" (policy other, action encrypt) has no signing"
+                    + " identity for the domain in mailseal.identities");
 
     @Test
     void checkConfigRunAndReloadRefuseTheSameBrokenFilesWithTheSameMessages() throws Exception {
@@ -71,6 +80,13 @@ class ReloadIT {
                 assertThat(relay.reload()).containsExactlyInAnyOrderElementsOf(expected);
                 assertThat(bank.send("news@bank.example", List.of(PARTNER), MAIL).code())
                         .as("still running on the configuration it had").isEqualTo(250);
+
+                HttpResponse<String> api = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                        "http://127.0.0.1:" + relay.adminPort() + "/v1/reload")).POST(BodyPublishers.noBody()).build(),
+                        BodyHandlers.ofString());
+                assertThat(api.statusCode()).isEqualTo(422);
+                assertThat(api.body()).startsWith("{\"reloaded\":false,\"problems\":[\"mailseal.")
+                        .contains(expected.get(0).replace("\"", "\\\""));
 
                 CommandLineIT.Run reload = CommandLineIT.mailseal("reload", "-c", conf.toString());
                 assertThat(reload.exit()).isEqualTo(1);
