@@ -2,6 +2,6 @@
  * SMTP intake only: the SubEthaSMTP server, admission, AUTH, STARTTLS, DATA reading and the
  * one reply table {@link io.mailseal.smtp.SmtpReply}. Each message goes to a
  * {@link io.mailseal.smtp.MessageSink}, whose {@link io.mailseal.smtp.Verdict} is the reply.
- * May import only {@code config}: it knows nothing of policy, certificates, crypto or queues.
+ * Layer 2, but may import only config: it knows nothing of policy, certificates, crypto or queues.
  */
 package io.mailseal.smtp;
