@@ -159,7 +159,7 @@ class ArchitectureTest {
                 + " or along " + SAME_LAYER_ALLOWED, roomEdgesBreaking(e -> {
                     Integer from = LAYERS.get(e.fromRoom());
                     Integer to = LAYERS.get(e.toRoom());
-                    // a room without a layer is reported by everyRoomFoundInTheClassesHasALayerAndEveryLayeredRoomExists
+                    // a room without a layer fails everyRoomFoundInTheClassesHasALayerAndEveryLayeredRoomExists
                     return from != null && to != null && to >= from
                             && !(to.equals(from) && SAME_LAYER_ALLOWED.contains(e.roomEdge()));
                 }));
