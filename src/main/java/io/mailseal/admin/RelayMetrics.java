@@ -1,7 +1,6 @@
 package io.mailseal.admin;
 
 import com.codahale.metrics.MetricRegistry;
-import com.codahale.metrics.Timer;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.instrumentation.dropwizard.DropwizardExports;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -17,6 +16,7 @@ import java.util.function.IntSupplier;
 import com.codahale.metrics.CachedGauge;
 import io.mailseal.delivery.DeliveryOutcomes;
 import io.mailseal.seal.SealingMetrics;
+import io.mailseal.seal.SealingMetrics.Timing;
 import io.mailseal.spool.Spool;
 
 /**
@@ -72,8 +72,8 @@ public final class RelayMetrics implements DeliveryOutcomes, SealingMetrics {
     }
 
     @Override
-    public Timer.Context time(String stage) {
-        return registry.timer("mailseal." + stage).time();
+    public Timing time(String stage) {
+        return registry.timer("mailseal." + stage).time()::close;
     }
 
     /**
