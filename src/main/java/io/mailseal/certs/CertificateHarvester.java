@@ -54,6 +54,7 @@ final class CertificateHarvester {
 
     /** Why nothing could be taken. */
     static final class Refused extends Exception {
+        private static final long serialVersionUID = 1L;
         Refused(String reason) {
             super(reason);
         }

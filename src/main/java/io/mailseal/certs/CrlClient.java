@@ -11,7 +11,6 @@ import java.net.http.HttpResponse;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.cert.X509CRLHolder;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;

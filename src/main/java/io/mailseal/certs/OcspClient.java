@@ -137,6 +137,7 @@ final class OcspClient {
 
     /** Why a response's signer is not one the issuer authorised: no answer, never "good". */
     private static final class Unauthorised extends Exception {
+        private static final long serialVersionUID = 1L;
         Unauthorised(String why) {
             super(why);
         }

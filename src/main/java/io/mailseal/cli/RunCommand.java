@@ -19,7 +19,7 @@ final class RunCommand implements Callable<Integer> {
         Relay relay = Relay.start(ConfigLoader.load(config), Clock.systemUTC());
         // SIGHUP reloads, as every MTA does (sun.misc.Signal is the JDK's supported way); never a file
         // watch: an administrator's half-saved edit must not change what runs
-        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> relay.reload());
+        HangupSignal.onHangup(relay::reload);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             relay.close();

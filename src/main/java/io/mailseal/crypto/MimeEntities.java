@@ -1,6 +1,5 @@
 package io.mailseal.crypto;
 
-import jakarta.activation.DataHandler;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeBodyPart;

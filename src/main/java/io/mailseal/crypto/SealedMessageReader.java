@@ -99,7 +99,9 @@ public final class SealedMessageReader {
             throw new CMSException("bad recipient certificate", e);
         }
         for (RecipientInformation ri : store.getRecipients()) {
-            if (ri.getRID().match(holder)) {
+            // BouncyCastle's RecipientId implements the raw Selector; its match takes any Object
+            @SuppressWarnings("unchecked") boolean toKey = ri.getRID().match(holder);
+            if (toKey) {
                 b.keyManagement = KEY_MANAGEMENT.getOrDefault(ri.getKeyEncryptionAlgOID(), ri.getKeyEncryptionAlgOID());
                 byte[] plain = ri.getContent(recipient(ri, key.privateKey(), auth));
                 return new MimeBodyPart(new ByteArrayInputStream(plain));

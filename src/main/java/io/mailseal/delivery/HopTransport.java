@@ -25,6 +25,7 @@ final class HopTransport extends SMTPTransport {
 
     /** Thrown instead of sending the final "." of an expired message; Angus then drops the connection. */
     static final class ExpiredBeforeEndOfData extends IOException {
+        private static final long serialVersionUID = 1L;
         ExpiredBeforeEndOfData(Instant expires) {
             super("expired at " + expires + " before the end of DATA: the final \".\" was not sent");
         }

@@ -2,7 +2,6 @@ package io.mailseal.demo;
 
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
-import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;

@@ -55,6 +55,7 @@ public final class SealingPipeline implements MessageSink {
     }
 
     @Override
+    @SuppressWarnings("try") // the timer only times the block; javac ignores the annotation on the resource itself
     public Verdict accept(ReceivedMessage received) {
         MimeMessage mime;
         MessageFacts facts;
@@ -98,6 +99,7 @@ public final class SealingPipeline implements MessageSink {
     }
 
     /** All of the transaction's messages durably or none: the 250 depends on it. */
+    @SuppressWarnings("try") // the timer only times the block; javac ignores the annotation on the resource itself
     private void spool(ReceivedMessage received, List<SealedGroup> sealed) throws IOException {
         Instant now = spooling.clock().instant();
         try (var timer = metrics.time("spool_write")) {

@@ -61,6 +61,7 @@ public final class SealingPlanner {
         };
     }
 
+    @SuppressWarnings("try") // the timer only times the block; javac ignores the annotation on the resource itself
     private Decision encrypted(String rcpt, PolicyConfig policy) {
         Resolution r;
         try (var timer = metrics.time("certificate_lookup")) {

@@ -3,7 +3,6 @@ package io.mailseal.smtp;
 import java.io.InputStream;
 import java.io.IOException;
 import java.time.Duration;
-import org.subethamail.smtp.DropConnectionException;
 import org.subethamail.smtp.MessageHandler;
 import org.subethamail.smtp.RejectException;
 

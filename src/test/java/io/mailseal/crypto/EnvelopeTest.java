@@ -113,7 +113,7 @@ class EnvelopeTest {
         assertThat(ri.getKeyEncryptionAlgOID()).isEqualTo(CMSAlgorithm.ECDH_SHA256KDF.getId());
         assertThat(AlgorithmIdentifier.getInstance(ri.getKeyEncryptionAlgorithm().getParameters()).getAlgorithm())
                 .isEqualTo(CMSAlgorithm.AES256_WRAP);
-        return ri.getOriginator().getOriginatorKey().getPublicKey().getBytes();
+        return ri.getOriginator().getOriginatorKey().getPublicKeyData().getBytes();
     }
 
     /** RFC 8551 §3.2: application/pkcs7-mime with smime-type and the smime.p7m name, base64. */

@@ -2,6 +2,8 @@ package io.mailseal.it;
 
 import io.mailseal.demo.DemoPki;
 import io.mailseal.testing.ExternalTool;
+import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -173,7 +175,12 @@ final class GpgsmEngine implements ReaderEngine {
 
     /** Stops the gpg-agent this GNUPGHOME started (and only that one). */
     @Override
-    public void close() throws Exception {
-        ExternalTool.run(dir, env, new byte[0], "gpgconf", "--kill", "all");
+    public void close() throws IOException {
+        try {
+            ExternalTool.run(dir, env, new byte[0], "gpgconf", "--kill", "all");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while stopping gpg-agent");
+        }
     }
 }

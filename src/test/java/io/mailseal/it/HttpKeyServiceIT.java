@@ -106,7 +106,7 @@ class HttpKeyServiceIT {
                             .as(failing).startsWith("451 4.4.3");
                 }
 
-                keys.close();
+                keys.stop();
                 assertThat(bank.send(DemoWorld.BANK_SENDER, List.of("dave@customer.example"),
                         RelayIT.otp("dave@customer.example", "5")).line()).as("key service down").startsWith("451 4.4.3");
                 assertThat(bank.send(DemoWorld.BANK_SENDER, List.of(alice), RelayIT.otp(alice, "6")).code())

@@ -107,10 +107,14 @@ final class KeyService implements AutoCloseable {
     }
 
     /** Stops the service: from now on, connections are refused. */
-    @Override
-    public void close() {
+    void stop() {
         released.countDown();
         server.stop(0);
         executor.shutdownNow();
+    }
+
+    @Override
+    public void close() {
+        stop();
     }
 }

@@ -2,6 +2,7 @@ package io.mailseal.it;
 
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,8 +50,9 @@ interface ReaderEngine extends AutoCloseable {
         throw new AssertionError(name() + " refused to " + step + ": " + ((Outcome.Refused) o).reason());
     }
 
+    /** Narrower than AutoCloseable's {@code throws Exception}: a close that is interrupted says so as an IOException. */
     @Override
-    default void close() throws Exception {
+    default void close() throws IOException {
     }
 
     /** The CMS object (DER) inside an application/pkcs7-mime message, for tools that take no MIME. */

@@ -65,6 +65,7 @@ class SpoolIT {
     }
 
     @Test
+    @SuppressWarnings("try") // the restarted relay only has to run while the block waits for its delivery
     void whatWasQueuedBeforeAStopIsDeliveredAfterTheNextStart() throws Exception {
         try (DemoWorld world = new DemoWorld(dir, Clock.systemUTC())) {
             world.addCustomer(ALICE, KeyKind.RSA);
