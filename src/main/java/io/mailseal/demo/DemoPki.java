@@ -80,6 +80,10 @@ public final class DemoPki {
         }
     }
 
+    Instant now() {
+        return clock.instant();
+    }
+
     public Issued ca() {
         return ca;
     }
@@ -130,130 +134,7 @@ public final class DemoPki {
 
     /** Builder for any certificate under this CA, including deliberately bad ones for tests. */
     public CertificateSpec certificate(String address, KeyKind kind) {
-        return new CertificateSpec(address, kind);
-    }
-
-    public final class CertificateSpec {
-        private final String address;
-        private final KeyKind kind;
-        private String commonName;
-        private Instant notBefore = clock.instant().minus(Duration.ofHours(1));
-        private Instant notAfter = clock.instant().plus(Duration.ofDays(365));
-        private Integer keyUsage;
-        private KeyPurposeId eku = KeyPurposeId.id_kp_emailProtection;
-        private boolean ekuCritical;
-        private String sanAddress;
-        private Issued issuer = ca;
-        private final Map<ASN1ObjectIdentifier, ASN1Encodable> extensions = new LinkedHashMap<>();
-        private String ocspUrl;
-        private String crlUrl;
-
-        private CertificateSpec(String address, KeyKind kind) {
-            this.address = address;
-            this.kind = kind;
-            this.sanAddress = address;
-            this.commonName = address;
-        }
-
-        public CertificateSpec commonName(String cn) {
-            this.commonName = cn;
-            return this;
-        }
-
-        public CertificateSpec validity(Instant from, Instant to) {
-            this.notBefore = from;
-            this.notAfter = to;
-            return this;
-        }
-
-        public CertificateSpec keyUsage(int bits) {
-            this.keyUsage = bits;
-            return this;
-        }
-
-        /** null: no EKU extension at all. */
-        public CertificateSpec eku(KeyPurposeId purpose) {
-            this.eku = purpose;
-            return this;
-        }
-
-        public CertificateSpec ekuCritical(boolean critical) {
-            this.ekuCritical = critical;
-            return this;
-        }
-
-        /** null: no subjectAltName (the address then appears only as the legacy emailAddress). */
-        public CertificateSpec subjectAltName(String san) {
-            this.sanAddress = san;
-            return this;
-        }
-
-        /** Authority Information Access with this OCSP responder URL (RFC 5280 §4.2.2.1). */
-        public CertificateSpec ocspUrl(String url) {
-            this.ocspUrl = url;
-            return this;
-        }
-
-        /** CRL Distribution Points with this URL (RFC 5280 §4.2.1.13). */
-        public CertificateSpec crlUrl(String url) {
-            this.crlUrl = url;
-            return this;
-        }
-
-        /** Issued by a different, untrusted authority. */
-        public CertificateSpec issuedBy(DemoPki other) {
-            this.issuer = other.ca;
-            return this;
-        }
-
-        /** Any further non-critical extension, e.g. S/MIME capabilities (RFC 4262). */
-        public CertificateSpec extension(ASN1ObjectIdentifier oid, ASN1Encodable value) {
-            extensions.put(oid, value);
-            return this;
-        }
-
-        public Issued build() {
-            try {
-                KeyPair kp = keyPair(kind);
-                String dn = "CN=" + commonName + ",O=mailseal demo"
-                        + (sanAddress == null && address != null ? ",EMAILADDRESS=" + address : "");
-                X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuer.certificate(), nextSerial(),
-                        Date.from(notBefore), Date.from(notAfter), new X500Name(dn), kp.getPublic());
-                JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-                b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-                int ku = keyUsage != null ? keyUsage : KeyUsage.digitalSignature
-                        | (kind == KeyKind.EC ? KeyUsage.keyAgreement : KeyUsage.keyEncipherment);
-                b.addExtension(Extension.keyUsage, true, new KeyUsage(ku));
-                if (eku != null) {
-                    b.addExtension(Extension.extendedKeyUsage, ekuCritical, new ExtendedKeyUsage(eku));
-                }
-                if (sanAddress != null) {
-                    b.addExtension(Extension.subjectAlternativeName, false,
-                            new GeneralNames(new GeneralName(GeneralName.rfc822Name, sanAddress)));
-                }
-                if (KeyPurposeId.id_kp_OCSPSigning.equals(eku)) {
-                    b.addExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nocheck, false, DERNull.INSTANCE);
-                }
-                if (ocspUrl != null) {
-                    b.addExtension(Extension.authorityInfoAccess, false, new AuthorityInformationAccess(
-                            AccessDescription.id_ad_ocsp, new GeneralName(GeneralName.uniformResourceIdentifier, ocspUrl)));
-                }
-                if (crlUrl != null) {
-                    b.addExtension(Extension.cRLDistributionPoints, false, new CRLDistPoint(new DistributionPoint[] {
-                        new DistributionPoint(new DistributionPointName(new GeneralNames(
-                                new GeneralName(GeneralName.uniformResourceIdentifier, crlUrl))), null, null)}));
-                }
-                b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(kp.getPublic()));
-                b.addExtension(Extension.authorityKeyIdentifier, false,
-                        ext.createAuthorityKeyIdentifier(issuer.certificate()));
-                for (var e : extensions.entrySet()) {
-                    b.addExtension(e.getKey(), false, e.getValue());
-                }
-                return new Issued(kp.getPrivate(), sign(b, issuer.key()));
-            } catch (GeneralSecurityException | OperatorCreationException | java.io.IOException e) {
-                throw new IllegalStateException("cannot issue a demo certificate", e);
-            }
-        }
+        return new CertificateSpec(this, address, kind);
     }
 
     /**
@@ -279,7 +160,7 @@ public final class DemoPki {
         }
     }
 
-    private KeyPair keyPair(KeyKind kind) throws GeneralSecurityException {
+    KeyPair keyPair(KeyKind kind) throws GeneralSecurityException {
         if (kind == KeyKind.EC) {
             KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
             g.initialize(new ECGenParameterSpec("secp256r1"), random);
@@ -290,11 +171,11 @@ public final class DemoPki {
         return g.generateKeyPair();
     }
 
-    private BigInteger nextSerial() {
+    BigInteger nextSerial() {
         return BigInteger.valueOf(serial.incrementAndGet()).shiftLeft(32).or(BigInteger.valueOf(random.nextInt() & 0x7FFFFFFF));
     }
 
-    private static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey key)
+    static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey key)
             throws OperatorCreationException, java.security.cert.CertificateException {
         return new JcaX509CertificateConverter().getCertificate(b.build(signer(key)));
     }

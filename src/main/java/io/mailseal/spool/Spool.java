@@ -16,7 +16,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,29 +35,18 @@ import org.slf4j.LoggerFactory;
  */
 public final class Spool {
     private static final Logger log = LoggerFactory.getLogger(Spool.class);
-    private final Path tmp;
-    private final Path queue;
-    private final Path done;
-    private final Path corrupt;
+    private final SpoolLayout dirs;
     private final GroupSync directory;
     private final AtomicLong tempSequence = new AtomicLong();
 
     public Spool(Path directory) throws IOException {
-        this(directory, () -> syncDirectory(directory.resolve("queue")));
+        this(directory, () -> SpoolLayout.syncDirectory(directory.resolve("queue")));
     }
 
     /** @param flush makes the entries of {@code queue/} durable; a parameter so a test can make it fail */
     Spool(Path directory, GroupSync.Flush flush) throws IOException {
-        this.tmp = privateDirectory(directory.resolve("tmp"));
-        this.queue = privateDirectory(directory.resolve("queue"));
-        this.done = privateDirectory(directory.resolve("done"));
-        this.corrupt = privateDirectory(directory.resolve("corrupt"));
+        this.dirs = SpoolLayout.create(directory);
         this.directory = new GroupSync(flush);
-    }
-
-    private static Path privateDirectory(Path dir) throws IOException {
-        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        return dir;
     }
 
     /**
@@ -91,7 +79,7 @@ public final class Spool {
         long epoch = directory.epoch();
         for (String id : written) {
             try {
-                Files.deleteIfExists(queue.resolve(id));
+                Files.deleteIfExists(dirs.queue().resolve(id));
             } catch (IOException | RuntimeException e) {
                 failure.addSuppressed(e);
             }
@@ -110,7 +98,7 @@ public final class Spool {
     public boolean replace(SpooledMessage m) throws IOException {
         List<String> group;
         try {
-            group = SpoolFile.group(queue.resolve(m.id()));
+            group = SpoolFile.group(dirs.queue().resolve(m.id()));
         } catch (NoSuchFileException e) {
             return false;
         }
@@ -122,12 +110,12 @@ public final class Spool {
 
     private void commitFile(SpoolFile file, boolean replace) throws IOException {
         SpooledMessage m = file.message();
-        Path target = queue.resolve(m.id());
+        Path target = dirs.queue().resolve(m.id());
         if (!replace && Files.exists(target)) {
             throw new java.nio.file.FileAlreadyExistsException(target.toString());
         }
         byte[] data = file.encode();
-        Path temp = tmp.resolve(m.id() + "." + tempSequence.incrementAndGet());
+        Path temp = dirs.tmp().resolve(m.id() + "." + tempSequence.incrementAndGet());
         try (FileChannel ch = FileChannel.open(temp, java.util.Set.of(StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
             ByteBuffer buf = ByteBuffer.wrap(data);
@@ -165,28 +153,22 @@ public final class Spool {
         try {
             return Optional.of(SpoolFile.decode(id, data.get()).message());
         } catch (IOException e) {
-            setAside(queue.resolve(id), e);
+            dirs.setAside(dirs.queue().resolve(id), e);
             return Optional.empty();
         }
     }
 
     private Optional<byte[]> bytes(String id) throws IOException {
         try {
-            return Optional.of(Files.readAllBytes(queue.resolve(id)));
+            return Optional.of(Files.readAllBytes(dirs.queue().resolve(id)));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         }
     }
 
-    /** Logs the file id and our own reason, never the content. */
-    private void setAside(Path file, IOException why) throws IOException {
-        log.error("spool: {} is corrupt ({}); moved to corrupt/", file.getFileName(), why.getMessage());
-        Files.move(file, corrupt.resolve(file.getFileName()), StandardCopyOption.ATOMIC_MOVE);
-    }
-
     /** Ids of what is queued now, oldest message first; reads nothing else and changes nothing. */
     public List<String> ids() throws IOException {
-        return list(queue).stream().sorted(Comparator.comparing(Spool::modified)).map(p -> p.getFileName().toString())
+        return SpoolLayout.list(dirs.queue()).stream().sorted(Comparator.comparing(SpoolLayout::modified)).map(p -> p.getFileName().toString())
                 .toList();
     }
 
@@ -198,17 +180,9 @@ public final class Spool {
     }
 
     public Depth depth() throws IOException {
-        List<Path> queued = list(queue);
-        return new Depth(queued.size(), queued.stream().map(Spool::modified).min(Comparator.naturalOrder())
-                .map(FileTime::toInstant), list(corrupt).size());
-    }
-
-    private static FileTime modified(Path p) {
-        try {
-            return Files.getLastModifiedTime(p);
-        } catch (IOException e) {
-            return FileTime.fromMillis(0); // gone meanwhile: sorts first, read() says so
-        }
+        List<Path> queued = SpoolLayout.list(dirs.queue());
+        return new Depth(queued.size(), queued.stream().map(SpoolLayout::modified).min(Comparator.naturalOrder())
+                .map(FileTime::toInstant), SpoolLayout.list(dirs.corrupt()).size());
     }
 
     /**
@@ -217,7 +191,7 @@ public final class Spool {
      * proof for recovery that the transaction was whole.
      */
     public void remove(String id) throws IOException {
-        Path file = queue.resolve(id);
+        Path file = dirs.queue().resolve(id);
         List<String> group;
         try {
             group = SpoolFile.group(file);
@@ -229,20 +203,11 @@ public final class Spool {
             return;
         }
         try {
-            Files.move(file, done.resolve(id), StandardCopyOption.ATOMIC_MOVE);
+            Files.move(file, dirs.done().resolve(id), StandardCopyOption.ATOMIC_MOVE);
         } catch (NoSuchFileException e) {
             return; // taken out meanwhile
         }
-        forgetIfFinished(group);
-    }
-
-    /** Once no file of a transaction is queued, what {@code done/} holds of it has served. */
-    private void forgetIfFinished(List<String> group) throws IOException {
-        if (group.stream().noneMatch(id -> Files.exists(queue.resolve(id)))) {
-            for (String id : group) {
-                Files.deleteIfExists(done.resolve(id));
-            }
-        }
+        dirs.forgetIfFinished(group);
     }
 
     /** Directory fsyncs so far; with concurrent writers fewer than messages written. */
@@ -256,50 +221,33 @@ public final class Spool {
      * deleted; files that fail their checksum go to corrupt/ with an ERROR.
      */
     public List<SpooledMessage> recover() throws IOException {
-        for (Path p : list(tmp)) {
+        for (Path p : SpoolLayout.list(dirs.tmp())) {
             log.warn("spool: removing unacknowledged partial write {}", p.getFileName());
             Files.deleteIfExists(p);
         }
         List<SpoolFile> intact = new ArrayList<>();
-        for (Path p : list(queue)) {
+        for (Path p : SpoolLayout.list(dirs.queue())) {
             try {
                 intact.add(SpoolFile.decode(p.getFileName().toString(), Files.readAllBytes(p)));
             } catch (IOException e) {
-                setAside(p, e);
+                dirs.setAside(p, e);
             }
         }
         List<SpooledMessage> out = new ArrayList<>();
         for (SpoolFile f : intact) {
-            if (f.group().stream().allMatch(this::accountedFor)) {
+            if (f.group().stream().allMatch(dirs::accountedFor)) {
                 out.add(f.message());
             } else {
                 log.warn("spool: removing {}: its transaction {} was cut short by a crash before 250",
                         f.message().id(), f.group());
-                Files.deleteIfExists(queue.resolve(f.message().id()));
+                Files.deleteIfExists(dirs.queue().resolve(f.message().id()));
             }
         }
-        for (Path p : list(done)) {
+        for (Path p : SpoolLayout.list(dirs.done())) {
             List<String> group = SpoolFile.group(p);
-            forgetIfFinished(group.isEmpty() ? List.of(p.getFileName().toString()) : group);
+            dirs.forgetIfFinished(group.isEmpty() ? List.of(p.getFileName().toString()) : group);
         }
         return out;
     }
 
-    /** Renamed into the queue once: still queued, taken out since, or set aside. */
-    private boolean accountedFor(String id) {
-        return Files.exists(queue.resolve(id)) || Files.exists(done.resolve(id)) || Files.exists(corrupt.resolve(id));
-    }
-
-    private static List<Path> list(Path dir) throws IOException {
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.sorted().toList();
-        }
-    }
-
-    /** Makes the rename itself durable (a directory entry is data too). */
-    private static void syncDirectory(Path dir) throws IOException {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        }
-    }
 }

@@ -118,11 +118,11 @@ class DemoPkiTest {
         NO_KEY_ENCIPHERMENT(c -> c.keyUsage(KeyUsage.digitalSignature),
                 "unsuitable certificate purpose", "keyUsage lacks keyEncipherment");
 
-        final Function<DemoPki.CertificateSpec, DemoPki.CertificateSpec> make;
+        final Function<CertificateSpec, CertificateSpec> make;
         final String openssl;
         final String validator;
 
-        Defect(Function<DemoPki.CertificateSpec, DemoPki.CertificateSpec> make, String openssl, String validator) {
+        Defect(Function<CertificateSpec, CertificateSpec> make, String openssl, String validator) {
             this.make = make;
             this.openssl = openssl;
             this.validator = validator;

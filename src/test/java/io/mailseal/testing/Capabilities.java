@@ -1,5 +1,6 @@
 package io.mailseal.testing;
 
+import io.mailseal.demo.CertificateSpec;
 import io.mailseal.demo.DemoPki;
 import org.bouncycastle.asn1.ASN1EncodableVector;
 import org.bouncycastle.asn1.DERNull;
@@ -27,7 +28,7 @@ public final class Capabilities {
     }
 
     /** The spec with the S/MIME Capabilities extension listing {@code caps} in order of preference; none: no extension. */
-    public static DemoPki.CertificateSpec advertise(DemoPki.CertificateSpec spec, SMIMECapability... caps) {
+    public static CertificateSpec advertise(CertificateSpec spec, SMIMECapability... caps) {
         if (caps.length == 0) {
             return spec;
         }
