@@ -2,6 +2,7 @@ package io.mailseal.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mailseal.testing.BankMail;
 import io.mailseal.config.ConfigLoader;
 import io.mailseal.demo.DemoPki.KeyKind;
 import io.mailseal.demo.DemoWorld;
@@ -33,15 +34,15 @@ class QueueIT {
             world.addCustomer(BOB, KeyKind.RSA);
             world.sink().refuseRecipient(ALICE, 451, "4.2.1 try later");
             world.sink().refuseRecipient(BOB, 451, "4.2.1 try later");
-            Path conf = world.writeConfig(RelayIT.POLICIES, "admin.listen = \"127.0.0.1:" + adminPort + "\"\n"
+            Path conf = world.writeConfig(BankMail.POLICIES, "admin.listen = \"127.0.0.1:" + adminPort + "\"\n"
                     + "delivery.retry { initial = 1h, max = 1h }");
             String c = conf.toString();
             try (Relay relay = Relay.start(ConfigLoader.load(conf), Clock.systemUTC())) {
                 SubmissionClient client = new SubmissionClient("127.0.0.1", relay.port());
                 String aliceId = queuedId(client.send(DemoWorld.BANK_SENDER, List.of(ALICE),
-                        RelayIT.otp(ALICE, "246813")).text());
+                        BankMail.otp(ALICE, "246813")).text());
                 String bobId = queuedId(client.send(DemoWorld.BANK_SENDER, List.of(BOB),
-                        RelayIT.otp(BOB, "135792")).text());
+                        BankMail.otp(BOB, "135792")).text());
 
                 CommandLineIT.Run list = CommandLineIT.mailseal("queue", "list", "-c", c);
                 assertThat(list.exit()).isZero();
