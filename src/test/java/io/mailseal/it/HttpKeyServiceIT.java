@@ -2,6 +2,7 @@ package io.mailseal.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mailseal.smtp.SmtpReply;
 import io.mailseal.testing.BankMail;
 import io.mailseal.certs.HttpCertificateSource;
 import io.mailseal.certs.Lookup;
@@ -101,15 +102,17 @@ class HttpKeyServiceIT {
                         .isEqualTo(1);
 
                 assertThat(bank.send(DemoWorld.BANK_SENDER, List.of("nobody@customer.example"),
-                        BankMail.otp("nobody@customer.example", "3")).line()).startsWith("550 5.7.1");
+                        BankMail.otp("nobody@customer.example", "3")).line())
+                        .isEqualTo(SmtpReply.NO_CERTIFICATE.line("<nobody@customer.example>", "otp"));
                 for (String failing : List.of("broken@customer.example", "slow@customer.example")) {
                     assertThat(bank.send(DemoWorld.BANK_SENDER, List.of(failing), BankMail.otp(failing, "4")).line())
-                            .as(failing).startsWith("451 4.4.3");
+                            .as(failing).isEqualTo(SmtpReply.CERTIFICATES_UNAVAILABLE.line("<" + failing + ">"));
                 }
 
                 keys.close();
                 assertThat(bank.send(DemoWorld.BANK_SENDER, List.of("dave@customer.example"),
-                        BankMail.otp("dave@customer.example", "5")).line()).as("key service down").startsWith("451 4.4.3");
+                        BankMail.otp("dave@customer.example", "5")).line()).as("key service down")
+                        .isEqualTo(SmtpReply.CERTIFICATES_UNAVAILABLE.line("<dave@customer.example>"));
                 assertThat(bank.send(DemoWorld.BANK_SENDER, List.of(alice), BankMail.otp(alice, "6")).code())
                         .as("cached while the key service is down").isEqualTo(250);
             }

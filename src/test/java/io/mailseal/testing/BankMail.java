@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /** The bank's mail the integration tests send, its customers, and how a customer opens what arrives. */
 public final class BankMail {
@@ -50,10 +51,11 @@ public final class BankMail {
 
     /**
      * For "nothing (else) arrived": sends a control message (a plain one the policy {@code default = pass}
-     * lets through) after what is under test and waits until it arrived; returns every other message
-     * at the sink by then. Fails when the control message does not arrive in 10 s.
+     * lets through) after what is under test, waits until it arrived and the relay's spool queue
+     * ({@code spool}{@code /queue}) is empty, so everything the relay accepted has been delivered; returns
+     * every other message at the sink by then. Fails when that does not happen in 10 s.
      */
-    public static List<CapturedMessage> othersWhenControlArrived(SubmissionClient bank, CaptureSink sink)
+    public static List<CapturedMessage> othersWhenControlArrived(SubmissionClient bank, CaptureSink sink, Path spool)
             throws Exception {
         String id = "<control-" + System.nanoTime() + "@bank.example>";
         SubmissionClient.Reply reply = bank.send("news@bank.example", List.of("control@other.example"),
@@ -64,6 +66,15 @@ public final class BankMail {
         }
         Eventually.await("the control message " + id + " at the sink", Duration.ofSeconds(10),
                 () -> controlIn(sink.messages(), id).isPresent());
+        Path queue = spool.resolve("queue");
+        Eventually.value("nothing left in " + queue, Duration.ofSeconds(10), () -> {
+            if (!Files.isDirectory(queue)) {
+                return List.<Path>of();
+            }
+            try (Stream<Path> files = Files.list(queue)) {
+                return files.toList();
+            }
+        }, List::isEmpty);
         List<CapturedMessage> all = sink.messages();
         CapturedMessage control = controlIn(all, id).orElseThrow();
         return all.stream().filter(m -> m != control).toList();

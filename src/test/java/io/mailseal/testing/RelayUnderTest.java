@@ -146,8 +146,11 @@ public final class RelayUnderTest implements BeforeEachCallback, AfterEachCallba
         return world.sink();
     }
 
-    /** See {@link BankMail#othersWhenControlArrived}. */
+    /**
+     * For "nothing (else) arrived": the messages at the sink once a control message sent now has arrived
+     * and the relay's spool is empty (see {@link BankMail#othersWhenControlArrived}).
+     */
     public List<CapturedMessage> othersWhenControlArrived() throws Exception {
-        return BankMail.othersWhenControlArrived(bank, world.sink());
+        return BankMail.othersWhenControlArrived(bank, world.sink(), dir.resolve("spool"));
     }
 }
