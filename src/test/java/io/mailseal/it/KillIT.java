@@ -8,7 +8,6 @@ import io.mailseal.demo.DemoWorld;
 import io.mailseal.demo.SubmissionClient;
 import io.mailseal.testing.Eventually;
 import io.mailseal.testing.LoopbackPorts;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

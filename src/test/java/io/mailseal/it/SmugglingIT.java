@@ -8,8 +8,6 @@ import io.mailseal.demo.DemoWorld;
 import io.mailseal.app.Relay;
 import io.mailseal.smtp.SmtpReply;
 import io.mailseal.testing.RelayUnderTest;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
