@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.mailseal.config.CertificatesConfig;
 import io.mailseal.demo.DemoPki;
+import io.mailseal.testing.Eventually;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -23,7 +24,6 @@ import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -94,14 +94,6 @@ class CachedRecipientCertificatesTest {
         nanos.addAndGet(d.toNanos());
     }
 
-    static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition within 10 s").isLessThan(deadline);
-            Thread.sleep(5);
-        }
-    }
-
     @Test
     void foundIsCachedForTheTtlAndTheDomainIsCaseInsensitive() {
         var cache = cache();
@@ -152,9 +144,10 @@ class CachedRecipientCertificatesTest {
         Future<Resolution> hot = threads.submit(() -> cache.resolve("d@x.example"));
         assertThat(certificate(hot.get(5, TimeUnit.SECONDS))).as("served while the source is still being asked")
                 .isEqualTo(first.certificates().get(0));
-        await(() -> calls.get() == 2);
+        Eventually.value("the background refresh asking the source", Duration.ofSeconds(10), calls::get, n -> n == 2);
         gate.countDown();
-        await(() -> certificate(cache.resolve("d@x.example")).equals(renewed.certificates().get(0)));
+        Eventually.await("the renewed certificate served", Duration.ofSeconds(10),
+                () -> certificate(cache.resolve("d@x.example")).equals(renewed.certificates().get(0)));
         assertThat(calls).hasValue(2);
     }
 
@@ -193,8 +186,10 @@ class CachedRecipientCertificatesTest {
         }
         assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
         // every caller is inside the cache: one waits in the source, the others on its load
-        await(() -> callers.stream().allMatch(t -> t.getState() == Thread.State.BLOCKED
-                || t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING));
+        Eventually.value("every caller blocked or waiting", Duration.ofSeconds(10),
+                () -> callers.stream().map(Thread::getState).toList(),
+                states -> states.stream().allMatch(st -> st == Thread.State.BLOCKED
+                        || st == Thread.State.WAITING || st == Thread.State.TIMED_WAITING));
         gate.countDown();
         for (CompletableFuture<Resolution> r : results) {
             assertThat(r.get(10, TimeUnit.SECONDS)).isInstanceOf(Resolution.Usable.class);

@@ -2,6 +2,8 @@ package io.mailseal.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mailseal.testing.BankMail;
+import io.mailseal.testing.Eventually;
 import io.mailseal.config.ConfigLoader;
 import io.mailseal.demo.DemoPki.KeyKind;
 import io.mailseal.demo.DemoWorld;
@@ -17,6 +19,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -41,13 +44,13 @@ class AdminIT {
         try (DemoWorld world = new DemoWorld(dir, Clock.systemUTC())) {
             world.addCustomer("alice@customer.example", KeyKind.RSA);
             world.addCustomer("bob@customer.example", KeyKind.EC);
-            try (Relay relay = Relay.start(ConfigLoader.load(world.writeConfig(RelayIT.POLICIES)), Clock.systemUTC())) {
+            try (Relay relay = Relay.start(ConfigLoader.load(world.writeConfig(BankMail.POLICIES)), Clock.systemUTC())) {
                 int admin = relay.adminPort();
                 SubmissionClient bank = new SubmissionClient("127.0.0.1", relay.port());
-                bank.send(DemoWorld.BANK_SENDER, List.of("alice@customer.example"), RelayIT.otp("alice@customer.example", "1"));
-                bank.send(DemoWorld.BANK_SENDER, List.of("carol@customer.example"), RelayIT.otp("carol@customer.example", "2"));
+                bank.send(DemoWorld.BANK_SENDER, List.of("alice@customer.example"), BankMail.otp("alice@customer.example", "1"));
+                bank.send(DemoWorld.BANK_SENDER, List.of("carol@customer.example"), BankMail.otp("carol@customer.example", "2"));
                 bank.send("news@bank.example", List.of("x@other.example"), "Subject: n\r\n\r\nhi\r\n");
-                bank.send(DemoWorld.BANK_SENDER, List.of("bob@customer.example"), RelayIT.otp("bob@customer.example", "4"));
+                bank.send(DemoWorld.BANK_SENDER, List.of("bob@customer.example"), BankMail.otp("bob@customer.example", "4"));
 
                 String metrics = get(admin, "/metrics", null).body();
                 assertThat(metrics).contains("mailseal_messages_sealed_otp_total 2")
@@ -62,13 +65,11 @@ class AdminIT {
                         .containsPattern("(?m)^mailseal_certificates_cache_hit_ratio [0-9.]+")
                         .containsPattern("(?m)^mailseal_smtp_sessions_open [0-9]");
                 assertThat(world.sink().awaitMessages(3, java.time.Duration.ofSeconds(10))).as("alice, bob, news").isTrue();
-                java.time.Instant deadline = java.time.Instant.now().plusSeconds(15);
-                while (!(metrics.contains("mailseal_messages_delivered_otp_total 2")
-                        && metrics.contains("mailseal_messages_delivered_default_total 1"))
-                        && java.time.Instant.now().isBefore(deadline)) {
-                    Thread.sleep(100); // the counter moves just after the sink has the message
-                    metrics = get(admin, "/metrics", null).body();
-                }
+                // the counter moves just after the sink has the message
+                metrics = Eventually.value("the delivered counters at 2 otp and 1 default", Duration.ofSeconds(15),
+                        () -> get(admin, "/metrics", null).body(),
+                        m -> m.contains("mailseal_messages_delivered_otp_total 2")
+                                && m.contains("mailseal_messages_delivered_default_total 1"));
                 assertThat(metrics).contains("mailseal_messages_delivered_otp_total 2")
                         .contains("mailseal_messages_delivered_default_total 1")
                         .containsPattern("(?m)^mailseal_delivery_count [3-9]")
@@ -90,7 +91,7 @@ class AdminIT {
 
                 world.tsa().setDown(true);
                 assertThat(bank.send(DemoWorld.BANK_SENDER, List.of("alice@customer.example"),
-                        RelayIT.otp("alice@customer.example", "3")).code()).isEqualTo(451);
+                        BankMail.otp("alice@customer.example", "3")).code()).isEqualTo(451);
                 HttpResponse<String> ready = get(admin, "/ready", null);
                 assertThat(ready.statusCode()).isEqualTo(503);
                 assertThat(ready.body()).contains("\"timestamp\":");
@@ -103,7 +104,7 @@ class AdminIT {
     void bearerTokenGuardsEverythingButHealth() throws Exception {
         try (DemoWorld world = new DemoWorld(dir, Clock.systemUTC())) {
             Files.writeString(dir.resolve("admin.token"), "s3cret-token\n");
-            try (Relay relay = Relay.start(ConfigLoader.load(world.writeConfig(RelayIT.POLICIES,
+            try (Relay relay = Relay.start(ConfigLoader.load(world.writeConfig(BankMail.POLICIES,
                     "admin.token-file = admin.token")), Clock.systemUTC())) {
                 int admin = relay.adminPort();
                 assertThat(get(admin, "/health", null).statusCode()).isEqualTo(200);
@@ -118,7 +119,7 @@ class AdminIT {
     void recipientApiAnswersWithEveryFieldForACustomerWithAndWithoutACertificate() throws Exception {
         try (DemoWorld world = new DemoWorld(dir, Clock.systemUTC())) {
             X509Certificate alice = world.addCustomer("alice@customer.example", KeyKind.RSA).certificate();
-            try (Relay relay = Relay.start(ConfigLoader.load(world.writeConfig(RelayIT.POLICIES)), Clock.systemUTC())) {
+            try (Relay relay = Relay.start(ConfigLoader.load(world.writeConfig(BankMail.POLICIES)), Clock.systemUTC())) {
                 int admin = relay.adminPort();
                 String expected = "{\"address\":\"alice@customer.example\",\"encryptable\":true,\"source\":\"directory:"
                         + dir.resolve("certs/recipients") + "\",\"subject\":\"" + alice.getSubjectX500Principal().getName()
@@ -150,7 +151,7 @@ class AdminIT {
     void recipientApiSaysUnknownNotNoWhenTheSourceIsDown() throws Exception {
         int closed = LoopbackPorts.free();
         try (DemoWorld world = new DemoWorld(dir, Clock.systemUTC())) {
-            Path conf = world.writeConfig(RelayIT.POLICIES, """
+            Path conf = world.writeConfig(BankMail.POLICIES, """
                     certificates.sources = [ { type = http, url = "http://127.0.0.1:%d/certs/{address}", timeout = 1s } ]"""
                     .formatted(closed));
             try (Relay relay = Relay.start(ConfigLoader.load(conf), Clock.systemUTC())) {

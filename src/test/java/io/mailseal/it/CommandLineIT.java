@@ -2,6 +2,7 @@ package io.mailseal.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mailseal.testing.BankMail;
 import io.mailseal.cli.Main;
 import io.mailseal.config.ConfigLoader;
 import io.mailseal.demo.DemoPki.KeyKind;
@@ -36,7 +37,7 @@ class CommandLineIT {
     void world() throws Exception {
         world = new DemoWorld(dir, Clock.systemUTC());
         world.addCustomer("alice@customer.example", KeyKind.RSA);
-        conf = world.writeConfig(RelayIT.POLICIES);
+        conf = world.writeConfig(BankMail.POLICIES);
     }
 
     @AfterEach
@@ -120,7 +121,7 @@ class CommandLineIT {
     void verifyOpensWhatTheRelaySentAndRejectsATamperedCopy() throws Exception {
         try (Relay relay = Relay.start(ConfigLoader.load(conf), Clock.systemUTC())) {
             new SubmissionClient("127.0.0.1", relay.port()).send(DemoWorld.BANK_SENDER,
-                    List.of("alice@customer.example"), RelayIT.otp("alice@customer.example", "246810"));
+                    List.of("alice@customer.example"), BankMail.otp("alice@customer.example", "246810"));
             assertThat(world.sink().awaitMessages(1, Duration.ofSeconds(10))).isTrue();
         }
         Path eml = Files.write(dir.resolve("alice.eml"), world.sink().messages().get(0).content());

@@ -7,6 +7,7 @@ import io.mailseal.demo.CaptureSink;
 import io.mailseal.demo.CaptureSink.CapturedMessage;
 import io.mailseal.demo.CaptureSink.Verb;
 import io.mailseal.spool.SpooledMessage;
+import io.mailseal.testing.Eventually;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -177,9 +178,13 @@ class DeliveryIT {
         awaitOutcome("delivered");
         assertThat(sink.sessionsOpened()).isEqualTo(1);
         rig.clock.advance(Duration.ofSeconds(29));
-        Thread.sleep(1_500); // the idle check runs every second: give it a turn to (wrongly) close it
-        assertThat(sink.sessionsOpen()).as("kept open for the next message").isEqualTo(1);
-        rig.clock.advance(Duration.ofSeconds(2));
+        // the idle check runs every second: two of its reads of the clock mean one whole run saw 29 s idle
+        Eventually.await("the idle check ran at 29 s idle", Duration.ofSeconds(10),
+                () -> rig.clock.readsSinceAdvance("delivery-idle-connections") >= 2);
+        queue("I2.0", Duration.ofDays(1), ALICE);
+        awaitOutcome("delivered");
+        assertThat(sink.sessionsOpened()).as("the kept connection carried the next message").isEqualTo(1);
+        rig.clock.advance(Duration.ofSeconds(31));
         assertThat(sink.awaitSessionsOpen(0, Duration.ofSeconds(10))).as("closed by the relay").isTrue();
     }
 

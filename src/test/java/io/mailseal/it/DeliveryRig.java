@@ -17,6 +17,7 @@ import io.mailseal.delivery.Router;
 import io.mailseal.delivery.TlsLevels;
 import io.mailseal.spool.Spool;
 import io.mailseal.spool.SpooledMessage;
+import io.mailseal.testing.Eventually;
 import io.mailseal.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -163,12 +164,9 @@ final class DeliveryRig implements AutoCloseable {
     }
 
     /** Waits for a log line that starts with {@code prefix}; fails after 10 s. */
-    void awaitLog(String prefix) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (logLines().stream().noneMatch(l -> l.startsWith(prefix))) {
-            assertThat(System.nanoTime()).as("a log line " + prefix).isLessThan(deadline);
-            Thread.sleep(20);
-        }
+    void awaitLog(String prefix) throws Exception {
+        Eventually.value("a log line " + prefix, Duration.ofSeconds(10), this::logLines,
+                lines -> lines.stream().anyMatch(l -> l.startsWith(prefix)));
     }
 
     @Override

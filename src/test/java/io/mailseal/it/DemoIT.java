@@ -2,6 +2,7 @@ package io.mailseal.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mailseal.smtp.SmtpReply;
 import io.mailseal.demo.DemoRun;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -20,7 +21,7 @@ class DemoIT {
         boolean ok = new DemoRun(dir, new PrintWriter(report)).run();
         assertThat(ok).as(report.toString()).isTrue();
         assertThat(report.toString()).contains("1. one-time codes").contains("4. customer service replies")
-                .contains("550 5.7.1 <carol@customer.example>: no valid certificate (policy otp)")
+                .contains(SmtpReply.NO_CERTIFICATE.line("<carol@customer.example>", "otp"))
                 .contains("result: every check held").doesNotContain("[FAIL]");
     }
 }

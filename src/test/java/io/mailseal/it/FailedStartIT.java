@@ -7,6 +7,7 @@ import io.mailseal.app.Relay;
 import io.mailseal.config.ConfigException;
 import io.mailseal.config.ConfigLoader;
 import io.mailseal.demo.DemoWorld;
+import io.mailseal.testing.BankMail;
 import io.mailseal.testing.Eventually;
 import io.mailseal.testing.LoopbackPorts;
 import java.io.InputStream;
@@ -35,7 +36,7 @@ class FailedStartIT {
         try (DemoWorld world = new DemoWorld(dir, Clock.systemUTC());
              ServerSocket smtpTaken = new ServerSocket(0, 50, loopback);
              ServerSocket ldap = new ServerSocket(0, 50, loopback)) {
-            Path conf = world.writeConfig(RelayIT.POLICIES, """
+            Path conf = world.writeConfig(BankMail.POLICIES, """
                     smtp.listen = "127.0.0.1:%d"
                     admin.listen = "127.0.0.1:%d"
                     certificates.sources = [ { type = ldap, url = ["ldap://127.0.0.1:%d"],

@@ -1,11 +1,15 @@
 package io.mailseal.it;
 
+import static io.mailseal.testing.Replies.entry;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mailseal.testing.BankMail;
 import io.mailseal.config.ConfigLoader;
 import io.mailseal.demo.DemoPki.KeyKind;
 import io.mailseal.demo.DemoWorld;
 import io.mailseal.app.Relay;
+import io.mailseal.smtp.SmtpReply;
+import io.mailseal.testing.Eventually;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -28,32 +32,30 @@ class GracefulStopIT {
     void aTransactionUnderWayFinishesAndNewOnesAreToldToComeBack() throws Exception {
         try (DemoWorld world = new DemoWorld(dir, Clock.systemUTC())) {
             world.addCustomer(ALICE, KeyKind.RSA);
-            Relay relay = Relay.start(ConfigLoader.load(world.writeConfig(RelayIT.POLICIES,
+            Relay relay = Relay.start(ConfigLoader.load(world.writeConfig(BankMail.POLICIES,
                     "delivery.shutdown-grace = 20s")), Clock.systemUTC());
             int port = relay.port();
             try (SmtpDialog sending = new SmtpDialog(port).hello();
                  SmtpDialog late = new SmtpDialog(port).hello()) {
                 sending.startData(DemoWorld.BANK_SENDER, ALICE);
-                String otp = RelayIT.otp(ALICE, "777001").replace("\n", "\r\n");
+                String otp = BankMail.otp(ALICE, "777001").replace("\n", "\r\n");
                 int half = otp.length() / 2;
                 sending.write(otp.substring(0, half));
 
                 Thread stopper = new Thread(relay::close, "stopper");
                 stopper.start();
-                String refused = null;
-                long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-                while (System.nanoTime() < deadline) {
-                    refused = late.command("MAIL FROM:<" + DemoWorld.BANK_SENDER + ">");
-                    if (refused == null || !refused.startsWith("250")) {
-                        break;
-                    }
-                    late.command("RSET");
-                    Thread.sleep(20);
-                }
-                assertThat(refused).as("a new transaction while stopping").startsWith("421 4.3.2");
+                String refused = Eventually.value("a new transaction refused while stopping", Duration.ofSeconds(10),
+                        () -> {
+                            String r = late.command("MAIL FROM:<" + DemoWorld.BANK_SENDER + ">");
+                            if (r != null && r.startsWith("250")) {
+                                late.command("RSET"); // not stopping yet: try again
+                            }
+                            return r;
+                        }, r -> r == null || !r.startsWith("250"));
+                assertThat(refused).as("a new transaction while stopping").isEqualTo(SmtpReply.SHUTTING_DOWN.line());
                 assertThat(stopper.isAlive()).as("still waiting for the transaction under way").isTrue();
 
-                assertThat(sending.endData(otp.substring(half))).startsWith("250 2.0.0 Ok: queued as");
+                assertThat(sending.endData(otp.substring(half))).is(entry(SmtpReply.QUEUED));
                 stopper.join(Duration.ofSeconds(30).toMillis());
                 assertThat(stopper.isAlive()).as("stopped after the transaction finished").isFalse();
             }

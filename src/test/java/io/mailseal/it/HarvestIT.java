@@ -2,6 +2,7 @@ package io.mailseal.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mailseal.testing.BankMail;
 import io.mailseal.certs.HarvestCertificateSource;
 import io.mailseal.config.ConfigLoader;
 import io.mailseal.demo.DemoPki;
@@ -29,7 +30,7 @@ class HarvestIT {
     void certificateFromACustomersSignedMailEncryptsTheNextCode() throws Exception {
         try (DemoWorld world = new DemoWorld(dir, Clock.systemUTC())) {
             DemoPki.Issued alice = world.addCustomer(ALICE, KeyKind.RSA);
-            Path conf = world.writeConfig(RelayIT.POLICIES, "certificates.sources = [ { type = harvest } ]");
+            Path conf = world.writeConfig(BankMail.POLICIES, "certificates.sources = [ { type = harvest } ]");
             Path signed = Files.write(dir.resolve("alice.eml"),
                     new SignedCustomerMail(ALICE, alice).including(world.pki().ca().certificate()).eml());
             Path forged = Files.write(dir.resolve("forged.eml"), new SignedCustomerMail("mallory@customer.example", alice).eml());
@@ -54,10 +55,10 @@ class HarvestIT {
 
             try (Relay relay = Relay.start(ConfigLoader.load(conf), Clock.systemUTC())) {
                 assertThat(new SubmissionClient("127.0.0.1", relay.port()).send(DemoWorld.BANK_SENDER, List.of(ALICE),
-                        RelayIT.otp(ALICE, "314159")).code()).isEqualTo(250);
+                        BankMail.otp(ALICE, "314159")).code()).isEqualTo(250);
                 assertThat(world.sink().awaitMessages(1, Duration.ofSeconds(10))).isTrue();
                 Path eml = Files.write(dir.resolve("otp.eml"), world.sink().messages().get(0).content());
-                assertThat(RelayIT.opensslOpens(dir, eml, ALICE)).contains("Your one-time code is 314159");
+                assertThat(BankMail.opensslOpens(dir, eml, ALICE)).contains("Your one-time code is 314159");
             }
             assertThat(CommandLineIT.mailseal("lookup", "-c", conf.toString(), ALICE).out())
                     .contains("source:      harvest:" + dir.resolve("harvest"));
@@ -70,7 +71,7 @@ class HarvestIT {
             DemoPki.Issued alice = world.addCustomer(ALICE, KeyKind.RSA);
             Path signed = Files.write(dir.resolve("alice.eml"), new SignedCustomerMail(ALICE, alice).eml());
             CommandLineIT.Run r = CommandLineIT.mailseal("certs", "import", "-c",
-                    world.writeConfig(RelayIT.POLICIES).toString(), signed.toString());
+                    world.writeConfig(BankMail.POLICIES).toString(), signed.toString());
             assertThat(r.exit()).isEqualTo(1);
             assertThat(r.err()).contains("config error: mailseal.certificates.sources: has no { type = harvest } source");
         }

@@ -2,6 +2,8 @@ package io.mailseal.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mailseal.smtp.SmtpReply;
+import io.mailseal.testing.BankMail;
 import io.mailseal.certs.HttpCertificateSource;
 import io.mailseal.certs.Lookup;
 import io.mailseal.config.CertificatesConfig.HttpSource;
@@ -83,33 +85,35 @@ class HttpKeyServiceIT {
             keys.answer("broken@customer.example", Answer.ERROR);
             keys.answer("slow@customer.example", Answer.HANG);
             Files.writeString(dir.resolve("keys/keyservice.token"), TOKEN + "\n");
-            Path conf = world.writeConfig(RelayIT.POLICIES, """
+            Path conf = world.writeConfig(BankMail.POLICIES, """
                     certificates.sources = [ { type = http, url = "%s", timeout = 1s,
                       bearer-token-file = "keys/keyservice.token" } ]""".formatted(keys.url()));
             try (Relay relay = Relay.start(ConfigLoader.load(conf), Clock.systemUTC())) {
                 SubmissionClient bank = new SubmissionClient("127.0.0.1", relay.port());
-                assertThat(bank.send(DemoWorld.BANK_SENDER, List.of(alice), RelayIT.otp(alice, "271828")).code())
+                assertThat(bank.send(DemoWorld.BANK_SENDER, List.of(alice), BankMail.otp(alice, "271828")).code())
                         .isEqualTo(250);
                 assertThat(world.sink().awaitMessages(1, Duration.ofSeconds(10))).isTrue();
                 Path eml = Files.write(dir.resolve("alice.eml"), world.sink().messages().get(0).content());
-                assertThat(RelayIT.opensslOpens(dir, eml, alice)).contains("Your one-time code is 271828");
+                assertThat(BankMail.opensslOpens(dir, eml, alice)).contains("Your one-time code is 271828");
 
-                assertThat(bank.send(DemoWorld.BANK_SENDER, List.of(alice), RelayIT.otp(alice, "2")).code())
+                assertThat(bank.send(DemoWorld.BANK_SENDER, List.of(alice), BankMail.otp(alice, "2")).code())
                         .isEqualTo(250);
                 assertThat(keys.requests(alice)).as("the second lookup within ttl is answered by the cache")
                         .isEqualTo(1);
 
                 assertThat(bank.send(DemoWorld.BANK_SENDER, List.of("nobody@customer.example"),
-                        RelayIT.otp("nobody@customer.example", "3")).line()).startsWith("550 5.7.1");
+                        BankMail.otp("nobody@customer.example", "3")).line())
+                        .isEqualTo(SmtpReply.NO_CERTIFICATE.line("<nobody@customer.example>", "otp"));
                 for (String failing : List.of("broken@customer.example", "slow@customer.example")) {
-                    assertThat(bank.send(DemoWorld.BANK_SENDER, List.of(failing), RelayIT.otp(failing, "4")).line())
-                            .as(failing).startsWith("451 4.4.3");
+                    assertThat(bank.send(DemoWorld.BANK_SENDER, List.of(failing), BankMail.otp(failing, "4")).line())
+                            .as(failing).isEqualTo(SmtpReply.CERTIFICATES_UNAVAILABLE.line("<" + failing + ">"));
                 }
 
                 keys.stop();
                 assertThat(bank.send(DemoWorld.BANK_SENDER, List.of("dave@customer.example"),
-                        RelayIT.otp("dave@customer.example", "5")).line()).as("key service down").startsWith("451 4.4.3");
-                assertThat(bank.send(DemoWorld.BANK_SENDER, List.of(alice), RelayIT.otp(alice, "6")).code())
+                        BankMail.otp("dave@customer.example", "5")).line()).as("key service down")
+                        .isEqualTo(SmtpReply.CERTIFICATES_UNAVAILABLE.line("<dave@customer.example>"));
+                assertThat(bank.send(DemoWorld.BANK_SENDER, List.of(alice), BankMail.otp(alice, "6")).code())
                         .as("cached while the key service is down").isEqualTo(250);
             }
         }

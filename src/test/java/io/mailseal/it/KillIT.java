@@ -2,11 +2,12 @@ package io.mailseal.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mailseal.testing.BankMail;
 import io.mailseal.demo.DemoPki.KeyKind;
 import io.mailseal.demo.DemoWorld;
 import io.mailseal.demo.SubmissionClient;
+import io.mailseal.testing.Eventually;
 import io.mailseal.testing.LoopbackPorts;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,7 +40,7 @@ class KillIT {
         int port = LoopbackPorts.free();
         try (DemoWorld world = new DemoWorld(dir, Clock.systemUTC())) {
             world.addCustomer("alice@customer.example", KeyKind.RSA);
-            Path conf = world.writeConfig(RelayIT.POLICIES, "smtp.listen = \"127.0.0.1:" + port + "\"");
+            Path conf = world.writeConfig(BankMail.POLICIES, "smtp.listen = \"127.0.0.1:" + port + "\"");
             Process relay = start(conf, port);
             Map<String, Boolean> accepted = new ConcurrentHashMap<>();
             AtomicInteger next = new AtomicInteger();
@@ -50,7 +51,7 @@ class KillIT {
                     for (int i = 0; i < 100; i++) {
                         String id = "kill-" + next.incrementAndGet();
                         try {
-                            String msg = RelayIT.otp("alice@customer.example", "1").replaceFirst(
+                            String msg = BankMail.otp("alice@customer.example", "1").replaceFirst(
                                     "Message-ID: <m-\\d+@bank.example>", "Message-ID: <" + id + "@bank.example>");
                             if (bank.send(DemoWorld.BANK_SENDER, List.of("alice@customer.example"), msg).code() == 250) {
                                 accepted.put(id, true);
@@ -61,10 +62,8 @@ class KillIT {
                     }
                 });
             }
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (accepted.size() < 120 && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
+            Eventually.await("120 messages accepted before the kill", Duration.ofSeconds(60),
+                    () -> accepted.size() >= 120);
             relay.destroyForcibly(); // SIGKILL: no shutdown hook, no flush
             relay.waitFor(10, TimeUnit.SECONDS);
             senders.shutdown();
@@ -73,21 +72,13 @@ class KillIT {
 
             Process again = start(conf, port);
             try {
-                deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-                Set<String> arrived = new HashSet<>();
-                while (!arrived.containsAll(accepted.keySet()) && System.nanoTime() < deadline) {
-                    arrived.clear();
-                    world.sink().messages().forEach(m -> {
-                        Matcher mm = MESSAGE_ID.matcher(m.text());
-                        if (mm.find()) {
-                            arrived.add(mm.group(1));
-                        }
-                    });
-                    Thread.sleep(100);
-                }
-                Set<String> lost = new HashSet<>(accepted.keySet());
-                lost.removeAll(arrived);
-                assertThat(lost).as("accepted with 250 but never delivered").isEmpty();
+                Eventually.value("every message accepted with 250 delivered (last: those not yet)",
+                        Duration.ofSeconds(90), () -> {
+                            Set<String> lost = new HashSet<>(accepted.keySet());
+                            lost.removeAll(arrived(world));
+                            return lost;
+                        }, Set::isEmpty);
+                Set<String> arrived = arrived(world);
                 System.out.printf("KillIT: %d accepted before SIGKILL, %d delivered, %d messages at the sink "
                         + "(duplicates: %d)%n", accepted.size(), arrived.size(), world.sink().messages().size(),
                         world.sink().messages().size() - arrived.size());
@@ -98,7 +89,18 @@ class KillIT {
         }
     }
 
-    private Process start(Path conf, int port) throws IOException, InterruptedException {
+    private static Set<String> arrived(DemoWorld world) {
+        Set<String> arrived = new HashSet<>();
+        world.sink().messages().forEach(m -> {
+            Matcher mm = MESSAGE_ID.matcher(m.text());
+            if (mm.find()) {
+                arrived.add(mm.group(1));
+            }
+        });
+        return arrived;
+    }
+
+    private Process start(Path conf, int port) throws Exception {
         Process p = new ProcessBuilder("java", "-jar", Path.of("target/mailseal.jar").toAbsolutePath().toString(),
                 "run", "-c", conf.toString()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("relay-" + System.nanoTime() + ".log").toFile()).start();

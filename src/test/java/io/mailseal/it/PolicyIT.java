@@ -1,27 +1,25 @@
 package io.mailseal.it;
 
-import io.mailseal.testing.ExternalTool;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mailseal.config.ConfigLoader;
 import io.mailseal.demo.CaptureSink.CapturedMessage;
 import io.mailseal.demo.DemoPki;
 import io.mailseal.demo.DemoPki.KeyKind;
 import io.mailseal.demo.DemoWorld;
 import io.mailseal.demo.EmbeddedTsa;
 import io.mailseal.demo.SubmissionClient;
-import io.mailseal.app.Relay;
+import io.mailseal.smtp.SmtpReply;
+import io.mailseal.testing.ExternalTool;
+import io.mailseal.testing.RelayUnderTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Policy outcomes over SMTP: sign-only fallback, refusal by rule, TSA fail-over. */
 class PolicyIT {
@@ -33,19 +31,17 @@ class PolicyIT {
     static final String ALICE = "alice@customer.example";
     static final String CAROL = "carol@customer.example";
 
-    @TempDir
+    @RegisterExtension
+    final RelayUnderTest relay = RelayUnderTest.withPolicies(POLICIES).customer(ALICE, KeyKind.RSA);
     Path dir;
     DemoWorld world;
+    SubmissionClient bank;
 
     @BeforeEach
-    void world() throws Exception {
-        world = new DemoWorld(dir, Clock.systemUTC());
-        world.addCustomer(ALICE, KeyKind.RSA);
-    }
-
-    @AfterEach
-    void close() {
-        world.close();
+    void names() {
+        dir = relay.dir();
+        world = relay.world();
+        bank = relay.bank();
     }
 
     static String statement(String subject) {
@@ -61,12 +57,9 @@ class PolicyIT {
 
     @Test
     void signOnlyFallbackSplitsIntoOneEncryptedAndOneSignedMessage() throws Exception {
-        try (Relay relay = Relay.start(ConfigLoader.load(world.writeConfig(POLICIES)), Clock.systemUTC())) {
-            SubmissionClient bank = new SubmissionClient("127.0.0.1", relay.port());
-            assertThat(bank.send("statements@bank.example", List.of(ALICE, CAROL), statement("November statement"))
-                    .code()).isEqualTo(250);
-            assertThat(world.sink().awaitMessages(2, Duration.ofSeconds(10))).isTrue();
-        }
+        assertThat(bank.send("statements@bank.example", List.of(ALICE, CAROL), statement("November statement"))
+                .code()).isEqualTo(250);
+        assertThat(world.sink().awaitMessages(2, Duration.ofSeconds(10))).isTrue();
         CapturedMessage encrypted = arrivalFor(ALICE);
         CapturedMessage signed = arrivalFor(CAROL);
         assertThat(encrypted.text()).contains("enveloped-data").doesNotContain("Balance")
@@ -89,11 +82,9 @@ class PolicyIT {
 
     @Test
     void tamperedSubjectOfSignedMailIsDetectedBecauseHeadersAreInsideTheSignature() throws Exception {
-        try (Relay relay = Relay.start(ConfigLoader.load(world.writeConfig(POLICIES)), Clock.systemUTC())) {
-            new SubmissionClient("127.0.0.1", relay.port())
-                    .send("statements@bank.example", List.of(CAROL), statement("Statement 11/2026"));
-            assertThat(world.sink().awaitMessages(1, Duration.ofSeconds(10))).isTrue();
-        }
+        assertThat(bank.send("statements@bank.example", List.of(CAROL), statement("Statement 11/2026")).code())
+                .isEqualTo(250);
+        assertThat(world.sink().awaitMessages(1, Duration.ofSeconds(10))).isTrue();
         String sent = world.sink().messages().get(0).text();
         String subject = "\r\nSubject: Statement 11/2026\r\n";
         int inner = sent.indexOf(subject, sent.indexOf(subject) + 1);
@@ -107,12 +98,10 @@ class PolicyIT {
 
     @Test
     void ruleRefusalNamesThePolicyAndSendsNothing() throws Exception {
-        try (Relay relay = Relay.start(ConfigLoader.load(world.writeConfig(POLICIES)), Clock.systemUTC())) {
-            SubmissionClient.Reply r = new SubmissionClient("127.0.0.1", relay.port()).send("news@bank.example",
-                    List.of("x@partner.example"), "Subject: internal\r\n\r\nnot for partners\r\n");
-            assertThat(r.line()).isEqualTo("550 5.7.1 <x@partner.example>: refused by policy partners");
-        }
-        assertThat(world.sink().awaitMessages(1, Duration.ofMillis(300))).isFalse();
+        SubmissionClient.Reply r = bank.send("news@bank.example", List.of("x@partner.example"),
+                "Subject: internal\r\n\r\nnot for partners\r\n");
+        assertThat(r.line()).isEqualTo(SmtpReply.REFUSED_BY_POLICY.line("<x@partner.example>", "partners"));
+        assertThat(relay.othersWhenControlArrived()).as("nothing of the refused message").isEmpty();
     }
 
     @Test
@@ -122,17 +111,16 @@ class PolicyIT {
                 List.of(world.pki().ca().certificate()), Clock.systemUTC())) {
             world.tsa().setDown(true);
             String conf = "timestamp.urls = [\"" + world.tsa().url() + "\", \"" + backup.url() + "\"]";
-            try (Relay relay = Relay.start(ConfigLoader.load(world.writeConfig(POLICIES, conf)), Clock.systemUTC())) {
-                SubmissionClient bank = new SubmissionClient("127.0.0.1", relay.port());
-                assertThat(bank.send("statements@bank.example", List.of(ALICE), statement("s1")).code()).isEqualTo(250);
-                assertThat(world.tsa().requests()).isEqualTo(1);
-                assertThat(backup.requests()).isEqualTo(1);
-                assertThat(bank.send("statements@bank.example", List.of(ALICE), statement("s2")).code()).isEqualTo(250);
-                assertThat(world.tsa().requests()).as("dead TSA skipped while backed off").isEqualTo(1);
-                assertThat(backup.requests()).isEqualTo(2);
-                // delivered before the relay stops: a stop leaves queued mail in the spool for the next start
-                assertThat(world.sink().awaitMessages(2, Duration.ofSeconds(10))).isTrue();
-            }
+            relay.restart(conf);
+            SubmissionClient bank = relay.bank();
+            assertThat(bank.send("statements@bank.example", List.of(ALICE), statement("s1")).code()).isEqualTo(250);
+            assertThat(world.tsa().requests()).isEqualTo(1);
+            assertThat(backup.requests()).isEqualTo(1);
+            assertThat(bank.send("statements@bank.example", List.of(ALICE), statement("s2")).code()).isEqualTo(250);
+            assertThat(world.tsa().requests()).as("dead TSA skipped while backed off").isEqualTo(1);
+            assertThat(backup.requests()).isEqualTo(2);
+            // delivered before the relay stops: a stop leaves queued mail in the spool for the next start
+            assertThat(world.sink().awaitMessages(2, Duration.ofSeconds(10))).isTrue();
         }
     }
 
@@ -141,13 +129,12 @@ class PolicyIT {
         world.tsa().setDown(true);
         String policies = """
                 { name = notice, match { from = "notices@bank.example" }, action = sign, timestamp = best-effort }""";
-        try (Relay relay = Relay.start(ConfigLoader.load(world.writeConfig(policies)), Clock.systemUTC())) {
-            SubmissionClient.Reply r = new SubmissionClient("127.0.0.1", relay.port()).send("notices@bank.example",
-                    List.of(CAROL), "From: notices@bank.example\r\nBcc: hidden@bank.example\r\nSubject: Notice\r\n"
-                            + "\r\nBranch closed on Friday.\r\n");
-            assertThat(r.code()).isEqualTo(250);
-            assertThat(world.sink().awaitMessages(1, Duration.ofSeconds(10))).isTrue();
-        }
+        relay.restart(policies, "");
+        SubmissionClient.Reply r = relay.bank().send("notices@bank.example",
+                List.of(CAROL), "From: notices@bank.example\r\nBcc: hidden@bank.example\r\nSubject: Notice\r\n"
+                        + "\r\nBranch closed on Friday.\r\n");
+        assertThat(r.code()).isEqualTo(250);
+        assertThat(world.sink().awaitMessages(1, Duration.ofSeconds(10))).isTrue();
         CapturedMessage m = world.sink().messages().get(0);
         assertThat(m.text()).doesNotContain("hidden@bank.example").contains("multipart/signed");
         Path f = Files.write(dir.resolve("notice.eml"), m.content());

@@ -2,6 +2,7 @@ package io.mailseal.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mailseal.testing.BankMail;
 import io.mailseal.demo.DemoPki.KeyKind;
 import io.mailseal.demo.DemoWorld;
 import io.mailseal.demo.SubmissionClient;
@@ -30,7 +31,7 @@ class ProcessLogIT {
         try (DemoWorld world = new DemoWorld(dir, Clock.systemUTC())) {
             world.addCustomer("alice@customer.example", KeyKind.RSA);
             world.addCustomer("bob@customer.example", KeyKind.EC);
-            Path conf = world.writeConfig(RelayIT.POLICIES, "smtp.listen = \"127.0.0.1:" + port + "\"");
+            Path conf = world.writeConfig(BankMail.POLICIES, "smtp.listen = \"127.0.0.1:" + port + "\"");
             Path log = dir.resolve("relay.log");
             ProcessBuilder pb = new ProcessBuilder("java", "-jar",
                     Path.of("target/mailseal.jar").toAbsolutePath().toString(), "run", "-c", conf.toString())
@@ -43,11 +44,11 @@ class ProcessLogIT {
                 SubmissionClient bank = new SubmissionClient("127.0.0.1", port);
                 List<String> codes = List.of("583920", "694031", "705142");
                 assertThat(bank.send(DemoWorld.BANK_SENDER, List.of("alice@customer.example"),
-                        RelayIT.otp("alice@customer.example", codes.get(0))).code()).isEqualTo(250);
+                        BankMail.otp("alice@customer.example", codes.get(0))).code()).isEqualTo(250);
                 assertThat(bank.send(DemoWorld.BANK_SENDER, List.of("bob@customer.example"),
-                        RelayIT.otp("bob@customer.example", codes.get(1))).code()).isEqualTo(250);
+                        BankMail.otp("bob@customer.example", codes.get(1))).code()).isEqualTo(250);
                 assertThat(bank.send(DemoWorld.BANK_SENDER, List.of("carol@customer.example"),
-                        RelayIT.otp("carol@customer.example", codes.get(2))).code()).isEqualTo(550);
+                        BankMail.otp("carol@customer.example", codes.get(2))).code()).isEqualTo(550);
                 assertThat(world.sink().awaitMessages(2, Duration.ofSeconds(20))).isTrue();
 
                 relay.destroy(); // SIGTERM

@@ -1,17 +1,18 @@
 package io.mailseal.it;
 
+import static io.mailseal.testing.Replies.entry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailseal.demo.CaptureSink.CapturedMessage;
 import io.mailseal.demo.DemoWorld;
 import io.mailseal.app.Relay;
-import java.nio.file.Path;
-import java.time.Clock;
+import io.mailseal.smtp.SmtpReply;
+import io.mailseal.testing.RelayUnderTest;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -24,36 +25,35 @@ class SmugglingIT {
     private static final String SMUGGLED = "MAIL FROM:<ceo@bank.example>\r\nRCPT TO:<victim@other.example>\r\n"
             + "DATA\r\nFrom: ceo@bank.example\r\nSubject: smuggled\r\n\r\nwire the money\r\n.\r\n";
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final RelayUnderTest relay = RelayUnderTest.withPolicies("{ name = default, action = pass }");
     DemoWorld world;
-    Relay relay;
 
     @BeforeEach
-    void start() throws Exception {
-        world = new DemoWorld(dir, Clock.systemUTC());
-        relay = IntakeLimitsIT.passRelay(world, "");
-    }
-
-    @AfterEach
-    void stop() {
-        relay.close();
-        world.close();
+    void names() {
+        world = relay.world();
     }
 
     private SmtpDialog transactionUpToData() throws Exception {
         return new SmtpDialog(relay.port()).hello().startData("news@bank.example", "x@other.example");
     }
 
-    /** Sends a clean message in a new session and returns what the sink received: it must be the only one. */
+    /**
+     * Sends a clean message in a new session and returns what the sink received: it must be the only one
+     * once a control message sent after it has arrived and the relay has nothing left to deliver.
+     */
     private CapturedMessage onlyMessageAfterACleanOne() throws Exception {
         try (SmtpDialog s = new SmtpDialog(relay.port()).hello()) {
             assertThat(s.send("From: news@bank.example\r\nSubject: clean\r\n\r\nclean body\r\n"))
-                    .startsWith("250 2.0.0 Ok: queued as ");
+                    .is(entry(SmtpReply.QUEUED));
         }
-        assertThat(world.sink().awaitMessages(1, Duration.ofSeconds(10))).isTrue();
-        assertThat(world.sink().awaitMessages(2, Duration.ofMillis(500))).as("a second message").isFalse();
-        return world.sink().messages().get(0);
+        return onlyOtherThanControl();
+    }
+
+    private CapturedMessage onlyOtherThanControl() throws Exception {
+        List<CapturedMessage> others = relay.othersWhenControlArrived();
+        assertThat(others).as("one message, no second one").hasSize(1);
+        return others.get(0);
     }
 
     @ParameterizedTest
@@ -61,7 +61,7 @@ class SmugglingIT {
     void aFakeEndOfDataRefusesTheWholeMessageAndClosesTheConnection(String fakeEnd) throws Exception {
         try (SmtpDialog s = transactionUpToData()) {
             s.write("From: news@bank.example\r\nSubject: first\r\n\r\nfirst body" + fakeEnd + SMUGGLED);
-            assertThat(s.reply()).startsWith("554 5.5.2 ");
+            assertThat(s.reply()).isEqualTo(SmtpReply.BARE_NEWLINE_IN_DATA.line());
             assertThat(s.reply()).as("nothing after the refusal: no reply to a smuggled MAIL").isNull();
         }
         CapturedMessage only = onlyMessageAfterACleanOne();
@@ -74,12 +74,10 @@ class SmugglingIT {
         try (SmtpDialog s = transactionUpToData()) {
             // CRLF throughout: the "commands" are body text, one message to one recipient
             s.write("From: news@bank.example\r\nSubject: clean\r\n\r\nclean body\r\n" + SMUGGLED);
-            assertThat(s.reply()).startsWith("250 2.0.0");
+            assertThat(s.reply()).is(entry(SmtpReply.QUEUED));
             assertThat(s.command("QUIT")).startsWith("221");
         }
-        assertThat(world.sink().awaitMessages(1, Duration.ofSeconds(10))).isTrue();
-        assertThat(world.sink().awaitMessages(2, Duration.ofMillis(500))).isFalse();
-        CapturedMessage m = world.sink().messages().get(0);
+        CapturedMessage m = onlyOtherThanControl();
         assertThat(m.recipients()).containsExactly("x@other.example");
         assertThat(m.envelopeFrom()).isEqualTo("news@bank.example");
         assertThat(m.text()).contains("\r\nMAIL FROM:<ceo@bank.example>\r\n");
@@ -95,7 +93,7 @@ class SmugglingIT {
             assertThat(s.reply()).startsWith("501 ").contains("CR and LF must be CRLF paired");
             assertThat(s.reply()).isNull();
         }
-        assertThat(world.sink().messages()).isEmpty();
+        assertThat(relay.othersWhenControlArrived()).isEmpty();
     }
 
     @Test
@@ -108,16 +106,17 @@ class SmugglingIT {
                     .doesNotContain("SMTPUTF8");
             assertThat(s.command("MAIL FROM:<news@bank.example>")).startsWith("250");
             assertThat(s.command("RCPT TO:<x@other.example>")).startsWith("250");
-            assertThat(s.command("BDAT 5 LAST")).isEqualTo("502 5.5.1 BDAT is not offered here");
+            assertThat(s.command("BDAT 5 LAST")).isEqualTo(SmtpReply.COMMAND_NOT_OFFERED.line("BDAT"));
         }
     }
 
     @Test
     void aRefusalAtTheEndOfDataEndsTheTransactionSoTheNextMailNeedsNoRset() throws Exception {
-        try (Relay small = IntakeLimitsIT.passRelay(world, "max-message-size = 1KiB");
-             SmtpDialog s = new SmtpDialog(small.port()).hello()) {
-            assertThat(s.send("Subject: big\r\n\r\n" + "0123456789abcdef\r\n".repeat(100))).startsWith("552 5.3.4");
-            assertThat(s.send("Subject: small\r\n\r\nsmall\r\n")).as("MAIL without RSET").startsWith("250 2.0.0");
+        Relay small = relay.another("smtp { max-message-size = 1KiB }");
+        try (SmtpDialog s = new SmtpDialog(small.port()).hello()) {
+            assertThat(s.send("Subject: big\r\n\r\n" + "0123456789abcdef\r\n".repeat(100)))
+                    .isEqualTo(SmtpReply.MESSAGE_TOO_BIG.line(1024));
+            assertThat(s.send("Subject: small\r\n\r\nsmall\r\n")).as("MAIL without RSET").is(entry(SmtpReply.QUEUED));
             // delivered before the relay stops: a stop leaves queued mail in the spool for the next start
             assertThat(world.sink().awaitMessages(1, Duration.ofSeconds(10))).isTrue();
         }

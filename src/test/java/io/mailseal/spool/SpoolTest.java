@@ -7,10 +7,12 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.mailseal.testing.Eventually;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.ArrayList;
@@ -136,9 +138,8 @@ class SpoolTest {
                     return null;
                 }));
             }
-            while (sync.requested() < 8) {
-                Thread.onSpinWait(); // all seven are inside awaitDurable, behind the held flush
-            }
+            // all seven are inside awaitDurable, behind the held flush
+            Eventually.value("eight flushes requested", Duration.ofSeconds(10), sync::requested, n -> n >= 8);
             release.countDown();
             first.get();
             for (java.util.concurrent.Future<Object> f : waiting) {
@@ -211,9 +212,8 @@ class SpoolTest {
                     return null;
                 }));
             }
-            while (sync.requested() < 4) {
-                Thread.onSpinWait(); // the three wait behind the held flush: one batch
-            }
+            // the three wait behind the held flush: one batch
+            Eventually.value("four flushes requested", Duration.ofSeconds(10), sync::requested, n -> n >= 4);
             releaseFirst.countDown();
             first.get(10, TimeUnit.SECONDS);
             secondStarted.await();

@@ -19,20 +19,22 @@ public final class LoopbackPorts {
     }
 
     /** Waits until {@code process} accepts connections on {@code port}; fails if it exits or takes 30 s. */
-    public static void awaitListening(Process process, int port) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                new Socket("127.0.0.1", port).close();
-                return;
-            } catch (IOException e) {
-                if (!process.isAlive()) {
-                    throw new IOException("process exited with " + process.exitValue());
+    public static void awaitListening(Process process, int port) throws Exception {
+        try {
+            Eventually.await("something listening on 127.0.0.1:" + port, Duration.ofSeconds(30), () -> {
+                try {
+                    new Socket("127.0.0.1", port).close();
+                    return true;
+                } catch (IOException e) {
+                    if (!process.isAlive()) {
+                        throw new IOException("process exited with " + process.exitValue());
+                    }
+                    return false;
                 }
-                Thread.sleep(100);
-            }
+            });
+        } catch (AssertionError e) {
+            process.destroyForcibly();
+            throw e;
         }
-        process.destroyForcibly();
-        throw new IOException("nothing listens on " + port + " after 30 s");
     }
 }
