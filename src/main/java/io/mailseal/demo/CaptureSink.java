@@ -35,23 +35,10 @@ public final class CaptureSink implements AutoCloseable {
         }
     }
 
-    /** What the next transaction does at one verb instead of accepting. */
-    private sealed interface Fault {
-        Verb verb();
-    }
-
-    private record Reply(Verb verb, int code, String text) implements Fault {
-    }
-
-    private record Drop(Verb verb) implements Fault {
-    }
-
     private final SMTPServer server;
     private final Optional<Path> directory;
     private final List<CapturedMessage> messages = new ArrayList<>();
-    private final AtomicReference<Fault> fault = new AtomicReference<>();
-    private final java.util.Map<String, Reply> refusedRecipients = new java.util.concurrent.ConcurrentHashMap<>();
-    private final AtomicReference<Hold> hold = new AtomicReference<>();
+    private final SinkFaults faults = new SinkFaults();
     private int sessionsOpened;
     private int sessionsOpen;
 
@@ -94,7 +81,7 @@ public final class CaptureSink implements AutoCloseable {
      * closes the connection, as a real server does (RFC 5321 §3.8).
      */
     public void failNext(Verb verb, int code, String text) {
-        fault.set(new Reply(verb, code, text));
+        faults.failNext(verb, code, text);
     }
 
     /**
@@ -103,52 +90,26 @@ public final class CaptureSink implements AutoCloseable {
      * the case where it cannot know whether the message was taken.
      */
     public void dropNext(Verb verb) {
-        fault.set(new Drop(verb));
+        faults.dropNext(verb);
     }
 
     /** Every RCPT for {@code address} answers {@code code text} until {@link #acceptRecipient}. */
     public void refuseRecipient(String address, int code, String text) {
-        refusedRecipients.put(address, new Reply(Verb.RCPT, code, text));
+        faults.refuseRecipient(address, code, text);
     }
 
     public void acceptRecipient(String address) {
-        refusedRecipients.remove(address);
+        faults.acceptRecipient(address);
     }
 
     /**
      * The next transaction stops at {@code verb} — at DATA after the final dot, before any
-     * reply — until {@link Hold#release}; then it goes on (with any fault set for that verb).
+     * reply — until {@link TransactionHold#release}; then it goes on (with any fault set for that verb).
      */
-    public Hold holdNext(Verb verb) {
-        Hold h = new Hold(verb);
-        hold.set(h);
-        return h;
+    public TransactionHold holdNext(Verb verb) {
+        return faults.holdNext(verb);
     }
 
-    /** A transaction stopped by {@link #holdNext}. */
-    public static final class Hold {
-        private final Verb verb;
-        private final java.util.concurrent.CountDownLatch reached = new java.util.concurrent.CountDownLatch(1);
-        private final java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
-
-        private Hold(Verb verb) {
-            this.verb = verb;
-        }
-
-        /** True once a transaction stands at the held verb. */
-        public boolean awaitReached(Duration timeout) throws InterruptedException {
-            return reached.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        }
-
-        public void release() {
-            released.countDown();
-        }
-
-        private void block() throws InterruptedException {
-            reached.countDown();
-            released.await(1, java.util.concurrent.TimeUnit.MINUTES); // never keeps a test's sink alive for long
-        }
-    }
 
     /** Connections accepted so far. */
     public synchronized int sessionsOpened() {
@@ -227,53 +188,24 @@ public final class CaptureSink implements AutoCloseable {
             this.context = context;
         }
 
-        private void maybeFail(Verb verb) throws RejectException {
-            Hold h = hold.get();
-            if (h != null && h.verb == verb && hold.compareAndSet(h, null)) {
-                try {
-                    h.block();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            Fault f = fault.get();
-            if (f == null || f.verb() != verb || !fault.compareAndSet(f, null)) {
-                return;
-            }
-            if (f instanceof Reply r) {
-                throw r.code() == 421 ? new DropConnectionException(r.code(), r.text())
-                        : new RejectException(r.code(), r.text());
-            }
-            // The handler API cannot close without a reply; the context SubEthaSMTP passes is
-            // the Session, which can. The reply it then tries to send goes nowhere.
-            try {
-                ((Session) context).closeSocket();
-            } catch (IOException e) {
-                // closing failed: the exception below still ends the session
-            }
-            throw new DropConnectionException();
-        }
 
         @Override
         public void from(String address) throws RejectException {
-            maybeFail(Verb.MAIL);
+            faults.at(Verb.MAIL, context);
             from = address;
         }
 
         @Override
         public void recipient(String address) throws RejectException {
-            maybeFail(Verb.RCPT);
-            Reply refused = refusedRecipients.get(address);
-            if (refused != null) {
-                throw new RejectException(refused.code(), refused.text());
-            }
+            faults.at(Verb.RCPT, context);
+            faults.checkRecipient(address);
             recipients.add(address);
         }
 
         @Override
         public String data(InputStream data) throws RejectException, IOException {
             byte[] content = data.readAllBytes(); // read to the end before any reply: see DataCommand
-            maybeFail(Verb.DATA);
+            faults.at(Verb.DATA, context);
             add(new CapturedMessage(from, List.copyOf(recipients), content, ((Session) context).isTLSStarted()));
             return null;
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailseal.config.DeliveryConfig;
 import io.mailseal.demo.CaptureSink;
+import io.mailseal.demo.TransactionHold;
 import io.mailseal.demo.CaptureSink.CapturedMessage;
 import io.mailseal.demo.CaptureSink.Verb;
 import io.mailseal.spool.SpooledMessage;
@@ -133,7 +134,7 @@ class DeliveryIT {
 
     @Test
     void aCodeThatExpiresDuringTheDialogueNeverGetsItsFinalDot() throws Exception {
-        CaptureSink.Hold slow = sink.holdNext(Verb.RCPT);
+        TransactionHold slow = sink.holdNext(Verb.RCPT);
         queue("Q9.0", Duration.ofMinutes(10), ALICE);
         assertThat(slow.awaitReached(Duration.ofSeconds(10))).isTrue();
         rig.clock.advance(Duration.ofMinutes(11)); // a tarpitting hop: the code is too old by DATA
@@ -206,7 +207,7 @@ class DeliveryIT {
         DeliveryConfig slowToGiveUp = DeliveryRig.with(DeliveryRig.smarthost(sink.port(), DeliveryConfig.TlsLevel.NONE),
                 2, Duration.ofSeconds(60), Duration.ofSeconds(5));
         try (DeliveryRig code = new DeliveryRig(dir.resolve("code"), slowToGiveUp, Optional.empty())) {
-            CaptureSink.Hold silent = sink.holdNext(Verb.DATA);
+            TransactionHold silent = sink.holdNext(Verb.DATA);
             long start = System.nanoTime();
             code.queue("E1.0", Duration.ofSeconds(2), ALICE);
             code.awaitOutcome("deferred");

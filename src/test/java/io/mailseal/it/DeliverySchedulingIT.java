@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailseal.config.DeliveryConfig;
 import io.mailseal.demo.CaptureSink;
+import io.mailseal.demo.TransactionHold;
 import io.mailseal.demo.CaptureSink.CapturedMessage;
 import io.mailseal.demo.CaptureSink.Verb;
 import io.mailseal.spool.SpooledMessage;
@@ -127,7 +128,7 @@ class DeliverySchedulingIT {
     private byte[] bounceWithAnUnreadableQueueFile(String id) throws Exception {
         rig(2, Duration.ofSeconds(5));
         sink.refuseRecipient(BOB, 550, "5.1.1 no such user");
-        CaptureSink.Hold hold = sink.holdNext(Verb.DATA);
+        TransactionHold hold = sink.holdNext(Verb.DATA);
         rig.queue(id, Duration.ofDays(1), ALICE, BOB);
         assertThat(hold.awaitReached(Duration.ofSeconds(10))).isTrue();
         Path file = dir.resolve("queue").resolve(id);
@@ -230,10 +231,10 @@ class DeliverySchedulingIT {
     }
 
     /** One delivery thread, busy with {@code id}: its hop has read the final "." and does not answer yet. */
-    private CaptureSink.Hold oneAttemptUnderWay(Duration shutdownGrace, String id, String... recipients)
+    private TransactionHold oneAttemptUnderWay(Duration shutdownGrace, String id, String... recipients)
             throws Exception {
         rig(1, shutdownGrace);
-        CaptureSink.Hold hold = sink.holdNext(Verb.DATA);
+        TransactionHold hold = sink.holdNext(Verb.DATA);
         rig.queue(id, Duration.ofDays(1), recipients);
         assertThat(hold.awaitReached(Duration.ofSeconds(10))).isTrue();
         return hold;
@@ -241,7 +242,7 @@ class DeliverySchedulingIT {
 
     @Test
     void stoppingStartsNothingQueuedAndLetsTheAttemptUnderWayFinish() throws Exception {
-        CaptureSink.Hold hold = oneAttemptUnderWay(Duration.ofSeconds(10), "S1.0", ALICE);
+        TransactionHold hold = oneAttemptUnderWay(Duration.ofSeconds(10), "S1.0", ALICE);
         rig.queue("S2.0", Duration.ofDays(1), ALICE);
         rig.queue("S3.0", Duration.ofDays(1), ALICE);
 
@@ -258,7 +259,7 @@ class DeliverySchedulingIT {
     @Test
     void anAttemptStillUnderWayAfterTheGraceRecordsItsResultUninterrupted() throws Exception {
         sink.refuseRecipient(BOB, 452, "4.2.2 mailbox full");
-        CaptureSink.Hold hold = oneAttemptUnderWay(Duration.ofSeconds(1), "G1.0", ALICE, BOB);
+        TransactionHold hold = oneAttemptUnderWay(Duration.ofSeconds(1), "G1.0", ALICE, BOB);
         rig.scheduler.close();
         assertThat(rig.logLines()).anyMatch(l -> l.startsWith("deliveries still under way after PT1S"));
 
@@ -269,7 +270,7 @@ class DeliverySchedulingIT {
 
     @Test
     void aCodeThatExpiresSoonGoesBeforeAStatementThatWasDueEarlier() throws Exception {
-        CaptureSink.Hold hold = oneAttemptUnderWay(Duration.ofSeconds(5), "P0.0", ALICE);
+        TransactionHold hold = oneAttemptUnderWay(Duration.ofSeconds(5), "P0.0", ALICE);
         rig.queue("STATEMENT.0", Duration.ofDays(5), ALICE);
         rig.clock.advance(Duration.ofSeconds(1));
         rig.queue("CODE.0", Duration.ofMinutes(10), ALICE);
@@ -282,7 +283,7 @@ class DeliverySchedulingIT {
 
     @Test
     void aDsnGoesBeforeACodeThatExpiresSooner() throws Exception {
-        CaptureSink.Hold hold = oneAttemptUnderWay(Duration.ofSeconds(5), "P0.0", ALICE);
+        TransactionHold hold = oneAttemptUnderWay(Duration.ofSeconds(5), "P0.0", ALICE);
         rig.queue("CODE.0", Duration.ofMinutes(10), ALICE);
         rig.scheduler.submit(rig.spooled("", "DSN.0", Duration.ofDays(5), DeliveryRig.BANK));
         rig.scheduler.flush();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailseal.config.DeliveryConfig;
 import io.mailseal.demo.CaptureSink;
+import io.mailseal.demo.TransactionHold;
 import io.mailseal.demo.CaptureSink.CapturedMessage;
 import io.mailseal.demo.CaptureSink.Verb;
 import io.mailseal.testing.LoopbackDns;
@@ -124,7 +125,7 @@ class MxDeliveryIT {
     @Test
     void noAnswerAfterTheFinalDotDefersInsteadOfTryingTheNextMx() throws Exception {
         try (CaptureSink first = firstMx()) {
-            CaptureSink.Hold silent = first.holdNext(Verb.DATA);
+            TransactionHold silent = first.holdNext(Verb.DATA);
             rig.queue("M6.0", Duration.ofDays(1), "alice@ordered.test");
             rig.awaitOutcome("deferred");
             silent.release();
@@ -137,7 +138,7 @@ class MxDeliveryIT {
     void expiryIsCheckedAgainBeforeTheNextMx() throws Exception {
         try (CaptureSink first = firstMx()) {
             first.failNext(Verb.MAIL, 421, "4.3.2 busy");
-            CaptureSink.Hold slow = first.holdNext(Verb.MAIL);
+            TransactionHold slow = first.holdNext(Verb.MAIL);
             rig.queue("M7.0", Duration.ofMinutes(10), "alice@ordered.test");
             assertThat(slow.awaitReached(Duration.ofSeconds(10))).isTrue();
             rig.clock.advance(Duration.ofMinutes(11));
