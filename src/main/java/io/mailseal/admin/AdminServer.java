@@ -20,35 +20,43 @@ import java.util.stream.Collectors;
 
 /**
  * The admin port (loopback by default): {@code /metrics} (Prometheus text), {@code /health}
- * (liveness), {@code /ready} (JSON detail, 503 when not ready), {@code POST /v1/reload},
- * {@code POST /v1/queue/flush} and
- * {@code /v1/recipients/{address}}: can this customer receive encrypted mail? — the
- * question the bank asks before choosing SMS or e-mail. A bearer token guards everything
- * but /health when {@code admin.token-file} is set.
+ * (liveness), {@code /ready} (JSON detail, 503 when not ready), {@code POST /v1/reload}, {@code
+ * POST /v1/queue/flush} and {@code /v1/recipients/{address}}: can this customer receive encrypted
+ * mail? — the question the bank asks before choosing SMS or e-mail. A bearer token guards
+ * everything but /health when {@code admin.token-file} is set.
  */
 public final class AdminServer implements AutoCloseable {
     private static final String RECIPIENTS = "/v1/recipients/";
+
     /** POST: make every queued message due now. */
     public static final String FLUSH = "/v1/queue/flush";
+
     /** POST: re-read relay.conf; 200 when applied, 422 with the problems when not. */
     public static final String RELOAD = "/v1/reload";
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AdminServer.class);
+
+    private static final org.slf4j.Logger log =
+            org.slf4j.LoggerFactory.getLogger(AdminServer.class);
+
     static {
         // without it the JDK's HTTP server delays each response body by a delayed ACK (~40 ms)
         System.setProperty("sun.net.httpserver.nodelay", "true");
     }
 
     private final HttpServer server;
-    private final ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
-        Thread t = new Thread(r, "admin-http");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService executor =
+            Executors.newFixedThreadPool(
+                    2,
+                    r -> {
+                        Thread t = new Thread(r, "admin-http");
+                        t.setDaemon(true);
+                        return t;
+                    });
     private final RelayMetrics metrics;
     private final RelayControl relay;
     private final Optional<String> token;
 
-    public AdminServer(HostPort listen, RelayMetrics metrics, RelayControl relay, Optional<String> token)
+    public AdminServer(
+            HostPort listen, RelayMetrics metrics, RelayControl relay, Optional<String> token)
             throws IOException {
         this.metrics = metrics;
         this.relay = relay;
@@ -90,9 +98,14 @@ public final class AdminServer implements AutoCloseable {
                 log.info("reload of relay.conf requested over the admin port");
                 List<String> problems = relay.reload();
                 int status = problems.isEmpty() ? 200 : 422;
-                if (String.valueOf(ex.getRequestHeaders().getFirst("Accept")).startsWith("text/plain")) {
+                if (String.valueOf(ex.getRequestHeaders().getFirst("Accept"))
+                        .startsWith("text/plain")) {
                     // for mailseal reload: one problem a line, as check-config prints them
-                    send(ex, status, "text/plain", problems.stream().map(p -> p + "\n").collect(Collectors.joining()));
+                    send(
+                            ex,
+                            status,
+                            "text/plain",
+                            problems.stream().map(p -> p + "\n").collect(Collectors.joining()));
                 } else {
                     Map<String, Object> body = new LinkedHashMap<>();
                     body.put("reloaded", problems.isEmpty());
@@ -102,11 +115,19 @@ public final class AdminServer implements AutoCloseable {
             } else if (path.equals("/metrics")) {
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
                 metrics.writePrometheus(out);
-                send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", out.toString(StandardCharsets.UTF_8));
+                send(
+                        ex,
+                        200,
+                        "text/plain; version=0.0.4; charset=utf-8",
+                        out.toString(StandardCharsets.UTF_8));
             } else if (path.equals("/ready")) {
                 Map<String, String> problems = relay.readinessProblems();
-                send(ex, problems.isEmpty() ? 200 : 503, "application/json",
-                        Json.object(Map.of("ready", problems.isEmpty(), "problems", problems)) + "\n");
+                send(
+                        ex,
+                        problems.isEmpty() ? 200 : 503,
+                        "application/json",
+                        Json.object(Map.of("ready", problems.isEmpty(), "problems", problems))
+                                + "\n");
             } else if (path.startsWith(RECIPIENTS)) {
                 // percent-decoded as a URI path (RFC 3986), not as a form: '+' stays '+'
                 recipient(ex, ex.getRequestURI().getPath().substring(RECIPIENTS.length()));
@@ -118,7 +139,11 @@ public final class AdminServer implements AutoCloseable {
 
     private void recipient(HttpExchange ex, String address) throws IOException {
         if (!RecipientAddress.isWellFormed(address)) {
-            send(ex, 400, "application/json", Json.object(Map.of("error", "not a mail address")) + "\n");
+            send(
+                    ex,
+                    400,
+                    "application/json",
+                    Json.object(Map.of("error", "not a mail address")) + "\n");
             return;
         }
         RecipientReport r = RecipientReport.of(address, relay.certificates().resolve(address));
@@ -135,14 +160,19 @@ public final class AdminServer implements AutoCloseable {
         send(ex, r.encryptable() == null ? 503 : 200, "application/json", Json.object(body) + "\n");
     }
 
-    /** Constant-time comparison: the time taken must not tell how much of a guessed token was right. */
+    /**
+     * Constant-time comparison: the time taken must not tell how much of a guessed token was right.
+     */
     private boolean authorised(HttpExchange ex) {
         String given = ex.getRequestHeaders().getFirst("Authorization");
-        return given != null && java.security.MessageDigest.isEqual(("Bearer " + token.get())
-                .getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
+        return given != null
+                && java.security.MessageDigest.isEqual(
+                        ("Bearer " + token.get()).getBytes(StandardCharsets.UTF_8),
+                        given.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static void send(HttpExchange ex, int status, String type, String body) throws IOException {
+    private static void send(HttpExchange ex, int status, String type, String body)
+            throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", type);
         ex.sendResponseHeaders(status, bytes.length);

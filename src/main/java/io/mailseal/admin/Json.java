@@ -4,13 +4,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** The little JSON the admin port writes: objects of strings, booleans, numbers, nulls, lists and nested objects. */
+/**
+ * The little JSON the admin port writes: objects of strings, booleans, numbers, nulls, lists and
+ * nested objects.
+ */
 final class Json {
-    private Json() {
-    }
+    private Json() {}
 
     static String object(Map<String, ?> fields) {
-        return fields.entrySet().stream().map(e -> string(e.getKey()) + ":" + value(e.getValue()))
+        return fields.entrySet().stream()
+                .map(e -> string(e.getKey()) + ":" + value(e.getValue()))
                 .collect(Collectors.joining(",", "{", "}"));
     }
 

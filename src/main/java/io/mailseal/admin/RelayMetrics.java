@@ -1,6 +1,11 @@
 package io.mailseal.admin;
 
+import com.codahale.metrics.CachedGauge;
 import com.codahale.metrics.MetricRegistry;
+import io.mailseal.delivery.DeliveryOutcomes;
+import io.mailseal.seal.SealingMetrics;
+import io.mailseal.seal.SealingMetrics.Timing;
+import io.mailseal.spool.Spool;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.instrumentation.dropwizard.DropwizardExports;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -13,21 +18,17 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 import java.util.function.IntSupplier;
-import com.codahale.metrics.CachedGauge;
-import io.mailseal.delivery.DeliveryOutcomes;
-import io.mailseal.seal.SealingMetrics;
-import io.mailseal.seal.SealingMetrics.Timing;
-import io.mailseal.spool.Spool;
 
 /**
- * What mailseal counts, in one Dropwizard registry, exported in the Prometheus text format
- * by the Prometheus Dropwizard bridge. The bridge (1.4.x) cannot merge several Dropwizard
- * metrics into one labelled family ("duplicate metric name"), so policy and outcome are
- * part of the name: {@code mailseal_messages_<outcome>_<policy>_total}.
+ * What mailseal counts, in one Dropwizard registry, exported in the Prometheus text format by the
+ * Prometheus Dropwizard bridge. The bridge (1.4.x) cannot merge several Dropwizard metrics into one
+ * labelled family ("duplicate metric name"), so policy and outcome are part of the name: {@code
+ * mailseal_messages_<outcome>_<policy>_total}.
  */
 public final class RelayMetrics implements DeliveryOutcomes, SealingMetrics {
     private final MetricRegistry registry = new MetricRegistry();
     private final PrometheusRegistry prometheus = new PrometheusRegistry();
+
     public RelayMetrics() {
         DropwizardExports.builder().dropwizardRegistry(registry).register(prometheus);
     }
@@ -54,7 +55,8 @@ public final class RelayMetrics implements DeliveryOutcomes, SealingMetrics {
     }
 
     public void tsaFailure(URI url) {
-        registry.counter("mailseal.tsa.failures." + label(url.getHost() + ":" + url.getPort())).inc();
+        registry.counter("mailseal.tsa.failures." + label(url.getHost() + ":" + url.getPort()))
+                .inc();
     }
 
     @Override
@@ -62,7 +64,10 @@ public final class RelayMetrics implements DeliveryOutcomes, SealingMetrics {
         registry.counter("mailseal.envelopes.ec_recipients").inc();
     }
 
-    /** A recipient certificate used without a revocation answer (certificates.revocation = soft-fail). */
+    /**
+     * A recipient certificate used without a revocation answer (certificates.revocation =
+     * soft-fail).
+     */
     public void revocationUnknown() {
         registry.counter("mailseal.revocation.unknown").inc();
     }
@@ -77,23 +82,31 @@ public final class RelayMetrics implements DeliveryOutcomes, SealingMetrics {
     }
 
     /**
-     * Queue depth, age of the oldest queued message and files set aside as corrupt, from the
-     * spool directory; read at most every 5 s however often Prometheus scrapes.
+     * Queue depth, age of the oldest queued message and files set aside as corrupt, from the spool
+     * directory; read at most every 5 s however often Prometheus scrapes.
      */
     public void watchSpool(Spool spool, Clock clock) {
-        CachedGauge<Spool.Depth> depth = new CachedGauge<>(5, TimeUnit.SECONDS) {
-            @Override
-            protected Spool.Depth loadValue() {
-                try {
-                    return spool.depth();
-                } catch (IOException e) {
-                    return new Spool.Depth(-1, Optional.empty(), -1); // unreadable: /ready says so
-                }
-            }
-        };
+        CachedGauge<Spool.Depth> depth =
+                new CachedGauge<>(5, TimeUnit.SECONDS) {
+                    @Override
+                    protected Spool.Depth loadValue() {
+                        try {
+                            return spool.depth();
+                        } catch (IOException e) {
+                            return new Spool.Depth(
+                                    -1, Optional.empty(), -1); // unreadable: /ready says so
+                        }
+                    }
+                };
         registry.gauge("mailseal.spool.messages", () -> () -> depth.getValue().messages());
-        registry.gauge("mailseal.spool.oldest_age_seconds", () -> () -> depth.getValue().oldest()
-                .map(t -> Duration.between(t, clock.instant()).toSeconds()).orElse(0L));
+        registry.gauge(
+                "mailseal.spool.oldest_age_seconds",
+                () ->
+                        () ->
+                                depth.getValue()
+                                        .oldest()
+                                        .map(t -> Duration.between(t, clock.instant()).toSeconds())
+                                        .orElse(0L));
         registry.gauge("mailseal.spool.corrupt_files", () -> () -> depth.getValue().corrupt());
     }
 
@@ -108,8 +121,11 @@ public final class RelayMetrics implements DeliveryOutcomes, SealingMetrics {
     }
 
     public void writePrometheus(OutputStream out) throws IOException {
-        PrometheusTextFormatWriter.create().write(out, prometheus.scrape(),
-                io.prometheus.metrics.config.EscapingScheme.UNDERSCORE_ESCAPING);
+        PrometheusTextFormatWriter.create()
+                .write(
+                        out,
+                        prometheus.scrape(),
+                        io.prometheus.metrics.config.EscapingScheme.UNDERSCORE_ESCAPING);
     }
 
     /** A name part: letters, digits and underscores only. */

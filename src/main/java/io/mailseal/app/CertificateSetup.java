@@ -22,16 +22,19 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
-/** Opens what {@code mailseal.certificates} names: its sources in order, the trust anchors, revocation. */
+/**
+ * Opens what {@code mailseal.certificates} names: its sources in order, the trust anchors,
+ * revocation.
+ */
 public final class CertificateSetup {
-    private CertificateSetup() {
-    }
+    private CertificateSetup() {}
 
     /**
-     * Every source, or every problem of every source at once; what was opened before a problem
-     * is closed again (an LDAP pool must not outlive a refused configuration).
+     * Every source, or every problem of every source at once; what was opened before a problem is
+     * closed again (an LDAP pool must not outlive a refused configuration).
      */
-    static RecipientCertificates open(CertificatesConfig config, Clock clock, Runnable revocationUnknown) {
+    static RecipientCertificates open(
+            CertificatesConfig config, Clock clock, Runnable revocationUnknown) {
         List<String> problems = new ArrayList<>();
         RecipientCertificateValidator validator = null;
         try {
@@ -42,13 +45,21 @@ public final class CertificateSetup {
         List<CertificateSource> sources = new ArrayList<>();
         for (int i = 0; i < config.sources().size(); i++) {
             try {
-                sources.add(source(config.sources().get(i), "mailseal.certificates.sources[" + i + "]"));
+                sources.add(
+                        source(
+                                config.sources().get(i),
+                                "mailseal.certificates.sources[" + i + "]"));
             } catch (ConfigException e) {
                 problems.addAll(e.problems());
             }
         }
-        RecipientCertificates opened = new RecipientCertificates(sources, validator,
-                new RevocationChecker(config.revocation(), config.revocationTimeout(), clock), revocationUnknown);
+        RecipientCertificates opened =
+                new RecipientCertificates(
+                        sources,
+                        validator,
+                        new RevocationChecker(
+                                config.revocation(), config.revocationTimeout(), clock),
+                        revocationUnknown);
         if (!problems.isEmpty()) {
             opened.close();
             throw new ConfigException(problems);
@@ -57,21 +68,37 @@ public final class CertificateSetup {
     }
 
     /** What every recipient certificate must pass; also before a harvested one is stored. */
-    public static RecipientCertificateValidator recipientValidator(CertificatesConfig config, Clock clock) {
-        Set<TrustAnchor> anchors = anchors("mailseal.certificates.trust-anchors", config.trustAnchors(),
-                !config.sources().isEmpty(), "recipient certificates cannot be validated without trusted CAs");
+    public static RecipientCertificateValidator recipientValidator(
+            CertificatesConfig config, Clock clock) {
+        Set<TrustAnchor> anchors =
+                anchors(
+                        "mailseal.certificates.trust-anchors",
+                        config.trustAnchors(),
+                        !config.sources().isEmpty(),
+                        "recipient certificates cannot be validated without trusted CAs");
         return new RecipientCertificateValidator(anchors, clock);
     }
 
-    /** The harvest store's record of what each customer's client announced; none without a harvest source. */
+    /**
+     * The harvest store's record of what each customer's client announced; none without a harvest
+     * source.
+     */
     static Function<String, Optional<byte[]>> announcedCapabilities(CertificatesConfig c) {
-        return c.sources().stream().filter(CertificatesConfig.HarvestSource.class::isInstance).findFirst()
-                .map(s -> new HarvestCertificateSource(((CertificatesConfig.HarvestSource) s).path()))
+        return c.sources().stream()
+                .filter(CertificatesConfig.HarvestSource.class::isInstance)
+                .findFirst()
+                .map(
+                        s ->
+                                new HarvestCertificateSource(
+                                        ((CertificatesConfig.HarvestSource) s).path()))
                 .<Function<String, Optional<byte[]>>>map(h -> h::announcedCapabilities)
                 .orElse(address -> Optional.empty());
     }
 
-    /** CA certificates from {@code key}; an absent key is a problem only when something {@code needed} them. */
+    /**
+     * CA certificates from {@code key}; an absent key is a problem only when something {@code
+     * needed} them.
+     */
     static Set<TrustAnchor> anchors(String key, Optional<Path> path, boolean needed, String why) {
         if (path.isEmpty()) {
             if (needed) {
@@ -93,8 +120,15 @@ public final class CertificateSetup {
             try {
                 return HttpCertificateSource.open(h);
             } catch (IOException e) {
-                throw new ConfigException(List.of(key + ".bearer-token-file: \"" + h.tokenFile().orElseThrow()
-                        + "\" cannot be read: " + (e instanceof NoSuchFileException ? "no such file" : e.getMessage())));
+                throw new ConfigException(
+                        List.of(
+                                key
+                                        + ".bearer-token-file: \""
+                                        + h.tokenFile().orElseThrow()
+                                        + "\" cannot be read: "
+                                        + (e instanceof NoSuchFileException
+                                                ? "no such file"
+                                                : e.getMessage())));
             }
         }
         try {

@@ -29,10 +29,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * mailseal running: spool and delivery, the current {@link SealingStage}, the admin port and
- * the intake, started in that order (nothing listens before what it hands mail to exists)
- * and stopped in the reverse. A reload ({@code SIGHUP} or {@code POST /v1/reload}) validates
- * relay.conf as {@code check-config} does and swaps in a new stage, or changes nothing.
+ * mailseal running: spool and delivery, the current {@link SealingStage}, the admin port and the
+ * intake, started in that order (nothing listens before what it hands mail to exists) and stopped
+ * in the reverse. A reload ({@code SIGHUP} or {@code POST /v1/reload}) validates relay.conf as
+ * {@code check-config} does and swaps in a new stage, or changes nothing.
  */
 public final class Relay implements AutoCloseable, RelayControl {
     private static final Logger log = LoggerFactory.getLogger(Relay.class);
@@ -42,13 +42,20 @@ public final class Relay implements AutoCloseable, RelayControl {
     private final DeliveryScheduler scheduler;
     private final TlsLevels tlsLevels;
     private final Clock clock;
+
     /** Stages a reload replaced, closed 30 s later or when the relay stops, whichever is first. */
     private final Set<SealingStage> retiring = ConcurrentHashMap.newKeySet();
+
     private AdminServer admin;
     private IntakeServer intake;
 
-    private Relay(AtomicReference<SealingStage> current, RelayMetrics metrics, Outbox outbox,
-                  DeliveryScheduler scheduler, TlsLevels tlsLevels, Clock clock) {
+    private Relay(
+            AtomicReference<SealingStage> current,
+            RelayMetrics metrics,
+            Outbox outbox,
+            DeliveryScheduler scheduler,
+            TlsLevels tlsLevels,
+            Clock clock) {
         this.current = current;
         this.metrics = metrics;
         this.outbox = outbox;
@@ -58,8 +65,8 @@ public final class Relay implements AutoCloseable, RelayControl {
     }
 
     /**
-     * Validates {@code config} (every problem at once, as check-config reports them), then
-     * starts; what a failed step leaves open is closed before the failure is thrown.
+     * Validates {@code config} (every problem at once, as check-config reports them), then starts;
+     * what a failed step leaves open is closed before the failure is thrown.
      */
     public static Relay start(RelayConfig config, Clock clock) {
         RelayMetrics metrics = new RelayMetrics();
@@ -68,27 +75,58 @@ public final class Relay implements AutoCloseable, RelayControl {
             ValidatedConfig validated = opened.add(RelayAssembly.validate(config, clock, metrics));
             Spool spool = openSpool(config);
             List<SpooledMessage> left = recover(spool, config);
-            // delivery and spool settings are read at start; a reload changes only the policies' delivery-tls
+            // delivery and spool settings are read at start; a reload changes only the policies'
+            // delivery-tls
             TlsLevels tlsLevels = new TlsLevels(config.delivery().tls(), config.policies());
-            DeliveryScheduler scheduler = opened.add(new DeliveryScheduler(spool, Router.of(config.delivery()),
-                    new NextHopClient(config.delivery(), config.smtp().hostname(), validated.outboundTls(),
-                            tlsLevels, clock), config.delivery(), config.smtp().hostname(), clock, metrics));
+            DeliveryScheduler scheduler =
+                    opened.add(
+                            new DeliveryScheduler(
+                                    spool,
+                                    Router.of(config.delivery()),
+                                    new NextHopClient(
+                                            config.delivery(),
+                                            config.smtp().hostname(),
+                                            validated.outboundTls(),
+                                            tlsLevels,
+                                            clock),
+                                    config.delivery(),
+                                    config.smtp().hostname(),
+                                    clock,
+                                    metrics));
             Outbox outbox = new Outbox(spool, scheduler);
             metrics.watchSpool(spool, clock);
             SealingStage stage = SealingStage.open(validated, clock, metrics, outbox);
-            Relay relay = new Relay(new AtomicReference<>(stage), metrics, outbox, scheduler, tlsLevels, clock);
+            Relay relay =
+                    new Relay(
+                            new AtomicReference<>(stage),
+                            metrics,
+                            outbox,
+                            scheduler,
+                            tlsLevels,
+                            clock);
             relay.admin = opened.add(adminServer(config, metrics, relay, validated));
             metrics.watchCertificateCache(() -> relay.current.get().certificateCacheHitRatio());
-            relay.intake = opened.add(new IntakeServer(config.smtp(),
-                    received -> relay.current.get().pipeline().accept(received), clock));
+            relay.intake =
+                    opened.add(
+                            new IntakeServer(
+                                    config.smtp(),
+                                    received -> relay.current.get().pipeline().accept(received),
+                                    clock));
             listen(relay.intake, config);
             metrics.watchSessions(relay.intake::openSessions);
             scheduler.recover(left);
             if (!left.isEmpty()) {
-                log.info("spool: {} message(s) from the previous run queued for delivery", left.size());
+                log.info(
+                        "spool: {} message(s) from the previous run queued for delivery",
+                        left.size());
             }
-            log.info("listening on {}:{}, next hop {}", config.smtp().listen().host(), relay.port(),
-                    config.delivery().mode() == DeliveryConfig.Mode.MX ? "by MX" : config.delivery().smarthost());
+            log.info(
+                    "listening on {}:{}, next hop {}",
+                    config.smtp().listen().host(),
+                    relay.port(),
+                    config.delivery().mode() == DeliveryConfig.Mode.MX
+                            ? "by MX"
+                            : config.delivery().smarthost());
             return relay;
         } catch (RuntimeException e) {
             opened.closeAll();
@@ -113,8 +151,12 @@ public final class Relay implements AutoCloseable, RelayControl {
     }
 
     private static ConfigException spoolProblem(RelayConfig config, IOException e) {
-        return new ConfigException(List.of("mailseal.spool.directory: \"" + config.spoolDirectory()
-                + "\" cannot be used: " + e));
+        return new ConfigException(
+                List.of(
+                        "mailseal.spool.directory: \""
+                                + config.spoolDirectory()
+                                + "\" cannot be used: "
+                                + e));
     }
 
     /** SubEthaSMTP reports a port it cannot bind as a RuntimeException around the BindException. */
@@ -123,32 +165,41 @@ public final class Relay implements AutoCloseable, RelayControl {
             intake.start();
         } catch (RuntimeException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new ConfigException(List.of("mailseal.smtp.listen: cannot serve on " + config.smtp().listen()
-                    + ": " + cause.getMessage()));
+            throw new ConfigException(
+                    List.of(
+                            "mailseal.smtp.listen: cannot serve on "
+                                    + config.smtp().listen()
+                                    + ": "
+                                    + cause.getMessage()));
         }
     }
 
-    private static AdminServer adminServer(RelayConfig config, RelayMetrics metrics, Relay relay,
-                                           ValidatedConfig validated) {
+    private static AdminServer adminServer(
+            RelayConfig config, RelayMetrics metrics, Relay relay, ValidatedConfig validated) {
         try {
             return new AdminServer(config.adminListen(), metrics, relay, validated.adminToken());
         } catch (IOException e) {
-            throw new ConfigException(List.of("mailseal.admin.listen: cannot serve on " + config.adminListen()
-                    + ": " + e));
+            throw new ConfigException(
+                    List.of(
+                            "mailseal.admin.listen: cannot serve on "
+                                    + config.adminListen()
+                                    + ": "
+                                    + e));
         }
     }
 
     /**
-     * Re-reads relay.conf and validates it as {@code check-config} does; only a file that
-     * passes replaces the running stage. Returns the problems, empty when applied.
+     * Re-reads relay.conf and validates it as {@code check-config} does; only a file that passes
+     * replaces the running stage. Returns the problems, empty when applied.
      */
     @Override
     public synchronized List<String> reload() {
         RelayConfig old = current.get().config();
         try {
             RelayConfig next = ConfigLoader.load(old.file());
-            SealingStage stage = SealingStage.open(RelayAssembly.validate(next, clock, metrics), clock, metrics,
-                    outbox);
+            SealingStage stage =
+                    SealingStage.open(
+                            RelayAssembly.validate(next, clock, metrics), clock, metrics, outbox);
             warnAboutRestartOnlyChanges(old, next);
             tlsLevels.follow(next.policies()); // before the new policies decide a message
             SealingStage previous = current.getAndSet(stage);
@@ -158,7 +209,12 @@ public final class Relay implements AutoCloseable, RelayControl {
             log.info("relay.conf reloaded: {} policies", next.policies().size());
             return List.of();
         } catch (ConfigException e) {
-            e.problems().forEach(p -> log.error("relay.conf not reloaded, the running configuration stays: {}", p));
+            e.problems()
+                    .forEach(
+                            p ->
+                                    log.error(
+                                            "relay.conf not reloaded, the running configuration stays: {}",
+                                            p));
             return e.problems();
         } catch (RuntimeException e) {
             log.error("relay.conf not reloaded, the running configuration stays: {}", e.toString());
@@ -171,12 +227,15 @@ public final class Relay implements AutoCloseable, RelayControl {
             log.warn("relay.conf: changes to mailseal.smtp take effect only after a restart");
         }
         if (!next.delivery().equals(old.delivery())) {
-            log.warn("relay.conf: changes to mailseal.delivery (delivery.tls included) take effect only after a"
-                    + " restart; policies' delivery-tls take effect now");
+            log.warn(
+                    "relay.conf: changes to mailseal.delivery (delivery.tls included) take effect only after a"
+                            + " restart; policies' delivery-tls take effect now");
         }
-        if (!next.adminListen().equals(old.adminListen()) || !next.adminTokenFile().equals(old.adminTokenFile())
+        if (!next.adminListen().equals(old.adminListen())
+                || !next.adminTokenFile().equals(old.adminTokenFile())
                 || !next.spoolDirectory().equals(old.spoolDirectory())) {
-            log.warn("relay.conf: changes to mailseal.admin and mailseal.spool take effect only after a restart");
+            log.warn(
+                    "relay.conf: changes to mailseal.admin and mailseal.spool take effect only after a restart");
         }
     }
 
@@ -205,7 +264,8 @@ public final class Relay implements AutoCloseable, RelayControl {
 
     @Override
     public void close() {
-        // SIGTERM: no new transactions, those under way and deliveries may finish (delivery.shutdown-grace)
+        // SIGTERM: no new transactions, those under way and deliveries may finish
+        // (delivery.shutdown-grace)
         intake.close(current.get().config().delivery().shutdownGrace());
         scheduler.close();
         admin.close();

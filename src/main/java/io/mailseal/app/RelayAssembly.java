@@ -1,5 +1,7 @@
 package io.mailseal.app;
 
+import static io.mailseal.config.Keywords.kebab;
+
 import io.mailseal.admin.RelayMetrics;
 import io.mailseal.certs.CertificateResolver;
 import io.mailseal.certs.RecipientCertificates;
@@ -29,26 +31,28 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import static io.mailseal.config.Keywords.kebab;
-
 /**
- * The one validation of relay.conf that {@code run}, a reload and {@code check-config} all
- * use: it opens everything the file names (keystores, certificate sources and directories,
- * trust anchors, the intake's TLS key and users file, the admin token) and checks what the
- * parts need of each other (a signing identity for every signing policy's sender), and
- * reports all problems at once, each naming the key, the value and why.
+ * The one validation of relay.conf that {@code run}, a reload and {@code check-config} all use: it
+ * opens everything the file names (keystores, certificate sources and directories, trust anchors,
+ * the intake's TLS key and users file, the admin token) and checks what the parts need of each
+ * other (a signing identity for every signing policy's sender), and reports all problems at once,
+ * each naming the key, the value and why.
  */
 public final class RelayAssembly {
-    private RelayAssembly() {
-    }
+    private RelayAssembly() {}
 
     public static ValidatedConfig validate(RelayConfig config, Clock clock, RelayMetrics metrics) {
         prepareJvm();
         Problems problems = new Problems();
-        RecipientCertificates sources = problems.collect(() -> CertificateSetup.open(config.certificates(), clock,
-                metrics::revocationUnknown));
-        SigningIdentities identities = problems.collect(() -> SigningIdentities.open(config.identities()));
-        TimestampAuthorityClient tsa = problems.collect(() -> timestampClient(config.timestamp(), clock, metrics));
+        RecipientCertificates sources =
+                problems.collect(
+                        () ->
+                                CertificateSetup.open(
+                                        config.certificates(), clock, metrics::revocationUnknown));
+        SigningIdentities identities =
+                problems.collect(() -> SigningIdentities.open(config.identities()));
+        TimestampAuthorityClient tsa =
+                problems.collect(() -> timestampClient(config.timestamp(), clock, metrics));
         OutboundTls outboundTls = problems.collect(() -> outboundTls(config.delivery()));
         String intake = problems.collect(() -> IntakeServer.check(config.smtp()));
         Optional<String> token = problems.collect(() -> adminToken(config));
@@ -64,34 +68,46 @@ public final class RelayAssembly {
         return new ValidatedConfig(config, sources, identities, tsa, outboundTls, token, intake);
     }
 
-    /** For {@code lookup} and {@code explain}: only the certificate sources, uncached; close them after use. */
+    /**
+     * For {@code lookup} and {@code explain}: only the certificate sources, uncached; close them
+     * after use.
+     */
     public static RecipientCertificates recipientCertificates(RelayConfig config, Clock clock) {
         prepareJvm();
-        return CertificateSetup.open(config.certificates(), clock, () -> { });
+        return CertificateSetup.open(config.certificates(), clock, () -> {});
     }
 
     /** Policy and certificates per recipient, as the end of DATA and {@code explain} decide. */
-    public static SealingPlanner planner(RelayConfig config, CertificateResolver certificates, SealingMetrics metrics) {
-        return new SealingPlanner(new PolicyEngine(config.policies()), certificates,
-                new AlgorithmChoice(config.crypto()), metrics, CertificateSetup.announcedCapabilities(config.certificates()));
+    public static SealingPlanner planner(
+            RelayConfig config, CertificateResolver certificates, SealingMetrics metrics) {
+        return new SealingPlanner(
+                new PolicyEngine(config.policies()),
+                certificates,
+                new AlgorithmChoice(config.crypto()),
+                metrics,
+                CertificateSetup.announcedCapabilities(config.certificates()));
     }
 
-    /** Why {@code spool.directory} cannot be used: it must be (or be creatable in) a writable directory. */
+    /**
+     * Why {@code spool.directory} cannot be used: it must be (or be creatable in) a writable
+     * directory.
+     */
     static Optional<String> spoolProblem(Path spool) {
         Path existing = spool.toAbsolutePath();
         while (existing != null && !Files.exists(existing)) {
             existing = existing.getParent();
         }
         if (existing == null || !Files.isDirectory(existing) || !Files.isWritable(existing)) {
-            return Optional.of("mailseal.spool.directory: \"" + spool + "\" is not a writable directory");
+            return Optional.of(
+                    "mailseal.spool.directory: \"" + spool + "\" is not a writable directory");
         }
         return Optional.empty();
     }
 
     /**
-     * Signing policies whose sender has no signing identity: such mail would get 550 "no
-     * signing identity" for a fault of the configuration. A literal sender needs an identity
-     * for it; {@code *@domain} one for the domain; any other sender at least one identity.
+     * Signing policies whose sender has no signing identity: such mail would get 550 "no signing
+     * identity" for a fault of the configuration. A literal sender needs an identity for it; {@code
+     * *@domain} one for the domain; any other sender at least one identity.
      */
     static List<String> identityGaps(List<PolicyConfig> policies, SigningIdentities identities) {
         List<String> gaps = new ArrayList<>();
@@ -102,12 +118,24 @@ public final class RelayAssembly {
             }
             String key = "mailseal.policies[" + i + "]";
             String from = p.match().from().map(PolicyConfig.TextPattern::text).orElse("");
-            String sender = from.matches("[^*?/]+@[^*?/]+") ? from
-                    : from.matches("\\*@[^*?/@]+") ? "postmaster" + from.substring(1) : null;
+            String sender =
+                    from.matches("[^*?/]+@[^*?/]+")
+                            ? from
+                            : from.matches("\\*@[^*?/@]+")
+                                    ? "postmaster" + from.substring(1)
+                                    : null;
             if (sender != null && identities.forSender(sender).isEmpty()) {
-                gaps.add(key + ".match.from: \"" + from + "\" (policy " + p.name() + ", action " + kebab(p.action())
-                        + ") has no signing identity" + (from.startsWith("*@") ? " for the domain" : "")
-                        + " in mailseal.identities");
+                gaps.add(
+                        key
+                                + ".match.from: \""
+                                + from
+                                + "\" (policy "
+                                + p.name()
+                                + ", action "
+                                + kebab(p.action())
+                                + ") has no signing identity"
+                                + (from.startsWith("*@") ? " for the domain" : "")
+                                + " in mailseal.identities");
             } else if (sender == null && identities.all().isEmpty()) {
                 gaps.add(key + ": policy " + p.name() + " signs, but mailseal.identities is empty");
             }
@@ -120,23 +148,42 @@ public final class RelayAssembly {
         for (int i = 0; i < certificates.sources().size(); i++) {
             if (certificates.sources().get(i) instanceof CertificatesConfig.DirectorySource d
                     && !Files.isDirectory(d.path())) {
-                problems.add("mailseal.certificates.sources[" + i + "].path: \"" + d.path()
-                        + "\" is not a directory");
+                problems.add(
+                        "mailseal.certificates.sources["
+                                + i
+                                + "].path: \""
+                                + d.path()
+                                + "\" is not a directory");
             }
         }
         return problems;
     }
 
-    private static TimestampAuthorityClient timestampClient(TimestampConfig config, Clock clock, RelayMetrics metrics) {
-        TimestampVerifier verifier = new TimestampVerifier(CertificateSetup.anchors("mailseal.timestamp.trust-anchors",
-                config.trustAnchors(), !config.urls().isEmpty(), "timestamp tokens cannot be verified without the TSA's CA"));
-        return new TimestampAuthorityClient(config.urls(), config.timeout(), verifier, clock,
-                TimestampAuthorityClient.defaultHttpClient(config.timeout()), (url, reason) -> metrics.tsaFailure(url));
+    private static TimestampAuthorityClient timestampClient(
+            TimestampConfig config, Clock clock, RelayMetrics metrics) {
+        TimestampVerifier verifier =
+                new TimestampVerifier(
+                        CertificateSetup.anchors(
+                                "mailseal.timestamp.trust-anchors",
+                                config.trustAnchors(),
+                                !config.urls().isEmpty(),
+                                "timestamp tokens cannot be verified without the TSA's CA"));
+        return new TimestampAuthorityClient(
+                config.urls(),
+                config.timeout(),
+                verifier,
+                clock,
+                TimestampAuthorityClient.defaultHttpClient(config.timeout()),
+                (url, reason) -> metrics.tsaFailure(url));
     }
 
     private static OutboundTls outboundTls(DeliveryConfig delivery) {
-        return new OutboundTls(delivery.tlsTrustAnchors()
-                .map(path -> TrustAnchors.load("mailseal.delivery.tls-trust-anchors", path)));
+        return new OutboundTls(
+                delivery.tlsTrustAnchors()
+                        .map(
+                                path ->
+                                        TrustAnchors.load(
+                                                "mailseal.delivery.tls-trust-anchors", path)));
     }
 
     private static Optional<String> adminToken(RelayConfig config) {
@@ -147,8 +194,14 @@ public final class RelayAssembly {
         try {
             return Optional.of(Files.readString(file).strip());
         } catch (IOException e) {
-            throw new ConfigException(List.of("mailseal.admin.token-file: \"" + file + "\" cannot be read: "
-                    + (e instanceof NoSuchFileException ? "no such file" : e.getMessage())));
+            throw new ConfigException(
+                    List.of(
+                            "mailseal.admin.token-file: \""
+                                    + file
+                                    + "\" cannot be read: "
+                                    + (e instanceof NoSuchFileException
+                                            ? "no such file"
+                                            : e.getMessage())));
         }
     }
 

@@ -6,8 +6,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What a start has opened so far, to be released in reverse order when a later step fails:
- * a relay that could not start leaves no listener bound and no pool or thread behind.
+ * What a start has opened so far, to be released in reverse order when a later step fails: a relay
+ * that could not start leaves no listener bound and no pool or thread behind.
  */
 final class ResourceStack {
     private static final Logger log = LoggerFactory.getLogger(ResourceStack.class);
@@ -24,7 +24,10 @@ final class ResourceStack {
             try {
                 resource.close();
             } catch (Exception e) {
-                log.warn("releasing {} after a failed start: {}", resource.getClass().getSimpleName(), e.toString());
+                log.warn(
+                        "releasing {} after a failed start: {}",
+                        resource.getClass().getSimpleName(),
+                        e.toString());
             }
         }
     }

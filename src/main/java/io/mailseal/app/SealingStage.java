@@ -15,32 +15,45 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What a reload replaces as one piece: the policies, certificate sources and their cache,
- * signing identities, the TSA client and the pipeline over them, built from one
- * {@link ValidatedConfig}. Messages in flight finish under the stage they started with.
+ * What a reload replaces as one piece: the policies, certificate sources and their cache, signing
+ * identities, the TSA client and the pipeline over them, built from one {@link ValidatedConfig}.
+ * Messages in flight finish under the stage they started with.
  */
 final class SealingStage implements AutoCloseable {
     private final ValidatedConfig validated;
     private final CachedRecipientCertificates certificates;
     private final SealingPipeline pipeline;
 
-    private SealingStage(ValidatedConfig validated, CachedRecipientCertificates certificates,
-                         SealingPipeline pipeline) {
+    private SealingStage(
+            ValidatedConfig validated,
+            CachedRecipientCertificates certificates,
+            SealingPipeline pipeline) {
         this.validated = validated;
         this.certificates = certificates;
         this.pipeline = pipeline;
     }
 
     /** Takes over {@code validated}: closing the stage closes its certificate sources. */
-    static SealingStage open(ValidatedConfig validated, Clock clock, RelayMetrics metrics, Outbox outbox) {
+    static SealingStage open(
+            ValidatedConfig validated, Clock clock, RelayMetrics metrics, Outbox outbox) {
         RelayConfig config = validated.config();
-        CachedRecipientCertificates certificates = new CachedRecipientCertificates(validated.sources(),
-                config.certificates().cache(), Ticker.systemTicker(), clock);
-        SealingPipeline pipeline = new SealingPipeline(RelayAssembly.planner(config, certificates, metrics),
-                validated.identities(),
-                new SignatureTimestamps(validated.timestamps(), metrics::timestampSkipped, metrics::timestampTook),
-                config.smtp().limits().maxMimeDepth(),
-                new SealingPipeline.Spooling(outbox, config.delivery().maxAge(), clock), metrics);
+        CachedRecipientCertificates certificates =
+                new CachedRecipientCertificates(
+                        validated.sources(),
+                        config.certificates().cache(),
+                        Ticker.systemTicker(),
+                        clock);
+        SealingPipeline pipeline =
+                new SealingPipeline(
+                        RelayAssembly.planner(config, certificates, metrics),
+                        validated.identities(),
+                        new SignatureTimestamps(
+                                validated.timestamps(),
+                                metrics::timestampSkipped,
+                                metrics::timestampTook),
+                        config.smtp().limits().maxMimeDepth(),
+                        new SealingPipeline.Spooling(outbox, config.delivery().maxAge(), clock),
+                        metrics);
         return new SealingStage(validated, certificates, pipeline);
     }
 
@@ -63,10 +76,14 @@ final class SealingStage implements AutoCloseable {
     /** Why this stage is not ready to take mail, by check; empty when ready (for /ready). */
     Map<String, String> readinessProblems() {
         Map<String, String> problems = new LinkedHashMap<>();
-        RelayAssembly.spoolProblem(config().spoolDirectory()).ifPresent(p -> problems.put("spool", p));
+        RelayAssembly.spoolProblem(config().spoolDirectory())
+                .ifPresent(p -> problems.put("spool", p));
         TimestampAuthorityClient tsa = validated.timestamps();
-        if (config().policies().stream().anyMatch(PolicyConfig::requiresTimestamp) && !tsa.anyAvailable()) {
-            problems.put("timestamp", "every TSA failed recently; policies that require a timestamp answer 451");
+        if (config().policies().stream().anyMatch(PolicyConfig::requiresTimestamp)
+                && !tsa.anyAvailable()) {
+            problems.put(
+                    "timestamp",
+                    "every TSA failed recently; policies that require a timestamp answer 451");
         }
         return problems;
     }

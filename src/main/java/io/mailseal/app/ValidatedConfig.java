@@ -8,15 +8,21 @@ import io.mailseal.tsa.TimestampAuthorityClient;
 import java.util.Optional;
 
 /**
- * relay.conf after {@link RelayAssembly#validate}: every file it names opened and checked,
- * ready to build a relay from. Holds open certificate sources (LDAP pools): close it when it
- * is not handed on.
+ * relay.conf after {@link RelayAssembly#validate}: every file it names opened and checked, ready to
+ * build a relay from. Holds open certificate sources (LDAP pools): close it when it is not handed
+ * on.
  *
  * @param intake one line on the intake's STARTTLS and AUTH, for check-config
  */
-public record ValidatedConfig(RelayConfig config, RecipientCertificates sources, SigningIdentities identities,
-                              TimestampAuthorityClient timestamps, OutboundTls outboundTls,
-                              Optional<String> adminToken, String intake) implements AutoCloseable {
+public record ValidatedConfig(
+        RelayConfig config,
+        RecipientCertificates sources,
+        SigningIdentities identities,
+        TimestampAuthorityClient timestamps,
+        OutboundTls outboundTls,
+        Optional<String> adminToken,
+        String intake)
+        implements AutoCloseable {
 
     @Override
     public void close() {

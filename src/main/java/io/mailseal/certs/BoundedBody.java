@@ -9,7 +9,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 
-/** An HTTP response body of at most {@code max} bytes: a longer one fails instead of filling memory. */
+/**
+ * An HTTP response body of at most {@code max} bytes: a longer one fails instead of filling memory.
+ */
 final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
     private final int max;
     private final CompletableFuture<byte[]> result = new CompletableFuture<>();
@@ -39,7 +41,8 @@ final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
         for (ByteBuffer b : items) {
             if (bytes.size() + b.remaining() > max) {
                 subscription.cancel();
-                result.completeExceptionally(new IOException("response body larger than " + max + " bytes"));
+                result.completeExceptionally(
+                        new IOException("response body larger than " + max + " bytes"));
                 return;
             }
             byte[] chunk = new byte[b.remaining()];

@@ -17,14 +17,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Lookups cached by address (STYLE.md, after Caffeine): found for {@code ttl}, not found for
- * the shorter {@code negative-ttl}, unavailable never (an outage is not an answer).
- * Concurrent lookups of one address coalesce into one. An entry read after
- * {@code refresh-after} is served at once and looked up again in the background, so a hot
- * address never waits for a directory. A background lookup that finds the source
- * unavailable changes nothing: the cached answer stands until it expires, and a found
- * certificate is never replaced by "unavailable". A cached certificate that has expired
- * since is looked up again.
+ * Lookups cached by address (STYLE.md, after Caffeine): found for {@code ttl}, not found for the
+ * shorter {@code negative-ttl}, unavailable never (an outage is not an answer). Concurrent lookups
+ * of one address coalesce into one. An entry read after {@code refresh-after} is served at once and
+ * looked up again in the background, so a hot address never waits for a directory. A background
+ * lookup that finds the source unavailable changes nothing: the cached answer stands until it
+ * expires, and a found certificate is never replaced by "unavailable". A cached certificate that
+ * has expired since is looked up again.
  */
 public final class CachedRecipientCertificates implements CertificateResolver {
     private static final Logger log = LoggerFactory.getLogger(CachedRecipientCertificates.class);
@@ -33,31 +32,44 @@ public final class CachedRecipientCertificates implements CertificateResolver {
     private final LoadingCache<String, Resolution> cache;
     private final Clock clock;
 
-    public CachedRecipientCertificates(CertificateResolver delegate, CertificatesConfig.Cache config, Ticker ticker,
-                                       Clock clock) {
+    public CachedRecipientCertificates(
+            CertificateResolver delegate,
+            CertificatesConfig.Cache config,
+            Ticker ticker,
+            Clock clock) {
         this(delegate, config, ticker, clock, refreshThreads());
     }
 
     /** {@code refreshes} runs the background lookups. */
-    public CachedRecipientCertificates(CertificateResolver delegate, CertificatesConfig.Cache config, Ticker ticker,
-                                       Clock clock, Executor refreshes) {
+    public CachedRecipientCertificates(
+            CertificateResolver delegate,
+            CertificatesConfig.Cache config,
+            Ticker ticker,
+            Clock clock,
+            Executor refreshes) {
         this.delegate = delegate;
         this.clock = clock;
-        this.cache = Caffeine.newBuilder().maximumSize(config.maxEntries()).ticker(ticker).executor(refreshes)
-                .expireAfter(expiry(config.ttl().toNanos(), config.negativeTtl().toNanos()))
-                .refreshAfterWrite(config.refreshAfter())
-                .recordStats()
-                .build(new CacheLoader<String, Resolution>() {
-                    @Override
-                    public Resolution load(String address) {
-                        return delegate.resolve(address);
-                    }
+        this.cache =
+                Caffeine.newBuilder()
+                        .maximumSize(config.maxEntries())
+                        .ticker(ticker)
+                        .executor(refreshes)
+                        .expireAfter(expiry(config.ttl().toNanos(), config.negativeTtl().toNanos()))
+                        .refreshAfterWrite(config.refreshAfter())
+                        .recordStats()
+                        .build(
+                                new CacheLoader<String, Resolution>() {
+                                    @Override
+                                    public Resolution load(String address) {
+                                        return delegate.resolve(address);
+                                    }
 
-                    @Override
-                    public CompletableFuture<Resolution> asyncReload(String address, Resolution old, Executor executor) {
-                        return refresh(address, executor);
-                    }
-                });
+                                    @Override
+                                    public CompletableFuture<Resolution> asyncReload(
+                                            String address, Resolution old, Executor executor) {
+                                        return refresh(address, executor);
+                                    }
+                                });
     }
 
     /** Share of lookups answered from the cache since this cache was built (0..1), for /metrics. */
@@ -69,7 +81,8 @@ public final class CachedRecipientCertificates implements CertificateResolver {
     public Resolution resolve(String address) {
         String key = key(address);
         Resolution r = cache.get(key);
-        if (r instanceof Resolution.Usable u && u.certificate().getNotAfter().toInstant().isBefore(clock.instant())) {
+        if (r instanceof Resolution.Usable u
+                && u.certificate().getNotAfter().toInstant().isBefore(clock.instant())) {
             cache.invalidate(key);
             r = cache.get(key);
         }
@@ -77,25 +90,29 @@ public final class CachedRecipientCertificates implements CertificateResolver {
     }
 
     /**
-     * A cancelled refresh leaves the entry as it was, expiry included (Caffeine drops it
-     * without logging); returning the old value instead would count as a write and keep a
-     * certificate alive past its ttl for as long as the directory is down.
+     * A cancelled refresh leaves the entry as it was, expiry included (Caffeine drops it without
+     * logging); returning the old value instead would count as a write and keep a certificate alive
+     * past its ttl for as long as the directory is down.
      */
     private CompletableFuture<Resolution> refresh(String address, Executor executor) {
         CompletableFuture<Resolution> fresh = new CompletableFuture<>();
-        executor.execute(() -> {
-            try {
-                Resolution r = delegate.resolve(address);
-                if (r instanceof Resolution.Unavailable u) {
-                    log.warn("certificate refresh for {}: {}; the cached answer stands until it expires", address, u.reason());
-                    fresh.cancel(false);
-                } else {
-                    fresh.complete(r);
-                }
-            } catch (RuntimeException e) {
-                fresh.completeExceptionally(e);
-            }
-        });
+        executor.execute(
+                () -> {
+                    try {
+                        Resolution r = delegate.resolve(address);
+                        if (r instanceof Resolution.Unavailable u) {
+                            log.warn(
+                                    "certificate refresh for {}: {}; the cached answer stands until it expires",
+                                    address,
+                                    u.reason());
+                            fresh.cancel(false);
+                        } else {
+                            fresh.complete(r);
+                        }
+                    } catch (RuntimeException e) {
+                        fresh.completeExceptionally(e);
+                    }
+                });
         return fresh;
     }
 
@@ -121,14 +138,22 @@ public final class CachedRecipientCertificates implements CertificateResolver {
         };
     }
 
-    /** A few daemon threads that go away when idle, so a replaced configuration leaves none behind. */
+    /**
+     * A few daemon threads that go away when idle, so a replaced configuration leaves none behind.
+     */
     private static Executor refreshThreads() {
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(REFRESH_THREADS, REFRESH_THREADS, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), r -> {
-                    Thread t = new Thread(r, "certificate-refresh");
-                    t.setDaemon(true);
-                    return t;
-                });
+        ThreadPoolExecutor pool =
+                new ThreadPoolExecutor(
+                        REFRESH_THREADS,
+                        REFRESH_THREADS,
+                        30,
+                        TimeUnit.SECONDS,
+                        new LinkedBlockingQueue<>(),
+                        r -> {
+                            Thread t = new Thread(r, "certificate-refresh");
+                            t.setDaemon(true);
+                            return t;
+                        });
         pool.allowCoreThreadTimeOut(true);
         return pool;
     }

@@ -41,13 +41,13 @@ import org.bouncycastle.util.Selector;
 import org.bouncycastle.util.Store;
 
 /**
- * Takes a customer's certificates from what the customer sent. From signed mail
- * (multipart/signed, RFC 8551 §3.5.3, or application/pkcs7-mime signed-data, §3.5.2) only
- * when the signature verifies and the signer's certificate names the From: address: the
- * certificate the SMIMEEncryptionKeyPreference attribute points at (§2.5.3), the signer's,
- * the CA certificates that came along, and the SMIMECapabilities attribute. From a
- * certificate file (PEM or DER): every end-entity certificate under each address of its
- * subjectAltName. Whether a certificate is trusted is not judged here but by the validator.
+ * Takes a customer's certificates from what the customer sent. From signed mail (multipart/signed,
+ * RFC 8551 §3.5.3, or application/pkcs7-mime signed-data, §3.5.2) only when the signature verifies
+ * and the signer's certificate names the From: address: the certificate the
+ * SMIMEEncryptionKeyPreference attribute points at (§2.5.3), the signer's, the CA certificates that
+ * came along, and the SMIMECapabilities attribute. From a certificate file (PEM or DER): every
+ * end-entity certificate under each address of its subjectAltName. Whether a certificate is trusted
+ * is not judged here but by the validator.
  */
 final class CertificateHarvester {
     private final Session session = Session.getInstance(new Properties());
@@ -55,6 +55,7 @@ final class CertificateHarvester {
     /** Why nothing could be taken. */
     static final class Refused extends Exception {
         private static final long serialVersionUID = 1L;
+
         Refused(String reason) {
             super(reason);
         }
@@ -62,12 +63,14 @@ final class CertificateHarvester {
 
     /** A signed mail or a certificate file, told apart by their first bytes. */
     List<Harvest> harvest(byte[] data, String origin) throws Refused {
-        String start = new String(data, 0, Math.min(data.length, 64), StandardCharsets.ISO_8859_1).strip();
+        String start =
+                new String(data, 0, Math.min(data.length, 64), StandardCharsets.ISO_8859_1).strip();
         if (start.startsWith("-----BEGIN") || (data.length > 0 && data[0] == 0x30)) {
             return fromCertificateFile(data, origin);
         }
         try {
-            return List.of(fromSignedMail(new MimeMessage(session, new ByteArrayInputStream(data))));
+            return List.of(
+                    fromSignedMail(new MimeMessage(session, new ByteArrayInputStream(data))));
         } catch (MessagingException e) {
             throw new Refused("not a mail message: " + e.getMessage());
         }
@@ -80,7 +83,8 @@ final class CertificateHarvester {
         } catch (CertificateException e) {
             throw new Refused("not a certificate file: " + e.getMessage());
         }
-        List<X509Certificate> authorities = certs.stream().filter(c -> c.getBasicConstraints() >= 0).toList();
+        List<X509Certificate> authorities =
+                certs.stream().filter(c -> c.getBasicConstraints() >= 0).toList();
         List<Harvest> out = new ArrayList<>();
         for (X509Certificate leaf : certs) {
             if (leaf.getBasicConstraints() < 0) {
@@ -109,7 +113,12 @@ final class CertificateHarvester {
                 } else if (!verifies(si, signer, problems)) {
                     continue;
                 } else if (!addresses(signer).contains(from)) {
-                    problems.add("signer certificate is for " + addresses(signer) + ", not the From: address <" + from + ">");
+                    problems.add(
+                            "signer certificate is for "
+                                    + addresses(signer)
+                                    + ", not the From: address <"
+                                    + from
+                                    + ">");
                 } else {
                     return new Harvest(from, certificates(store, si, signer), capabilities(si));
                 }
@@ -145,10 +154,12 @@ final class CertificateHarvester {
         if (type.contains("pkcs7-mime")) {
             return new SMIMESigned(message);
         }
-        throw new Refused("not signed (neither multipart/signed nor application/pkcs7-mime signed-data)");
+        throw new Refused(
+                "not signed (neither multipart/signed nor application/pkcs7-mime signed-data)");
     }
 
-    private static boolean verifies(SignerInformation si, X509Certificate signer, List<String> problems) {
+    private static boolean verifies(
+            SignerInformation si, X509Certificate signer, List<String> problems) {
         try {
             if (si.verify(new JcaSimpleSignerInfoVerifierBuilder().build(signer))) {
                 return true;
@@ -160,16 +171,28 @@ final class CertificateHarvester {
         return false;
     }
 
-    /** The preferred encryption certificate (when another one), the signer's, then CA certificates. */
-    private static List<X509Certificate> certificates(Store<X509CertificateHolder> store, SignerInformation si,
-                                                      X509Certificate signer) throws CMSException {
+    /**
+     * The preferred encryption certificate (when another one), the signer's, then CA certificates.
+     */
+    private static List<X509Certificate> certificates(
+            Store<X509CertificateHolder> store, SignerInformation si, X509Certificate signer)
+            throws CMSException {
         Set<X509Certificate> out = new LinkedHashSet<>();
-        Attribute pref = si.getSignedAttributes() == null ? null
-                : si.getSignedAttributes().get(SMIMEAttributes.encrypKeyPref);
-        if (pref != null && pref.getAttrValues().getObjectAt(0) instanceof ASN1TaggedObject t && t.getTagNo() == 0) {
-            IssuerAndSerialNumber ias = IssuerAndSerialNumber.getInstance(org.bouncycastle.asn1.ASN1Sequence.getInstance(t, false));
-            X509Certificate preferred = first(store,
-                    new X509CertificateHolderSelector(ias.getName(), ias.getSerialNumber().getValue()));
+        Attribute pref =
+                si.getSignedAttributes() == null
+                        ? null
+                        : si.getSignedAttributes().get(SMIMEAttributes.encrypKeyPref);
+        if (pref != null
+                && pref.getAttrValues().getObjectAt(0) instanceof ASN1TaggedObject t
+                && t.getTagNo() == 0) {
+            IssuerAndSerialNumber ias =
+                    IssuerAndSerialNumber.getInstance(
+                            org.bouncycastle.asn1.ASN1Sequence.getInstance(t, false));
+            X509Certificate preferred =
+                    first(
+                            store,
+                            new X509CertificateHolderSelector(
+                                    ias.getName(), ias.getSerialNumber().getValue()));
             if (preferred != null) {
                 out.add(preferred);
             }
@@ -185,17 +208,23 @@ final class CertificateHarvester {
     }
 
     private static Optional<SenderCapabilities> capabilities(SignerInformation si) {
-        Attribute caps = si.getSignedAttributes() == null ? null
-                : si.getSignedAttributes().get(SMIMEAttributes.smimeCapabilities);
+        Attribute caps =
+                si.getSignedAttributes() == null
+                        ? null
+                        : si.getSignedAttributes().get(SMIMEAttributes.smimeCapabilities);
         if (caps == null) {
             return Optional.empty();
         }
-        return Optional.of(SenderCapabilities.of(SMIMECapabilities.getInstance(caps.getAttrValues().getObjectAt(0))));
+        return Optional.of(
+                SenderCapabilities.of(
+                        SMIMECapabilities.getInstance(caps.getAttrValues().getObjectAt(0))));
     }
 
     @SuppressWarnings("unchecked")
-    private static X509Certificate first(Store<X509CertificateHolder> store, Selector<?> selector) throws CMSException {
-        for (X509CertificateHolder h : store.getMatches((Selector<X509CertificateHolder>) selector)) {
+    private static X509Certificate first(Store<X509CertificateHolder> store, Selector<?> selector)
+            throws CMSException {
+        for (X509CertificateHolder h :
+                store.getMatches((Selector<X509CertificateHolder>) selector)) {
             return convert(h);
         }
         return null;
@@ -209,7 +238,10 @@ final class CertificateHarvester {
         }
     }
 
-    /** subjectAltName rfc822Names, or without any, the legacy emailAddress attribute (RFC 8550 §3); lower-cased. */
+    /**
+     * subjectAltName rfc822Names, or without any, the legacy emailAddress attribute (RFC 8550 §3);
+     * lower-cased.
+     */
     static Set<String> addresses(X509Certificate cert) {
         Set<String> out = new LinkedHashSet<>();
         try {
@@ -221,8 +253,12 @@ final class CertificateHarvester {
                 }
             }
             if (out.isEmpty()) {
-                for (RDN rdn : X500Name.getInstance(cert.getSubjectX500Principal().getEncoded()).getRDNs(BCStyle.EmailAddress)) {
-                    out.add(IETFUtils.valueToString(rdn.getFirst().getValue()).toLowerCase(Locale.ROOT));
+                for (RDN rdn :
+                        X500Name.getInstance(cert.getSubjectX500Principal().getEncoded())
+                                .getRDNs(BCStyle.EmailAddress)) {
+                    out.add(
+                            IETFUtils.valueToString(rdn.getFirst().getValue())
+                                    .toLowerCase(Locale.ROOT));
                 }
             }
         } catch (CertificateParsingException e) {

@@ -16,18 +16,20 @@ import org.bouncycastle.cert.X509CRLHolder;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 
 /**
- * CRLs (RFC 5280 §5) fetched over HTTP from a certificate's distribution point, checked
- * (issuer name, signature by the issuer's key, nextUpdate not passed) and kept until
- * their nextUpdate, so one download answers for every customer of that CA. Only complete
- * CRLs are used: a delta CRL served at a distribution point is refused, and delta CRLs
- * named by freshestCRL are not fetched — a revocation published only in a delta is seen
- * through OCSP (asked first) or in the next complete CRL.
+ * CRLs (RFC 5280 §5) fetched over HTTP from a certificate's distribution point, checked (issuer
+ * name, signature by the issuer's key, nextUpdate not passed) and kept until their nextUpdate, so
+ * one download answers for every customer of that CA. Only complete CRLs are used: a delta CRL
+ * served at a distribution point is refused, and delta CRLs named by freshestCRL are not fetched —
+ * a revocation published only in a delta is seen through OCSP (asked first) or in the next complete
+ * CRL.
  */
 final class CrlClient {
     /** Index of cRLSign in {@link X509Certificate#getKeyUsage()}. */
     private static final int CRL_SIGN = 6;
+
     /** Large CAs publish CRLs of several MB; beyond this it is refused, not buffered. */
     private static final int MAX_CRL = 16 * 1024 * 1024;
+
     private final HttpClient http;
     private final Duration timeout;
     private final Clock clock;
@@ -54,16 +56,25 @@ final class CrlClient {
             return new RevocationStatus.Unknown("CRL " + url + ": interrupted");
         }
         if (crl.getRevokedCertificate(cert.getSerialNumber()) != null) {
-            return new RevocationStatus.Revoked("revoked on "
-                    + crl.getRevokedCertificate(cert.getSerialNumber()).getRevocationDate().toInstant()
-                    + " (CRL " + url + ")");
+            return new RevocationStatus.Revoked(
+                    "revoked on "
+                            + crl.getRevokedCertificate(cert.getSerialNumber())
+                                    .getRevocationDate()
+                                    .toInstant()
+                            + " (CRL "
+                            + url
+                            + ")");
         }
-        return new RevocationStatus.Good("CRL " + url, java.util.Optional.of(crl.getNextUpdate().toInstant()));
+        return new RevocationStatus.Good(
+                "CRL " + url, java.util.Optional.of(crl.getNextUpdate().toInstant()));
     }
 
-    private X509CRLHolder fetch(URI url, X509Certificate issuer) throws IOException, InterruptedException {
-        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(url).timeout(timeout).GET().build(),
-                info -> new BoundedBody(MAX_CRL));
+    private X509CRLHolder fetch(URI url, X509Certificate issuer)
+            throws IOException, InterruptedException {
+        HttpResponse<byte[]> r =
+                http.send(
+                        HttpRequest.newBuilder(url).timeout(timeout).GET().build(),
+                        info -> new BoundedBody(MAX_CRL));
         if (r.statusCode() != 200) {
             throw new IOException("HTTP " + r.statusCode());
         }
@@ -73,42 +84,56 @@ final class CrlClient {
         } catch (IOException | RuntimeException e) {
             throw new IOException("not a DER CRL");
         }
-        if (!crl.getIssuer().equals(X500Name.getInstance(issuer.getSubjectX500Principal().getEncoded()))) {
-            throw new IOException("issued by " + crl.getIssuer() + ", not by the certificate's issuer");
+        if (!crl.getIssuer()
+                .equals(X500Name.getInstance(issuer.getSubjectX500Principal().getEncoded()))) {
+            throw new IOException(
+                    "issued by " + crl.getIssuer() + ", not by the certificate's issuer");
         }
         boolean[] usage = issuer.getKeyUsage();
         if (usage != null && !usage[CRL_SIGN]) {
             throw new IOException("the issuer's keyUsage lacks cRLSign (RFC 5280 §4.2.1.3)");
         }
-        org.bouncycastle.asn1.x509.Extension idp = crl.getExtension(org.bouncycastle.asn1.x509.Extension
-                .issuingDistributionPoint);
+        org.bouncycastle.asn1.x509.Extension idp =
+                crl.getExtension(org.bouncycastle.asn1.x509.Extension.issuingDistributionPoint);
         if (idp != null) {
-            org.bouncycastle.asn1.x509.IssuingDistributionPoint scope = org.bouncycastle.asn1.x509
-                    .IssuingDistributionPoint.getInstance(idp.getParsedValue());
-            if (scope.isIndirectCRL() || scope.onlyContainsCACerts() || scope.onlyContainsAttributeCerts()
+            org.bouncycastle.asn1.x509.IssuingDistributionPoint scope =
+                    org.bouncycastle.asn1.x509.IssuingDistributionPoint.getInstance(
+                            idp.getParsedValue());
+            if (scope.isIndirectCRL()
+                    || scope.onlyContainsCACerts()
+                    || scope.onlyContainsAttributeCerts()
                     || scope.getOnlySomeReasons() != null) {
-                throw new IOException("not a complete CRL for end-entity certificates (issuingDistributionPoint)");
+                throw new IOException(
+                        "not a complete CRL for end-entity certificates (issuingDistributionPoint)");
             }
         }
         if (crl.getExtension(org.bouncycastle.asn1.x509.Extension.deltaCRLIndicator) != null) {
             // what a delta CRL does not list may still be revoked in its base (RFC 5280 §5.2.4)
-            throw new IOException("a delta CRL, which is not used: only a complete CRL can say good");
+            throw new IOException(
+                    "a delta CRL, which is not used: only a complete CRL can say good");
         }
         for (Object oid : crl.getCriticalExtensionOIDs()) {
             if (!org.bouncycastle.asn1.x509.Extension.issuingDistributionPoint.equals(oid)) {
-                throw new IOException("critical extension " + oid + " not understood (RFC 5280 §5.2)");
+                throw new IOException(
+                        "critical extension " + oid + " not understood (RFC 5280 §5.2)");
             }
         }
         try {
-            if (!crl.isSignatureValid(new JcaContentVerifierProviderBuilder().build(issuer.getPublicKey()))) {
+            if (!crl.isSignatureValid(
+                    new JcaContentVerifierProviderBuilder().build(issuer.getPublicKey()))) {
                 throw new IOException("signature does not verify with the issuer's key");
             }
-        } catch (org.bouncycastle.operator.OperatorCreationException | org.bouncycastle.cert.CertException e) {
+        } catch (org.bouncycastle.operator.OperatorCreationException
+                | org.bouncycastle.cert.CertException e) {
             throw new IOException("signature cannot be checked: " + e.getMessage());
         }
         if (crl.getNextUpdate() == null || stale(crl)) {
-            throw new IOException("stale (nextUpdate " + (crl.getNextUpdate() == null ? "missing"
-                    : crl.getNextUpdate().toInstant()) + ")");
+            throw new IOException(
+                    "stale (nextUpdate "
+                            + (crl.getNextUpdate() == null
+                                    ? "missing"
+                                    : crl.getNextUpdate().toInstant())
+                            + ")");
         }
         return crl;
     }
@@ -120,7 +145,10 @@ final class CrlClient {
     private Expiry<URI, X509CRLHolder> untilNextUpdate() {
         return new Expiry<>() {
             private long left(X509CRLHolder crl) {
-                return Math.max(0, Duration.between(clock.instant(), crl.getNextUpdate().toInstant()).toNanos());
+                return Math.max(
+                        0,
+                        Duration.between(clock.instant(), crl.getNextUpdate().toInstant())
+                                .toNanos());
             }
 
             @Override

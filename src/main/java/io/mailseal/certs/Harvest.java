@@ -6,11 +6,14 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Certificates taken for one customer from what the customer sent: the candidates to
- * encrypt to first, then any CA certificates that came along (to build the path), and the
- * client's SMIMECapabilities when the source was signed mail. Not yet validated.
+ * Certificates taken for one customer from what the customer sent: the candidates to encrypt to
+ * first, then any CA certificates that came along (to build the path), and the client's
+ * SMIMECapabilities when the source was signed mail. Not yet validated.
  */
-record Harvest(String address, List<X509Certificate> certificates, Optional<SenderCapabilities> capabilities) {
+record Harvest(
+        String address,
+        List<X509Certificate> certificates,
+        Optional<SenderCapabilities> capabilities) {
     public Harvest {
         address = address.toLowerCase(Locale.ROOT);
         certificates = List.copyOf(certificates);

@@ -21,12 +21,12 @@ import java.util.UUID;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 
 /**
- * The harvest store: certificates customers sent in signed mail (or an operator imported),
- * one {@code <address>.pem} per address (lower-cased; characters unsafe in a file name as
- * %XX) and, beside it, {@code <address>.caps}: the client's SMIMECapabilities (DER). A
- * harvest replaces what was stored for the address; files are written to a temporary name,
- * fsync'd and renamed, so a reader sees the old or the new file, never half of one. What is
- * stored is validated on every lookup, like a certificate from any other source.
+ * The harvest store: certificates customers sent in signed mail (or an operator imported), one
+ * {@code <address>.pem} per address (lower-cased; characters unsafe in a file name as %XX) and,
+ * beside it, {@code <address>.caps}: the client's SMIMECapabilities (DER). A harvest replaces what
+ * was stored for the address; files are written to a temporary name, fsync'd and renamed, so a
+ * reader sees the old or the new file, never half of one. What is stored is validated on every
+ * lookup, like a certificate from any other source.
  */
 public final class HarvestCertificateSource implements CertificateSource {
     private static final int MAX_NAME = 200;
@@ -41,7 +41,10 @@ public final class HarvestCertificateSource implements CertificateSource {
         return "harvest:" + directory;
     }
 
-    /** Nothing harvested yet (not even the directory) is "not found"; an unreadable file is unavailable. */
+    /**
+     * Nothing harvested yet (not even the directory) is "not found"; an unreadable file is
+     * unavailable.
+     */
     @Override
     public Lookup lookup(String address) {
         Path file = file(address, ".pem");
@@ -50,21 +53,27 @@ public final class HarvestCertificateSource implements CertificateSource {
         } catch (NoSuchFileException e) {
             return new Lookup.NotFound();
         } catch (IOException | CertificateException e) {
-            return new Lookup.Unavailable(file + " is not a readable certificate: " + e.getMessage());
+            return new Lookup.Unavailable(
+                    file + " is not a readable certificate: " + e.getMessage());
         }
     }
 
     /** The client's announced algorithms, when its signed mail carried them. */
     public Optional<SenderCapabilities> capabilities(String address) {
         try {
-            return Optional.of(SenderCapabilities.parse(Files.readAllBytes(file(address, ".caps"))));
+            return Optional.of(
+                    SenderCapabilities.parse(Files.readAllBytes(file(address, ".caps"))));
         } catch (IOException e) {
-            // none stored, or unreadable: the crypto choice then falls back to what every client reads
+            // none stored, or unreadable: the crypto choice then falls back to what every client
+            // reads
             return Optional.empty();
         }
     }
 
-    /** The same as DER, for the crypto {@code auto} choice (which reads it like a certificate's extension). */
+    /**
+     * The same as DER, for the crypto {@code auto} choice (which reads it like a certificate's
+     * extension).
+     */
     public Optional<byte[]> announcedCapabilities(String address) {
         return capabilities(address).map(SenderCapabilities::encoded);
     }
@@ -78,7 +87,9 @@ public final class HarvestCertificateSource implements CertificateSource {
                 w.writeObject(c);
             }
         }
-        writeAtomically(file(harvest.address(), ".pem"), pem.toString().getBytes(StandardCharsets.US_ASCII));
+        writeAtomically(
+                file(harvest.address(), ".pem"),
+                pem.toString().getBytes(StandardCharsets.US_ASCII));
         Path caps = file(harvest.address(), ".caps");
         if (harvest.capabilities().isPresent()) {
             writeAtomically(caps, harvest.capabilities().get().encoded());
@@ -94,25 +105,32 @@ public final class HarvestCertificateSource implements CertificateSource {
     }
 
     /**
-     * Lower-cased address with every byte outside {@code [a-z0-9@._+-]} (and a leading '.')
-     * as %XX, so no address can name another directory or a hidden file; a very long one
-     * by its SHA-256.
+     * Lower-cased address with every byte outside {@code [a-z0-9@._+-]} (and a leading '.') as %XX,
+     * so no address can name another directory or a hidden file; a very long one by its SHA-256.
      */
     static String fileName(String address) {
         StringBuilder b = new StringBuilder();
         HexFormat hex = HexFormat.of().withUpperCase();
         for (byte x : address.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8)) {
             char c = (char) (x & 0xff);
-            boolean safe = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || "@_+-".indexOf(c) >= 0
-                    || (c == '.' && b.length() > 0);
+            boolean safe =
+                    (c >= 'a' && c <= 'z')
+                            || (c >= '0' && c <= '9')
+                            || "@_+-".indexOf(c) >= 0
+                            || (c == '.' && b.length() > 0);
             b.append(safe ? String.valueOf(c) : "%" + hex.toHexDigits(x));
         }
         if (b.length() <= MAX_NAME) {
             return b.toString();
         }
         try {
-            return "sha256-" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(address.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8)));
+            return "sha256-"
+                    + HexFormat.of()
+                            .formatHex(
+                                    MessageDigest.getInstance("SHA-256")
+                                            .digest(
+                                                    address.toLowerCase(Locale.ROOT)
+                                                            .getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -121,14 +139,20 @@ public final class HarvestCertificateSource implements CertificateSource {
     private void writeAtomically(Path target, byte[] data) throws IOException {
         Path temp = directory.resolve(".tmp-" + UUID.randomUUID());
         try {
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (FileChannel ch =
+                    FileChannel.open(
+                            temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 ByteBuffer buf = ByteBuffer.wrap(data);
                 while (buf.hasRemaining()) {
                     ch.write(buf);
                 }
                 ch.force(true);
             }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(
+                    temp,
+                    target,
+                    StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(temp);
             throw e;

@@ -19,23 +19,28 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Certificates from a key service: {@code GET url} with {@code {address}} percent-encoded
- * as one RFC 3986 path segment (§3.3: unreserved characters and '@' stay, every other
- * UTF-8 byte becomes %XX, so '+', '/' and '%' cannot change the path or the query).
+ * Certificates from a key service: {@code GET url} with {@code {address}} percent-encoded as one
+ * RFC 3986 path segment (§3.3: unreserved characters and '@' stay, every other UTF-8 byte becomes
+ * %XX, so '+', '/' and '%' cannot change the path or the query).
  *
  * <p>200 with one of {@link #CERTIFICATE_TYPES} is Found (the body is PEM, one or more
- * certificates, or a DER certificate); 404 is NotFound. Everything else is Unavailable
- * with the reason: a 5xx, a timeout or a refused connection is an outage, and a 401, 403
- * or a login page (text/html) is a misconfiguration — neither may look like "this
- * customer has no certificate", which would send every customer to SMS.
+ * certificates, or a DER certificate); 404 is NotFound. Everything else is Unavailable with the
+ * reason: a 5xx, a timeout or a refused connection is an outage, and a 401, 403 or a login page
+ * (text/html) is a misconfiguration — neither may look like "this customer has no certificate",
+ * which would send every customer to SMS.
  */
 public final class HttpCertificateSource implements CertificateSource {
     /** The content types a key service may answer with; a body of another type is refused. */
-    static final Set<String> CERTIFICATE_TYPES = Set.of(
-            "application/pkix-cert",               // RFC 2585 §4.1: one DER certificate
-            "application/pem-certificate-chain",   // RFC 8555 §9.1: PEM, leaf first
-            "application/x-pem-file", "text/plain", // PEM, one or more certificates
-            "application/x-x509-user-cert", "application/x-x509-ca-cert", "application/octet-stream"); // what web servers label .crt/.der/.pem files
+    static final Set<String> CERTIFICATE_TYPES =
+            Set.of(
+                    "application/pkix-cert", // RFC 2585 §4.1: one DER certificate
+                    "application/pem-certificate-chain", // RFC 8555 §9.1: PEM, leaf first
+                    "application/x-pem-file",
+                    "text/plain", // PEM, one or more certificates
+                    "application/x-x509-user-cert",
+                    "application/x-x509-ca-cert",
+                    "application/octet-stream"); // what web servers label .crt/.der/.pem files
+
     static final int MAX_BODY = 256 * 1024;
     private static final String ACCEPT =
             "application/pkix-cert, application/pem-certificate-chain, application/x-pem-file;q=0.9, text/plain;q=0.5";
@@ -48,15 +53,22 @@ public final class HttpCertificateSource implements CertificateSource {
         this.config = config;
         this.token = token;
         // one client per source: it keeps connections to the key service open between lookups
-        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(config.timeout())
-                .followRedirects(HttpClient.Redirect.NORMAL).build();
+        this.client =
+                HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(config.timeout())
+                        .followRedirects(HttpClient.Redirect.NORMAL)
+                        .build();
     }
 
     /** Reads the token from {@code bearer-token-file}, when one is configured. */
     public static HttpCertificateSource open(HttpSource config) throws IOException {
         Optional<String> token = Optional.empty();
         if (config.tokenFile().isPresent()) {
-            token = Optional.of(Files.readString(config.tokenFile().get(), StandardCharsets.UTF_8).strip());
+            token =
+                    Optional.of(
+                            Files.readString(config.tokenFile().get(), StandardCharsets.UTF_8)
+                                    .strip());
             if (token.get().isEmpty()) {
                 throw new IOException(config.tokenFile().get() + " is empty");
             }
@@ -72,15 +84,24 @@ public final class HttpCertificateSource implements CertificateSource {
     @Override
     public Lookup lookup(String address) {
         URI uri = url(config.url(), address);
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(config.timeout()).header("Accept", ACCEPT);
-        token.ifPresent(t -> request.header(config.tokenHeader().orElse("Authorization"),
-                config.tokenHeader().isPresent() ? t : "Bearer " + t));
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(uri).timeout(config.timeout()).header("Accept", ACCEPT);
+        token.ifPresent(
+                t ->
+                        request.header(
+                                config.tokenHeader().orElse("Authorization"),
+                                config.tokenHeader().isPresent() ? t : "Bearer " + t));
         CompletableFuture<HttpResponse<byte[]>> exchange =
                 client.sendAsync(request.build(), info -> new BoundedBody(MAX_BODY));
         try {
-            // the whole exchange, body included, within the timeout (the request timeout stops at the headers)
-            HttpResponse<byte[]> response = exchange.get(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
-            return answer(response.statusCode(), response.headers().firstValue("Content-Type"), response.body());
+            // the whole exchange, body included, within the timeout (the request timeout stops at
+            // the headers)
+            HttpResponse<byte[]> response =
+                    exchange.get(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            return answer(
+                    response.statusCode(),
+                    response.headers().firstValue("Content-Type"),
+                    response.body());
         } catch (TimeoutException e) {
             exchange.cancel(true);
             return timedOut(uri);
@@ -98,7 +119,8 @@ public final class HttpCertificateSource implements CertificateSource {
     }
 
     private Lookup timedOut(URI uri) {
-        return new Lookup.Unavailable(uri.getHost() + " did not answer within " + config.timeout().toMillis() + " ms");
+        return new Lookup.Unavailable(
+                uri.getHost() + " did not answer within " + config.timeout().toMillis() + " ms");
     }
 
     /** What a key service's answer means; see the class comment. */
@@ -110,20 +132,31 @@ public final class HttpCertificateSource implements CertificateSource {
             return new Lookup.Unavailable("HTTP " + status + " from the key service");
         }
         if (status >= 400) {
-            return new Lookup.Unavailable("HTTP " + status + ": the key service refused the request"
-                    + " (check url and bearer-token-file)");
+            return new Lookup.Unavailable(
+                    "HTTP "
+                            + status
+                            + ": the key service refused the request"
+                            + " (check url and bearer-token-file)");
         }
         if (status != 200) {
             return new Lookup.Unavailable("unexpected HTTP " + status + " from the key service");
         }
-        String type = contentType.map(t -> t.split(";", 2)[0].strip().toLowerCase(Locale.ROOT)).orElse("");
+        String type =
+                contentType
+                        .map(t -> t.split(";", 2)[0].strip().toLowerCase(Locale.ROOT))
+                        .orElse("");
         if (!CERTIFICATE_TYPES.contains(type)) {
-            return new Lookup.Unavailable("HTTP 200 with Content-Type \"" + type + "\", which is not a certificate type");
+            return new Lookup.Unavailable(
+                    "HTTP 200 with Content-Type \"" + type + "\", which is not a certificate type");
         }
         try {
             return new Lookup.Found(PemCertificates.parse(body, "the HTTP 200 body"));
         } catch (CertificateException e) {
-            return new Lookup.Unavailable("HTTP 200 body (" + type + ") is not a readable certificate: " + e.getMessage());
+            return new Lookup.Unavailable(
+                    "HTTP 200 body ("
+                            + type
+                            + ") is not a readable certificate: "
+                            + e.getMessage());
         }
     }
 
@@ -136,7 +169,8 @@ public final class HttpCertificateSource implements CertificateSource {
         HexFormat hex = HexFormat.of().withUpperCase();
         for (byte x : address.getBytes(StandardCharsets.UTF_8)) {
             char c = (char) (x & 0xff);
-            boolean unreserved = c < 0x80 && (Character.isLetterOrDigit(c) || "-._~@".indexOf(c) >= 0);
+            boolean unreserved =
+                    c < 0x80 && (Character.isLetterOrDigit(c) || "-._~@".indexOf(c) >= 0);
             b.append(unreserved ? String.valueOf(c) : "%" + hex.toHexDigits(x));
         }
         return b.toString();

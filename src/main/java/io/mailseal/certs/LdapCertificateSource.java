@@ -26,9 +26,9 @@ import javax.net.ssl.SSLSocketFactory;
 
 /**
  * Certificates from an LDAP directory (RFC 4523 attributes userSMIMECertificate /
- * userCertificate;binary). The address is escaped per RFC 4515 before it enters the
- * filter. Connections are pooled; servers are tried in order. Any LDAP error is
- * Unavailable — a directory outage is never "this customer has no certificate".
+ * userCertificate;binary). The address is escaped per RFC 4515 before it enters the filter.
+ * Connections are pooled; servers are tried in order. Any LDAP error is Unavailable — a directory
+ * outage is never "this customer has no certificate".
  */
 public final class LdapCertificateSource implements CertificateSource, AutoCloseable {
     private final LdapSource config;
@@ -51,12 +51,22 @@ public final class LdapCertificateSource implements CertificateSource, AutoClose
         options.setResponseTimeoutMillis(millis);
         SocketFactory sockets = ldaps ? SSLSocketFactory.getDefault() : SocketFactory.getDefault();
         try {
-            BindRequest bind = config.bindDn().isPresent()
-                    ? new SimpleBindRequest(config.bindDn().get(), new String(config.bindPassword().orElseThrow().read()))
-                    : null;
-            // throwOnConnectFailure=false: the relay starts while the directory is down and recovers by itself
-            this.pool = new LDAPConnectionPool(new FailoverServerSet(hosts, ports, sockets, options), bind, 1,
-                    config.maxConnections(), null, false);
+            BindRequest bind =
+                    config.bindDn().isPresent()
+                            ? new SimpleBindRequest(
+                                    config.bindDn().get(),
+                                    new String(config.bindPassword().orElseThrow().read()))
+                            : null;
+            // throwOnConnectFailure=false: the relay starts while the directory is down and
+            // recovers by itself
+            this.pool =
+                    new LDAPConnectionPool(
+                            new FailoverServerSet(hosts, ports, sockets, options),
+                            bind,
+                            1,
+                            config.maxConnections(),
+                            null,
+                            false);
             pool.setRetryFailedOperationsDueToInvalidConnections(true);
         } catch (LDAPException e) {
             throw new IOException("LDAP pool for " + config.urls() + ": " + e.getMessage(), e);
@@ -71,9 +81,15 @@ public final class LdapCertificateSource implements CertificateSource, AutoClose
     @Override
     public Lookup lookup(String address) {
         try {
-            Filter filter = Filter.create(config.filter().replace("{address}", Filter.encodeValue(address)));
-            SearchRequest req = new SearchRequest(config.baseDn(), SearchScope.SUB, filter,
-                    config.attributes().toArray(new String[0]));
+            Filter filter =
+                    Filter.create(
+                            config.filter().replace("{address}", Filter.encodeValue(address)));
+            SearchRequest req =
+                    new SearchRequest(
+                            config.baseDn(),
+                            SearchScope.SUB,
+                            filter,
+                            config.attributes().toArray(new String[0]));
             req.setTimeLimitSeconds((int) Math.max(1, config.timeout().toSeconds()));
             req.setSizeLimit(20);
             SearchResult result = pool.search(req);
@@ -86,7 +102,9 @@ public final class LdapCertificateSource implements CertificateSource, AutoClose
                         continue;
                     }
                     for (byte[] der : a.getValueByteArrays()) {
-                        certs.add((X509Certificate) cf.generateCertificate(new ByteArrayInputStream(der)));
+                        certs.add(
+                                (X509Certificate)
+                                        cf.generateCertificate(new ByteArrayInputStream(der)));
                     }
                 }
             }
@@ -94,7 +112,8 @@ public final class LdapCertificateSource implements CertificateSource, AutoClose
         } catch (LDAPException e) {
             return new Lookup.Unavailable("LDAP " + e.getResultCode() + ": " + e.getMessage());
         } catch (CertificateException e) {
-            return new Lookup.Unavailable("LDAP entry for " + address + " holds an unreadable certificate");
+            return new Lookup.Unavailable(
+                    "LDAP entry for " + address + " holds an unreadable certificate");
         }
     }
 

@@ -12,9 +12,7 @@ public sealed interface Lookup {
         }
     }
 
-    record NotFound() implements Lookup {
-    }
+    record NotFound() implements Lookup {}
 
-    record Unavailable(String reason) implements Lookup {
-    }
+    record Unavailable(String reason) implements Lookup {}
 }

@@ -12,18 +12,21 @@ import java.util.List;
 
 /** Reads certificates from a file: PEM (one or several) or DER. */
 final class PemCertificates {
-    private PemCertificates() {
-    }
+    private PemCertificates() {}
 
     static List<X509Certificate> read(Path file) throws IOException, CertificateException {
         return parse(Files.readAllBytes(file), file.toString());
     }
 
-    /** {@code origin} names where the bytes came from, for the message when there is no certificate. */
+    /**
+     * {@code origin} names where the bytes came from, for the message when there is no certificate.
+     */
     static List<X509Certificate> parse(byte[] data, String origin) throws CertificateException {
         List<X509Certificate> out = new ArrayList<>();
         // CertificateFactory reads concatenated PEM blocks and single DER certificates alike
-        for (var c : CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(data))) {
+        for (var c :
+                CertificateFactory.getInstance("X.509")
+                        .generateCertificates(new ByteArrayInputStream(data))) {
             out.add((X509Certificate) c);
         }
         if (out.isEmpty()) {

@@ -23,11 +23,11 @@ import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 
 /**
- * Is this certificate fit to encrypt mail to this address? PKIX to the configured anchors
- * at the clock's time, key usage for encryption, emailProtection EKU when an EKU is
- * present, and the address in subjectAltName rfc822Name — or, only when the certificate
- * has none, the legacy emailAddress attribute (RFC 8550 §3). Local part exact, domain
- * case-insensitive (RFC 5321 §2.4). Revocation is a separate step (later release).
+ * Is this certificate fit to encrypt mail to this address? PKIX to the configured anchors at the
+ * clock's time, key usage for encryption, emailProtection EKU when an EKU is present, and the
+ * address in subjectAltName rfc822Name — or, only when the certificate has none, the legacy
+ * emailAddress attribute (RFC 8550 §3). Local part exact, domain case-insensitive (RFC 5321 §2.4).
+ * Revocation is a separate step (later release).
  */
 public final class RecipientCertificateValidator {
     private static final String EMAIL_PROTECTION = "1.3.6.1.5.5.7.3.4";
@@ -44,17 +44,18 @@ public final class RecipientCertificateValidator {
         this.clock = clock;
     }
 
-    public sealed interface Validation {
-    }
+    public sealed interface Validation {}
 
-    /** @param issuer the certificate that issued it (from the path, or the trust anchor), for revocation */
-    public record Valid(X509Certificate issuer) implements Validation {
-    }
+    /**
+     * @param issuer the certificate that issued it (from the path, or the trust anchor), for
+     *     revocation
+     */
+    public record Valid(X509Certificate issuer) implements Validation {}
 
-    public record Invalid(String reason) implements Validation {
-    }
+    public record Invalid(String reason) implements Validation {}
 
-    public Validation validate(X509Certificate cert, List<X509Certificate> extraChain, String address) {
+    public Validation validate(
+            X509Certificate cert, List<X509Certificate> extraChain, String address) {
         Date now = Date.from(clock.instant());
         try {
             cert.checkValidity(now);
@@ -75,10 +76,15 @@ public final class RecipientCertificateValidator {
             PKIXParameters params = new PKIXParameters(anchors);
             params.setRevocationEnabled(false);
             params.setDate(now);
-            java.security.cert.PKIXCertPathValidatorResult result = (java.security.cert.PKIXCertPathValidatorResult)
-                    CertPathValidator.getInstance("PKIX").validate(
-                            CertificateFactory.getInstance("X.509").generateCertPath(path), params);
-            return new Valid(path.size() > 1 ? path.get(1) : result.getTrustAnchor().getTrustedCert());
+            java.security.cert.PKIXCertPathValidatorResult result =
+                    (java.security.cert.PKIXCertPathValidatorResult)
+                            CertPathValidator.getInstance("PKIX")
+                                    .validate(
+                                            CertificateFactory.getInstance("X.509")
+                                                    .generateCertPath(path),
+                                            params);
+            return new Valid(
+                    path.size() > 1 ? path.get(1) : result.getTrustAnchor().getTrustedCert());
         } catch (CertPathValidatorException e) {
             return new Invalid("not issued by a trusted CA: " + e.getMessage());
         } catch (GeneralSecurityException e) {
@@ -91,13 +97,28 @@ public final class RecipientCertificateValidator {
         List<X509Certificate> path = new ArrayList<>();
         path.add(leaf);
         X509Certificate last = leaf;
-        while (path.size() < 10 && anchors.stream().noneMatch(a -> a.getTrustedCert().getSubjectX500Principal()
-                .equals(path.get(path.size() - 1).getIssuerX500Principal()))) {
+        while (path.size() < 10
+                && anchors.stream()
+                        .noneMatch(
+                                a ->
+                                        a.getTrustedCert()
+                                                .getSubjectX500Principal()
+                                                .equals(
+                                                        path.get(path.size() - 1)
+                                                                .getIssuerX500Principal()))) {
             X509Certificate current = last;
-            X509Certificate issuer = extra.stream()
-                    .filter(c -> c.getBasicConstraints() >= 0 && !path.contains(c)
-                            && c.getSubjectX500Principal().equals(current.getIssuerX500Principal()))
-                    .findFirst().orElse(null);
+            X509Certificate issuer =
+                    extra.stream()
+                            .filter(
+                                    c ->
+                                            c.getBasicConstraints() >= 0
+                                                    && !path.contains(c)
+                                                    && c.getSubjectX500Principal()
+                                                            .equals(
+                                                                    current
+                                                                            .getIssuerX500Principal()))
+                            .findFirst()
+                            .orElse(null);
             if (issuer == null) {
                 break;
             }
@@ -150,8 +171,10 @@ public final class RecipientCertificateValidator {
     private static List<String> legacyEmailAddresses(X509Certificate cert) {
         List<String> out = new ArrayList<>();
         try {
-            for (Rdn rdn : new LdapName(cert.getSubjectX500Principal().getName("RFC2253")).getRdns()) {
-                if (rdn.getType().equalsIgnoreCase(EMAIL_ADDRESS_ATTR) || rdn.getType().equalsIgnoreCase("EMAILADDRESS")) {
+            for (Rdn rdn :
+                    new LdapName(cert.getSubjectX500Principal().getName("RFC2253")).getRdns()) {
+                if (rdn.getType().equalsIgnoreCase(EMAIL_ADDRESS_ATTR)
+                        || rdn.getType().equalsIgnoreCase("EMAILADDRESS")) {
                     Object v = rdn.getValue();
                     out.add(v instanceof byte[] b ? decodeIa5(b) : v.toString());
                 }
@@ -178,6 +201,8 @@ public final class RecipientCertificateValidator {
             return false;
         }
         return a.substring(0, ia).equals(b.substring(0, ib))
-                && a.substring(ia + 1).toLowerCase(Locale.ROOT).equals(b.substring(ib + 1).toLowerCase(Locale.ROOT));
+                && a.substring(ia + 1)
+                        .toLowerCase(Locale.ROOT)
+                        .equals(b.substring(ib + 1).toLowerCase(Locale.ROOT));
     }
 }

@@ -12,20 +12,35 @@ import org.bouncycastle.asn1.smime.SMIMECapability;
 import org.bouncycastle.asn1.smime.SMIMECapabilityVector;
 
 /**
- * What a customer's mail client says it can decrypt: the SMIMECapabilities signed attribute
- * of mail it signed (RFC 8551 §2.5.2), algorithm OIDs in the client's order of preference.
- * Parameters (RC2 key sizes) are not kept; nothing we send needs them. For the crypto
- * {@code auto} choice: AES-GCM and RSA-OAEP only where the client announced them.
+ * What a customer's mail client says it can decrypt: the SMIMECapabilities signed attribute of mail
+ * it signed (RFC 8551 §2.5.2), algorithm OIDs in the client's order of preference. Parameters (RC2
+ * key sizes) are not kept; nothing we send needs them. For the crypto {@code auto} choice: AES-GCM
+ * and RSA-OAEP only where the client announced them.
  */
 public record SenderCapabilities(List<String> algorithms, byte[] encoded) {
     static final String AES256_GCM = "2.16.840.1.101.3.4.1.46";
     static final String AES128_GCM = "2.16.840.1.101.3.4.1.6";
     static final String RSAES_OAEP = "1.2.840.113549.1.1.7";
-    private static final Map<String, String> NAMES = Map.of(
-            AES256_GCM, "AES-256-GCM", AES128_GCM, "AES-128-GCM", RSAES_OAEP, "RSAES-OAEP",
-            "2.16.840.1.101.3.4.1.42", "AES-256-CBC", "2.16.840.1.101.3.4.1.22", "AES-192-CBC",
-            "2.16.840.1.101.3.4.1.2", "AES-128-CBC", "1.2.840.113549.3.7", "DES-EDE3-CBC",
-            "1.2.840.113549.1.1.1", "RSA PKCS#1 v1.5", "1.2.840.113549.3.2", "RC2-CBC");
+    private static final Map<String, String> NAMES =
+            Map.of(
+                    AES256_GCM,
+                    "AES-256-GCM",
+                    AES128_GCM,
+                    "AES-128-GCM",
+                    RSAES_OAEP,
+                    "RSAES-OAEP",
+                    "2.16.840.1.101.3.4.1.42",
+                    "AES-256-CBC",
+                    "2.16.840.1.101.3.4.1.22",
+                    "AES-192-CBC",
+                    "2.16.840.1.101.3.4.1.2",
+                    "AES-128-CBC",
+                    "1.2.840.113549.3.7",
+                    "DES-EDE3-CBC",
+                    "1.2.840.113549.1.1.1",
+                    "RSA PKCS#1 v1.5",
+                    "1.2.840.113549.3.2",
+                    "RC2-CBC");
 
     public SenderCapabilities {
         algorithms = List.copyOf(algorithms);
@@ -39,7 +54,8 @@ public record SenderCapabilities(List<String> algorithms, byte[] encoded) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof SenderCapabilities other && java.util.Arrays.equals(encoded, other.encoded);
+        return o instanceof SenderCapabilities other
+                && java.util.Arrays.equals(encoded, other.encoded);
     }
 
     @Override

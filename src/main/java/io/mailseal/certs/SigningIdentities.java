@@ -19,14 +19,13 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The bank's signing keys (relay.conf {@code identities}), opened once at start-up. A sender
- * uses the identity configured for its exact address, else the one for its domain.
+ * The bank's signing keys (relay.conf {@code identities}), opened once at start-up. A sender uses
+ * the identity configured for its exact address, else the one for its domain.
  */
 public final class SigningIdentities {
     private final List<Entry> entries;
 
-    private record Entry(IdentityConfig config, SigningIdentity identity) {
-    }
+    private record Entry(IdentityConfig config, SigningIdentity identity) {}
 
     private SigningIdentities(List<Entry> entries) {
         this.entries = List.copyOf(entries);
@@ -40,7 +39,12 @@ public final class SigningIdentities {
             try {
                 entries.add(new Entry(c, load(c)));
             } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
-                problems.add(c.key() + ".keystore: \"" + c.keystore() + "\" cannot be used: " + reason(e));
+                problems.add(
+                        c.key()
+                                + ".keystore: \""
+                                + c.keystore()
+                                + "\" cannot be used: "
+                                + reason(e));
             }
         }
         if (!problems.isEmpty()) {
@@ -52,9 +56,19 @@ public final class SigningIdentities {
     public Optional<SigningIdentity> forSender(String envelopeFrom) {
         String sender = envelopeFrom.toLowerCase(Locale.ROOT);
         String domain = sender.substring(sender.lastIndexOf('@') + 1);
-        return entries.stream().filter(e -> e.config().address().filter(sender::equals).isPresent()).findFirst()
-                .or(() -> entries.stream().filter(e -> e.config().domain().filter(domain::equals).isPresent())
-                        .findFirst())
+        return entries.stream()
+                .filter(e -> e.config().address().filter(sender::equals).isPresent())
+                .findFirst()
+                .or(
+                        () ->
+                                entries.stream()
+                                        .filter(
+                                                e ->
+                                                        e.config()
+                                                                .domain()
+                                                                .filter(domain::equals)
+                                                                .isPresent())
+                                        .findFirst())
                 .map(Entry::identity);
     }
 
@@ -62,7 +76,8 @@ public final class SigningIdentities {
         return entries.stream().map(Entry::identity).toList();
     }
 
-    private static SigningIdentity load(IdentityConfig c) throws IOException, GeneralSecurityException {
+    private static SigningIdentity load(IdentityConfig c)
+            throws IOException, GeneralSecurityException {
         char[] password = c.password().read();
         try (InputStream in = Files.newInputStream(c.keystore())) {
             KeyStore ks = KeyStore.getInstance("PKCS12");
@@ -72,13 +87,15 @@ public final class SigningIdentities {
                     PrivateKey key = (PrivateKey) ks.getKey(alias, password);
                     Certificate[] chain = ks.getCertificateChain(alias);
                     if (chain == null || chain.length == 0) {
-                        throw new IllegalArgumentException("key entry \"" + alias + "\" has no certificate");
+                        throw new IllegalArgumentException(
+                                "key entry \"" + alias + "\" has no certificate");
                     }
                     List<X509Certificate> certs = new ArrayList<>();
                     for (Certificate cert : chain) {
                         certs.add((X509Certificate) cert);
                     }
-                    return new SigningIdentity(key, certs.get(0), List.copyOf(certs.subList(1, certs.size())));
+                    return new SigningIdentity(
+                            key, certs.get(0), List.copyOf(certs.subList(1, certs.size())));
                 }
             }
             throw new IllegalArgumentException("holds no private key");

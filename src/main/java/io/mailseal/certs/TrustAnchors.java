@@ -15,12 +15,11 @@ import java.util.stream.Stream;
 
 /** CA certificates from a PEM file or a directory of {@code *.pem|*.crt|*.cer}. */
 public final class TrustAnchors {
-    private TrustAnchors() {
-    }
+    private TrustAnchors() {}
 
     /**
-     * @param key the relay.conf key (or command-line option) that named {@code path}; every
-     *     failure names it, and the file at fault, so an operator knows what to mend
+     * @param key the relay.conf key (or command-line option) that named {@code path}; every failure
+     *     names it, and the file at fault, so an operator knows what to mend
      */
     public static Set<TrustAnchor> load(String key, Path path) {
         Set<TrustAnchor> anchors = new HashSet<>();
@@ -46,7 +45,9 @@ public final class TrustAnchors {
             return List.of(path);
         }
         try (Stream<Path> s = Files.list(path)) {
-            return s.filter(p -> p.getFileName().toString().matches(".*\\.(pem|crt|cer)")).sorted().toList();
+            return s.filter(p -> p.getFileName().toString().matches(".*\\.(pem|crt|cer)"))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw problem(key, path, "cannot be listed: " + e.getMessage());
         }

@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Optional;
 
-/** Asks the running relay over its admin port ({@code admin.listen}, with {@code admin.token-file}). */
+/**
+ * Asks the running relay over its admin port ({@code admin.listen}, with {@code admin.token-file}).
+ */
 final class AdminClient {
     private final RelayConfig config;
 
@@ -22,17 +24,32 @@ final class AdminClient {
     /** The reply to a POST of {@code path}, or empty when no relay answers there. */
     Optional<HttpResponse<String>> post(String path, String accept, Duration timeout)
             throws IOException, InterruptedException {
-        String host = config.adminListen().host().equals("0.0.0.0") || config.adminListen().host().equals("::")
-                ? "127.0.0.1" : config.adminListen().host();
-        URI uri = URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
-                + config.adminListen().port() + path);
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout)
-                .header("Accept", accept).POST(HttpRequest.BodyPublishers.noBody());
+        String host =
+                config.adminListen().host().equals("0.0.0.0")
+                                || config.adminListen().host().equals("::")
+                        ? "127.0.0.1"
+                        : config.adminListen().host();
+        URI uri =
+                URI.create(
+                        "http://"
+                                + (host.contains(":") ? "[" + host + "]" : host)
+                                + ":"
+                                + config.adminListen().port()
+                                + path);
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(uri)
+                        .timeout(timeout)
+                        .header("Accept", accept)
+                        .POST(HttpRequest.BodyPublishers.noBody());
         if (config.adminTokenFile().isPresent()) {
-            request.header("Authorization", "Bearer " + Files.readString(config.adminTokenFile().get()).strip());
+            request.header(
+                    "Authorization",
+                    "Bearer " + Files.readString(config.adminTokenFile().get()).strip());
         }
         try {
-            return Optional.of(HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString()));
+            return Optional.of(
+                    HttpClient.newHttpClient()
+                            .send(request.build(), HttpResponse.BodyHandlers.ofString()));
         } catch (ConnectException e) {
             return Optional.empty();
         }

@@ -5,10 +5,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-@Command(name = "certs", description = "Recipient certificates.", subcommands = {CertsImportCommand.class})
+@Command(
+        name = "certs",
+        description = "Recipient certificates.",
+        subcommands = {CertsImportCommand.class})
 final class CertsCommand implements Runnable {
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
     @Override
     public void run() {

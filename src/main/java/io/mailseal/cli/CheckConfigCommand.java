@@ -1,5 +1,7 @@
 package io.mailseal.cli;
 
+import static io.mailseal.config.Keywords.kebab;
+
 import io.mailseal.admin.RelayMetrics;
 import io.mailseal.app.RelayAssembly;
 import io.mailseal.app.ValidatedConfig;
@@ -15,33 +17,48 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import static io.mailseal.config.Keywords.kebab;
-
-@Command(name = "check-config", description = "Validate relay.conf as run and reload do: open every keystore, "
-        + "trust anchor and directory; exit 1 naming each problem.")
+@Command(
+        name = "check-config",
+        description =
+                "Validate relay.conf as run and reload do: open every keystore, "
+                        + "trust anchor and directory; exit 1 naming each problem.")
 final class CheckConfigCommand implements Callable<Integer> {
-    @Option(names = {"-c", "--config"}, required = true, description = "relay.conf")
+    @Option(
+            names = {"-c", "--config"},
+            required = true,
+            description = "relay.conf")
     Path config;
 
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
     @Override
     public Integer call() {
-        try (ValidatedConfig v = RelayAssembly.validate(ConfigLoader.load(config), Clock.systemUTC(),
-                new RelayMetrics())) {
+        try (ValidatedConfig v =
+                RelayAssembly.validate(
+                        ConfigLoader.load(config), Clock.systemUTC(), new RelayMetrics())) {
             RelayConfig c = v.config();
             PrintWriter out = spec.commandLine().getOut();
             out.printf("%s: ok%n", c.file());
-            out.printf("  smtp.listen %s, allowed clients %s, max %d bytes, %d recipients%n", c.smtp().listen(),
-                    c.smtp().allowedClients(), c.smtp().maxMessageSize(), c.smtp().maxRecipients());
+            out.printf(
+                    "  smtp.listen %s, allowed clients %s, max %d bytes, %d recipients%n",
+                    c.smtp().listen(),
+                    c.smtp().allowedClients(),
+                    c.smtp().maxMessageSize(),
+                    c.smtp().maxRecipients());
             out.printf("  %s%n", v.intake());
-            out.printf("  %d signing identities, %d certificate sources, next hop %s (tls %s)%n",
-                    v.identities().all().size(), c.certificates().sources().size(), c.delivery().smarthost(),
+            out.printf(
+                    "  %d signing identities, %d certificate sources, next hop %s (tls %s)%n",
+                    v.identities().all().size(),
+                    c.certificates().sources().size(),
+                    c.delivery().smarthost(),
                     kebab(c.delivery().tls()));
             for (PolicyConfig p : c.policies()) {
-                out.printf("  policy %-12s %-8s timestamp=%s on-missing-certificate=%s delivery-tls=%s%n", p.name(),
-                        kebab(p.action()), kebab(p.timestamp()), kebab(p.onMissingCertificate()),
+                out.printf(
+                        "  policy %-12s %-8s timestamp=%s on-missing-certificate=%s delivery-tls=%s%n",
+                        p.name(),
+                        kebab(p.action()),
+                        kebab(p.timestamp()),
+                        kebab(p.onMissingCertificate()),
                         kebab(p.deliveryTls().orElse(c.delivery().tls())));
             }
             return 0;

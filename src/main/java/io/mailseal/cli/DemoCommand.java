@@ -10,18 +10,27 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "demo", subcommands = DemoTsaCommand.class, description = "Send one-time codes through a relay on loopback with a throwaway CA, TSA and sink; "
-        + "exit 0 only if every check held.")
+@Command(
+        name = "demo",
+        subcommands = DemoTsaCommand.class,
+        description =
+                "Send one-time codes through a relay on loopback with a throwaway CA, TSA and sink; "
+                        + "exit 0 only if every check held.")
 final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--keep", description = "Write everything (keys, relay.conf, captured mail) to this directory and keep it.")
+    @Option(
+            names = "--keep",
+            description =
+                    "Write everything (keys, relay.conf, captured mail) to this directory and keep it.")
     Path keep;
 
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        Path dir = keep != null ? Files.createDirectories(keep) : Files.createTempDirectory("mailseal-demo");
+        Path dir =
+                keep != null
+                        ? Files.createDirectories(keep)
+                        : Files.createTempDirectory("mailseal-demo");
         PrintWriter out = spec.commandLine().getOut();
         boolean ok = new DemoRun(dir, out).run();
         if (keep == null) {

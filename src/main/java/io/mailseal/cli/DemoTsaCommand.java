@@ -13,32 +13,45 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "tsa", description = "Run the demo's RFC 3161 TSA on loopback in its own process (for benchmarks), "
-        + "with a throwaway CA written to --ca-out; runs until stopped.")
+@Command(
+        name = "tsa",
+        description =
+                "Run the demo's RFC 3161 TSA on loopback in its own process (for benchmarks), "
+                        + "with a throwaway CA written to --ca-out; runs until stopped.")
 final class DemoTsaCommand implements Callable<Integer> {
     @Option(names = "--port", required = true, description = "loopback port")
     int port;
 
-    @Option(names = "--ca-out", required = true, description = "where to write the CA certificate (PEM) to trust")
+    @Option(
+            names = "--ca-out",
+            required = true,
+            description = "where to write the CA certificate (PEM) to trust")
     Path caOut;
 
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         DemoPki pki = new DemoPki(Clock.systemUTC(), "mailseal demo TSA CA");
         DemoPki.Issued tsa = pki.timestampAuthority("mailseal demo TSA");
         PkiFiles.writeCertificate(caOut.toAbsolutePath(), pki.ca().certificate());
-        EmbeddedTsa server = new EmbeddedTsa(tsa.key(), tsa.certificate(), List.of(pki.ca().certificate()),
-                Clock.systemUTC(), port);
+        EmbeddedTsa server =
+                new EmbeddedTsa(
+                        tsa.key(),
+                        tsa.certificate(),
+                        List.of(pki.ca().certificate()),
+                        Clock.systemUTC(),
+                        port);
         spec.commandLine().getOut().printf("TSA %s, trust %s%n", server.url(), caOut);
         spec.commandLine().getOut().flush();
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }));
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        new Thread(
+                                () -> {
+                                    server.close();
+                                    stopped.countDown();
+                                }));
         stopped.await();
         return 0;
     }

@@ -1,11 +1,11 @@
 package io.mailseal.cli;
 
-import io.mailseal.config.ConfigLoader;
-import io.mailseal.policy.MessageFacts;
 import io.mailseal.app.RelayAssembly;
 import io.mailseal.certs.RecipientCertificates;
 import io.mailseal.certs.SigningIdentities;
+import io.mailseal.config.ConfigLoader;
 import io.mailseal.config.RelayConfig;
+import io.mailseal.policy.MessageFacts;
 import io.mailseal.seal.Explanation;
 import io.mailseal.seal.SealingMetrics;
 import java.nio.file.Path;
@@ -21,10 +21,16 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "explain", description = "Show which policy applies to each recipient and why, the certificate "
-        + "that would be used, and the SMTP reply that would be given.")
+@Command(
+        name = "explain",
+        description =
+                "Show which policy applies to each recipient and why, the certificate "
+                        + "that would be used, and the SMTP reply that would be given.")
 final class ExplainCommand implements Callable<Integer> {
-    @Option(names = {"-c", "--config"}, required = true, description = "relay.conf")
+    @Option(
+            names = {"-c", "--config"},
+            required = true,
+            description = "relay.conf")
     Path config;
 
     @Option(names = "--from", required = true, description = "envelope sender")
@@ -42,8 +48,7 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--header-from", description = "address in the From header (default: --from)")
     String headerFrom;
 
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
     @Override
     public Integer call() {
@@ -51,19 +56,24 @@ final class ExplainCommand implements Callable<Integer> {
         for (String kv : headers) {
             int eq = kv.indexOf('=');
             if (eq <= 0) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--header wants K=V: " + kv);
+                throw new picocli.CommandLine.ParameterException(
+                        spec.commandLine(), "--header wants K=V: " + kv);
             }
-            h.computeIfAbsent(kv.substring(0, eq).strip().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+            h.computeIfAbsent(
+                            kv.substring(0, eq).strip().toLowerCase(Locale.ROOT),
+                            k -> new ArrayList<>())
                     .add(kv.substring(eq + 1));
         }
         if (subject != null) {
             h.put("subject", List.of(subject));
         }
-        MessageFacts facts = new MessageFacts(from, List.of(headerFrom == null ? from : headerFrom), h);
+        MessageFacts facts =
+                new MessageFacts(from, List.of(headerFrom == null ? from : headerFrom), h);
         RelayConfig c = ConfigLoader.load(config);
         // only what the decision needs: policies, certificate sources and the signing identities
         SigningIdentities identities = SigningIdentities.open(c.identities());
-        try (RecipientCertificates certificates = RelayAssembly.recipientCertificates(c, Clock.systemUTC())) {
+        try (RecipientCertificates certificates =
+                RelayAssembly.recipientCertificates(c, Clock.systemUTC())) {
             new Explanation(RelayAssembly.planner(c, certificates, SealingMetrics.NONE), identities)
                     .print(facts, to, spec.commandLine().getOut());
         }

@@ -1,10 +1,10 @@
 package io.mailseal.cli;
 
+import io.mailseal.app.RelayAssembly;
 import io.mailseal.certs.RecipientAddress;
+import io.mailseal.certs.RecipientCertificates;
 import io.mailseal.certs.RecipientReport;
 import io.mailseal.config.ConfigLoader;
-import io.mailseal.app.RelayAssembly;
-import io.mailseal.certs.RecipientCertificates;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -15,18 +15,23 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "lookup", description = "Can ADDRESS receive encrypted mail: which certificate, from where, or why "
-        + "not (what /v1/recipients/{address} answers); exit 0 when encryptable, 1 when not, 2 when the lookup was "
-        + "unavailable, 64 when ADDRESS is not a mail address.")
+@Command(
+        name = "lookup",
+        description =
+                "Can ADDRESS receive encrypted mail: which certificate, from where, or why "
+                        + "not (what /v1/recipients/{address} answers); exit 0 when encryptable, 1 when not, 2 when the lookup was "
+                        + "unavailable, 64 when ADDRESS is not a mail address.")
 final class LookupCommand implements Callable<Integer> {
-    @Option(names = {"-c", "--config"}, required = true, description = "relay.conf")
+    @Option(
+            names = {"-c", "--config"},
+            required = true,
+            description = "relay.conf")
     Path config;
 
     @Parameters(index = "0", paramLabel = "ADDRESS")
     String address;
 
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
     @Override
     public Integer call() {
@@ -35,13 +40,18 @@ final class LookupCommand implements Callable<Integer> {
             return 64;
         }
         RecipientReport r;
-        try (RecipientCertificates certificates = RelayAssembly.recipientCertificates(ConfigLoader.load(config),
-                Clock.systemUTC())) {
+        try (RecipientCertificates certificates =
+                RelayAssembly.recipientCertificates(ConfigLoader.load(config), Clock.systemUTC())) {
             r = RecipientReport.of(address, certificates.resolve(address));
         }
         PrintWriter out = spec.commandLine().getOut();
         line(out, "address", r.address());
-        line(out, "encryptable", r.encryptable() == null ? "unknown (lookup unavailable)" : r.encryptable() ? "yes" : "no");
+        line(
+                out,
+                "encryptable",
+                r.encryptable() == null
+                        ? "unknown (lookup unavailable)"
+                        : r.encryptable() ? "yes" : "no");
         line(out, "source", r.source());
         line(out, "subject", r.subject());
         line(out, "issuer", r.issuer());

@@ -6,10 +6,24 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code mailseal}: the relay and its tools (DESIGN.md "Command line"). */
-@Command(name = "mailseal", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "SMTP relay that signs, timestamps and encrypts mail by policy (S/MIME, RFC 3161).",
-        subcommands = {RunCommand.class, DemoCommand.class, CheckConfigCommand.class, ExplainCommand.class, LookupCommand.class,
-            CertsCommand.class, VerifyCommand.class, QueueCommand.class, SmtpPasswdCommand.class, ReloadCommand.class})
+@Command(
+        name = "mailseal",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description =
+                "SMTP relay that signs, timestamps and encrypts mail by policy (S/MIME, RFC 3161).",
+        subcommands = {
+            RunCommand.class,
+            DemoCommand.class,
+            CheckConfigCommand.class,
+            ExplainCommand.class,
+            LookupCommand.class,
+            CertsCommand.class,
+            VerifyCommand.class,
+            QueueCommand.class,
+            SmtpPasswdCommand.class,
+            ReloadCommand.class
+        })
 public final class Main {
 
     public static void main(String[] args) {
@@ -20,13 +34,14 @@ public final class Main {
     public static CommandLine commandLine() {
         CryptoProviders.install();
         CommandLine cl = new CommandLine(new Main());
-        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof ConfigException ce) {
-                ce.problems().forEach(p -> cmd.getErr().println("config error: " + p));
-                return 1;
-            }
-            throw e;
-        });
+        cl.setExecutionExceptionHandler(
+                (e, cmd, parsed) -> {
+                    if (e instanceof ConfigException ce) {
+                        ce.problems().forEach(p -> cmd.getErr().println("config error: " + p));
+                        return 1;
+                    }
+                    throw e;
+                });
         return cl;
     }
 

@@ -21,29 +21,35 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * The spool as an operator sees it (Postfix: mailq, postcat -h, postqueue -f, postsuper -d).
- * Works beside a running relay: list/show/delete read and change files in
- * {@code spool.directory} (a deleted message is not sent: every attempt reads the spool);
- * flush asks the running relay over the admin port. Bodies are never shown — of protected
- * mail the spool holds ciphertext anyway, and the outer headers are the obscured ones.
+ * The spool as an operator sees it (Postfix: mailq, postcat -h, postqueue -f, postsuper -d). Works
+ * beside a running relay: list/show/delete read and change files in {@code spool.directory} (a
+ * deleted message is not sent: every attempt reads the spool); flush asks the running relay over
+ * the admin port. Bodies are never shown — of protected mail the spool holds ciphertext anyway, and
+ * the outer headers are the obscured ones.
  */
 @Command(name = "queue", description = "List, show, flush or delete queued mail.")
 final class QueueCommand {
-    @Option(names = {"-c", "--config"}, required = true, scope = picocli.CommandLine.ScopeType.INHERIT,
+    @Option(
+            names = {"-c", "--config"},
+            required = true,
+            scope = picocli.CommandLine.ScopeType.INHERIT,
             description = "relay.conf")
     Path config;
 
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
     private Spool spool(RelayConfig c) throws IOException {
         if (!Files.isDirectory(c.spoolDirectory().resolve("queue"))) {
-            throw new IOException("no spool at " + c.spoolDirectory() + " (mailseal.spool.directory)");
+            throw new IOException(
+                    "no spool at " + c.spoolDirectory() + " (mailseal.spool.directory)");
         }
         return new Spool(c.spoolDirectory());
     }
 
-    @Command(name = "list", description = "One line per queued message: id, age, expiry, sender, recipients, policy.")
+    @Command(
+            name = "list",
+            description =
+                    "One line per queued message: id, age, expiry, sender, recipients, policy.")
     int list() throws IOException {
         RelayConfig c = ConfigLoader.load(config);
         Spool spool = spool(c);
@@ -53,8 +59,14 @@ final class QueueCommand {
             Optional<SpooledMessage> m = readQuietly(spool, id);
             if (m.isPresent()) {
                 SpooledMessage s = m.get();
-                out.printf("%-28s %-8s %-24s <%s> %s %s%n", id, s.policy(), s.expires(), s.envelopeFrom(),
-                        String.join(",", s.recipients()), s.content().length + "B");
+                out.printf(
+                        "%-28s %-8s %-24s <%s> %s %s%n",
+                        id,
+                        s.policy(),
+                        s.expires(),
+                        s.envelopeFrom(),
+                        String.join(",", s.recipients()),
+                        s.content().length + "B");
                 n++;
             }
         }
@@ -81,7 +93,9 @@ final class QueueCommand {
         return spool.ids().stream().filter(f -> f.equals(id) || part.matcher(f).matches()).toList();
     }
 
-    @Command(name = "show", description = "Envelope and outer headers of one message (never its body).")
+    @Command(
+            name = "show",
+            description = "Envelope and outer headers of one message (never its body).")
     int show(@Parameters(paramLabel = "ID") String id) throws IOException {
         Spool spool = spool(ConfigLoader.load(config));
         PrintWriter out = spec.commandLine().getOut();
@@ -92,15 +106,25 @@ final class QueueCommand {
                 continue;
             }
             SpooledMessage s = m.get();
-            out.printf("id:         %s%nfrom:       <%s>%nrecipients: %s%npolicy:     %s%ncreated:    %s%n"
-                            + "expires:    %s%nsize:       %d bytes%n%n", s.id(), s.envelopeFrom(),
-                    String.join(", ", s.recipients()), s.policy(), s.created(), s.expires(), s.content().length);
+            out.printf(
+                    "id:         %s%nfrom:       <%s>%nrecipients: %s%npolicy:     %s%ncreated:    %s%n"
+                            + "expires:    %s%nsize:       %d bytes%n%n",
+                    s.id(),
+                    s.envelopeFrom(),
+                    String.join(", ", s.recipients()),
+                    s.policy(),
+                    s.created(),
+                    s.expires(),
+                    s.content().length);
             String text = new String(s.content(), StandardCharsets.ISO_8859_1);
             int end = text.indexOf("\r\n\r\n");
             // headers only: without a header/body separator nothing is shown rather than a body;
             // control characters are not sent to the operator's terminal
-            out.print(end < 0 ? "(no header section)\r\n" : text.substring(0, end + 2)
-                    .replaceAll("[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]", "?"));
+            out.print(
+                    end < 0
+                            ? "(no header section)\r\n"
+                            : text.substring(0, end + 2)
+                                    .replaceAll("[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]", "?"));
             out.println();
             shown++;
         }
@@ -115,7 +139,10 @@ final class QueueCommand {
         return 0;
     }
 
-    @Command(name = "delete", description = "Remove a message from the queue; it is not delivered and no DSN is sent.")
+    @Command(
+            name = "delete",
+            description =
+                    "Remove a message from the queue; it is not delivered and no DSN is sent.")
     int delete(@Parameters(paramLabel = "ID") String id) throws IOException {
         Spool spool = spool(ConfigLoader.load(config));
         java.util.List<String> files = files(spool, id);
@@ -126,16 +153,24 @@ final class QueueCommand {
         return notQueuedUnless(files.size(), id);
     }
 
-    @Command(name = "flush", description = "Ask the running relay to attempt every queued message now.")
+    @Command(
+            name = "flush",
+            description = "Ask the running relay to attempt every queued message now.")
     int flush() throws IOException, InterruptedException {
         AdminClient admin = new AdminClient(ConfigLoader.load(config));
-        Optional<HttpResponse<String>> r = admin.post(AdminServer.FLUSH, "application/json", Duration.ofSeconds(10));
+        Optional<HttpResponse<String>> r =
+                admin.post(AdminServer.FLUSH, "application/json", Duration.ofSeconds(10));
         if (r.isEmpty()) {
-            spec.commandLine().getErr().printf("no relay answers on %s (mailseal.admin.listen); queued mail is "
-                    + "attempted when it starts%n", admin.listen());
+            spec.commandLine()
+                    .getErr()
+                    .printf(
+                            "no relay answers on %s (mailseal.admin.listen); queued mail is "
+                                    + "attempted when it starts%n",
+                            admin.listen());
             return 1;
         }
-        (r.get().statusCode() == 200 ? spec.commandLine().getOut() : spec.commandLine().getErr()).print(r.get().body());
+        (r.get().statusCode() == 200 ? spec.commandLine().getOut() : spec.commandLine().getErr())
+                .print(r.get().body());
         return r.get().statusCode() == 200 ? 0 : 1;
     }
 }

@@ -1,7 +1,7 @@
 package io.mailseal.cli;
 
-import io.mailseal.config.ConfigLoader;
 import io.mailseal.app.Relay;
+import io.mailseal.config.ConfigLoader;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -9,22 +9,33 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "run", description = "Run the relay until stopped (SIGTERM); SIGHUP or `mailseal reload` re-reads relay.conf.")
+@Command(
+        name = "run",
+        description =
+                "Run the relay until stopped (SIGTERM); SIGHUP or `mailseal reload` re-reads relay.conf.")
 final class RunCommand implements Callable<Integer> {
-    @Option(names = {"-c", "--config"}, required = true, description = "relay.conf")
+    @Option(
+            names = {"-c", "--config"},
+            required = true,
+            description = "relay.conf")
     Path config;
 
     @Override
     public Integer call() throws InterruptedException {
         Relay relay = Relay.start(ConfigLoader.load(config), Clock.systemUTC());
-        // SIGHUP reloads, as every MTA does (sun.misc.Signal is the JDK's supported way); never a file
+        // SIGHUP reloads, as every MTA does (sun.misc.Signal is the JDK's supported way); never a
+        // file
         // watch: an administrator's half-saved edit must not change what runs
         HangupSignal.onHangup(relay::reload);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            relay.close();
-            stopped.countDown();
-        }, "mailseal-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        new Thread(
+                                () -> {
+                                    relay.close();
+                                    stopped.countDown();
+                                },
+                                "mailseal-shutdown"));
         stopped.await();
         return 0;
     }

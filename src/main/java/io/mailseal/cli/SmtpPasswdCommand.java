@@ -11,18 +11,23 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "smtp-passwd", description = "Print a USER:HASH line for smtp.auth.users-file "
-        + "(PBKDF2-HMAC-SHA256 by default, or bcrypt). The password is asked for on the terminal "
-        + "or read from the first line of --password-file.")
+@Command(
+        name = "smtp-passwd",
+        description =
+                "Print a USER:HASH line for smtp.auth.users-file "
+                        + "(PBKDF2-HMAC-SHA256 by default, or bcrypt). The password is asked for on the terminal "
+                        + "or read from the first line of --password-file.")
 final class SmtpPasswdCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "USER")
     String user;
 
-    @Option(names = "--password-file", description = "read the password from this file's first line")
+    @Option(
+            names = "--password-file",
+            description = "read the password from this file's first line")
     Path passwordFile;
 
     @Option(names = "--bcrypt", description = "bcrypt ($2b$) instead of PBKDF2")
@@ -34,13 +39,13 @@ final class SmtpPasswdCommand implements Callable<Integer> {
     @Option(names = "--cost", description = "bcrypt cost (default ${DEFAULT-VALUE})")
     int cost = PasswordHash.DEFAULT_BCRYPT_COST;
 
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
         if (user.isEmpty() || user.contains(":") || user.strip().length() != user.length()) {
-            throw new ParameterException(spec.commandLine(), "USER must be non-empty, without ':' or outer spaces");
+            throw new ParameterException(
+                    spec.commandLine(), "USER must be non-empty, without ':' or outer spaces");
         }
         char[] password = password();
         if (password.length == 0) {
@@ -48,8 +53,10 @@ final class SmtpPasswdCommand implements Callable<Integer> {
         }
         try {
             SecureRandom random = new SecureRandom();
-            String hash = bcrypt ? PasswordHash.bcrypt(password, cost, random)
-                    : PasswordHash.pbkdf2(password, iterations, random);
+            String hash =
+                    bcrypt
+                            ? PasswordHash.bcrypt(password, cost, random)
+                            : PasswordHash.pbkdf2(password, iterations, random);
             spec.commandLine().getOut().println(user + ":" + hash);
             return 0;
         } catch (IllegalArgumentException e) {
@@ -61,11 +68,14 @@ final class SmtpPasswdCommand implements Callable<Integer> {
 
     private char[] password() throws IOException {
         if (passwordFile != null) {
-            return Files.readAllLines(passwordFile, StandardCharsets.UTF_8).stream().findFirst().orElse("")
+            return Files.readAllLines(passwordFile, StandardCharsets.UTF_8).stream()
+                    .findFirst()
+                    .orElse("")
                     .toCharArray();
         }
         if (System.console() == null) {
-            throw new ParameterException(spec.commandLine(), "no terminal to ask for the password: use --password-file");
+            throw new ParameterException(
+                    spec.commandLine(), "no terminal to ask for the password: use --password-file");
         }
         char[] first = System.console().readPassword("password for %s: ", user);
         char[] again = System.console().readPassword("again: ");

@@ -14,8 +14,7 @@ import java.util.Optional;
 
 /** Reads one entry of {@code certificates.sources}. */
 final class CertificateSourceReader {
-    private CertificateSourceReader() {
-    }
+    private CertificateSourceReader() {}
 
     /** {@code spoolDirectory} places the default harvest store beside it. */
     static CertificatesConfig.Source read(ConfigSection src, Path spoolDirectory) {
@@ -35,10 +34,14 @@ final class CertificateSourceReader {
                 return http(src);
             }
             case "harvest" -> {
-                return new HarvestSource(src.path("path", spoolDirectory.resolveSibling("harvest")));
+                return new HarvestSource(
+                        src.path("path", spoolDirectory.resolveSibling("harvest")));
             }
             default -> {
-                src.problem("type", src.value("type"), "is not a source type (directory | ldap | http | harvest)");
+                src.problem(
+                        "type",
+                        src.value("type"),
+                        "is not a source type (directory | ldap | http | harvest)");
                 return new DirectorySource(null);
             }
         }
@@ -53,10 +56,14 @@ final class CertificateSourceReader {
         } else {
             try {
                 URI probe = new URI(url.replace("{address}", "address"));
-                if (!"http".equals(probe.getScheme()) && !"https".equals(probe.getScheme()) || probe.getHost() == null) {
+                if (!"http".equals(probe.getScheme()) && !"https".equals(probe.getScheme())
+                        || probe.getHost() == null) {
                     s.problem("url", s.value("url"), "is not an http:// or https:// URL");
                 } else if (url.indexOf("{address}") < authorityEnd(url)) {
-                    s.problem("url", s.value("url"), "must have {address} in the path or query, not the host");
+                    s.problem(
+                            "url",
+                            s.value("url"),
+                            "must have {address} in the path or query, not the host");
                 }
             } catch (URISyntaxException e) {
                 s.problem("url", s.value("url"), "is not a URL: " + e.getReason());
@@ -67,9 +74,16 @@ final class CertificateSourceReader {
         if (tokenHeader.isPresent() && tokenFile.isEmpty()) {
             s.problem("token-header", "needs bearer-token-file (the token it carries)");
         }
-        tokenHeader.filter(h -> !h.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+"))
-                .ifPresent(h -> s.problem("token-header", s.value("token-header"), "is not an HTTP header name"));
-        return new HttpSource(url, s.duration("timeout", Duration.ofSeconds(3)), tokenFile, tokenHeader);
+        tokenHeader
+                .filter(h -> !h.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+"))
+                .ifPresent(
+                        h ->
+                                s.problem(
+                                        "token-header",
+                                        s.value("token-header"),
+                                        "is not an HTTP header name"));
+        return new HttpSource(
+                url, s.duration("timeout", Duration.ofSeconds(3)), tokenFile, tokenHeader);
     }
 
     /** Where the host (and port) of a URL end: at the first '/', '?' or '#' after "://". */
@@ -87,7 +101,8 @@ final class CertificateSourceReader {
         List<URI> urls = new ArrayList<>();
         for (String u : s.strings("url", List.of())) {
             URI uri = URI.create(u.replace(" ", "%20"));
-            if (!"ldap".equals(uri.getScheme()) && !"ldaps".equals(uri.getScheme()) || uri.getHost() == null) {
+            if (!"ldap".equals(uri.getScheme()) && !"ldaps".equals(uri.getScheme())
+                    || uri.getHost() == null) {
                 s.problem("url", "\"" + u + "\" is not an ldap:// or ldaps:// URL");
             } else {
                 urls.add(uri);
@@ -106,14 +121,23 @@ final class CertificateSourceReader {
         }
         Optional<String> env = s.optionalString("bind-password-env");
         Optional<Path> file = s.optionalPath("bind-password-file");
-        Optional<IdentityConfig.PasswordSource> password = env.<IdentityConfig.PasswordSource>map(IdentityConfig.FromEnvironment::new)
-                .or(() -> file.map(IdentityConfig.FromFile::new));
+        Optional<IdentityConfig.PasswordSource> password =
+                env.<IdentityConfig.PasswordSource>map(IdentityConfig.FromEnvironment::new)
+                        .or(() -> file.map(IdentityConfig.FromFile::new));
         Optional<String> bindDn = s.optionalString("bind-dn");
         if (bindDn.isPresent() != password.isPresent()) {
-            s.problem("bind-dn", "bind-dn and one of bind-password-env / bind-password-file go together");
+            s.problem(
+                    "bind-dn",
+                    "bind-dn and one of bind-password-env / bind-password-file go together");
         }
-        return new LdapSource(urls, baseDn, filter,
+        return new LdapSource(
+                urls,
+                baseDn,
+                filter,
                 s.strings("attributes", List.of("userSMIMECertificate", "userCertificate;binary")),
-                bindDn, password, s.duration("timeout", Duration.ofSeconds(3)), s.integer("max-connections", 8, 1));
+                bindDn,
+                password,
+                s.duration("timeout", Duration.ofSeconds(3)),
+                s.integer("max-connections", 8, 1));
     }
 }

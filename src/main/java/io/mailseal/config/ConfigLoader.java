@@ -17,13 +17,12 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Reads relay.conf (HOCON) into a {@link RelayConfig}. Every key has a default; unknown
- * keys, wrong types and bad values are collected and thrown together as one
- * {@link ConfigException} whose lines each name the key, the value and the reason.
+ * Reads relay.conf (HOCON) into a {@link RelayConfig}. Every key has a default; unknown keys, wrong
+ * types and bad values are collected and thrown together as one {@link ConfigException} whose lines
+ * each name the key, the value and the reason.
  */
 public final class ConfigLoader {
-    private ConfigLoader() {
-    }
+    private ConfigLoader() {}
 
     public static RelayConfig load(Path file) {
         Path absolute = file.toAbsolutePath().normalize();
@@ -32,8 +31,13 @@ public final class ConfigLoader {
         }
         Config parsed;
         try {
-            parsed = ConfigFactory.parseFile(absolute.toFile(),
-                    ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false)).resolve();
+            parsed =
+                    ConfigFactory.parseFile(
+                                    absolute.toFile(),
+                                    ConfigParseOptions.defaults()
+                                            .setSyntax(ConfigSyntax.CONF)
+                                            .setAllowMissing(false))
+                            .resolve();
         } catch (com.typesafe.config.ConfigException e) {
             throw new ConfigException(List.of(absolute + ": " + e.getMessage()));
         }
@@ -53,13 +57,19 @@ public final class ConfigLoader {
         Path spoolDirectory = spool.path("directory", Path.of("/var/lib/mailseal/spool"));
         spool.finish();
         ConfigSection delivery = root.section("delivery");
-        RelayConfig config = new RelayConfig(file, SmtpConfigReader.read(root.section("smtp")), adminListen, adminToken, spoolDirectory,
-                root.sections("identities", ConfigLoader::identity),
-                certificates(root.section("certificates"), spoolDirectory),
-                timestamp(root.section("timestamp")),
-                delivery(delivery),
-                CryptoConfigReader.read(root.section("crypto")),
-                PolicyConfigReader.read(root));
+        RelayConfig config =
+                new RelayConfig(
+                        file,
+                        SmtpConfigReader.read(root.section("smtp")),
+                        adminListen,
+                        adminToken,
+                        spoolDirectory,
+                        root.sections("identities", ConfigLoader::identity),
+                        certificates(root.section("certificates"), spoolDirectory),
+                        timestamp(root.section("timestamp")),
+                        delivery(delivery),
+                        CryptoConfigReader.read(root.section("crypto")),
+                        PolicyConfigReader.read(root));
         requireTimestampAuthorities(config, problems);
         checkDeliveryTls(config, root, delivery);
         root.finish();
@@ -78,32 +88,45 @@ public final class ConfigLoader {
         for (int i = 0; i < config.policies().size(); i++) {
             PolicyConfig p = config.policies().get(i);
             if (p.requiresTimestamp()) {
-                problems.add("mailseal.policies[" + i + "].timestamp: \"required\" (policy " + p.name()
-                        + ") but mailseal.timestamp.urls is empty");
+                problems.add(
+                        "mailseal.policies["
+                                + i
+                                + "].timestamp: \"required\" (policy "
+                                + p.name()
+                                + ") but mailseal.timestamp.urls is empty");
             }
         }
     }
 
     /**
-     * A policy's {@code delivery-tls} may raise {@code delivery.tls}, never lower it: the
-     * stricter one applies, so a lower one would read as a promise the relay does not keep.
-     * Trust anchors serve {@code verify} only.
+     * A policy's {@code delivery-tls} may raise {@code delivery.tls}, never lower it: the stricter
+     * one applies, so a lower one would read as a promise the relay does not keep. Trust anchors
+     * serve {@code verify} only.
      */
-    private static void checkDeliveryTls(RelayConfig config, ConfigSection root, ConfigSection delivery) {
+    private static void checkDeliveryTls(
+            RelayConfig config, ConfigSection root, ConfigSection delivery) {
         TlsLevel global = config.delivery().tls();
         boolean verifies = global == TlsLevel.VERIFY;
         for (int i = 0; i < config.policies().size(); i++) {
             PolicyConfig p = config.policies().get(i);
             TlsLevel own = p.deliveryTls().orElse(global);
             if (own.compareTo(global) < 0) {
-                root.problem("policies[" + i + "].delivery-tls", "\"" + Keywords.kebab(own) + "\" (policy "
-                        + p.name() + ") is weaker than mailseal.delivery.tls = " + Keywords.kebab(global)
-                        + ": a policy can raise the level, never lower it");
+                root.problem(
+                        "policies[" + i + "].delivery-tls",
+                        "\""
+                                + Keywords.kebab(own)
+                                + "\" (policy "
+                                + p.name()
+                                + ") is weaker than mailseal.delivery.tls = "
+                                + Keywords.kebab(global)
+                                + ": a policy can raise the level, never lower it");
             }
             verifies |= own == TlsLevel.VERIFY;
         }
         if (config.delivery().tlsTrustAnchors().isPresent() && !verifies) {
-            delivery.problem("tls-trust-anchors", delivery.value("tls-trust-anchors"),
+            delivery.problem(
+                    "tls-trust-anchors",
+                    delivery.value("tls-trust-anchors"),
                     "is only used with tls = verify or a policy's delivery-tls = verify");
         }
     }
@@ -127,32 +150,53 @@ public final class ConfigLoader {
             s.problem("password-env", "give exactly one of password-env or password-file");
             password = new IdentityConfig.FromEnvironment("");
         } else {
-            password = env.<PasswordSource>map(IdentityConfig.FromEnvironment::new)
-                    .orElseGet(() -> new IdentityConfig.FromFile(file.get()));
+            password =
+                    env.<PasswordSource>map(IdentityConfig.FromEnvironment::new)
+                            .orElseGet(() -> new IdentityConfig.FromFile(file.get()));
         }
-        return new IdentityConfig(s.path(), address.map(String::toLowerCase), domain.map(String::toLowerCase),
-                keystore, password);
+        return new IdentityConfig(
+                s.path(),
+                address.map(String::toLowerCase),
+                domain.map(String::toLowerCase),
+                keystore,
+                password);
     }
 
     private static CertificatesConfig certificates(ConfigSection s, Path spoolDirectory) {
-        List<CertificatesConfig.Source> sources = s.sections("sources",
-                src -> CertificateSourceReader.read(src, spoolDirectory));
-        if (sources.stream().filter(CertificatesConfig.HarvestSource.class::isInstance).count() > 1) {
-            s.problem("sources", "has more than one harvest source; certs import needs to know which one to fill");
+        List<CertificatesConfig.Source> sources =
+                s.sections("sources", src -> CertificateSourceReader.read(src, spoolDirectory));
+        if (sources.stream().filter(CertificatesConfig.HarvestSource.class::isInstance).count()
+                > 1) {
+            s.problem(
+                    "sources",
+                    "has more than one harvest source; certs import needs to know which one to fill");
         }
         ConfigSection c = s.section("cache");
         Duration ttl = c.duration("ttl", Duration.ofHours(1));
         // refresh ahead at 80% of ttl: a hot address is looked up again before its entry expires
         Duration refreshAfter = c.duration("refresh-after", ttl.multipliedBy(4).dividedBy(5));
         if (refreshAfter.compareTo(ttl) >= 0) {
-            c.problem("refresh-after", c.value("refresh-after"), "must be shorter than ttl ("
-                    + (c.has("ttl") ? ConfigSection.render(c.value("ttl")) : "1h") + ")");
+            c.problem(
+                    "refresh-after",
+                    c.value("refresh-after"),
+                    "must be shorter than ttl ("
+                            + (c.has("ttl") ? ConfigSection.render(c.value("ttl")) : "1h")
+                            + ")");
         }
-        Cache cache = new Cache(ttl, c.duration("negative-ttl", Duration.ofMinutes(5)), refreshAfter,
-                c.integer("max-entries", 100_000, 1));
+        Cache cache =
+                new Cache(
+                        ttl,
+                        c.duration("negative-ttl", Duration.ofMinutes(5)),
+                        refreshAfter,
+                        c.integer("max-entries", 100_000, 1));
         c.finish();
-        CertificatesConfig cfg = new CertificatesConfig(s.optionalPath("trust-anchors"), sources,
-                s.choice("revocation", Revocation.SOFT_FAIL), s.duration("revocation-timeout", Duration.ofSeconds(3)), cache);
+        CertificatesConfig cfg =
+                new CertificatesConfig(
+                        s.optionalPath("trust-anchors"),
+                        sources,
+                        s.choice("revocation", Revocation.SOFT_FAIL),
+                        s.duration("revocation-timeout", Duration.ofSeconds(3)),
+                        cache);
         s.finish();
         return cfg;
     }
@@ -162,7 +206,8 @@ public final class ConfigLoader {
         for (String u : s.strings("urls", List.of())) {
             try {
                 URI uri = new URI(u);
-                if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())
+                        || uri.getHost() == null) {
                     throw new java.net.URISyntaxException(u, "not an http(s) URL");
                 }
                 urls.add(uri);
@@ -170,8 +215,11 @@ public final class ConfigLoader {
                 s.problem("urls", "\"" + u + "\" is not an http(s) URL");
             }
         }
-        TimestampConfig t = new TimestampConfig(List.copyOf(urls), s.optionalPath("trust-anchors"),
-                s.duration("timeout", Duration.ofSeconds(3)));
+        TimestampConfig t =
+                new TimestampConfig(
+                        List.copyOf(urls),
+                        s.optionalPath("trust-anchors"),
+                        s.duration("timeout", Duration.ofSeconds(3)));
         s.finish();
         return t;
     }
@@ -186,17 +234,25 @@ public final class ConfigLoader {
                 try {
                     dnsServers.add(HostPort.parse(server + ":53"));
                 } catch (IllegalArgumentException e) {
-                    s.problem("dns-servers", "\"" + server + "\" is not an address or address:port");
+                    s.problem(
+                            "dns-servers", "\"" + server + "\" is not an address or address:port");
                 }
             }
         }
-        DeliveryConfig d = new DeliveryConfig(s.choice("mode", DeliveryConfig.Mode.SMARTHOST),
-                hostPort(s, "smarthost", "127.0.0.1:25"), port(s, "mx-port", 25), dnsServers,
-                s.choice("tls", TlsLevel.MAY), s.optionalPath("tls-trust-anchors"),
-                s.integer("connections", 4, 1),
-                retry.duration("initial", Duration.ofMinutes(1)), retry.duration("max", Duration.ofHours(1)),
-                s.duration("max-age", Duration.ofDays(5)), s.duration("timeout", Duration.ofSeconds(60)),
-                s.duration("shutdown-grace", Duration.ofSeconds(30)));
+        DeliveryConfig d =
+                new DeliveryConfig(
+                        s.choice("mode", DeliveryConfig.Mode.SMARTHOST),
+                        hostPort(s, "smarthost", "127.0.0.1:25"),
+                        port(s, "mx-port", 25),
+                        dnsServers,
+                        s.choice("tls", TlsLevel.MAY),
+                        s.optionalPath("tls-trust-anchors"),
+                        s.integer("connections", 4, 1),
+                        retry.duration("initial", Duration.ofMinutes(1)),
+                        retry.duration("max", Duration.ofHours(1)),
+                        s.duration("max-age", Duration.ofDays(5)),
+                        s.duration("timeout", Duration.ofSeconds(60)),
+                        s.duration("shutdown-grace", Duration.ofSeconds(30)));
         retry.finish();
         s.finish();
         return d;

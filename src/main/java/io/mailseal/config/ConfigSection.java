@@ -18,10 +18,10 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * One HOCON object of relay.conf being read. Every read names its key, so a value of the
- * wrong type or form becomes a problem naming the full key and the value; keys nobody
- * read are reported as unknown by {@link #finish()}. Problems are collected, not thrown,
- * so check-config can list them all at once.
+ * One HOCON object of relay.conf being read. Every read names its key, so a value of the wrong type
+ * or form becomes a problem naming the full key and the value; keys nobody read are reported as
+ * unknown by {@link #finish()}. Problems are collected, not thrown, so check-config can list them
+ * all at once.
  */
 final class ConfigSection {
     private final Config config;
@@ -72,7 +72,13 @@ final class ConfigSection {
     }
 
     int integer(String key, int fallback, int min) {
-        Integer v = read(key, fallback, "is not a whole number", ConfigValueType.NUMBER, Config::getInt);
+        Integer v =
+                read(
+                        key,
+                        fallback,
+                        "is not a whole number",
+                        ConfigValueType.NUMBER,
+                        Config::getInt);
         if (v < min) {
             problem(key, value(key), "must be at least " + min);
             return fallback;
@@ -81,11 +87,18 @@ final class ConfigSection {
     }
 
     boolean bool(String key, boolean fallback) {
-        return read(key, fallback, "is not true or false", ConfigValueType.BOOLEAN, Config::getBoolean);
+        return read(
+                key, fallback, "is not true or false", ConfigValueType.BOOLEAN, Config::getBoolean);
     }
 
     Duration duration(String key, Duration fallback) {
-        Duration d = read(key, fallback, "is not a duration (e.g. 30s, 10m, 1h)", null, Config::getDuration);
+        Duration d =
+                read(
+                        key,
+                        fallback,
+                        "is not a duration (e.g. 30s, 10m, 1h)",
+                        null,
+                        Config::getDuration);
         if (d != null && (d.isNegative() || d.isZero())) {
             problem(key, value(key), "must be positive");
             return fallback;
@@ -120,7 +133,12 @@ final class ConfigSection {
     }
 
     List<String> strings(String key, List<String> fallback) {
-        return read(key, fallback, "is not a list of strings", ConfigValueType.LIST, Config::getStringList);
+        return read(
+                key,
+                fallback,
+                "is not a list of strings",
+                ConfigValueType.LIST,
+                Config::getStringList);
     }
 
     /** An enumerated choice written in lower-case kebab form, e.g. {@code soft-fail}. */
@@ -146,10 +164,13 @@ final class ConfigSection {
     ConfigSection section(String key) {
         if (has(key) && value(key).valueType() != ConfigValueType.OBJECT) {
             problem(key, value(key), "is not an object");
-            return new ConfigSection(com.typesafe.config.ConfigFactory.empty(), key(key), baseDir, problems);
+            return new ConfigSection(
+                    com.typesafe.config.ConfigFactory.empty(), key(key), baseDir, problems);
         }
-        Config child = config.hasPath(quote(key)) ? config.getConfig(quote(key))
-                : com.typesafe.config.ConfigFactory.empty();
+        Config child =
+                config.hasPath(quote(key))
+                        ? config.getConfig(quote(key))
+                        : com.typesafe.config.ConfigFactory.empty();
         return new ConfigSection(child, key(key), baseDir, problems);
     }
 
@@ -172,7 +193,9 @@ final class ConfigSection {
                 problems.add(itemPath + ": " + render(item) + " is not an object");
                 continue;
             }
-            ConfigSection s = new ConfigSection(((ConfigObject) item).toConfig(), itemPath, baseDir, problems);
+            ConfigSection s =
+                    new ConfigSection(
+                            ((ConfigObject) item).toConfig(), itemPath, baseDir, problems);
             out.add(reader.apply(s));
             s.finish();
         }
@@ -190,13 +213,14 @@ final class ConfigSection {
             return out;
         }
         ConfigObject obj = config.getObject(quote(key));
-        obj.forEach((name, v) -> {
-            if (v.valueType() == ConfigValueType.STRING) {
-                out.put(name, (String) v.unwrapped());
-            } else {
-                problems.add(key(key) + "." + name + ": " + render(v) + " is not a string");
-            }
-        });
+        obj.forEach(
+                (name, v) -> {
+                    if (v.valueType() == ConfigValueType.STRING) {
+                        out.put(name, (String) v.unwrapped());
+                    } else {
+                        problems.add(key(key) + "." + name + ": " + render(v) + " is not a string");
+                    }
+                });
         return out;
     }
 
@@ -209,8 +233,8 @@ final class ConfigSection {
         }
     }
 
-    private <T> T read(String key, T fallback, String expected, ConfigValueType type,
-                       Getter<T> getter) {
+    private <T> T read(
+            String key, T fallback, String expected, ConfigValueType type, Getter<T> getter) {
         if (!has(key)) {
             return fallback;
         }
@@ -218,7 +242,9 @@ final class ConfigSection {
         if (v.valueType() == ConfigValueType.NULL) {
             return fallback;
         }
-        if (type != null && v.valueType() != type && !(type == ConfigValueType.STRING && isScalar(v))) {
+        if (type != null
+                && v.valueType() != type
+                && !(type == ConfigValueType.STRING && isScalar(v))) {
             problem(key, v, expected);
             return fallback;
         }

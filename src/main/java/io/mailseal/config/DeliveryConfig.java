@@ -8,26 +8,44 @@ import java.util.Optional;
 /**
  * {@code delivery { ... }}: where mail goes next and how hard to try.
  *
- * @param mode          {@code smarthost}: everything to {@code smarthost}; {@code mx}: per recipient
- *                      domain by DNS MX, falling back to the domain's address (RFC 5321 §5.1)
- * @param mxPort        the port MX hosts are reached on (25; tests use another)
- * @param dnsServers    resolvers for MX mode; empty = the system's (/etc/resolv.conf)
- * @param connections   parallel deliveries, each with its own kept-open connection
- * @param tlsTrustAnchors for {@code tls = verify}: CA certificates (PEM file or directory)
- *                      instead of the JDK's trust store
- * @param shutdownGrace how long a stopping relay lets SMTP transactions and deliveries in
- *                      flight finish before it closes them (what is not done stays spooled)
+ * @param mode {@code smarthost}: everything to {@code smarthost}; {@code mx}: per recipient domain
+ *     by DNS MX, falling back to the domain's address (RFC 5321 §5.1)
+ * @param mxPort the port MX hosts are reached on (25; tests use another)
+ * @param dnsServers resolvers for MX mode; empty = the system's (/etc/resolv.conf)
+ * @param connections parallel deliveries, each with its own kept-open connection
+ * @param tlsTrustAnchors for {@code tls = verify}: CA certificates (PEM file or directory) instead
+ *     of the JDK's trust store
+ * @param shutdownGrace how long a stopping relay lets SMTP transactions and deliveries in flight
+ *     finish before it closes them (what is not done stays spooled)
  */
-public record DeliveryConfig(Mode mode, HostPort smarthost, int mxPort, List<HostPort> dnsServers, TlsLevel tls,
-                             Optional<Path> tlsTrustAnchors, int connections, Duration retryInitial,
-                             Duration retryMax, Duration maxAge, Duration timeout, Duration shutdownGrace) {
+public record DeliveryConfig(
+        Mode mode,
+        HostPort smarthost,
+        int mxPort,
+        List<HostPort> dnsServers,
+        TlsLevel tls,
+        Optional<Path> tlsTrustAnchors,
+        int connections,
+        Duration retryInitial,
+        Duration retryMax,
+        Duration maxAge,
+        Duration timeout,
+        Duration shutdownGrace) {
 
     public DeliveryConfig {
         dnsServers = List.copyOf(dnsServers);
     }
 
-    public enum Mode { SMARTHOST, MX }
+    public enum Mode {
+        SMARTHOST,
+        MX
+    }
 
     /** Ordered: each level demands everything the one before it does. */
-    public enum TlsLevel { NONE, MAY, ENCRYPT, VERIFY }
+    public enum TlsLevel {
+        NONE,
+        MAY,
+        ENCRYPT,
+        VERIFY
+    }
 }

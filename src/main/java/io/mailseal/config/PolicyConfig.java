@@ -9,24 +9,45 @@ import java.util.regex.Pattern;
 /**
  * One entry of {@code policies}: when it applies and what it does to the recipient.
  *
- * @param deliveryTls the TLS level its mail needs towards the next hop, when stricter than
- *                    {@code delivery.tls} (a policy raises the level, never lowers it)
+ * @param deliveryTls the TLS level its mail needs towards the next hop, when stricter than {@code
+ *     delivery.tls} (a policy raises the level, never lowers it)
  */
-public record PolicyConfig(String name, Match match, Action action, TimestampMode timestamp,
-                           boolean protectHeaders, MissingCertificate onMissingCertificate,
-                           String outerSubject, List<TextPattern> hideHeaders, Optional<Duration> maxAge,
-                           Optional<TlsLevel> deliveryTls) {
+public record PolicyConfig(
+        String name,
+        Match match,
+        Action action,
+        TimestampMode timestamp,
+        boolean protectHeaders,
+        MissingCertificate onMissingCertificate,
+        String outerSubject,
+        List<TextPattern> hideHeaders,
+        Optional<Duration> maxAge,
+        Optional<TlsLevel> deliveryTls) {
 
     /** The policy name DSNs are spooled and counted under; no policy of relay.conf may take it. */
     public static final String DSN = "dsn";
 
-    public enum Action { ENCRYPT, SIGN, PASS, REJECT }
+    public enum Action {
+        ENCRYPT,
+        SIGN,
+        PASS,
+        REJECT
+    }
 
-    public enum TimestampMode { REQUIRED, BEST_EFFORT, OFF }
+    public enum TimestampMode {
+        REQUIRED,
+        BEST_EFFORT,
+        OFF
+    }
 
-    public enum MissingCertificate { REJECT, SIGN_ONLY }
+    public enum MissingCertificate {
+        REJECT,
+        SIGN_ONLY
+    }
 
-    /** Whether its mail is signed (and so timestamped as {@link #timestamp} says): encrypt or sign. */
+    /**
+     * Whether its mail is signed (and so timestamped as {@link #timestamp} says): encrypt or sign.
+     */
     public boolean signs() {
         return action == Action.ENCRYPT || action == Action.SIGN;
     }
@@ -37,22 +58,27 @@ public record PolicyConfig(String name, Match match, Action action, TimestampMod
     }
 
     /** All given conditions must hold; an empty match matches every recipient. */
-    public record Match(Optional<TextPattern> from, Optional<TextPattern> headerFrom,
-                        Optional<TextPattern> to, Optional<TextPattern> subject,
-                        List<HeaderCondition> headers) {
+    public record Match(
+            Optional<TextPattern> from,
+            Optional<TextPattern> headerFrom,
+            Optional<TextPattern> to,
+            Optional<TextPattern> subject,
+            List<HeaderCondition> headers) {
 
         public boolean isEmpty() {
-            return from.isEmpty() && headerFrom.isEmpty() && to.isEmpty() && subject.isEmpty()
+            return from.isEmpty()
+                    && headerFrom.isEmpty()
+                    && to.isEmpty()
+                    && subject.isEmpty()
                     && headers.isEmpty();
         }
     }
 
-    public record HeaderCondition(String name, TextPattern value) {
-    }
+    public record HeaderCondition(String name, TextPattern value) {}
 
     /**
-     * As written in relay.conf: a glob ({@code *@bank.example}, whole value, case-insensitive)
-     * or a regex (searched anywhere in the value, like grep; anchor it with ^ and $).
+     * As written in relay.conf: a glob ({@code *@bank.example}, whole value, case-insensitive) or a
+     * regex (searched anywhere in the value, like grep; anchor it with ^ and $).
      */
     public record TextPattern(String text, Pattern pattern) {
 

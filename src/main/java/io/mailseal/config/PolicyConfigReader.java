@@ -14,8 +14,7 @@ import java.util.regex.PatternSyntaxException;
 
 /** Reads {@code policies = [ ... ]}; first match wins, so shadowed rules are errors. */
 final class PolicyConfigReader {
-    private PolicyConfigReader() {
-    }
+    private PolicyConfigReader() {}
 
     static List<PolicyConfig> read(ConfigSection root) {
         List<PolicyConfig> policies = root.sections("policies", PolicyConfigReader::policy);
@@ -23,11 +22,16 @@ final class PolicyConfigReader {
         for (int i = 0; i < policies.size(); i++) {
             PolicyConfig p = policies.get(i);
             if (!names.add(p.name())) {
-                root.problem("policies[" + i + "].name", "\"" + p.name() + "\" is used by an earlier policy");
+                root.problem(
+                        "policies[" + i + "].name",
+                        "\"" + p.name() + "\" is used by an earlier policy");
             }
             if (p.match().isEmpty() && i < policies.size() - 1) {
-                root.problem("policies[" + (i + 1) + "]", "is never reached: policy \"" + p.name()
-                        + "\" before it has no match and catches every recipient");
+                root.problem(
+                        "policies[" + (i + 1) + "]",
+                        "is never reached: policy \""
+                                + p.name()
+                                + "\" before it has no match and catches every recipient");
             }
         }
         return policies;
@@ -36,46 +40,76 @@ final class PolicyConfigReader {
     private static PolicyConfig policy(ConfigSection s) {
         String name = s.string("name", null);
         if (name == null || !name.matches("[A-Za-z0-9_.-]+")) {
-            s.problem("name", name == null ? "is missing" : "\"" + name + "\" must be letters, digits, . _ -");
+            s.problem(
+                    "name",
+                    name == null
+                            ? "is missing"
+                            : "\"" + name + "\" must be letters, digits, . _ -");
             name = name == null ? "unnamed" : name;
         } else if (name.equalsIgnoreCase(PolicyConfig.DSN)) {
-            s.problem("name", "\"" + name + "\" is reserved: the relay's own delivery status notifications go under it");
+            s.problem(
+                    "name",
+                    "\""
+                            + name
+                            + "\" is reserved: the relay's own delivery status notifications go under it");
         }
         Action action = s.choice("action", Action.PASS);
         if (!s.has("action")) {
             s.problem("action", "is missing (encrypt | sign | pass | reject)");
         }
         boolean seals = action == Action.ENCRYPT || action == Action.SIGN;
-        return new PolicyConfig(name, match(s.section("match")), action,
+        return new PolicyConfig(
+                name,
+                match(s.section("match")),
+                action,
                 s.choice("timestamp", seals ? TimestampMode.REQUIRED : TimestampMode.OFF),
                 s.bool("protect-headers", seals),
                 s.choice("on-missing-certificate", MissingCertificate.REJECT),
                 s.string("outer-subject", "[...]"),
-                s.strings("hide-headers", HIDDEN_BY_DEFAULT).stream().map(TextPatterns::glob).toList(),
-                java.util.Optional.ofNullable(s.has("max-age") ? s.duration("max-age", null) : null),
-                // a bad value is reported; the strictest level stands in so that it adds no second problem
-                java.util.Optional.ofNullable(s.has("delivery-tls") ? s.choice("delivery-tls", TlsLevel.VERIFY) : null));
+                s.strings("hide-headers", HIDDEN_BY_DEFAULT).stream()
+                        .map(TextPatterns::glob)
+                        .toList(),
+                java.util.Optional.ofNullable(
+                        s.has("max-age") ? s.duration("max-age", null) : null),
+                // a bad value is reported; the strictest level stands in so that it adds no second
+                // problem
+                java.util.Optional.ofNullable(
+                        s.has("delivery-tls") ? s.choice("delivery-tls", TlsLevel.VERIFY) : null));
     }
 
     /**
-     * What the outside of an encrypted message does not show unless a policy says otherwise:
-     * vendor fields (Exchange copies the real Subject into Thread-Topic) and the free-text
-     * fields RFC 9788's baseline obscures (Keywords, Comments).
+     * What the outside of an encrypted message does not show unless a policy says otherwise: vendor
+     * fields (Exchange copies the real Subject into Thread-Topic) and the free-text fields RFC
+     * 9788's baseline obscures (Keywords, Comments).
      */
-    static final List<String> HIDDEN_BY_DEFAULT = List.of("X-*", "Thread-Topic", "Thread-Index", "Keywords",
-            "Comments");
+    static final List<String> HIDDEN_BY_DEFAULT =
+            List.of("X-*", "Thread-Topic", "Thread-Index", "Keywords", "Comments");
 
     private static Match match(ConfigSection m) {
         List<HeaderCondition> headers = new ArrayList<>();
-        m.stringMap("headers").forEach((header, value) -> {
-            try {
-                headers.add(new HeaderCondition(header, TextPatterns.globOrRegex(value)));
-            } catch (PatternSyntaxException e) {
-                m.problem("headers." + header, "\"" + value + "\" is not a valid regex: " + e.getDescription());
-            }
-        });
-        Match match = new Match(TextPatterns.read(m, "from", false), TextPatterns.read(m, "header-from", false),
-                TextPatterns.read(m, "to", false), TextPatterns.read(m, "subject", true), List.copyOf(headers));
+        m.stringMap("headers")
+                .forEach(
+                        (header, value) -> {
+                            try {
+                                headers.add(
+                                        new HeaderCondition(
+                                                header, TextPatterns.globOrRegex(value)));
+                            } catch (PatternSyntaxException e) {
+                                m.problem(
+                                        "headers." + header,
+                                        "\""
+                                                + value
+                                                + "\" is not a valid regex: "
+                                                + e.getDescription());
+                            }
+                        });
+        Match match =
+                new Match(
+                        TextPatterns.read(m, "from", false),
+                        TextPatterns.read(m, "header-from", false),
+                        TextPatterns.read(m, "to", false),
+                        TextPatterns.read(m, "subject", true),
+                        List.copyOf(headers));
         m.finish();
         return match;
     }

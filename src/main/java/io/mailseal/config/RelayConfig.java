@@ -4,9 +4,15 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** relay.conf, read and validated: everything the relay needs, immutable. */
-public record RelayConfig(Path file, SmtpConfig smtp, HostPort adminListen, java.util.Optional<Path> adminTokenFile,
-                          Path spoolDirectory,
-                          List<IdentityConfig> identities, CertificatesConfig certificates,
-                          TimestampConfig timestamp, DeliveryConfig delivery, CryptoConfig crypto,
-                          List<PolicyConfig> policies) {
-}
+public record RelayConfig(
+        Path file,
+        SmtpConfig smtp,
+        HostPort adminListen,
+        java.util.Optional<Path> adminTokenFile,
+        Path spoolDirectory,
+        List<IdentityConfig> identities,
+        CertificatesConfig certificates,
+        TimestampConfig timestamp,
+        DeliveryConfig delivery,
+        CryptoConfig crypto,
+        List<PolicyConfig> policies) {}

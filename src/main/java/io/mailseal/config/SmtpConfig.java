@@ -7,24 +7,33 @@ import java.util.List;
 import java.util.Optional;
 
 /** {@code smtp { ... }}: the intake listener and its limits. */
-public record SmtpConfig(HostPort listen, String hostname, List<ClientNetwork> allowedClients,
-                         long maxMessageSize, int maxRecipients, Limits limits, Optional<Tls> tls,
-                         Optional<Path> authUsersFile) {
+public record SmtpConfig(
+        HostPort listen,
+        String hostname,
+        List<ClientNetwork> allowedClients,
+        long maxMessageSize,
+        int maxRecipients,
+        Limits limits,
+        Optional<Tls> tls,
+        Optional<Path> authUsersFile) {
 
     /**
-     * What one client may ask of the intake. Lines and the header section are counted in
-     * octets including their CRLF; timeouts are the longest silence the intake waits out,
-     * for a command and inside DATA. {@code maxMimeDepth} bounds multipart nesting in mail
-     * that is to be sealed.
+     * What one client may ask of the intake. Lines and the header section are counted in octets
+     * including their CRLF; timeouts are the longest silence the intake waits out, for a command
+     * and inside DATA. {@code maxMimeDepth} bounds multipart nesting in mail that is to be sealed.
      */
-    public record Limits(int maxLineLength, long maxHeaderSize, int maxMessagesPerConnection, int maxConnections,
-                         int maxConnectionsPerClient, Duration commandTimeout, Duration dataTimeout,
-                         int maxMimeDepth) {
-    }
+    public record Limits(
+            int maxLineLength,
+            long maxHeaderSize,
+            int maxMessagesPerConnection,
+            int maxConnections,
+            int maxConnectionsPerClient,
+            Duration commandTimeout,
+            Duration dataTimeout,
+            int maxMimeDepth) {}
 
     /** STARTTLS with a PEM certificate chain and key; {@code require}: no MAIL before it. */
-    public record Tls(Path certificate, Path key, boolean require) {
-    }
+    public record Tls(Path certificate, Path key, boolean require) {}
 
     public boolean allows(InetAddress client) {
         return allowedClients.stream().anyMatch(n -> n.contains(client));

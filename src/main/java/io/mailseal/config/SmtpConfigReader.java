@@ -11,8 +11,7 @@ final class SmtpConfigReader {
     /** Socket timeouts are whole milliseconds in an int; a day is far beyond any sane wait. */
     private static final Duration LONGEST_TIMEOUT = Duration.ofDays(1);
 
-    private SmtpConfigReader() {
-    }
+    private SmtpConfigReader() {}
 
     static SmtpConfig read(ConfigSection s) {
         List<ClientNetwork> clients = new ArrayList<>();
@@ -27,13 +26,21 @@ final class SmtpConfigReader {
         ConfigSection auth = s.section("auth");
         Optional<Path> usersFile = auth.optionalPath("users-file");
         if (usersFile.isPresent() && tls.isEmpty()) {
-            auth.problem("users-file", "AUTH is offered only after STARTTLS: set mailseal.smtp.tls.certificate and key");
+            auth.problem(
+                    "users-file",
+                    "AUTH is offered only after STARTTLS: set mailseal.smtp.tls.certificate and key");
         }
         auth.finish();
-        SmtpConfig smtp = new SmtpConfig(ConfigLoader.hostPort(s, "listen", "0.0.0.0:2525"),
-                s.string("hostname", "mailseal.localdomain"), List.copyOf(clients),
-                s.bytes("max-message-size", 50L << 20), s.integer("max-recipients", 100, 1), limits(s),
-                tls, usersFile);
+        SmtpConfig smtp =
+                new SmtpConfig(
+                        ConfigLoader.hostPort(s, "listen", "0.0.0.0:2525"),
+                        s.string("hostname", "mailseal.localdomain"),
+                        List.copyOf(clients),
+                        s.bytes("max-message-size", 50L << 20),
+                        s.integer("max-recipients", 100, 1),
+                        limits(s),
+                        tls,
+                        usersFile);
         if (smtp.maxMessageSize() > Integer.MAX_VALUE - 1) {
             s.problem("max-message-size", "must be below 2GiB");
         }
@@ -43,12 +50,13 @@ final class SmtpConfigReader {
 
     private static SmtpConfig.Limits limits(ConfigSection s) {
         // RFC 5321 §4.5.3.1.6: a text line of 1000 octets with its CRLF must be accepted
-        return new SmtpConfig.Limits(s.integer("max-line-length", 1000, 1000),
+        return new SmtpConfig.Limits(
+                s.integer("max-line-length", 1000, 1000),
                 s.bytes("max-header-size", 100L << 10),
                 s.integer("max-messages-per-connection", 1000, 1),
                 s.integer("max-connections", 200, 1),
                 s.integer("max-connections-per-client", 50, 1),
-                timeout(s, "command-timeout", Duration.ofMinutes(5)),   // RFC 5321 §4.5.3.2.7
+                timeout(s, "command-timeout", Duration.ofMinutes(5)), // RFC 5321 §4.5.3.2.7
                 timeout(s, "data-timeout", Duration.ofMinutes(5)),
                 s.integer("max-mime-depth", 50, 1));
     }
@@ -59,12 +67,15 @@ final class SmtpConfigReader {
         boolean require = t.bool("require", false);
         t.finish();
         if (certificate.isPresent() != key.isPresent()) {
-            t.problem(certificate.isPresent() ? "key" : "certificate", "is missing: give both certificate and key");
+            t.problem(
+                    certificate.isPresent() ? "key" : "certificate",
+                    "is missing: give both certificate and key");
         } else if (require && certificate.isEmpty()) {
             t.problem("require", "is true but there is no certificate and key");
         }
         return certificate.isPresent() && key.isPresent()
-                ? Optional.of(new SmtpConfig.Tls(certificate.get(), key.get(), require)) : Optional.empty();
+                ? Optional.of(new SmtpConfig.Tls(certificate.get(), key.get(), require))
+                : Optional.empty();
     }
 
     private static Duration timeout(ConfigSection s, String key, Duration fallback) {

@@ -6,8 +6,7 @@ import java.util.regex.PatternSyntaxException;
 
 /** Turns the pattern forms relay.conf allows into compiled {@link TextPattern}s. */
 final class TextPatterns {
-    private TextPatterns() {
-    }
+    private TextPatterns() {}
 
     /** {@code *@bank.example}: {@code *} any run, {@code ?} one character; the whole value. */
     static TextPattern glob(String glob) {
@@ -23,12 +22,16 @@ final class TextPatterns {
             }
         }
         re.append(Pattern.quote(literal.toString())).append('$');
-        return new TextPattern(glob, Pattern.compile(re.toString(),
-                Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE | Pattern.DOTALL));
+        return new TextPattern(
+                glob,
+                Pattern.compile(
+                        re.toString(),
+                        Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE | Pattern.DOTALL));
     }
 
     static TextPattern regex(String regex) {
-        return new TextPattern(regex, Pattern.compile(regex, Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE));
+        return new TextPattern(
+                regex, Pattern.compile(regex, Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE));
     }
 
     /** A value written {@code /.../} is a regex, anything else a glob. */
@@ -41,13 +44,19 @@ final class TextPatterns {
 
     /** Reads a pattern key, recording a problem (with the regex error) instead of throwing. */
     static java.util.Optional<TextPattern> read(ConfigSection s, String key, boolean alwaysRegex) {
-        return s.optionalString(key).flatMap(text -> {
-            try {
-                return java.util.Optional.of(alwaysRegex ? regex(text) : globOrRegex(text));
-            } catch (PatternSyntaxException e) {
-                s.problem(key, s.value(key), "is not a valid regex: " + e.getDescription());
-                return java.util.Optional.empty();
-            }
-        });
+        return s.optionalString(key)
+                .flatMap(
+                        text -> {
+                            try {
+                                return java.util.Optional.of(
+                                        alwaysRegex ? regex(text) : globOrRegex(text));
+                            } catch (PatternSyntaxException e) {
+                                s.problem(
+                                        key,
+                                        s.value(key),
+                                        "is not a valid regex: " + e.getDescription());
+                                return java.util.Optional.empty();
+                            }
+                        });
     }
 }

@@ -7,5 +7,4 @@ import java.util.List;
 import java.util.Optional;
 
 /** {@code timestamp { ... }}: RFC 3161 authorities, tried in order. */
-public record TimestampConfig(List<URI> urls, Optional<Path> trustAnchors, Duration timeout) {
-}
+public record TimestampConfig(List<URI> urls, Optional<Path> trustAnchors, Duration timeout) {}

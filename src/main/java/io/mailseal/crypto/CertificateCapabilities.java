@@ -5,27 +5,31 @@ import java.util.Optional;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.ASN1Sequence;
+import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
+import org.bouncycastle.asn1.oiw.OIWObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.RSAESOAEPparams;
 import org.bouncycastle.asn1.smime.SMIMECapabilities;
 import org.bouncycastle.asn1.smime.SMIMECapability;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
-import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
-import org.bouncycastle.asn1.oiw.OIWObjectIdentifiers;
 import org.bouncycastle.cms.CMSAlgorithm;
 
 /**
- * What a recipient's certificate says its client can decrypt: the S/MIME Capabilities
- * extension (RFC 4262, OID 1.2.840.113549.1.9.15), a list of SMIMECapability as in the
- * signed attribute of RFC 8551 §2.5.2. Only what mailseal can act on is kept: AES-GCM
- * content encryption and RSAES-OAEP key transport with its hash.
+ * What a recipient's certificate says its client can decrypt: the S/MIME Capabilities extension
+ * (RFC 4262, OID 1.2.840.113549.1.9.15), a list of SMIMECapability as in the signed attribute of
+ * RFC 8551 §2.5.2. Only what mailseal can act on is kept: AES-GCM content encryption and RSAES-OAEP
+ * key transport with its hash.
  */
-record CertificateCapabilities(Optional<ContentEncryption> contentEncryption, Optional<KeyTransport> keyTransport) {
-    static final CertificateCapabilities NONE = new CertificateCapabilities(Optional.empty(), Optional.empty());
+record CertificateCapabilities(
+        Optional<ContentEncryption> contentEncryption, Optional<KeyTransport> keyTransport) {
+    static final CertificateCapabilities NONE =
+            new CertificateCapabilities(Optional.empty(), Optional.empty());
 
     /** NONE when the extension is absent or unreadable: the safe default then applies. */
     static CertificateCapabilities of(X509Certificate certificate) {
-        byte[] ext = certificate.getExtensionValue(PKCSObjectIdentifiers.pkcs_9_at_smimeCapabilities.getId());
+        byte[] ext =
+                certificate.getExtensionValue(
+                        PKCSObjectIdentifiers.pkcs_9_at_smimeCapabilities.getId());
         if (ext == null) {
             return NONE;
         }
@@ -37,9 +41,8 @@ record CertificateCapabilities(Optional<ContentEncryption> contentEncryption, Op
     }
 
     /**
-     * A DER SEQUENCE OF SMIMECapability: the certificate extension's value, or the signed
-     * attribute of mail the customer's client sent (RFC 8551 §2.5.2, harvested); NONE when
-     * unreadable.
+     * A DER SEQUENCE OF SMIMECapability: the certificate extension's value, or the signed attribute
+     * of mail the customer's client sent (RFC 8551 §2.5.2, harvested); NONE when unreadable.
      */
     static CertificateCapabilities parse(byte[] der) {
         try {
@@ -51,12 +54,17 @@ record CertificateCapabilities(Optional<ContentEncryption> contentEncryption, Op
                 SMIMECapability c = (SMIMECapability) o;
                 gcm256 |= c.getCapabilityID().equals(CMSAlgorithm.AES256_GCM);
                 gcm128 |= c.getCapabilityID().equals(CMSAlgorithm.AES128_GCM);
-                if (oaep.isEmpty() && c.getCapabilityID().equals(PKCSObjectIdentifiers.id_RSAES_OAEP)) {
+                if (oaep.isEmpty()
+                        && c.getCapabilityID().equals(PKCSObjectIdentifiers.id_RSAES_OAEP)) {
                     oaep = oaep(c.getParameters());
                 }
             }
-            Optional<ContentEncryption> content = gcm256 ? Optional.of(ContentEncryption.AES_256_GCM)
-                    : gcm128 ? Optional.of(ContentEncryption.AES_128_GCM) : Optional.empty();
+            Optional<ContentEncryption> content =
+                    gcm256
+                            ? Optional.of(ContentEncryption.AES_256_GCM)
+                            : gcm128
+                                    ? Optional.of(ContentEncryption.AES_128_GCM)
+                                    : Optional.empty();
             return new CertificateCapabilities(content, oaep);
         } catch (IllegalArgumentException | ClassCastException e) {
             return NONE;
@@ -68,8 +76,12 @@ record CertificateCapabilities(Optional<ContentEncryption> contentEncryption, Op
      * MGF1-SHA-256 is mailseal's {@code rsa-oaep}; any other hash is one mailseal does not write.
      */
     private static Optional<KeyTransport> oaep(ASN1Encodable parameters) {
-        RSAESOAEPparams p = parameters == null ? new RSAESOAEPparams() : RSAESOAEPparams.getInstance(parameters);
-        AlgorithmIdentifier mgfHash = AlgorithmIdentifier.getInstance(p.getMaskGenAlgorithm().getParameters());
+        RSAESOAEPparams p =
+                parameters == null
+                        ? new RSAESOAEPparams()
+                        : RSAESOAEPparams.getInstance(parameters);
+        AlgorithmIdentifier mgfHash =
+                AlgorithmIdentifier.getInstance(p.getMaskGenAlgorithm().getParameters());
         if (p.getHashAlgorithm().getAlgorithm().equals(OIWObjectIdentifiers.idSHA1)
                 && mgfHash.getAlgorithm().equals(OIWObjectIdentifiers.idSHA1)) {
             return Optional.of(KeyTransport.RSA_OAEP_SHA1);

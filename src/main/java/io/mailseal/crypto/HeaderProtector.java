@@ -14,18 +14,18 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * RFC 9788 header protection. The cryptographic payload carries the message's real header
- * fields; with hp="cipher" the outer message gets an obscured Subject, loses the hidden
- * headers, and the payload records what the outside showed in HP-Outer fields (§2.2). A
- * text/plain payload also gets the Legacy Display block (§4.5) so clients that do not
- * understand header protection still show the real Subject.
+ * RFC 9788 header protection. The cryptographic payload carries the message's real header fields;
+ * with hp="cipher" the outer message gets an obscured Subject, loses the hidden headers, and the
+ * payload records what the outside showed in HP-Outer fields (§2.2). A text/plain payload also gets
+ * the Legacy Display block (§4.5) so clients that do not understand header protection still show
+ * the real Subject.
  */
 final class HeaderProtector {
-    private HeaderProtector() {
-    }
+    private HeaderProtector() {}
 
     /** Header lines for the outside of the message. */
-    static List<String> outerHeaderLines(MimeMessage original, HeaderProtection hp) throws MessagingException {
+    static List<String> outerHeaderLines(MimeMessage original, HeaderProtection hp)
+            throws MessagingException {
         List<String> lines = MimeEntities.messageHeaderLines(original);
         if (hp.mode() != HeaderProtection.Mode.CIPHER) {
             return lines;
@@ -46,7 +46,8 @@ final class HeaderProtector {
     }
 
     /** The entity to sign: the original content with the real headers inside (and HP-Outer). */
-    static MimeBodyPart protectedEntity(MimeMessage original, HeaderProtection hp, List<String> outerLines)
+    static MimeBodyPart protectedEntity(
+            MimeMessage original, HeaderProtection hp, List<String> outerLines)
             throws MessagingException, IOException {
         MimeBodyPart content = MimeEntities.contentEntity(original);
         if (hp.mode() == HeaderProtection.Mode.NONE) {
@@ -91,9 +92,13 @@ final class HeaderProtector {
             return part;
         }
         ContentType type = new ContentType(part.getContentType());
-        String charset = type.getParameter("charset") == null ? "us-ascii" : type.getParameter("charset");
-        String text = "Subject: " + MimeUtility.decodeText(MimeUtility.unfold(subject)) + "\r\n\r\n"
-                + part.getContent();
+        String charset =
+                type.getParameter("charset") == null ? "us-ascii" : type.getParameter("charset");
+        String text =
+                "Subject: "
+                        + MimeUtility.decodeText(MimeUtility.unfold(subject))
+                        + "\r\n\r\n"
+                        + part.getContent();
         boolean ascii = StandardCharsets.US_ASCII.newEncoder().canEncode(text);
         String outCharset = ascii ? charset : "utf-8";
         MimeBodyPart out = new MimeBodyPart();

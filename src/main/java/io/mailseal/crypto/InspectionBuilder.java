@@ -24,8 +24,21 @@ final class InspectionBuilder {
     MimeBodyPart content;
 
     Inspection build(List<String> problems) {
-        return new Inspection(encrypted, contentEncryption, keyManagement, signed, signatureValid, chainValid,
-                signer, signerEmail, digestAlgorithm, signatureAlgorithm, Optional.ofNullable(signingTime),
-                Optional.ofNullable(timestamp), signatureValue, Optional.ofNullable(content), problems);
+        return new Inspection(
+                encrypted,
+                contentEncryption,
+                keyManagement,
+                signed,
+                signatureValid,
+                chainValid,
+                signer,
+                signerEmail,
+                digestAlgorithm,
+                signatureAlgorithm,
+                Optional.ofNullable(signingTime),
+                Optional.ofNullable(timestamp),
+                signatureValue,
+                Optional.ofNullable(content),
+                problems);
     }
 }

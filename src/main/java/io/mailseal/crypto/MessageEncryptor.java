@@ -27,9 +27,10 @@ import org.bouncycastle.operator.jcajce.JcaAlgorithmParametersConverter;
 
 /**
  * One envelope for a group of recipients (RFC 8551 §3.3): EnvelopedData for AES-CBC,
- * AuthEnvelopedData for AES-GCM (RFC 5083). RSA recipients get KeyTransRecipientInfo with
- * PKCS#1 v1.5, OAEP-SHA-256 or OAEP with the SHA-1 defaults (RFC 4055 §4); EC recipients KeyAgreeRecipientInfo with
- * ephemeral-static ECDH, X9.63 SHA-256 KDF and AES-256 key wrap (RFC 5753, RFC 8551 §2.3).
+ * AuthEnvelopedData for AES-GCM (RFC 5083). RSA recipients get KeyTransRecipientInfo with PKCS#1
+ * v1.5, OAEP-SHA-256 or OAEP with the SHA-1 defaults (RFC 4055 §4); EC recipients
+ * KeyAgreeRecipientInfo with ephemeral-static ECDH, X9.63 SHA-256 KDF and AES-256 key wrap (RFC
+ * 5753, RFC 8551 §2.3).
  */
 final class MessageEncryptor {
     private final AlgorithmIdentifier oaepSha256;
@@ -38,29 +39,42 @@ final class MessageEncryptor {
     MessageEncryptor() {
         try {
             JcaAlgorithmParametersConverter converter = new JcaAlgorithmParametersConverter();
-            oaepSha256 = converter.getAlgorithmIdentifier(PKCSObjectIdentifiers.id_RSAES_OAEP,
-                    new OAEPParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT));
-            // the defaults are omitted from the encoding: an empty RSAES-OAEP-params SEQUENCE (RFC 4055 §4.1)
-            oaepSha1 = converter.getAlgorithmIdentifier(PKCSObjectIdentifiers.id_RSAES_OAEP, OAEPParameterSpec.DEFAULT);
+            oaepSha256 =
+                    converter.getAlgorithmIdentifier(
+                            PKCSObjectIdentifiers.id_RSAES_OAEP,
+                            new OAEPParameterSpec(
+                                    "SHA-256",
+                                    "MGF1",
+                                    MGF1ParameterSpec.SHA256,
+                                    PSource.PSpecified.DEFAULT));
+            // the defaults are omitted from the encoding: an empty RSAES-OAEP-params SEQUENCE (RFC
+            // 4055 §4.1)
+            oaepSha1 =
+                    converter.getAlgorithmIdentifier(
+                            PKCSObjectIdentifiers.id_RSAES_OAEP, OAEPParameterSpec.DEFAULT);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("RSA-OAEP parameters cannot be encoded", e);
         }
     }
 
-    MimeMessage encrypt(MimeMessage signed, ContentEncryption algorithm, List<EnvelopeRecipient> recipients)
+    MimeMessage encrypt(
+            MimeMessage signed, ContentEncryption algorithm, List<EnvelopeRecipient> recipients)
             throws MessagingException, IOException {
         if (recipients.isEmpty()) {
             throw new IllegalArgumentException("an envelope needs at least one recipient");
         }
         MimeBodyPart content = MimeEntities.contentEntity(signed);
-        SMIMEEnvelopedGenerator gen = algorithm.authenticated() ? new SMIMEAuthEnvelopedGenerator()
-                : new SMIMEEnvelopedGenerator();
+        SMIMEEnvelopedGenerator gen =
+                algorithm.authenticated()
+                        ? new SMIMEAuthEnvelopedGenerator()
+                        : new SMIMEEnvelopedGenerator();
         try {
             for (EnvelopeRecipient r : recipients) {
                 gen.addRecipientInfoGenerator(recipientInfo(r));
             }
-            MimeBodyPart envelope = gen.generate(content,
-                    new JceCMSContentEncryptorBuilder(algorithm.oid()).build());
+            MimeBodyPart envelope =
+                    gen.generate(
+                            content, new JceCMSContentEncryptorBuilder(algorithm.oid()).build());
             return MimeEntities.wrap(signed, MimeEntities.reparse(envelope));
         } catch (SMIMEException | GeneralSecurityException | org.bouncycastle.cms.CMSException e) {
             throw new MessagingException("encryption failed: " + e.getMessage(), e);
@@ -74,8 +88,12 @@ final class MessageEncryptor {
             KeyPairGenerator kpg = KeyPairGenerator.getInstance("EC");
             kpg.initialize(ec.getParams());
             KeyPair ephemeral = kpg.generateKeyPair();
-            return new JceKeyAgreeRecipientInfoGenerator(CMSAlgorithm.ECDH_SHA256KDF, ephemeral.getPrivate(),
-                    ephemeral.getPublic(), CMSAlgorithm.AES256_WRAP).addRecipient(cert);
+            return new JceKeyAgreeRecipientInfoGenerator(
+                            CMSAlgorithm.ECDH_SHA256KDF,
+                            ephemeral.getPrivate(),
+                            ephemeral.getPublic(),
+                            CMSAlgorithm.AES256_WRAP)
+                    .addRecipient(cert);
         }
         return switch (r.keyTransport()) {
             case RSA_OAEP -> new JceKeyTransRecipientInfoGenerator(cert, oaepSha256);

@@ -6,20 +6,25 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * Sign, then (optionally) encrypt the signed message — the order of RFC 8551 §3.6, so the
- * signature and its timestamp travel inside the envelope. Thread-safe; one per relay.
+ * Sign, then (optionally) encrypt the signed message — the order of RFC 8551 §3.6, so the signature
+ * and its timestamp travel inside the envelope. Thread-safe; one per relay.
  */
 public final class MessageSealer {
     private final MessageSigner signer = new MessageSigner();
     private final MessageEncryptor encryptor = new MessageEncryptor();
 
     /** Signs; {@code hp} decides which headers go inside and what the outside shows (RFC 9788). */
-    public MimeMessage sign(MimeMessage original, SigningIdentity identity, SignatureStamp stamp, HeaderProtection hp)
+    public MimeMessage sign(
+            MimeMessage original,
+            SigningIdentity identity,
+            SignatureStamp stamp,
+            HeaderProtection hp)
             throws MessagingException, IOException, TimestampUnavailableException {
         return signer.sign(original, identity, stamp, hp);
     }
 
-    public MimeMessage encrypt(MimeMessage signed, ContentEncryption algorithm, List<EnvelopeRecipient> recipients)
+    public MimeMessage encrypt(
+            MimeMessage signed, ContentEncryption algorithm, List<EnvelopeRecipient> recipients)
             throws MessagingException, IOException {
         return encryptor.encrypt(signed, algorithm, recipients);
     }

@@ -29,14 +29,18 @@ import org.bouncycastle.mail.smime.SMIMESignedGenerator;
 import org.bouncycastle.operator.OperatorCreationException;
 
 /**
- * Clear-signed S/MIME (RFC 8551 §3.5.3, multipart/signed with a detached signature) so
- * every client shows the text even without S/MIME support. SHA-256 with RSA or ECDSA by
- * key type; signer certificate and chain included; signed attributes content type,
- * message digest, signing time, SMIMECapabilities and SMIMEEncryptionKeyPreference.
+ * Clear-signed S/MIME (RFC 8551 §3.5.3, multipart/signed with a detached signature) so every client
+ * shows the text even without S/MIME support. SHA-256 with RSA or ECDSA by key type; signer
+ * certificate and chain included; signed attributes content type, message digest, signing time,
+ * SMIMECapabilities and SMIMEEncryptionKeyPreference.
  */
 final class MessageSigner {
 
-    MimeMessage sign(MimeMessage original, SigningIdentity identity, SignatureStamp stamp, HeaderProtection hp)
+    MimeMessage sign(
+            MimeMessage original,
+            SigningIdentity identity,
+            SignatureStamp stamp,
+            HeaderProtection hp)
             throws MessagingException, IOException, TimestampUnavailableException {
         List<String> outerHeaders = HeaderProtector.outerHeaderLines(original, hp);
         MimeBodyPart content = HeaderProtector.protectedEntity(original, hp, outerHeaders);
@@ -52,9 +56,12 @@ final class MessageSigner {
             entity.setContent(signed);
             entity.setHeader("Content-Type", signed.getContentType());
             return MimeEntities.wrap(outerHeaders, MimeEntities.reparse(entity));
-        } catch (SMIMEException | MessagingException | IOException | OperatorCreationException
-                 | org.bouncycastle.cms.CMSRuntimeException
-                 | CertificateEncodingException e) {
+        } catch (SMIMEException
+                | MessagingException
+                | IOException
+                | OperatorCreationException
+                | org.bouncycastle.cms.CMSRuntimeException
+                | CertificateEncodingException e) {
             // BouncyCastle signs lazily, while the multipart is written: a TSA failure
             // surfaces wrapped in whatever the writer throws
             TimestampUnavailableException tsa = timestampCause(e);
@@ -67,15 +74,21 @@ final class MessageSigner {
 
     private static SignerInfoGenerator signerInfo(SigningIdentity identity, SignatureStamp stamp)
             throws OperatorCreationException, CertificateEncodingException {
-        String algorithm = "EC".equals(identity.privateKey().getAlgorithm()) ? "SHA256withECDSA" : "SHA256withRSA";
-        CMSAttributeTableGenerator unsigned = params -> {
-            try {
-                AttributeTable t = stamp.attributesFor((byte[]) params.get(CMSAttributeTableGenerator.SIGNATURE));
-                return t == null ? new AttributeTable(new ASN1EncodableVector()) : t;
-            } catch (TimestampUnavailableException e) {
-                throw new CMSAttributeTableGenerationException("timestamp unavailable", e);
-            }
-        };
+        String algorithm =
+                "EC".equals(identity.privateKey().getAlgorithm())
+                        ? "SHA256withECDSA"
+                        : "SHA256withRSA";
+        CMSAttributeTableGenerator unsigned =
+                params -> {
+                    try {
+                        AttributeTable t =
+                                stamp.attributesFor(
+                                        (byte[]) params.get(CMSAttributeTableGenerator.SIGNATURE));
+                        return t == null ? new AttributeTable(new ASN1EncodableVector()) : t;
+                    } catch (TimestampUnavailableException e) {
+                        throw new CMSAttributeTableGenerationException("timestamp unavailable", e);
+                    }
+                };
         return new JcaSimpleSignerInfoGeneratorBuilder()
                 .setSignedAttributeGenerator(signedAttributes(identity.certificate()))
                 .setUnsignedAttributeGenerator(unsigned)
@@ -93,8 +106,11 @@ final class MessageSigner {
         caps.addCapability(PKCSObjectIdentifiers.rsaEncryption);
         ASN1EncodableVector attrs = new ASN1EncodableVector();
         attrs.add(new SMIMECapabilitiesAttribute(caps));
-        attrs.add(new SMIMEEncryptionKeyPreferenceAttribute(new IssuerAndSerialNumber(
-                X500Name.getInstance(cert.getIssuerX500Principal().getEncoded()), cert.getSerialNumber())));
+        attrs.add(
+                new SMIMEEncryptionKeyPreferenceAttribute(
+                        new IssuerAndSerialNumber(
+                                X500Name.getInstance(cert.getIssuerX500Principal().getEncoded()),
+                                cert.getSerialNumber())));
         return new AttributeTable(attrs);
     }
 
@@ -114,7 +130,8 @@ final class MessageSigner {
         if (t instanceof MessagingException m && m.getNextException() != null) {
             return m.getNextException();
         }
-        if (t instanceof org.bouncycastle.cms.CMSException c && c.getUnderlyingException() != null) {
+        if (t instanceof org.bouncycastle.cms.CMSException c
+                && c.getUnderlyingException() != null) {
             return c.getUnderlyingException();
         }
         return t.getCause() == t ? null : t.getCause();

@@ -13,16 +13,15 @@ import java.util.Locale;
 import java.util.Properties;
 
 /**
- * Splitting a message into the headers that stay outside and the MIME entity that gets
- * signed or encrypted, and putting them back together. Every result is parsed from bytes
- * (a generated part is serialised once and re-parsed), so what is signed is byte for byte
- * what the next stage and the recipient see.
+ * Splitting a message into the headers that stay outside and the MIME entity that gets signed or
+ * encrypted, and putting them back together. Every result is parsed from bytes (a generated part is
+ * serialised once and re-parsed), so what is signed is byte for byte what the next stage and the
+ * recipient see.
  */
 final class MimeEntities {
     static final Session SESSION = Session.getInstance(new Properties());
 
-    private MimeEntities() {
-    }
+    private MimeEntities() {}
 
     /** Content-* headers describe the entity; they go inside with the body. */
     static boolean isContentHeader(String line) {
@@ -40,7 +39,10 @@ final class MimeEntities {
         return line.regionMatches(true, 0, "bcc:", 0, 4);
     }
 
-    /** The message's body with its Content-* headers, as one entity, hop-proof for signing ({@link SevenBitEntity}). */
+    /**
+     * The message's body with its Content-* headers, as one entity, hop-proof for signing ({@link
+     * SevenBitEntity}).
+     */
     static MimeBodyPart contentEntity(MimeMessage message) throws MessagingException, IOException {
         java.util.List<String> headers = new java.util.ArrayList<>();
         for (String line : Collections.list(message.getAllHeaderLines())) {
@@ -63,7 +65,8 @@ final class MimeEntities {
     }
 
     /** A new message: the source's non-content headers (minus Bcc) around {@code entity}. */
-    static MimeMessage wrap(MimeMessage source, MimeBodyPart entity) throws MessagingException, IOException {
+    static MimeMessage wrap(MimeMessage source, MimeBodyPart entity)
+            throws MessagingException, IOException {
         return wrap(messageHeaderLines(source), entity);
     }
 
@@ -79,9 +82,9 @@ final class MimeEntities {
     }
 
     /**
-     * A new message: {@code headerLines} (as written, folded) around {@code entity}, whose
-     * content headers and raw body are copied byte for byte — nothing is re-encoded, so a
-     * signature inside stays valid. A Message-ID is added when the source had none.
+     * A new message: {@code headerLines} (as written, folded) around {@code entity}, whose content
+     * headers and raw body are copied byte for byte — nothing is re-encoded, so a signature inside
+     * stays valid. A Message-ID is added when the source had none.
      */
     static MimeMessage wrap(java.util.List<String> headerLines, MimeBodyPart entity)
             throws MessagingException, IOException {
@@ -108,7 +111,8 @@ final class MimeEntities {
     }
 
     /** A body part from header lines (folded to at most 78 characters) and the raw body. */
-    static MimeBodyPart part(java.util.List<String> headerLines, byte[] rawBody) throws MessagingException {
+    static MimeBodyPart part(java.util.List<String> headerLines, byte[] rawBody)
+            throws MessagingException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(rawBody.length + 512);
         for (String line : headerLines) {
             writeLine(out, SevenBitEntity.foldHeader(line));
@@ -119,8 +123,8 @@ final class MimeEntities {
     }
 
     /**
-     * A header line as jakarta.mail read it: one char per byte (mail.mime.allowutf8 is off),
-     * so ISO-8859-1 gives back the bytes that came, 8-bit ones included.
+     * A header line as jakarta.mail read it: one char per byte (mail.mime.allowutf8 is off), so
+     * ISO-8859-1 gives back the bytes that came, 8-bit ones included.
      */
     private static void writeLine(ByteArrayOutputStream out, String line) {
         out.writeBytes(line.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
@@ -148,7 +152,9 @@ final class MimeEntities {
         return new MimeBodyPart(new ByteArrayInputStream(bytes(p)));
     }
 
-    /** jakarta.mail's Message-ID (unique value @ this host), for a message that came without one. */
+    /**
+     * jakarta.mail's Message-ID (unique value @ this host), for a message that came without one.
+     */
     private static final class MessageIds extends MimeMessage {
         MessageIds() {
             super(SESSION);

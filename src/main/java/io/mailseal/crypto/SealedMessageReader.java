@@ -31,16 +31,17 @@ import org.bouncycastle.mail.smime.SMIMEEnveloped;
 import org.bouncycastle.mail.smime.SMIMESigned;
 
 /**
- * Opens a message the way a recipient's client does: decrypt with the given key, then
- * verify the signature and the signer's chain. Never throws for a bad message: every
- * failure becomes a problem in the {@link Inspection}.
+ * Opens a message the way a recipient's client does: decrypt with the given key, then verify the
+ * signature and the signer's chain. Never throws for a bad message: every failure becomes a problem
+ * in the {@link Inspection}.
  */
 public final class SealedMessageReader {
-    private static final Map<String, String> KEY_MANAGEMENT = Map.of(
-            "1.2.840.113549.1.1.1", "RSA PKCS#1 v1.5",
-            "1.2.840.113549.1.1.7", "RSAES-OAEP",
-            "1.3.132.1.11.1", "ECDH (SHA-256 KDF)",
-            "1.3.133.16.840.63.0.2", "ECDH (SHA-1 KDF)");
+    private static final Map<String, String> KEY_MANAGEMENT =
+            Map.of(
+                    "1.2.840.113549.1.1.1", "RSA PKCS#1 v1.5",
+                    "1.2.840.113549.1.1.7", "RSAES-OAEP",
+                    "1.3.132.1.11.1", "ECDH (SHA-256 KDF)",
+                    "1.3.133.16.840.63.0.2", "ECDH (SHA-1 KDF)");
 
     /** The recipient's private key and certificate. */
     public record DecryptionKey(PrivateKey privateKey, X509Certificate certificate) {
@@ -50,7 +51,8 @@ public final class SealedMessageReader {
         }
     }
 
-    public Inspection inspect(MimeMessage message, Optional<DecryptionKey> key, Set<TrustAnchor> anchors, Date when) {
+    public Inspection inspect(
+            MimeMessage message, Optional<DecryptionKey> key, Set<TrustAnchor> anchors, Date when) {
         List<String> problems = new ArrayList<>();
         InspectionBuilder b = new InspectionBuilder();
         try {
@@ -75,13 +77,18 @@ public final class SealedMessageReader {
 
     private static boolean isEnveloped(MimePart part) throws MessagingException {
         String type = part.getContentType().toLowerCase(java.util.Locale.ROOT);
-        return (type.startsWith("application/pkcs7-mime") || type.startsWith("application/x-pkcs7-mime"))
+        return (type.startsWith("application/pkcs7-mime")
+                        || type.startsWith("application/x-pkcs7-mime"))
                 && (type.contains("enveloped-data") || type.contains("authenveloped-data"));
     }
 
-    private static MimeBodyPart decrypt(MimeMessage message, DecryptionKey key, InspectionBuilder b,
-                                        List<String> problems) throws MessagingException, CMSException, IOException {
-        boolean auth = message.getContentType().toLowerCase(java.util.Locale.ROOT).contains("authenveloped-data");
+    private static MimeBodyPart decrypt(
+            MimeMessage message, DecryptionKey key, InspectionBuilder b, List<String> problems)
+            throws MessagingException, CMSException, IOException {
+        boolean auth =
+                message.getContentType()
+                        .toLowerCase(java.util.Locale.ROOT)
+                        .contains("authenveloped-data");
         RecipientInformationStore store;
         if (auth) {
             SMIMEAuthEnveloped env = new SMIMEAuthEnveloped(message);
@@ -100,9 +107,12 @@ public final class SealedMessageReader {
         }
         for (RecipientInformation ri : store.getRecipients()) {
             // BouncyCastle's RecipientId implements the raw Selector; its match takes any Object
-            @SuppressWarnings("unchecked") boolean toKey = ri.getRID().match(holder);
+            @SuppressWarnings("unchecked")
+            boolean toKey = ri.getRID().match(holder);
             if (toKey) {
-                b.keyManagement = KEY_MANAGEMENT.getOrDefault(ri.getKeyEncryptionAlgOID(), ri.getKeyEncryptionAlgOID());
+                b.keyManagement =
+                        KEY_MANAGEMENT.getOrDefault(
+                                ri.getKeyEncryptionAlgOID(), ri.getKeyEncryptionAlgOID());
                 byte[] plain = ri.getContent(recipient(ri, key.privateKey(), auth));
                 return new MimeBodyPart(new ByteArrayInputStream(plain));
             }
@@ -113,19 +123,26 @@ public final class SealedMessageReader {
 
     private static Recipient recipient(RecipientInformation ri, PrivateKey key, boolean auth) {
         if (ri instanceof KeyAgreeRecipientInformation) {
-            return auth ? new JceKeyAgreeAuthEnvelopedRecipient(key) : new JceKeyAgreeEnvelopedRecipient(key);
+            return auth
+                    ? new JceKeyAgreeAuthEnvelopedRecipient(key)
+                    : new JceKeyAgreeEnvelopedRecipient(key);
         }
-        return auth ? new JceKeyTransAuthEnvelopedRecipient(key) : new JceKeyTransEnvelopedRecipient(key);
+        return auth
+                ? new JceKeyTransAuthEnvelopedRecipient(key)
+                : new JceKeyTransEnvelopedRecipient(key);
     }
 
-    static SMIMESigned signedOf(MimePart entity) throws MessagingException, CMSException, IOException {
+    static SMIMESigned signedOf(MimePart entity)
+            throws MessagingException, CMSException, IOException {
         if (entity.isMimeType("multipart/signed")) {
             return new SMIMESigned((MimeMultipart) entity.getContent());
         }
         String type = entity.getContentType().toLowerCase(java.util.Locale.ROOT);
         if (type.contains("pkcs7-mime") && type.contains("signed-data")) {
             try {
-                return entity instanceof MimeMessage m ? new SMIMESigned(m) : new SMIMESigned((MimeBodyPart) entity);
+                return entity instanceof MimeMessage m
+                        ? new SMIMESigned(m)
+                        : new SMIMESigned((MimeBodyPart) entity);
             } catch (org.bouncycastle.mail.smime.SMIMEException e) {
                 throw new CMSException("signed-data unreadable: " + e.getMessage(), e);
             }

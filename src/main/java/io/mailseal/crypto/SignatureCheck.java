@@ -32,12 +32,13 @@ import org.bouncycastle.util.Selector;
 
 /** Verifies the S/MIME signature of one entity and the signer's chain. */
 final class SignatureCheck {
-    private static final Map<String, String> ALGORITHMS = Map.of(
-            "2.16.840.1.101.3.4.2.1", "SHA-256",
-            "1.2.840.113549.1.1.1", "RSA",
-            "1.2.840.113549.1.1.11", "SHA256withRSA",
-            "1.2.840.10045.4.3.2", "SHA256withECDSA",
-            "1.2.840.10045.2.1", "ECDSA");
+    private static final Map<String, String> ALGORITHMS =
+            Map.of(
+                    "2.16.840.1.101.3.4.2.1", "SHA-256",
+                    "1.2.840.113549.1.1.1", "RSA",
+                    "1.2.840.113549.1.1.11", "SHA256withRSA",
+                    "1.2.840.10045.4.3.2", "SHA256withECDSA",
+                    "1.2.840.10045.2.1", "ECDSA");
 
     private final Set<TrustAnchor> anchors;
     private final Date when;
@@ -63,7 +64,8 @@ final class SignatureCheck {
         }
         SignerInformation si = signers.iterator().next();
         b.digestAlgorithm = ALGORITHMS.getOrDefault(si.getDigestAlgOID(), si.getDigestAlgOID());
-        b.signatureAlgorithm = ALGORITHMS.getOrDefault(si.getEncryptionAlgOID(), si.getEncryptionAlgOID());
+        b.signatureAlgorithm =
+                ALGORITHMS.getOrDefault(si.getEncryptionAlgOID(), si.getEncryptionAlgOID());
         b.signatureValue = si.getSignature();
         readAttributes(si, b, problems);
         X509Certificate cert = signerCertificate(signed, si, problems);
@@ -83,19 +85,28 @@ final class SignatureCheck {
         chain(cert, signed, b, problems);
     }
 
-    private static void readAttributes(SignerInformation si, InspectionBuilder b, List<String> problems) {
+    private static void readAttributes(
+            SignerInformation si, InspectionBuilder b, List<String> problems) {
         if (si.getSignedAttributes() != null) {
             Attribute t = si.getSignedAttributes().get(CMSAttributes.signingTime);
             if (t != null) {
-                b.signingTime = Time.getInstance(t.getAttrValues().getObjectAt(0)).getDate().toInstant();
+                b.signingTime =
+                        Time.getInstance(t.getAttrValues().getObjectAt(0)).getDate().toInstant();
             }
         }
         if (si.getUnsignedAttributes() != null) {
-            Attribute ts = si.getUnsignedAttributes().get(PKCSObjectIdentifiers.id_aa_signatureTimeStampToken);
+            Attribute ts =
+                    si.getUnsignedAttributes()
+                            .get(PKCSObjectIdentifiers.id_aa_signatureTimeStampToken);
             if (ts != null) {
                 try {
-                    b.timestamp = new TimeStampToken(new CMSSignedData(
-                            ts.getAttrValues().getObjectAt(0).toASN1Primitive().getEncoded()));
+                    b.timestamp =
+                            new TimeStampToken(
+                                    new CMSSignedData(
+                                            ts.getAttrValues()
+                                                    .getObjectAt(0)
+                                                    .toASN1Primitive()
+                                                    .getEncoded()));
                 } catch (IOException | CMSException | org.bouncycastle.tsp.TSPException e) {
                     problems.add("timestamp token cannot be parsed: " + e.getMessage());
                 }
@@ -104,9 +115,11 @@ final class SignatureCheck {
     }
 
     @SuppressWarnings("unchecked")
-    private static X509Certificate signerCertificate(SMIMESigned signed, SignerInformation si, List<String> problems) {
-        Collection<X509CertificateHolder> matches = signed.getCertificates()
-                .getMatches((Selector<X509CertificateHolder>) (Selector<?>) si.getSID());
+    private static X509Certificate signerCertificate(
+            SMIMESigned signed, SignerInformation si, List<String> problems) {
+        Collection<X509CertificateHolder> matches =
+                signed.getCertificates()
+                        .getMatches((Selector<X509CertificateHolder>) (Selector<?>) si.getSID());
         if (matches.isEmpty()) {
             problems.add("signer certificate not included");
             return null;
@@ -119,7 +132,8 @@ final class SignatureCheck {
         }
     }
 
-    private void chain(X509Certificate cert, SMIMESigned signed, InspectionBuilder b, List<String> problems) {
+    private void chain(
+            X509Certificate cert, SMIMESigned signed, InspectionBuilder b, List<String> problems) {
         if (anchors.isEmpty()) {
             problems.add("no trust anchors given: signer chain not checked");
             return;
@@ -130,7 +144,8 @@ final class SignatureCheck {
             path.add(cert);
             for (X509CertificateHolder h : signed.getCertificates().getMatches(null)) {
                 X509Certificate c = conv.getCertificate(h);
-                if (!c.equals(cert) && c.getBasicConstraints() >= 0
+                if (!c.equals(cert)
+                        && c.getBasicConstraints() >= 0
                         && anchors.stream().noneMatch(a -> c.equals(a.getTrustedCert()))) {
                     path.add(c);
                 }
@@ -138,8 +153,9 @@ final class SignatureCheck {
             PKIXParameters params = new PKIXParameters(anchors);
             params.setRevocationEnabled(false);
             params.setDate(when);
-            CertPathValidator.getInstance("PKIX").validate(
-                    CertificateFactory.getInstance("X.509").generateCertPath(path), params);
+            CertPathValidator.getInstance("PKIX")
+                    .validate(
+                            CertificateFactory.getInstance("X.509").generateCertPath(path), params);
             b.chainValid = true;
         } catch (GeneralSecurityException e) {
             problems.add("signer not trusted: " + e.getMessage());

@@ -13,9 +13,9 @@ import org.bouncycastle.tsp.TimeStampResponse;
 import org.bouncycastle.tsp.TimeStampToken;
 
 /**
- * One RFC 3161 request and the check of its reply, without the transport (§2.4): a SHA-256
- * imprint, a random 64-bit nonce and certReq; the reply must be granted, match imprint and
- * nonce, and carry a token that {@link TimestampVerifier} accepts for {@code data}.
+ * One RFC 3161 request and the check of its reply, without the transport (§2.4): a SHA-256 imprint,
+ * a random 64-bit nonce and certReq; the reply must be granted, match imprint and nonce, and carry
+ * a token that {@link TimestampVerifier} accepts for {@code data}.
  */
 public final class TimestampExchange {
     private final TimeStampRequest request;
@@ -29,8 +29,8 @@ public final class TimestampExchange {
     public static TimestampExchange over(byte[] data, SecureRandom random) {
         TimeStampRequestGenerator gen = new TimeStampRequestGenerator();
         gen.setCertReq(true);
-        return new TimestampExchange(gen.generate(TSPAlgorithms.SHA256, sha256(data), new BigInteger(64, random)),
-                data);
+        return new TimestampExchange(
+                gen.generate(TSPAlgorithms.SHA256, sha256(data), new BigInteger(64, random)), data);
     }
 
     /** The DER TimeStampReq to send as {@code application/timestamp-query}. */
@@ -38,8 +38,12 @@ public final class TimestampExchange {
         return request.getEncoded();
     }
 
-    /** The token in the DER TimeStampResp {@code reply}, checked against the request and {@code verifier}. */
-    public TimeStampToken token(byte[] reply, TimestampVerifier verifier) throws IOException, TSPException {
+    /**
+     * The token in the DER TimeStampResp {@code reply}, checked against the request and {@code
+     * verifier}.
+     */
+    public TimeStampToken token(byte[] reply, TimestampVerifier verifier)
+            throws IOException, TSPException {
         TimeStampResponse tsr = new TimeStampResponse(reply);
         // checks status granted, imprint and nonce match, and that a token is present
         tsr.validate(request);

@@ -28,13 +28,13 @@ import org.bouncycastle.util.Selector;
 
 /**
  * Checks an RFC 3161 token the way a court expert would: the token's signature, the TSA
- * certificate's critical timeStamping EKU (RFC 3161 §2.3), its chain to the configured
- * TSA anchors at genTime, and that the imprint is the SHA-256 of what we asked to stamp.
- * <p>
- * A TSA signs thousands of tokens with one certificate: what depends on the certificates
- * only (parsing, the EKU check, the signature verifier, the PKIX path) is worked out once
- * per set of certificates a token carries; every token still gets its imprint, its
- * signature and the validity of each certificate at its genTime checked.
+ * certificate's critical timeStamping EKU (RFC 3161 §2.3), its chain to the configured TSA anchors
+ * at genTime, and that the imprint is the SHA-256 of what we asked to stamp.
+ *
+ * <p>A TSA signs thousands of tokens with one certificate: what depends on the certificates only
+ * (parsing, the EKU check, the signature verifier, the PKIX path) is worked out once per set of
+ * certificates a token carries; every token still gets its imprint, its signature and the validity
+ * of each certificate at its genTime checked.
  */
 public final class TimestampVerifier {
     private static final int MAX_KNOWN_TSAS = 64;
@@ -42,8 +42,8 @@ public final class TimestampVerifier {
     private final Map<List<X509CertificateHolder>, TsaPath> knownPaths = new ConcurrentHashMap<>();
 
     /** A TSA certificate whose path passed PKIX once, with a verifier for its signatures. */
-    private record TsaPath(X509Certificate tsa, List<X509Certificate> path, SignerInformationVerifier verifier) {
-    }
+    private record TsaPath(
+            X509Certificate tsa, List<X509Certificate> path, SignerInformationVerifier verifier) {}
 
     public TimestampVerifier(Set<TrustAnchor> anchors) {
         this.anchors = Set.copyOf(anchors);
@@ -64,7 +64,8 @@ public final class TimestampVerifier {
             }
             return known.tsa();
         } catch (CertificateException e) {
-            throw new TSPException("TSA certificate chain not valid at genTime: " + e.getMessage(), e);
+            throw new TSPException(
+                    "TSA certificate chain not valid at genTime: " + e.getMessage(), e);
         } catch (GeneralSecurityException | OperatorCreationException e) {
             throw new TSPException("timestamp token not verifiable: " + e.getMessage(), e);
         }
@@ -73,8 +74,9 @@ public final class TimestampVerifier {
     @SuppressWarnings("unchecked")
     private TsaPath tsaPath(TimeStampToken token, Date genTime)
             throws TSPException, GeneralSecurityException, OperatorCreationException {
-        Collection<X509CertificateHolder> matches = token.getCertificates()
-                .getMatches((Selector<X509CertificateHolder>) (Selector<?>) token.getSID());
+        Collection<X509CertificateHolder> matches =
+                token.getCertificates()
+                        .getMatches((Selector<X509CertificateHolder>) (Selector<?>) token.getSID());
         if (matches.isEmpty()) {
             throw new TSPException("token carries no TSA certificate (certReq was set)");
         }
@@ -95,7 +97,8 @@ public final class TimestampVerifier {
         return path;
     }
 
-    private TsaPath validatedPath(X509CertificateHolder holder, List<X509CertificateHolder> carried, Date genTime)
+    private TsaPath validatedPath(
+            X509CertificateHolder holder, List<X509CertificateHolder> carried, Date genTime)
             throws GeneralSecurityException, OperatorCreationException, TSPException {
         JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
         X509Certificate tsa = converter.getCertificate(holder);
@@ -111,12 +114,15 @@ public final class TimestampVerifier {
         params.setRevocationEnabled(false);
         params.setDate(genTime);
         try {
-            CertPathValidator.getInstance("PKIX").validate(
-                    CertificateFactory.getInstance("X.509").generateCertPath(path), params);
+            CertPathValidator.getInstance("PKIX")
+                    .validate(
+                            CertificateFactory.getInstance("X.509").generateCertPath(path), params);
         } catch (java.security.cert.CertPathValidatorException e) {
-            throw new TSPException("TSA certificate does not chain to timestamp.trust-anchors: " + e.getMessage());
+            throw new TSPException(
+                    "TSA certificate does not chain to timestamp.trust-anchors: " + e.getMessage());
         }
-        return new TsaPath(tsa, List.copyOf(path), new JcaSimpleSignerInfoVerifierBuilder().build(holder));
+        return new TsaPath(
+                tsa, List.copyOf(path), new JcaSimpleSignerInfoVerifierBuilder().build(holder));
     }
 
     private boolean isAnchor(X509Certificate c) {

@@ -6,22 +6,22 @@ import java.util.Optional;
 public sealed interface DeliveryResult {
 
     /** The next hop took responsibility (2xx after DATA). */
-    record Delivered(String reply) implements DeliveryResult {
-    }
+    record Delivered(String reply) implements DeliveryResult {}
 
     /** Try again later: 4xx, a broken connection, or anything not understood. */
-    record Deferred(String reason) implements DeliveryResult {
-    }
+    record Deferred(String reason) implements DeliveryResult {}
 
     /**
      * Refused for good (5xx): by the next hop's reply, or by this relay (no such domain, bad
      * address). {@code remoteMta}: the host whose reply it is, for a DSN's Remote-MTA (RFC 3464
      * §2.3.5) — present exactly when the next hop refused.
      */
-    record Failed(int code, String reason, Source source, Optional<String> remoteMta) implements DeliveryResult {
+    record Failed(int code, String reason, Source source, Optional<String> remoteMta)
+            implements DeliveryResult {
         public Failed {
             if (remoteMta.isPresent() != (source == Source.NEXT_HOP)) {
-                throw new IllegalArgumentException("a remote MTA is named for a next hop's reply, and only then");
+                throw new IllegalArgumentException(
+                        "a remote MTA is named for a next hop's reply, and only then");
             }
         }
 
@@ -32,9 +32,13 @@ public sealed interface DeliveryResult {
     }
 
     /** Not sent because the message outlived its policy's max-age: never delivered late. */
-    record Expired() implements DeliveryResult {
-    }
+    record Expired() implements DeliveryResult {}
 
-    /** Who found a recipient undeliverable; a DSN names it as the diagnostic type (RFC 3464 §2.3.6). */
-    enum Source { NEXT_HOP, RELAY }
+    /**
+     * Who found a recipient undeliverable; a DSN names it as the diagnostic type (RFC 3464 §2.3.6).
+     */
+    enum Source {
+        NEXT_HOP,
+        RELAY
+    }
 }

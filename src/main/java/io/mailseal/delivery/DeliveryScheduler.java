@@ -20,20 +20,19 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Delivers spooled messages in the background, per recipient: delivered → done; deferred
- * → retried with exponential back-off ({@code retry.initial} doubling to {@code retry.max});
- * failed → a DSN to the sender; past its {@code expires} (the policy's max-age) → never
- * delivered late, a DSN says so. No DSN to the null sender {@code <>}. The queue in memory
- * holds ids and times only; each attempt reads the message from the spool, so a message an
- * operator deleted is not sent and a backlog does not fill the heap. Time comes from the
- * injected clock, so tests move time instead of sleeping.
+ * Delivers spooled messages in the background, per recipient: delivered → done; deferred → retried
+ * with exponential back-off ({@code retry.initial} doubling to {@code retry.max}); failed → a DSN
+ * to the sender; past its {@code expires} (the policy's max-age) → never delivered late, a DSN says
+ * so. No DSN to the null sender {@code <>}. The queue in memory holds ids and times only; each
+ * attempt reads the message from the spool, so a message an operator deleted is not sent and a
+ * backlog does not fill the heap. Time comes from the injected clock, so tests move time instead of
+ * sleeping.
  *
- * <p>After an attempt the DSN is written first, then the spool is updated (only the
- * recipients still waiting stay), as Postfix does: a crash in between may send a DSN twice,
- * never lose it. A step that fails is retried on its own, so a recipient that is done is
- * never sent the message again and a DSN written is not written again. On {@link #close()}
- * such a step is tried once more; if it fails again, an ERROR names the queue id and who
- * would get the message twice.
+ * <p>After an attempt the DSN is written first, then the spool is updated (only the recipients
+ * still waiting stay), as Postfix does: a crash in between may send a DSN twice, never lose it. A
+ * step that fails is retried on its own, so a recipient that is done is never sent the message
+ * again and a DSN written is not written again. On {@link #close()} such a step is tried once more;
+ * if it fails again, an ERROR names the queue id and who would get the message twice.
  */
 public final class DeliveryScheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DeliveryScheduler.class);
@@ -44,14 +43,24 @@ public final class DeliveryScheduler implements AutoCloseable {
     private final SettlementWriter writer;
     private final Clock clock;
     private final DeliveryOutcomes outcomes;
+
     /** Not yet due, soonest first; guarded by itself. */
-    private final PriorityQueue<Pending> waiting = new PriorityQueue<>(64, Comparator.comparing(Pending::due));
-    private final PriorityBlockingQueue<Pending> due = new PriorityBlockingQueue<>(64, Pending.DUE_ORDER);
+    private final PriorityQueue<Pending> waiting =
+            new PriorityQueue<>(64, Comparator.comparing(Pending::due));
+
+    private final PriorityBlockingQueue<Pending> due =
+            new PriorityBlockingQueue<>(64, Pending.DUE_ORDER);
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running = true;
 
-    public DeliveryScheduler(Spool spool, Router router, NextHopClient nextHop, DeliveryConfig config,
-                             String hostname, Clock clock, DeliveryOutcomes outcomes) {
+    public DeliveryScheduler(
+            Spool spool,
+            Router router,
+            NextHopClient nextHop,
+            DeliveryConfig config,
+            String hostname,
+            Clock clock,
+            DeliveryOutcomes outcomes) {
         this.spool = spool;
         this.delivery = new MessageDelivery(router, nextHop, clock);
         this.nextHop = nextHop;
@@ -88,7 +97,10 @@ public final class DeliveryScheduler implements AutoCloseable {
         }
     }
 
-    /** Every waiting message is handed to the workers now ({@code mailseal queue flush}); returns how many. */
+    /**
+     * Every waiting message is handed to the workers now ({@code mailseal queue flush}); returns
+     * how many.
+     */
     public int flush() {
         synchronized (waiting) {
             int n = waiting.size();
@@ -136,7 +148,10 @@ public final class DeliveryScheduler implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             Instant next = clock.instant().plus(backoff(p.attempts()));
             log.error("the attempt failed unexpectedly; retried at {}", next, e);
-            await(p.unrecorded().isPresent() ? p.recordAt(next, p.unrecorded().get()) : p.nextAttemptAt(next));
+            await(
+                    p.unrecorded().isPresent()
+                            ? p.recordAt(next, p.unrecorded().get())
+                            : p.nextAttemptAt(next));
         } finally {
             MDC.remove("queueId");
         }
@@ -191,7 +206,8 @@ public final class DeliveryScheduler implements AutoCloseable {
             }
             return Optional.empty();
         } catch (IOException | RuntimeException | Error e) {
-            log.error("recording the attempt in the spool failed; the recording is retried, not the delivery: {}",
+            log.error(
+                    "recording the attempt in the spool failed; the recording is retried, not the delivery: {}",
                     e.toString());
             return Optional.of(rest);
         }
@@ -209,7 +225,8 @@ public final class DeliveryScheduler implements AutoCloseable {
     private void retryLater(Pending p, Settlement s) {
         Instant next = clock.instant().plus(backoff(p.attempts()));
         if (next.isAfter(p.expires())) {
-            next = p.expires(); // expire on time: the sender hears at max-age, not at the next back-off step
+            next = p.expires(); // expire on time: the sender hears at max-age, not at the
+            // next back-off step
         }
         log.info("retry at {} for {} recipient(s)", next, s.waiting().size());
         await(p.nextAttemptAt(next));
@@ -224,13 +241,13 @@ public final class DeliveryScheduler implements AutoCloseable {
     }
 
     /**
-     * Stops: nothing queued is started any more (it stays in the spool for the next start),
-     * the attempts under way get {@code delivery.shutdown-grace} to finish and record their
-     * result, and a result the spool could not take before is tried once more (what still
-     * fails is logged as ERROR: the spool then says what the result would have changed).
-     * No thread is interrupted: an interrupt would break a spool write under way
-     * (a FileChannel closes on interrupt). An attempt still running after the grace is left
-     * to finish or to end with the process; its message is still spooled.
+     * Stops: nothing queued is started any more (it stays in the spool for the next start), the
+     * attempts under way get {@code delivery.shutdown-grace} to finish and record their result, and
+     * a result the spool could not take before is tried once more (what still fails is logged as
+     * ERROR: the spool then says what the result would have changed). No thread is interrupted: an
+     * interrupt would break a spool write under way (a FileChannel closes on interrupt). An attempt
+     * still running after the grace is left to finish or to end with the process; its message is
+     * still spooled.
      */
     @Override
     public void close() {
@@ -243,7 +260,9 @@ public final class DeliveryScheduler implements AutoCloseable {
         }
         log.info("delivery stopping: {} queued message(s) stay in the spool", left.size());
         long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
-        left.stream().filter(p -> p.unrecorded().isPresent()).forEach(p -> recordBeforeStopping(p, deadline));
+        left.stream()
+                .filter(p -> p.unrecorded().isPresent())
+                .forEach(p -> recordBeforeStopping(p, deadline));
         try {
             for (Thread t : threads) {
                 t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
@@ -252,7 +271,9 @@ public final class DeliveryScheduler implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         if (threads.stream().anyMatch(Thread::isAlive)) {
-            log.warn("deliveries still under way after {}: their messages stay in the spool", config.shutdownGrace());
+            log.warn(
+                    "deliveries still under way after {}: their messages stay in the spool",
+                    config.shutdownGrace());
         }
         nextHop.close();
     }
@@ -262,7 +283,8 @@ public final class DeliveryScheduler implements AutoCloseable {
         MDC.put("queueId", p.id());
         try {
             Settlement s = p.unrecorded().orElseThrow();
-            Optional<Settlement> rest = deadline - System.nanoTime() > 0 ? tryRecord(p, s) : Optional.of(s);
+            Optional<Settlement> rest =
+                    deadline - System.nanoTime() > 0 ? tryRecord(p, s) : Optional.of(s);
             rest.ifPresent(r -> SettlementWriter.reportUnrecorded(p.id(), r));
         } finally {
             MDC.remove("queueId");

@@ -19,37 +19,44 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Connections kept open per next hop and TLS level for the messages that follow, at most
- * {@code perHop} each: one that went without TLS at level {@code may} never carries mail that
- * needs {@code encrypt}. A connection idle longer than {@link #IDLE_LIMIT} is closed by a
- * check every second (a hop's connection slots are not ours to hold), and all are closed on
- * shutdown.
+ * Connections kept open per next hop and TLS level for the messages that follow, at most {@code
+ * perHop} each: one that went without TLS at level {@code may} never carries mail that needs {@code
+ * encrypt}. A connection idle longer than {@link #IDLE_LIMIT} is closed by a check every second (a
+ * hop's connection slots are not ours to hold), and all are closed on shutdown.
  *
- * <p>Closing sends QUIT and Angus waits for its reply, up to {@code delivery.timeout} from a
- * hop that does not answer. So each close runs on a thread of its own: the idle check never
- * waits for one, and shutdown waits for all of them together, {@link #QUIT_GRACE} at most.
+ * <p>Closing sends QUIT and Angus waits for its reply, up to {@code delivery.timeout} from a hop
+ * that does not answer. So each close runs on a thread of its own: the idle check never waits for
+ * one, and shutdown waits for all of them together, {@link #QUIT_GRACE} at most.
  */
 final class KeptConnections implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(KeptConnections.class);
+
     /** RFC 5321 §4.5.3.2.7: a server waits at least 5 minutes for a command; 5 s is well inside. */
     private static final Duration FRESH = Duration.ofSeconds(5);
+
     static final Duration IDLE_LIMIT = Duration.ofSeconds(30);
-    /** Shutdown waits this long for the QUIT replies; a hop still silent then is cut off with the process. */
+
+    /**
+     * Shutdown waits this long for the QUIT replies; a hop still silent then is cut off with the
+     * process.
+     */
     static final Duration QUIT_GRACE = Duration.ofSeconds(1);
+
     private final Map<HopAtLevel, BlockingQueue<Kept>> idle = new ConcurrentHashMap<>();
     private final int perHop;
     private final Clock clock;
     private final ScheduledExecutorService idleCheck;
-    private final ExecutorService quitting = Executors.newCachedThreadPool(daemons("delivery-quit"));
+    private final ExecutorService quitting =
+            Executors.newCachedThreadPool(daemons("delivery-quit"));
     private volatile boolean closed;
 
-    private record Kept(HopTransport transport, Instant since) {
-    }
+    private record Kept(HopTransport transport, Instant since) {}
 
     KeptConnections(int perHop, Clock clock) {
         this.perHop = perHop;
         this.clock = clock;
-        this.idleCheck = Executors.newSingleThreadScheduledExecutor(daemons("delivery-idle-connections"));
+        this.idleCheck =
+                Executors.newSingleThreadScheduledExecutor(daemons("delivery-idle-connections"));
         idleCheck.scheduleWithFixedDelay(this::closeIdle, 1, 1, TimeUnit.SECONDS);
     }
 
@@ -62,15 +69,16 @@ final class KeptConnections implements AutoCloseable {
     }
 
     /**
-     * A kept connection to {@code hop} at its level, or null: one used in the last few seconds
-     * is taken as it is (a NOOP before every message would cost a round trip; if the hop closed it after
-     * all, the caller retries on a new one); an older one must answer NOOP.
+     * A kept connection to {@code hop} at its level, or null: one used in the last few seconds is
+     * taken as it is (a NOOP before every message would cost a round trip; if the hop closed it
+     * after all, the caller retries on a new one); an older one must answer NOOP.
      */
     HopTransport take(HopAtLevel hop) {
         BlockingQueue<Kept> q = idle.get(hop);
         Kept k;
         while (q != null && (k = q.poll()) != null) {
-            if (Duration.between(k.since(), clock.instant()).compareTo(FRESH) < 0 || k.transport().isConnected()) {
+            if (Duration.between(k.since(), clock.instant()).compareTo(FRESH) < 0
+                    || k.transport().isConnected()) {
                 return k.transport();
             }
             k.transport().closeQuietly();
@@ -78,7 +86,9 @@ final class KeptConnections implements AutoCloseable {
         return null;
     }
 
-    /** Keeps {@code t} for the next message to {@code hop}, or closes it when that is not wanted. */
+    /**
+     * Keeps {@code t} for the next message to {@code hop}, or closes it when that is not wanted.
+     */
     void keep(HopAtLevel hop, HopTransport t) {
         BlockingQueue<Kept> q = idle.computeIfAbsent(hop, h -> new ArrayBlockingQueue<>(perHop));
         if (closed || !t.reusable() || !q.offer(new Kept(t, clock.instant()))) {
@@ -98,7 +108,8 @@ final class KeptConnections implements AutoCloseable {
                 stale.forEach(this::quit);
             }
         } catch (RuntimeException e) {
-            log.error("closing idle connections failed; checked again in a second: {}", e.toString());
+            log.error(
+                    "closing idle connections failed; checked again in a second: {}", e.toString());
         }
     }
 

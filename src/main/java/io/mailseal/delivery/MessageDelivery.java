@@ -9,11 +9,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One attempt at a spooled message: one transaction per destination, its hosts tried in
- * order. The next host is tried only when the one before took nothing and cannot have
- * (RFC 1047: after the final "." without a reply the message waits, it is not sent again
- * elsewhere). Expiry is checked before every host, and no host is waited for longer than
- * the message has left to live.
+ * One attempt at a spooled message: one transaction per destination, its hosts tried in order. The
+ * next host is tried only when the one before took nothing and cannot have (RFC 1047: after the
+ * final "." without a reply the message waits, it is not sent again elsewhere). Expiry is checked
+ * before every host, and no host is waited for longer than the message has left to live.
  */
 final class MessageDelivery {
     private final Router router;
@@ -29,19 +28,31 @@ final class MessageDelivery {
     /** Every recipient's result. */
     Map<String, DeliveryResult> deliver(SpooledMessage m) {
         Map<String, List<String>> byDestination = new LinkedHashMap<>();
-        m.recipients().forEach(r -> byDestination.computeIfAbsent(router.destination(r), d -> new ArrayList<>()).add(r));
+        m.recipients()
+                .forEach(
+                        r ->
+                                byDestination
+                                        .computeIfAbsent(
+                                                router.destination(r), d -> new ArrayList<>())
+                                        .add(r));
         Map<String, DeliveryResult> results = new LinkedHashMap<>();
-        byDestination.forEach((destination, recipients) -> {
-            try {
-                results.putAll(toDestination(m, destination, recipients));
-            } catch (RuntimeException e) {
-                results.putAll(all(recipients, new DeliveryResult.Deferred("routing " + destination + ": " + e)));
-            }
-        });
+        byDestination.forEach(
+                (destination, recipients) -> {
+                    try {
+                        results.putAll(toDestination(m, destination, recipients));
+                    } catch (RuntimeException e) {
+                        results.putAll(
+                                all(
+                                        recipients,
+                                        new DeliveryResult.Deferred(
+                                                "routing " + destination + ": " + e)));
+                    }
+                });
         return results;
     }
 
-    private Map<String, DeliveryResult> toDestination(SpooledMessage m, String destination, List<String> recipients) {
+    private Map<String, DeliveryResult> toDestination(
+            SpooledMessage m, String destination, List<String> recipients) {
         if (expired(m)) {
             return all(recipients, new DeliveryResult.Expired());
         }
@@ -55,8 +66,9 @@ final class MessageDelivery {
             if (expired(m)) {
                 return all(recipients, new DeliveryResult.Expired());
             }
-            HopOutcome outcome = nextHop.deliver(hop, message, m,
-                    Duration.between(clock.instant(), m.expires()));
+            HopOutcome outcome =
+                    nextHop.deliver(
+                            hop, message, m, Duration.between(clock.instant(), m.expires()));
             results = outcome.results();
             if (!outcome.nextHostMayBeTried()) {
                 break;

@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import org.xbill.DNS.ARecord;
 import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
 import org.xbill.DNS.Cache;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.ExtendedResolver;
@@ -24,11 +24,10 @@ import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
 /**
- * {@code delivery.mode = mx}: recipients grouped by domain, each domain's MX hosts tried
- * in preference order (equal preferences shuffled, RFC 5321 §5.1), the domain's own
- * address when it has no MX (the implicit MX), nothing for a null MX (RFC 7505) or a
- * domain that does not exist. A DNS failure is temporary: mail waits, it is not bounced.
- * Answers are cached for their TTL.
+ * {@code delivery.mode = mx}: recipients grouped by domain, each domain's MX hosts tried in
+ * preference order (equal preferences shuffled, RFC 5321 §5.1), the domain's own address when it
+ * has no MX (the implicit MX), nothing for a null MX (RFC 7505) or a domain that does not exist. A
+ * DNS failure is temporary: mail waits, it is not bounced. Answers are cached for their TTL.
  */
 final class MxRouter implements Router {
     private final Resolver resolver;
@@ -37,10 +36,19 @@ final class MxRouter implements Router {
 
     MxRouter(List<HostPort> servers, int port, Duration timeout) {
         this.port = port;
-        ExtendedResolver r = servers.isEmpty() ? new ExtendedResolver() : new ExtendedResolver(
-                servers.stream().map(s -> new SimpleResolver(new InetSocketAddress(s.host(), s.port())))
-                        .toArray(Resolver[]::new));
-        r.setTimeout(timeout.compareTo(Duration.ofSeconds(10)) < 0 ? timeout : Duration.ofSeconds(10));
+        ExtendedResolver r =
+                servers.isEmpty()
+                        ? new ExtendedResolver()
+                        : new ExtendedResolver(
+                                servers.stream()
+                                        .map(
+                                                s ->
+                                                        new SimpleResolver(
+                                                                new InetSocketAddress(
+                                                                        s.host(), s.port())))
+                                        .toArray(Resolver[]::new));
+        r.setTimeout(
+                timeout.compareTo(Duration.ofSeconds(10)) < 0 ? timeout : Duration.ofSeconds(10));
         this.resolver = r;
     }
 
@@ -60,10 +68,16 @@ final class MxRouter implements Router {
         return switch (mx.getResult()) {
             case Lookup.SUCCESSFUL -> viaMx(domain, mx.getAnswers());
             case Lookup.TYPE_NOT_FOUND -> implicitMx(domain);
-            case Lookup.HOST_NOT_FOUND -> new Route.Unroutable(
-                    relayRefusal(550, "5.1.2 domain " + domain + " does not exist"));
-            default -> new Route.Unroutable(
-                    new DeliveryResult.Deferred("4.4.3 DNS lookup of MX " + domain + ": " + mx.getErrorString()));
+            case Lookup.HOST_NOT_FOUND ->
+                    new Route.Unroutable(
+                            relayRefusal(550, "5.1.2 domain " + domain + " does not exist"));
+            default ->
+                    new Route.Unroutable(
+                            new DeliveryResult.Deferred(
+                                    "4.4.3 DNS lookup of MX "
+                                            + domain
+                                            + ": "
+                                            + mx.getErrorString()));
         };
     }
 
@@ -76,10 +90,16 @@ final class MxRouter implements Router {
         for (Record r : answers) {
             MXRecord m = (MXRecord) r;
             if (m.getTarget().equals(Name.root)) {
-                return new Route.Unroutable(relayRefusal(556,
-                        "5.1.10 domain " + domain + " accepts no mail (null MX, RFC 7505)"));
+                return new Route.Unroutable(
+                        relayRefusal(
+                                556,
+                                "5.1.10 domain "
+                                        + domain
+                                        + " accepts no mail (null MX, RFC 7505)"));
             }
-            byPreference.computeIfAbsent(m.getPriority(), p -> new ArrayList<>()).add(m.getTarget());
+            byPreference
+                    .computeIfAbsent(m.getPriority(), p -> new ArrayList<>())
+                    .add(m.getTarget());
         }
         List<NextHop> hosts = new ArrayList<>();
         for (List<Name> equal : byPreference.values()) {
@@ -89,7 +109,9 @@ final class MxRouter implements Router {
             }
         }
         return hosts.isEmpty()
-                ? new Route.Unroutable(new DeliveryResult.Deferred("4.4.4 no MX host of " + domain + " has an address"))
+                ? new Route.Unroutable(
+                        new DeliveryResult.Deferred(
+                                "4.4.4 no MX host of " + domain + " has an address"))
                 : new Route.Hosts(hosts);
     }
 
@@ -99,19 +121,25 @@ final class MxRouter implements Router {
             Addresses found = addresses(name);
             List<NextHop> hosts = found.hosts();
             if (hosts.isEmpty() && found.lookupFailed()) {
-                return new Route.Unroutable(new DeliveryResult.Deferred("4.4.3 DNS lookup of the address of "
-                        + domain + " failed"));
+                return new Route.Unroutable(
+                        new DeliveryResult.Deferred(
+                                "4.4.3 DNS lookup of the address of " + domain + " failed"));
             }
-            return hosts.isEmpty() ? new Route.Unroutable(relayRefusal(550,
-                    "5.1.2 domain " + domain + " has neither MX nor address")) : new Route.Hosts(hosts);
+            return hosts.isEmpty()
+                    ? new Route.Unroutable(
+                            relayRefusal(
+                                    550, "5.1.2 domain " + domain + " has neither MX nor address"))
+                    : new Route.Hosts(hosts);
         } catch (TextParseException e) {
             return new Route.Unroutable(relayRefusal(553, "5.1.2 bad domain " + domain));
         }
     }
 
-    /** @param lookupFailed an A or AAAA lookup failed (timeout, SERVFAIL) rather than answered "none": temporary */
-    private record Addresses(List<NextHop> hosts, boolean lookupFailed) {
-    }
+    /**
+     * @param lookupFailed an A or AAAA lookup failed (timeout, SERVFAIL) rather than answered
+     *     "none": temporary
+     */
+    private record Addresses(List<NextHop> hosts, boolean lookupFailed) {}
 
     private Addresses addresses(Name host) {
         String name = host.toString(true);
@@ -121,8 +149,10 @@ final class MxRouter implements Router {
             Lookup l = lookup(host, type);
             if (l.getResult() == Lookup.SUCCESSFUL) {
                 for (Record r : l.getAnswers()) {
-                    String address = r instanceof ARecord a ? a.getAddress().getHostAddress()
-                            : ((AAAARecord) r).getAddress().getHostAddress();
+                    String address =
+                            r instanceof ARecord a
+                                    ? a.getAddress().getHostAddress()
+                                    : ((AAAARecord) r).getAddress().getHostAddress();
                     out.add(new NextHop(name, address, port));
                 }
             }

@@ -22,12 +22,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends to a next hop with Angus Mail's SMTP transport, bytes unchanged (the sealed
- * message must arrive exactly as signed). Results are per recipient: with
- * {@code sendpartial} the message goes to the recipients the hop accepted, each refused
- * one keeps its own reply, and an address that cannot be parsed fails alone. Connections
- * are kept open per host and TLS level ({@link KeptConnections}); one that failed is
- * closed, never reused. No read or connect waits longer than the message has left to live.
+ * Sends to a next hop with Angus Mail's SMTP transport, bytes unchanged (the sealed message must
+ * arrive exactly as signed). Results are per recipient: with {@code sendpartial} the message goes
+ * to the recipients the hop accepted, each refused one keeps its own reply, and an address that
+ * cannot be parsed fails alone. Connections are kept open per host and TLS level ({@link
+ * KeptConnections}); one that failed is closed, never reused. No read or connect waits longer than
+ * the message has left to live.
  */
 public final class NextHopClient implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NextHopClient.class);
@@ -36,12 +36,19 @@ public final class NextHopClient implements AutoCloseable {
     private final OutboundTls tls;
     private final TlsLevels levels;
     private final Map<HopAtLevel, Session> sessions = new ConcurrentHashMap<>();
+
     /** Parses the message bytes; what to send them with is per hop. */
     private final Session mime = Session.getInstance(new Properties());
+
     private final KeptConnections kept;
     private final Clock clock;
 
-    public NextHopClient(DeliveryConfig config, String heloName, OutboundTls tls, TlsLevels levels, Clock clock) {
+    public NextHopClient(
+            DeliveryConfig config,
+            String heloName,
+            OutboundTls tls,
+            TlsLevels levels,
+            Clock clock) {
         this.config = config;
         this.heloName = heloName;
         this.tls = tls;
@@ -59,9 +66,12 @@ public final class NextHopClient implements AutoCloseable {
         p.put("mail.smtp.port", Integer.toString(hop.port()));
         p.put("mail.smtp.localhost", heloName);
         p.put("mail.smtp.sendpartial", "true");
-        p.put("mail.smtp.quitwait", "false"); // closing a kept connection never waits for the hop's goodbye
+        p.put(
+                "mail.smtp.quitwait",
+                "false"); // closing a kept connection never waits for the hop's goodbye
         p.put("mail.smtp.socketFactory", NoDelaySockets.INSTANCE);
-        String millis = Long.toString(Math.max(1, timeout.toMillis())); // 0 would be "wait for ever"
+        String millis =
+                Long.toString(Math.max(1, timeout.toMillis())); // 0 would be "wait for ever"
         p.put("mail.smtp.connectiontimeout", millis);
         p.put("mail.smtp.timeout", millis);
         p.put("mail.smtp.writetimeout", millis);
@@ -78,13 +88,14 @@ public final class NextHopClient implements AutoCloseable {
     }
 
     /**
-     * One SMTP transaction with {@code hop}, at the TLS level {@code spooled} needs; the result
-     * for every recipient of {@code message}.
+     * One SMTP transaction with {@code hop}, at the TLS level {@code spooled} needs; the result for
+     * every recipient of {@code message}.
      *
-     * @param lifetime how long the message has left before it expires: no wait is longer,
-     *                 and the final "." of DATA is not sent after it
+     * @param lifetime how long the message has left before it expires: no wait is longer, and the
+     *     final "." of DATA is not sent after it
      */
-    public HopOutcome deliver(NextHop hop, OutboundMessage message, SpooledMessage spooled, Duration lifetime) {
+    public HopOutcome deliver(
+            NextHop hop, OutboundMessage message, SpooledMessage spooled, Duration lifetime) {
         HopAtLevel link = new HopAtLevel(hop, levels.forMessage(spooled));
         Instant expires = clock.instant().plus(lifetime);
         Map<String, DeliveryResult> out = new LinkedHashMap<>();
@@ -95,8 +106,12 @@ public final class NextHopClient implements AutoCloseable {
                 to.add(new InternetAddress(r, false));
                 sendable.add(r);
             } catch (AddressException e) {
-                out.put(r, new DeliveryResult.Failed(553, "5.1.3 bad recipient address syntax: " + e.getMessage(),
-                        DeliveryResult.Source.RELAY));
+                out.put(
+                        r,
+                        new DeliveryResult.Failed(
+                                553,
+                                "5.1.3 bad recipient address syntax: " + e.getMessage(),
+                                DeliveryResult.Source.RELAY));
             }
         }
         if (sendable.isEmpty()) {
@@ -104,8 +119,10 @@ public final class NextHopClient implements AutoCloseable {
         }
         HopTransport transport = null;
         try {
-            SMTPMessage content = new SMTPMessage(mime, new ByteArrayInputStream(message.content()));
-            content.setEnvelopeFrom(message.envelopeFrom().isEmpty() ? "<>" : message.envelopeFrom());
+            SMTPMessage content =
+                    new SMTPMessage(mime, new ByteArrayInputStream(message.content()));
+            content.setEnvelopeFrom(
+                    message.envelopeFrom().isEmpty() ? "<>" : message.envelopeFrom());
             InternetAddress[] rcpts = to.toArray(InternetAddress[]::new);
             boolean fullTimeout = lifetime.compareTo(config.timeout()) >= 0;
             transport = fullTimeout ? kept.take(link) : null;
@@ -116,14 +133,25 @@ public final class NextHopClient implements AutoCloseable {
             sendable.forEach(r -> out.put(r, new DeliveryResult.Delivered("accepted by " + hop)));
         } catch (MessagingException | RuntimeException e) {
             boolean expired = e.getCause() instanceof HopTransport.ExpiredBeforeEndOfData;
-            out.putAll(expired ? MessageDelivery.all(sendable, new DeliveryResult.Expired()) : FailureClassifier.classify(e, sendable, hop.name()));
+            out.putAll(
+                    expired
+                            ? MessageDelivery.all(sendable, new DeliveryResult.Expired())
+                            : FailureClassifier.classify(e, sendable, hop.name()));
         }
         return new HopOutcome(out, transport != null && transport.endOfDataSent());
     }
 
-    /** False when the hop had closed the kept connection meanwhile and nothing was sent: use a new one. */
-    private boolean sentOnKept(HopAtLevel link, HopTransport transport, SMTPMessage content, InternetAddress[] to,
-                               Instant expires) throws MessagingException {
+    /**
+     * False when the hop had closed the kept connection meanwhile and nothing was sent: use a new
+     * one.
+     */
+    private boolean sentOnKept(
+            HopAtLevel link,
+            HopTransport transport,
+            SMTPMessage content,
+            InternetAddress[] to,
+            Instant expires)
+            throws MessagingException {
         try {
             send(link, transport, content, to, expires);
             return true;
@@ -135,8 +163,13 @@ public final class NextHopClient implements AutoCloseable {
         }
     }
 
-    private void send(HopAtLevel link, HopTransport transport, SMTPMessage content, InternetAddress[] to,
-                      Instant expires) throws MessagingException {
+    private void send(
+            HopAtLevel link,
+            HopTransport transport,
+            SMTPMessage content,
+            InternetAddress[] to,
+            Instant expires)
+            throws MessagingException {
         try {
             transport.send(content, to, expires, clock);
         } catch (MessagingException | RuntimeException e) {
@@ -147,24 +180,30 @@ public final class NextHopClient implements AutoCloseable {
     }
 
     /**
-     * A new connection. At level {@code may} a failed TLS handshake is followed by one
-     * more connection without STARTTLS, as Postfix does: {@code may} never promised
-     * encryption, and the hop offering a STARTTLS it cannot complete must not stop the mail.
-     * {@code encrypt} and {@code verify} never fall back; the mail waits instead.
+     * A new connection. At level {@code may} a failed TLS handshake is followed by one more
+     * connection without STARTTLS, as Postfix does: {@code may} never promised encryption, and the
+     * hop offering a STARTTLS it cannot complete must not stop the mail. {@code encrypt} and {@code
+     * verify} never fall back; the mail waits instead.
      */
     private HopTransport open(HopAtLevel link, Duration timeout) throws MessagingException {
         boolean usual = timeout.equals(config.timeout());
-        Session session = usual ? sessions.computeIfAbsent(link, l -> Session.getInstance(properties(l, timeout, true)))
-                : Session.getInstance(properties(link, timeout, true));
+        Session session =
+                usual
+                        ? sessions.computeIfAbsent(
+                                link, l -> Session.getInstance(properties(l, timeout, true)))
+                        : Session.getInstance(properties(link, timeout, true));
         try {
             return HopTransport.connect(session, usual);
         } catch (MessagingException e) {
             if (link.level() != TlsLevel.MAY || !FailureClassifier.tlsHandshakeFailed(e)) {
                 throw e;
             }
-            log.warn("STARTTLS with {} failed ({}): sending without TLS, as TLS level may allows", link.hop(),
+            log.warn(
+                    "STARTTLS with {} failed ({}): sending without TLS, as TLS level may allows",
+                    link.hop(),
                     FailureClassifier.describeWithCause(e));
-            return HopTransport.connect(Session.getInstance(properties(link, timeout, false)), false);
+            return HopTransport.connect(
+                    Session.getInstance(properties(link, timeout, false)), false);
         }
     }
 

@@ -21,16 +21,17 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * STARTTLS towards the next hop at the level a message needs (STYLE.md: ordered levels).
- * {@code may}/{@code encrypt} are opportunistic (RFC 7435): encrypted against passive
- * listeners, any certificate accepted — an MTA that refused unverifiable certificates
- * would refuse most of the Internet. {@code verify} checks the chain (system trust store or
- * {@code delivery.tls-trust-anchors}), validity and the next hop's name (RFC 6125, checked
- * by JSSE during the handshake), and every level speaks TLS 1.2 or 1.3 only.
+ * STARTTLS towards the next hop at the level a message needs (STYLE.md: ordered levels). {@code
+ * may}/{@code encrypt} are opportunistic (RFC 7435): encrypted against passive listeners, any
+ * certificate accepted — an MTA that refused unverifiable certificates would refuse most of the
+ * Internet. {@code verify} checks the chain (system trust store or {@code
+ * delivery.tls-trust-anchors}), validity and the next hop's name (RFC 6125, checked by JSSE during
+ * the handshake), and every level speaks TLS 1.2 or 1.3 only.
  */
 public final class OutboundTls {
     /** For Angus's {@code ssl.protocols}: nothing older than TLS 1.2 (RFC 8996). */
     static final String PROTOCOLS = "TLSv1.3 TLSv1.2";
+
     private final SSLSocketFactory opportunistic;
     private final SSLSocketFactory verifying;
 
@@ -45,7 +46,8 @@ public final class OutboundTls {
 
     /** The factory Angus uses for STARTTLS at {@code level} to {@code expectedName}. */
     SSLSocketFactory socketFactoryFor(TlsLevel level, String expectedName) {
-        return new NamedHostFactory(level == TlsLevel.VERIFY ? verifying : opportunistic, expectedName);
+        return new NamedHostFactory(
+                level == TlsLevel.VERIFY ? verifying : opportunistic, expectedName);
     }
 
     private static SSLSocketFactory factory(TrustManager[] trust) throws GeneralSecurityException {
@@ -54,8 +56,10 @@ public final class OutboundTls {
         return context.getSocketFactory();
     }
 
-    private static TrustManager[] verifyingTrust(Optional<Set<TrustAnchor>> anchors) throws GeneralSecurityException {
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    private static TrustManager[] verifyingTrust(Optional<Set<TrustAnchor>> anchors)
+            throws GeneralSecurityException {
+        TrustManagerFactory tmf =
+                TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         if (anchors.isEmpty()) {
             tmf.init((KeyStore) null); // the JDK's trust store
         } else {
@@ -93,10 +97,10 @@ public final class OutboundTls {
     }
 
     /**
-     * Layers TLS on the connected socket for the name the hop is known by (the smarthost or
-     * the MX host name, not the address connected to) with SNI. Angus then sets the
-     * protocols and, when {@code ssl.checkserveridentity} is on, has JSSE check the server
-     * certificate against that name during the handshake.
+     * Layers TLS on the connected socket for the name the hop is known by (the smarthost or the MX
+     * host name, not the address connected to) with SNI. Angus then sets the protocols and, when
+     * {@code ssl.checkserveridentity} is on, has JSSE check the server certificate against that
+     * name during the handshake.
      */
     private static final class NamedHostFactory extends SSLSocketFactory {
         private final SSLSocketFactory delegate;
@@ -108,7 +112,8 @@ public final class OutboundTls {
         }
 
         @Override
-        public Socket createSocket(Socket s, String host, int port, boolean autoClose) throws IOException {
+        public Socket createSocket(Socket s, String host, int port, boolean autoClose)
+                throws IOException {
             SSLSocket socket = (SSLSocket) delegate.createSocket(s, name, port, autoClose);
             if (!isAddressLiteral(name)) {
                 SSLParameters params = socket.getSSLParameters();
@@ -148,7 +153,8 @@ public final class OutboundTls {
         }
 
         @Override
-        public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) {
+        public Socket createSocket(
+                InetAddress address, int port, InetAddress localAddress, int localPort) {
             throw new UnsupportedOperationException("STARTTLS only");
         }
     }

@@ -6,8 +6,8 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * Where the intake hands sealed messages over: all of one transaction are written durably
- * or none are ({@link Spool#write}), then they are scheduled for delivery.
+ * Where the intake hands sealed messages over: all of one transaction are written durably or none
+ * are ({@link Spool#write}), then they are scheduled for delivery.
  */
 public final class Outbox {
     private final Spool spool;

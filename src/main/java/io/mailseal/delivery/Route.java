@@ -12,6 +12,5 @@ public sealed interface Route {
     }
 
     /** No host: permanent (the domain does not exist, null MX) or temporary (DNS failed). */
-    record Unroutable(DeliveryResult result) implements Route {
-    }
+    record Unroutable(DeliveryResult result) implements Route {}
 }

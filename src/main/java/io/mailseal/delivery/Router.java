@@ -17,7 +17,9 @@ public interface Router {
             return new MxRouter(config.dnsServers(), config.mxPort(), config.timeout());
         }
         HostPort smarthost = config.smarthost();
-        Route only = new Route.Hosts(List.of(new NextHop(smarthost.host(), smarthost.host(), smarthost.port())));
+        Route only =
+                new Route.Hosts(
+                        List.of(new NextHop(smarthost.host(), smarthost.host(), smarthost.port())));
         return new Router() {
             @Override
             public String destination(String recipient) {

@@ -10,13 +10,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What one attempt decided for a message: the recipients still waiting, the bounces the
- * sender must hear about, and the outcomes to count once both are recorded.
- * {@code dsnWritten}: the DSN for the bounces is spooled (or none is due); what is left to
- * record is the spool update.
+ * What one attempt decided for a message: the recipients still waiting, the bounces the sender must
+ * hear about, and the outcomes to count once both are recorded. {@code dsnWritten}: the DSN for the
+ * bounces is spooled (or none is due); what is left to record is the spool update.
  */
-record Settlement(SpooledMessage message, List<String> waiting, List<Bounce> bounces, Set<String> outcomes,
-                  boolean dsnWritten) {
+record Settlement(
+        SpooledMessage message,
+        List<String> waiting,
+        List<Bounce> bounces,
+        Set<String> outcomes,
+        boolean dsnWritten) {
     private static final Logger log = LoggerFactory.getLogger(Settlement.class);
 
     Settlement {
@@ -29,25 +32,42 @@ record Settlement(SpooledMessage message, List<String> waiting, List<Bounce> bou
         List<String> waiting = new ArrayList<>();
         List<Bounce> bounces = new ArrayList<>();
         Set<String> outcomes = new LinkedHashSet<>();
-        results.forEach((rcpt, r) -> {
-            if (r instanceof DeliveryResult.Delivered d) {
-                log.info("delivered rcpt={} policy={} attempts={}: {}", rcpt, m.policy(), attempt, d.reply());
-                outcomes.add("delivered");
-            } else if (r instanceof DeliveryResult.Failed f) {
-                Bounce bounce = Bounce.of(rcpt, f);
-                log.warn("bounced rcpt={} policy={}: {}", rcpt, m.policy(), bounce.diagnostic());
-                bounces.add(bounce);
-                outcomes.add("bounced");
-            } else if (r instanceof DeliveryResult.Expired) {
-                log.warn("expired rcpt={} policy={}: not delivered within max-age", rcpt, m.policy());
-                bounces.add(Bounce.expired(rcpt, m.policy()));
-                outcomes.add("expired");
-            } else {
-                log.info("deferred rcpt={} policy={}: {}", rcpt, m.policy(), ((DeliveryResult.Deferred) r).reason());
-                waiting.add(rcpt);
-                outcomes.add("deferred");
-            }
-        });
+        results.forEach(
+                (rcpt, r) -> {
+                    if (r instanceof DeliveryResult.Delivered d) {
+                        log.info(
+                                "delivered rcpt={} policy={} attempts={}: {}",
+                                rcpt,
+                                m.policy(),
+                                attempt,
+                                d.reply());
+                        outcomes.add("delivered");
+                    } else if (r instanceof DeliveryResult.Failed f) {
+                        Bounce bounce = Bounce.of(rcpt, f);
+                        log.warn(
+                                "bounced rcpt={} policy={}: {}",
+                                rcpt,
+                                m.policy(),
+                                bounce.diagnostic());
+                        bounces.add(bounce);
+                        outcomes.add("bounced");
+                    } else if (r instanceof DeliveryResult.Expired) {
+                        log.warn(
+                                "expired rcpt={} policy={}: not delivered within max-age",
+                                rcpt,
+                                m.policy());
+                        bounces.add(Bounce.expired(rcpt, m.policy()));
+                        outcomes.add("expired");
+                    } else {
+                        log.info(
+                                "deferred rcpt={} policy={}: {}",
+                                rcpt,
+                                m.policy(),
+                                ((DeliveryResult.Deferred) r).reason());
+                        waiting.add(rcpt);
+                        outcomes.add("deferred");
+                    }
+                });
         return new Settlement(m, waiting, bounces, outcomes, false);
     }
 

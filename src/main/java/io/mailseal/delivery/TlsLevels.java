@@ -10,12 +10,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The TLS level a message is sent at: the stricter of {@code delivery.tls} (read at start)
- * and its policy's {@code delivery-tls} (followed across reloads). A policy that a reload
- * removed or renamed keeps its level for the messages queued under it, and a message also
- * keeps the level recorded when it was accepted, across restarts; a name never configured
- * (mail no policy matched) gets {@code delivery.tls}. A DSN copies the outer headers of
- * whatever bounced, so DSNs go at the strictest level any policy asks for.
+ * The TLS level a message is sent at: the stricter of {@code delivery.tls} (read at start) and its
+ * policy's {@code delivery-tls} (followed across reloads). A policy that a reload removed or
+ * renamed keeps its level for the messages queued under it, and a message also keeps the level
+ * recorded when it was accepted, across restarts; a name never configured (mail no policy matched)
+ * gets {@code delivery.tls}. A DSN copies the outer headers of whatever bounced, so DSNs go at the
+ * strictest level any policy asks for.
  */
 public final class TlsLevels {
     private final TlsLevel global;
@@ -30,22 +30,26 @@ public final class TlsLevels {
     public void follow(List<PolicyConfig> policies) {
         for (PolicyConfig p : policies) {
             TlsLevel own = p.deliveryTls().orElse(global);
-            // relay.conf refuses a lower one; the file may carry another delivery.tls than the one running
+            // relay.conf refuses a lower one; the file may carry another delivery.tls than the one
+            // running
             byPolicy.put(p.name(), own.compareTo(global) > 0 ? own : global);
         }
     }
 
     /**
-     * The level for {@code m}: its policy's now, or what the policy asked when it was
-     * accepted, whichever is stricter (a level not understood counts as verify: fail closed).
+     * The level for {@code m}: its policy's now, or what the policy asked when it was accepted,
+     * whichever is stricter (a level not understood counts as verify: fail closed).
      */
     TlsLevel forMessage(SpooledMessage m) {
         TlsLevel now = forPolicy(m.policy());
         if (m.minimumTls().isEmpty()) {
             return now;
         }
-        TlsLevel accepted = Arrays.stream(TlsLevel.values()).filter(l -> l.name().equals(m.minimumTls()))
-                .findFirst().orElse(TlsLevel.VERIFY);
+        TlsLevel accepted =
+                Arrays.stream(TlsLevel.values())
+                        .filter(l -> l.name().equals(m.minimumTls()))
+                        .findFirst()
+                        .orElse(TlsLevel.VERIFY);
         return accepted.compareTo(now) > 0 ? accepted : now;
     }
 

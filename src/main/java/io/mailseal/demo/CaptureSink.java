@@ -9,8 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
-import org.subethamail.smtp.DropConnectionException;
 import org.subethamail.smtp.MessageContext;
 import org.subethamail.smtp.MessageHandler;
 import org.subethamail.smtp.RejectException;
@@ -20,16 +18,23 @@ import org.subethamail.smtp.server.SessionHandler;
 import org.subethamail.smtp.server.SessionHandler.SessionAcceptance;
 
 /**
- * An SMTP next hop on loopback that keeps every message exactly as received (envelope
- * and raw bytes), optionally as {@code NNN.eml} files — the "customer's mail server" of
- * the demo and the tests. {@link #failNext} injects a reply at a given verb, {@link #dropNext}
- * a lost connection, {@link #holdNext} a hop that stops answering until released.
+ * An SMTP next hop on loopback that keeps every message exactly as received (envelope and raw
+ * bytes), optionally as {@code NNN.eml} files — the "customer's mail server" of the demo and the
+ * tests. {@link #failNext} injects a reply at a given verb, {@link #dropNext} a lost connection,
+ * {@link #holdNext} a hop that stops answering until released.
  */
 public final class CaptureSink implements AutoCloseable {
-    public enum Verb { MAIL, RCPT, DATA }
+    public enum Verb {
+        MAIL,
+        RCPT,
+        DATA
+    }
 
-    /** One message as it arrived; {@code overTls}: the sender had started TLS on that connection. */
-    public record CapturedMessage(String envelopeFrom, List<String> recipients, byte[] content, boolean overTls) {
+    /**
+     * One message as it arrived; {@code overTls}: the sender had started TLS on that connection.
+     */
+    public record CapturedMessage(
+            String envelopeFrom, List<String> recipients, byte[] content, boolean overTls) {
         public String text() {
             return new String(content, java.nio.charset.StandardCharsets.ISO_8859_1);
         }
@@ -46,27 +51,45 @@ public final class CaptureSink implements AutoCloseable {
         this(directory, Optional.empty());
     }
 
-    /** @param tls when present, STARTTLS is offered with this server identity */
+    /**
+     * @param tls when present, STARTTLS is offered with this server identity
+     */
     public CaptureSink(Optional<Path> directory, Optional<javax.net.ssl.SSLContext> tls) {
         this(directory, tls, Duration.ofMinutes(5));
     }
 
-    /** @param idleTimeout an idle connection is closed (421) after this long, as a real MTA does */
-    public CaptureSink(Optional<Path> directory, Optional<javax.net.ssl.SSLContext> tls, Duration idleTimeout) {
+    /**
+     * @param idleTimeout an idle connection is closed (421) after this long, as a real MTA does
+     */
+    public CaptureSink(
+            Optional<Path> directory,
+            Optional<javax.net.ssl.SSLContext> tls,
+            Duration idleTimeout) {
         this(directory, tls, idleTimeout, InetAddress.getLoopbackAddress(), 0);
     }
 
-    /** A sink on {@code address:port}, e.g. a second MX host on 127.0.0.2 at the port of the first. */
+    /**
+     * A sink on {@code address:port}, e.g. a second MX host on 127.0.0.2 at the port of the first.
+     */
     public CaptureSink(InetAddress address, int port, Optional<javax.net.ssl.SSLContext> tls) {
         this(Optional.empty(), tls, Duration.ofMinutes(5), address, port);
     }
 
-    private CaptureSink(Optional<Path> directory, Optional<javax.net.ssl.SSLContext> tls, Duration idleTimeout,
-                        InetAddress address, int port) {
+    private CaptureSink(
+            Optional<Path> directory,
+            Optional<javax.net.ssl.SSLContext> tls,
+            Duration idleTimeout,
+            InetAddress address,
+            int port) {
         this.directory = directory;
-        SMTPServer.Builder b = SMTPServer.port(port).bindAddress(address)
-                .hostName("sink.demo.invalid").insertReceivedHeaders(false).messageHandlerFactory(Transaction::new)
-                .connectionTimeoutMs((int) idleTimeout.toMillis()).sessionHandler(new SessionCount());
+        SMTPServer.Builder b =
+                SMTPServer.port(port)
+                        .bindAddress(address)
+                        .hostName("sink.demo.invalid")
+                        .insertReceivedHeaders(false)
+                        .messageHandlerFactory(Transaction::new)
+                        .connectionTimeoutMs((int) idleTimeout.toMillis())
+                        .sessionHandler(new SessionCount());
         tls.ifPresent(context -> b.enableTLS().startTlsSocketFactory(context));
         this.server = b.build();
         server.start();
@@ -77,17 +100,17 @@ public final class CaptureSink implements AutoCloseable {
     }
 
     /**
-     * The next transaction answers {@code code text} at {@code verb} (once). A 421 also
-     * closes the connection, as a real server does (RFC 5321 §3.8).
+     * The next transaction answers {@code code text} at {@code verb} (once). A 421 also closes the
+     * connection, as a real server does (RFC 5321 §3.8).
      */
     public void failNext(Verb verb, int code, String text) {
         faults.failNext(verb, code, text);
     }
 
     /**
-     * The next transaction loses its connection at {@code verb}, with no reply. At DATA the
-     * whole message is read first: the sender has sent the final dot and waits in vain,
-     * the case where it cannot know whether the message was taken.
+     * The next transaction loses its connection at {@code verb}, with no reply. At DATA the whole
+     * message is read first: the sender has sent the final dot and waits in vain, the case where it
+     * cannot know whether the message was taken.
      */
     public void dropNext(Verb verb) {
         faults.dropNext(verb);
@@ -103,13 +126,12 @@ public final class CaptureSink implements AutoCloseable {
     }
 
     /**
-     * The next transaction stops at {@code verb} — at DATA after the final dot, before any
-     * reply — until {@link TransactionHold#release}; then it goes on (with any fault set for that verb).
+     * The next transaction stops at {@code verb} — at DATA after the final dot, before any reply —
+     * until {@link TransactionHold#release}; then it goes on (with any fault set for that verb).
      */
     public TransactionHold holdNext(Verb verb) {
         return faults.holdNext(verb);
     }
-
 
     /** Connections accepted so far. */
     public synchronized int sessionsOpened() {
@@ -121,8 +143,12 @@ public final class CaptureSink implements AutoCloseable {
         return sessionsOpen;
     }
 
-    /** Waits until at most {@code n} connections are open (the sender closed the rest); false on timeout. */
-    public synchronized boolean awaitSessionsOpen(int n, Duration timeout) throws InterruptedException {
+    /**
+     * Waits until at most {@code n} connections are open (the sender closed the rest); false on
+     * timeout.
+     */
+    public synchronized boolean awaitSessionsOpen(int n, Duration timeout)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (sessionsOpen > n) {
             long left = deadline - System.nanoTime();
@@ -174,7 +200,9 @@ public final class CaptureSink implements AutoCloseable {
         messages.add(m);
         if (directory.isPresent()) {
             Files.createDirectories(directory.get());
-            Files.write(directory.get().resolve(String.format("%03d.eml", messages.size())), m.content());
+            Files.write(
+                    directory.get().resolve(String.format("%03d.eml", messages.size())),
+                    m.content());
         }
         notifyAll();
     }
@@ -187,7 +215,6 @@ public final class CaptureSink implements AutoCloseable {
         Transaction(MessageContext context) {
             this.context = context;
         }
-
 
         @Override
         public void from(String address) throws RejectException {
@@ -204,9 +231,15 @@ public final class CaptureSink implements AutoCloseable {
 
         @Override
         public String data(InputStream data) throws RejectException, IOException {
-            byte[] content = data.readAllBytes(); // read to the end before any reply: see DataCommand
+            byte[] content =
+                    data.readAllBytes(); // read to the end before any reply: see DataCommand
             faults.at(Verb.DATA, context);
-            add(new CapturedMessage(from, List.copyOf(recipients), content, ((Session) context).isTLSStarted()));
+            add(
+                    new CapturedMessage(
+                            from,
+                            List.copyOf(recipients),
+                            content,
+                            ((Session) context).isTLSStarted()));
             return null;
         }
 

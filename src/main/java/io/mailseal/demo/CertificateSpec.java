@@ -1,20 +1,14 @@
 package io.mailseal.demo;
 
-import java.math.BigInteger;
+import io.mailseal.demo.DemoPki.Issued;
+import io.mailseal.demo.DemoPki.KeyKind;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.PrivateKey;
-import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.DERNull;
@@ -24,7 +18,6 @@ import org.bouncycastle.asn1.x509.AccessDescription;
 import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.CRLDistPoint;
-import org.bouncycastle.asn1.x509.CRLReason;
 import org.bouncycastle.asn1.x509.DistributionPoint;
 import org.bouncycastle.asn1.x509.DistributionPointName;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -33,18 +26,15 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.cert.X509v2CRLBuilder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509v2CRLBuilder;
-import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import io.mailseal.demo.DemoPki.Issued;
-import io.mailseal.demo.DemoPki.KeyKind;
-/** Builder for any certificate under a {@link DemoPki}'s CA, including deliberately bad ones for tests. */
+
+/**
+ * Builder for any certificate under a {@link DemoPki}'s CA, including deliberately bad ones for
+ * tests.
+ */
 public final class CertificateSpec {
     private final DemoPki pki;
     private final String address;
@@ -132,36 +122,75 @@ public final class CertificateSpec {
     public Issued build() {
         try {
             KeyPair kp = pki.keyPair(kind);
-            String dn = "CN=" + commonName + ",O=mailseal demo"
-                    + (sanAddress == null && address != null ? ",EMAILADDRESS=" + address : "");
-            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuer.certificate(), pki.nextSerial(),
-                    Date.from(notBefore), Date.from(notAfter), new X500Name(dn), kp.getPublic());
+            String dn =
+                    "CN="
+                            + commonName
+                            + ",O=mailseal demo"
+                            + (sanAddress == null && address != null
+                                    ? ",EMAILADDRESS=" + address
+                                    : "");
+            X509v3CertificateBuilder b =
+                    new JcaX509v3CertificateBuilder(
+                            issuer.certificate(),
+                            pki.nextSerial(),
+                            Date.from(notBefore),
+                            Date.from(notAfter),
+                            new X500Name(dn),
+                            kp.getPublic());
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-            int ku = keyUsage != null ? keyUsage : KeyUsage.digitalSignature
-                    | (kind == KeyKind.EC ? KeyUsage.keyAgreement : KeyUsage.keyEncipherment);
+            int ku =
+                    keyUsage != null
+                            ? keyUsage
+                            : KeyUsage.digitalSignature
+                                    | (kind == KeyKind.EC
+                                            ? KeyUsage.keyAgreement
+                                            : KeyUsage.keyEncipherment);
             b.addExtension(Extension.keyUsage, true, new KeyUsage(ku));
             if (eku != null) {
                 b.addExtension(Extension.extendedKeyUsage, ekuCritical, new ExtendedKeyUsage(eku));
             }
             if (sanAddress != null) {
-                b.addExtension(Extension.subjectAlternativeName, false,
+                b.addExtension(
+                        Extension.subjectAlternativeName,
+                        false,
                         new GeneralNames(new GeneralName(GeneralName.rfc822Name, sanAddress)));
             }
             if (KeyPurposeId.id_kp_OCSPSigning.equals(eku)) {
                 b.addExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nocheck, false, DERNull.INSTANCE);
             }
             if (ocspUrl != null) {
-                b.addExtension(Extension.authorityInfoAccess, false, new AuthorityInformationAccess(
-                        AccessDescription.id_ad_ocsp, new GeneralName(GeneralName.uniformResourceIdentifier, ocspUrl)));
+                b.addExtension(
+                        Extension.authorityInfoAccess,
+                        false,
+                        new AuthorityInformationAccess(
+                                AccessDescription.id_ad_ocsp,
+                                new GeneralName(GeneralName.uniformResourceIdentifier, ocspUrl)));
             }
             if (crlUrl != null) {
-                b.addExtension(Extension.cRLDistributionPoints, false, new CRLDistPoint(new DistributionPoint[] {
-                    new DistributionPoint(new DistributionPointName(new GeneralNames(
-                            new GeneralName(GeneralName.uniformResourceIdentifier, crlUrl))), null, null)}));
+                b.addExtension(
+                        Extension.cRLDistributionPoints,
+                        false,
+                        new CRLDistPoint(
+                                new DistributionPoint[] {
+                                    new DistributionPoint(
+                                            new DistributionPointName(
+                                                    new GeneralNames(
+                                                            new GeneralName(
+                                                                    GeneralName
+                                                                            .uniformResourceIdentifier,
+                                                                    crlUrl))),
+                                            null,
+                                            null)
+                                }));
             }
-            b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(kp.getPublic()));
-            b.addExtension(Extension.authorityKeyIdentifier, false,
+            b.addExtension(
+                    Extension.subjectKeyIdentifier,
+                    false,
+                    ext.createSubjectKeyIdentifier(kp.getPublic()));
+            b.addExtension(
+                    Extension.authorityKeyIdentifier,
+                    false,
                     ext.createAuthorityKeyIdentifier(issuer.certificate()));
             for (var e : extensions.entrySet()) {
                 b.addExtension(e.getKey(), false, e.getValue());

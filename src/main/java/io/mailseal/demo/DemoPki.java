@@ -12,21 +12,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import org.bouncycastle.asn1.ASN1Encodable;
-import org.bouncycastle.asn1.ASN1ObjectIdentifier;
-import org.bouncycastle.asn1.DERNull;
-import org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.AccessDescription;
-import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
 import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.CRLDistPoint;
 import org.bouncycastle.asn1.x509.CRLReason;
-import org.bouncycastle.asn1.x509.DistributionPoint;
-import org.bouncycastle.asn1.x509.DistributionPointName;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
@@ -37,24 +27,25 @@ import org.bouncycastle.cert.X509v2CRLBuilder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509v2CRLBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * A throwaway certificate authority for the demo and the tests: a root CA and the
- * certificates a bank deployment has (signer, customers, TSA, OCSP responder), CRLs,
- * plus deliberately bad ones. Nothing here is meant for production; keys live in memory
- * until written out.
+ * A throwaway certificate authority for the demo and the tests: a root CA and the certificates a
+ * bank deployment has (signer, customers, TSA, OCSP responder), CRLs, plus deliberately bad ones.
+ * Nothing here is meant for production; keys live in memory until written out.
  */
 public final class DemoPki {
-    public enum KeyKind { RSA, EC }
+    public enum KeyKind {
+        RSA,
+        EC
+    }
 
     /** A key and its certificate. */
-    public record Issued(PrivateKey key, X509Certificate certificate) {
-    }
+    public record Issued(PrivateKey key, X509Certificate certificate) {}
 
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
@@ -67,13 +58,24 @@ public final class DemoPki {
             KeyPair kp = keyPair(KeyKind.RSA);
             X500Name name = new X500Name("CN=" + caName + ",O=mailseal demo");
             Instant now = clock.instant();
-            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, nextSerial(),
-                    Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(3650))), name,
-                    kp.getPublic());
+            X509v3CertificateBuilder b =
+                    new JcaX509v3CertificateBuilder(
+                            name,
+                            nextSerial(),
+                            Date.from(now.minus(Duration.ofHours(1))),
+                            Date.from(now.plus(Duration.ofDays(3650))),
+                            name,
+                            kp.getPublic());
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
-            b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-            b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(kp.getPublic()));
+            b.addExtension(
+                    Extension.keyUsage,
+                    true,
+                    new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+            b.addExtension(
+                    Extension.subjectKeyIdentifier,
+                    false,
+                    ext.createSubjectKeyIdentifier(kp.getPublic()));
             ca = new Issued(kp.getPrivate(), sign(b, kp.getPrivate()));
         } catch (GeneralSecurityException | OperatorCreationException | java.io.IOException e) {
             throw new IllegalStateException("cannot create the demo CA", e);
@@ -95,13 +97,19 @@ public final class DemoPki {
 
     /** The bank's signing certificate. */
     public Issued signer(String address, KeyKind kind) {
-        return certificate(address, kind).keyUsage(KeyUsage.digitalSignature | KeyUsage.nonRepudiation).build();
+        return certificate(address, kind)
+                .keyUsage(KeyUsage.digitalSignature | KeyUsage.nonRepudiation)
+                .build();
     }
 
     /** A TSA certificate: the timeStamping EKU, critical and alone (RFC 3161 §2.3). */
     public Issued timestampAuthority(String name) {
-        return certificate(null, KeyKind.RSA).commonName(name).keyUsage(KeyUsage.digitalSignature)
-                .eku(KeyPurposeId.id_kp_timeStamping).ekuCritical(true).build();
+        return certificate(null, KeyKind.RSA)
+                .commonName(name)
+                .keyUsage(KeyUsage.digitalSignature)
+                .eku(KeyPurposeId.id_kp_timeStamping)
+                .ekuCritical(true)
+                .build();
     }
 
     /**
@@ -109,23 +117,34 @@ public final class DemoPki {
      * so a client does not ask about the responder's own certificate (§4.2.2.2.1).
      */
     public Issued ocspResponder(String name) {
-        return certificate(null, KeyKind.RSA).commonName(name).keyUsage(KeyUsage.digitalSignature)
-                .eku(KeyPurposeId.id_kp_OCSPSigning).build();
+        return certificate(null, KeyKind.RSA)
+                .commonName(name)
+                .keyUsage(KeyUsage.digitalSignature)
+                .eku(KeyPurposeId.id_kp_OCSPSigning)
+                .build();
     }
 
     /**
-     * A CRL signed by this CA (RFC 5280 §5) listing {@code revoked} serials with their
-     * revocation times, reason keyCompromise. DER.
+     * A CRL signed by this CA (RFC 5280 §5) listing {@code revoked} serials with their revocation
+     * times, reason keyCompromise. DER.
      */
     public byte[] crl(Instant thisUpdate, Instant nextUpdate, Map<BigInteger, Instant> revoked) {
         try {
-            X509v2CRLBuilder b = new JcaX509v2CRLBuilder(ca.certificate().getSubjectX500Principal(),
-                    Date.from(thisUpdate));
+            X509v2CRLBuilder b =
+                    new JcaX509v2CRLBuilder(
+                            ca.certificate().getSubjectX500Principal(), Date.from(thisUpdate));
             b.setNextUpdate(Date.from(nextUpdate));
-            revoked.forEach((serialNumber, when) -> b.addCRLEntry(serialNumber, Date.from(when), CRLReason.keyCompromise));
-            b.addExtension(Extension.authorityKeyIdentifier, false,
+            revoked.forEach(
+                    (serialNumber, when) ->
+                            b.addCRLEntry(serialNumber, Date.from(when), CRLReason.keyCompromise));
+            b.addExtension(
+                    Extension.authorityKeyIdentifier,
+                    false,
                     new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(ca.certificate()));
-            b.addExtension(Extension.cRLNumber, false, new org.bouncycastle.asn1.x509.CRLNumber(nextSerial()));
+            b.addExtension(
+                    Extension.cRLNumber,
+                    false,
+                    new org.bouncycastle.asn1.x509.CRLNumber(nextSerial()));
             return b.build(signer(ca.key())).getEncoded();
         } catch (GeneralSecurityException | OperatorCreationException | java.io.IOException e) {
             throw new IllegalStateException("cannot issue a demo CRL", e);
@@ -138,21 +157,39 @@ public final class DemoPki {
     }
 
     /**
-     * A TLS server certificate (serverAuth) for a next hop: {@code names} are DNS names or
-     * IP address literals, each put in the subjectAltName as such.
+     * A TLS server certificate (serverAuth) for a next hop: {@code names} are DNS names or IP
+     * address literals, each put in the subjectAltName as such.
      */
     public Issued server(Instant notAfter, String... names) {
         try {
             KeyPair kp = keyPair(KeyKind.RSA);
-            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(ca.certificate(), nextSerial(),
-                    Date.from(clock.instant().minus(Duration.ofDays(2))), Date.from(notAfter),
-                    new X500Name("CN=" + names[0] + ",O=mailseal demo"), kp.getPublic());
+            X509v3CertificateBuilder b =
+                    new JcaX509v3CertificateBuilder(
+                            ca.certificate(),
+                            nextSerial(),
+                            Date.from(clock.instant().minus(Duration.ofDays(2))),
+                            Date.from(notAfter),
+                            new X500Name("CN=" + names[0] + ",O=mailseal demo"),
+                            kp.getPublic());
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-            b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
-            b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
-            GeneralName[] san = java.util.Arrays.stream(names).map(n -> new GeneralName(
-                    n.matches("[0-9.]+|.*:.*") ? GeneralName.iPAddress : GeneralName.dNSName, n))
-                    .toArray(GeneralName[]::new);
+            b.addExtension(
+                    Extension.keyUsage,
+                    true,
+                    new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+            b.addExtension(
+                    Extension.extendedKeyUsage,
+                    false,
+                    new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+            GeneralName[] san =
+                    java.util.Arrays.stream(names)
+                            .map(
+                                    n ->
+                                            new GeneralName(
+                                                    n.matches("[0-9.]+|.*:.*")
+                                                            ? GeneralName.iPAddress
+                                                            : GeneralName.dNSName,
+                                                    n))
+                            .toArray(GeneralName[]::new);
             b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(san));
             return new Issued(kp.getPrivate(), sign(b, ca.key()));
         } catch (GeneralSecurityException | OperatorCreationException | java.io.IOException e) {
@@ -172,7 +209,9 @@ public final class DemoPki {
     }
 
     BigInteger nextSerial() {
-        return BigInteger.valueOf(serial.incrementAndGet()).shiftLeft(32).or(BigInteger.valueOf(random.nextInt() & 0x7FFFFFFF));
+        return BigInteger.valueOf(serial.incrementAndGet())
+                .shiftLeft(32)
+                .or(BigInteger.valueOf(random.nextInt() & 0x7FFFFFFF));
     }
 
     static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey key)
@@ -182,7 +221,8 @@ public final class DemoPki {
 
     /** SHA-256 with the key's own algorithm; also signs the tests' OCSP responses. */
     public static ContentSigner signer(PrivateKey key) throws OperatorCreationException {
-        return new JcaContentSignerBuilder("EC".equals(key.getAlgorithm()) ? "SHA256withECDSA" : "SHA256withRSA")
+        return new JcaContentSignerBuilder(
+                        "EC".equals(key.getAlgorithm()) ? "SHA256withECDSA" : "SHA256withRSA")
                 .build(key);
     }
 }

@@ -12,9 +12,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A bank and its customers on loopback, written to a directory: CA, bank signing key
- * (PKCS#12 + password file), customer certificates and keys, a TSA, a capture sink, and a
- * relay.conf that ties them together. Used by {@code mailseal demo} and the integration tests.
+ * A bank and its customers on loopback, written to a directory: CA, bank signing key (PKCS#12 +
+ * password file), customer certificates and keys, a TSA, a capture sink, and a relay.conf that ties
+ * them together. Used by {@code mailseal demo} and the integration tests.
  */
 public final class DemoWorld implements AutoCloseable {
     public static final String BANK_SENDER = "otp@bank.example";
@@ -33,10 +33,16 @@ public final class DemoWorld implements AutoCloseable {
         PkiFiles.writeCertificate(dir.resolve("certs/tsa/ca.pem"), pki.ca().certificate());
         Files.createDirectories(dir.resolve("certs/recipients"));
         char[] password = "demo-only-password".toCharArray();
-        PkiFiles.writePkcs12(dir.resolve("keys/bank.p12"), signer, List.of(pki.ca().certificate()), password);
+        PkiFiles.writePkcs12(
+                dir.resolve("keys/bank.p12"), signer, List.of(pki.ca().certificate()), password);
         Files.writeString(dir.resolve("keys/bank.pass"), new String(password) + "\n");
         Issued tsaCert = pki.timestampAuthority("mailseal demo TSA");
-        this.tsa = new EmbeddedTsa(tsaCert.key(), tsaCert.certificate(), List.of(pki.ca().certificate()), clock);
+        this.tsa =
+                new EmbeddedTsa(
+                        tsaCert.key(),
+                        tsaCert.certificate(),
+                        List.of(pki.ca().certificate()),
+                        clock);
         this.sink = new CaptureSink(Optional.of(dir.resolve("sink")));
     }
 
@@ -48,7 +54,8 @@ public final class DemoWorld implements AutoCloseable {
 
     /** Publishes any certificate (e.g. a deliberately bad one) for {@code address}. */
     public Issued publish(String address, Issued c) throws IOException {
-        PkiFiles.writeCertificate(dir.resolve("certs/recipients/" + address + ".pem"), c.certificate());
+        PkiFiles.writeCertificate(
+                dir.resolve("certs/recipients/" + address + ".pem"), c.certificate());
         Path keys = dir.resolve("customers");
         PkiFiles.writeCertificate(keys.resolve(address + ".crt"), c.certificate());
         PkiFiles.writePrivateKey(keys.resolve(address + ".key"), c);
@@ -61,9 +68,13 @@ public final class DemoWorld implements AutoCloseable {
         return writeConfig(policies, "");
     }
 
-    /** As {@link #writeConfig(String)}, with {@code extra} HOCON merged over the defaults (e.g. smtp limits). */
+    /**
+     * As {@link #writeConfig(String)}, with {@code extra} HOCON merged over the defaults (e.g. smtp
+     * limits).
+     */
     public Path writeConfig(String policies, String extra) throws IOException {
-        String conf = """
+        String conf =
+                """
                 mailseal {
                   smtp { listen = "127.0.0.1:0", hostname = "mailseal.demo.invalid", allowed-clients = ["127.0.0.0/8"] }
                   admin.listen = "127.0.0.1:0"
@@ -80,7 +91,8 @@ public final class DemoWorld implements AutoCloseable {
                   ]
                 %s
                 }
-                """.formatted(tsa.url(), sink.port(), policies, extra);
+                """
+                        .formatted(tsa.url(), sink.port(), policies, extra);
         Path file = dir.resolve("relay.conf");
         Files.writeString(file, conf);
         return file;

@@ -30,40 +30,54 @@ import org.bouncycastle.tsp.TimeStampResponseGenerator;
 import org.bouncycastle.tsp.TimeStampTokenGenerator;
 
 /**
- * A real RFC 3161 time-stamp authority over HTTP on loopback (§3.4), for the demo and the
- * tests: BouncyCastle's token generator behind the JDK's HTTP server. {@link #setDown}
- * makes it answer 503, to exercise fail-over.
+ * A real RFC 3161 time-stamp authority over HTTP on loopback (§3.4), for the demo and the tests:
+ * BouncyCastle's token generator behind the JDK's HTTP server. {@link #setDown} makes it answer
+ * 503, to exercise fail-over.
  */
 public final class EmbeddedTsa implements AutoCloseable {
     /** A policy OID under the "example" arc, so no one mistakes it for a real TSA policy. */
-    public static final ASN1ObjectIdentifier DEMO_POLICY = new ASN1ObjectIdentifier("1.3.6.1.4.1.99999.3161.1");
+    public static final ASN1ObjectIdentifier DEMO_POLICY =
+            new ASN1ObjectIdentifier("1.3.6.1.4.1.99999.3161.1");
 
     private final HttpServer server;
-    private final ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
-        Thread t = new Thread(r, "embedded-tsa");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService executor =
+            Executors.newFixedThreadPool(
+                    4,
+                    r -> {
+                        Thread t = new Thread(r, "embedded-tsa");
+                        t.setDaemon(true);
+                        return t;
+                    });
+
     static {
         // the JDK's HTTP server leaves Nagle on: headers and body go as two writes and the
         // body waits for a delayed ACK (~40 ms) on every token; a TSA answers at once
         System.setProperty("sun.net.httpserver.nodelay", "true");
     }
 
-    /** BouncyCastle's generator is not thread-safe (concurrent use corrupts tokens): one per thread. */
+    /**
+     * BouncyCastle's generator is not thread-safe (concurrent use corrupts tokens): one per thread.
+     */
     private final ThreadLocal<TimeStampResponseGenerator> generator;
+
     private final Clock clock;
     private final AtomicLong serial = new AtomicLong(1);
     private final AtomicInteger requests = new AtomicInteger();
     private volatile boolean down;
 
-    public EmbeddedTsa(PrivateKey key, X509Certificate certificate, List<X509Certificate> chain, Clock clock)
+    public EmbeddedTsa(
+            PrivateKey key, X509Certificate certificate, List<X509Certificate> chain, Clock clock)
             throws IOException {
         this(key, certificate, chain, clock, 0);
     }
 
     /** On a given loopback port (0: any free one). */
-    public EmbeddedTsa(PrivateKey key, X509Certificate certificate, List<X509Certificate> chain, Clock clock, int port)
+    public EmbeddedTsa(
+            PrivateKey key,
+            X509Certificate certificate,
+            List<X509Certificate> chain,
+            Clock clock,
+            int port)
             throws IOException {
         this.clock = clock;
         this.generator = ThreadLocal.withInitial(() -> responseGenerator(key, certificate, chain));
@@ -72,23 +86,30 @@ public final class EmbeddedTsa implements AutoCloseable {
         } catch (IllegalStateException e) {
             throw new IOException(e.getMessage(), e);
         }
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
+        server =
+                HttpServer.create(
+                        new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
         server.createContext("/tsr", this::handle);
         server.setExecutor(executor);
         // keep-alive connections: a relay's TSA client reuses one per mail stream
         server.start();
     }
 
-    private static TimeStampResponseGenerator responseGenerator(PrivateKey key, X509Certificate certificate,
-                                                                List<X509Certificate> chain) {
+    private static TimeStampResponseGenerator responseGenerator(
+            PrivateKey key, X509Certificate certificate, List<X509Certificate> chain) {
         try {
-            TimeStampTokenGenerator tokens = new TimeStampTokenGenerator(
-                    new JcaSimpleSignerInfoGeneratorBuilder().build(signatureAlgorithm(key), key, certificate),
-                    // SHA-256 for the signing-certificate reference: ESSCertIDv2 (RFC 5816)
-                    new JcaDigestCalculatorProviderBuilder().build().get(
-                            new org.bouncycastle.asn1.x509.AlgorithmIdentifier(
-                                    org.bouncycastle.asn1.nist.NISTObjectIdentifiers.id_sha256)),
-                    DEMO_POLICY);
+            TimeStampTokenGenerator tokens =
+                    new TimeStampTokenGenerator(
+                            new JcaSimpleSignerInfoGeneratorBuilder()
+                                    .build(signatureAlgorithm(key), key, certificate),
+                            // SHA-256 for the signing-certificate reference: ESSCertIDv2 (RFC 5816)
+                            new JcaDigestCalculatorProviderBuilder()
+                                    .build()
+                                    .get(
+                                            new org.bouncycastle.asn1.x509.AlgorithmIdentifier(
+                                                    org.bouncycastle.asn1.nist.NISTObjectIdentifiers
+                                                            .id_sha256)),
+                            DEMO_POLICY);
             List<X509Certificate> all = new java.util.ArrayList<>();
             all.add(certificate);
             all.addAll(chain);
@@ -131,8 +152,13 @@ public final class EmbeddedTsa implements AutoCloseable {
             try {
                 TimeStampRequest req = new TimeStampRequest(body);
                 TimeStampResponse resp;
-                resp = generator.get().generate(req, BigInteger.valueOf(serial.getAndIncrement()),
-                        Date.from(clock.instant()));
+                resp =
+                        generator
+                                .get()
+                                .generate(
+                                        req,
+                                        BigInteger.valueOf(serial.getAndIncrement()),
+                                        Date.from(clock.instant()));
                 reply = resp.getEncoded();
             } catch (TSPException | IOException e) {
                 exchange.sendResponseHeaders(400, -1);

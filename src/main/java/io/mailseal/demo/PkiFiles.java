@@ -15,13 +15,11 @@ import java.util.List;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 
 /**
- * Writes demo and test PKI material. Files holding private keys are created 0600.
- * PKCS#12 uses the JDK 17 defaults (PBES2, AES-256-CBC, PBKDF2-HMAC-SHA256), which
- * OpenSSL 3 reads without -legacy.
+ * Writes demo and test PKI material. Files holding private keys are created 0600. PKCS#12 uses the
+ * JDK 17 defaults (PBES2, AES-256-CBC, PBKDF2-HMAC-SHA256), which OpenSSL 3 reads without -legacy.
  */
 public final class PkiFiles {
-    private PkiFiles() {
-    }
+    private PkiFiles() {}
 
     public static Path writeCertificate(Path file, X509Certificate... certs) throws IOException {
         StringWriter s = new StringWriter();
@@ -38,7 +36,8 @@ public final class PkiFiles {
     public static Path writePrivateKey(Path file, DemoPki.Issued issued) throws IOException {
         StringWriter s = new StringWriter();
         try (JcaPEMWriter w = new JcaPEMWriter(s)) {
-            w.writeObject(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(issued.key(), null));
+            w.writeObject(
+                    new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(issued.key(), null));
         }
         try (OutputStream out = createPrivate(file)) {
             out.write(s.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
@@ -46,7 +45,8 @@ public final class PkiFiles {
         return file;
     }
 
-    public static Path writePkcs12(Path file, DemoPki.Issued issued, List<X509Certificate> chain, char[] password)
+    public static Path writePkcs12(
+            Path file, DemoPki.Issued issued, List<X509Certificate> chain, char[] password)
             throws IOException {
         try {
             KeyStore ks = KeyStore.getInstance("PKCS12");
@@ -69,7 +69,9 @@ public final class PkiFiles {
     private static OutputStream createPrivate(Path file) throws IOException {
         Files.createDirectories(file.getParent());
         Files.deleteIfExists(file);
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.createFile(
+                file,
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         return Files.newOutputStream(file, StandardOpenOption.TRUNCATE_EXISTING);
     }
 }

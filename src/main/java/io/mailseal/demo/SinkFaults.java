@@ -10,18 +10,19 @@ import org.subethamail.smtp.MessageContext;
 import org.subethamail.smtp.RejectException;
 import org.subethamail.smtp.server.Session;
 
-/** The faults a test scripts into the {@link CaptureSink}: a reply, a dropped connection, a hold, a refused address. */
+/**
+ * The faults a test scripts into the {@link CaptureSink}: a reply, a dropped connection, a hold, a
+ * refused address.
+ */
 final class SinkFaults {
     /** What the next transaction does at one verb instead of accepting. */
     private sealed interface Fault {
         Verb verb();
     }
 
-    private record Reply(Verb verb, int code, String text) implements Fault {
-    }
+    private record Reply(Verb verb, int code, String text) implements Fault {}
 
-    private record Drop(Verb verb) implements Fault {
-    }
+    private record Drop(Verb verb) implements Fault {}
 
     private final AtomicReference<Fault> fault = new AtomicReference<>();
     private final Map<String, Reply> refusedRecipients = new ConcurrentHashMap<>();
@@ -57,7 +58,10 @@ final class SinkFaults {
         }
     }
 
-    /** Applies what was scripted for {@code verb} (once): a hold, then a reply or a dropped connection. */
+    /**
+     * Applies what was scripted for {@code verb} (once): a hold, then a reply or a dropped
+     * connection.
+     */
     void at(Verb verb, MessageContext context) throws RejectException {
         TransactionHold h = hold.get();
         if (h != null && h.verb() == verb && hold.compareAndSet(h, null)) {
@@ -72,7 +76,8 @@ final class SinkFaults {
             return;
         }
         if (f instanceof Reply r) {
-            throw r.code() == 421 ? new DropConnectionException(r.code(), r.text())
+            throw r.code() == 421
+                    ? new DropConnectionException(r.code(), r.text())
                     : new RejectException(r.code(), r.text());
         }
         // The handler API cannot close without a reply; the context SubEthaSMTP passes is

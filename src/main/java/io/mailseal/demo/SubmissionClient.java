@@ -32,10 +32,14 @@ public final class SubmissionClient {
         this.session = Session.getInstance(p);
     }
 
-    /** Sends {@code rfc5322} (CRLF line ends added where missing) from {@code from} to {@code to}. */
+    /**
+     * Sends {@code rfc5322} (CRLF line ends added where missing) from {@code from} to {@code to}.
+     */
     public Reply send(String from, List<String> to, String rfc5322) throws MessagingException {
         String crlf = rfc5322.replace("\r\n", "\n").replace("\n", "\r\n");
-        SMTPMessage m = new SMTPMessage(session, new ByteArrayInputStream(crlf.getBytes(StandardCharsets.UTF_8)));
+        SMTPMessage m =
+                new SMTPMessage(
+                        session, new ByteArrayInputStream(crlf.getBytes(StandardCharsets.UTF_8)));
         m.setEnvelopeFrom(from);
         InternetAddress[] rcpts = new InternetAddress[to.size()];
         for (int i = 0; i < rcpts.length; i++) {
@@ -47,7 +51,8 @@ public final class SubmissionClient {
                 t.sendMessage(m, rcpts);
                 return parse(t.getLastServerResponse());
             } catch (SMTPSendFailedException e) {
-                return new Reply(e.getReturnCode(), e.getMessage().strip().replaceFirst("^\\d{3}[ -]", ""));
+                return new Reply(
+                        e.getReturnCode(), e.getMessage().strip().replaceFirst("^\\d{3}[ -]", ""));
             } catch (jakarta.mail.SendFailedException e) {
                 return parse(t.getLastServerResponse());
             }
@@ -57,7 +62,8 @@ public final class SubmissionClient {
     private static Reply parse(String line) {
         String s = line == null ? "" : line.strip();
         if (s.length() >= 3 && s.substring(0, 3).chars().allMatch(Character::isDigit)) {
-            return new Reply(Integer.parseInt(s.substring(0, 3)), s.length() > 4 ? s.substring(4) : "");
+            return new Reply(
+                    Integer.parseInt(s.substring(0, 3)), s.length() > 4 ? s.substring(4) : "");
         }
         return new Reply(0, s);
     }

@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-/** A transaction of the {@link CaptureSink} stopped by {@link CaptureSink#holdNext} until released. */
+/**
+ * A transaction of the {@link CaptureSink} stopped by {@link CaptureSink#holdNext} until released.
+ */
 public final class TransactionHold {
     private final Verb verb;
     private final CountDownLatch reached = new CountDownLatch(1);

@@ -12,15 +12,28 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Decides, per recipient, which policy applies: the first whose every condition holds
- * (DESIGN.md, relay.conf). Pure: no I/O, so the same answer comes from `run` and `explain`.
+ * Decides, per recipient, which policy applies: the first whose every condition holds (DESIGN.md,
+ * relay.conf). Pure: no I/O, so the same answer comes from `run` and `explain`.
  */
 public final class PolicyEngine {
     /** When no rule matches, the mail passes unchanged, as from any plain relay. */
-    public static final PolicyConfig NO_MATCH = new PolicyConfig("(none matched)",
-            new Match(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of()),
-            Action.PASS, TimestampMode.OFF, false, MissingCertificate.REJECT, "[...]", List.of(), Optional.empty(),
-            Optional.empty());
+    public static final PolicyConfig NO_MATCH =
+            new PolicyConfig(
+                    "(none matched)",
+                    new Match(
+                            Optional.empty(),
+                            Optional.empty(),
+                            Optional.empty(),
+                            Optional.empty(),
+                            List.of()),
+                    Action.PASS,
+                    TimestampMode.OFF,
+                    false,
+                    MissingCertificate.REJECT,
+                    "[...]",
+                    List.of(),
+                    Optional.empty(),
+                    Optional.empty());
 
     private final List<PolicyConfig> policies;
 
@@ -51,16 +64,19 @@ public final class PolicyEngine {
         return out;
     }
 
-    public record Evaluation(PolicyConfig policy, Optional<String> mismatch) {
-    }
+    public record Evaluation(PolicyConfig policy, Optional<String> mismatch) {}
 
     /** The first condition that fails, in words; empty when every condition holds. */
     private static Optional<String> mismatch(Match m, MessageFacts facts, String recipient) {
         if (m.from().isPresent() && !m.from().get().matches(facts.envelopeFrom())) {
             return fail("envelope from", facts.envelopeFrom(), m.from().get());
         }
-        if (m.headerFrom().isPresent() && facts.headerFromAddresses().stream().noneMatch(m.headerFrom().get()::matches)) {
-            return fail("header From", String.join(", ", facts.headerFromAddresses()), m.headerFrom().get());
+        if (m.headerFrom().isPresent()
+                && facts.headerFromAddresses().stream().noneMatch(m.headerFrom().get()::matches)) {
+            return fail(
+                    "header From",
+                    String.join(", ", facts.headerFromAddresses()),
+                    m.headerFrom().get());
         }
         if (m.to().isPresent() && !m.to().get().matches(recipient)) {
             return fail("recipient", recipient, m.to().get());
@@ -71,8 +87,13 @@ public final class PolicyEngine {
         }
         for (HeaderCondition h : m.headers()) {
             if (facts.header(h.name()).stream().noneMatch(h.value()::matches)) {
-                return Optional.of("header " + h.name() + " " + (facts.header(h.name()).isEmpty() ? "is absent"
-                        : "does not match \"" + h.value().text() + "\""));
+                return Optional.of(
+                        "header "
+                                + h.name()
+                                + " "
+                                + (facts.header(h.name()).isEmpty()
+                                        ? "is absent"
+                                        : "does not match \"" + h.value().text() + "\""));
             }
         }
         return Optional.empty();

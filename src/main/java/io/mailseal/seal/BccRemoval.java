@@ -3,13 +3,12 @@ package io.mailseal.seal;
 import java.io.ByteArrayOutputStream;
 
 /**
- * Drops Bcc header fields (and their folded continuation lines) from a message passed
- * through unchanged otherwise: Bcc is for the sender's copy only (RFC 5322 §3.6.3) and
- * never leaves the relay, in any mode. The body is not touched.
+ * Drops Bcc header fields (and their folded continuation lines) from a message passed through
+ * unchanged otherwise: Bcc is for the sender's copy only (RFC 5322 §3.6.3) and never leaves the
+ * relay, in any mode. The body is not touched.
  */
 final class BccRemoval {
-    private BccRemoval() {
-    }
+    private BccRemoval() {}
 
     static byte[] apply(byte[] message) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(message.length);
@@ -18,16 +17,23 @@ final class BccRemoval {
         while (pos < message.length) {
             int end = lineEnd(message, pos);
             int len = end - pos;
-            boolean blank = len == 0 || (len == 1 && message[pos] == '\r')
-                    || (len == 2 && message[pos] == '\r' && message[pos + 1] == '\n') || message[pos] == '\n';
+            boolean blank =
+                    len == 0
+                            || (len == 1 && message[pos] == '\r')
+                            || (len == 2 && message[pos] == '\r' && message[pos + 1] == '\n')
+                            || message[pos] == '\n';
             if (blank) {
                 out.write(message, pos, message.length - pos); // end of headers: the rest as is
                 return out.toByteArray();
             }
             boolean continuation = message[pos] == ' ' || message[pos] == '\t';
             if (!continuation) {
-                dropping = len >= 4 && (message[pos] | 0x20) == 'b' && (message[pos + 1] | 0x20) == 'c'
-                        && (message[pos + 2] | 0x20) == 'c' && message[pos + 3] == ':';
+                dropping =
+                        len >= 4
+                                && (message[pos] | 0x20) == 'b'
+                                && (message[pos + 1] | 0x20) == 'c'
+                                && (message[pos + 2] | 0x20) == 'c'
+                                && message[pos + 3] == ':';
             }
             if (!dropping) {
                 out.write(message, pos, len);

@@ -1,5 +1,7 @@
 package io.mailseal.seal;
 
+import static io.mailseal.config.Keywords.kebab;
+
 import io.mailseal.certs.Resolution;
 import io.mailseal.certs.SigningIdentities;
 import io.mailseal.config.PolicyConfig;
@@ -11,11 +13,9 @@ import java.io.PrintWriter;
 import java.security.cert.X509Certificate;
 import java.util.List;
 
-import static io.mailseal.config.Keywords.kebab;
-
 /**
- * {@code mailseal explain}: what the relay would decide for one message, and why — from the
- * same planner and acceptance check as the end of DATA, without sealing or sending.
+ * {@code mailseal explain}: what the relay would decide for one message, and why — from the same
+ * planner and acceptance check as the end of DATA, without sealing or sending.
  */
 public final class Explanation {
     private final SealingPlanner planner;
@@ -31,38 +31,64 @@ public final class Explanation {
             out.printf("recipient <%s>%n", rcpt);
             List<Evaluation> evaluations = planner.policies().explain(facts, rcpt);
             for (Evaluation e : evaluations) {
-                out.printf("  policy %-14s %s%n", e.policy().name(), e.mismatch().map(m -> "no: " + m)
-                        .orElse("MATCH: " + describe(e.policy())));
+                out.printf(
+                        "  policy %-14s %s%n",
+                        e.policy().name(),
+                        e.mismatch().map(m -> "no: " + m).orElse("MATCH: " + describe(e.policy())));
             }
             PolicyConfig chosen = evaluations.get(evaluations.size() - 1).policy();
             if (chosen.action() == Action.ENCRYPT) {
                 certificate(planner.certificates().resolve(rcpt), chosen, out);
             }
         }
-        out.printf("signing identity for <%s>: %s%n", facts.envelopeFrom(), check.identities()
-                .forSender(facts.envelopeFrom()).map(i -> i.certificate().getSubjectX500Principal().getName())
-                .orElse("none"));
-        out.printf("reply: %s%n", check.refusal(planner.plan(facts, recipients), facts.envelopeFrom())
-                .map(r -> r.line()).orElse(SmtpReply.QUEUED.line("<id>") + " (if timestamp and next hop answer)"));
+        out.printf(
+                "signing identity for <%s>: %s%n",
+                facts.envelopeFrom(),
+                check.identities()
+                        .forSender(facts.envelopeFrom())
+                        .map(i -> i.certificate().getSubjectX500Principal().getName())
+                        .orElse("none"));
+        out.printf(
+                "reply: %s%n",
+                check.refusal(planner.plan(facts, recipients), facts.envelopeFrom())
+                        .map(r -> r.line())
+                        .orElse(
+                                SmtpReply.QUEUED.line("<id>")
+                                        + " (if timestamp and next hop answer)"));
     }
 
     private static void certificate(Resolution r, PolicyConfig chosen, PrintWriter out) {
         if (r instanceof Resolution.Usable u) {
             X509Certificate cert = u.certificate();
-            out.printf("  certificate: %s, serial %s, valid until %s, from %s%n",
-                    cert.getSubjectX500Principal().getName(), cert.getSerialNumber().toString(16),
-                    cert.getNotAfter().toInstant(), u.source());
+            out.printf(
+                    "  certificate: %s, serial %s, valid until %s, from %s%n",
+                    cert.getSubjectX500Principal().getName(),
+                    cert.getSerialNumber().toString(16),
+                    cert.getNotAfter().toInstant(),
+                    u.source());
         } else if (r instanceof Resolution.Missing m) {
-            out.printf("  certificate: none usable (%s) -> %s%n", m.reason(), kebab(chosen.onMissingCertificate()));
+            out.printf(
+                    "  certificate: none usable (%s) -> %s%n",
+                    m.reason(), kebab(chosen.onMissingCertificate()));
         } else {
-            out.printf("  certificate: lookup unavailable (%s) -> 451%n", ((Resolution.Unavailable) r).reason());
+            out.printf(
+                    "  certificate: lookup unavailable (%s) -> 451%n",
+                    ((Resolution.Unavailable) r).reason());
         }
     }
 
     private static String describe(PolicyConfig p) {
-        return "action " + kebab(p.action())
-                + (p.signs() ? ", timestamp " + kebab(p.timestamp()) + ", protect-headers " + p.protectHeaders() : "")
-                + (p.action() == Action.ENCRYPT ? ", on-missing-certificate " + kebab(p.onMissingCertificate()) : "")
+        return "action "
+                + kebab(p.action())
+                + (p.signs()
+                        ? ", timestamp "
+                                + kebab(p.timestamp())
+                                + ", protect-headers "
+                                + p.protectHeaders()
+                        : "")
+                + (p.action() == Action.ENCRYPT
+                        ? ", on-missing-certificate " + kebab(p.onMissingCertificate())
+                        : "")
                 + p.maxAge().map(a -> ", max-age " + a).orElse("")
                 + p.deliveryTls().map(l -> ", delivery-tls " + kebab(l)).orElse("");
     }

@@ -18,8 +18,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns each group of a plan into the bytes that leave: pass groups as they came (less Bcc),
- * the others signed with the sender's identity and timestamped (one signature per policy and
+ * Turns each group of a plan into the bytes that leave: pass groups as they came (less Bcc), the
+ * others signed with the sender's identity and timestamped (one signature per policy and
  * treatment), then encrypted to the group's certificates (RFC 8551 §3.6: sign, then encrypt).
  */
 final class GroupSealer {
@@ -27,13 +27,17 @@ final class GroupSealer {
     private final MessageSealer sealer;
     private final SignatureTimestamps timestamps;
 
-    GroupSealer(SigningIdentities identities, MessageSealer sealer, SignatureTimestamps timestamps) {
+    GroupSealer(
+            SigningIdentities identities, MessageSealer sealer, SignatureTimestamps timestamps) {
         this.identities = identities;
         this.sealer = sealer;
         this.timestamps = timestamps;
     }
 
-    /** Call only for a plan that {@link AcceptanceCheck} let through (the sender has an identity when one is needed). */
+    /**
+     * Call only for a plan that {@link AcceptanceCheck} let through (the sender has an identity
+     * when one is needed).
+     */
     List<SealedGroup> seal(SealingPlan plan, ReceivedMessage received, MimeMessage mime)
             throws MessagingException, IOException, TimestampUnavailableException {
         Map<String, MimeMessage> signatures = new HashMap<>();
@@ -49,9 +53,13 @@ final class GroupSealer {
                 signed = sign(g, received.envelopeFrom(), mime);
                 signatures.put(g.signatureKey(), signed);
             }
-            MimeMessage result = g.treatment() == Treatment.ENCRYPT
-                    ? sealer.encrypt(signed, g.contentEncryption().orElseThrow(), g.envelopeRecipients())
-                    : signed;
+            MimeMessage result =
+                    g.treatment() == Treatment.ENCRYPT
+                            ? sealer.encrypt(
+                                    signed,
+                                    g.contentEncryption().orElseThrow(),
+                                    g.envelopeRecipients())
+                            : signed;
             sealed.add(new SealedGroup(id, g, bytes(result)));
         }
         return sealed;
@@ -60,7 +68,8 @@ final class GroupSealer {
     private MimeMessage sign(Group g, String envelopeFrom, MimeMessage mime)
             throws MessagingException, IOException, TimestampUnavailableException {
         SigningIdentity identity = identities.forSender(envelopeFrom).orElseThrow();
-        return sealer.sign(mime, identity, timestamps.forMode(g.policy().timestamp()), g.headerProtection());
+        return sealer.sign(
+                mime, identity, timestamps.forMode(g.policy().timestamp()), g.headerProtection());
     }
 
     private static byte[] bytes(MimeMessage message) throws MessagingException, IOException {

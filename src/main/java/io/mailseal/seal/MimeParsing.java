@@ -22,8 +22,7 @@ import java.util.Properties;
 final class MimeParsing {
     private static final Session SESSION = Session.getInstance(new Properties());
 
-    private MimeParsing() {
-    }
+    private MimeParsing() {}
 
     static MimeMessage parse(byte[] content) throws MessagingException {
         MimeMessage m = new MimeMessage(SESSION, new ByteArrayInputStream(content));

@@ -19,20 +19,20 @@ import java.util.Set;
 
 /**
  * Whether a message can be signed and sealed as it came, or why not. Malformed MIME under a
- * protecting policy is refused ({@code 554 5.6.0}) before any sealing starts: never
- * forwarded in plaintext, never a 451 that the sender would retry forever. The reasons
- * are fixed texts; nothing of the message is quoted in a reply or a log.
+ * protecting policy is refused ({@code 554 5.6.0}) before any sealing starts: never forwarded in
+ * plaintext, never a 451 that the sender would retry forever. The reasons are fixed texts; nothing
+ * of the message is quoted in a reply or a log.
  *
- * <p>What is checked: the header section is RFC 5322 fields and is ended by an empty line
- * (§2.1, §2.2) — without one, body lines would be taken for header fields, and those
- * travel outside the envelope; every Content-Type parses; multiparts have a boundary,
- * their parts and a closing delimiter (RFC 2046 §5.1.1) and nest no deeper than
- * {@code smtp.max-mime-depth}; every leaf decodes by its Content-Transfer-Encoding
- * (RFC 2045 §6) and names a known charset; and the Subject, shown inside the envelope
- * (RFC 9788 legacy display), decodes (RFC 2047).
+ * <p>What is checked: the header section is RFC 5322 fields and is ended by an empty line (§2.1,
+ * §2.2) — without one, body lines would be taken for header fields, and those travel outside the
+ * envelope; every Content-Type parses; multiparts have a boundary, their parts and a closing
+ * delimiter (RFC 2046 §5.1.1) and nest no deeper than {@code smtp.max-mime-depth}; every leaf
+ * decodes by its Content-Transfer-Encoding (RFC 2045 §6) and names a known charset; and the
+ * Subject, shown inside the envelope (RFC 9788 legacy display), decodes (RFC 2047).
  */
 final class SealableMime {
-    private static final Set<String> ENCODINGS = Set.of("7bit", "8bit", "binary", "quoted-printable", "base64");
+    private static final Set<String> ENCODINGS =
+            Set.of("7bit", "8bit", "binary", "quoted-printable", "base64");
     private final int maxDepth;
 
     SealableMime(int maxDepth) {
@@ -128,7 +128,8 @@ final class SealableMime {
         if (type.getParameter("boundary") == null || type.getParameter("boundary").isEmpty()) {
             return Optional.of("multipart without boundary (RFC 2046 5.1.1)");
         }
-        if (!(part.getContent() instanceof MimeMultipart multipart) || multipart.getCount() == 0
+        if (!(part.getContent() instanceof MimeMultipart multipart)
+                || multipart.getCount() == 0
                 || !multipart.isComplete()) {
             return Optional.of("multipart without its parts or closing delimiter (RFC 2046 5.1.1)");
         }

@@ -9,7 +9,9 @@ public interface SealingMetrics {
     /** Starts timing seal, certificate_lookup or spool_write; closing it records the time. */
     Timing time(String stage);
 
-    /** One recipient of a sealed message whose certificate is EC: NSS-based clients cannot open it. */
+    /**
+     * One recipient of a sealed message whose certificate is EC: NSS-based clients cannot open it.
+     */
     void ecRecipientSealed();
 
     /** A running measurement (try-with-resources). */
@@ -19,18 +21,17 @@ public interface SealingMetrics {
     }
 
     /** For tools that decide but never send (explain): counts nothing. */
-    SealingMetrics NONE = new SealingMetrics() {
-        @Override
-        public void message(String policy, String outcome) {
-        }
+    SealingMetrics NONE =
+            new SealingMetrics() {
+                @Override
+                public void message(String policy, String outcome) {}
 
-        @Override
-        public Timing time(String stage) {
-            return () -> { };
-        }
+                @Override
+                public Timing time(String stage) {
+                    return () -> {};
+                }
 
-        @Override
-        public void ecRecipientSealed() {
-        }
-    };
+                @Override
+                public void ecRecipientSealed() {}
+            };
 }

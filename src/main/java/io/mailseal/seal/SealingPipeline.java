@@ -24,11 +24,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The decision at the end of DATA (DESIGN.md "Flow of one message"), in named steps: parse,
- * plan (policy and certificates per recipient), check (any refusal stops the whole message
- * before anything leaves), seal each group, spool all of them, report. Fail closed: when
- * protection cannot be applied, nothing is sent; seal before spool, so only ciphertext of
- * protected mail reaches the disk.
+ * The decision at the end of DATA (DESIGN.md "Flow of one message"), in named steps: parse, plan
+ * (policy and certificates per recipient), check (any refusal stops the whole message before
+ * anything leaves), seal each group, spool all of them, report. Fail closed: when protection cannot
+ * be applied, nothing is sent; seal before spool, so only ciphertext of protected mail reaches the
+ * disk.
  */
 public final class SealingPipeline implements MessageSink {
     private static final Logger log = LoggerFactory.getLogger(SealingPipeline.class);
@@ -40,12 +40,18 @@ public final class SealingPipeline implements MessageSink {
     private final SealingMetrics metrics;
 
     /** Where sealed messages go and how long they may wait there. */
-    public record Spooling(Outbox outbox, Duration defaultMaxAge, Clock clock) {
-    }
+    public record Spooling(Outbox outbox, Duration defaultMaxAge, Clock clock) {}
 
-    /** @param maxMimeDepth {@code smtp.max-mime-depth}: deeper MIME is not sealed but refused */
-    public SealingPipeline(SealingPlanner planner, SigningIdentities identities, SignatureTimestamps timestamps,
-                           int maxMimeDepth, Spooling spooling, SealingMetrics metrics) {
+    /**
+     * @param maxMimeDepth {@code smtp.max-mime-depth}: deeper MIME is not sealed but refused
+     */
+    public SealingPipeline(
+            SealingPlanner planner,
+            SigningIdentities identities,
+            SignatureTimestamps timestamps,
+            int maxMimeDepth,
+            Spooling spooling,
+            SealingMetrics metrics) {
         this.planner = planner;
         this.check = new AcceptanceCheck(identities);
         this.sealer = new GroupSealer(identities, new MessageSealer(), timestamps);
@@ -55,7 +61,9 @@ public final class SealingPipeline implements MessageSink {
     }
 
     @Override
-    @SuppressWarnings("try") // the timer only times the block; javac ignores the annotation on the resource itself
+    @SuppressWarnings(
+            "try") // the timer only times the block; javac ignores the annotation on the resource
+    // itself
     public Verdict accept(ReceivedMessage received) {
         MimeMessage mime;
         MessageFacts facts;
@@ -71,8 +79,10 @@ public final class SealingPipeline implements MessageSink {
         if (stop.isPresent()) {
             return counted(plan, stop.get());
         }
-        Optional<String> malformed = plan.needsSignature() ? sealable.problem(received.content(), mime)
-                : Optional.empty();
+        Optional<String> malformed =
+                plan.needsSignature()
+                        ? sealable.problem(received.content(), mime)
+                        : Optional.empty();
         if (malformed.isPresent()) {
             log.warn("refused: cannot be sealed as it came: {}", malformed.get());
             return counted(plan, Verdict.Refused.of(SmtpReply.MALFORMED_MESSAGE, malformed.get()));
@@ -99,12 +109,22 @@ public final class SealingPipeline implements MessageSink {
     }
 
     /** All of the transaction's messages durably or none: the 250 depends on it. */
-    @SuppressWarnings("try") // the timer only times the block; javac ignores the annotation on the resource itself
+    @SuppressWarnings(
+            "try") // the timer only times the block; javac ignores the annotation on the resource
+    // itself
     private void spool(ReceivedMessage received, List<SealedGroup> sealed) throws IOException {
         Instant now = spooling.clock().instant();
         try (var timer = metrics.time("spool_write")) {
-            spooling.outbox().queue(sealed.stream()
-                    .map(s -> s.spooled(received.envelopeFrom(), now, spooling.defaultMaxAge())).toList());
+            spooling.outbox()
+                    .queue(
+                            sealed.stream()
+                                    .map(
+                                            s ->
+                                                    s.spooled(
+                                                            received.envelopeFrom(),
+                                                            now,
+                                                            spooling.defaultMaxAge()))
+                                    .toList());
         }
     }
 
@@ -112,11 +132,19 @@ public final class SealingPipeline implements MessageSink {
     private void report(List<SealedGroup> sealed, long sealMillis) {
         for (SealedGroup s : sealed) {
             Group g = s.group();
-            log.info("{} id={} policy={} rcpts={} certs={} alg={} size={} seal_ms={}", g.outcome(), s.id(),
-                    g.policy().name(), g.recipients(), fingerprints(g),
-                    g.contentEncryption().map(Object::toString).orElse("-"), s.content().length, sealMillis);
+            log.info(
+                    "{} id={} policy={} rcpts={} certs={} alg={} size={} seal_ms={}",
+                    g.outcome(),
+                    s.id(),
+                    g.policy().name(),
+                    g.recipients(),
+                    fingerprints(g),
+                    g.contentEncryption().map(Object::toString).orElse("-"),
+                    s.content().length,
+                    sealMillis);
             metrics.message(g.policy().name(), g.outcome());
-            g.envelopeRecipients().stream().filter(r -> r.certificate().getPublicKey() instanceof ECPublicKey)
+            g.envelopeRecipients().stream()
+                    .filter(r -> r.certificate().getPublicKey() instanceof ECPublicKey)
                     .forEach(r -> metrics.ecRecipientSealed());
         }
     }
@@ -134,6 +162,10 @@ public final class SealingPipeline implements MessageSink {
     /** SHA-256 fingerprints (first 16 hex digits) of the certificates a group is encrypted to. */
     private static List<String> fingerprints(Group g) {
         return g.envelopeRecipients().stream()
-                .map(r -> io.mailseal.certs.RecipientReport.fingerprint(r.certificate()).substring(0, 16)).toList();
+                .map(
+                        r ->
+                                io.mailseal.certs.RecipientReport.fingerprint(r.certificate())
+                                        .substring(0, 16))
+                .toList();
     }
 }

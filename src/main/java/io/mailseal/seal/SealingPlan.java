@@ -11,22 +11,29 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * What will be done to one message: recipients grouped by treatment, one outgoing message
- * per group (one CMS envelope serves every recipient of an encrypt group), plus the
- * recipients that stop the message (policy refusals, 5xx) or delay it (lookup outage, 4xx).
- * Immutable; built from one {@link Decision} per recipient.
+ * What will be done to one message: recipients grouped by treatment, one outgoing message per group
+ * (one CMS envelope serves every recipient of an encrypt group), plus the recipients that stop the
+ * message (policy refusals, 5xx) or delay it (lookup outage, 4xx). Immutable; built from one {@link
+ * Decision} per recipient.
  */
 record SealingPlan(List<Refusal> refusals, List<String> unavailable, List<Group> groups) {
 
-    enum Treatment { ENCRYPT, SIGN, PASS }
-
-    /** What policy and certificate lookup decided for one recipient. */
-    sealed interface Decision permits Placement, Refusal, Unavailable {
+    enum Treatment {
+        ENCRYPT,
+        SIGN,
+        PASS
     }
 
+    /** What policy and certificate lookup decided for one recipient. */
+    sealed interface Decision permits Placement, Refusal, Unavailable {}
+
     /** The recipient goes out, in the group of its treatment, policy and content encryption. */
-    record Placement(String recipient, Treatment treatment, PolicyConfig policy,
-                     Optional<ContentEncryption> contentEncryption, Optional<EnvelopeRecipient> envelope)
+    record Placement(
+            String recipient,
+            Treatment treatment,
+            PolicyConfig policy,
+            Optional<ContentEncryption> contentEncryption,
+            Optional<EnvelopeRecipient> envelope)
             implements Decision {
 
         private List<Object> groupKey() {
@@ -34,16 +41,21 @@ record SealingPlan(List<Refusal> refusals, List<String> unavailable, List<Group>
         }
     }
 
-    /** The recipient stops the whole message with a 5xx (DESIGN.md: one refused recipient refuses all). */
-    record Refusal(String recipient, PolicyConfig policy, SmtpReply reply) implements Decision {
-    }
+    /**
+     * The recipient stops the whole message with a 5xx (DESIGN.md: one refused recipient refuses
+     * all).
+     */
+    record Refusal(String recipient, PolicyConfig policy, SmtpReply reply) implements Decision {}
 
     /** The certificate directory could not answer for the recipient: 4xx, the client retries. */
-    record Unavailable(String recipient) implements Decision {
-    }
+    record Unavailable(String recipient) implements Decision {}
 
-    record Group(Treatment treatment, PolicyConfig policy, Optional<ContentEncryption> contentEncryption,
-                 List<String> recipients, List<EnvelopeRecipient> envelopeRecipients) {
+    record Group(
+            Treatment treatment,
+            PolicyConfig policy,
+            Optional<ContentEncryption> contentEncryption,
+            List<String> recipients,
+            List<EnvelopeRecipient> envelopeRecipients) {
 
         Group {
             recipients = List.copyOf(recipients);
@@ -52,12 +64,17 @@ record SealingPlan(List<Refusal> refusals, List<String> unavailable, List<Group>
 
         private static Group of(List<Placement> placements) {
             Placement first = placements.get(0);
-            return new Group(first.treatment(), first.policy(), first.contentEncryption(),
+            return new Group(
+                    first.treatment(),
+                    first.policy(),
+                    first.contentEncryption(),
                     placements.stream().map(Placement::recipient).toList(),
                     placements.stream().flatMap(p -> p.envelope().stream()).toList());
         }
 
-        /** Groups of one policy and treatment share one signature (e.g. a GCM and a CBC envelope). */
+        /**
+         * Groups of one policy and treatment share one signature (e.g. a GCM and a CBC envelope).
+         */
         String signatureKey() {
             return policy.name() + "/" + treatment;
         }
@@ -67,8 +84,11 @@ record SealingPlan(List<Refusal> refusals, List<String> unavailable, List<Group>
             if (!policy.protectHeaders()) {
                 return HeaderProtection.NONE;
             }
-            return new HeaderProtection(treatment == Treatment.ENCRYPT ? HeaderProtection.Mode.CIPHER
-                    : HeaderProtection.Mode.CLEAR, policy.outerSubject(),
+            return new HeaderProtection(
+                    treatment == Treatment.ENCRYPT
+                            ? HeaderProtection.Mode.CIPHER
+                            : HeaderProtection.Mode.CLEAR,
+                    policy.outerSubject(),
                     policy.hideHeaders().stream().map(p -> p.pattern()).toList());
         }
 
@@ -90,11 +110,19 @@ record SealingPlan(List<Refusal> refusals, List<String> unavailable, List<Group>
 
     /** Recipients in order; groups in the order of their first recipient. */
     static SealingPlan of(List<Decision> decisions) {
-        return new SealingPlan(only(decisions, Refusal.class),
+        return new SealingPlan(
+                only(decisions, Refusal.class),
                 only(decisions, Unavailable.class).stream().map(Unavailable::recipient).toList(),
                 only(decisions, Placement.class).stream()
-                        .collect(Collectors.groupingBy(Placement::groupKey, LinkedHashMap::new, Collectors.toList()))
-                        .values().stream().map(Group::of).toList());
+                        .collect(
+                                Collectors.groupingBy(
+                                        Placement::groupKey,
+                                        LinkedHashMap::new,
+                                        Collectors.toList()))
+                        .values()
+                        .stream()
+                        .map(Group::of)
+                        .toList());
     }
 
     boolean needsSignature() {

@@ -20,7 +20,10 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Applies policy and certificate lookups to every recipient and groups them into a {@link SealingPlan}. */
+/**
+ * Applies policy and certificate lookups to every recipient and groups them into a {@link
+ * SealingPlan}.
+ */
 public final class SealingPlanner {
     private static final Logger log = LoggerFactory.getLogger(SealingPlanner.class);
     private final PolicyEngine policies;
@@ -29,9 +32,16 @@ public final class SealingPlanner {
     private final SealingMetrics metrics;
     private final Function<String, Optional<byte[]>> announcedCapabilities;
 
-    /** @param announcedCapabilities what a customer's client announced in signed mail it sent (harvest), by address */
-    public SealingPlanner(PolicyEngine policies, CertificateResolver certificates, AlgorithmChoice algorithms,
-                          SealingMetrics metrics, Function<String, Optional<byte[]>> announcedCapabilities) {
+    /**
+     * @param announcedCapabilities what a customer's client announced in signed mail it sent
+     *     (harvest), by address
+     */
+    public SealingPlanner(
+            PolicyEngine policies,
+            CertificateResolver certificates,
+            AlgorithmChoice algorithms,
+            SealingMetrics metrics,
+            Function<String, Optional<byte[]>> announcedCapabilities) {
         this.metrics = metrics;
         this.announcedCapabilities = announcedCapabilities;
         this.policies = policies;
@@ -61,26 +71,45 @@ public final class SealingPlanner {
         };
     }
 
-    @SuppressWarnings("try") // the timer only times the block; javac ignores the annotation on the resource itself
+    @SuppressWarnings(
+            "try") // the timer only times the block; javac ignores the annotation on the resource
+    // itself
     private Decision encrypted(String rcpt, PolicyConfig policy) {
         Resolution r;
         try (var timer = metrics.time("certificate_lookup")) {
             r = certificates.resolve(rcpt);
         }
         if (r instanceof Resolution.Usable u) {
-            AlgorithmChoice.Choice c = algorithms.forRecipient(rcpt, u.certificate(), announcedCapabilities.apply(rcpt));
-            log.info("recipient={} policy={} certificate={} source={}", rcpt, policy.name(),
-                    u.certificate().getSerialNumber().toString(16), u.source());
-            return new Placement(rcpt, Treatment.ENCRYPT, policy, Optional.of(c.contentEncryption()),
+            AlgorithmChoice.Choice c =
+                    algorithms.forRecipient(
+                            rcpt, u.certificate(), announcedCapabilities.apply(rcpt));
+            log.info(
+                    "recipient={} policy={} certificate={} source={}",
+                    rcpt,
+                    policy.name(),
+                    u.certificate().getSerialNumber().toString(16),
+                    u.source());
+            return new Placement(
+                    rcpt,
+                    Treatment.ENCRYPT,
+                    policy,
+                    Optional.of(c.contentEncryption()),
                     Optional.of(new EnvelopeRecipient(u.certificate(), c.keyTransport())));
         }
         if (r instanceof Resolution.Missing m) {
-            log.info("recipient={} policy={} no usable certificate: {}", rcpt, policy.name(), m.reason());
+            log.info(
+                    "recipient={} policy={} no usable certificate: {}",
+                    rcpt,
+                    policy.name(),
+                    m.reason());
             return policy.onMissingCertificate() == MissingCertificate.REJECT
                     ? new Refusal(rcpt, policy, SmtpReply.NO_CERTIFICATE)
                     : unencrypted(rcpt, Treatment.SIGN, policy);
         }
-        log.warn("recipient={} policy={} certificate lookup unavailable: {}", rcpt, policy.name(),
+        log.warn(
+                "recipient={} policy={} certificate lookup unavailable: {}",
+                rcpt,
+                policy.name(),
                 ((Resolution.Unavailable) r).reason());
         return new Unavailable(rcpt);
     }

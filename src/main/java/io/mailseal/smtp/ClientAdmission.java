@@ -11,19 +11,20 @@ import org.subethamail.smtp.server.Session;
 import org.subethamail.smtp.server.SessionHandler;
 
 /**
- * Who may hold a connection: clients outside {@code smtp.allowed-clients} are refused at
- * connect (a relay must not be open) unless {@code smtp.auth} lets them authenticate, and no client may hold more than
- * {@code max-connections-per-client} of the intake's {@code max-connections}. Also counts
+ * Who may hold a connection: clients outside {@code smtp.allowed-clients} are refused at connect (a
+ * relay must not be open) unless {@code smtp.auth} lets them authenticate, and no client may hold
+ * more than {@code max-connections-per-client} of the intake's {@code max-connections}. Also counts
  * the transactions of each connection for {@code max-messages-per-connection}.
  *
- * <p>SubEthaSMTP calls {@link #onSessionEnd} only for sessions {@link #accept} admitted,
- * so only those are counted.
+ * <p>SubEthaSMTP calls {@link #onSessionEnd} only for sessions {@link #accept} admitted, so only
+ * those are counted.
  */
 final class ClientAdmission implements SessionHandler {
     private static final Logger log = LoggerFactory.getLogger(ClientAdmission.class);
     private final SmtpConfig config;
     private final AtomicInteger connections = new AtomicInteger();
     private final Map<InetAddress, Integer> connectionsByClient = new ConcurrentHashMap<>();
+
     /** Session has identity equality: one entry per live connection. */
     private final Map<Session, AtomicInteger> transactions = new ConcurrentHashMap<>();
 
@@ -50,7 +51,10 @@ final class ClientAdmission implements SessionHandler {
         if (fromClient > limits.maxConnectionsPerClient()) {
             release(address);
             log.warn("refused connection from {}: smtp.max-connections-per-client reached", client);
-            return refuse(SmtpReply.TOO_MANY_CONNECTIONS_FROM_CLIENT, client, limits.maxConnectionsPerClient());
+            return refuse(
+                    SmtpReply.TOO_MANY_CONNECTIONS_FROM_CLIENT,
+                    client,
+                    limits.maxConnectionsPerClient());
         }
         transactions.put(session, new AtomicInteger());
         return SessionAcceptance.success();

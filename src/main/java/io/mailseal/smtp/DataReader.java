@@ -7,20 +7,24 @@ import java.util.EnumSet;
 import org.subethamail.smtp.RejectException;
 
 /**
- * Reads a message's content to the end of DATA and checks its bytes. SubEthaSMTP ends DATA
- * only at {@code <CRLF>.<CRLF>} but passes a bare LF or bare CR through untouched; a relay
- * that forwards such bytes lets a next hop that ends DATA at {@code <LF>.<LF>} see a second,
- * smuggled message (CVE-2023-51764 and its kin). So, as Postfix's
- * {@code smtpd_forbid_bare_newline}, a message with any line end other than CRLF
- * (RFC 5321 §2.3.8) is refused whole and the connection closed. The size of the
- * message, of its header section and of each line are limited too.
+ * Reads a message's content to the end of DATA and checks its bytes. SubEthaSMTP ends DATA only at
+ * {@code <CRLF>.<CRLF>} but passes a bare LF or bare CR through untouched; a relay that forwards
+ * such bytes lets a next hop that ends DATA at {@code <LF>.<LF>} see a second, smuggled message
+ * (CVE-2023-51764 and its kin). So, as Postfix's {@code smtpd_forbid_bare_newline}, a message with
+ * any line end other than CRLF (RFC 5321 §2.3.8) is refused whole and the connection closed. The
+ * size of the message, of its header section and of each line are limited too.
  *
- * <p>Whatever is wrong, the content is always read to its end first, so that the client's
- * remaining lines are never taken for commands; the reply then names the worst problem.
+ * <p>Whatever is wrong, the content is always read to its end first, so that the client's remaining
+ * lines are never taken for commands; the reply then names the worst problem.
  */
 final class DataReader {
     /** What can be wrong with the content, most serious first. */
-    private enum Problem { BARE_NEWLINE, TOO_BIG, HEADER_TOO_BIG, LINE_TOO_LONG }
+    private enum Problem {
+        BARE_NEWLINE,
+        TOO_BIG,
+        HEADER_TOO_BIG,
+        LINE_TOO_LONG
+    }
 
     private final int maxMessageSize;
     private final int maxLineLength;
@@ -59,7 +63,8 @@ final class DataReader {
                 }
                 if (b == '\n') {
                     if (inHeader && lineLength <= 2) {
-                        // the first empty line ends the header section and is not part of it (RFC 5322 §2.1)
+                        // the first empty line ends the header section and is not part of it (RFC
+                        // 5322 §2.1)
                         inHeader = false;
                         headerSize -= lineLength;
                     }

@@ -1,23 +1,25 @@
 package io.mailseal.smtp;
 
-import java.io.InputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.time.Duration;
 import org.subethamail.smtp.MessageHandler;
 import org.subethamail.smtp.RejectException;
 
 /**
- * Graceful stop of the intake: once draining, a new transaction (MAIL) is answered
- * {@code 421 4.3.2} and the connection closed, while the transactions already under way —
- * possibly sealing a message the client is waiting to hear about — may finish, for up to
- * the grace period. Only then is the listener closed; a client cut off after that never
- * got a 250, so it still holds its message (nothing accepted is lost).
+ * Graceful stop of the intake: once draining, a new transaction (MAIL) is answered {@code 421
+ * 4.3.2} and the connection closed, while the transactions already under way — possibly sealing a
+ * message the client is waiting to hear about — may finish, for up to the grace period. Only then
+ * is the listener closed; a client cut off after that never got a 250, so it still holds its
+ * message (nothing accepted is lost).
  */
 final class Drain {
     private int inFlight;
     private boolean draining;
 
-    /** The handler for a new transaction: {@code transaction} counted, or a refusal while draining. */
+    /**
+     * The handler for a new transaction: {@code transaction} counted, or a refusal while draining.
+     */
     synchronized MessageHandler admit(java.util.function.Supplier<MessageHandler> transaction) {
         if (draining) {
             return new Closing();
@@ -31,7 +33,10 @@ final class Drain {
         notifyAll();
     }
 
-    /** Refuses new transactions, then waits until none is under way or {@code grace} has passed; true when none is. */
+    /**
+     * Refuses new transactions, then waits until none is under way or {@code grace} has passed;
+     * true when none is.
+     */
     synchronized boolean drain(Duration grace) {
         draining = true;
         long deadline = System.nanoTime() + grace.toNanos();

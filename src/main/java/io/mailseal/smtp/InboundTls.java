@@ -30,15 +30,16 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.subethamail.smtp.server.SSLSocketCreator;
 
 /**
- * STARTTLS for the intake (RFC 3207) from {@code smtp.tls}: a PEM certificate chain and
- * its unencrypted PEM key. TLS 1.2 and 1.3 only, and only forward-secret AEAD suites
- * (RFC 9325 §4.2) — unlike SubEthaSMTP's own factory, which enables every suite the JDK has.
+ * STARTTLS for the intake (RFC 3207) from {@code smtp.tls}: a PEM certificate chain and its
+ * unencrypted PEM key. TLS 1.2 and 1.3 only, and only forward-secret AEAD suites (RFC 9325 §4.2) —
+ * unlike SubEthaSMTP's own factory, which enables every suite the JDK has.
  */
 final class InboundTls implements SSLSocketCreator {
     private static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
-    private static final Pattern STRONG_SUITES = Pattern.compile(
-            "TLS_(AES_(128|256)_GCM_SHA(256|384)|CHACHA20_POLY1305_SHA256)"
-            + "|TLS_ECDHE_(ECDSA|RSA)_WITH_(AES_(128|256)_GCM_SHA(256|384)|CHACHA20_POLY1305_SHA256)");
+    private static final Pattern STRONG_SUITES =
+            Pattern.compile(
+                    "TLS_(AES_(128|256)_GCM_SHA(256|384)|CHACHA20_POLY1305_SHA256)"
+                            + "|TLS_ECDHE_(ECDSA|RSA)_WITH_(AES_(128|256)_GCM_SHA(256|384)|CHACHA20_POLY1305_SHA256)");
     private final SSLContext context;
     private final String[] suites;
     private final String[] protocols;
@@ -47,35 +48,55 @@ final class InboundTls implements SSLSocketCreator {
         this.context = context;
         SSLParameters defaults = context.getDefaultSSLParameters();
         // the JDK's default order is strongest first; keep it, drop the rest
-        this.suites = Arrays.stream(defaults.getCipherSuites()).filter(s -> STRONG_SUITES.matcher(s).matches())
-                .toArray(String[]::new);
-        this.protocols = Arrays.stream(context.getSupportedSSLParameters().getProtocols())
-                .filter(PROTOCOLS::contains).toArray(String[]::new);
+        this.suites =
+                Arrays.stream(defaults.getCipherSuites())
+                        .filter(s -> STRONG_SUITES.matcher(s).matches())
+                        .toArray(String[]::new);
+        this.protocols =
+                Arrays.stream(context.getSupportedSSLParameters().getProtocols())
+                        .filter(PROTOCOLS::contains)
+                        .toArray(String[]::new);
     }
 
     static InboundTls load(SmtpConfig.Tls tls) {
         String key = "mailseal.smtp.tls";
         List<X509Certificate> chain;
         try (InputStream in = Files.newInputStream(tls.certificate())) {
-            chain = CertificateFactory.getInstance("X.509").generateCertificates(in).stream()
-                    .map(X509Certificate.class::cast).toList();
+            chain =
+                    CertificateFactory.getInstance("X.509").generateCertificates(in).stream()
+                            .map(X509Certificate.class::cast)
+                            .toList();
         } catch (IOException | GeneralSecurityException e) {
-            throw new ConfigException(List.of(key + ".certificate: \"" + tls.certificate() + "\" " + e.getMessage()));
+            throw new ConfigException(
+                    List.of(key + ".certificate: \"" + tls.certificate() + "\" " + e.getMessage()));
         }
         if (chain.isEmpty()) {
-            throw new ConfigException(List.of(key + ".certificate: \"" + tls.certificate() + "\" holds no certificate"));
+            throw new ConfigException(
+                    List.of(
+                            key
+                                    + ".certificate: \""
+                                    + tls.certificate()
+                                    + "\" holds no certificate"));
         }
         PrivateKey privateKey = privateKey(key + ".key", tls.key());
         if (!matches(privateKey, chain.get(0))) {
-            throw new ConfigException(List.of(key + ".key: \"" + tls.key() + "\" is not the key of "
-                    + key + ".certificate's first certificate"));
+            throw new ConfigException(
+                    List.of(
+                            key
+                                    + ".key: \""
+                                    + tls.key()
+                                    + "\" is not the key of "
+                                    + key
+                                    + ".certificate's first certificate"));
         }
         try {
             char[] transientPassword = new char[0];
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
-            store.setKeyEntry("smtp", privateKey, transientPassword, chain.toArray(new Certificate[0]));
-            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            store.setKeyEntry(
+                    "smtp", privateKey, transientPassword, chain.toArray(new Certificate[0]));
+            KeyManagerFactory keys =
+                    KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             keys.init(store, transientPassword);
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(keys.getKeyManagers(), null, new SecureRandom());
@@ -87,7 +108,8 @@ final class InboundTls implements SSLSocketCreator {
 
     /** A PKCS#8 or traditional RSA / EC PEM key; an encrypted key cannot be read unattended. */
     private static PrivateKey privateKey(String key, Path file) {
-        try (Reader r = Files.newBufferedReader(file); PEMParser pem = new PEMParser(r)) {
+        try (Reader r = Files.newBufferedReader(file);
+                PEMParser pem = new PEMParser(r)) {
             Object o = pem.readObject();
             JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
             if (o instanceof PEMKeyPair pair) {
@@ -96,17 +118,23 @@ final class InboundTls implements SSLSocketCreator {
             if (o instanceof PrivateKeyInfo info) {
                 return converter.getPrivateKey(info);
             }
-            throw new ConfigException(List.of(key + ": \"" + file + "\" holds no unencrypted PEM private key"));
+            throw new ConfigException(
+                    List.of(key + ": \"" + file + "\" holds no unencrypted PEM private key"));
         } catch (IOException e) {
-            throw new ConfigException(List.of(key + ": \"" + file + "\" cannot be read: " + e.getMessage()));
+            throw new ConfigException(
+                    List.of(key + ": \"" + file + "\" cannot be read: " + e.getMessage()));
         }
     }
 
-    /** Signs and verifies a probe: a key that is not the certificate's would fail every handshake. */
+    /**
+     * Signs and verifies a probe: a key that is not the certificate's would fail every handshake.
+     */
     private static boolean matches(PrivateKey key, X509Certificate certificate) {
         String algorithm = "EC".equals(key.getAlgorithm()) ? "SHA256withECDSA" : "SHA256withRSA";
         try {
-            byte[] probe = "mailseal smtp.tls key check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            byte[] probe =
+                    "mailseal smtp.tls key check"
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
             Signature signer = Signature.getInstance(algorithm);
             signer.initSign(key);
             signer.update(probe);
@@ -123,8 +151,14 @@ final class InboundTls implements SSLSocketCreator {
     @Override
     public SSLSocket createSSLSocket(Socket socket) throws IOException {
         // the peer's address as a string: no reverse DNS lookup, unlike the library's default
-        SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(socket,
-                socket.getInetAddress().getHostAddress(), socket.getPort(), true);
+        SSLSocket tls =
+                (SSLSocket)
+                        context.getSocketFactory()
+                                .createSocket(
+                                        socket,
+                                        socket.getInetAddress().getHostAddress(),
+                                        socket.getPort(),
+                                        true);
         tls.setUseClientMode(false);
         SSLParameters p = tls.getSSLParameters();
         p.setProtocols(protocols);

@@ -6,7 +6,9 @@ import io.mailseal.config.SmtpConfig;
 record Intake(SmtpConfig config, MessageSink sink, QueueIds queueIds) {
 
     DataReader dataReader() {
-        return new DataReader((int) config.maxMessageSize(), config.limits().maxLineLength(),
+        return new DataReader(
+                (int) config.maxMessageSize(),
+                config.limits().maxLineLength(),
                 config.limits().maxHeaderSize());
     }
 }

@@ -12,38 +12,42 @@ import org.subethamail.smtp.server.SMTPServer;
 import org.subethamail.smtp.server.Session;
 
 /**
- * The SMTP commands mailseal answers differently from SubEthaSMTP 7.2. The library has no
- * builder option for these, so they replace its own in the server's command table (an
- * internal API: re-check on every SubEthaSMTP upgrade).
+ * The SMTP commands mailseal answers differently from SubEthaSMTP 7.2. The library has no builder
+ * option for these, so they replace its own in the server's command table (an internal API:
+ * re-check on every SubEthaSMTP upgrade).
  *
  * <ul>
- *   <li>EHLO does not offer CHUNKING: BDAT content is binary (RFC 3030 §3), where a bare LF
- *   is legal but is exactly what a smuggled message is made of, and the library's BDAT
- *   reader takes a connection lost mid-chunk for the end of the message. It does not offer
- *   SMTPUTF8 either: the delivery side does not carry it on. Every message comes by DATA.</li>
- *   <li>EHLO offers AUTH only inside TLS, and STARTTLS only before it; the library offers
- *   AUTH in the clear unless STARTTLS is required for everything.</li>
- *   <li>AUTH closes the connection after the reply to the last wrong password
- *   ({@link SmtpAuthentication#MAX_FAILURES}); the library has no limit.</li>
+ *   <li>EHLO does not offer CHUNKING: BDAT content is binary (RFC 3030 §3), where a bare LF is
+ *       legal but is exactly what a smuggled message is made of, and the library's BDAT reader
+ *       takes a connection lost mid-chunk for the end of the message. It does not offer SMTPUTF8
+ *       either: the delivery side does not carry it on. Every message comes by DATA.
+ *   <li>EHLO offers AUTH only inside TLS, and STARTTLS only before it; the library offers AUTH in
+ *       the clear unless STARTTLS is required for everything.
+ *   <li>AUTH closes the connection after the reply to the last wrong password ({@link
+ *       SmtpAuthentication#MAX_FAILURES}); the library has no limit.
  * </ul>
  */
 final class IntakeCommands {
-    private IntakeCommands() {
-    }
+    private IntakeCommands() {}
 
     static void install(SMTPServer server) {
         var table = server.getCommandHandler();
         table.addCommand(new Ehlo());
         table.addCommand(new NotOffered("BDAT"));
-        server.getAuthenticationHandlerFactory().filter(SmtpAuthentication.class::isInstance)
+        server.getAuthenticationHandlerFactory()
+                .filter(SmtpAuthentication.class::isInstance)
                 .map(SmtpAuthentication.class::cast)
-                .ifPresent(auth -> table.addCommand(new ClosingAuth(table.getCommand("AUTH"), auth)));
+                .ifPresent(
+                        auth -> table.addCommand(new ClosingAuth(table.getCommand("AUTH"), auth)));
     }
 
-    /** The library's AUTH; the session ends once its failures reached the limit (the 421 is sent). */
+    /**
+     * The library's AUTH; the session ends once its failures reached the limit (the 421 is sent).
+     */
     private record ClosingAuth(Command auth, SmtpAuthentication limits) implements Command {
         @Override
-        public void execute(String commandString, Session session) throws IOException, DropConnectionException {
+        public void execute(String commandString, Session session)
+                throws IOException, DropConnectionException {
             auth.execute(commandString, session);
             if (limits.exhausted(session)) {
                 session.quit();
@@ -86,12 +90,21 @@ final class IntakeCommands {
             }
             if (session.isTLSStarted()) {
                 // passwords only inside TLS
-                server.getAuthenticationHandlerFactory().ifPresent(
-                        auth -> lines.add("AUTH " + String.join(" ", auth.getAuthenticationMechanisms())));
+                server.getAuthenticationHandlerFactory()
+                        .ifPresent(
+                                auth ->
+                                        lines.add(
+                                                "AUTH "
+                                                        + String.join(
+                                                                " ",
+                                                                auth
+                                                                        .getAuthenticationMechanisms())));
             }
             StringBuilder reply = new StringBuilder();
             for (int i = 0; i < lines.size(); i++) {
-                reply.append(i == 0 ? "" : "\r\n").append("250").append(i == lines.size() - 1 ? ' ' : '-')
+                reply.append(i == 0 ? "" : "\r\n")
+                        .append("250")
+                        .append(i == lines.size() - 1 ? ' ' : '-')
                         .append(lines.get(i));
             }
             session.sendResponse(reply.toString());

@@ -9,34 +9,49 @@ import java.util.Optional;
 import org.subethamail.smtp.server.SMTPServer;
 import org.subethamail.smtp.server.Session;
 
-/** The SMTP listener on {@code smtp.listen}: SubEthaSMTP with one {@link RelayTransaction} per transaction. */
+/**
+ * The SMTP listener on {@code smtp.listen}: SubEthaSMTP with one {@link RelayTransaction} per
+ * transaction.
+ */
 public final class IntakeServer implements AutoCloseable {
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(IntakeServer.class);
+    private static final org.slf4j.Logger log =
+            org.slf4j.LoggerFactory.getLogger(IntakeServer.class);
     private final SMTPServer server;
     private final Drain drain = new Drain();
     private final ClientAdmission admission;
 
-    /** @param sink where each received message goes; its verdict is the reply to the end of DATA */
+    /**
+     * @param sink where each received message goes; its verdict is the reply to the end of DATA
+     */
     public IntakeServer(SmtpConfig config, MessageSink sink, Clock clock) {
         Intake intake = new Intake(config, sink, new QueueIds(clock));
         this.admission = new ClientAdmission(config);
         SmtpConfig.Limits limits = config.limits();
         Optional<InboundTls> tls = config.tls().map(InboundTls::load);
         Optional<SmtpUsers> users = config.authUsersFile().map(SmtpUsers::load);
-        SMTPServer.Builder builder = SMTPServer.port(config.listen().port())
-                .bindAddress(bindAddress(config.listen().host()))
-                .hostName(config.hostname())
-                .softwareName("mailseal")
-                .maxMessageSize((int) config.maxMessageSize())
-                .maxRecipients(-1) // RelayTransaction counts them, to answer 452 4.5.3
-                // one above ours, so that ClientAdmission gives the reply (the library's has no status code)
-                .maxConnections(limits.maxConnections() + 1)
-                .connectionTimeoutMs((int) limits.commandTimeout().toMillis())
-                .sessionHandler(admission)
-                // SubEthaSMTP hands its Session to the factory as the MessageContext
-                .messageHandlerFactory(ctx -> drain.admit(() -> new RelayTransaction(intake, (Session) ctx,
-                        admission.nextTransaction((Session) ctx))))
-                .enableTLS(tls.isPresent());
+        SMTPServer.Builder builder =
+                SMTPServer.port(config.listen().port())
+                        .bindAddress(bindAddress(config.listen().host()))
+                        .hostName(config.hostname())
+                        .softwareName("mailseal")
+                        .maxMessageSize((int) config.maxMessageSize())
+                        .maxRecipients(-1) // RelayTransaction counts them, to answer 452 4.5.3
+                        // one above ours, so that ClientAdmission gives the reply (the library's
+                        // has no status code)
+                        .maxConnections(limits.maxConnections() + 1)
+                        .connectionTimeoutMs((int) limits.commandTimeout().toMillis())
+                        .sessionHandler(admission)
+                        // SubEthaSMTP hands its Session to the factory as the MessageContext
+                        .messageHandlerFactory(
+                                ctx ->
+                                        drain.admit(
+                                                () ->
+                                                        new RelayTransaction(
+                                                                intake,
+                                                                (Session) ctx,
+                                                                admission.nextTransaction(
+                                                                        (Session) ctx))))
+                        .enableTLS(tls.isPresent());
         tls.ifPresent(builder::startTlsSocketFactory);
         users.ifPresent(u -> builder.authenticationHandlerFactory(new SmtpAuthentication(u)));
         this.server = builder.build();
@@ -44,15 +59,22 @@ public final class IntakeServer implements AutoCloseable {
     }
 
     /**
-     * Opens {@code smtp.tls}'s certificate and key and {@code smtp.auth}'s users file as
-     * {@code run} would, for check-config; a problem is a ConfigException naming the key.
-     * Returns a one-line summary.
+     * Opens {@code smtp.tls}'s certificate and key and {@code smtp.auth}'s users file as {@code
+     * run} would, for check-config; a problem is a ConfigException naming the key. Returns a
+     * one-line summary.
      */
     public static String check(SmtpConfig config) {
-        String tls = config.tls().map(InboundTls::load).isEmpty() ? "off"
-                : config.tls().get().require() ? "required" : "offered";
-        return "STARTTLS " + tls + ", AUTH " + config.authUsersFile().map(SmtpUsers::load)
-                .map(u -> u.size() + " users").orElse("off");
+        String tls =
+                config.tls().map(InboundTls::load).isEmpty()
+                        ? "off"
+                        : config.tls().get().require() ? "required" : "offered";
+        return "STARTTLS "
+                + tls
+                + ", AUTH "
+                + config.authUsersFile()
+                        .map(SmtpUsers::load)
+                        .map(u -> u.size() + " users")
+                        .orElse("off");
     }
 
     private static InetAddress bindAddress(String host) {
@@ -79,12 +101,13 @@ public final class IntakeServer implements AutoCloseable {
     }
 
     /**
-     * Stops taking new transactions (421 4.3.2), lets those under way finish for up to
-     * {@code grace}, then closes the listener and every connection.
+     * Stops taking new transactions (421 4.3.2), lets those under way finish for up to {@code
+     * grace}, then closes the listener and every connection.
      */
     public void close(Duration grace) {
         if (!drain.drain(grace)) {
-            log.warn("SMTP transactions still under way after {}: their clients get no reply and keep their mail",
+            log.warn(
+                    "SMTP transactions still under way after {}: their clients get no reply and keep their mail",
                     grace);
         }
         server.stop();

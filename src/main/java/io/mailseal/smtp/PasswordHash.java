@@ -14,10 +14,10 @@ import org.bouncycastle.crypto.params.KeyParameter;
 
 /**
  * Password hashes of the {@code smtp.auth.users-file}, in the two forms other tools write:
- * PBKDF2-HMAC-SHA256 as Python passlib writes it,
- * {@code $pbkdf2-sha256$<iterations>$<salt>$<hash>} (salt and hash in passlib's "adapted"
- * base64: {@code .} for {@code +}, no padding), and bcrypt {@code $2a$ / $2b$ / $2y$}
- * (OpenBSD, as htpasswd -B writes it). Both carry their own salt and cost.
+ * PBKDF2-HMAC-SHA256 as Python passlib writes it, {@code $pbkdf2-sha256$<iterations>$<salt>$<hash>}
+ * (salt and hash in passlib's "adapted" base64: {@code .} for {@code +}, no padding), and bcrypt
+ * {@code $2a$ / $2b$ / $2y$} (OpenBSD, as htpasswd -B writes it). Both carry their own salt and
+ * cost.
  */
 public final class PasswordHash {
     public static final int DEFAULT_ITERATIONS = 600_000; // OWASP's figure for PBKDF2-HMAC-SHA256
@@ -25,23 +25,26 @@ public final class PasswordHash {
     private static final String PBKDF2 = "$pbkdf2-sha256$";
     private static final int MIN_ITERATIONS = 1000;
 
-    private PasswordHash() {
-    }
+    private PasswordHash() {}
 
     /** Whether {@code encoded} is a hash this class can check; the reason when not. */
     static java.util.Optional<String> problem(String encoded) {
         if (encoded.startsWith(PBKDF2)) {
             String[] f = encoded.substring(PBKDF2.length()).split("\\$", -1);
             try {
-                if (f.length == 3 && Integer.parseInt(f[0]) >= MIN_ITERATIONS && ab64(f[1]).length >= 8
+                if (f.length == 3
+                        && Integer.parseInt(f[0]) >= MIN_ITERATIONS
+                        && ab64(f[1]).length >= 8
                         && ab64(f[2]).length == 32) {
                     return java.util.Optional.empty();
                 }
             } catch (IllegalArgumentException e) {
                 // falls through to the reason below
             }
-            return java.util.Optional.of("is not $pbkdf2-sha256$<iterations, at least " + MIN_ITERATIONS
-                    + ">$<salt>$<32-byte hash>");
+            return java.util.Optional.of(
+                    "is not $pbkdf2-sha256$<iterations, at least "
+                            + MIN_ITERATIONS
+                            + ">$<salt>$<32-byte hash>");
         }
         if (encoded.matches("\\$2[aby]\\$\\d\\d\\$[./A-Za-z0-9]{53}")) {
             return java.util.Optional.empty();
@@ -74,7 +77,12 @@ public final class PasswordHash {
         }
         byte[] salt = new byte[16];
         random.nextBytes(salt);
-        return PBKDF2 + iterations + "$" + toAb64(salt) + "$" + toAb64(pbkdf2(password, salt, iterations));
+        return PBKDF2
+                + iterations
+                + "$"
+                + toAb64(salt)
+                + "$"
+                + toAb64(pbkdf2(password, salt, iterations));
     }
 
     /** A new bcrypt hash ($2b$) with a random salt. */
@@ -88,7 +96,8 @@ public final class PasswordHash {
         ByteBuffer utf8 = StandardCharsets.UTF_8.encode(CharBuffer.wrap(password));
         byte[] bytes = Arrays.copyOf(utf8.array(), utf8.limit());
         try {
-            PKCS5S2ParametersGenerator generator = new PKCS5S2ParametersGenerator(new SHA256Digest());
+            PKCS5S2ParametersGenerator generator =
+                    new PKCS5S2ParametersGenerator(new SHA256Digest());
             generator.init(bytes, salt, iterations);
             return ((KeyParameter) generator.generateDerivedParameters(256)).getKey();
         } finally {

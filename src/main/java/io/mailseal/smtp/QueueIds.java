@@ -4,8 +4,8 @@ import java.security.SecureRandom;
 import java.time.Clock;
 
 /**
- * Queue ids that sort by arrival and never repeat across restarts: milliseconds since the
- * epoch and 40 random bits, in Crockford base 32 (no I/L/O/U, safe in file names and logs).
+ * Queue ids that sort by arrival and never repeat across restarts: milliseconds since the epoch and
+ * 40 random bits, in Crockford base 32 (no I/L/O/U, safe in file names and logs).
  */
 final class QueueIds {
     private static final char[] ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();

@@ -18,9 +18,9 @@ import org.subethamail.smtp.RejectException;
 import org.subethamail.smtp.server.Session;
 
 /**
- * One SMTP transaction (MAIL … DATA). Keeps every recipient, reads DATA through the
- * {@link DataReader}'s checks, and answers at the end of DATA with the {@link MessageSink}'s verdict. Any fault of ours
- * becomes {@code 451 4.3.0}, never the library's default 5xx.
+ * One SMTP transaction (MAIL … DATA). Keeps every recipient, reads DATA through the {@link
+ * DataReader}'s checks, and answers at the end of DATA with the {@link MessageSink}'s verdict. Any
+ * fault of ours becomes {@code 451 4.3.0}, never the library's default 5xx.
  */
 final class RelayTransaction implements MessageHandler {
     private static final Logger log = LoggerFactory.getLogger(RelayTransaction.class);
@@ -50,9 +50,12 @@ final class RelayTransaction implements MessageHandler {
         if (config.tls().map(SmtpConfig.Tls::require).orElse(false) && !session.isTLSStarted()) {
             throw SmtpReply.STARTTLS_REQUIRED.reject();
         }
-        // who may relay: a client in allowed-clients, or (only when smtp.auth is set) an authenticated session
+        // who may relay: a client in allowed-clients, or (only when smtp.auth is set) an
+        // authenticated session
         if (!config.allows(session.getRemoteAddress().getAddress()) && !session.isAuthenticated()) {
-            log.warn("refused MAIL from {}: not in smtp.allowed-clients and not authenticated", client);
+            log.warn(
+                    "refused MAIL from {}: not in smtp.allowed-clients and not authenticated",
+                    client);
             throw SmtpReply.AUTH_REQUIRED.reject();
         }
         envelopeFrom = from == null ? "" : from;
@@ -92,10 +95,20 @@ final class RelayTransaction implements MessageHandler {
         String queueId = intake.queueIds().next();
         MDC.put("queueId", queueId);
         try {
-            log.info("received from={} client={}{} rcpts={} size={}", envelopeFrom, client,
-                    session.getAuthenticationHandler().map(a -> " user=" + a.getIdentity()).orElse(""),
-                    recipients.size(), content.length);
-            Verdict verdict = intake.sink().accept(new ReceivedMessage(queueId, envelopeFrom, recipients, content));
+            log.info(
+                    "received from={} client={}{} rcpts={} size={}",
+                    envelopeFrom,
+                    client,
+                    session.getAuthenticationHandler()
+                            .map(a -> " user=" + a.getIdentity())
+                            .orElse(""),
+                    recipients.size(),
+                    content.length);
+            Verdict verdict =
+                    intake.sink()
+                            .accept(
+                                    new ReceivedMessage(
+                                            queueId, envelopeFrom, recipients, content));
             if (verdict instanceof Verdict.Refused r) {
                 throw endTransaction(r.reject());
             }
@@ -114,8 +127,8 @@ final class RelayTransaction implements MessageHandler {
     }
 
     /**
-     * The reply to the end of DATA ends the transaction, refused or not (RFC 5321 §4.1.1.4),
-     * so the client may start the next one with MAIL. SubEthaSMTP resets only after a 250.
+     * The reply to the end of DATA ends the transaction, refused or not (RFC 5321 §4.1.1.4), so the
+     * client may start the next one with MAIL. SubEthaSMTP resets only after a 250.
      */
     private RejectException endTransaction(RejectException refusal) {
         if (!(refusal instanceof DropConnectionException)) {

@@ -17,16 +17,19 @@ import org.subethamail.smtp.auth.LoginFailedException;
 import org.subethamail.smtp.auth.UsernamePasswordValidator;
 
 /**
- * The users of {@code smtp.auth.users-file}: one {@code user:hash} per line ({@code #}
- * comments and blank lines allowed; the name ends at the first colon), hashes as
- * {@link PasswordHash} reads them. Every attempt is logged with the user and client,
- * never the password.
+ * The users of {@code smtp.auth.users-file}: one {@code user:hash} per line ({@code #} comments and
+ * blank lines allowed; the name ends at the first colon), hashes as {@link PasswordHash} reads
+ * them. Every attempt is logged with the user and client, never the password.
  */
 final class SmtpUsers implements UsernamePasswordValidator {
     private static final Logger log = LoggerFactory.getLogger(SmtpUsers.class);
+
     /** Checked for unknown users, so an answer takes as long as for a known one. */
-    private static final String DECOY = "$pbkdf2-sha256$" + PasswordHash.DEFAULT_ITERATIONS
-            + "$c2FsdHNhbHRzYWx0c2FsdA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+    private static final String DECOY =
+            "$pbkdf2-sha256$"
+                    + PasswordHash.DEFAULT_ITERATIONS
+                    + "$c2FsdHNhbHRzYWx0c2FsdA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+
     private final Map<String, String> hashes;
     private final String decoy;
 
@@ -75,10 +78,14 @@ final class SmtpUsers implements UsernamePasswordValidator {
     }
 
     @Override
-    public void login(String username, String password, MessageContext context) throws LoginFailedException {
-        String client = ((InetSocketAddress) context.getRemoteAddress()).getAddress().getHostAddress();
+    public void login(String username, String password, MessageContext context)
+            throws LoginFailedException {
+        String client =
+                ((InetSocketAddress) context.getRemoteAddress()).getAddress().getHostAddress();
         String hash = hashes.get(username);
-        boolean ok = PasswordHash.matches(hash == null ? decoy : hash, password.toCharArray()) && hash != null;
+        boolean ok =
+                PasswordHash.matches(hash == null ? decoy : hash, password.toCharArray())
+                        && hash != null;
         if (!ok) {
             log.warn("AUTH failed for user {} from {}", printable(username), client);
             throw new LoginFailedException();
@@ -88,9 +95,15 @@ final class SmtpUsers implements UsernamePasswordValidator {
 
     /** A client-chosen name, safe for one log line. */
     private static String printable(String name) {
-        String clean = name.codePoints().limit(64)
-                .map(c -> Character.isISOControl(c) || Character.isWhitespace(c) ? '?' : c)
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        String clean =
+                name.codePoints()
+                        .limit(64)
+                        .map(c -> Character.isISOControl(c) || Character.isWhitespace(c) ? '?' : c)
+                        .collect(
+                                StringBuilder::new,
+                                StringBuilder::appendCodePoint,
+                                StringBuilder::append)
+                        .toString();
         return "\"" + clean + "\"";
     }
 }

@@ -5,8 +5,7 @@ import org.subethamail.smtp.RejectException;
 /** The answer to the end of DATA: queued, or one reply from {@link SmtpReply}. */
 public sealed interface Verdict {
 
-    record Accepted(String queueId) implements Verdict {
-    }
+    record Accepted(String queueId) implements Verdict {}
 
     record Refused(SmtpReply reply, String text) implements Verdict {
 

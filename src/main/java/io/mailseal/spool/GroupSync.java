@@ -3,18 +3,16 @@ package io.mailseal.spool;
 import java.io.IOException;
 
 /**
- * Group commit of directory entries: a writer that has renamed its file into the queue
- * waits here until a directory fsync that began after its rename has completed. While
- * one fsync runs, every writer that arrives meanwhile joins the next batch, which one
- * single fsync covers, so concurrent sessions share one flush instead of queueing behind
- * one each (the file data itself is fsync'd by each writer in parallel, which the file
- * system's journal batches in the same way).
+ * Group commit of directory entries: a writer that has renamed its file into the queue waits here
+ * until a directory fsync that began after its rename has completed. While one fsync runs, every
+ * writer that arrives meanwhile joins the next batch, which one single fsync covers, so concurrent
+ * sessions share one flush instead of queueing behind one each (the file data itself is fsync'd by
+ * each writer in parallel, which the file system's journal batches in the same way).
  *
- * <p>A failed fsync is final for what it covered: Linux may drop the dirty state it could
- * not write, so a later fsync that succeeds proves nothing about it. Every writer of a
- * failed batch fails, and so does every writer whose change was made before a failure
- * was reported ({@link #epoch()} taken before the change) — its entry may have been part
- * of what was dropped.
+ * <p>A failed fsync is final for what it covered: Linux may drop the dirty state it could not
+ * write, so a later fsync that succeeds proves nothing about it. Every writer of a failed batch
+ * fails, and so does every writer whose change was made before a failure was reported ({@link
+ * #epoch()} taken before the change) — its entry may have been part of what was dropped.
  */
 final class GroupSync {
     /** The flush itself (a directory fsync); a parameter so a test can hold it or make it fail. */
@@ -22,7 +20,9 @@ final class GroupSync {
         void run() throws IOException;
     }
 
-    /** The writers one flush covers; each learns that flush's outcome, whatever happens after it. */
+    /**
+     * The writers one flush covers; each learns that flush's outcome, whatever happens after it.
+     */
     private static final class Batch {
         private boolean done;
         private IOException failure;
@@ -92,10 +92,12 @@ final class GroupSync {
 
     private static void outcome(Batch batch, long epoch) throws IOException {
         if (batch.failure != null) {
-            throw new IOException("spool directory fsync failed: " + batch.failure.getMessage(), batch.failure);
+            throw new IOException(
+                    "spool directory fsync failed: " + batch.failure.getMessage(), batch.failure);
         }
         if (batch.failuresBefore > epoch) {
-            throw new IOException("a spool directory fsync failed after this change was made; it may be lost");
+            throw new IOException(
+                    "a spool directory fsync failed after this change was made; it may be lost");
         }
     }
 

@@ -20,18 +20,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The durable queue, after Postfix: a message is written under {@code tmp/} (created
- * exclusively, mode 0600), fsync'd, renamed into {@code queue/}, and the directory fsync'd
- * — only then may the relay say 250. Each file ends with a SHA-256 of everything before
- * it, so a torn or altered file is recognised and moved to {@code corrupt/}, never
- * half-delivered.
+ * The durable queue, after Postfix: a message is written under {@code tmp/} (created exclusively,
+ * mode 0600), fsync'd, renamed into {@code queue/}, and the directory fsync'd — only then may the
+ * relay say 250. Each file ends with a SHA-256 of everything before it, so a torn or altered file
+ * is recognised and moved to {@code corrupt/}, never half-delivered.
  *
- * <p>One SMTP transaction may be several files (one per recipient group), renamed one by
- * one: a crash between the renames leaves part of a transaction the client never heard
- * 250 for and will send again. So each file names all files of its transaction, a file
- * taken out while others of its transaction are still queued goes to {@code done/}
- * rather than away, and recovery keeps a transaction only if every file of it is queued,
- * done or corrupt — whole, hence acknowledged.
+ * <p>One SMTP transaction may be several files (one per recipient group), renamed one by one: a
+ * crash between the renames leaves part of a transaction the client never heard 250 for and will
+ * send again. So each file names all files of its transaction, a file taken out while others of its
+ * transaction are still queued goes to {@code done/} rather than away, and recovery keeps a
+ * transaction only if every file of it is queued, done or corrupt — whole, hence acknowledged.
  */
 public final class Spool {
     private static final Logger log = LoggerFactory.getLogger(Spool.class);
@@ -43,20 +41,26 @@ public final class Spool {
         this(directory, () -> SpoolLayout.syncDirectory(directory.resolve("queue")));
     }
 
-    /** @param flush makes the entries of {@code queue/} durable; a parameter so a test can make it fail */
+    /**
+     * @param flush makes the entries of {@code queue/} durable; a parameter so a test can make it
+     *     fail
+     */
     Spool(Path directory, GroupSync.Flush flush) throws IOException {
         this.dirs = SpoolLayout.create(directory);
         this.directory = new GroupSync(flush);
     }
 
     /**
-     * Returns once every message is on stable storage — all of them or none: after a
-     * failure the ones already renamed are removed again, and that made durable, so the
-     * client's retry cannot duplicate mail. An id already queued fails the write with
-     * {@link java.nio.file.FileAlreadyExistsException}; the queued file is left as it is.
+     * Returns once every message is on stable storage — all of them or none: after a failure the
+     * ones already renamed are removed again, and that made durable, so the client's retry cannot
+     * duplicate mail. An id already queued fails the write with {@link
+     * java.nio.file.FileAlreadyExistsException}; the queued file is left as it is.
      */
     public void write(List<SpooledMessage> messages) throws IOException {
-        List<String> group = messages.size() > 1 ? messages.stream().map(SpooledMessage::id).toList() : List.of();
+        List<String> group =
+                messages.size() > 1
+                        ? messages.stream().map(SpooledMessage::id).toList()
+                        : List.of();
         long epoch = directory.epoch();
         List<String> written = new ArrayList<>();
         try {
@@ -71,7 +75,10 @@ public final class Spool {
         }
     }
 
-    /** Unlinks every file a failed write renamed into the queue, whichever unlink fails, and fsyncs that. */
+    /**
+     * Unlinks every file a failed write renamed into the queue, whichever unlink fails, and fsyncs
+     * that.
+     */
     private void rollBack(List<String> written, Exception failure) {
         if (written.isEmpty()) {
             return;
@@ -92,8 +99,8 @@ public final class Spool {
     }
 
     /**
-     * Atomically replaces a queued message (fewer recipients after a partial delivery);
-     * false, and nothing written, when it is no longer queued (an operator deleted it).
+     * Atomically replaces a queued message (fewer recipients after a partial delivery); false, and
+     * nothing written, when it is no longer queued (an operator deleted it).
      */
     public boolean replace(SpooledMessage m) throws IOException {
         List<String> group;
@@ -116,18 +123,27 @@ public final class Spool {
         }
         byte[] data = file.encode();
         Path temp = dirs.tmp().resolve(m.id() + "." + tempSequence.incrementAndGet());
-        try (FileChannel ch = FileChannel.open(temp, java.util.Set.of(StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+        try (FileChannel ch =
+                FileChannel.open(
+                        temp,
+                        java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                        PosixFilePermissions.asFileAttribute(
+                                PosixFilePermissions.fromString("rw-------")))) {
             ByteBuffer buf = ByteBuffer.wrap(data);
             while (buf.hasRemaining()) {
                 ch.write(buf);
             }
-            // the file's time is the message's: ids() and depth() order by it, and a replace keeps it
+            // the file's time is the message's: ids() and depth() order by it, and a replace keeps
+            // it
             Files.setLastModifiedTime(temp, FileTime.from(m.created()));
             ch.force(true);
         }
         try {
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(
+                    temp,
+                    target,
+                    StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             Files.deleteIfExists(temp);
             throw e;
@@ -137,13 +153,15 @@ public final class Spool {
     /** The queued message, or empty when it is no longer queued (delivered, deleted). */
     public Optional<SpooledMessage> read(String id) throws IOException {
         Optional<byte[]> data = bytes(id);
-        return data.isEmpty() ? Optional.empty() : Optional.of(SpoolFile.decode(id, data.get()).message());
+        return data.isEmpty()
+                ? Optional.empty()
+                : Optional.of(SpoolFile.decode(id, data.get()).message());
     }
 
     /**
-     * The queued message for a delivery attempt. A file that does not decode is moved to
-     * {@code corrupt/} with an ERROR and reads as gone, since every later attempt would fail
-     * alike; a file that cannot be read (an I/O error) stays for the next attempt.
+     * The queued message for a delivery attempt. A file that does not decode is moved to {@code
+     * corrupt/} with an ERROR and reads as gone, since every later attempt would fail alike; a file
+     * that cannot be read (an I/O error) stays for the next attempt.
      */
     public Optional<SpooledMessage> readForDelivery(String id) throws IOException {
         Optional<byte[]> data = bytes(id);
@@ -168,27 +186,33 @@ public final class Spool {
 
     /** Ids of what is queued now, oldest message first; reads nothing else and changes nothing. */
     public List<String> ids() throws IOException {
-        return SpoolLayout.list(dirs.queue()).stream().sorted(Comparator.comparing(SpoolLayout::modified)).map(p -> p.getFileName().toString())
+        return SpoolLayout.list(dirs.queue()).stream()
+                .sorted(Comparator.comparing(SpoolLayout::modified))
+                .map(p -> p.getFileName().toString())
                 .toList();
     }
 
     /**
-     * How many messages are queued, when the oldest was created, and how many files wait in
-     * {@code corrupt/} for an operator (for the metrics).
+     * How many messages are queued, when the oldest was created, and how many files wait in {@code
+     * corrupt/} for an operator (for the metrics).
      */
-    public record Depth(int messages, Optional<Instant> oldest, int corrupt) {
-    }
+    public record Depth(int messages, Optional<Instant> oldest, int corrupt) {}
 
     public Depth depth() throws IOException {
         List<Path> queued = SpoolLayout.list(dirs.queue());
-        return new Depth(queued.size(), queued.stream().map(SpoolLayout::modified).min(Comparator.naturalOrder())
-                .map(FileTime::toInstant), SpoolLayout.list(dirs.corrupt()).size());
+        return new Depth(
+                queued.size(),
+                queued.stream()
+                        .map(SpoolLayout::modified)
+                        .min(Comparator.naturalOrder())
+                        .map(FileTime::toInstant),
+                SpoolLayout.list(dirs.corrupt()).size());
     }
 
     /**
-     * Takes a message out of the queue (delivered, expired, deleted). While other files of
-     * its transaction are queued it is kept in {@code done/}, one atomic rename away, as the
-     * proof for recovery that the transaction was whole.
+     * Takes a message out of the queue (delivered, expired, deleted). While other files of its
+     * transaction are queued it is kept in {@code done/}, one atomic rename away, as the proof for
+     * recovery that the transaction was whole.
      */
     public void remove(String id) throws IOException {
         Path file = dirs.queue().resolve(id);
@@ -216,9 +240,9 @@ public final class Spool {
     }
 
     /**
-     * Everything that was durably queued. Leftovers in tmp/ and files of a transaction that
-     * never became whole were never acknowledged (the client sends them again) and are
-     * deleted; files that fail their checksum go to corrupt/ with an ERROR.
+     * Everything that was durably queued. Leftovers in tmp/ and files of a transaction that never
+     * became whole were never acknowledged (the client sends them again) and are deleted; files
+     * that fail their checksum go to corrupt/ with an ERROR.
      */
     public List<SpooledMessage> recover() throws IOException {
         for (Path p : SpoolLayout.list(dirs.tmp())) {
@@ -238,8 +262,10 @@ public final class Spool {
             if (f.group().stream().allMatch(dirs::accountedFor)) {
                 out.add(f.message());
             } else {
-                log.warn("spool: removing {}: its transaction {} was cut short by a crash before 250",
-                        f.message().id(), f.group());
+                log.warn(
+                        "spool: removing {}: its transaction {} was cut short by a crash before 250",
+                        f.message().id(),
+                        f.group());
                 Files.deleteIfExists(dirs.queue().resolve(f.message().id()));
             }
         }
@@ -249,5 +275,4 @@ public final class Spool {
         }
         return out;
     }
-
 }

@@ -16,17 +16,20 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * The format of one spool file, after Postfix's queue file: a header (envelope, policy,
- * times and — for an SMTP transaction spooled as several files, one per recipient group —
- * the ids of all of them), the message, and an end record holding a SHA-256 of everything
- * before it, so that a torn or altered file is recognised and never half-delivered.
+ * The format of one spool file, after Postfix's queue file: a header (envelope, policy, times and —
+ * for an SMTP transaction spooled as several files, one per recipient group — the ids of all of
+ * them), the message, and an end record holding a SHA-256 of everything before it, so that a torn
+ * or altered file is recognised and never half-delivered.
  */
 record SpoolFile(SpooledMessage message, List<String> group) {
     private static final String MAGIC = "MAILSEAL-SPOOL 1";
     private static final String END = "\nEND ";
     private static final int TRAILER = END.length() + 64 + 1;
 
-    /** @param group the ids of every file of the message's transaction; empty when it is the only one */
+    /**
+     * @param group the ids of every file of the message's transaction; empty when it is the only
+     *     one
+     */
     SpoolFile {
         group = List.copyOf(group);
     }
@@ -50,13 +53,15 @@ record SpoolFile(SpooledMessage message, List<String> group) {
         out.writeBytes(h.toString().getBytes(StandardCharsets.UTF_8));
         out.writeBytes(m.content());
         byte[] body = out.toByteArray();
-        out.writeBytes((END + HexFormat.of().formatHex(sha256(body)) + "\n").getBytes(StandardCharsets.US_ASCII));
+        out.writeBytes(
+                (END + HexFormat.of().formatHex(sha256(body)) + "\n")
+                        .getBytes(StandardCharsets.US_ASCII));
         return out.toByteArray();
     }
 
     /**
-     * The file's message, or an IOException saying what is wrong with it in words of our
-     * own (a reason fit for a log line: never a piece of the content).
+     * The file's message, or an IOException saying what is wrong with it in words of our own (a
+     * reason fit for a log line: never a piece of the content).
      */
     static SpoolFile decode(String id, byte[] data) throws IOException {
         try {
@@ -110,18 +115,31 @@ record SpoolFile(SpooledMessage message, List<String> group) {
         if (content.length != length || rcpts.isEmpty()) {
             throw new IOException("length or recipients do not add up");
         }
-        return new SpoolFile(new SpooledMessage(id, from, rcpts, policy, Instant.ofEpochMilli(created),
-                Instant.ofEpochMilli(expires), content, tls), group);
+        return new SpoolFile(
+                new SpooledMessage(
+                        id,
+                        from,
+                        rcpts,
+                        policy,
+                        Instant.ofEpochMilli(created),
+                        Instant.ofEpochMilli(expires),
+                        content,
+                        tls),
+                group);
     }
 
     /**
-     * The transaction's files named in the header of {@code file}, read without the message
-     * (which may be megabytes) and without the checksum: for bookkeeping, not for delivery.
+     * The transaction's files named in the header of {@code file}, read without the message (which
+     * may be megabytes) and without the checksum: for bookkeeping, not for delivery.
      */
     static List<String> group(Path file) throws IOException {
-        try (BufferedReader header = new BufferedReader(new InputStreamReader(Files.newInputStream(file),
-                StandardCharsets.ISO_8859_1))) {
-            for (String line = header.readLine(); line != null && !line.isEmpty(); line = header.readLine()) {
+        try (BufferedReader header =
+                new BufferedReader(
+                        new InputStreamReader(
+                                Files.newInputStream(file), StandardCharsets.ISO_8859_1))) {
+            for (String line = header.readLine();
+                    line != null && !line.isEmpty();
+                    line = header.readLine()) {
                 if (line.startsWith("group ")) {
                     return List.of(line.substring("group ".length()).split(" "));
                 }

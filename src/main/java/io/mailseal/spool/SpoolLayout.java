@@ -14,28 +14,35 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The spool's directories (each mode 0700): {@code tmp/} for writes under way, {@code queue/}
- * for what is acknowledged, {@code done/} for files of a transaction taken out while others
- * of it are still queued, {@code corrupt/} for files that failed their checksum.
+ * The spool's directories (each mode 0700): {@code tmp/} for writes under way, {@code queue/} for
+ * what is acknowledged, {@code done/} for files of a transaction taken out while others of it are
+ * still queued, {@code corrupt/} for files that failed their checksum.
  */
 record SpoolLayout(Path tmp, Path queue, Path done, Path corrupt) {
     private static final Logger log = LoggerFactory.getLogger(Spool.class);
 
     static SpoolLayout create(Path directory) throws IOException {
-        return new SpoolLayout(privateDirectory(directory.resolve("tmp")),
-                privateDirectory(directory.resolve("queue")), privateDirectory(directory.resolve("done")),
+        return new SpoolLayout(
+                privateDirectory(directory.resolve("tmp")),
+                privateDirectory(directory.resolve("queue")),
+                privateDirectory(directory.resolve("done")),
                 privateDirectory(directory.resolve("corrupt")));
     }
 
     /** Logs the file id and our own reason, never the content. */
     void setAside(Path file, IOException why) throws IOException {
-        log.error("spool: {} is corrupt ({}); moved to corrupt/", file.getFileName(), why.getMessage());
+        log.error(
+                "spool: {} is corrupt ({}); moved to corrupt/",
+                file.getFileName(),
+                why.getMessage());
         Files.move(file, corrupt.resolve(file.getFileName()), StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** Renamed into the queue once: still queued, taken out since, or set aside. */
     boolean accountedFor(String id) {
-        return Files.exists(queue.resolve(id)) || Files.exists(done.resolve(id)) || Files.exists(corrupt.resolve(id));
+        return Files.exists(queue.resolve(id))
+                || Files.exists(done.resolve(id))
+                || Files.exists(corrupt.resolve(id));
     }
 
     /** Once no file of a transaction is queued, what {@code done/} holds of it has served. */
@@ -69,7 +76,9 @@ record SpoolLayout(Path tmp, Path queue, Path done, Path corrupt) {
     }
 
     private static Path privateDirectory(Path dir) throws IOException {
-        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Files.createDirectories(
+                dir,
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         return dir;
     }
 }

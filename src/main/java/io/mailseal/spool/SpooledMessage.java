@@ -5,25 +5,39 @@ import java.util.List;
 
 /**
  * One message held for delivery: already sealed (protected mail is only ever spooled as
- * ciphertext), with its envelope, the policy that decided it, the outbound TLS level that
- * policy asked for when the message was accepted ({@code minimumTls}, "" for none: a later
- * rename of the policy must not lower it) and when it stops being useful.
+ * ciphertext), with its envelope, the policy that decided it, the outbound TLS level that policy
+ * asked for when the message was accepted ({@code minimumTls}, "" for none: a later rename of the
+ * policy must not lower it) and when it stops being useful.
  */
-public record SpooledMessage(String id, String envelopeFrom, List<String> recipients, String policy,
-                             Instant created, Instant expires, byte[] content, String minimumTls) {
+public record SpooledMessage(
+        String id,
+        String envelopeFrom,
+        List<String> recipients,
+        String policy,
+        Instant created,
+        Instant expires,
+        byte[] content,
+        String minimumTls) {
 
     public SpooledMessage {
         recipients = List.copyOf(recipients);
     }
 
     /** A message whose policy asked for no TLS level of its own. */
-    public SpooledMessage(String id, String envelopeFrom, List<String> recipients, String policy, Instant created,
-                          Instant expires, byte[] content) {
+    public SpooledMessage(
+            String id,
+            String envelopeFrom,
+            List<String> recipients,
+            String policy,
+            Instant created,
+            Instant expires,
+            byte[] content) {
         this(id, envelopeFrom, recipients, policy, created, expires, content, "");
     }
 
     /** The same message for fewer recipients (the others are done). */
     public SpooledMessage withRecipients(List<String> remaining) {
-        return new SpooledMessage(id, envelopeFrom, remaining, policy, created, expires, content, minimumTls);
+        return new SpooledMessage(
+                id, envelopeFrom, remaining, policy, created, expires, content, minimumTls);
     }
 }

@@ -1,5 +1,5 @@
 /**
- * The durable queue on disk: temp file, fsync, rename, checksum, recovery on start
- * ({@link io.mailseal.spool.Spool}). Layer 1: may import only config.
+ * The durable queue on disk: temp file, fsync, rename, checksum, recovery on start ({@link
+ * io.mailseal.spool.Spool}). Layer 1: may import only config.
  */
 package io.mailseal.spool;

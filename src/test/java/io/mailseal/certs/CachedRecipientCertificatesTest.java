@@ -34,10 +34,13 @@ class CachedRecipientCertificatesTest {
     final Ticker ticker = nanos::get;
     final DemoPki pki = new DemoPki(Clock.systemUTC(), "cache test CA");
     final AtomicInteger calls = new AtomicInteger();
+
     /** What the source answers, in order; NotFound when empty. */
     final BlockingQueue<Lookup> answers = new LinkedBlockingDeque<>();
+
     /** When set, the source waits for it before answering. */
     volatile CountDownLatch gate;
+
     final CountDownLatch entered = new CountDownLatch(1);
     final ExecutorService threads = Executors.newCachedThreadPool();
 
@@ -50,31 +53,40 @@ class CachedRecipientCertificatesTest {
     }
 
     CachedRecipientCertificates cache(Executor refreshes) {
-        CertificateSource source = new CertificateSource() {
-            @Override
-            public String name() {
-                return "counting";
-            }
-
-            @Override
-            public Lookup lookup(String address) {
-                calls.incrementAndGet();
-                entered.countDown();
-                try {
-                    if (gate != null && !gate.await(10, TimeUnit.SECONDS)) {
-                        throw new IllegalStateException("the test never opened the gate");
+        CertificateSource source =
+                new CertificateSource() {
+                    @Override
+                    public String name() {
+                        return "counting";
                     }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                Lookup next = answers.poll();
-                return next == null ? new Lookup.NotFound() : next;
-            }
-        };
-        RecipientCertificates certs = new RecipientCertificates(List.of(source), new RecipientCertificateValidator(
-                Set.of(new TrustAnchor(pki.ca().certificate(), null)), Clock.systemUTC()));
-        return new CachedRecipientCertificates(certs, new CertificatesConfig.Cache(TTL, Duration.ofMinutes(5),
-                REFRESH_AFTER, 1000), ticker, Clock.systemUTC(), refreshes);
+
+                    @Override
+                    public Lookup lookup(String address) {
+                        calls.incrementAndGet();
+                        entered.countDown();
+                        try {
+                            if (gate != null && !gate.await(10, TimeUnit.SECONDS)) {
+                                throw new IllegalStateException("the test never opened the gate");
+                            }
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        Lookup next = answers.poll();
+                        return next == null ? new Lookup.NotFound() : next;
+                    }
+                };
+        RecipientCertificates certs =
+                new RecipientCertificates(
+                        List.of(source),
+                        new RecipientCertificateValidator(
+                                Set.of(new TrustAnchor(pki.ca().certificate(), null)),
+                                Clock.systemUTC()));
+        return new CachedRecipientCertificates(
+                certs,
+                new CertificatesConfig.Cache(TTL, Duration.ofMinutes(5), REFRESH_AFTER, 1000),
+                ticker,
+                Clock.systemUTC(),
+                refreshes);
     }
 
     CachedRecipientCertificates cache() {
@@ -133,7 +145,8 @@ class CachedRecipientCertificatesTest {
         Lookup.Found first = found("d@x.example");
         Lookup.Found renewed = found("d@x.example");
         answers.add(first);
-        assertThat(certificate(cache.resolve("d@x.example"))).isEqualTo(first.certificates().get(0));
+        assertThat(certificate(cache.resolve("d@x.example")))
+                .isEqualTo(first.certificates().get(0));
         advance(Duration.ofMinutes(30));
         cache.resolve("d@x.example");
         assertThat(calls).as("before refresh-after: no lookup").hasValue(1);
@@ -142,12 +155,21 @@ class CachedRecipientCertificatesTest {
         gate = new CountDownLatch(1);
         answers.add(renewed);
         Future<Resolution> hot = threads.submit(() -> cache.resolve("d@x.example"));
-        assertThat(certificate(hot.get(5, TimeUnit.SECONDS))).as("served while the source is still being asked")
+        assertThat(certificate(hot.get(5, TimeUnit.SECONDS)))
+                .as("served while the source is still being asked")
                 .isEqualTo(first.certificates().get(0));
-        Eventually.value("the background refresh asking the source", Duration.ofSeconds(10), calls::get, n -> n == 2);
+        Eventually.value(
+                "the background refresh asking the source",
+                Duration.ofSeconds(10),
+                calls::get,
+                n -> n == 2);
         gate.countDown();
-        Eventually.await("the renewed certificate served", Duration.ofSeconds(10),
-                () -> certificate(cache.resolve("d@x.example")).equals(renewed.certificates().get(0)));
+        Eventually.await(
+                "the renewed certificate served",
+                Duration.ofSeconds(10),
+                () ->
+                        certificate(cache.resolve("d@x.example"))
+                                .equals(renewed.certificates().get(0)));
         assertThat(calls).hasValue(2);
     }
 
@@ -159,14 +181,18 @@ class CachedRecipientCertificatesTest {
         cache.resolve("e@x.example");
         advance(Duration.ofMinutes(50));
         answers.add(new Lookup.Unavailable("directory down"));
-        assertThat(certificate(cache.resolve("e@x.example"))).isEqualTo(first.certificates().get(0));
+        assertThat(certificate(cache.resolve("e@x.example")))
+                .isEqualTo(first.certificates().get(0));
         assertThat(calls).as("refreshed in the background").hasValue(2);
         advance(Duration.ofMinutes(9));
         answers.add(new Lookup.Unavailable("directory down"));
-        assertThat(certificate(cache.resolve("e@x.example"))).as("59 min: still cached").isEqualTo(first.certificates().get(0));
+        assertThat(certificate(cache.resolve("e@x.example")))
+                .as("59 min: still cached")
+                .isEqualTo(first.certificates().get(0));
         advance(Duration.ofMinutes(2));
         answers.add(new Lookup.Unavailable("directory down"));
-        assertThat(cache.resolve("e@x.example")).as("61 min: expired, and the failed refreshes did not extend it")
+        assertThat(cache.resolve("e@x.example"))
+                .as("61 min: expired, and the failed refreshes did not extend it")
                 .isInstanceOf(Resolution.Unavailable.class);
     }
 
@@ -186,10 +212,17 @@ class CachedRecipientCertificatesTest {
         }
         assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
         // every caller is inside the cache: one waits in the source, the others on its load
-        Eventually.value("every caller blocked or waiting", Duration.ofSeconds(10),
+        Eventually.value(
+                "every caller blocked or waiting",
+                Duration.ofSeconds(10),
                 () -> callers.stream().map(Thread::getState).toList(),
-                states -> states.stream().allMatch(st -> st == Thread.State.BLOCKED
-                        || st == Thread.State.WAITING || st == Thread.State.TIMED_WAITING));
+                states ->
+                        states.stream()
+                                .allMatch(
+                                        st ->
+                                                st == Thread.State.BLOCKED
+                                                        || st == Thread.State.WAITING
+                                                        || st == Thread.State.TIMED_WAITING));
         gate.countDown();
         for (CompletableFuture<Resolution> r : results) {
             assertThat(r.get(10, TimeUnit.SECONDS)).isInstanceOf(Resolution.Usable.class);

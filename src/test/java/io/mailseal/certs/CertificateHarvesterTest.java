@@ -35,59 +35,92 @@ class CertificateHarvesterTest {
 
     private String refusal(byte[] data) {
         return assertThatThrownBy(() -> harvester.harvest(data, "test.eml"))
-                .isInstanceOf(CertificateHarvester.Refused.class).actual().getMessage();
+                .isInstanceOf(CertificateHarvester.Refused.class)
+                .actual()
+                .getMessage();
     }
 
     @Test
-    void clearSignedAndOpaqueSignedMailGiveTheSignersCertificateChainAndCapabilities() throws Exception {
-        for (SignedCustomerMail mail : List.of(new SignedCustomerMail("Alice@Customer.Example", alice).including(ca),
-                new SignedCustomerMail(ALICE, alice).including(ca).opaque())) {
+    void clearSignedAndOpaqueSignedMailGiveTheSignersCertificateChainAndCapabilities()
+            throws Exception {
+        for (SignedCustomerMail mail :
+                List.of(
+                        new SignedCustomerMail("Alice@Customer.Example", alice).including(ca),
+                        new SignedCustomerMail(ALICE, alice).including(ca).opaque())) {
             Harvest h = one(mail.eml());
             assertThat(h.address()).isEqualTo(ALICE);
             assertThat(h.certificates()).containsExactly(alice.certificate(), ca);
-            assertThat(h.capabilities()).hasValueSatisfying(c -> {
-                assertThat(c.algorithms()).containsExactly("2.16.840.1.101.3.4.1.46", "2.16.840.1.101.3.4.1.42",
-                        "1.2.840.113549.1.1.7");
-                assertThat(c.readsAesGcm()).isTrue();
-                assertThat(c.readsRsaOaep()).isTrue();
-                assertThat(c.describe()).isEqualTo("AES-256-GCM, AES-256-CBC, RSAES-OAEP");
-            });
+            assertThat(h.capabilities())
+                    .hasValueSatisfying(
+                            c -> {
+                                assertThat(c.algorithms())
+                                        .containsExactly(
+                                                "2.16.840.1.101.3.4.1.46",
+                                                "2.16.840.1.101.3.4.1.42",
+                                                "1.2.840.113549.1.1.7");
+                                assertThat(c.readsAesGcm()).isTrue();
+                                assertThat(c.readsRsaOaep()).isTrue();
+                                assertThat(c.describe())
+                                        .isEqualTo("AES-256-GCM, AES-256-CBC, RSAES-OAEP");
+                            });
         }
     }
 
     @Test
     void theEncryptionKeyPreferenceComesFirst() throws Exception {
-        DemoPki.Issued signing = pki.certificate(ALICE, KeyKind.EC).keyUsage(KeyUsage.digitalSignature).build();
+        DemoPki.Issued signing =
+                pki.certificate(ALICE, KeyKind.EC).keyUsage(KeyUsage.digitalSignature).build();
         X509Certificate encryption = alice.certificate();
-        Harvest h = one(new SignedCustomerMail(ALICE, signing).including(encryption)
-                .preferringEncryptionTo(encryption).eml());
+        Harvest h =
+                one(
+                        new SignedCustomerMail(ALICE, signing)
+                                .including(encryption)
+                                .preferringEncryptionTo(encryption)
+                                .eml());
         assertThat(h.certificates()).containsExactly(encryption, signing.certificate());
     }
 
     @Test
     void mailThatProvesNothingIsRefusedWithTheReason() throws Exception {
         assertThat(refusal(new SignedCustomerMail("mallory@evil.example", alice).eml()))
-                .isEqualTo("signer certificate is for [alice@customer.example], not the From: address <mallory@evil.example>");
-        String tampered = new String(new SignedCustomerMail(ALICE, alice).eml(), StandardCharsets.US_ASCII)
-                .replace("Please encrypt", "Please decrypt");
-        assertThat(refusal(tampered.getBytes(StandardCharsets.US_ASCII))).startsWith("signature does not verify");
-        assertThat(refusal("From: a@customer.example\r\nSubject: hi\r\n\r\nhello\r\n".getBytes(StandardCharsets.US_ASCII)))
+                .isEqualTo(
+                        "signer certificate is for [alice@customer.example], not the From: address <mallory@evil.example>");
+        String tampered =
+                new String(new SignedCustomerMail(ALICE, alice).eml(), StandardCharsets.US_ASCII)
+                        .replace("Please encrypt", "Please decrypt");
+        assertThat(refusal(tampered.getBytes(StandardCharsets.US_ASCII)))
+                .startsWith("signature does not verify");
+        assertThat(
+                        refusal(
+                                "From: a@customer.example\r\nSubject: hi\r\n\r\nhello\r\n"
+                                        .getBytes(StandardCharsets.US_ASCII)))
                 .startsWith("not signed");
-        assertThat(refusal("Subject: hi\r\nContent-Type: multipart/signed; boundary=x\r\n\r\n--x--\r\n"
-                .getBytes(StandardCharsets.US_ASCII))).isEqualTo("From: must name exactly one address");
+        assertThat(
+                        refusal(
+                                "Subject: hi\r\nContent-Type: multipart/signed; boundary=x\r\n\r\n--x--\r\n"
+                                        .getBytes(StandardCharsets.US_ASCII)))
+                .isEqualTo("From: must name exactly one address");
     }
 
     @Test
     void certificateFilesGiveEveryEndEntityCertificateUnderItsAddresses() throws Exception {
-        DemoPki.Issued legacy = pki.certificate("bob@customer.example", KeyKind.EC).subjectAltName(null).build();
-        List<Harvest> h = harvester.harvest(HttpCertificateSourceTest.pem(alice.certificate(), ca, legacy.certificate()),
-                "certs.pem");
+        DemoPki.Issued legacy =
+                pki.certificate("bob@customer.example", KeyKind.EC).subjectAltName(null).build();
+        List<Harvest> h =
+                harvester.harvest(
+                        HttpCertificateSourceTest.pem(
+                                alice.certificate(), ca, legacy.certificate()),
+                        "certs.pem");
         assertThat(h).extracting(Harvest::address).containsExactly(ALICE, "bob@customer.example");
         assertThat(h.get(0).certificates()).containsExactly(alice.certificate(), ca);
         assertThat(h.get(0).capabilities()).isEmpty();
         assertThat(one(alice.certificate().getEncoded()).address()).as("DER").isEqualTo(ALICE);
-        assertThat(refusal(HttpCertificateSourceTest.pem(ca))).isEqualTo("no end-entity certificate naming a mail address in test.eml");
-        assertThat(refusal("-----BEGIN CERTIFICATE-----\nnonsense\n".getBytes(StandardCharsets.US_ASCII)))
+        assertThat(refusal(HttpCertificateSourceTest.pem(ca)))
+                .isEqualTo("no end-entity certificate naming a mail address in test.eml");
+        assertThat(
+                        refusal(
+                                "-----BEGIN CERTIFICATE-----\nnonsense\n"
+                                        .getBytes(StandardCharsets.US_ASCII)))
                 .startsWith("not a certificate file");
     }
 }

@@ -24,8 +24,7 @@ class DirectoryCertificateSourceTest {
     static X509Certificate aliceRsa;
     static X509Certificate aliceEc;
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @BeforeAll
     static void setUp() {
@@ -84,7 +83,9 @@ class DirectoryCertificateSourceTest {
         Path file = Files.writeString(dir.resolve(ALICE + ".pem"), "this is not a certificate\n");
         Lookup l = lookup(ALICE);
         assertThat(l).isInstanceOf(Lookup.Unavailable.class);
-        assertThat(((Lookup.Unavailable) l).reason()).contains(file.toString()).contains("not a readable certificate");
+        assertThat(((Lookup.Unavailable) l).reason())
+                .contains(file.toString())
+                .contains("not a readable certificate");
     }
 
     @Test
@@ -103,7 +104,8 @@ class DirectoryCertificateSourceTest {
         PkiFiles.writeCertificate(dir.resolve("x@y.pem"), aliceRsa);
         Files.createDirectories(sub.resolve("a"));
         PkiFiles.writeCertificate(sub.resolve("a").resolve("b@c.pem"), aliceRsa);
-        assertThat(new DirectoryCertificateSource(sub).lookup(address)).isEqualTo(new Lookup.NotFound());
+        assertThat(new DirectoryCertificateSource(sub).lookup(address))
+                .isEqualTo(new Lookup.NotFound());
     }
 
     @Test
@@ -117,7 +119,8 @@ class DirectoryCertificateSourceTest {
     @Test
     void fileInsteadOfDirectoryIsUnavailable() throws Exception {
         Path file = Files.writeString(dir.resolve("plain-file"), "x");
-        assertThat(new DirectoryCertificateSource(file).lookup(ALICE)).isInstanceOf(Lookup.Unavailable.class);
+        assertThat(new DirectoryCertificateSource(file).lookup(ALICE))
+                .isInstanceOf(Lookup.Unavailable.class);
     }
 
     @Test
@@ -127,7 +130,8 @@ class DirectoryCertificateSourceTest {
         PkiFiles.writeCertificate(locked.resolve(ALICE + ".pem"), aliceRsa);
         Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("---------"));
         try {
-            assertThat(new DirectoryCertificateSource(locked).lookup(ALICE)).isInstanceOf(Lookup.Unavailable.class);
+            assertThat(new DirectoryCertificateSource(locked).lookup(ALICE))
+                    .isInstanceOf(Lookup.Unavailable.class);
         } finally {
             Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rwx------"));
         }

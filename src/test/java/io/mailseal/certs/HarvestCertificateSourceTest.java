@@ -14,28 +14,41 @@ import org.junit.jupiter.api.io.TempDir;
 
 class HarvestCertificateSourceTest {
     static final String ALICE = "alice@customer.example";
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
     final DemoPki pki = new DemoPki(Clock.systemUTC(), "harvest store test CA");
 
     @Test
     void fileNamesAreLowerCasedAndCannotLeaveTheDirectory() {
-        assertThat(HarvestCertificateSource.fileName("Alice+Tag@Customer.Example")).isEqualTo("alice+tag@customer.example");
-        assertThat(HarvestCertificateSource.fileName("../../etc/passwd@x")).isEqualTo("%2E.%2F..%2Fetc%2Fpasswd@x");
+        assertThat(HarvestCertificateSource.fileName("Alice+Tag@Customer.Example"))
+                .isEqualTo("alice+tag@customer.example");
+        assertThat(HarvestCertificateSource.fileName("../../etc/passwd@x"))
+                .isEqualTo("%2E.%2F..%2Fetc%2Fpasswd@x");
         assertThat(HarvestCertificateSource.fileName(".hidden@x")).isEqualTo("%2Ehidden@x");
         assertThat(HarvestCertificateSource.fileName("a%2Fb@x")).isEqualTo("a%252fb@x");
         assertThat(HarvestCertificateSource.fileName("jörg@x")).isEqualTo("j%C3%B6rg@x");
-        assertThat(HarvestCertificateSource.fileName("a".repeat(250) + "@x")).startsWith("sha256-").hasSize(7 + 64);
+        assertThat(HarvestCertificateSource.fileName("a".repeat(250) + "@x"))
+                .startsWith("sha256-")
+                .hasSize(7 + 64);
     }
 
     @Test
-    void storedCertificatesAndCapabilitiesAreFoundAndAReplacementDropsOldCapabilities() throws Exception {
+    void storedCertificatesAndCapabilitiesAreFoundAndAReplacementDropsOldCapabilities()
+            throws Exception {
         HarvestCertificateSource store = new HarvestCertificateSource(dir.resolve("harvest"));
-        assertThat(store.lookup(ALICE)).as("nothing harvested yet").isInstanceOf(Lookup.NotFound.class);
+        assertThat(store.lookup(ALICE))
+                .as("nothing harvested yet")
+                .isInstanceOf(Lookup.NotFound.class);
         var first = pki.customer(ALICE, KeyKind.RSA).certificate();
-        SenderCapabilities caps = new SenderCapabilities(List.of(SenderCapabilities.AES256_GCM, SenderCapabilities.RSAES_OAEP));
-        store.store(new Harvest("Alice@Customer.example", List.of(first, pki.ca().certificate()), Optional.of(caps)));
-        assertThat(store.lookup("ALICE@customer.EXAMPLE")).isEqualTo(new Lookup.Found(List.of(first, pki.ca().certificate())));
+        SenderCapabilities caps =
+                new SenderCapabilities(
+                        List.of(SenderCapabilities.AES256_GCM, SenderCapabilities.RSAES_OAEP));
+        store.store(
+                new Harvest(
+                        "Alice@Customer.example",
+                        List.of(first, pki.ca().certificate()),
+                        Optional.of(caps)));
+        assertThat(store.lookup("ALICE@customer.EXAMPLE"))
+                .isEqualTo(new Lookup.Found(List.of(first, pki.ca().certificate())));
         assertThat(store.capabilities(ALICE)).contains(caps);
         assertThat(dir.resolve("harvest/alice@customer.example.pem")).exists();
         assertThat(dir.resolve("harvest/alice@customer.example.caps")).exists();
@@ -45,7 +58,8 @@ class HarvestCertificateSourceTest {
         assertThat(store.lookup(ALICE)).isEqualTo(new Lookup.Found(List.of(renewed)));
         assertThat(store.capabilities(ALICE)).isEmpty();
         try (var files = Files.list(dir.resolve("harvest"))) {
-            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("alice@customer.example.pem");
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .containsExactly("alice@customer.example.pem");
         }
     }
 
@@ -53,7 +67,9 @@ class HarvestCertificateSourceTest {
     void anUnreadableFileIsUnavailableNotMissing() throws Exception {
         Files.createDirectories(dir.resolve("harvest"));
         Files.writeString(dir.resolve("harvest/bob@customer.example.pem"), "not a certificate");
-        assertThat(new HarvestCertificateSource(dir.resolve("harvest")).lookup("bob@customer.example"))
+        assertThat(
+                        new HarvestCertificateSource(dir.resolve("harvest"))
+                                .lookup("bob@customer.example"))
                 .isInstanceOf(Lookup.Unavailable.class);
     }
 }

@@ -11,12 +11,16 @@ import java.util.Optional;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.junit.jupiter.api.Test;
 
-/** The key service's URL and what its answers mean, without a network (HttpKeyServiceIT has one). */
+/**
+ * The key service's URL and what its answers mean, without a network (HttpKeyServiceIT has one).
+ */
 class HttpCertificateSourceTest {
     static final String TEMPLATE = "https://keys.bank.example/certs/{address}?v=1";
     final DemoPki pki = new DemoPki(Clock.systemUTC(), "http source test CA");
-    final X509Certificate alice = pki.customer("alice@customer.example", DemoPki.KeyKind.RSA).certificate();
-    final X509Certificate bob = pki.customer("bob@customer.example", DemoPki.KeyKind.EC).certificate();
+    final X509Certificate alice =
+            pki.customer("alice@customer.example", DemoPki.KeyKind.RSA).certificate();
+    final X509Certificate bob =
+            pki.customer("bob@customer.example", DemoPki.KeyKind.EC).certificate();
 
     @Test
     void addressIsOnePercentEncodedPathSegment() {
@@ -26,17 +30,27 @@ class HttpCertificateSourceTest {
                 .isEqualTo("/certs/a%2Btag%2F..%2Fx%3Fy%23z%25@b.example");
         assertThat(HttpCertificateSource.url(TEMPLATE, "\"a b\"@b.example").getRawPath())
                 .isEqualTo("/certs/%22a%20b%22@b.example");
-        assertThat(HttpCertificateSource.url(TEMPLATE, "jörg@b.example").getRawPath()).isEqualTo("/certs/j%C3%B6rg@b.example");
-        assertThat(HttpCertificateSource.url(TEMPLATE, "a+tag/x@b.example").getPath()).isEqualTo("/certs/a+tag/x@b.example");
+        assertThat(HttpCertificateSource.url(TEMPLATE, "jörg@b.example").getRawPath())
+                .isEqualTo("/certs/j%C3%B6rg@b.example");
+        assertThat(HttpCertificateSource.url(TEMPLATE, "a+tag/x@b.example").getPath())
+                .isEqualTo("/certs/a+tag/x@b.example");
     }
 
     @Test
     void derAndPemWithSeveralCertificatesAreFound() throws Exception {
-        assertThat(answer(200, "application/pkix-cert", alice.getEncoded())).isEqualTo(new Lookup.Found(java.util.List.of(alice)));
+        assertThat(answer(200, "application/pkix-cert", alice.getEncoded()))
+                .isEqualTo(new Lookup.Found(java.util.List.of(alice)));
         byte[] pem = pem(alice, bob);
-        for (String type : new String[] {"application/pem-certificate-chain", "application/x-pem-file",
-                "text/plain; charset=us-ascii", "Application/X-PEM-File"}) {
-            assertThat(answer(200, type, pem)).as(type).isEqualTo(new Lookup.Found(java.util.List.of(alice, bob)));
+        for (String type :
+                new String[] {
+                    "application/pem-certificate-chain",
+                    "application/x-pem-file",
+                    "text/plain; charset=us-ascii",
+                    "Application/X-PEM-File"
+                }) {
+            assertThat(answer(200, type, pem))
+                    .as(type)
+                    .isEqualTo(new Lookup.Found(java.util.List.of(alice, bob)));
         }
     }
 
@@ -49,16 +63,31 @@ class HttpCertificateSourceTest {
 
     @Test
     void outagesAndMisconfigurationsAreUnavailableWithAReason() throws Exception {
-        assertThat(reason(answer(503, "text/plain", new byte[0]))).isEqualTo("HTTP 503 from the key service");
-        assertThat(reason(answer(401, "text/plain", new byte[0]))).contains("HTTP 401").contains("bearer-token-file");
+        assertThat(reason(answer(503, "text/plain", new byte[0])))
+                .isEqualTo("HTTP 503 from the key service");
+        assertThat(reason(answer(401, "text/plain", new byte[0])))
+                .contains("HTTP 401")
+                .contains("bearer-token-file");
         assertThat(reason(answer(403, null, new byte[0]))).contains("HTTP 403");
         assertThat(reason(answer(204, null, new byte[0]))).contains("unexpected HTTP 204");
-        assertThat(reason(answer(200, "text/html; charset=utf-8", "<html>login</html>".getBytes(StandardCharsets.UTF_8))))
-                .isEqualTo("HTTP 200 with Content-Type \"text/html\", which is not a certificate type");
+        assertThat(
+                        reason(
+                                answer(
+                                        200,
+                                        "text/html; charset=utf-8",
+                                        "<html>login</html>".getBytes(StandardCharsets.UTF_8))))
+                .isEqualTo(
+                        "HTTP 200 with Content-Type \"text/html\", which is not a certificate type");
         assertThat(reason(answer(200, null, alice.getEncoded()))).contains("Content-Type \"\"");
-        assertThat(reason(answer(200, "application/x-pem-file", "garbage".getBytes(StandardCharsets.US_ASCII))))
+        assertThat(
+                        reason(
+                                answer(
+                                        200,
+                                        "application/x-pem-file",
+                                        "garbage".getBytes(StandardCharsets.US_ASCII))))
                 .startsWith("HTTP 200 body (application/x-pem-file) is not a readable certificate");
-        assertThat(reason(answer(200, "application/pkix-cert", new byte[0]))).contains("not a readable certificate");
+        assertThat(reason(answer(200, "application/pkix-cert", new byte[0])))
+                .contains("not a readable certificate");
     }
 
     private static Lookup answer(int status, String type, byte[] body) {

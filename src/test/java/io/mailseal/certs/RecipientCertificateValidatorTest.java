@@ -19,14 +19,17 @@ import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.junit.jupiter.api.Test;
 
-/** One test per rule of RFC 8550/5280 that decides whether mail may be encrypted to a certificate. */
+/**
+ * One test per rule of RFC 8550/5280 that decides whether mail may be encrypted to a certificate.
+ */
 class RecipientCertificateValidatorTest {
     static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
     static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
     static final DemoPki PKI = new DemoPki(CLOCK, "validator CA");
     static final String ALICE = "alice@customer.example";
-    final RecipientCertificateValidator validator = new RecipientCertificateValidator(
-            Set.of(new TrustAnchor(PKI.ca().certificate(), null)), CLOCK);
+    final RecipientCertificateValidator validator =
+            new RecipientCertificateValidator(
+                    Set.of(new TrustAnchor(PKI.ca().certificate(), null)), CLOCK);
 
     private Validation check(X509Certificate c, String address) {
         return validator.validate(c, List.of(), address);
@@ -39,16 +42,24 @@ class RecipientCertificateValidatorTest {
 
     @Test
     void validRsaAndEcCertificates() {
-        assertThat(check(PKI.customer(ALICE, KeyKind.RSA).certificate(), ALICE)).isInstanceOf(Valid.class);
-        assertThat(check(PKI.customer(ALICE, KeyKind.EC).certificate(), ALICE)).isInstanceOf(Valid.class);
+        assertThat(check(PKI.customer(ALICE, KeyKind.RSA).certificate(), ALICE))
+                .isInstanceOf(Valid.class);
+        assertThat(check(PKI.customer(ALICE, KeyKind.EC).certificate(), ALICE))
+                .isInstanceOf(Valid.class);
     }
 
     @Test
     void expiredAndNotYetValid() {
-        X509Certificate expired = PKI.certificate(ALICE, KeyKind.RSA)
-                .validity(NOW.minus(Duration.ofDays(400)), NOW.minus(Duration.ofDays(1))).build().certificate();
-        X509Certificate future = PKI.certificate(ALICE, KeyKind.RSA)
-                .validity(NOW.plus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(400))).build().certificate();
+        X509Certificate expired =
+                PKI.certificate(ALICE, KeyKind.RSA)
+                        .validity(NOW.minus(Duration.ofDays(400)), NOW.minus(Duration.ofDays(1)))
+                        .build()
+                        .certificate();
+        X509Certificate future =
+                PKI.certificate(ALICE, KeyKind.RSA)
+                        .validity(NOW.plus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(400)))
+                        .build()
+                        .certificate();
         assertThat(reason(check(expired, ALICE))).startsWith("expired on 2026-11-24");
         assertThat(reason(check(future, ALICE))).startsWith("not valid before 2026-11-26");
     }
@@ -63,33 +74,51 @@ class RecipientCertificateValidatorTest {
     @Test
     void addressMustMatchSubjectAltName() {
         X509Certificate c = PKI.customer(ALICE, KeyKind.RSA).certificate();
-        assertThat(reason(check(c, "mallory@customer.example"))).isEqualTo(
-                "no subjectAltName rfc822Name matching mallory@customer.example");
-        assertThat(check(c, "alice@CUSTOMER.Example")).as("domain is case-insensitive").isInstanceOf(Valid.class);
-        assertThat(check(c, "Alice@customer.example")).as("local part is not").isInstanceOf(Invalid.class);
+        assertThat(reason(check(c, "mallory@customer.example")))
+                .isEqualTo("no subjectAltName rfc822Name matching mallory@customer.example");
+        assertThat(check(c, "alice@CUSTOMER.Example"))
+                .as("domain is case-insensitive")
+                .isInstanceOf(Valid.class);
+        assertThat(check(c, "Alice@customer.example"))
+                .as("local part is not")
+                .isInstanceOf(Invalid.class);
     }
 
     @Test
     void legacyEmailAddressCountsOnlyWithoutSubjectAltName() {
-        X509Certificate legacy = PKI.certificate(ALICE, KeyKind.RSA).subjectAltName(null).build().certificate();
+        X509Certificate legacy =
+                PKI.certificate(ALICE, KeyKind.RSA).subjectAltName(null).build().certificate();
         assertThat(check(legacy, ALICE)).isInstanceOf(Valid.class);
-        X509Certificate sanElsewhere = PKI.certificate(ALICE, KeyKind.RSA).subjectAltName("other@customer.example")
-                .build().certificate();
+        X509Certificate sanElsewhere =
+                PKI.certificate(ALICE, KeyKind.RSA)
+                        .subjectAltName("other@customer.example")
+                        .build()
+                        .certificate();
         assertThat(check(sanElsewhere, ALICE)).isInstanceOf(Invalid.class);
     }
 
     @Test
     void usageMustFitEncryption() {
-        X509Certificate serverOnly = PKI.certificate(ALICE, KeyKind.RSA).eku(KeyPurposeId.id_kp_serverAuth).build()
-                .certificate();
-        assertThat(reason(check(serverOnly, ALICE))).isEqualTo("extendedKeyUsage lacks emailProtection");
+        X509Certificate serverOnly =
+                PKI.certificate(ALICE, KeyKind.RSA)
+                        .eku(KeyPurposeId.id_kp_serverAuth)
+                        .build()
+                        .certificate();
+        assertThat(reason(check(serverOnly, ALICE)))
+                .isEqualTo("extendedKeyUsage lacks emailProtection");
         X509Certificate noEku = PKI.certificate(ALICE, KeyKind.RSA).eku(null).build().certificate();
         assertThat(check(noEku, ALICE)).as("no EKU extension: any use").isInstanceOf(Valid.class);
-        X509Certificate signOnly = PKI.certificate(ALICE, KeyKind.RSA).keyUsage(KeyUsage.digitalSignature).build()
-                .certificate();
+        X509Certificate signOnly =
+                PKI.certificate(ALICE, KeyKind.RSA)
+                        .keyUsage(KeyUsage.digitalSignature)
+                        .build()
+                        .certificate();
         assertThat(reason(check(signOnly, ALICE))).isEqualTo("keyUsage lacks keyEncipherment");
-        X509Certificate ecSignOnly = PKI.certificate(ALICE, KeyKind.EC).keyUsage(KeyUsage.digitalSignature).build()
-                .certificate();
+        X509Certificate ecSignOnly =
+                PKI.certificate(ALICE, KeyKind.EC)
+                        .keyUsage(KeyUsage.digitalSignature)
+                        .build()
+                        .certificate();
         assertThat(reason(check(ecSignOnly, ALICE))).isEqualTo("keyUsage lacks keyAgreement");
     }
 }

@@ -38,19 +38,22 @@ class RecipientCertificatesTest {
     static DemoPki otherPki;
     static RecipientCertificateValidator validator;
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @BeforeAll
     static void setUp() {
         CryptoProviders.install();
         pki = new DemoPki(CLOCK, "Resolution Test CA");
         otherPki = new DemoPki(CLOCK, "Untrusted CA");
-        validator = new RecipientCertificateValidator(Set.of(new TrustAnchor(pki.ca().certificate(), null)), CLOCK);
+        validator =
+                new RecipientCertificateValidator(
+                        Set.of(new TrustAnchor(pki.ca().certificate(), null)), CLOCK);
     }
 
     private static X509Certificate validUntil(Instant notAfter) {
-        return pki.certificate(ALICE, KeyKind.RSA).validity(NOW.minus(Duration.ofDays(10)), notAfter).build()
+        return pki.certificate(ALICE, KeyKind.RSA)
+                .validity(NOW.minus(Duration.ofDays(10)), notAfter)
+                .build()
                 .certificate();
     }
 
@@ -78,10 +81,15 @@ class RecipientCertificatesTest {
         X509Certificate last = validUntil(NOW.plus(Duration.ofDays(700)));
         X509Certificate middle = validUntil(NOW.plus(Duration.ofDays(300)));
         // expires even later, but is not valid (untrusted issuer)
-        X509Certificate untrustedLater = pki.certificate(ALICE, KeyKind.RSA).issuedBy(otherPki)
-                .validity(NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(3000))).build().certificate();
+        X509Certificate untrustedLater =
+                pki.certificate(ALICE, KeyKind.RSA)
+                        .issuedBy(otherPki)
+                        .validity(NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(3000)))
+                        .build()
+                        .certificate();
         X509Certificate expired = validUntil(NOW.minus(Duration.ofDays(1)));
-        PkiFiles.writeCertificate(dir.resolve(ALICE + ".pem"), soon, untrustedLater, last, expired, middle);
+        PkiFiles.writeCertificate(
+                dir.resolve(ALICE + ".pem"), soon, untrustedLater, last, expired, middle);
 
         Resolution r = over(new DirectoryCertificateSource(dir)).resolve(ALICE);
         assertThat(r).isEqualTo(new Resolution.Usable(last, "directory:" + dir));
@@ -90,11 +98,21 @@ class RecipientCertificatesTest {
     @Test
     void aLaterCertificateThatCannotEncryptIsPassedOver() {
         X509Certificate encrypts = validUntil(NOW.plus(Duration.ofDays(30)));
-        X509Certificate signsOnly = pki.certificate(ALICE, KeyKind.RSA).keyUsage(KeyUsage.digitalSignature)
-                .validity(NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(900))).build().certificate();
-        X509Certificate ecSignsOnly = pki.certificate(ALICE, KeyKind.EC).keyUsage(KeyUsage.digitalSignature)
-                .validity(NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(800))).build().certificate();
-        Resolution r = over(fixed("dir", new Lookup.Found(List.of(signsOnly, encrypts, ecSignsOnly)))).resolve(ALICE);
+        X509Certificate signsOnly =
+                pki.certificate(ALICE, KeyKind.RSA)
+                        .keyUsage(KeyUsage.digitalSignature)
+                        .validity(NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(900)))
+                        .build()
+                        .certificate();
+        X509Certificate ecSignsOnly =
+                pki.certificate(ALICE, KeyKind.EC)
+                        .keyUsage(KeyUsage.digitalSignature)
+                        .validity(NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(800)))
+                        .build()
+                        .certificate();
+        Resolution r =
+                over(fixed("dir", new Lookup.Found(List.of(signsOnly, encrypts, ecSignsOnly))))
+                        .resolve(ALICE);
         assertThat(r).isEqualTo(new Resolution.Usable(encrypts, "dir"));
     }
 
@@ -105,31 +123,46 @@ class RecipientCertificatesTest {
             X509Certificate latest = validUntil(NOW.plus(Duration.ofDays(700)), responder);
             responder.revoke(latest);
             CertificateSource both = fixed("dir", new Lookup.Found(List.of(earlier, latest)));
-            RecipientCertificates certs = revocationChecked(Revocation.HARD_FAIL, both, () -> { });
+            RecipientCertificates certs = revocationChecked(Revocation.HARD_FAIL, both, () -> {});
             assertThat(certs.resolve(ALICE)).isEqualTo(new Resolution.Usable(earlier, "dir"));
             assertThat(responder.ocspRequests()).isEqualTo(2);
 
             responder.revoke(earlier);
-            assertThat(certs.resolve(ALICE)).as("both answers kept").isEqualTo(new Resolution.Usable(earlier, "dir"));
+            assertThat(certs.resolve(ALICE))
+                    .as("both answers kept")
+                    .isEqualTo(new Resolution.Usable(earlier, "dir"));
             assertThat(responder.ocspRequests()).isEqualTo(2);
-            Resolution none = revocationChecked(Revocation.HARD_FAIL, both, () -> { }).resolve(ALICE);
+            Resolution none =
+                    revocationChecked(Revocation.HARD_FAIL, both, () -> {}).resolve(ALICE);
             assertThat(none).isInstanceOf(Resolution.Missing.class);
             assertThat(((Resolution.Missing) none).reason())
-                    .contains("certificate serial " + latest.getSerialNumber().toString(16) + " revoked on ")
-                    .contains("certificate serial " + earlier.getSerialNumber().toString(16) + " revoked on ");
+                    .contains(
+                            "certificate serial "
+                                    + latest.getSerialNumber().toString(16)
+                                    + " revoked on ")
+                    .contains(
+                            "certificate serial "
+                                    + earlier.getSerialNumber().toString(16)
+                                    + " revoked on ");
         }
     }
 
     @Test
-    void noRevocationAnswerIsUnavailableUnderHardFailAndUsableWarnedAndCountedUnderSoftFail() throws Exception {
+    void noRevocationAnswerIsUnavailableUnderHardFailAndUsableWarnedAndCountedUnderSoftFail()
+            throws Exception {
         try (RevocationServer responder = new RevocationServer(CLOCK, pki.ca())) {
             X509Certificate c = validUntil(NOW.plus(Duration.ofDays(30)), responder);
             CertificateSource source = fixed("dir", new Lookup.Found(List.of(c)));
             responder.ocspDown(true);
-            Resolution r = revocationChecked(Revocation.HARD_FAIL, source, () -> { }).resolve(ALICE);
+            Resolution r = revocationChecked(Revocation.HARD_FAIL, source, () -> {}).resolve(ALICE);
             assertThat(r).isInstanceOf(Resolution.Unavailable.class);
-            assertThat(((Resolution.Unavailable) r).reason()).startsWith("revocation status unknown for certificate "
-                    + "serial " + c.getSerialNumber().toString(16) + ": OCSP " + responder.ocspUrl());
+            assertThat(((Resolution.Unavailable) r).reason())
+                    .startsWith(
+                            "revocation status unknown for certificate "
+                                    + "serial "
+                                    + c.getSerialNumber().toString(16)
+                                    + ": OCSP "
+                                    + responder.ocspUrl());
 
             AtomicInteger unknown = new AtomicInteger();
             ListAppender<ILoggingEvent> logs = new ListAppender<>();
@@ -137,16 +170,26 @@ class RecipientCertificatesTest {
             Logger log = (Logger) LoggerFactory.getLogger(RecipientCertificates.class);
             log.addAppender(logs);
             try {
-                assertThat(revocationChecked(Revocation.SOFT_FAIL, source, unknown::incrementAndGet).resolve(ALICE))
+                assertThat(
+                                revocationChecked(
+                                                Revocation.SOFT_FAIL,
+                                                source,
+                                                unknown::incrementAndGet)
+                                        .resolve(ALICE))
                         .isEqualTo(new Resolution.Usable(c, "dir"));
             } finally {
                 log.detachAppender(logs);
             }
             assertThat(unknown).hasValue(1);
-            assertThat(logs.list).singleElement().satisfies(e -> {
-                assertThat(e.getLevel()).isEqualTo(Level.WARN);
-                assertThat(e.getFormattedMessage()).contains("soft-fail").contains("HTTP 503");
-            });
+            assertThat(logs.list)
+                    .singleElement()
+                    .satisfies(
+                            e -> {
+                                assertThat(e.getLevel()).isEqualTo(Level.WARN);
+                                assertThat(e.getFormattedMessage())
+                                        .contains("soft-fail")
+                                        .contains("HTTP 503");
+                            });
         }
     }
 
@@ -155,37 +198,59 @@ class RecipientCertificatesTest {
         try (RevocationServer responder = new RevocationServer(CLOCK, pki.ca())) {
             X509Certificate c = validUntil(NOW.plus(Duration.ofDays(30)), responder);
             responder.revoke(c);
-            assertThat(revocationChecked(Revocation.SOFT_FAIL, fixed("dir", new Lookup.Found(List.of(c))), () -> { })
-                    .resolve(ALICE)).isInstanceOf(Resolution.Missing.class);
+            assertThat(
+                            revocationChecked(
+                                            Revocation.SOFT_FAIL,
+                                            fixed("dir", new Lookup.Found(List.of(c))),
+                                            () -> {})
+                                    .resolve(ALICE))
+                    .isInstanceOf(Resolution.Missing.class);
         }
     }
 
     private static X509Certificate validUntil(Instant notAfter, RevocationServer responder) {
-        return pki.certificate(ALICE, KeyKind.RSA).validity(NOW.minus(Duration.ofDays(10)), notAfter)
-                .ocspUrl(responder.ocspUrl().toString()).build().certificate();
+        return pki.certificate(ALICE, KeyKind.RSA)
+                .validity(NOW.minus(Duration.ofDays(10)), notAfter)
+                .ocspUrl(responder.ocspUrl().toString())
+                .build()
+                .certificate();
     }
 
-    private RecipientCertificates revocationChecked(Revocation mode, CertificateSource source, Runnable unknown) {
-        return new RecipientCertificates(List.of(source), validator,
-                new RevocationChecker(mode, Duration.ofSeconds(2), CLOCK), unknown);
+    private RecipientCertificates revocationChecked(
+            Revocation mode, CertificateSource source, Runnable unknown) {
+        return new RecipientCertificates(
+                List.of(source),
+                validator,
+                new RevocationChecker(mode, Duration.ofSeconds(2), CLOCK),
+                unknown);
     }
 
     @Test
     void missingWithEveryReasonWhenAllAreInvalid() throws Exception {
         X509Certificate expired = validUntil(NOW.minus(Duration.ofDays(1)));
-        X509Certificate untrusted = pki.certificate(ALICE, KeyKind.EC).issuedBy(otherPki).build().certificate();
-        X509Certificate otherAddress = pki.customer("bob@customer.example", KeyKind.RSA).certificate();
+        X509Certificate untrusted =
+                pki.certificate(ALICE, KeyKind.EC).issuedBy(otherPki).build().certificate();
+        X509Certificate otherAddress =
+                pki.customer("bob@customer.example", KeyKind.RSA).certificate();
         PkiFiles.writeCertificate(dir.resolve(ALICE + ".pem"), expired, untrusted, otherAddress);
 
         Resolution r = over(new DirectoryCertificateSource(dir)).resolve(ALICE);
         assertThat(r).isInstanceOf(Resolution.Missing.class);
         String reason = ((Resolution.Missing) r).reason();
         assertThat(reason)
-                .contains("certificate serial " + expired.getSerialNumber().toString(16) + " expired on ")
-                .contains("certificate serial " + untrusted.getSerialNumber().toString(16)
-                        + " not issued by a trusted CA")
-                .contains("certificate serial " + otherAddress.getSerialNumber().toString(16)
-                        + " no subjectAltName rfc822Name matching " + ALICE);
+                .contains(
+                        "certificate serial "
+                                + expired.getSerialNumber().toString(16)
+                                + " expired on ")
+                .contains(
+                        "certificate serial "
+                                + untrusted.getSerialNumber().toString(16)
+                                + " not issued by a trusted CA")
+                .contains(
+                        "certificate serial "
+                                + otherAddress.getSerialNumber().toString(16)
+                                + " no subjectAltName rfc822Name matching "
+                                + ALICE);
     }
 
     @Test
@@ -197,27 +262,35 @@ class RecipientCertificatesTest {
     @Test
     void unavailableNotMissingWhenFirstSourceIsDownAndNoneHasAUsableCertificate() throws Exception {
         Path second = Files.createDirectory(dir.resolve("second"));
-        PkiFiles.writeCertificate(second.resolve(ALICE + ".pem"), validUntil(NOW.minus(Duration.ofDays(1))));
+        PkiFiles.writeCertificate(
+                second.resolve(ALICE + ".pem"), validUntil(NOW.minus(Duration.ofDays(1))));
         Path down = dir.resolve("not-mounted");
 
-        Resolution r = over(new DirectoryCertificateSource(down), new DirectoryCertificateSource(second))
-                .resolve(ALICE);
+        Resolution r =
+                over(new DirectoryCertificateSource(down), new DirectoryCertificateSource(second))
+                        .resolve(ALICE);
         assertThat(r).isInstanceOf(Resolution.Unavailable.class);
         assertThat(((Resolution.Unavailable) r).reason()).startsWith("directory:" + down + ": ");
     }
 
     @Test
     void unavailableWhenFirstSourceIsDownAndSecondHasNothing() {
-        Resolution r = over(fixed("ldap", new Lookup.Unavailable("connection refused")),
-                fixed("dir", new Lookup.NotFound())).resolve(ALICE);
+        Resolution r =
+                over(
+                                fixed("ldap", new Lookup.Unavailable("connection refused")),
+                                fixed("dir", new Lookup.NotFound()))
+                        .resolve(ALICE);
         assertThat(r).isEqualTo(new Resolution.Unavailable("ldap: connection refused"));
     }
 
     @Test
     void laterSourceWithAUsableCertificateWinsOverAnOutage() {
         X509Certificate good = validUntil(NOW.plus(Duration.ofDays(100)));
-        Resolution r = over(fixed("ldap", new Lookup.Unavailable("timeout")),
-                fixed("dir", new Lookup.Found(List.of(good)))).resolve(ALICE);
+        Resolution r =
+                over(
+                                fixed("ldap", new Lookup.Unavailable("timeout")),
+                                fixed("dir", new Lookup.Found(List.of(good))))
+                        .resolve(ALICE);
         assertThat(r).isEqualTo(new Resolution.Usable(good, "dir"));
     }
 
@@ -225,8 +298,11 @@ class RecipientCertificatesTest {
     void firstSourceWithAUsableCertificateWins() {
         X509Certificate first = validUntil(NOW.plus(Duration.ofDays(10)));
         X509Certificate second = validUntil(NOW.plus(Duration.ofDays(900)));
-        Resolution r = over(fixed("a", new Lookup.Found(List.of(first))), fixed("b", new Lookup.Found(List.of(second))))
-                .resolve(ALICE);
+        Resolution r =
+                over(
+                                fixed("a", new Lookup.Found(List.of(first))),
+                                fixed("b", new Lookup.Found(List.of(second))))
+                        .resolve(ALICE);
         assertThat(r).isEqualTo(new Resolution.Usable(first, "a"));
     }
 
@@ -234,8 +310,11 @@ class RecipientCertificatesTest {
     void invalidCertificatesInFirstSourceFallThroughToTheNext() {
         X509Certificate expired = validUntil(NOW.minus(Duration.ofDays(1)));
         X509Certificate good = validUntil(NOW.plus(Duration.ofDays(10)));
-        Resolution r = over(fixed("a", new Lookup.Found(List.of(expired))), fixed("b", new Lookup.Found(List.of(good))))
-                .resolve(ALICE);
+        Resolution r =
+                over(
+                                fixed("a", new Lookup.Found(List.of(expired))),
+                                fixed("b", new Lookup.Found(List.of(good))))
+                        .resolve(ALICE);
         assertThat(r).isEqualTo(new Resolution.Usable(good, "b"));
     }
 

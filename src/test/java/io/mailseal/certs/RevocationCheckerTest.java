@@ -13,10 +13,10 @@ import java.math.BigInteger;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Date;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Date;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.DERNull;
@@ -32,8 +32,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * OCSP and CRL answers from a BouncyCastle responder on loopback (testing/RevocationServer)
- * and what the checker makes of them; what each mode then does is RecipientCertificatesTest's.
+ * OCSP and CRL answers from a BouncyCastle responder on loopback (testing/RevocationServer) and
+ * what the checker makes of them; what each mode then does is RecipientCertificatesTest's.
  */
 class RevocationCheckerTest {
     static final Instant NOW = Instant.parse("2026-03-02T10:00:00Z");
@@ -73,16 +73,25 @@ class RevocationCheckerTest {
     }
 
     private X509Certificate withOcsp() {
-        return pki.certificate(ALICE, KeyKind.RSA).ocspUrl(server.ocspUrl().toString()).build().certificate();
+        return pki.certificate(ALICE, KeyKind.RSA)
+                .ocspUrl(server.ocspUrl().toString())
+                .build()
+                .certificate();
     }
 
     private X509Certificate withCrlOnly() {
-        return pki.certificate(ALICE, KeyKind.RSA).crlUrl(server.crlUrl().toString()).build().certificate();
+        return pki.certificate(ALICE, KeyKind.RSA)
+                .crlUrl(server.crlUrl().toString())
+                .build()
+                .certificate();
     }
 
     private X509Certificate withBoth() {
-        return pki.certificate(ALICE, KeyKind.EC).ocspUrl(server.ocspUrl().toString())
-                .crlUrl(server.crlUrl().toString()).build().certificate();
+        return pki.certificate(ALICE, KeyKind.EC)
+                .ocspUrl(server.ocspUrl().toString())
+                .crlUrl(server.crlUrl().toString())
+                .build()
+                .certificate();
     }
 
     private byte[] crl(DemoPki by, Duration age, X509Certificate... revoked) {
@@ -103,10 +112,19 @@ class RevocationCheckerTest {
         X509Certificate good = withOcsp();
         X509Certificate bad = withOcsp();
         server.revoke(bad);
-        assertThat(check(good)).isEqualTo(new RevocationStatus.Good("OCSP " + server.ocspUrl(),
-                Optional.of(NOW.plus(Duration.ofMinutes(5)))));
-        assertThat(check(bad)).isEqualTo(new RevocationStatus.Revoked("revoked on " + NOW.minus(Duration.ofDays(1))
-                + " (OCSP " + server.ocspUrl() + ")"));
+        assertThat(check(good))
+                .isEqualTo(
+                        new RevocationStatus.Good(
+                                "OCSP " + server.ocspUrl(),
+                                Optional.of(NOW.plus(Duration.ofMinutes(5)))));
+        assertThat(check(bad))
+                .isEqualTo(
+                        new RevocationStatus.Revoked(
+                                "revoked on "
+                                        + NOW.minus(Duration.ofDays(1))
+                                        + " (OCSP "
+                                        + server.ocspUrl()
+                                        + ")"));
     }
 
     @Test
@@ -114,8 +132,12 @@ class RevocationCheckerTest {
         server.signedBy(pki.ocspResponder("revocation CA OCSP responder"));
         assertThat(check(withOcsp())).isInstanceOf(RevocationStatus.Good.class);
 
-        server.signedBy(pki.certificate(null, KeyKind.RSA).commonName("no OCSP EKU")
-                .keyUsage(KeyUsage.digitalSignature).eku(KeyPurposeId.id_kp_serverAuth).build());
+        server.signedBy(
+                pki.certificate(null, KeyKind.RSA)
+                        .commonName("no OCSP EKU")
+                        .keyUsage(KeyUsage.digitalSignature)
+                        .eku(KeyPurposeId.id_kp_serverAuth)
+                        .build());
         assertThat(why(check(withOcsp()))).contains("lacks id-kp-OCSPSigning");
 
         server.signedBy(impostor.ocspResponder("elsewhere"));
@@ -130,18 +152,22 @@ class RevocationCheckerTest {
         DemoPki.Issued responder = pki.ocspResponder("revocation CA OCSP responder");
         X509Certificate another = pki.ocspResponder("revocation CA second responder").certificate();
         server.signedBy(responder, another);
-        assertThat(check(withOcsp())).as("byName, sent after another responder's").isInstanceOf(
-                RevocationStatus.Good.class);
+        assertThat(check(withOcsp()))
+                .as("byName, sent after another responder's")
+                .isInstanceOf(RevocationStatus.Good.class);
         server.responderIdByKey(true);
         assertThat(check(withOcsp())).as("byKey").isInstanceOf(RevocationStatus.Good.class);
         server.signedBy(pki.ca());
-        assertThat(check(withOcsp())).as("byKey: the issuer itself").isInstanceOf(RevocationStatus.Good.class);
+        assertThat(check(withOcsp()))
+                .as("byKey: the issuer itself")
+                .isInstanceOf(RevocationStatus.Good.class);
     }
 
     @Test
     void aResponseWhoseResponderIdNamesNoCertificateItCarriesIsNoAnswer() {
         DemoPki.Issued responder = pki.ocspResponder("revocation CA OCSP responder");
-        server.signedBy(responder, pki.ocspResponder("revocation CA second responder").certificate());
+        server.signedBy(
+                responder, pki.ocspResponder("revocation CA second responder").certificate());
         server.withoutSignerCertificate();
         assertThat(why(check(withOcsp()))).contains("ResponderID");
     }
@@ -155,7 +181,9 @@ class RevocationCheckerTest {
     @Test
     void freshnessAllowsSmallClockSkewOnly() {
         server.timing(Duration.ofMinutes(8), Duration.ofMinutes(5));
-        assertThat(check(withOcsp())).as("nextUpdate 3 min ago").isInstanceOf(RevocationStatus.Good.class);
+        assertThat(check(withOcsp()))
+                .as("nextUpdate 3 min ago")
+                .isInstanceOf(RevocationStatus.Good.class);
         server.timing(Duration.ofMinutes(20), Duration.ofMinutes(5));
         assertThat(why(check(withOcsp()))).contains("stale response (nextUpdate");
         server.timing(Duration.ofMinutes(-10), Duration.ofMinutes(5));
@@ -178,11 +206,13 @@ class RevocationCheckerTest {
         X509Certificate c = withOcsp();
         checker.check(c, pki.ca().certificate());
         clock.advance(Duration.ofMinutes(4));
-        assertThat(checker.check(c, pki.ca().certificate())).isInstanceOf(RevocationStatus.Good.class);
+        assertThat(checker.check(c, pki.ca().certificate()))
+                .isInstanceOf(RevocationStatus.Good.class);
         assertThat(server.ocspRequests()).isEqualTo(1);
         clock.advance(Duration.ofMinutes(2));
         server.revoke(c);
-        assertThat(checker.check(c, pki.ca().certificate())).isInstanceOf(RevocationStatus.Revoked.class);
+        assertThat(checker.check(c, pki.ca().certificate()))
+                .isInstanceOf(RevocationStatus.Revoked.class);
         assertThat(server.ocspRequests()).isEqualTo(2);
     }
 
@@ -191,10 +221,12 @@ class RevocationCheckerTest {
         RevocationChecker checker = checker();
         X509Certificate c = withOcsp();
         server.revoke(c);
-        assertThat(checker.check(c, pki.ca().certificate())).isInstanceOf(RevocationStatus.Revoked.class);
+        assertThat(checker.check(c, pki.ca().certificate()))
+                .isInstanceOf(RevocationStatus.Revoked.class);
         clock.advance(Duration.ofMinutes(30));
         server.ocspDown(true);
-        assertThat(checker.check(c, pki.ca().certificate())).as("not Unknown: a 550, not a 451")
+        assertThat(checker.check(c, pki.ca().certificate()))
+                .as("not Unknown: a 550, not a 451")
                 .isInstanceOf(RevocationStatus.Revoked.class);
         assertThat(server.ocspRequests()).isEqualTo(1);
     }
@@ -206,8 +238,12 @@ class RevocationCheckerTest {
         server.ocspDown(true);
         server.crl(crl(pki, Duration.ofHours(1), bad));
         RevocationChecker checker = checker();
-        assertThat(checker.check(good, pki.ca().certificate())).isEqualTo(new RevocationStatus.Good(
-                "CRL " + server.crlUrl(), Optional.of(NOW.minus(Duration.ofHours(1)).plus(Duration.ofDays(1)))));
+        assertThat(checker.check(good, pki.ca().certificate()))
+                .isEqualTo(
+                        new RevocationStatus.Good(
+                                "CRL " + server.crlUrl(),
+                                Optional.of(
+                                        NOW.minus(Duration.ofHours(1)).plus(Duration.ofDays(1)))));
         assertThat(((RevocationStatus.Revoked) checker.check(bad, pki.ca().certificate())).how())
                 .contains("(CRL " + server.crlUrl() + ")");
         assertThat(server.crlRequests()).as("one CRL download serves both").isEqualTo(1);
@@ -239,16 +275,20 @@ class RevocationCheckerTest {
     void aDeltaCrlOrOneWithACriticalExtensionNotUnderstoodIsNoAnswer() throws Exception {
         X509Certificate revokedInTheBase = withCrlOnly();
         server.crl(crlWith(Extension.deltaCRLIndicator, new CRLNumber(BigInteger.ONE)));
-        assertThat(why(check(revokedInTheBase))).as("it lists only what changed since its base")
+        assertThat(why(check(revokedInTheBase)))
+                .as("it lists only what changed since its base")
                 .contains("a delta CRL");
         server.crl(crlWith(new ASN1ObjectIdentifier("1.3.6.1.4.1.99999.1"), DERNull.INSTANCE));
-        assertThat(why(check(revokedInTheBase))).contains("critical extension 1.3.6.1.4.1.99999.1 not understood");
+        assertThat(why(check(revokedInTheBase)))
+                .contains("critical extension 1.3.6.1.4.1.99999.1 not understood");
     }
 
     /** A CRL of the real CA that lists nothing and carries {@code oid}, critical. */
     private static byte[] crlWith(ASN1ObjectIdentifier oid, ASN1Encodable value) throws Exception {
-        X509v2CRLBuilder b = new JcaX509v2CRLBuilder(pki.ca().certificate().getSubjectX500Principal(),
-                Date.from(NOW.minus(Duration.ofHours(1))));
+        X509v2CRLBuilder b =
+                new JcaX509v2CRLBuilder(
+                        pki.ca().certificate().getSubjectX500Principal(),
+                        Date.from(NOW.minus(Duration.ofHours(1))));
         b.setNextUpdate(Date.from(NOW.plus(Duration.ofHours(23))));
         b.addExtension(Extension.cRLNumber, false, new CRLNumber(BigInteger.TWO));
         b.addExtension(oid, true, value);
@@ -258,8 +298,13 @@ class RevocationCheckerTest {
     @Test
     void noAnswerIsUnknownWithEveryReason() {
         server.ocspDown(true);
-        assertThat(why(check(withBoth()))).isEqualTo("OCSP " + server.ocspUrl() + " answered HTTP 503; CRL "
-                + server.crlUrl() + ": HTTP 503");
+        assertThat(why(check(withBoth())))
+                .isEqualTo(
+                        "OCSP "
+                                + server.ocspUrl()
+                                + " answered HTTP 503; CRL "
+                                + server.crlUrl()
+                                + ": HTTP 503");
         assertThat(why(check(pki.customer(ALICE, KeyKind.RSA).certificate())))
                 .isEqualTo("the certificate names no OCSP responder and no CRL");
     }
@@ -268,8 +313,10 @@ class RevocationCheckerTest {
     void offAsksNoOne() {
         X509Certificate bad = withBoth();
         server.revoke(bad);
-        assertThat(new RevocationChecker(Revocation.OFF, Duration.ofSeconds(2), clock).check(bad,
-                pki.ca().certificate())).isInstanceOf(RevocationStatus.Good.class);
+        assertThat(
+                        new RevocationChecker(Revocation.OFF, Duration.ofSeconds(2), clock)
+                                .check(bad, pki.ca().certificate()))
+                .isInstanceOf(RevocationStatus.Good.class);
         assertThat(server.ocspRequests() + server.crlRequests()).isZero();
     }
 }

@@ -11,8 +11,10 @@ class HangupSignalTest {
     void aSighupToThisProcessRunsTheAction() throws Exception {
         CountDownLatch hangups = new CountDownLatch(1);
         HangupSignal.onHangup(hangups::countDown);
-        Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(ProcessHandle.current().pid()))
-                .inheritIO().start();
+        Process kill =
+                new ProcessBuilder("kill", "-HUP", Long.toString(ProcessHandle.current().pid()))
+                        .inheritIO()
+                        .start();
         assertThat(kill.waitFor()).isZero();
         assertThat(hangups.await(10, TimeUnit.SECONDS)).isTrue();
     }

@@ -12,12 +12,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class QueueCommandTest {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private static SpooledMessage message(String id) {
         Instant now = Instant.parse("2026-11-25T10:00:00Z");
-        return new SpooledMessage(id, "otp@bank.example", List.of("a@x.example"), "otp", now, now.plusSeconds(600),
+        return new SpooledMessage(
+                id,
+                "otp@bank.example",
+                List.of("a@x.example"),
+                "otp",
+                now,
+                now.plusSeconds(600),
                 "Subject: [...]\r\n\r\nciphertext\r\n".getBytes(StandardCharsets.US_ASCII));
     }
 
@@ -30,7 +35,8 @@ class QueueCommandTest {
         }
         assertThat(QueueCommand.files(spool, "Q1")).containsExactlyInAnyOrder("Q1.0", "Q1.1");
         assertThat(QueueCommand.files(spool, "Q1.0")).containsExactly("Q1.0");
-        assertThat(QueueCommand.files(spool, "Q1.0.dsn1764064800000")).containsExactly("Q1.0.dsn1764064800000");
+        assertThat(QueueCommand.files(spool, "Q1.0.dsn1764064800000"))
+                .containsExactly("Q1.0.dsn1764064800000");
         assertThat(QueueCommand.files(spool, "Q1.")).isEmpty();
     }
 }

@@ -24,7 +24,10 @@ import org.bouncycastle.asn1.smime.SMIMECapability;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** auto follows the certificate's S/MIME capabilities; what the administrator wrote wins; else the safe default. */
+/**
+ * auto follows the certificate's S/MIME capabilities; what the administrator wrote wins; else the
+ * safe default.
+ */
 class AlgorithmChoiceTest {
     static final String TO = "kunde@beispiel.example";
     static DemoPki pki;
@@ -40,8 +43,10 @@ class AlgorithmChoiceTest {
         return Capabilities.advertise(pki.certificate(TO, kind), caps).build().certificate();
     }
 
-    static AlgorithmChoice choice(ContentEncryptionChoice content, KeyTransportChoice transport,
-                                  CryptoConfig.Override... overrides) {
+    static AlgorithmChoice choice(
+            ContentEncryptionChoice content,
+            KeyTransportChoice transport,
+            CryptoConfig.Override... overrides) {
         return new AlgorithmChoice(new CryptoConfig(content, transport, List.of(overrides)));
     }
 
@@ -49,8 +54,10 @@ class AlgorithmChoiceTest {
         return choice(ContentEncryptionChoice.AUTO, KeyTransportChoice.AUTO, overrides);
     }
 
-    static CryptoConfig.Override override(ContentEncryptionChoice content, KeyTransportChoice transport) {
-        return new CryptoConfig.Override(TO, Pattern.compile(Pattern.quote(TO)), content, transport);
+    static CryptoConfig.Override override(
+            ContentEncryptionChoice content, KeyTransportChoice transport) {
+        return new CryptoConfig.Override(
+                TO, Pattern.compile(Pattern.quote(TO)), content, transport);
     }
 
     static AlgorithmChoice.Choice is(ContentEncryption content, KeyTransport transport) {
@@ -59,77 +66,123 @@ class AlgorithmChoiceTest {
 
     @Test
     void withNothingKnownAutoIsTheDefaultEveryEngineOpens() {
-        assertThat(auto().forRecipient(TO, plainRsa)).isEqualTo(is(ContentEncryption.AES_256_CBC, KeyTransport.RSA_PKCS1));
+        assertThat(auto().forRecipient(TO, plainRsa))
+                .isEqualTo(is(ContentEncryption.AES_256_CBC, KeyTransport.RSA_PKCS1));
         assertThat(auto().forRecipient(TO, advertising(KeyKind.RSA, AES_256_CBC, RSA_PKCS1)))
-                .as("capabilities listing only what the default uses").isEqualTo(is(ContentEncryption.AES_256_CBC,
-                        KeyTransport.RSA_PKCS1));
+                .as("capabilities listing only what the default uses")
+                .isEqualTo(is(ContentEncryption.AES_256_CBC, KeyTransport.RSA_PKCS1));
     }
 
     @Test
     void autoTakesAesGcmAndOaepWhenTheCertificateListsThem() {
-        assertThat(auto().forRecipient(TO, advertising(KeyKind.RSA, AES_256_GCM, OAEP_SHA256, AES_256_CBC)))
+        assertThat(
+                        auto().forRecipient(
+                                        TO,
+                                        advertising(
+                                                KeyKind.RSA,
+                                                AES_256_GCM,
+                                                OAEP_SHA256,
+                                                AES_256_CBC)))
                 .isEqualTo(is(ContentEncryption.AES_256_GCM, KeyTransport.RSA_OAEP));
         assertThat(auto().forRecipient(TO, advertising(KeyKind.RSA, AES_256_CBC, OAEP_DEFAULTS)))
                 .as("OAEP without parameters is OAEP with SHA-1 (RFC 4055 §4.1)")
                 .isEqualTo(is(ContentEncryption.AES_256_CBC, KeyTransport.RSA_OAEP_SHA1));
         assertThat(auto().forRecipient(TO, advertising(KeyKind.RSA, OAEP_SHA384, RSA_PKCS1)))
-                .as("an OAEP hash mailseal does not write").isEqualTo(is(ContentEncryption.AES_256_CBC,
-                        KeyTransport.RSA_PKCS1));
-        assertThat(auto().forRecipient(TO, advertising(KeyKind.EC, AES_256_GCM)).contentEncryption())
-                .as("EC recipients get GCM too when they list it").isEqualTo(ContentEncryption.AES_256_GCM);
+                .as("an OAEP hash mailseal does not write")
+                .isEqualTo(is(ContentEncryption.AES_256_CBC, KeyTransport.RSA_PKCS1));
+        assertThat(
+                        auto().forRecipient(TO, advertising(KeyKind.EC, AES_256_GCM))
+                                .contentEncryption())
+                .as("EC recipients get GCM too when they list it")
+                .isEqualTo(ContentEncryption.AES_256_GCM);
     }
 
     @Test
     void anExplicitOverrideWinsOverTheCertificateAndAutoInAnOverrideStillListens() {
         X509Certificate modern = advertising(KeyKind.RSA, AES_256_GCM, OAEP_SHA256);
-        assertThat(auto(override(ContentEncryptionChoice.AES_256_CBC, KeyTransportChoice.RSA_PKCS1))
-                .forRecipient(TO, modern)).isEqualTo(is(ContentEncryption.AES_256_CBC, KeyTransport.RSA_PKCS1));
-        assertThat(auto(override(ContentEncryptionChoice.AES_256_CBC, KeyTransportChoice.AUTO))
-                .forRecipient(TO, modern)).isEqualTo(is(ContentEncryption.AES_256_CBC, KeyTransport.RSA_OAEP));
-        assertThat(auto(override(ContentEncryptionChoice.AUTO, KeyTransportChoice.RSA_OAEP_SHA1))
-                .forRecipient(TO, plainRsa)).isEqualTo(is(ContentEncryption.AES_256_CBC, KeyTransport.RSA_OAEP_SHA1));
-        assertThat(auto(override(ContentEncryptionChoice.AES_256_GCM, KeyTransportChoice.RSA_OAEP))
-                .forRecipient("someone-else@beispiel.example", plainRsa)).as("override for another address")
+        assertThat(
+                        auto(override(
+                                        ContentEncryptionChoice.AES_256_CBC,
+                                        KeyTransportChoice.RSA_PKCS1))
+                                .forRecipient(TO, modern))
+                .isEqualTo(is(ContentEncryption.AES_256_CBC, KeyTransport.RSA_PKCS1));
+        assertThat(
+                        auto(override(ContentEncryptionChoice.AES_256_CBC, KeyTransportChoice.AUTO))
+                                .forRecipient(TO, modern))
+                .isEqualTo(is(ContentEncryption.AES_256_CBC, KeyTransport.RSA_OAEP));
+        assertThat(
+                        auto(override(
+                                        ContentEncryptionChoice.AUTO,
+                                        KeyTransportChoice.RSA_OAEP_SHA1))
+                                .forRecipient(TO, plainRsa))
+                .isEqualTo(is(ContentEncryption.AES_256_CBC, KeyTransport.RSA_OAEP_SHA1));
+        assertThat(
+                        auto(override(
+                                        ContentEncryptionChoice.AES_256_GCM,
+                                        KeyTransportChoice.RSA_OAEP))
+                                .forRecipient("someone-else@beispiel.example", plainRsa))
+                .as("override for another address")
                 .isEqualTo(is(ContentEncryption.AES_256_CBC, KeyTransport.RSA_PKCS1));
     }
 
     @Test
     void anExplicitGlobalSettingAlsoWinsOverTheCertificate() {
-        assertThat(choice(ContentEncryptionChoice.AES_256_CBC, KeyTransportChoice.RSA_PKCS1)
-                .forRecipient(TO, advertising(KeyKind.RSA, AES_256_GCM, OAEP_SHA256)))
+        assertThat(
+                        choice(ContentEncryptionChoice.AES_256_CBC, KeyTransportChoice.RSA_PKCS1)
+                                .forRecipient(
+                                        TO, advertising(KeyKind.RSA, AES_256_GCM, OAEP_SHA256)))
                 .isEqualTo(is(ContentEncryption.AES_256_CBC, KeyTransport.RSA_PKCS1));
     }
 
     @Test
     void anUnreadableCapabilitiesExtensionMeansNothingKnown() {
-        X509Certificate broken = pki.certificate(TO, KeyKind.RSA).extension(
-                PKCSObjectIdentifiers.pkcs_9_at_smimeCapabilities, new DEROctetString(new byte[] {1, 2, 3}))
-                .build().certificate();
-        assertThat(auto().forRecipient(TO, broken)).isEqualTo(is(ContentEncryption.AES_256_CBC, KeyTransport.RSA_PKCS1));
+        X509Certificate broken =
+                pki.certificate(TO, KeyKind.RSA)
+                        .extension(
+                                PKCSObjectIdentifiers.pkcs_9_at_smimeCapabilities,
+                                new DEROctetString(new byte[] {1, 2, 3}))
+                        .build()
+                        .certificate();
+        assertThat(auto().forRecipient(TO, broken))
+                .isEqualTo(is(ContentEncryption.AES_256_CBC, KeyTransport.RSA_PKCS1));
     }
 
     @Test
     void onlyEcCertificatesCarryTheNssCaveat() {
         assertThat(AlgorithmChoice.caveat(plainRsa)).isEmpty();
-        assertThat(AlgorithmChoice.caveat(pki.customer(TO, KeyKind.EC).certificate())).hasValueSatisfying(c ->
-                assertThat(c).contains("ECDH").contains("NSS").contains("Thunderbird"));
+        assertThat(AlgorithmChoice.caveat(pki.customer(TO, KeyKind.EC).certificate()))
+                .hasValueSatisfying(
+                        c ->
+                                assertThat(c)
+                                        .contains("ECDH")
+                                        .contains("NSS")
+                                        .contains("Thunderbird"));
     }
 
     @Test
-    void whatTheCustomersOwnClientAnnouncedInSignedMailSpeaksInsteadOfTheCertificate() throws Exception {
+    void whatTheCustomersOwnClientAnnouncedInSignedMailSpeaksInsteadOfTheCertificate()
+            throws Exception {
         X509Certificate gcmCert = advertising(KeyKind.RSA, AES_256_GCM, OAEP_SHA256);
-        byte[] cbcOnly = new org.bouncycastle.asn1.DERSequence(new org.bouncycastle.asn1.ASN1Encodable[] {
-                AES_256_CBC, RSA_PKCS1}).getEncoded();
-        byte[] gcmAndOaep = new org.bouncycastle.asn1.DERSequence(new org.bouncycastle.asn1.ASN1Encodable[] {
-                AES_256_GCM, OAEP_DEFAULTS}).getEncoded();
+        byte[] cbcOnly =
+                new org.bouncycastle.asn1.DERSequence(
+                                new org.bouncycastle.asn1.ASN1Encodable[] {AES_256_CBC, RSA_PKCS1})
+                        .getEncoded();
+        byte[] gcmAndOaep =
+                new org.bouncycastle.asn1.DERSequence(
+                                new org.bouncycastle.asn1.ASN1Encodable[] {
+                                    AES_256_GCM, OAEP_DEFAULTS
+                                })
+                        .getEncoded();
         assertThat(auto().forRecipient(TO, gcmCert, java.util.Optional.of(cbcOnly)))
                 .isEqualTo(is(ContentEncryption.AES_256_CBC, KeyTransport.RSA_PKCS1));
         assertThat(auto().forRecipient(TO, plainRsa, java.util.Optional.of(gcmAndOaep)))
                 .isEqualTo(is(ContentEncryption.AES_256_GCM, KeyTransport.RSA_OAEP_SHA1));
         assertThat(auto().forRecipient(TO, plainRsa, java.util.Optional.of(new byte[] {1, 2, 3})))
-                .as("unreadable: the safe default").isEqualTo(is(ContentEncryption.AES_256_CBC, KeyTransport.RSA_PKCS1));
-        assertThat(choice(ContentEncryptionChoice.AES_256_CBC, KeyTransportChoice.RSA_PKCS1)
-                .forRecipient(TO, plainRsa, java.util.Optional.of(gcmAndOaep)))
+                .as("unreadable: the safe default")
+                .isEqualTo(is(ContentEncryption.AES_256_CBC, KeyTransport.RSA_PKCS1));
+        assertThat(
+                        choice(ContentEncryptionChoice.AES_256_CBC, KeyTransportChoice.RSA_PKCS1)
+                                .forRecipient(TO, plainRsa, java.util.Optional.of(gcmAndOaep)))
                 .as("the administrator's explicit choice still wins")
                 .isEqualTo(is(ContentEncryption.AES_256_CBC, KeyTransport.RSA_PKCS1));
     }

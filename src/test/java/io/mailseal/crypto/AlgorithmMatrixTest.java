@@ -23,8 +23,7 @@ class AlgorithmMatrixTest {
     static SigningIdentity bank;
     static final MessageSealer sealer = new MessageSealer();
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @BeforeAll
     static void pki() {
@@ -34,24 +33,56 @@ class AlgorithmMatrixTest {
     }
 
     static Stream<Arguments> combinations() {
-        return Stream.of(ContentEncryption.values()).flatMap(c -> Stream.of(
-                Arguments.of(c, KeyKind.RSA, KeyTransport.RSA_PKCS1, "RSA PKCS#1 v1.5"),
-                Arguments.of(c, KeyKind.RSA, KeyTransport.RSA_OAEP, "RSAES-OAEP"),
-                Arguments.of(c, KeyKind.RSA, KeyTransport.RSA_OAEP_SHA1, "RSAES-OAEP"),
-                Arguments.of(c, KeyKind.EC, KeyTransport.RSA_PKCS1, "ECDH (SHA-256 KDF)")));
+        return Stream.of(ContentEncryption.values())
+                .flatMap(
+                        c ->
+                                Stream.of(
+                                        Arguments.of(
+                                                c,
+                                                KeyKind.RSA,
+                                                KeyTransport.RSA_PKCS1,
+                                                "RSA PKCS#1 v1.5"),
+                                        Arguments.of(
+                                                c,
+                                                KeyKind.RSA,
+                                                KeyTransport.RSA_OAEP,
+                                                "RSAES-OAEP"),
+                                        Arguments.of(
+                                                c,
+                                                KeyKind.RSA,
+                                                KeyTransport.RSA_OAEP_SHA1,
+                                                "RSAES-OAEP"),
+                                        Arguments.of(
+                                                c,
+                                                KeyKind.EC,
+                                                KeyTransport.RSA_PKCS1,
+                                                "ECDH (SHA-256 KDF)")));
     }
 
     @ParameterizedTest(name = "{0} to {1} {2}")
     @MethodSource("combinations")
-    void opensslAndTheReaderOpenIt(ContentEncryption content, KeyKind kind, KeyTransport transport, String keyName)
+    void opensslAndTheReaderOpenIt(
+            ContentEncryption content, KeyKind kind, KeyTransport transport, String keyName)
             throws Exception {
         DemoPki.Issued customer = pki.customer("kunde@beispiel.example", kind);
-        MimeMessage signed = sealer.sign(MailFixtures.otpMail("kunde@beispiel.example"), bank, SignatureStamp.NONE,
-                HeaderProtection.NONE);
-        MimeMessage sealed = sealer.encrypt(signed, content, List.of(new EnvelopeRecipient(customer.certificate(), transport)));
-        assertThat(MailFixtures.wire(sealed)).doesNotContainIgnoringCase("bcc:")
+        MimeMessage signed =
+                sealer.sign(
+                        MailFixtures.otpMail("kunde@beispiel.example"),
+                        bank,
+                        SignatureStamp.NONE,
+                        HeaderProtection.NONE);
+        MimeMessage sealed =
+                sealer.encrypt(
+                        signed,
+                        content,
+                        List.of(new EnvelopeRecipient(customer.certificate(), transport)));
+        assertThat(MailFixtures.wire(sealed))
+                .doesNotContainIgnoringCase("bcc:")
                 .contains("Message-ID: " + MailFixtures.MESSAGE_ID)
-                .contains(content.authenticated() ? "authEnveloped-data" : "smime-type=enveloped-data")
+                .contains(
+                        content.authenticated()
+                                ? "authEnveloped-data"
+                                : "smime-type=enveloped-data")
                 .doesNotContain("482913");
 
         Inspection i = MailFixtures.open(sealed, customer, pki);
@@ -61,6 +92,7 @@ class AlgorithmMatrixTest {
         assertThat(i.keyManagement()).isEqualTo(keyName);
         assertThat(MailFixtures.text(i)).contains(BODY);
 
-        assertThat(new OpensslCms(dir).decryptAndVerify(sealed, customer, pki.ca().certificate())).contains(BODY_QP);
+        assertThat(new OpensslCms(dir).decryptAndVerify(sealed, customer, pki.ca().certificate()))
+                .contains(BODY_QP);
     }
 }

@@ -29,7 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** The envelope itself: one for all recipients, the RecipientInfo each key type gets, the outer entity. */
+/**
+ * The envelope itself: one for all recipients, the RecipientInfo each key type gets, the outer
+ * entity.
+ */
 class EnvelopeTest {
     static DemoPki pki;
     static SigningIdentity bank;
@@ -37,8 +40,7 @@ class EnvelopeTest {
     static DemoPki.Issued ecCustomer;
     static final MessageSealer sealer = new MessageSealer();
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @BeforeAll
     static void pki() {
@@ -50,16 +52,24 @@ class EnvelopeTest {
     }
 
     private static MimeMessage sealToBoth(ContentEncryption content) throws Exception {
-        MimeMessage signed = sealer.sign(MailFixtures.otpMail("rsa@kunde.example, ec@kunde.example"), bank,
-                SignatureStamp.NONE, HeaderProtection.NONE);
-        return sealer.encrypt(signed, content, List.of(
-                new EnvelopeRecipient(rsaCustomer.certificate(), KeyTransport.RSA_OAEP),
-                new EnvelopeRecipient(ecCustomer.certificate(), KeyTransport.RSA_OAEP)));
+        MimeMessage signed =
+                sealer.sign(
+                        MailFixtures.otpMail("rsa@kunde.example, ec@kunde.example"),
+                        bank,
+                        SignatureStamp.NONE,
+                        HeaderProtection.NONE);
+        return sealer.encrypt(
+                signed,
+                content,
+                List.of(
+                        new EnvelopeRecipient(rsaCustomer.certificate(), KeyTransport.RSA_OAEP),
+                        new EnvelopeRecipient(ecCustomer.certificate(), KeyTransport.RSA_OAEP)));
     }
 
-    private static Collection<RecipientInformation> recipientInfos(MimeMessage sealed, ContentEncryption content)
-            throws Exception {
-        return content.authenticated() ? new SMIMEAuthEnveloped(sealed).getRecipientInfos().getRecipients()
+    private static Collection<RecipientInformation> recipientInfos(
+            MimeMessage sealed, ContentEncryption content) throws Exception {
+        return content.authenticated()
+                ? new SMIMEAuthEnveloped(sealed).getRecipientInfos().getRecipients()
                 : new SMIMEEnveloped(sealed).getRecipientInfos().getRecipients();
     }
 
@@ -68,7 +78,8 @@ class EnvelopeTest {
     void twoRecipientsShareOneEnvelopeAndEachOpensIt(ContentEncryption content) throws Exception {
         MimeMessage sealed = sealToBoth(content);
 
-        assertThat(recipientInfos(sealed, content)).hasSize(2)
+        assertThat(recipientInfos(sealed, content))
+                .hasSize(2)
                 .hasAtLeastOneElementOfType(KeyTransRecipientInformation.class)
                 .hasAtLeastOneElementOfType(KeyAgreeRecipientInformation.class);
         for (DemoPki.Issued customer : List.of(rsaCustomer, ecCustomer)) {
@@ -76,8 +87,12 @@ class EnvelopeTest {
             assertThat(i.problems()).isEmpty();
             assertThat(i.valid()).isTrue();
             assertThat(MailFixtures.text(i)).contains(BODY);
-            Path own = Files.createDirectories(dir.resolve(customer.certificate().getSerialNumber().toString()));
-            assertThat(new OpensslCms(own).decryptAndVerify(sealed, customer, pki.ca().certificate()))
+            Path own =
+                    Files.createDirectories(
+                            dir.resolve(customer.certificate().getSerialNumber().toString()));
+            assertThat(
+                            new OpensslCms(own)
+                                    .decryptAndVerify(sealed, customer, pki.ca().certificate()))
                     .contains(BODY_QP);
         }
         DemoPki.Issued outsider = pki.customer("outsider@kunde.example", KeyKind.RSA);
@@ -85,16 +100,31 @@ class EnvelopeTest {
                 .containsExactly("encrypted, but not to the given key's certificate");
     }
 
-    /** RFC 4055 §4.1 / RFC 8551 §2.3: OAEP with SHA-256 and MGF1-SHA-256, not the SHA-1 defaults. */
+    /**
+     * RFC 4055 §4.1 / RFC 8551 §2.3: OAEP with SHA-256 and MGF1-SHA-256, not the SHA-1 defaults.
+     */
     @Test
     void oaepRecipientInfoNamesSha256AndMgf1Sha256() throws Exception {
-        RecipientInformation ri = recipientInfos(sealToBoth(ContentEncryption.AES_256_CBC), ContentEncryption.AES_256_CBC)
-                .stream().filter(KeyTransRecipientInformation.class::isInstance).findFirst().orElseThrow();
-        assertThat(ri.getKeyEncryptionAlgOID()).isEqualTo(PKCSObjectIdentifiers.id_RSAES_OAEP.getId());
-        RSAESOAEPparams params = RSAESOAEPparams.getInstance(ri.getKeyEncryptionAlgorithm().getParameters());
-        assertThat(params.getHashAlgorithm().getAlgorithm()).isEqualTo(NISTObjectIdentifiers.id_sha256);
-        assertThat(params.getMaskGenAlgorithm().getAlgorithm()).isEqualTo(PKCSObjectIdentifiers.id_mgf1);
-        assertThat(AlgorithmIdentifier.getInstance(params.getMaskGenAlgorithm().getParameters()).getAlgorithm())
+        RecipientInformation ri =
+                recipientInfos(
+                                sealToBoth(ContentEncryption.AES_256_CBC),
+                                ContentEncryption.AES_256_CBC)
+                        .stream()
+                        .filter(KeyTransRecipientInformation.class::isInstance)
+                        .findFirst()
+                        .orElseThrow();
+        assertThat(ri.getKeyEncryptionAlgOID())
+                .isEqualTo(PKCSObjectIdentifiers.id_RSAES_OAEP.getId());
+        RSAESOAEPparams params =
+                RSAESOAEPparams.getInstance(ri.getKeyEncryptionAlgorithm().getParameters());
+        assertThat(params.getHashAlgorithm().getAlgorithm())
+                .isEqualTo(NISTObjectIdentifiers.id_sha256);
+        assertThat(params.getMaskGenAlgorithm().getAlgorithm())
+                .isEqualTo(PKCSObjectIdentifiers.id_mgf1);
+        assertThat(
+                        AlgorithmIdentifier.getInstance(
+                                        params.getMaskGenAlgorithm().getParameters())
+                                .getAlgorithm())
                 .isEqualTo(NISTObjectIdentifiers.id_sha256);
     }
 
@@ -107,11 +137,17 @@ class EnvelopeTest {
     }
 
     private static byte[] originatorKey(MimeMessage sealed) throws Exception {
-        KeyAgreeRecipientInformation ri = (KeyAgreeRecipientInformation) recipientInfos(sealed,
-                ContentEncryption.AES_256_GCM).stream()
-                .filter(KeyAgreeRecipientInformation.class::isInstance).findFirst().orElseThrow();
+        KeyAgreeRecipientInformation ri =
+                (KeyAgreeRecipientInformation)
+                        recipientInfos(sealed, ContentEncryption.AES_256_GCM).stream()
+                                .filter(KeyAgreeRecipientInformation.class::isInstance)
+                                .findFirst()
+                                .orElseThrow();
         assertThat(ri.getKeyEncryptionAlgOID()).isEqualTo(CMSAlgorithm.ECDH_SHA256KDF.getId());
-        assertThat(AlgorithmIdentifier.getInstance(ri.getKeyEncryptionAlgorithm().getParameters()).getAlgorithm())
+        assertThat(
+                        AlgorithmIdentifier.getInstance(
+                                        ri.getKeyEncryptionAlgorithm().getParameters())
+                                .getAlgorithm())
                 .isEqualTo(CMSAlgorithm.AES256_WRAP);
         return ri.getOriginator().getOriginatorKey().getPublicKeyData().getBytes();
     }
@@ -119,12 +155,13 @@ class EnvelopeTest {
     /** RFC 8551 §3.2: application/pkcs7-mime with smime-type and the smime.p7m name, base64. */
     @ParameterizedTest
     @EnumSource(ContentEncryption.class)
-    void outerEntityIsAnSmimeP7mAttachmentWithTheOriginalHeaders(ContentEncryption content) throws Exception {
+    void outerEntityIsAnSmimeP7mAttachmentWithTheOriginalHeaders(ContentEncryption content)
+            throws Exception {
         MimeMessage sealed = sealToBoth(content);
         ContentType type = new ContentType(sealed.getContentType());
         assertThat(type.getBaseType()).isEqualTo("application/pkcs7-mime");
-        assertThat(type.getParameter("smime-type")).isEqualTo(content.authenticated()
-                ? "authEnveloped-data" : "enveloped-data");
+        assertThat(type.getParameter("smime-type"))
+                .isEqualTo(content.authenticated() ? "authEnveloped-data" : "enveloped-data");
         assertThat(type.getParameter("name")).isEqualTo("smime.p7m");
         assertThat(sealed.getEncoding()).isEqualTo("base64");
         assertThat(sealed.getDisposition()).isEqualTo("attachment");

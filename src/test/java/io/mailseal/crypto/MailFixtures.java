@@ -17,27 +17,37 @@ import java.util.Set;
 /** The bank's one-time-code mail and the small steps every crypto test repeats. */
 final class MailFixtures {
     static final String BODY = "Grüße, Ihr Code: 482913";
-    /** {@link #BODY} as the signed part carries it: 8-bit text made quoted-printable before signing. */
+
+    /**
+     * {@link #BODY} as the signed part carries it: 8-bit text made quoted-printable before signing.
+     */
     static final String BODY_QP = "Gr=C3=BC=C3=9Fe, Ihr Code: 482913";
+
     static final String MESSAGE_ID = "<fixed-1@bank.example>";
 
-    private MailFixtures() {
-    }
+    private MailFixtures() {}
 
     /** An 8-bit UTF-8 code mail with a Bcc (must never leave) and a bank template header. */
     static MimeMessage otpMail(String to) throws Exception {
-        return parse(("From: otp@bank.example\r\n"
-                + "To: " + to + "\r\n"
-                + "Bcc: audit@bank.example\r\n"
-                + "Subject: Ihr Code\r\n"
-                + "Date: Tue, 25 Nov 2025 05:00:00 +0000\r\n"
-                + "Message-ID: " + MESSAGE_ID + "\r\n"
-                + "X-Mail-Class: otp\r\n"
-                + "MIME-Version: 1.0\r\n"
-                + "Content-Type: text/plain; charset=utf-8\r\n"
-                + "Content-Transfer-Encoding: 8bit\r\n"
-                + "\r\n"
-                + BODY + "\r\n").getBytes(StandardCharsets.UTF_8));
+        return parse(
+                ("From: otp@bank.example\r\n"
+                                + "To: "
+                                + to
+                                + "\r\n"
+                                + "Bcc: audit@bank.example\r\n"
+                                + "Subject: Ihr Code\r\n"
+                                + "Date: Tue, 25 Nov 2025 05:00:00 +0000\r\n"
+                                + "Message-ID: "
+                                + MESSAGE_ID
+                                + "\r\n"
+                                + "X-Mail-Class: otp\r\n"
+                                + "MIME-Version: 1.0\r\n"
+                                + "Content-Type: text/plain; charset=utf-8\r\n"
+                                + "Content-Transfer-Encoding: 8bit\r\n"
+                                + "\r\n"
+                                + BODY
+                                + "\r\n")
+                        .getBytes(StandardCharsets.UTF_8));
     }
 
     static MimeMessage parse(byte[] raw) throws Exception {

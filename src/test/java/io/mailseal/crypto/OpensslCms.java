@@ -1,11 +1,10 @@
 package io.mailseal.crypto;
 
-import io.mailseal.testing.ExternalTool;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailseal.demo.DemoPki;
 import io.mailseal.demo.PkiFiles;
+import io.mailseal.testing.ExternalTool;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,13 +15,12 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The openssl 3 CLI as the independent reader: what mailseal writes must open there,
- * or a test only proves that mailseal agrees with itself. Works in one temporary directory.
+ * The openssl 3 CLI as the independent reader: what mailseal writes must open there, or a test only
+ * proves that mailseal agrees with itself. Works in one temporary directory.
  */
 final class OpensslCms {
     /** What openssl said; the command line is part of the output when it fails. */
-    record Result(int exitCode, String output) {
-    }
+    record Result(int exitCode, String output) {}
 
     private final Path dir;
 
@@ -39,17 +37,43 @@ final class OpensslCms {
         write("m.eml", sealed);
         PkiFiles.writeCertificate(dir.resolve("cust.pem"), customer.certificate());
         PkiFiles.writePrivateKey(dir.resolve("cust.key"), customer);
-        return run("cms", "-decrypt", "-in", "m.eml", "-recip", "cust.pem", "-inkey", "cust.key", "-out", "dec.eml");
+        return run(
+                "cms",
+                "-decrypt",
+                "-in",
+                "m.eml",
+                "-recip",
+                "cust.pem",
+                "-inkey",
+                "cust.key",
+                "-out",
+                "dec.eml");
     }
 
-    /** {@code openssl cms -verify -CAfile ca.pem -purpose any} of a file here, into verified.txt. */
+    /**
+     * {@code openssl cms -verify -CAfile ca.pem -purpose any} of a file here, into verified.txt.
+     */
     Result verify(String file, X509Certificate ca) throws Exception {
         PkiFiles.writeCertificate(dir.resolve("ca.pem"), ca);
-        return run("cms", "-verify", "-in", file, "-CAfile", "ca.pem", "-purpose", "any", "-out", "verified.txt");
+        return run(
+                "cms",
+                "-verify",
+                "-in",
+                file,
+                "-CAfile",
+                "ca.pem",
+                "-purpose",
+                "any",
+                "-out",
+                "verified.txt");
     }
 
-    /** Decrypts and verifies, failing the test if openssl refuses; returns the verified signed entity. */
-    String decryptAndVerify(MimeMessage sealed, DemoPki.Issued customer, X509Certificate ca) throws Exception {
+    /**
+     * Decrypts and verifies, failing the test if openssl refuses; returns the verified signed
+     * entity.
+     */
+    String decryptAndVerify(MimeMessage sealed, DemoPki.Issued customer, X509Certificate ca)
+            throws Exception {
         requireOk(decrypt(sealed, customer));
         requireOk(verify("dec.eml", ca));
         return verified();

@@ -13,7 +13,9 @@ class SevenBitEntityTest {
     private static final String LONG = "x".repeat(90);
 
     private static MimeBodyPart part(String headers, String body) throws Exception {
-        return new MimeBodyPart(new ByteArrayInputStream((headers + "\r\n" + body).getBytes(StandardCharsets.UTF_8)));
+        return new MimeBodyPart(
+                new ByteArrayInputStream(
+                        (headers + "\r\n" + body).getBytes(StandardCharsets.UTF_8)));
     }
 
     private static String wire(MimeBodyPart part) throws Exception {
@@ -26,52 +28,85 @@ class SevenBitEntityTest {
 
     @Test
     void plainShortSevenBitTextIsLeftByteForByte() throws Exception {
-        MimeBodyPart p = part("Content-Type: text/plain\r\nContent-Transfer-Encoding: 7bit\r\n", "Hello\r\nBye\r\n");
-        assertThat(SevenBitEntity.of(p, "Hello\r\nBye\r\n".getBytes(StandardCharsets.US_ASCII))).isSameAs(p);
+        MimeBodyPart p =
+                part(
+                        "Content-Type: text/plain\r\nContent-Transfer-Encoding: 7bit\r\n",
+                        "Hello\r\nBye\r\n");
+        assertThat(SevenBitEntity.of(p, "Hello\r\nBye\r\n".getBytes(StandardCharsets.US_ASCII)))
+                .isSameAs(p);
     }
 
     @Test
     void sevenBitTextThatAHopWouldChangeBecomesQuotedPrintable() throws Exception {
         String body = LONG + "\r\ntrailing blanks   \r\nFrom the bank\r\n-- \r\nend";
-        MimeBodyPart p = safe("Content-Type: text/plain; charset=us-ascii\r\nContent-Transfer-Encoding: 7bit\r\n",
-                body);
+        MimeBodyPart p =
+                safe(
+                        "Content-Type: text/plain; charset=us-ascii\r\nContent-Transfer-Encoding: 7bit\r\n",
+                        body);
         String wire = wire(p);
         assertThat(p.getEncoding()).isEqualTo("quoted-printable");
-        assertThat(wire).contains("trailing blanks  =20\r\n").contains("\r\n=46rom the bank\r\n")
-                .contains("--=20\r\n").doesNotContain("\nFrom ");
-        assertThat(wire.lines()).allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(76))
+        assertThat(wire)
+                .contains("trailing blanks  =20\r\n")
+                .contains("\r\n=46rom the bank\r\n")
+                .contains("--=20\r\n")
+                .doesNotContain("\nFrom ");
+        assertThat(wire.lines())
+                .allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(76))
                 .noneMatch(l -> l.endsWith(" "));
-        assertThat(new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo(body);
+        assertThat(new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
+                .isEqualTo(body);
     }
 
     @Test
     void eightBitBinaryIsBase64AndBareLineEndsCountAsFragile() throws Exception {
         MimeBodyPart p = safe("Content-Type: application/octet-stream\r\n", "a\nb\u00e9");
         assertThat(p.getEncoding()).isEqualTo("base64");
-        assertThat(p.getInputStream().readAllBytes()).isEqualTo("a\nb\u00e9".getBytes(StandardCharsets.UTF_8));
+        assertThat(p.getInputStream().readAllBytes())
+                .isEqualTo("a\nb\u00e9".getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
     void headerLinesAreFoldedAtBlanksWithoutTrailingBlanks() {
-        String folded = SevenBitEntity.foldHeader("Content-Type: multipart/mixed; \r\n\tboundary=\"b\"; hp=clear; "
-                + "name=\"" + "n".repeat(30) + "\" " + "more ".repeat(10));
-        assertThat(folded.split("\r\n")).allSatisfy(l -> assertThat(l).hasSizeLessThanOrEqualTo(78)
-                .doesNotEndWith(" ").doesNotEndWith("\t"));
+        String folded =
+                SevenBitEntity.foldHeader(
+                        "Content-Type: multipart/mixed; \r\n\tboundary=\"b\"; hp=clear; "
+                                + "name=\""
+                                + "n".repeat(30)
+                                + "\" "
+                                + "more ".repeat(10));
+        assertThat(folded.split("\r\n"))
+                .allSatisfy(
+                        l ->
+                                assertThat(l)
+                                        .hasSizeLessThanOrEqualTo(78)
+                                        .doesNotEndWith(" ")
+                                        .doesNotEndWith("\t"));
         assertThat(folded.replaceAll("\r\n[ \t]", " ").replaceAll("\\s+", " "))
-                .isEqualTo(("Content-Type: multipart/mixed; boundary=\"b\"; hp=clear; name=\"" + "n".repeat(30) + "\" "
-                        + "more ".repeat(10)).strip());
+                .isEqualTo(
+                        ("Content-Type: multipart/mixed; boundary=\"b\"; hp=clear; name=\""
+                                        + "n".repeat(30)
+                                        + "\" "
+                                        + "more ".repeat(10))
+                                .strip());
         assertThat(SevenBitEntity.foldHeader("Message-ID: <" + LONG + "@bank.example>"))
-                .as("a word longer than a line is never split").contains("\r\n <" + LONG + "@bank.example>");
+                .as("a word longer than a line is never split")
+                .contains("\r\n <" + LONG + "@bank.example>");
     }
 
     @Test
     void aFragileChildIsReEncodedAndItsSiblingsAreKept() throws Exception {
-        String body = "--b\r\nContent-Type: text/plain\r\n\r\n" + LONG + "\r\n"
-                + "--b\r\nContent-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n--b--\r\n";
+        String body =
+                "--b\r\nContent-Type: text/plain\r\n\r\n"
+                        + LONG
+                        + "\r\n"
+                        + "--b\r\nContent-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n--b--\r\n";
         MimeBodyPart p = safe("Content-Type: multipart/mixed; boundary=\"b\"\r\n", body);
         String wire = wire(p);
-        assertThat(wire).contains("Content-Transfer-Encoding: quoted-printable")
-                .contains("Content-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n");
-        assertThat(List.of(wire.split("\r\n"))).allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(78));
+        assertThat(wire)
+                .contains("Content-Transfer-Encoding: quoted-printable")
+                .contains(
+                        "Content-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n");
+        assertThat(List.of(wire.split("\r\n")))
+                .allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(78));
     }
 }

@@ -30,8 +30,8 @@ import org.bouncycastle.tsp.TimeStampTokenGenerator;
 import org.junit.jupiter.api.Test;
 
 /**
- * What is worked out once per TSA certificate must not let a later token through: each
- * token's imprint, signature and genTime are checked even when its TSA is already known.
+ * What is worked out once per TSA certificate must not let a later token through: each token's
+ * imprint, signature and genTime are checked even when its TSA is already known.
  */
 class TimestampVerifierTest {
     private static final Instant NOW = Instant.parse("2026-11-25T09:00:00Z");
@@ -39,23 +39,32 @@ class TimestampVerifierTest {
 
     private final DemoPki pki = new DemoPki(Clock.fixed(NOW, java.time.ZoneOffset.UTC), "TSA Root");
     private final DemoPki.Issued tsa = pki.timestampAuthority("Bank TSA");
-    private final TimestampVerifier verifier = new TimestampVerifier(
-            Set.of(new TrustAnchor(pki.ca().certificate(), null)));
+    private final TimestampVerifier verifier =
+            new TimestampVerifier(Set.of(new TrustAnchor(pki.ca().certificate(), null)));
 
     @Test
     void everyTokenOfAKnownTsaIsVerified() throws Exception {
         assertThat(verifier.verify(token(tsa.key(), tsa.certificate(), SIGNATURE, NOW), SIGNATURE))
                 .isEqualTo(tsa.certificate());
-        assertThat(verifier.verify(token(tsa.key(), tsa.certificate(), SIGNATURE, NOW.plusSeconds(1)), SIGNATURE))
+        assertThat(
+                        verifier.verify(
+                                token(tsa.key(), tsa.certificate(), SIGNATURE, NOW.plusSeconds(1)),
+                                SIGNATURE))
                 .isEqualTo(tsa.certificate());
     }
 
     @Test
     void aTokenOverOtherDataIsRefused() throws Exception {
         verifier.verify(token(tsa.key(), tsa.certificate(), SIGNATURE, NOW), SIGNATURE);
-        TimeStampToken other = token(tsa.key(), tsa.certificate(), "other".getBytes(StandardCharsets.US_ASCII), NOW);
+        TimeStampToken other =
+                token(
+                        tsa.key(),
+                        tsa.certificate(),
+                        "other".getBytes(StandardCharsets.US_ASCII),
+                        NOW);
 
-        assertThatThrownBy(() -> verifier.verify(other, SIGNATURE)).isInstanceOf(TSPException.class)
+        assertThatThrownBy(() -> verifier.verify(other, SIGNATURE))
+                .isInstanceOf(TSPException.class)
                 .hasMessageContaining("imprint");
     }
 
@@ -65,7 +74,8 @@ class TimestampVerifierTest {
         PrivateKey impostor = pki.timestampAuthority("Impostor").key();
         TimeStampToken forged = token(impostor, tsa.certificate(), SIGNATURE, NOW);
 
-        assertThatThrownBy(() -> verifier.verify(forged, SIGNATURE)).isInstanceOf(TSPException.class);
+        assertThatThrownBy(() -> verifier.verify(forged, SIGNATURE))
+                .isInstanceOf(TSPException.class);
     }
 
     @Test
@@ -74,31 +84,42 @@ class TimestampVerifierTest {
         Instant afterExpiry = tsa.certificate().getNotAfter().toInstant().plus(Duration.ofDays(1));
         TimeStampToken late = token(tsa.key(), tsa.certificate(), SIGNATURE, afterExpiry);
 
-        assertThatThrownBy(() -> verifier.verify(late, SIGNATURE)).isInstanceOf(TSPException.class)
+        assertThatThrownBy(() -> verifier.verify(late, SIGNATURE))
+                .isInstanceOf(TSPException.class)
                 .hasMessageContaining("not valid");
     }
 
     @Test
     void aTsaOutsideTheAnchorsIsRefusedAfterAKnownOne() throws Exception {
         verifier.verify(token(tsa.key(), tsa.certificate(), SIGNATURE, NOW), SIGNATURE);
-        DemoPki.Issued foreign = new DemoPki(Clock.fixed(NOW, java.time.ZoneOffset.UTC), "Other Root")
-                .timestampAuthority("Bank TSA");
+        DemoPki.Issued foreign =
+                new DemoPki(Clock.fixed(NOW, java.time.ZoneOffset.UTC), "Other Root")
+                        .timestampAuthority("Bank TSA");
 
-        assertThatThrownBy(() -> verifier.verify(token(foreign.key(), foreign.certificate(), SIGNATURE, NOW),
-                SIGNATURE)).isInstanceOf(TSPException.class).hasMessageContaining("does not chain");
+        assertThatThrownBy(
+                        () ->
+                                verifier.verify(
+                                        token(foreign.key(), foreign.certificate(), SIGNATURE, NOW),
+                                        SIGNATURE))
+                .isInstanceOf(TSPException.class)
+                .hasMessageContaining("does not chain");
     }
 
-    private static TimeStampToken token(PrivateKey key, X509Certificate cert, byte[] stamped, Instant genTime)
+    private static TimeStampToken token(
+            PrivateKey key, X509Certificate cert, byte[] stamped, Instant genTime)
             throws Exception {
-        TimeStampTokenGenerator gen = new TimeStampTokenGenerator(
-                new JcaSimpleSignerInfoGeneratorBuilder().build("SHA256withRSA", key, cert),
-                new JcaDigestCalculatorProviderBuilder().build().get(
-                        new AlgorithmIdentifier(NISTObjectIdentifiers.id_sha256)),
-                EmbeddedTsa.DEMO_POLICY);
+        TimeStampTokenGenerator gen =
+                new TimeStampTokenGenerator(
+                        new JcaSimpleSignerInfoGeneratorBuilder().build("SHA256withRSA", key, cert),
+                        new JcaDigestCalculatorProviderBuilder()
+                                .build()
+                                .get(new AlgorithmIdentifier(NISTObjectIdentifiers.id_sha256)),
+                        EmbeddedTsa.DEMO_POLICY);
         gen.addCertificates(new JcaCertStore(List.of(cert)));
         TimeStampRequestGenerator req = new TimeStampRequestGenerator();
         req.setCertReq(true);
         byte[] imprint = MessageDigest.getInstance("SHA-256").digest(stamped);
-        return gen.generate(req.generate(TSPAlgorithms.SHA256, imprint), BigInteger.ONE, Date.from(genTime));
+        return gen.generate(
+                req.generate(TSPAlgorithms.SHA256, imprint), BigInteger.ONE, Date.from(genTime));
     }
 }

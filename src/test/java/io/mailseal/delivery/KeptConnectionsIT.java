@@ -28,8 +28,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Closing kept connections against a real next hop that never answers QUIT: neither the
- * idle check nor shutdown may wait on it for {@code delivery.timeout}, one after another.
+ * Closing kept connections against a real next hop that never answers QUIT: neither the idle check
+ * nor shutdown may wait on it for {@code delivery.timeout}, one after another.
  */
 class KeptConnectionsIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -54,7 +54,9 @@ class KeptConnectionsIT {
     void idleConnectionsToAHopSilentAtQuitAreClosedTogether() throws Exception {
         keepTwo();
         time.advance(KeptConnections.IDLE_LIMIT.plusSeconds(1));
-        assertThat(hop.quits(2, Duration.ofSeconds(5))).as("both QUITs, not one per " + TIMEOUT).isTrue();
+        assertThat(hop.quits(2, Duration.ofSeconds(5)))
+                .as("both QUITs, not one per " + TIMEOUT)
+                .isTrue();
     }
 
     @Test
@@ -62,14 +64,17 @@ class KeptConnectionsIT {
         keepTwo();
         long start = System.nanoTime();
         kept.close();
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(KeptConnections.QUIT_GRACE.plusSeconds(2));
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+                .isLessThan(KeptConnections.QUIT_GRACE.plusSeconds(2));
         assertThat(hop.quits(2, Duration.ofSeconds(5))).isTrue();
     }
 
     @Test
     void theIdleCheckGoesOnAfterItFailedOnce() throws Exception {
         clock.failNext();
-        assertThat(clock.failed.await(5, TimeUnit.SECONDS)).as("the idle check read the clock").isTrue();
+        assertThat(clock.failed.await(5, TimeUnit.SECONDS))
+                .as("the idle check read the clock")
+                .isTrue();
         kept.keep(hop.nextHop(), HopTransport.connect(hop.session(), true));
         time.advance(KeptConnections.IDLE_LIMIT.plusSeconds(1));
         assertThat(hop.quits(1, Duration.ofSeconds(5))).as("closed by a later check").isTrue();
@@ -127,7 +132,8 @@ class KeptConnectionsIT {
         }
 
         HopAtLevel nextHop() {
-            return new HopAtLevel(new NextHop("127.0.0.1", "127.0.0.1", server.getLocalPort()), TlsLevel.NONE);
+            return new HopAtLevel(
+                    new NextHop("127.0.0.1", "127.0.0.1", server.getLocalPort()), TlsLevel.NONE);
         }
 
         Session session() {
@@ -153,8 +159,9 @@ class KeptConnectionsIT {
         }
 
         private void converse(Socket s) {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(),
-                    StandardCharsets.US_ASCII))) {
+            try (BufferedReader in =
+                    new BufferedReader(
+                            new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII))) {
                 Writer out = new OutputStreamWriter(s.getOutputStream(), StandardCharsets.US_ASCII);
                 out.write("220 hop.test ESMTP\r\n");
                 out.flush();

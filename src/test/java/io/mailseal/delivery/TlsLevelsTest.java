@@ -15,14 +15,27 @@ class TlsLevelsTest {
 
     private static PolicyConfig policy(String name, Optional<TlsLevel> deliveryTls) {
         PolicyConfig p = PolicyEngine.NO_MATCH;
-        return new PolicyConfig(name, p.match(), p.action(), p.timestamp(), p.protectHeaders(),
-                p.onMissingCertificate(), p.outerSubject(), p.hideHeaders(), p.maxAge(), deliveryTls);
+        return new PolicyConfig(
+                name,
+                p.match(),
+                p.action(),
+                p.timestamp(),
+                p.protectHeaders(),
+                p.onMissingCertificate(),
+                p.outerSubject(),
+                p.hideHeaders(),
+                p.maxAge(),
+                deliveryTls);
     }
 
     @Test
     void aPolicyRaisesTheGlobalLevelAndOtherMailKeepsIt() {
-        TlsLevels levels = new TlsLevels(TlsLevel.MAY, List.of(policy("statement", Optional.of(TlsLevel.ENCRYPT)),
-                policy("default", Optional.empty())));
+        TlsLevels levels =
+                new TlsLevels(
+                        TlsLevel.MAY,
+                        List.of(
+                                policy("statement", Optional.of(TlsLevel.ENCRYPT)),
+                                policy("default", Optional.empty())));
         assertThat(levels.forPolicy("statement")).isEqualTo(TlsLevel.ENCRYPT);
         assertThat(levels.forPolicy("default")).isEqualTo(TlsLevel.MAY);
         assertThat(levels.forPolicy("unknown")).as("a name no policy has").isEqualTo(TlsLevel.MAY);
@@ -30,32 +43,52 @@ class TlsLevelsTest {
 
     @Test
     void aMessageKeepsTheLevelItsPolicyAskedWhenItWasAccepted() {
-        TlsLevels levels = new TlsLevels(TlsLevel.MAY, List.of(policy("statement", Optional.of(TlsLevel.ENCRYPT))));
-        assertThat(levels.forMessage(queued("statements-renamed", "ENCRYPT"))).as("policy renamed, relay restarted")
+        TlsLevels levels =
+                new TlsLevels(
+                        TlsLevel.MAY, List.of(policy("statement", Optional.of(TlsLevel.ENCRYPT))));
+        assertThat(levels.forMessage(queued("statements-renamed", "ENCRYPT")))
+                .as("policy renamed, relay restarted")
                 .isEqualTo(TlsLevel.ENCRYPT);
-        assertThat(levels.forMessage(queued("statement", "MAY"))).as("raised since").isEqualTo(TlsLevel.ENCRYPT);
+        assertThat(levels.forMessage(queued("statement", "MAY")))
+                .as("raised since")
+                .isEqualTo(TlsLevel.ENCRYPT);
         assertThat(levels.forMessage(queued("default", ""))).isEqualTo(TlsLevel.MAY);
-        assertThat(levels.forMessage(queued("default", "SOMETHING"))).as("fail closed").isEqualTo(TlsLevel.VERIFY);
+        assertThat(levels.forMessage(queued("default", "SOMETHING")))
+                .as("fail closed")
+                .isEqualTo(TlsLevel.VERIFY);
     }
 
     private static SpooledMessage queued(String policy, String minimumTls) {
         Instant now = Instant.parse("2026-11-25T11:00:00Z");
-        return new SpooledMessage("Q1.0", "bank@bank.example", List.of("a@x.example"), policy, now,
-                now.plusSeconds(60), new byte[0], minimumTls);
+        return new SpooledMessage(
+                "Q1.0",
+                "bank@bank.example",
+                List.of("a@x.example"),
+                policy,
+                now,
+                now.plusSeconds(60),
+                new byte[0],
+                minimumTls);
     }
 
     @Test
     void aDsnGoesAtTheStrictestLevelAnyPolicyAsks() {
         // it carries the outer headers of the message that bounced, whichever policy that was
-        TlsLevels levels = new TlsLevels(TlsLevel.MAY, List.of(policy("statement", Optional.of(TlsLevel.VERIFY)),
-                policy("default", Optional.empty())));
+        TlsLevels levels =
+                new TlsLevels(
+                        TlsLevel.MAY,
+                        List.of(
+                                policy("statement", Optional.of(TlsLevel.VERIFY)),
+                                policy("default", Optional.empty())));
         assertThat(levels.forPolicy(PolicyConfig.DSN)).isEqualTo(TlsLevel.VERIFY);
-        assertThat(new TlsLevels(TlsLevel.MAY, List.of()).forPolicy(PolicyConfig.DSN)).isEqualTo(TlsLevel.MAY);
+        assertThat(new TlsLevels(TlsLevel.MAY, List.of()).forPolicy(PolicyConfig.DSN))
+                .isEqualTo(TlsLevel.MAY);
     }
 
     @Test
     void aPolicyNeverLowersTheLevelTheRelayRunsWith() {
-        // a reloaded relay.conf may say delivery.tls = none; the running level stays until a restart
+        // a reloaded relay.conf may say delivery.tls = none; the running level stays until a
+        // restart
         TlsLevels levels = new TlsLevels(TlsLevel.ENCRYPT, List.of());
         levels.follow(List.of(policy("news", Optional.of(TlsLevel.MAY))));
         assertThat(levels.forPolicy("news")).isEqualTo(TlsLevel.ENCRYPT);
@@ -63,12 +96,20 @@ class TlsLevelsTest {
 
     @Test
     void aReloadChangesALevelAndARemovedPolicyKeepsItsOwnForTheMailQueuedUnderIt() {
-        TlsLevels levels = new TlsLevels(TlsLevel.MAY, List.of(policy("statement", Optional.of(TlsLevel.ENCRYPT)),
-                policy("service", Optional.of(TlsLevel.ENCRYPT))));
-        levels.follow(List.of(policy("statements", Optional.of(TlsLevel.VERIFY)),
-                policy("service", Optional.empty())));
+        TlsLevels levels =
+                new TlsLevels(
+                        TlsLevel.MAY,
+                        List.of(
+                                policy("statement", Optional.of(TlsLevel.ENCRYPT)),
+                                policy("service", Optional.of(TlsLevel.ENCRYPT))));
+        levels.follow(
+                List.of(
+                        policy("statements", Optional.of(TlsLevel.VERIFY)),
+                        policy("service", Optional.empty())));
         assertThat(levels.forPolicy("statements")).isEqualTo(TlsLevel.VERIFY);
         assertThat(levels.forPolicy("service")).isEqualTo(TlsLevel.MAY);
-        assertThat(levels.forPolicy("statement")).as("renamed by the reload").isEqualTo(TlsLevel.ENCRYPT);
+        assertThat(levels.forPolicy("statement"))
+                .as("renamed by the reload")
+                .isEqualTo(TlsLevel.ENCRYPT);
     }
 }

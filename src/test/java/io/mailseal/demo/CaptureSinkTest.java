@@ -28,12 +28,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The next hop of the demo and the integration tests, over real sockets on loopback. */
 class CaptureSinkTest {
-    static final String FIRST = "From: otp@bank.example\r\nTo: alice@customer.example\r\nSubject: code\r\n\r\n"
-            + "Your code is 123456\r\n.a line that starts with a dot\r\n..two dots\r\n\r\n";
-    static final String SECOND = "From: statements@bank.example\r\nSubject: statement\r\n\r\nJune\r\n";
+    static final String FIRST =
+            "From: otp@bank.example\r\nTo: alice@customer.example\r\nSubject: code\r\n\r\n"
+                    + "Your code is 123456\r\n.a line that starts with a dot\r\n..two dots\r\n\r\n";
+    static final String SECOND =
+            "From: statements@bank.example\r\nSubject: statement\r\n\r\nJune\r\n";
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
     CaptureSink sink;
 
     @BeforeEach
@@ -54,9 +55,12 @@ class CaptureSinkTest {
         Session session = Session.getInstance(p);
         try (SMTPTransport t = (SMTPTransport) session.getTransport("smtp")) {
             t.connect();
-            t.sendMessage(message(session, "otp@bank.example", FIRST), InternetAddress.parse(
-                    "alice@customer.example, bob@customer.example, Carol@Customer.Example"));
-            t.sendMessage(message(session, "statements@bank.example", SECOND),
+            t.sendMessage(
+                    message(session, "otp@bank.example", FIRST),
+                    InternetAddress.parse(
+                            "alice@customer.example, bob@customer.example, Carol@Customer.Example"));
+            t.sendMessage(
+                    message(session, "statements@bank.example", SECOND),
                     InternetAddress.parse("dave@customer.example"));
         }
 
@@ -65,24 +69,35 @@ class CaptureSinkTest {
         assertThat(got).hasSize(2);
         assertThat(got.get(0).envelopeFrom()).isEqualTo("otp@bank.example");
         assertThat(got.get(0).recipients())
-                .containsExactly("alice@customer.example", "bob@customer.example", "Carol@Customer.Example");
-        assertThat(got.get(0).text()).as("dot-unstuffed, no Received header added").isEqualTo(FIRST);
+                .containsExactly(
+                        "alice@customer.example", "bob@customer.example", "Carol@Customer.Example");
+        assertThat(got.get(0).text())
+                .as("dot-unstuffed, no Received header added")
+                .isEqualTo(FIRST);
         assertThat(got.get(1).envelopeFrom()).isEqualTo("statements@bank.example");
         assertThat(got.get(1).recipients()).containsExactly("dave@customer.example");
         assertThat(got.get(1).content()).isEqualTo(SECOND.getBytes(StandardCharsets.US_ASCII));
-        assertThat(dir.resolve("sink/001.eml")).hasBinaryContent(FIRST.getBytes(StandardCharsets.US_ASCII));
-        assertThat(dir.resolve("sink/002.eml")).hasBinaryContent(SECOND.getBytes(StandardCharsets.US_ASCII));
+        assertThat(dir.resolve("sink/001.eml"))
+                .hasBinaryContent(FIRST.getBytes(StandardCharsets.US_ASCII));
+        assertThat(dir.resolve("sink/002.eml"))
+                .hasBinaryContent(SECOND.getBytes(StandardCharsets.US_ASCII));
     }
 
-    private static SMTPMessage message(Session session, String envelopeFrom, String rfc5322) throws Exception {
-        SMTPMessage m = new SMTPMessage(session, new ByteArrayInputStream(rfc5322.getBytes(StandardCharsets.US_ASCII)));
+    private static SMTPMessage message(Session session, String envelopeFrom, String rfc5322)
+            throws Exception {
+        SMTPMessage m =
+                new SMTPMessage(
+                        session,
+                        new ByteArrayInputStream(rfc5322.getBytes(StandardCharsets.US_ASCII)));
         m.setEnvelopeFrom(envelopeFrom);
         return m;
     }
 
     @Test
     void nullSenderAndEightBitBytesArriveAsSent() throws Exception {
-        byte[] latin1 = "Subject: bounce\r\n\r\nZ\u00fcrich \u00e9t\u00e9\r\n".getBytes(StandardCharsets.ISO_8859_1);
+        byte[] latin1 =
+                "Subject: bounce\r\n\r\nZ\u00fcrich \u00e9t\u00e9\r\n"
+                        .getBytes(StandardCharsets.ISO_8859_1);
         try (Dialog d = new Dialog(sink.port())) {
             d.command("EHLO client.example");
             assertThat(d.command("MAIL FROM:<>")).startsWith("250");
@@ -102,11 +117,13 @@ class CaptureSinkTest {
         try (Dialog d = new Dialog(sink.port())) {
             d.command("EHLO client.example");
             d.command("MAIL FROM:<otp@bank.example>");
-            assertThat(d.command("RCPT TO:<alice@customer.example>")).isEqualTo("550 5.1.1 no such user");
+            assertThat(d.command("RCPT TO:<alice@customer.example>"))
+                    .isEqualTo("550 5.1.1 no such user");
             assertThat(d.command("RCPT TO:<bob@customer.example>")).startsWith("250");
             assertThat(d.send(SECOND)).startsWith("250");
         }
-        assertThat(sink.messages()).singleElement()
+        assertThat(sink.messages())
+                .singleElement()
                 .satisfies(m -> assertThat(m.recipients()).containsExactly("bob@customer.example"));
     }
 
@@ -116,7 +133,8 @@ class CaptureSinkTest {
         try (Dialog d = new Dialog(sink.port())) {
             d.command("EHLO client.example");
             d.command("MAIL FROM:<otp@bank.example>");
-            assertThat(d.command("RCPT TO:<alice@customer.example>")).isEqualTo("421 4.3.2 try later");
+            assertThat(d.command("RCPT TO:<alice@customer.example>"))
+                    .isEqualTo("421 4.3.2 try later");
             assertThat(d.reply()).as("closed after 421 (RFC 5321 §3.8)").isNull();
         }
         assertThat(deliverOne()).startsWith("250");
@@ -137,7 +155,9 @@ class CaptureSinkTest {
             d.command("RCPT TO:<alice@customer.example>");
             assertThat(d.send(SECOND)).startsWith("250");
         }
-        assertThat(sink.messages()).singleElement().satisfies(m -> assertThat(m.text()).isEqualTo(SECOND));
+        assertThat(sink.messages())
+                .singleElement()
+                .satisfies(m -> assertThat(m.text()).isEqualTo(SECOND));
     }
 
     @Test
@@ -145,7 +165,8 @@ class CaptureSinkTest {
         sink.failNext(Verb.MAIL, 452, "4.3.1 insufficient system storage");
         try (Dialog d = new Dialog(sink.port())) {
             d.command("EHLO client.example");
-            assertThat(d.command("MAIL FROM:<otp@bank.example>")).isEqualTo("452 4.3.1 insufficient system storage");
+            assertThat(d.command("MAIL FROM:<otp@bank.example>"))
+                    .isEqualTo("452 4.3.1 insufficient system storage");
         }
     }
 
@@ -176,15 +197,18 @@ class CaptureSinkTest {
     void awaitMessagesGivesUpAtTheDeadline() throws Exception {
         long start = System.nanoTime();
         assertThat(sink.awaitMessages(1, Duration.ofMillis(200))).isFalse();
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+                .isGreaterThanOrEqualTo(Duration.ofMillis(200));
     }
 
     @Test
     void closeStopsListening() throws Exception {
         int port = sink.port();
         sink.close();
-        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> new Socket(InetAddress.getLoopbackAddress(),
-                port).close())).isInstanceOf(java.net.ConnectException.class);
+        assertThat(
+                        org.assertj.core.api.Assertions.catchThrowable(
+                                () -> new Socket(InetAddress.getLoopbackAddress(), port).close()))
+                .isInstanceOf(java.net.ConnectException.class);
     }
 
     private String deliverOne() throws IOException {
@@ -205,7 +229,10 @@ class CaptureSinkTest {
         Dialog(int port) throws IOException {
             socket = new Socket(InetAddress.getLoopbackAddress(), port);
             socket.setSoTimeout(10_000);
-            in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+            in =
+                    new BufferedReader(
+                            new InputStreamReader(
+                                    socket.getInputStream(), StandardCharsets.ISO_8859_1));
             out = socket.getOutputStream();
             assertThat(reply()).startsWith("220");
         }

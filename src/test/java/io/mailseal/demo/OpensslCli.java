@@ -1,14 +1,12 @@
 package io.mailseal.demo;
 
 import io.mailseal.testing.ExternalTool;
-
 import java.io.IOException;
 import java.nio.file.Path;
 
 /** The openssl CLI as an independent judge of what DemoPki and PkiFiles produce. */
 public final class OpensslCli {
-    public record Result(int exitCode, String output) {
-    }
+    public record Result(int exitCode, String output) {}
 
     private final Path dir;
 
@@ -32,7 +30,13 @@ public final class OpensslCli {
     public String ok(String... args) throws IOException, InterruptedException {
         Result r = run(args);
         if (r.exitCode() != 0) {
-            throw new AssertionError("openssl " + String.join(" ", args) + " exited " + r.exitCode() + ":\n" + r.output());
+            throw new AssertionError(
+                    "openssl "
+                            + String.join(" ", args)
+                            + " exited "
+                            + r.exitCode()
+                            + ":\n"
+                            + r.output());
         }
         return r.output();
     }

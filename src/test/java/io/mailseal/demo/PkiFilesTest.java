@@ -25,8 +25,7 @@ class PkiFilesTest {
     static final DemoPki PKI = new DemoPki(Clock.systemUTC(), "PkiFiles test CA");
     static final char[] PASSWORD = "demo-only-pass".toCharArray();
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
     OpensslCli openssl;
 
     @BeforeEach
@@ -41,18 +40,25 @@ class PkiFilesTest {
     @Test
     void certificatesArePemInOrderAndReadBack() throws Exception {
         Issued alice = PKI.customer("alice@customer.example", KeyKind.RSA);
-        Path file = PkiFiles.writeCertificate(dir.resolve("recipients/alice@customer.example.pem"),
-                alice.certificate(), PKI.ca().certificate());
+        Path file =
+                PkiFiles.writeCertificate(
+                        dir.resolve("recipients/alice@customer.example.pem"),
+                        alice.certificate(),
+                        PKI.ca().certificate());
         assertThat(Files.readString(file)).startsWith("-----BEGIN CERTIFICATE-----");
         try (var in = Files.newInputStream(file)) {
-            assertThat(List.<Object>copyOf(CertificateFactory.getInstance("X.509").generateCertificates(in)))
+            assertThat(
+                            List.<Object>copyOf(
+                                    CertificateFactory.getInstance("X.509")
+                                            .generateCertificates(in)))
                     .containsExactly(alice.certificate(), PKI.ca().certificate());
         }
     }
 
     @ParameterizedTest
     @EnumSource(KeyKind.class)
-    void privateKeyIsUnencryptedPkcs8Mode0600AndMatchesItsCertificate(KeyKind kind) throws Exception {
+    void privateKeyIsUnencryptedPkcs8Mode0600AndMatchesItsCertificate(KeyKind kind)
+            throws Exception {
         Issued alice = PKI.customer("alice@customer.example", kind);
         Path key = PkiFiles.writePrivateKey(dir.resolve("keys/alice.key"), alice);
         PkiFiles.writeCertificate(dir.resolve("alice.pem"), alice.certificate());
@@ -76,33 +82,56 @@ class PkiFilesTest {
     @Test
     void pkcs12UsesPbes2WithAes256AndIsReadByOpenssl3WithoutLegacy() throws Exception {
         Issued signer = PKI.signer("otp@bank.example", KeyKind.RSA);
-        Path p12 = PkiFiles.writePkcs12(dir.resolve("keys/otp.p12"), signer, List.of(PKI.ca().certificate()), PASSWORD);
+        Path p12 =
+                PkiFiles.writePkcs12(
+                        dir.resolve("keys/otp.p12"),
+                        signer,
+                        List.of(PKI.ca().certificate()),
+                        PASSWORD);
         assertThat(mode(p12)).isEqualTo("rw-------");
 
         String pass = "pass:" + new String(PASSWORD);
-        String info = openssl.ok("pkcs12", "-in", "keys/otp.p12", "-passin", pass, "-info", "-noout");
-        assertThat(info).contains("MAC: sha256")
-                .contains("Shrouded Keybag: PBES2, PBKDF2, AES-256-CBC, Iteration 10000, PRF hmacWithSHA256")
-                .contains("PKCS7 Encrypted data: PBES2, PBKDF2, AES-256-CBC, Iteration 10000, PRF hmacWithSHA256")
-                .doesNotContain("RC2").doesNotContain("3DES");
+        String info =
+                openssl.ok("pkcs12", "-in", "keys/otp.p12", "-passin", pass, "-info", "-noout");
+        assertThat(info)
+                .contains("MAC: sha256")
+                .contains(
+                        "Shrouded Keybag: PBES2, PBKDF2, AES-256-CBC, Iteration 10000, PRF hmacWithSHA256")
+                .contains(
+                        "PKCS7 Encrypted data: PBES2, PBKDF2, AES-256-CBC, Iteration 10000, PRF hmacWithSHA256")
+                .doesNotContain("RC2")
+                .doesNotContain("3DES");
 
         String dump = openssl.ok("pkcs12", "-in", "keys/otp.p12", "-passin", pass, "-nodes");
-        assertThat(dump).contains(PKCS8_PEM_HEADER).contains("subject=CN = otp@bank.example")
+        assertThat(dump)
+                .contains(PKCS8_PEM_HEADER)
+                .contains("subject=CN = otp@bank.example")
                 .contains("subject=CN = PkiFiles test CA");
-        assertThat(openssl.run("pkcs12", "-in", "keys/otp.p12", "-passin", "pass:wrong", "-nodes").exitCode())
+        assertThat(
+                        openssl.run(
+                                        "pkcs12",
+                                        "-in",
+                                        "keys/otp.p12",
+                                        "-passin",
+                                        "pass:wrong",
+                                        "-nodes")
+                                .exitCode())
                 .isNotZero();
     }
 
     @Test
     void pkcs12ReadsBackIntoTheJdkWithKeyAndChain() throws Exception {
         Issued signer = PKI.signer("otp@bank.example", KeyKind.EC);
-        Path p12 = PkiFiles.writePkcs12(dir.resolve("otp.p12"), signer, List.of(PKI.ca().certificate()), PASSWORD);
+        Path p12 =
+                PkiFiles.writePkcs12(
+                        dir.resolve("otp.p12"), signer, List.of(PKI.ca().certificate()), PASSWORD);
         KeyStore ks = KeyStore.getInstance("PKCS12");
         try (var in = Files.newInputStream(p12)) {
             ks.load(in, PASSWORD);
         }
         String alias = ks.aliases().nextElement();
         assertThat(ks.getKey(alias, PASSWORD)).isEqualTo(signer.key());
-        assertThat(ks.getCertificateChain(alias)).containsExactly(signer.certificate(), PKI.ca().certificate());
+        assertThat(ks.getCertificateChain(alias))
+                .containsExactly(signer.certificate(), PKI.ca().certificate());
     }
 }

@@ -6,8 +6,8 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.mailseal.config.DeliveryConfig;
-import io.mailseal.config.PolicyConfig;
 import io.mailseal.config.HostPort;
+import io.mailseal.config.PolicyConfig;
 import io.mailseal.delivery.DeliveryOutcomes;
 import io.mailseal.delivery.DeliveryScheduler;
 import io.mailseal.delivery.NextHopClient;
@@ -42,38 +42,66 @@ final class DeliveryRig implements AutoCloseable {
     static final Instant START = Instant.parse("2026-11-25T08:00:00Z");
     final MutableClock clock = new MutableClock(START);
     final LinkedBlockingQueue<String> outcomes = new LinkedBlockingQueue<>();
-    /** The next report of this outcome ({@code "attempted"}: of an attempt's time) throws, as broken metrics would. */
+
+    /**
+     * The next report of this outcome ({@code "attempted"}: of an attempt's time) throws, as broken
+     * metrics would.
+     */
     final AtomicReference<String> metricsFailOnce = new AtomicReference<>();
-    /** The next routing decision throws, as a bug would: nothing in the delivery path catches it. */
+
+    /**
+     * The next routing decision throws, as a bug would: nothing in the delivery path catches it.
+     */
     final AtomicBoolean routingFailsOnce = new AtomicBoolean();
+
     final Spool spool;
     final DeliveryScheduler scheduler;
     private final ListAppender<ILoggingEvent> log = new ListAppender<>();
 
-    DeliveryRig(Path dir, DeliveryConfig config, Optional<Set<TrustAnchor>> anchors) throws Exception {
+    DeliveryRig(Path dir, DeliveryConfig config, Optional<Set<TrustAnchor>> anchors)
+            throws Exception {
         this(dir, config, anchors, List.of());
     }
 
-    /** With {@code policies}' {@code delivery-tls}: a message spooled under one is sent at its level. */
-    DeliveryRig(Path dir, DeliveryConfig config, Optional<Set<TrustAnchor>> anchors, List<PolicyConfig> policies)
+    /**
+     * With {@code policies}' {@code delivery-tls}: a message spooled under one is sent at its
+     * level.
+     */
+    DeliveryRig(
+            Path dir,
+            DeliveryConfig config,
+            Optional<Set<TrustAnchor>> anchors,
+            List<PolicyConfig> policies)
             throws Exception {
         log.start();
         deliveryLogger().addAppender(log);
         this.spool = new Spool(dir);
-        this.scheduler = new DeliveryScheduler(spool, failingOnceWhenAsked(Router.of(config)), new NextHopClient(config, "relay.test",
-                new OutboundTls(anchors), new TlsLevels(config.tls(), policies), clock), config, "relay.test", clock,
-                new DeliveryOutcomes() {
-                    @Override
-                    public void outcome(String policy, String outcome) {
-                        failIfAsked(outcome);
-                        outcomes.add(outcome);
-                    }
+        this.scheduler =
+                new DeliveryScheduler(
+                        spool,
+                        failingOnceWhenAsked(Router.of(config)),
+                        new NextHopClient(
+                                config,
+                                "relay.test",
+                                new OutboundTls(anchors),
+                                new TlsLevels(config.tls(), policies),
+                                clock),
+                        config,
+                        "relay.test",
+                        clock,
+                        new DeliveryOutcomes() {
+                            @Override
+                            public void outcome(String policy, String outcome) {
+                                failIfAsked(outcome);
+                                outcomes.add(outcome);
+                            }
 
-                    @Override
-                    public void attempted(Duration took) {
-                        failIfAsked("attempted"); // timings themselves are AdminIT's concern
-                    }
-                });
+                            @Override
+                            public void attempted(Duration took) {
+                                failIfAsked(
+                                        "attempted"); // timings themselves are AdminIT's concern
+                            }
+                        });
     }
 
     private Router failingOnceWhenAsked(Router router) {
@@ -105,22 +133,60 @@ final class DeliveryRig implements AutoCloseable {
 
     /** Smarthost delivery; retry 1m doubling to 8m. */
     static DeliveryConfig smarthost(int port, DeliveryConfig.TlsLevel tls) {
-        return new DeliveryConfig(DeliveryConfig.Mode.SMARTHOST, new HostPort("127.0.0.1", port), 25, List.of(), tls,
-                Optional.empty(), 2, Duration.ofMinutes(1), Duration.ofMinutes(8), Duration.ofDays(5),
-                Duration.ofSeconds(10), Duration.ofSeconds(5));
+        return new DeliveryConfig(
+                DeliveryConfig.Mode.SMARTHOST,
+                new HostPort("127.0.0.1", port),
+                25,
+                List.of(),
+                tls,
+                Optional.empty(),
+                2,
+                Duration.ofMinutes(1),
+                Duration.ofMinutes(8),
+                Duration.ofDays(5),
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(5));
     }
 
-    /** MX delivery with the DNS server on loopback {@code dnsPort}; every MX host listens on {@code mxPort}. */
+    /**
+     * MX delivery with the DNS server on loopback {@code dnsPort}; every MX host listens on {@code
+     * mxPort}.
+     */
     static DeliveryConfig mx(int mxPort, int dnsPort, DeliveryConfig.TlsLevel tls) {
-        return new DeliveryConfig(DeliveryConfig.Mode.MX, new HostPort("127.0.0.1", 25), mxPort,
-                List.of(new HostPort("127.0.0.1", dnsPort)), tls, Optional.empty(), 2, Duration.ofMinutes(1),
-                Duration.ofMinutes(8), Duration.ofDays(5), Duration.ofSeconds(3), Duration.ofSeconds(5));
+        return new DeliveryConfig(
+                DeliveryConfig.Mode.MX,
+                new HostPort("127.0.0.1", 25),
+                mxPort,
+                List.of(new HostPort("127.0.0.1", dnsPort)),
+                tls,
+                Optional.empty(),
+                2,
+                Duration.ofMinutes(1),
+                Duration.ofMinutes(8),
+                Duration.ofDays(5),
+                Duration.ofSeconds(3),
+                Duration.ofSeconds(5));
     }
 
-    /** {@code config} with another number of parallel deliveries, next-hop timeout and shutdown grace. */
-    static DeliveryConfig with(DeliveryConfig c, int connections, Duration timeout, Duration shutdownGrace) {
-        return new DeliveryConfig(c.mode(), c.smarthost(), c.mxPort(), c.dnsServers(), c.tls(), c.tlsTrustAnchors(),
-                connections, c.retryInitial(), c.retryMax(), c.maxAge(), timeout, shutdownGrace);
+    /**
+     * {@code config} with another number of parallel deliveries, next-hop timeout and shutdown
+     * grace.
+     */
+    static DeliveryConfig with(
+            DeliveryConfig c, int connections, Duration timeout, Duration shutdownGrace) {
+        return new DeliveryConfig(
+                c.mode(),
+                c.smarthost(),
+                c.mxPort(),
+                c.dnsServers(),
+                c.tls(),
+                c.tlsTrustAnchors(),
+                connections,
+                c.retryInitial(),
+                c.retryMax(),
+                c.maxAge(),
+                timeout,
+                shutdownGrace);
     }
 
     /** Spools a message as the intake would, without telling the scheduler. */
@@ -129,16 +195,28 @@ final class DeliveryRig implements AutoCloseable {
     }
 
     /** From {@code sender}; {@code ""} is the null sender of a DSN. */
-    SpooledMessage spooled(String sender, String id, Duration maxAge, String... recipients) throws Exception {
+    SpooledMessage spooled(String sender, String id, Duration maxAge, String... recipients)
+            throws Exception {
         return spooled(sender, "otp", id, maxAge, recipients);
     }
 
     /** Decided by {@code policy}. */
-    SpooledMessage spooled(String sender, String policy, String id, Duration maxAge, String... recipients)
+    SpooledMessage spooled(
+            String sender, String policy, String id, Duration maxAge, String... recipients)
             throws Exception {
-        SpooledMessage m = new SpooledMessage(id, sender, List.of(recipients), policy, clock.instant(),
-                clock.instant().plus(maxAge), ("Subject: [...]\r\nMessage-ID: <" + id + "@bank.example>\r\n\r\n"
-                + "ciphertext\r\n").getBytes(StandardCharsets.US_ASCII));
+        SpooledMessage m =
+                new SpooledMessage(
+                        id,
+                        sender,
+                        List.of(recipients),
+                        policy,
+                        clock.instant(),
+                        clock.instant().plus(maxAge),
+                        ("Subject: [...]\r\nMessage-ID: <"
+                                        + id
+                                        + "@bank.example>\r\n\r\n"
+                                        + "ciphertext\r\n")
+                                .getBytes(StandardCharsets.US_ASCII));
         spool.write(List.of(m));
         return m;
     }
@@ -165,7 +243,10 @@ final class DeliveryRig implements AutoCloseable {
 
     /** Waits for a log line that starts with {@code prefix}; fails after 10 s. */
     void awaitLog(String prefix) throws Exception {
-        Eventually.value("a log line " + prefix, Duration.ofSeconds(10), this::logLines,
+        Eventually.value(
+                "a log line " + prefix,
+                Duration.ofSeconds(10),
+                this::logLines,
                 lines -> lines.stream().anyMatch(l -> l.startsWith(prefix)));
     }
 

@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailseal.config.DeliveryConfig;
 import io.mailseal.demo.CaptureSink;
-import io.mailseal.demo.TransactionHold;
 import io.mailseal.demo.CaptureSink.CapturedMessage;
 import io.mailseal.demo.CaptureSink.Verb;
+import io.mailseal.demo.TransactionHold;
 import io.mailseal.spool.SpooledMessage;
 import io.mailseal.testing.Eventually;
 import java.nio.file.Files;
@@ -24,13 +24,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * What the scheduler does around an attempt: a spool that cannot be written after a
- * delivery (the recording is retried, never the delivery), stopping (nothing queued is
- * started, nothing under way is interrupted), and which due message goes first.
+ * What the scheduler does around an attempt: a spool that cannot be written after a delivery (the
+ * recording is retried, never the delivery), stopping (nothing queued is started, nothing under way
+ * is interrupted), and which due message goes first.
  */
 class DeliverySchedulingIT {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
     CaptureSink sink;
     DeliveryRig rig;
 
@@ -49,12 +48,19 @@ class DeliverySchedulingIT {
 
     private DeliveryRig rig(int connections, Duration shutdownGrace) throws Exception {
         DeliveryConfig smarthost = DeliveryRig.smarthost(sink.port(), DeliveryConfig.TlsLevel.NONE);
-        rig = new DeliveryRig(dir, DeliveryRig.with(smarthost, connections, smarthost.timeout(), shutdownGrace),
-                Optional.empty());
+        rig =
+                new DeliveryRig(
+                        dir,
+                        DeliveryRig.with(
+                                smarthost, connections, smarthost.timeout(), shutdownGrace),
+                        Optional.empty());
         return rig;
     }
 
-    /** tmp/ becomes a file: every spool write fails, as on a full or broken disk (root ignores modes). */
+    /**
+     * tmp/ becomes a file: every spool write fails, as on a full or broken disk (root ignores
+     * modes).
+     */
     private void breakSpool() throws Exception {
         Files.delete(dir.resolve("tmp"));
         Files.writeString(dir.resolve("tmp"), "not a directory");
@@ -76,18 +82,26 @@ class DeliverySchedulingIT {
     }
 
     @Test
-    void aSpoolUpdateThatFailsAfterAPartialDeliveryIsRetriedAndNobodyGetsTheMessageTwice() throws Exception {
+    void aSpoolUpdateThatFailsAfterAPartialDeliveryIsRetriedAndNobodyGetsTheMessageTwice()
+            throws Exception {
         deliverWithABrokenSpool("R1.0", 452, "4.2.2 mailbox full");
-        assertThat(sink.messages()).singleElement().extracting(CapturedMessage::recipients).isEqualTo(List.of(ALICE));
+        assertThat(sink.messages())
+                .singleElement()
+                .extracting(CapturedMessage::recipients)
+                .isEqualTo(List.of(ALICE));
 
         repairSpool();
         rig.clock.advance(Duration.ofMinutes(1)); // the recording is retried after retry.initial
         rig.awaitOutcome("deferred");
-        assertThat(rig.spool.read("R1.0")).get().extracting(SpooledMessage::recipients).isEqualTo(List.of(BOB));
+        assertThat(rig.spool.read("R1.0"))
+                .get()
+                .extracting(SpooledMessage::recipients)
+                .isEqualTo(List.of(BOB));
         sink.acceptRecipient(BOB);
         rig.clock.advance(Duration.ofMinutes(2));
         rig.awaitOutcome("delivered");
-        assertThat(sink.messages()).extracting(CapturedMessage::recipients)
+        assertThat(sink.messages())
+                .extracting(CapturedMessage::recipients)
                 .containsExactly(List.of(ALICE), List.of(BOB));
     }
 
@@ -95,19 +109,30 @@ class DeliverySchedulingIT {
     void aDsnThatCannotBeWrittenIsRetriedWithTheSpoolUpdateAndTheDeliveredRecipientIsNotSentAgain()
             throws Exception {
         deliverWithABrokenSpool("R2.0", 550, "5.1.1 no such user");
-        assertThat(rig.spool.read("R2.0")).as("no spool update before the DSN is written").get()
-                .extracting(SpooledMessage::recipients).isEqualTo(List.of(ALICE, BOB));
+        assertThat(rig.spool.read("R2.0"))
+                .as("no spool update before the DSN is written")
+                .get()
+                .extracting(SpooledMessage::recipients)
+                .isEqualTo(List.of(ALICE, BOB));
 
         repairSpool();
         rig.clock.advance(Duration.ofMinutes(1));
         rig.awaitOutcome("bounced");
         rig.awaitOutcome("delivered"); // the DSN
         assertThat(sink.messages()).hasSize(2);
-        assertThat(sink.messages()).filteredOn(c -> c.envelopeFrom().equals(DeliveryRig.BANK)).singleElement()
-                .extracting(CapturedMessage::recipients).isEqualTo(List.of(ALICE));
-        assertThat(sink.messages()).filteredOn(c -> c.envelopeFrom().isEmpty()).singleElement()
-                .satisfies(dsn -> assertThat(dsn.text()).contains("Final-Recipient: rfc822; " + BOB)
-                        .contains("Diagnostic-Code: smtp; 550 5.1.1 no such user"));
+        assertThat(sink.messages())
+                .filteredOn(c -> c.envelopeFrom().equals(DeliveryRig.BANK))
+                .singleElement()
+                .extracting(CapturedMessage::recipients)
+                .isEqualTo(List.of(ALICE));
+        assertThat(sink.messages())
+                .filteredOn(c -> c.envelopeFrom().isEmpty())
+                .singleElement()
+                .satisfies(
+                        dsn ->
+                                assertThat(dsn.text())
+                                        .contains("Final-Recipient: rfc822; " + BOB)
+                                        .contains("Diagnostic-Code: smtp; 550 5.1.1 no such user"));
     }
 
     @Test
@@ -116,14 +141,18 @@ class DeliverySchedulingIT {
         rig.close(); // the spool still fails: the disk is left as a crash would leave it
         repairSpool();
         startAgain();
-        assertThat(sink.awaitMessages(3, Duration.ofSeconds(10))).as("ALICE's again, as logged, and the DSN").isTrue();
-        assertThat(dsns()).singleElement().satisfies(dsn -> assertThat(dsn.text())
-                .contains("Final-Recipient: rfc822; " + BOB));
+        assertThat(sink.awaitMessages(3, Duration.ofSeconds(10)))
+                .as("ALICE's again, as logged, and the DSN")
+                .isTrue();
+        assertThat(dsns())
+                .singleElement()
+                .satisfies(
+                        dsn -> assertThat(dsn.text()).contains("Final-Recipient: rfc822; " + BOB));
     }
 
     /**
-     * ALICE is accepted and BOB refused for good while the message's own queue file cannot be
-     * read (a directory in its place): the DSN can be written, the spool update cannot.
+     * ALICE is accepted and BOB refused for good while the message's own queue file cannot be read
+     * (a directory in its place): the DSN can be written, the spool update cannot.
      */
     private byte[] bounceWithAnUnreadableQueueFile(String id) throws Exception {
         rig(2, Duration.ofSeconds(5));
@@ -156,9 +185,11 @@ class DeliverySchedulingIT {
     }
 
     @Test
-    void theDsnIsWrittenBeforeTheSpoolUpdateAndARetriedRecordingDoesNotWriteItAgain() throws Exception {
+    void theDsnIsWrittenBeforeTheSpoolUpdateAndARetriedRecordingDoesNotWriteItAgain()
+            throws Exception {
         byte[] saved = bounceWithAnUnreadableQueueFile("W1.0");
-        assertThat(sink.awaitMessages(2, Duration.ofSeconds(10))).as("the DSN, though the spool update failed")
+        assertThat(sink.awaitMessages(2, Duration.ofSeconds(10)))
+                .as("the DSN, though the spool update failed")
                 .isTrue();
 
         restoreQueueFile("W1.0", saved);
@@ -167,8 +198,10 @@ class DeliverySchedulingIT {
         assertThat(rig.spool.read("W1.0")).isEmpty();
         rig.clock.advance(Duration.ofMinutes(8));
         assertThat(othersWhenControlArrived()).as("a message or a DSN sent twice").hasSize(2);
-        assertThat(dsns()).singleElement().satisfies(dsn -> assertThat(dsn.text())
-                .contains("Final-Recipient: rfc822; " + BOB));
+        assertThat(dsns())
+                .singleElement()
+                .satisfies(
+                        dsn -> assertThat(dsn.text()).contains("Final-Recipient: rfc822; " + BOB));
     }
 
     @Test
@@ -178,15 +211,20 @@ class DeliverySchedulingIT {
         rig.close(); // the spool update fails once more: the disk is left as a crash would leave it
         restoreQueueFile("W2.0", saved);
         startAgain();
-        rig.awaitOutcome("bounced"); // BOB again: the message itself was never taken out of the spool
-        assertThat(rig.spool.ids()).as("the one DSN").hasSize(1).allMatch(id -> id.startsWith("W2.0.dsn"));
+        rig.awaitOutcome(
+                "bounced"); // BOB again: the message itself was never taken out of the spool
+        assertThat(rig.spool.ids())
+                .as("the one DSN")
+                .hasSize(1)
+                .allMatch(id -> id.startsWith("W2.0.dsn"));
 
         rig.awaitLog("retry at "); // the DSN's next attempt, after the back-off
         sink.acceptRecipient(DeliveryRig.BANK);
         rig.clock.advance(Duration.ofMinutes(1));
         rig.awaitOutcome("delivered");
-        assertThat(dsns()).singleElement().satisfies(dsn -> assertThat(dsn.recipients())
-                .containsExactly(DeliveryRig.BANK));
+        assertThat(dsns())
+                .singleElement()
+                .satisfies(dsn -> assertThat(dsn.recipients()).containsExactly(DeliveryRig.BANK));
     }
 
     @Test
@@ -195,15 +233,21 @@ class DeliverySchedulingIT {
         deliverWithABrokenSpool("C1.0", 452, "4.2.2 mailbox full");
         repairSpool();
         rig.scheduler.close();
-        assertThat(rig.spool.read("C1.0")).get().extracting(SpooledMessage::recipients).isEqualTo(List.of(BOB));
+        assertThat(rig.spool.read("C1.0"))
+                .get()
+                .extracting(SpooledMessage::recipients)
+                .isEqualTo(List.of(BOB));
     }
 
     @Test
     void stoppingWithASpoolThatStillFailsNamesWhoWouldGetTheMessageAgain() throws Exception {
         deliverWithABrokenSpool("C2.0", 452, "4.2.2 mailbox full");
         rig.scheduler.close();
-        assertThat(rig.logLines()).contains(
-                "stopping with the last attempt at C2.0 not in the spool: after a restart [" + ALICE + "] get it again");
+        assertThat(rig.logLines())
+                .contains(
+                        "stopping with the last attempt at C2.0 not in the spool: after a restart ["
+                                + ALICE
+                                + "] get it again");
     }
 
     @Test
@@ -211,10 +255,15 @@ class DeliverySchedulingIT {
         rig(1, Duration.ofSeconds(5));
         rig.routingFailsOnce.set(true);
         rig.queue("T1.0", Duration.ofDays(1), ALICE);
-        rig.awaitLog("the attempt failed unexpectedly; retried at " + DeliveryRig.START.plus(Duration.ofMinutes(1)));
+        rig.awaitLog(
+                "the attempt failed unexpectedly; retried at "
+                        + DeliveryRig.START.plus(Duration.ofMinutes(1)));
         rig.clock.advance(Duration.ofMinutes(1));
         rig.awaitOutcome("delivered");
-        assertThat(sink.messages()).singleElement().extracting(CapturedMessage::recipients).isEqualTo(List.of(ALICE));
+        assertThat(sink.messages())
+                .singleElement()
+                .extracting(CapturedMessage::recipients)
+                .isEqualTo(List.of(ALICE));
     }
 
     @ParameterizedTest
@@ -224,15 +273,20 @@ class DeliverySchedulingIT {
         rig.metricsFailOnce.set(brokenReport);
         sink.refuseRecipient(BOB, 550, "5.1.1 no such user");
         rig.queue("B1.0", Duration.ofDays(1), ALICE, BOB);
-        assertThat(sink.awaitMessages(2, Duration.ofSeconds(10))).as("the message and the DSN").isTrue();
+        assertThat(sink.awaitMessages(2, Duration.ofSeconds(10)))
+                .as("the message and the DSN")
+                .isTrue();
         rig.clock.advance(Duration.ofMinutes(1)); // when an attempt or a recording would be retried
         assertThat(othersWhenControlArrived()).as("a message sent twice").hasSize(2);
         assertThat(rig.outcomes).doesNotContain("unrecorded");
     }
 
-    /** One delivery thread, busy with {@code id}: its hop has read the final "." and does not answer yet. */
-    private TransactionHold oneAttemptUnderWay(Duration shutdownGrace, String id, String... recipients)
-            throws Exception {
+    /**
+     * One delivery thread, busy with {@code id}: its hop has read the final "." and does not answer
+     * yet.
+     */
+    private TransactionHold oneAttemptUnderWay(
+            Duration shutdownGrace, String id, String... recipients) throws Exception {
         rig(1, shutdownGrace);
         TransactionHold hold = sink.holdNext(Verb.DATA);
         rig.queue(id, Duration.ofDays(1), recipients);
@@ -261,11 +315,15 @@ class DeliverySchedulingIT {
         sink.refuseRecipient(BOB, 452, "4.2.2 mailbox full");
         TransactionHold hold = oneAttemptUnderWay(Duration.ofSeconds(1), "G1.0", ALICE, BOB);
         rig.scheduler.close();
-        assertThat(rig.logLines()).anyMatch(l -> l.startsWith("deliveries still under way after PT1S"));
+        assertThat(rig.logLines())
+                .anyMatch(l -> l.startsWith("deliveries still under way after PT1S"));
 
         hold.release(); // the hop answers after the grace: its answer is still written to the spool
         rig.awaitOutcome("deferred");
-        assertThat(rig.spool.read("G1.0")).get().extracting(SpooledMessage::recipients).isEqualTo(List.of(BOB));
+        assertThat(rig.spool.read("G1.0"))
+                .get()
+                .extracting(SpooledMessage::recipients)
+                .isEqualTo(List.of(BOB));
     }
 
     @Test
@@ -277,7 +335,8 @@ class DeliverySchedulingIT {
         rig.scheduler.flush(); // both wait for the one worker now
         hold.release();
         assertThat(sink.awaitMessages(3, Duration.ofSeconds(10))).isTrue();
-        assertThat(sink.messages()).extracting(DeliverySchedulingIT::queueIdOf)
+        assertThat(sink.messages())
+                .extracting(DeliverySchedulingIT::queueIdOf)
                 .containsExactly("P0.0", "CODE.0", "STATEMENT.0");
     }
 
@@ -289,19 +348,24 @@ class DeliverySchedulingIT {
         rig.scheduler.flush();
         hold.release();
         assertThat(sink.awaitMessages(3, Duration.ofSeconds(10))).isTrue();
-        assertThat(sink.messages()).extracting(DeliverySchedulingIT::queueIdOf)
+        assertThat(sink.messages())
+                .extracting(DeliverySchedulingIT::queueIdOf)
                 .containsExactly("P0.0", "DSN.0", "CODE.0");
     }
 
     /**
-     * For "nothing sent twice": queues a control message due now (after anything due before it) and waits
-     * until it arrived and the spool is empty, so nothing is left to send; returns the other messages.
+     * For "nothing sent twice": queues a control message due now (after anything due before it) and
+     * waits until it arrived and the spool is empty, so nothing is left to send; returns the other
+     * messages.
      */
     private List<CapturedMessage> othersWhenControlArrived() throws Exception {
         rig.queue("CONTROL.0", Duration.ofDays(1), ALICE);
-        Eventually.await("the control message at the sink", Duration.ofSeconds(10),
+        Eventually.await(
+                "the control message at the sink",
+                Duration.ofSeconds(10),
                 () -> sink.messages().stream().anyMatch(c -> queueIdOf(c).equals("CONTROL.0")));
-        Eventually.value("an empty spool", Duration.ofSeconds(10), rig.spool::ids, ids -> ids.isEmpty());
+        Eventually.value(
+                "an empty spool", Duration.ofSeconds(10), rig.spool::ids, ids -> ids.isEmpty());
         return sink.messages().stream().filter(c -> !queueIdOf(c).equals("CONTROL.0")).toList();
     }
 

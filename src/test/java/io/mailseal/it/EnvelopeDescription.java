@@ -20,17 +20,17 @@ import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 
 /** What an envelope is, read from its DER rather than from mailseal's settings. */
 final class EnvelopeDescription {
-    private static final Map<String, String> NAMES = Map.of(
-            "2.16.840.1.101.3.4.1.42", "AES-256-CBC",
-            "2.16.840.1.101.3.4.1.46", "AES-256-GCM",
-            "2.16.840.1.101.3.4.1.6", "AES-128-GCM",
-            "1.3.14.3.2.26", "SHA-1",
-            "2.16.840.1.101.3.4.2.1", "SHA-256",
-            "1.3.132.1.11.1", "SHA-256 KDF",
-            "1.3.133.16.840.63.0.2", "SHA-1 KDF");
+    private static final Map<String, String> NAMES =
+            Map.of(
+                    "2.16.840.1.101.3.4.1.42", "AES-256-CBC",
+                    "2.16.840.1.101.3.4.1.46", "AES-256-GCM",
+                    "2.16.840.1.101.3.4.1.6", "AES-128-GCM",
+                    "1.3.14.3.2.26", "SHA-1",
+                    "2.16.840.1.101.3.4.2.1", "SHA-256",
+                    "1.3.132.1.11.1", "SHA-256 KDF",
+                    "1.3.133.16.840.63.0.2", "SHA-1 KDF");
 
-    private EnvelopeDescription() {
-    }
+    private EnvelopeDescription() {}
 
     /** e.g. "AES-256-GCM AuthEnvelopedData, RSAES-OAEP (SHA-256)". */
     static String of(Path der) throws Exception {
@@ -39,14 +39,20 @@ final class EnvelopeDescription {
         ASN1Set recipients;
         if (ci.getContentType().equals(CMSObjectIdentifiers.authEnvelopedData)) {
             AuthEnvelopedData a = AuthEnvelopedData.getInstance(ci.getContent());
-            content = name(a.getAuthEncryptedContentInfo().getContentEncryptionAlgorithm()) + " AuthEnvelopedData";
+            content =
+                    name(a.getAuthEncryptedContentInfo().getContentEncryptionAlgorithm())
+                            + " AuthEnvelopedData";
             recipients = a.getRecipientInfos();
         } else {
             EnvelopedData e = EnvelopedData.getInstance(ci.getContent());
-            content = name(e.getEncryptedContentInfo().getContentEncryptionAlgorithm()) + " EnvelopedData";
+            content =
+                    name(e.getEncryptedContentInfo().getContentEncryptionAlgorithm())
+                            + " EnvelopedData";
             recipients = e.getRecipientInfos();
         }
-        return content + ", " + keyManagement(RecipientInfo.getInstance(recipients.getObjectAt(0)).getInfo());
+        return content
+                + ", "
+                + keyManagement(RecipientInfo.getInstance(recipients.getObjectAt(0)).getInfo());
     }
 
     private static String keyManagement(ASN1Encodable info) {
@@ -59,8 +65,12 @@ final class EnvelopeDescription {
         }
         if (alg.getAlgorithm().equals(PKCSObjectIdentifiers.id_RSAES_OAEP)) {
             // absent or empty parameters mean the RFC 4055 §4.1 defaults: SHA-1, MGF1 with SHA-1
-            RSAESOAEPparams p = RSAESOAEPparams.getInstance(alg.getParameters() == null
-                    ? ASN1Sequence.getInstance(new org.bouncycastle.asn1.DERSequence()) : alg.getParameters());
+            RSAESOAEPparams p =
+                    RSAESOAEPparams.getInstance(
+                            alg.getParameters() == null
+                                    ? ASN1Sequence.getInstance(
+                                            new org.bouncycastle.asn1.DERSequence())
+                                    : alg.getParameters());
             return "RSAES-OAEP (" + name(p.getHashAlgorithm()) + ")";
         }
         return alg.getAlgorithm().getId();

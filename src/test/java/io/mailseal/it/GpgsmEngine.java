@@ -23,18 +23,21 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * GnuPG's gpgsm, the engine of KMail and Kleopatra, in a GNUPGHOME of its own: the demo CA
- * trusted through trustlist.txt, CRL checks and dirmngr off (the demo PKI publishes no
- * CRLs), customer keys imported from a PKCS#12 with the legacy PBE (3DES key bag, SHA-1
- * MAC) that gpgsm 2.2 reads. The gpg-agent it starts is stopped by {@link #close()}.
+ * GnuPG's gpgsm, the engine of KMail and Kleopatra, in a GNUPGHOME of its own: the demo CA trusted
+ * through trustlist.txt, CRL checks and dirmngr off (the demo PKI publishes no CRLs), customer keys
+ * imported from a PKCS#12 with the legacy PBE (3DES key bag, SHA-1 MAC) that gpgsm 2.2 reads. The
+ * gpg-agent it starts is stopped by {@link #close()}.
  */
 final class GpgsmEngine implements ReaderEngine {
     private static final byte[] PASSPHRASE = "gpgsm-interop\n".getBytes(StandardCharsets.US_ASCII);
+
     /** Most telling first: gpgsm ends every failure with a generic "No secret key". */
-    private static final List<Pattern> REASONS = List.of(
-            Pattern.compile("decrypting session key failed: (.+)"),
-            Pattern.compile("(error getting encrypted session key)"),
-            Pattern.compile("message decryption failed: (.+?)( <|$)"));
+    private static final List<Pattern> REASONS =
+            List.of(
+                    Pattern.compile("decrypting session key failed: (.+)"),
+                    Pattern.compile("(error getting encrypted session key)"),
+                    Pattern.compile("message decryption failed: (.+?)( <|$)"));
+
     private final Path dir;
     private final Path work;
     private final Map<String, String> env;
@@ -43,17 +46,24 @@ final class GpgsmEngine implements ReaderEngine {
     private final List<String> notes = new ArrayList<>();
 
     /** {@code dir} holds the demo world; {@code customers} gives a customer's key by address. */
-    GpgsmEngine(Path dir, DemoPki.Issued ca, Function<String, DemoPki.Issued> customers) throws Exception {
+    GpgsmEngine(Path dir, DemoPki.Issued ca, Function<String, DemoPki.Issued> customers)
+            throws Exception {
         this.dir = dir;
         this.customers = customers;
         this.work = Files.createDirectories(dir.resolve("gpgsm"));
-        Path home = Files.createDirectory(work.resolve("home"), PosixFilePermissions.asFileAttribute(
-                PosixFilePermissions.fromString("rwx------")));
+        Path home =
+                Files.createDirectory(
+                        work.resolve("home"),
+                        PosixFilePermissions.asFileAttribute(
+                                PosixFilePermissions.fromString("rwx------")));
         this.env = Map.of("GNUPGHOME", home.toString());
         Files.writeString(home.resolve("gpgsm.conf"), "disable-crl-checks\ndisable-dirmngr\n");
         Files.writeString(home.resolve("gpg-agent.conf"), "allow-loopback-pinentry\n");
-        // trustlist.txt: a root CA's SHA-1 fingerprint, S for S/MIME; relax accepts the demo CA's profile
-        Files.writeString(home.resolve("trustlist.txt"), fingerprint(ca.certificate().getEncoded()) + " S relax\n");
+        // trustlist.txt: a root CA's SHA-1 fingerprint, S for S/MIME; relax accepts the demo CA's
+        // profile
+        Files.writeString(
+                home.resolve("trustlist.txt"),
+                fingerprint(ca.certificate().getEncoded()) + " S relax\n");
         gpgsm(new byte[0], "--import", dir.resolve("certs/trust/ca.pem").toString());
     }
 
@@ -74,7 +84,9 @@ final class GpgsmEngine implements ReaderEngine {
         return "KMail, Kleopatra";
     }
 
-    /** What happened on the way that the matrix should say (e.g. a key that could not be imported). */
+    /**
+     * What happened on the way that the matrix should say (e.g. a key that could not be imported).
+     */
     List<String> notes() {
         return List.copyOf(notes);
     }
@@ -84,15 +96,25 @@ final class GpgsmEngine implements ReaderEngine {
         importKey(customer);
         Path der = ReaderEngine.envelopeDer(eml, work.resolve(eml.getFileName() + ".der"));
         Path out = work.resolve(eml.getFileName() + ".dec");
-        ExternalTool.Result r = gpgsm(PASSPHRASE, "--pinentry-mode", "loopback", "--passphrase-fd", "0",
-                "--output", out.toString(), "--decrypt", der.toString());
+        ExternalTool.Result r =
+                gpgsm(
+                        PASSPHRASE,
+                        "--pinentry-mode",
+                        "loopback",
+                        "--passphrase-fd",
+                        "0",
+                        "--output",
+                        out.toString(),
+                        "--decrypt",
+                        der.toString());
         if (r.exitCode() == 0) {
             return new Outcome.Done(Files.readAllBytes(out));
         }
         for (Pattern p : REASONS) {
             Matcher m = p.matcher(r.output());
             if (m.find()) {
-                return new Outcome.Refused(m.group(1)); // whether it then crashes varies: not in the matrix
+                return new Outcome.Refused(
+                        m.group(1)); // whether it then crashes varies: not in the matrix
             }
         }
         return new Outcome.Refused(r.output().strip());
@@ -103,13 +125,24 @@ final class GpgsmEngine implements ReaderEngine {
         SignedEntity parts = SignedEntity.split(signedEntity);
         Path content = Files.write(Files.createTempFile(work, "content", ".bin"), parts.content());
         Path sig = Files.write(Path.of(content + ".p7s"), parts.signature());
-        ExternalTool.Result r = gpgsm(new byte[0], "--status-fd", "1", "--verify", sig.toString(), content.toString());
+        ExternalTool.Result r =
+                gpgsm(
+                        new byte[0],
+                        "--status-fd",
+                        "1",
+                        "--verify",
+                        sig.toString(),
+                        content.toString());
         // GOODSIG: the signature holds; VALIDSIG and TRUST_FULLY: the chain reaches the trusted CA
-        if (r.exitCode() == 0 && r.output().contains("[GNUPG:] GOODSIG ") && r.output().contains("[GNUPG:] VALIDSIG ")
+        if (r.exitCode() == 0
+                && r.output().contains("[GNUPG:] GOODSIG ")
+                && r.output().contains("[GNUPG:] VALIDSIG ")
                 && r.output().contains("[GNUPG:] TRUST_FULLY")) {
             return new Outcome.Done(parts.content());
         }
-        Matcher bad = Pattern.compile("\\[GNUPG:] (BADSIG|ERRSIG|TRUST_\\w+|INV_\\w+)").matcher(r.output());
+        Matcher bad =
+                Pattern.compile("\\[GNUPG:] (BADSIG|ERRSIG|TRUST_\\w+|INV_\\w+)")
+                        .matcher(r.output());
         return new Outcome.Refused(bad.find() ? bad.group(1) : r.output().strip());
     }
 
@@ -124,33 +157,67 @@ final class GpgsmEngine implements ReaderEngine {
         Path p12 = work.resolve(customer + ".p12");
         // gpgsm 2.2.40 fails on about one in twelve 3DES-encrypted certificate bags ("possibly bad
         // passphrase"); the certificate is public, so only the key bag is encrypted
-        ExternalTool.ok(dir, "openssl", "pkcs12", "-export", "-in", "customers/" + customer + ".crt",
-                "-inkey", "customers/" + customer + ".key", "-out", p12.toString(),
-                "-passout", "pass:" + new String(PASSPHRASE, StandardCharsets.US_ASCII).strip(),
-                "-certpbe", "NONE", "-keypbe", "PBE-SHA1-3DES", "-macalg", "sha1");
-        ExternalTool.Result r = gpgsm(PASSPHRASE, "--pinentry-mode", "loopback", "--passphrase-fd", "0",
-                "--import", p12.toString());
+        ExternalTool.ok(
+                dir,
+                "openssl",
+                "pkcs12",
+                "-export",
+                "-in",
+                "customers/" + customer + ".crt",
+                "-inkey",
+                "customers/" + customer + ".key",
+                "-out",
+                p12.toString(),
+                "-passout",
+                "pass:" + new String(PASSPHRASE, StandardCharsets.US_ASCII).strip(),
+                "-certpbe",
+                "NONE",
+                "-keypbe",
+                "PBE-SHA1-3DES",
+                "-macalg",
+                "sha1");
+        ExternalTool.Result r =
+                gpgsm(
+                        PASSPHRASE,
+                        "--pinentry-mode",
+                        "loopback",
+                        "--passphrase-fd",
+                        "0",
+                        "--import",
+                        p12.toString());
         DemoPki.Issued issued = customers.apply(customer);
         if (r.output().contains("secret keys imported: 1")) {
             return;
         }
-        if (!(issued.key() instanceof ECPrivateKey ec) || ec.getParams().getCurve().getField().getFieldSize() != 256) {
-            throw new AssertionError("gpgsm did not import the key of " + customer + ":\n" + r.output());
+        if (!(issued.key() instanceof ECPrivateKey ec)
+                || ec.getParams().getCurve().getField().getFieldSize() != 256) {
+            throw new AssertionError(
+                    "gpgsm did not import the key of " + customer + ":\n" + r.output());
         }
-        // one fixed sentence: gpgsm 2.2.40 fails here in more than one way (a segmentation fault, or
+        // one fixed sentence: gpgsm 2.2.40 fails here in more than one way (a segmentation fault,
+        // or
         // "decryption failed" on the key bag), and docs/INTEROP.md must come out the same every run
-        notes.add("gpgsm cannot import an EC key from PKCS#12 (it crashes or cannot decrypt the key bag); "
-                + "the EC key was handed to gpg-agent as a key file");
+        notes.add(
+                "gpgsm cannot import an EC key from PKCS#12 (it crashes or cannot decrypt the key bag); "
+                        + "the EC key was handed to gpg-agent as a key file");
         gpgsm(new byte[0], "--import", "customers/" + customer + ".crt");
-        String listing = gpgsm(new byte[0], "--with-colons", "--with-keygrip", "--list-keys", customer).output();
+        String listing =
+                gpgsm(new byte[0], "--with-colons", "--with-keygrip", "--list-keys", customer)
+                        .output();
         Matcher grip = Pattern.compile("(?m)^grp:+([0-9A-F]{40}):").matcher(listing);
         if (!grip.find()) {
             throw new AssertionError("no keygrip for " + customer + ":\n" + listing);
         }
         Path keys = Files.createDirectories(Path.of(env.get("GNUPGHOME"), "private-keys-v1.d"));
-        // gpg-agent's extended key format, unprotected: the curve, the public point q and the secret d
-        Files.writeString(keys.resolve(grip.group(1) + ".key"), "Key: (private-key (ecc (curve \"NIST P-256\") (q #"
-                + point((ECPublicKey) issued.certificate().getPublicKey()) + "#) (d #" + hex(ec.getS()) + "#)))\n");
+        // gpg-agent's extended key format, unprotected: the curve, the public point q and the
+        // secret d
+        Files.writeString(
+                keys.resolve(grip.group(1) + ".key"),
+                "Key: (private-key (ecc (curve \"NIST P-256\") (q #"
+                        + point((ECPublicKey) issued.certificate().getPublicKey())
+                        + "#) (d #"
+                        + hex(ec.getS())
+                        + "#)))\n");
     }
 
     private static String point(ECPublicKey key) {
@@ -162,7 +229,9 @@ final class GpgsmEngine implements ReaderEngine {
     }
 
     private static String fingerprint(byte[] der) throws Exception {
-        return HexFormat.ofDelimiter(":").withUpperCase().formatHex(MessageDigest.getInstance("SHA-1").digest(der));
+        return HexFormat.ofDelimiter(":")
+                .withUpperCase()
+                .formatHex(MessageDigest.getInstance("SHA-1").digest(der));
     }
 
     private ExternalTool.Result gpgsm(byte[] stdin, String... args) throws Exception {

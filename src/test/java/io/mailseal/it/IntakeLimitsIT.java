@@ -3,9 +3,9 @@ package io.mailseal.it;
 import static io.mailseal.testing.Replies.entry;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mailseal.app.Relay;
 import io.mailseal.config.ConfigLoader;
 import io.mailseal.demo.DemoWorld;
-import io.mailseal.app.Relay;
 import io.mailseal.smtp.SmtpReply;
 import io.mailseal.testing.Eventually;
 import java.nio.file.Path;
@@ -20,8 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Every limit of the intake over raw sockets, with the exact reply it gives. */
 class IntakeLimitsIT {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
     DemoWorld world;
     Relay relay;
     final List<SmtpDialog> dialogs = new ArrayList<>();
@@ -42,10 +41,15 @@ class IntakeLimitsIT {
         world.close();
     }
 
-    /** A relay of {@code world} that passes all mail, with {@code smtp} HOCON in its smtp section. */
+    /**
+     * A relay of {@code world} that passes all mail, with {@code smtp} HOCON in its smtp section.
+     */
     static Relay passRelay(DemoWorld world, String smtp) throws Exception {
-        return Relay.start(ConfigLoader.load(world.writeConfig("{ name = default, action = pass }",
-                "smtp { " + smtp + " }")), Clock.systemUTC());
+        return Relay.start(
+                ConfigLoader.load(
+                        world.writeConfig(
+                                "{ name = default, action = pass }", "smtp { " + smtp + " }")),
+                Clock.systemUTC());
     }
 
     private void start(String smtp) throws Exception {
@@ -74,17 +78,20 @@ class IntakeLimitsIT {
         assertThat(s.command("DATA")).startsWith("354");
         assertThat(s.endData("Subject: two\r\n\r\nfor two\r\n")).is(entry(SmtpReply.QUEUED));
         assertThat(world.sink().awaitMessages(1, Duration.ofSeconds(10))).isTrue();
-        assertThat(world.sink().messages().get(0).recipients()).containsExactly("a@other.example", "b@other.example");
+        assertThat(world.sink().messages().get(0).recipients())
+                .containsExactly("a@other.example", "b@other.example");
     }
 
     @Test
     void aLineOf1000OctetsPassesOneOf1001IsRefused() throws Exception {
         start("");
         SmtpDialog s = greeted();
-        assertThat(s.send("Subject: long\r\n\r\n" + "x".repeat(998) + "\r\n")).is(entry(SmtpReply.QUEUED));
+        assertThat(s.send("Subject: long\r\n\r\n" + "x".repeat(998) + "\r\n"))
+                .is(entry(SmtpReply.QUEUED));
         assertThat(s.send("Subject: longer\r\n\r\n" + "x".repeat(999) + "\r\n"))
                 .isEqualTo(SmtpReply.LINE_TOO_LONG.line(1000));
-        assertThat(s.send("Subject: after\r\n\r\nthe session goes on\r\n")).is(entry(SmtpReply.QUEUED));
+        assertThat(s.send("Subject: after\r\n\r\nthe session goes on\r\n"))
+                .is(entry(SmtpReply.QUEUED));
     }
 
     @Test
@@ -93,11 +100,14 @@ class IntakeLimitsIT {
         SmtpDialog s = greeted();
         String header = ("X-Filler: " + "h".repeat(60) + "\r\n").repeat(20);
         assertThat(s.send(header + "\r\nbody\r\n")).isEqualTo(SmtpReply.HEADER_TOO_BIG.line(1024));
-        assertThat(s.send("Subject: small\r\n\r\n" + header)).as("the same lines in the body").startsWith("250");
+        assertThat(s.send("Subject: small\r\n\r\n" + header))
+                .as("the same lines in the body")
+                .startsWith("250");
     }
 
     @Test
-    void theMessageAfterMaxMessagesPerConnectionIsAnswered421AndTheConnectionClosed() throws Exception {
+    void theMessageAfterMaxMessagesPerConnectionIsAnswered421AndTheConnectionClosed()
+            throws Exception {
         start("max-messages-per-connection = 2");
         SmtpDialog s = greeted();
         assertThat(s.send("Subject: 1\r\n\r\none\r\n")).is(entry(SmtpReply.QUEUED));
@@ -114,16 +124,21 @@ class IntakeLimitsIT {
         SmtpDialog first = greeted();
         greeted();
         SmtpDialog third = connect("127.0.0.1");
-        assertThat(third.reply()).isEqualTo(SmtpReply.TOO_MANY_CONNECTIONS_FROM_CLIENT.line("127.0.0.1", 2));
+        assertThat(third.reply())
+                .isEqualTo(SmtpReply.TOO_MANY_CONNECTIONS_FROM_CLIENT.line("127.0.0.1", 2));
         assertThat(third.reply()).isNull();
         assertThat(connect("127.0.0.2").reply()).as("another client").startsWith("220");
         assertThat(first.command("QUIT")).startsWith("221");
         // the relay counts a connection as ended a little after the client's QUIT
-        Eventually.value("a place freed for 127.0.0.1", Duration.ofSeconds(10), () -> {
-            try (SmtpDialog d = new SmtpDialog(relay.port(), "127.0.0.1")) {
-                return d.reply();
-            }
-        }, greeting -> greeting != null && greeting.startsWith("220"));
+        Eventually.value(
+                "a place freed for 127.0.0.1",
+                Duration.ofSeconds(10),
+                () -> {
+                    try (SmtpDialog d = new SmtpDialog(relay.port(), "127.0.0.1")) {
+                        return d.reply();
+                    }
+                },
+                greeting -> greeting != null && greeting.startsWith("220"));
     }
 
     @Test
@@ -143,7 +158,8 @@ class IntakeLimitsIT {
         // SubEthaSMTP's own reply, without an enhanced status code
         assertThat(s.reply()).isEqualTo("421 Timeout waiting for data from client.");
         assertThat(s.reply()).isNull();
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(900), Duration.ofSeconds(10));
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+                .isBetween(Duration.ofMillis(900), Duration.ofSeconds(10));
     }
 
     @Test

@@ -8,16 +8,16 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What the interoperability suite measured, rendered as docs/INTEROP.md. Every cell comes from
- * a tool's run; nothing here is typed by hand, and nothing varies between runs with the same
- * engines (no dates, serial numbers or paths), so the document can be compared in CI.
+ * What the interoperability suite measured, rendered as docs/INTEROP.md. Every cell comes from a
+ * tool's run; nothing here is typed by hand, and nothing varies between runs with the same engines
+ * (no dates, serial numbers or paths), so the document can be compared in CI.
  */
 final class InteropMatrix {
     /** One engine column: name, version as the tool reported it (or "not installed"), clients. */
-    record Engine(String name, String version, String clients) {
-    }
+    record Engine(String name, String version, String clients) {}
 
-    private static final String METHOD = """
+    private static final String METHOD =
+            """
 
             ## How this file is made
 
@@ -68,9 +68,14 @@ final class InteropMatrix {
         notes.add(note);
     }
 
-    /** The engines' versions, one line: two runs whose versions agree must render the same document. */
+    /**
+     * The engines' versions, one line: two runs whose versions agree must render the same document.
+     */
     synchronized String versions() {
-        return engines.stream().map(e -> e.name() + " " + e.version()).reduce((a, b) -> a + ", " + b).orElse("");
+        return engines.stream()
+                .map(e -> e.name() + " " + e.version())
+                .reduce((a, b) -> a + ", " + b)
+                .orElse("");
     }
 
     /** The first line of the document: which engines it was measured with. */
@@ -83,22 +88,33 @@ final class InteropMatrix {
     }
 
     synchronized List<String> column(String engine) {
-        return envelopes.values().stream().map(cells -> cells.getOrDefault(engine, "not tested")).toList();
+        return envelopes.values().stream()
+                .map(cells -> cells.getOrDefault(engine, "not tested"))
+                .toList();
     }
 
     synchronized String render() {
         StringBuilder md = new StringBuilder();
         md.append(versionsMarker()).append('\n');
         md.append("# Interoperability: which engines open what mailseal sends\n\n")
-                .append("Written by the integration test `InteropIT` (`mvn verify`), which sends real mail through the\n")
-                .append("relay and hands every delivered message to each engine's own command-line tool. Do not edit\n")
+                .append(
+                        "Written by the integration test `InteropIT` (`mvn verify`), which sends real mail through the\n")
+                .append(
+                        "relay and hands every delivered message to each engine's own command-line tool. Do not edit\n")
                 .append("by hand: see \"How this file is made\" below.\n\n")
-                .append("## Engines\n\n| engine | version | mail clients built on it |\n|---|---|---|\n");
+                .append(
+                        "## Engines\n\n| engine | version | mail clients built on it |\n|---|---|---|\n");
         for (Engine e : engines) {
-            md.append("| ").append(e.name()).append(" | ").append(e.version()).append(" | ").append(e.clients())
+            md.append("| ")
+                    .append(e.name())
+                    .append(" | ")
+                    .append(e.version())
+                    .append(" | ")
+                    .append(e.clients())
                     .append(" |\n");
         }
-        md.append("\n## Envelopes: decrypted, signature verified, content (text, UTF-8 Subject, PDF) identical\n\n");
+        md.append(
+                "\n## Envelopes: decrypted, signature verified, content (text, UTF-8 Subject, PDF) identical\n\n");
         table(md, "envelope (read from the message) — mailseal setting", envelopes);
         md.append("\n## Signatures (clear-signed multipart/signed, CAdES-T timestamp)\n\n");
         table(md, "check", signatures);
@@ -116,10 +132,15 @@ final class InteropMatrix {
         md.append("\n|---|");
         engines.forEach(e -> md.append("---|"));
         md.append('\n');
-        rows.forEach((row, cells) -> {
-            md.append("| ").append(row).append(" |");
-            engines.forEach(e -> md.append(' ').append(cells.getOrDefault(e.name(), "not tested")).append(" |"));
-            md.append('\n');
-        });
+        rows.forEach(
+                (row, cells) -> {
+                    md.append("| ").append(row).append(" |");
+                    engines.forEach(
+                            e ->
+                                    md.append(' ')
+                                            .append(cells.getOrDefault(e.name(), "not tested"))
+                                            .append(" |"));
+                    md.append('\n');
+                });
     }
 }

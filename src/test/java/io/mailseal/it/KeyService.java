@@ -21,14 +21,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 
 /**
- * A bank's key service on loopback (JDK HttpServer): {@code GET /certs/{address}} with a
- * bearer token, one behaviour per address, every request counted. Unknown addresses get 404.
+ * A bank's key service on loopback (JDK HttpServer): {@code GET /certs/{address}} with a bearer
+ * token, one behaviour per address, every request counted. Unknown addresses get 404.
  */
 final class KeyService implements AutoCloseable {
-    enum Answer { PEM, DER, ERROR, HANG, GARBAGE }
-
-    private record Entry(Answer answer, List<X509Certificate> certificates) {
+    enum Answer {
+        PEM,
+        DER,
+        ERROR,
+        HANG,
+        GARBAGE
     }
+
+    private record Entry(Answer answer, List<X509Certificate> certificates) {}
 
     private final String token;
     private final HttpServer server;
@@ -73,10 +78,26 @@ final class KeyService implements AutoCloseable {
                 return;
             }
             switch (e.answer()) {
-                case PEM -> send(ex, 200, "application/pem-certificate-chain", pem(e.certificates()));
-                case DER -> send(ex, 200, "application/pkix-cert", e.certificates().get(0).getEncoded());
-                case ERROR -> send(ex, 500, "text/plain", "database down".getBytes(StandardCharsets.US_ASCII));
-                case GARBAGE -> send(ex, 200, "application/x-pem-file", "-----BEGIN nonsense".getBytes(StandardCharsets.US_ASCII));
+                case PEM ->
+                        send(ex, 200, "application/pem-certificate-chain", pem(e.certificates()));
+                case DER ->
+                        send(
+                                ex,
+                                200,
+                                "application/pkix-cert",
+                                e.certificates().get(0).getEncoded());
+                case ERROR ->
+                        send(
+                                ex,
+                                500,
+                                "text/plain",
+                                "database down".getBytes(StandardCharsets.US_ASCII));
+                case GARBAGE ->
+                        send(
+                                ex,
+                                200,
+                                "application/x-pem-file",
+                                "-----BEGIN nonsense".getBytes(StandardCharsets.US_ASCII));
                 case HANG -> {
                     // longer than any client timeout; close() lets it go
                     released.await(30, TimeUnit.SECONDS);
@@ -98,7 +119,8 @@ final class KeyService implements AutoCloseable {
         return s.toString().getBytes(StandardCharsets.US_ASCII);
     }
 
-    private static void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
+    private static void send(HttpExchange ex, int status, String type, byte[] body)
+            throws IOException {
         ex.getResponseHeaders().set("Content-Type", type);
         ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
         try (OutputStream out = ex.getResponseBody()) {

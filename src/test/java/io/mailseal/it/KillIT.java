@@ -2,10 +2,10 @@ package io.mailseal.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mailseal.testing.BankMail;
 import io.mailseal.demo.DemoPki.KeyKind;
 import io.mailseal.demo.DemoWorld;
 import io.mailseal.demo.SubmissionClient;
+import io.mailseal.testing.BankMail;
 import io.mailseal.testing.Eventually;
 import io.mailseal.testing.LoopbackPorts;
 import java.nio.file.Path;
@@ -26,43 +26,58 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The relay process is killed with SIGKILL while four sessions send; after a restart every
- * message that got 250 reaches the sink. Uses the real jar in its own JVM.
+ * The relay process is killed with SIGKILL while four sessions send; after a restart every message
+ * that got 250 reaches the sink. Uses the real jar in its own JVM.
  */
 class KillIT {
-    private static final Pattern MESSAGE_ID = Pattern.compile("(?m)^Message-ID: <(kill-\\d+)@bank\\.example>");
+    private static final Pattern MESSAGE_ID =
+            Pattern.compile("(?m)^Message-ID: <(kill-\\d+)@bank\\.example>");
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @Test
     void everyAcceptedMessageSurvivesKillDashNine() throws Exception {
         int port = LoopbackPorts.free();
         try (DemoWorld world = new DemoWorld(dir, Clock.systemUTC())) {
             world.addCustomer("alice@customer.example", KeyKind.RSA);
-            Path conf = world.writeConfig(BankMail.POLICIES, "smtp.listen = \"127.0.0.1:" + port + "\"");
+            Path conf =
+                    world.writeConfig(
+                            BankMail.POLICIES, "smtp.listen = \"127.0.0.1:" + port + "\"");
             Process relay = start(conf, port);
             Map<String, Boolean> accepted = new ConcurrentHashMap<>();
             AtomicInteger next = new AtomicInteger();
             ExecutorService senders = Executors.newFixedThreadPool(4);
             for (int t = 0; t < 4; t++) {
-                senders.execute(() -> {
-                    SubmissionClient bank = new SubmissionClient("127.0.0.1", port);
-                    for (int i = 0; i < 100; i++) {
-                        String id = "kill-" + next.incrementAndGet();
-                        try {
-                            String msg = BankMail.otp("alice@customer.example", "1").replaceFirst(
-                                    "Message-ID: <m-\\d+@bank.example>", "Message-ID: <" + id + "@bank.example>");
-                            if (bank.send(DemoWorld.BANK_SENDER, List.of("alice@customer.example"), msg).code() == 250) {
-                                accepted.put(id, true);
+                senders.execute(
+                        () -> {
+                            SubmissionClient bank = new SubmissionClient("127.0.0.1", port);
+                            for (int i = 0; i < 100; i++) {
+                                String id = "kill-" + next.incrementAndGet();
+                                try {
+                                    String msg =
+                                            BankMail.otp("alice@customer.example", "1")
+                                                    .replaceFirst(
+                                                            "Message-ID: <m-\\d+@bank.example>",
+                                                            "Message-ID: <"
+                                                                    + id
+                                                                    + "@bank.example>");
+                                    if (bank.send(
+                                                            DemoWorld.BANK_SENDER,
+                                                            List.of("alice@customer.example"),
+                                                            msg)
+                                                    .code()
+                                            == 250) {
+                                        accepted.put(id, true);
+                                    }
+                                } catch (Exception e) {
+                                    return; // the relay is gone
+                                }
                             }
-                        } catch (Exception e) {
-                            return; // the relay is gone
-                        }
-                    }
-                });
+                        });
             }
-            Eventually.await("120 messages accepted before the kill", Duration.ofSeconds(60),
+            Eventually.await(
+                    "120 messages accepted before the kill",
+                    Duration.ofSeconds(60),
                     () -> accepted.size() >= 120);
             relay.destroyForcibly(); // SIGKILL: no shutdown hook, no flush
             relay.waitFor(10, TimeUnit.SECONDS);
@@ -72,15 +87,22 @@ class KillIT {
 
             Process again = start(conf, port);
             try {
-                Eventually.value("every message accepted with 250 delivered (last: those not yet)",
-                        Duration.ofSeconds(90), () -> {
+                Eventually.value(
+                        "every message accepted with 250 delivered (last: those not yet)",
+                        Duration.ofSeconds(90),
+                        () -> {
                             Set<String> lost = new HashSet<>(accepted.keySet());
                             lost.removeAll(arrived(world));
                             return lost;
-                        }, Set::isEmpty);
+                        },
+                        Set::isEmpty);
                 Set<String> arrived = arrived(world);
-                System.out.printf("KillIT: %d accepted before SIGKILL, %d delivered, %d messages at the sink "
-                        + "(duplicates: %d)%n", accepted.size(), arrived.size(), world.sink().messages().size(),
+                System.out.printf(
+                        "KillIT: %d accepted before SIGKILL, %d delivered, %d messages at the sink "
+                                + "(duplicates: %d)%n",
+                        accepted.size(),
+                        arrived.size(),
+                        world.sink().messages().size(),
                         world.sink().messages().size() - arrived.size());
             } finally {
                 again.destroyForcibly();
@@ -91,19 +113,30 @@ class KillIT {
 
     private static Set<String> arrived(DemoWorld world) {
         Set<String> arrived = new HashSet<>();
-        world.sink().messages().forEach(m -> {
-            Matcher mm = MESSAGE_ID.matcher(m.text());
-            if (mm.find()) {
-                arrived.add(mm.group(1));
-            }
-        });
+        world.sink()
+                .messages()
+                .forEach(
+                        m -> {
+                            Matcher mm = MESSAGE_ID.matcher(m.text());
+                            if (mm.find()) {
+                                arrived.add(mm.group(1));
+                            }
+                        });
         return arrived;
     }
 
     private Process start(Path conf, int port) throws Exception {
-        Process p = new ProcessBuilder("java", "-jar", Path.of("target/mailseal.jar").toAbsolutePath().toString(),
-                "run", "-c", conf.toString()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("relay-" + System.nanoTime() + ".log").toFile()).start();
+        Process p =
+                new ProcessBuilder(
+                                "java",
+                                "-jar",
+                                Path.of("target/mailseal.jar").toAbsolutePath().toString(),
+                                "run",
+                                "-c",
+                                conf.toString())
+                        .redirectErrorStream(true)
+                        .redirectOutput(dir.resolve("relay-" + System.nanoTime() + ".log").toFile())
+                        .start();
         LoopbackPorts.awaitListening(p, port);
         return p;
     }

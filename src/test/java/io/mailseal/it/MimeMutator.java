@@ -8,32 +8,59 @@ import java.util.Random;
 import java.util.function.Consumer;
 
 /**
- * Seeded random mutations of well-formed bank mail into malformed MIME: broken boundaries,
- * 8-bit header garbage, invalid RFC 2047 words, deep nesting, missing headers, no
- * header/body separator, bad Content-Type / transfer encoding / charset, truncation, and
- * (rarely) bare LFs and over-long lines. Messages are lists of lines, joined with CRLF.
+ * Seeded random mutations of well-formed bank mail into malformed MIME: broken boundaries, 8-bit
+ * header garbage, invalid RFC 2047 words, deep nesting, missing headers, no header/body separator,
+ * bad Content-Type / transfer encoding / charset, truncation, and (rarely) bare LFs and over-long
+ * lines. Messages are lists of lines, joined with CRLF.
  *
- * <p>{@link #MARKER} stands for a one-time code: it appears in the Subject and in body text
- * only. Mutations never move a body line above the header/body separator except by removing
- * the separator itself, and never rename the Subject field, so in every mutated message
- * the marker is in the Subject or in the body: wherever it is, a protected policy must
- * never let it out in plaintext.
+ * <p>{@link #MARKER} stands for a one-time code: it appears in the Subject and in body text only.
+ * Mutations never move a body line above the header/body separator except by removing the separator
+ * itself, and never rename the Subject field, so in every mutated message the marker is in the
+ * Subject or in the body: wherever it is, a protected policy must never let it out in plaintext.
  */
 final class MimeMutator {
     static final String MARKER = "QX7MARKER493817";
-    private static final String[] GARBAGE_TYPES = {"text/", ";;;", "multipart/mixed; boundary=",
-        "text/plain; charset=\"unterminated", "multipart/alternative", "x/y; =;", "message/rfc822; a==b",
-        "multipart/mixed; boundary=\"\"", "text/plain; charset=x-unknown-charset"};
-    private static final String[] GARBAGE_ENCODINGS = {"base65", "quoted-printable", "base64", "8bit", "binary",
-        "x-uuencode", "", "7bit; x=y"};
-    private static final String[] BROKEN_WORDS = {"=?utf-8?Q?broken", "=?bogus-charset?B?!!!?=", "=?utf-8?X?abc?=",
-        "=?utf-8?B?w6k=?==?utf-8?B?%%%?=", "=?=?=?", "=??Q?x?=", "=?utf-8?Q?=ZZ=?="};
+    private static final String[] GARBAGE_TYPES = {
+        "text/",
+        ";;;",
+        "multipart/mixed; boundary=",
+        "text/plain; charset=\"unterminated",
+        "multipart/alternative",
+        "x/y; =;",
+        "message/rfc822; a==b",
+        "multipart/mixed; boundary=\"\"",
+        "text/plain; charset=x-unknown-charset"
+    };
+    private static final String[] GARBAGE_ENCODINGS = {
+        "base65", "quoted-printable", "base64", "8bit", "binary", "x-uuencode", "", "7bit; x=y"
+    };
+    private static final String[] BROKEN_WORDS = {
+        "=?utf-8?Q?broken",
+        "=?bogus-charset?B?!!!?=",
+        "=?utf-8?X?abc?=",
+        "=?utf-8?B?w6k=?==?utf-8?B?%%%?=",
+        "=?=?=?",
+        "=??Q?x?=",
+        "=?utf-8?Q?=ZZ=?="
+    };
 
     private final Random random;
-    private final List<Consumer<List<String>>> mutations = List.of(
-            this::breakBoundary, this::dropBoundaryParameter, this::eightBitHeaderGarbage, this::brokenEncodedWord,
-            this::nestDeep, this::deleteHeader, this::dropSeparator, this::badContentType, this::badTransferEncoding,
-            this::truncate, this::shuffleBodyLines, this::flipBodyBytes, this::badHeaderLine, this::nulInHeader);
+    private final List<Consumer<List<String>>> mutations =
+            List.of(
+                    this::breakBoundary,
+                    this::dropBoundaryParameter,
+                    this::eightBitHeaderGarbage,
+                    this::brokenEncodedWord,
+                    this::nestDeep,
+                    this::deleteHeader,
+                    this::dropSeparator,
+                    this::badContentType,
+                    this::badTransferEncoding,
+                    this::truncate,
+                    this::shuffleBodyLines,
+                    this::flipBodyBytes,
+                    this::badHeaderLine,
+                    this::nulInHeader);
 
     MimeMutator(long seed) {
         this.random = new Random(seed);
@@ -47,7 +74,8 @@ final class MimeMutator {
             mutations.get(random.nextInt(mutations.size())).accept(lines);
         }
         if (random.nextInt(40) == 0) {
-            lines.add(2 + random.nextInt(lines.size() - 2), "x".repeat(1000 + random.nextInt(2000)));
+            lines.add(
+                    2 + random.nextInt(lines.size() - 2), "x".repeat(1000 + random.nextInt(2000)));
         }
         String text = String.join("\r\n", lines) + "\r\n";
         if (random.nextInt(40) == 0) {
@@ -61,34 +89,93 @@ final class MimeMutator {
 
     /** Well-formed bank mail, in Latin-1 byte form (UTF-8 text already encoded). */
     static List<String> template(int kind) {
-        String utf8Text = new String("Ihr Code für die Anmeldung: ".getBytes(StandardCharsets.UTF_8),
-                StandardCharsets.ISO_8859_1);
-        List<String> header = new ArrayList<>(List.of("From: Example Bank <otp@bank.example>",
-                "To: alice@customer.example", "Subject: Your code " + MARKER, "Date: Tue, 1 Dec 2026 10:00:00 +0000",
-                "Message-ID: <fuzz@bank.example>", "X-Mail-Class: otp", "MIME-Version: 1.0"));
-        List<String> body = switch (kind) {
-            case 0 -> List.of("Content-Type: text/plain; charset=us-ascii", "", "Dear customer,",
-                    "Your one-time code is " + MARKER + ".", "Never share it with anyone.");
-            case 1 -> List.of("Content-Type: multipart/mixed; boundary=\"b1\"", "",
-                    "This is a multi-part message in MIME format.", "--b1",
-                    "Content-Type: text/plain; charset=us-ascii", "", "Your statement is attached, ref " + MARKER,
-                    "--b1", "Content-Type: application/pdf; name=\"statement.pdf\"",
-                    "Content-Transfer-Encoding: base64", "Content-Disposition: attachment", "",
-                    Base64.getEncoder().encodeToString("%PDF-1.4 fake statement ".repeat(8)
-                            .getBytes(StandardCharsets.US_ASCII)).substring(0, 76), "--b1--");
-            case 2 -> List.of("Content-Type: multipart/alternative; boundary=alt", "", "--alt",
-                    "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: 8bit", "",
-                    utf8Text + MARKER, "--alt", "Content-Type: text/html; charset=utf-8",
-                    "Content-Transfer-Encoding: quoted-printable", "",
-                    "<p>Your code is <b>" + MARKER + "</b>=2E</p>", "--alt--", "epilogue text");
-            case 3 -> List.of("Content-Type: multipart/mixed; boundary=outer", "", "--outer",
-                    "Content-Type: multipart/alternative; boundary=inner", "", "--inner",
-                    "Content-Type: text/plain", "", "Your code is " + MARKER, "--inner--", "--outer",
-                    "Content-Type: message/rfc822", "", "Subject: forwarded", "", "Inner code " + MARKER,
-                    "--outer--");
-            default -> List.of("Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: 8bit", "",
-                    utf8Text + MARKER, "Grüße".replace("ü", "\u00c3\u00bc"));
-        };
+        String utf8Text =
+                new String(
+                        "Ihr Code für die Anmeldung: ".getBytes(StandardCharsets.UTF_8),
+                        StandardCharsets.ISO_8859_1);
+        List<String> header =
+                new ArrayList<>(
+                        List.of(
+                                "From: Example Bank <otp@bank.example>",
+                                "To: alice@customer.example",
+                                "Subject: Your code " + MARKER,
+                                "Date: Tue, 1 Dec 2026 10:00:00 +0000",
+                                "Message-ID: <fuzz@bank.example>",
+                                "X-Mail-Class: otp",
+                                "MIME-Version: 1.0"));
+        List<String> body =
+                switch (kind) {
+                    case 0 ->
+                            List.of(
+                                    "Content-Type: text/plain; charset=us-ascii",
+                                    "",
+                                    "Dear customer,",
+                                    "Your one-time code is " + MARKER + ".",
+                                    "Never share it with anyone.");
+                    case 1 ->
+                            List.of(
+                                    "Content-Type: multipart/mixed; boundary=\"b1\"",
+                                    "",
+                                    "This is a multi-part message in MIME format.",
+                                    "--b1",
+                                    "Content-Type: text/plain; charset=us-ascii",
+                                    "",
+                                    "Your statement is attached, ref " + MARKER,
+                                    "--b1",
+                                    "Content-Type: application/pdf; name=\"statement.pdf\"",
+                                    "Content-Transfer-Encoding: base64",
+                                    "Content-Disposition: attachment",
+                                    "",
+                                    Base64.getEncoder()
+                                            .encodeToString(
+                                                    "%PDF-1.4 fake statement "
+                                                            .repeat(8)
+                                                            .getBytes(StandardCharsets.US_ASCII))
+                                            .substring(0, 76),
+                                    "--b1--");
+                    case 2 ->
+                            List.of(
+                                    "Content-Type: multipart/alternative; boundary=alt",
+                                    "",
+                                    "--alt",
+                                    "Content-Type: text/plain; charset=utf-8",
+                                    "Content-Transfer-Encoding: 8bit",
+                                    "",
+                                    utf8Text + MARKER,
+                                    "--alt",
+                                    "Content-Type: text/html; charset=utf-8",
+                                    "Content-Transfer-Encoding: quoted-printable",
+                                    "",
+                                    "<p>Your code is <b>" + MARKER + "</b>=2E</p>",
+                                    "--alt--",
+                                    "epilogue text");
+                    case 3 ->
+                            List.of(
+                                    "Content-Type: multipart/mixed; boundary=outer",
+                                    "",
+                                    "--outer",
+                                    "Content-Type: multipart/alternative; boundary=inner",
+                                    "",
+                                    "--inner",
+                                    "Content-Type: text/plain",
+                                    "",
+                                    "Your code is " + MARKER,
+                                    "--inner--",
+                                    "--outer",
+                                    "Content-Type: message/rfc822",
+                                    "",
+                                    "Subject: forwarded",
+                                    "",
+                                    "Inner code " + MARKER,
+                                    "--outer--");
+                    default ->
+                            List.of(
+                                    "Content-Type: text/plain; charset=utf-8",
+                                    "Content-Transfer-Encoding: 8bit",
+                                    "",
+                                    utf8Text + MARKER,
+                                    "Grüße".replace("ü", "\u00c3\u00bc"));
+                };
         List<String> all = new ArrayList<>(header);
         if (kind != 4) {
             all.set(2, "Subject: =?UTF-8?Q?Your_code_" + MARKER + "?=");
@@ -120,12 +207,14 @@ final class MimeMutator {
         for (int i = 0; i < lines.size(); i++) {
             if (lines.get(i).startsWith("--") && random.nextBoolean()) {
                 String l = lines.get(i);
-                lines.set(i, switch (random.nextInt(4)) {
-                    case 0 -> l.substring(0, Math.max(2, l.length() - 1));
-                    case 1 -> l.endsWith("--") ? l.substring(0, l.length() - 2) : l + "--";
-                    case 2 -> "-" + l;
-                    default -> l + " trailing";
-                });
+                lines.set(
+                        i,
+                        switch (random.nextInt(4)) {
+                            case 0 -> l.substring(0, Math.max(2, l.length() - 1));
+                            case 1 -> l.endsWith("--") ? l.substring(0, l.length() - 2) : l + "--";
+                            case 2 -> "-" + l;
+                            default -> l + " trailing";
+                        });
             }
         }
     }
@@ -192,15 +281,22 @@ final class MimeMutator {
             }
         }
         if (!at.isEmpty()) {
-            lines.set(at.get(random.nextInt(at.size())),
+            lines.set(
+                    at.get(random.nextInt(at.size())),
                     "Content-Type: " + GARBAGE_TYPES[random.nextInt(GARBAGE_TYPES.length)]);
         }
     }
 
     private void badTransferEncoding(List<String> lines) {
         int sep = separator(lines);
-        String cte = "Content-Transfer-Encoding: " + GARBAGE_ENCODINGS[random.nextInt(GARBAGE_ENCODINGS.length)];
-        lines.add(random.nextBoolean() || sep == lines.size() ? sep : sep + 1 + random.nextInt(lines.size() - sep), cte);
+        String cte =
+                "Content-Transfer-Encoding: "
+                        + GARBAGE_ENCODINGS[random.nextInt(GARBAGE_ENCODINGS.length)];
+        lines.add(
+                random.nextBoolean() || sep == lines.size()
+                        ? sep
+                        : sep + 1 + random.nextInt(lines.size() - sep),
+                cte);
     }
 
     private void truncate(List<String> lines) {
@@ -232,26 +328,32 @@ final class MimeMutator {
                 char b;
                 do {
                     b = (char) random.nextInt(256);
-                } while (b == '\r' || b == '\n' || b == ':'); // no new header fields out of body text
+                } while (b == '\r' || b == '\n'
+                        || b == ':'); // no new header fields out of body text
                 c[random.nextInt(c.length)] = b;
             }
             lines.set(i, new String(c));
         }
     }
 
-    /** A header line that is not a field: no colon, spaces or 8-bit in the name, or a leading continuation. */
+    /**
+     * A header line that is not a field: no colon, spaces or 8-bit in the name, or a leading
+     * continuation.
+     */
     private void badHeaderLine(List<String> lines) {
         int i = headerIndex(lines);
         if (i < 0 || isSubject(lines.get(i))) {
             return;
         }
         String l = lines.get(i);
-        lines.set(i, switch (random.nextInt(4)) {
-            case 0 -> l.replaceFirst(":", "");
-            case 1 -> "Bad Name " + l;
-            case 2 -> "\u00dcml\u00e4ut-" + l;
-            default -> " " + l;
-        });
+        lines.set(
+                i,
+                switch (random.nextInt(4)) {
+                    case 0 -> l.replaceFirst(":", "");
+                    case 1 -> "Bad Name " + l;
+                    case 2 -> "\u00dcml\u00e4ut-" + l;
+                    default -> " " + l;
+                });
     }
 
     private void nulInHeader(List<String> lines) {

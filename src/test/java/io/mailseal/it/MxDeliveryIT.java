@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailseal.config.DeliveryConfig;
 import io.mailseal.demo.CaptureSink;
-import io.mailseal.demo.TransactionHold;
 import io.mailseal.demo.CaptureSink.CapturedMessage;
 import io.mailseal.demo.CaptureSink.Verb;
+import io.mailseal.demo.TransactionHold;
 import io.mailseal.testing.LoopbackDns;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -19,13 +19,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code delivery.mode = mx} against a real DNS server on loopback: MX preference with
- * fall-over, implicit MX, null MX, a domain that does not exist, a resolver failure, and
- * one transaction per recipient domain.
+ * {@code delivery.mode = mx} against a real DNS server on loopback: MX preference with fall-over,
+ * implicit MX, null MX, a domain that does not exist, a resolver failure, and one transaction per
+ * recipient domain.
  */
 class MxDeliveryIT {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
     CaptureSink sink;
     LoopbackDns dns;
     DeliveryRig rig;
@@ -33,22 +32,29 @@ class MxDeliveryIT {
     @BeforeEach
     void start() throws Exception {
         sink = new CaptureSink(Optional.empty());
-        dns = new LoopbackDns()
-                .record("bank.example.", "MX", "10 mx.bank.example.")
-                .record("mx.bank.example.", "A", "127.0.0.1")
-                .record("customer.test.", "MX", "10 mx-down.customer.test.")
-                .record("customer.test.", "MX", "20 mx-up.customer.test.")
-                .record("mx-down.customer.test.", "A", "127.0.0.2") // loopback, nothing listens: refused
-                .record("mx-up.customer.test.", "A", "127.0.0.1")
-                .record("other.test.", "MX", "10 mx-up.customer.test.")
-                .record("no-mx.test.", "A", "127.0.0.1")
-                .record("null-mx.test.", "MX", "0 .")
-                .record("ordered.test.", "MX", "20 mx-up.customer.test.")
-                .record("ordered.test.", "MX", "10 mx-first.ordered.test.")
-                .record("mx-first.ordered.test.", "A", "127.0.0.2")
-                .failing("broken.test.");
-        rig = new DeliveryRig(dir, DeliveryRig.mx(sink.port(), dns.port(), DeliveryConfig.TlsLevel.NONE),
-                Optional.empty());
+        dns =
+                new LoopbackDns()
+                        .record("bank.example.", "MX", "10 mx.bank.example.")
+                        .record("mx.bank.example.", "A", "127.0.0.1")
+                        .record("customer.test.", "MX", "10 mx-down.customer.test.")
+                        .record("customer.test.", "MX", "20 mx-up.customer.test.")
+                        .record(
+                                "mx-down.customer.test.",
+                                "A",
+                                "127.0.0.2") // loopback, nothing listens: refused
+                        .record("mx-up.customer.test.", "A", "127.0.0.1")
+                        .record("other.test.", "MX", "10 mx-up.customer.test.")
+                        .record("no-mx.test.", "A", "127.0.0.1")
+                        .record("null-mx.test.", "MX", "0 .")
+                        .record("ordered.test.", "MX", "20 mx-up.customer.test.")
+                        .record("ordered.test.", "MX", "10 mx-first.ordered.test.")
+                        .record("mx-first.ordered.test.", "A", "127.0.0.2")
+                        .failing("broken.test.");
+        rig =
+                new DeliveryRig(
+                        dir,
+                        DeliveryRig.mx(sink.port(), dns.port(), DeliveryConfig.TlsLevel.NONE),
+                        Optional.empty());
     }
 
     @AfterEach
@@ -62,7 +68,9 @@ class MxDeliveryIT {
     void theNextMxIsTriedWhenTheFirstCannotBeReached() throws Exception {
         rig.queue("M1.0", Duration.ofDays(1), "alice@customer.test");
         rig.awaitOutcome("delivered");
-        assertThat(sink.messages()).singleElement().extracting(CapturedMessage::recipients)
+        assertThat(sink.messages())
+                .singleElement()
+                .extracting(CapturedMessage::recipients)
                 .isEqualTo(List.of("alice@customer.test"));
     }
 
@@ -70,30 +78,50 @@ class MxDeliveryIT {
     void anAddressThisRelayCannotParseDoesNotKeepTheOthersFromTheNextMx() throws Exception {
         rig.queue("M7.0", Duration.ofDays(1), "alice@customer.test", "a b@customer.test");
         rig.awaitOutcome("bounced");
-        assertThat(sink.awaitMessages(2, Duration.ofSeconds(10))).as("the message and the DSN").isTrue();
-        assertThat(sink.messages()).filteredOn(m -> m.envelopeFrom().equals(DeliveryRig.BANK)).singleElement()
-                .extracting(CapturedMessage::recipients).isEqualTo(List.of("alice@customer.test"));
+        assertThat(sink.awaitMessages(2, Duration.ofSeconds(10)))
+                .as("the message and the DSN")
+                .isTrue();
+        assertThat(sink.messages())
+                .filteredOn(m -> m.envelopeFrom().equals(DeliveryRig.BANK))
+                .singleElement()
+                .extracting(CapturedMessage::recipients)
+                .isEqualTo(List.of("alice@customer.test"));
     }
 
     @Test
     void eachRecipientDomainIsItsOwnTransaction() throws Exception {
-        rig.queue("M2.0", Duration.ofDays(1), "alice@customer.test", "bob@other.test", "carol@no-mx.test");
+        rig.queue(
+                "M2.0",
+                Duration.ofDays(1),
+                "alice@customer.test",
+                "bob@other.test",
+                "carol@no-mx.test");
         rig.awaitOutcome("delivered");
-        assertThat(sink.messages()).extracting(CapturedMessage::recipients).containsExactlyInAnyOrder(
-                List.of("alice@customer.test"), List.of("bob@other.test"), List.of("carol@no-mx.test"));
+        assertThat(sink.messages())
+                .extracting(CapturedMessage::recipients)
+                .containsExactlyInAnyOrder(
+                        List.of("alice@customer.test"),
+                        List.of("bob@other.test"),
+                        List.of("carol@no-mx.test"));
     }
 
     @Test
     void aDomainThatDoesNotExistOrHasANullMxBouncesAtOnce() throws Exception {
         rig.queue("M3.0", Duration.ofDays(1), "a@nowhere.test", "b@null-mx.test");
         rig.awaitOutcome("bounced");
-        assertThat(sink.awaitMessages(1, Duration.ofSeconds(10))).as("the DSN, routed by MX to the bank").isTrue();
+        assertThat(sink.awaitMessages(1, Duration.ofSeconds(10)))
+                .as("the DSN, routed by MX to the bank")
+                .isTrue();
         CapturedMessage dsn = sink.messages().get(0);
         assertThat(dsn.recipients()).containsExactly(DeliveryRig.BANK);
-        assertThat(dsn.text()).contains("Final-Recipient: rfc822; a@nowhere.test").contains("Status: 5.1.2")
-                .contains("Final-Recipient: rfc822; b@null-mx.test").contains("Status: 5.1.10")
+        assertThat(dsn.text())
+                .contains("Final-Recipient: rfc822; a@nowhere.test")
+                .contains("Status: 5.1.2")
+                .contains("Final-Recipient: rfc822; b@null-mx.test")
+                .contains("Status: 5.1.10")
                 .as("what the relay found itself is no SMTP reply (RFC 3464 §2.3.6)")
-                .contains("Diagnostic-Code: X-mailseal; 550 5.1.2").doesNotContain("Diagnostic-Code: smtp");
+                .contains("Diagnostic-Code: X-mailseal; 550 5.1.2")
+                .doesNotContain("Diagnostic-Code: smtp");
     }
 
     @Test
@@ -117,8 +145,11 @@ class MxDeliveryIT {
             rig.awaitOutcome("delivered");
             assertThat(first.sessionsOpened()).as("preference 10 first").isEqualTo(1);
             assertThat(first.messages()).isEmpty();
-            assertThat(sink.messages()).as("then preference 20").singleElement()
-                    .extracting(CapturedMessage::recipients).isEqualTo(List.of("alice@ordered.test"));
+            assertThat(sink.messages())
+                    .as("then preference 20")
+                    .singleElement()
+                    .extracting(CapturedMessage::recipients)
+                    .isEqualTo(List.of("alice@ordered.test"));
         }
     }
 
@@ -144,11 +175,16 @@ class MxDeliveryIT {
             rig.clock.advance(Duration.ofMinutes(11));
             slow.release();
             rig.awaitOutcome("expired");
-            assertThat(sink.awaitMessages(1, Duration.ofSeconds(10))).as("the DSN, by MX to the bank").isTrue();
-            assertThat(sink.messages()).singleElement().satisfies(dsn -> {
-                assertThat(dsn.envelopeFrom()).as("never the code, late").isEmpty();
-                assertThat(dsn.text()).contains("Status: 4.4.7");
-            });
+            assertThat(sink.awaitMessages(1, Duration.ofSeconds(10)))
+                    .as("the DSN, by MX to the bank")
+                    .isTrue();
+            assertThat(sink.messages())
+                    .singleElement()
+                    .satisfies(
+                            dsn -> {
+                                assertThat(dsn.envelopeFrom()).as("never the code, late").isEmpty();
+                                assertThat(dsn.text()).contains("Status: 4.4.7");
+                            });
         }
     }
 }

@@ -10,9 +10,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * NSS, the engine of Thunderbird and Evolution, through {@code cmsutil}: {@code -D} decrypts
- * with the key imported by {@code pk12util}; {@code -D -c content -u 4 -h 1} verifies the
- * detached signature with the demo CA trusted by {@code certutil}.
+ * NSS, the engine of Thunderbird and Evolution, through {@code cmsutil}: {@code -D} decrypts with
+ * the key imported by {@code pk12util}; {@code -D -c content -u 4 -h 1} verifies the detached
+ * signature with the demo CA trusted by {@code certutil}.
  */
 final class NssEngine implements ReaderEngine {
     private static final Pattern SEC_ERROR = Pattern.compile("SEC_ERROR_[A-Z_]+");
@@ -28,7 +28,18 @@ final class NssEngine implements ReaderEngine {
         this.work = Files.createDirectories(dir.resolve("nss"));
         this.db = "sql:" + Files.createDirectories(work.resolve("db"));
         ExternalTool.ok(dir, "certutil", "-N", "-d", db, "--empty-password");
-        ExternalTool.ok(dir, "certutil", "-A", "-d", db, "-n", "demo-ca", "-t", "C,C,C", "-i", "certs/trust/ca.pem");
+        ExternalTool.ok(
+                dir,
+                "certutil",
+                "-A",
+                "-d",
+                db,
+                "-n",
+                "demo-ca",
+                "-t",
+                "C,C,C",
+                "-i",
+                "certs/trust/ca.pem");
     }
 
     @Override
@@ -44,8 +55,12 @@ final class NssEngine implements ReaderEngine {
         if (!lib.find()) {
             return "unknown";
         }
-        Matcher v = Pattern.compile("NSS (3\\.\\d+(\\.\\d+)*)")
-                .matcher(new String(Files.readAllBytes(Path.of(lib.group(1))), StandardCharsets.ISO_8859_1));
+        Matcher v =
+                Pattern.compile("NSS (3\\.\\d+(\\.\\d+)*)")
+                        .matcher(
+                                new String(
+                                        Files.readAllBytes(Path.of(lib.group(1))),
+                                        StandardCharsets.ISO_8859_1));
         return v.find() ? v.group(1) : "unknown";
     }
 
@@ -59,8 +74,9 @@ final class NssEngine implements ReaderEngine {
         importKey(customer);
         Path der = ReaderEngine.envelopeDer(eml, work.resolve(eml.getFileName() + ".der"));
         Path out = work.resolve(eml.getFileName() + ".dec");
-        ExternalTool.Result r = ExternalTool.run(dir, "cmsutil", "-D", "-i", der.toString(), "-d", db,
-                "-o", out.toString());
+        ExternalTool.Result r =
+                ExternalTool.run(
+                        dir, "cmsutil", "-D", "-i", der.toString(), "-d", db, "-o", out.toString());
         return r.exitCode() == 0 ? new Outcome.Done(Files.readAllBytes(out)) : refused(r.output());
     }
 
@@ -69,8 +85,21 @@ final class NssEngine implements ReaderEngine {
         SignedEntity parts = SignedEntity.split(signedEntity);
         Path content = Files.write(Files.createTempFile(work, "content", ".bin"), parts.content());
         Path sig = Files.write(Path.of(content + ".p7s"), parts.signature());
-        ExternalTool.Result r = ExternalTool.run(dir, "cmsutil", "-D", "-i", sig.toString(), "-c", content.toString(),
-                "-u", "4", "-d", db, "-h", "1");
+        ExternalTool.Result r =
+                ExternalTool.run(
+                        dir,
+                        "cmsutil",
+                        "-D",
+                        "-i",
+                        sig.toString(),
+                        "-c",
+                        content.toString(),
+                        "-u",
+                        "4",
+                        "-d",
+                        db,
+                        "-h",
+                        "1");
         Matcher status = STATUS.matcher(r.output());
         if (r.exitCode() == 0 && status.find() && status.group(1).equals("GoodSignature")) {
             return new Outcome.Done(parts.content());
@@ -81,9 +110,23 @@ final class NssEngine implements ReaderEngine {
     private void importKey(String customer) throws Exception {
         if (imported.add(customer)) {
             Path p12 = work.resolve(customer + ".p12");
-            ExternalTool.ok(dir, "openssl", "pkcs12", "-export", "-in", "customers/" + customer + ".crt",
-                    "-inkey", "customers/" + customer + ".key", "-out", p12.toString(), "-passout", "pass:nss",
-                    "-certpbe", "AES-256-CBC", "-keypbe", "AES-256-CBC");
+            ExternalTool.ok(
+                    dir,
+                    "openssl",
+                    "pkcs12",
+                    "-export",
+                    "-in",
+                    "customers/" + customer + ".crt",
+                    "-inkey",
+                    "customers/" + customer + ".key",
+                    "-out",
+                    p12.toString(),
+                    "-passout",
+                    "pass:nss",
+                    "-certpbe",
+                    "AES-256-CBC",
+                    "-keypbe",
+                    "AES-256-CBC");
             ExternalTool.ok(dir, "pk12util", "-i", p12.toString(), "-d", db, "-W", "nss");
         }
     }

@@ -8,8 +8,12 @@ import java.util.regex.Pattern;
 
 /** OpenSSL's {@code cms} command: the engine of OpenSSL-based clients and gateways. */
 final class OpensslEngine implements ReaderEngine {
-    /** openssl 3 error lines: {@code <thread>:error:<code>:<library>:<function>:<reason>:<file>:<line>}. */
+    /**
+     * openssl 3 error lines: {@code
+     * <thread>:error:<code>:<library>:<function>:<reason>:<file>:<line>}.
+     */
     private static final Pattern ERROR = Pattern.compile("error:[0-9A-F]+:[^:]*:([^:]*):([^:]+)");
+
     private final Path dir;
     private final Path work;
 
@@ -38,16 +42,36 @@ final class OpensslEngine implements ReaderEngine {
     @Override
     public Outcome open(Path eml, String customer) throws Exception {
         Path out = work.resolve(eml.getFileName() + ".dec");
-        return outcome(out, "cms", "-decrypt", "-in", eml.toString(), "-recip", "customers/" + customer + ".crt",
-                "-inkey", "customers/" + customer + ".key", "-out", out.toString());
+        return outcome(
+                out,
+                "cms",
+                "-decrypt",
+                "-in",
+                eml.toString(),
+                "-recip",
+                "customers/" + customer + ".crt",
+                "-inkey",
+                "customers/" + customer + ".key",
+                "-out",
+                out.toString());
     }
 
     @Override
     public Outcome verify(byte[] signedEntity) throws Exception {
         Path in = Files.write(Files.createTempFile(work, "signed", ".eml"), signedEntity);
         Path out = Path.of(in + ".content");
-        return outcome(out, "cms", "-verify", "-in", in.toString(), "-CAfile", "certs/trust/ca.pem",
-                "-purpose", "any", "-out", out.toString());
+        return outcome(
+                out,
+                "cms",
+                "-verify",
+                "-in",
+                in.toString(),
+                "-CAfile",
+                "certs/trust/ca.pem",
+                "-purpose",
+                "any",
+                "-out",
+                out.toString());
     }
 
     private Outcome outcome(Path out, String... args) throws Exception {
@@ -59,6 +83,7 @@ final class OpensslEngine implements ReaderEngine {
             return new Outcome.Done(Files.readAllBytes(out));
         }
         Matcher m = ERROR.matcher(r.output());
-        return new Outcome.Refused(m.find() ? m.group(2) + " (" + m.group(1) + ")" : r.output().strip());
+        return new Outcome.Refused(
+                m.find() ? m.group(2) + " (" + m.group(1) + ")" : r.output().strip());
     }
 }

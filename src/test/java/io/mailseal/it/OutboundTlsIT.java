@@ -26,21 +26,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Outbound STARTTLS at each level against a loopback next hop with real certificates:
- * {@code verify} delivers only to a hop whose certificate chains to the configured anchors,
- * is in date and names the host connected to; otherwise the mail waits (deferred) and the
- * log says why. The opportunistic levels encrypt whatever the certificate; when the
- * handshake itself fails, {@code may} sends without TLS and {@code encrypt} waits. A
- * policy's {@code delivery-tls} raises the level for its own mail only, and a connection kept
- * from mail sent at a lower level never carries it.
+ * Outbound STARTTLS at each level against a loopback next hop with real certificates: {@code
+ * verify} delivers only to a hop whose certificate chains to the configured anchors, is in date and
+ * names the host connected to; otherwise the mail waits (deferred) and the log says why. The
+ * opportunistic levels encrypt whatever the certificate; when the handshake itself fails, {@code
+ * may} sends without TLS and {@code encrypt} waits. A policy's {@code delivery-tls} raises the
+ * level for its own mail only, and a connection kept from mail sent at a lower level never carries
+ * it.
  */
 class OutboundTlsIT {
     static final String ALICE = "alice@customer.example";
     static final String BOB = "bob@customer.example";
     static final Instant FAR = Instant.now().plus(Duration.ofDays(30));
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
     final DemoPki pki = new DemoPki(Clock.systemUTC(), "Next Hop CA");
     CaptureSink sink;
     DeliveryRig rig;
@@ -58,8 +57,11 @@ class OutboundTlsIT {
     private void start(DemoPki.Issued serverCert, TlsLevel level) throws Exception {
         SSLContext tls = ServerTls.context(serverCert, pki.ca().certificate());
         sink = new CaptureSink(Optional.empty(), Optional.of(tls));
-        rig = new DeliveryRig(dir, DeliveryRig.smarthost(sink.port(), level),
-                Optional.of(Set.of(new TrustAnchor(pki.ca().certificate(), null))));
+        rig =
+                new DeliveryRig(
+                        dir,
+                        DeliveryRig.smarthost(sink.port(), level),
+                        Optional.of(Set.of(new TrustAnchor(pki.ca().certificate(), null))));
         rig.queue("T1.0", Duration.ofDays(1), ALICE);
     }
 
@@ -74,19 +76,26 @@ class OutboundTlsIT {
 
     /** relay.conf's policies: statements need {@code level}, other mail the global level. */
     private List<PolicyConfig> statementsNeed(String level) throws Exception {
-        Path conf = Files.writeString(dir.resolve("relay.conf"), """
+        Path conf =
+                Files.writeString(
+                        dir.resolve("relay.conf"),
+                        """
                 mailseal.policies = [
                   { name = statement, match { from = "statements@bank.example" }, action = sign, timestamp = off,
                     delivery-tls = %s }
                   { name = default, action = pass }
-                ]""".formatted(level));
+                ]"""
+                                .formatted(level));
         return ConfigLoader.load(conf).policies();
     }
 
     /** A signed statement to Alice and a newsletter to Bob, queued together. */
     private void queueStatementAndNewsletter() throws Exception {
-        rig.scheduler.submit(rig.spooled("statements@bank.example", "statement", "S1.0", Duration.ofDays(1), ALICE));
-        rig.scheduler.submit(rig.spooled("news@bank.example", "default", "N1.0", Duration.ofDays(1), BOB));
+        rig.scheduler.submit(
+                rig.spooled(
+                        "statements@bank.example", "statement", "S1.0", Duration.ofDays(1), ALICE));
+        rig.scheduler.submit(
+                rig.spooled("news@bank.example", "default", "N1.0", Duration.ofDays(1), BOB));
     }
 
     /** How the next {@code n} attempts ended, in the order they ended. */
@@ -99,14 +108,20 @@ class OutboundTlsIT {
     }
 
     private String deferralReason() {
-        return rig.logLines().stream().filter(m -> m.startsWith("deferred")).findFirst().orElseThrow();
+        return rig.logLines().stream()
+                .filter(m -> m.startsWith("deferred"))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
     void verifyDeliversToAHopWhoseCertificateNamesIt() throws Exception {
         start(pki.server(FAR, "mx.customer.test", "127.0.0.1"), TlsLevel.VERIFY);
         rig.awaitOutcome("delivered");
-        assertThat(sink.messages()).singleElement().extracting(CaptureSink.CapturedMessage::overTls).isEqualTo(true);
+        assertThat(sink.messages())
+                .singleElement()
+                .extracting(CaptureSink.CapturedMessage::overTls)
+                .isEqualTo(true);
     }
 
     @Test
@@ -129,10 +144,14 @@ class OutboundTlsIT {
     @Test
     void verifyDefersWhenTheCertificateChainsToAnUntrustedAuthority() throws Exception {
         DemoPki stranger = new DemoPki(Clock.systemUTC(), "Somebody Else");
-        SSLContext tls = ServerTls.context(stranger.server(FAR, "127.0.0.1"), stranger.ca().certificate());
+        SSLContext tls =
+                ServerTls.context(stranger.server(FAR, "127.0.0.1"), stranger.ca().certificate());
         sink = new CaptureSink(Optional.empty(), Optional.of(tls));
-        rig = new DeliveryRig(dir, DeliveryRig.smarthost(sink.port(), TlsLevel.VERIFY),
-                Optional.of(Set.of(new TrustAnchor(pki.ca().certificate(), null))));
+        rig =
+                new DeliveryRig(
+                        dir,
+                        DeliveryRig.smarthost(sink.port(), TlsLevel.VERIFY),
+                        Optional.of(Set.of(new TrustAnchor(pki.ca().certificate(), null))));
         rig.queue("T1.0", Duration.ofDays(1), ALICE);
         rig.awaitOutcome("deferred");
         assertThat(sink.messages()).isEmpty();
@@ -143,14 +162,21 @@ class OutboundTlsIT {
     void mayEncryptsToAHopWithAnyCertificate() throws Exception {
         start(pki.server(Instant.now().minus(Duration.ofDays(1)), "mx.wrong.test"), TlsLevel.MAY);
         rig.awaitOutcome("delivered");
-        assertThat(sink.messages()).as("encrypted, though not authenticated").singleElement()
-                .extracting(CaptureSink.CapturedMessage::overTls).isEqualTo(true);
+        assertThat(sink.messages())
+                .as("encrypted, though not authenticated")
+                .singleElement()
+                .extracting(CaptureSink.CapturedMessage::overTls)
+                .isEqualTo(true);
     }
 
     @Test
     void encryptDefersWhenTheHopOffersNoStartTls() throws Exception {
         sink = new CaptureSink(Optional.empty());
-        rig = new DeliveryRig(dir, DeliveryRig.smarthost(sink.port(), TlsLevel.ENCRYPT), Optional.empty());
+        rig =
+                new DeliveryRig(
+                        dir,
+                        DeliveryRig.smarthost(sink.port(), TlsLevel.ENCRYPT),
+                        Optional.empty());
         rig.queue("T1.0", Duration.ofDays(1), ALICE);
         rig.awaitOutcome("deferred");
         assertThat(sink.messages()).isEmpty();
@@ -161,9 +187,13 @@ class OutboundTlsIT {
     void mayFallsBackToCleartextWhenTheHandshakeFails() throws Exception {
         startWithBrokenTls(TlsLevel.MAY);
         rig.awaitOutcome("delivered");
-        assertThat(sink.messages()).as("opportunistic: sent, in cleartext").singleElement()
-                .extracting(CaptureSink.CapturedMessage::overTls).isEqualTo(false);
-        assertThat(rig.logLines()).anyMatch(l -> l.startsWith("STARTTLS with 127.0.0.1:" + sink.port() + " failed"));
+        assertThat(sink.messages())
+                .as("opportunistic: sent, in cleartext")
+                .singleElement()
+                .extracting(CaptureSink.CapturedMessage::overTls)
+                .isEqualTo(false);
+        assertThat(rig.logLines())
+                .anyMatch(l -> l.startsWith("STARTTLS with 127.0.0.1:" + sink.port() + " failed"));
     }
 
     @Test
@@ -177,56 +207,98 @@ class OutboundTlsIT {
 
     @Test
     void verifyChecksTheMxHostNameNotTheAddressConnectedTo() throws Exception {
-        sink = new CaptureSink(Optional.empty(), Optional.of(ServerTls.context(pki.server(FAR, "mx.customer.test"),
-                pki.ca().certificate())));
-        try (LoopbackDns dns = new LoopbackDns().record("customer.test.", "MX", "10 mx.customer.test.")
-                .record("mx.customer.test.", "A", "127.0.0.1")) {
-            rig = new DeliveryRig(dir, DeliveryRig.mx(sink.port(), dns.port(), TlsLevel.VERIFY),
-                    Optional.of(Set.of(new TrustAnchor(pki.ca().certificate(), null))));
+        sink =
+                new CaptureSink(
+                        Optional.empty(),
+                        Optional.of(
+                                ServerTls.context(
+                                        pki.server(FAR, "mx.customer.test"),
+                                        pki.ca().certificate())));
+        try (LoopbackDns dns =
+                new LoopbackDns()
+                        .record("customer.test.", "MX", "10 mx.customer.test.")
+                        .record("mx.customer.test.", "A", "127.0.0.1")) {
+            rig =
+                    new DeliveryRig(
+                            dir,
+                            DeliveryRig.mx(sink.port(), dns.port(), TlsLevel.VERIFY),
+                            Optional.of(Set.of(new TrustAnchor(pki.ca().certificate(), null))));
             rig.queue("T1.0", Duration.ofDays(1), "alice@customer.test");
             rig.awaitOutcome("delivered");
-            assertThat(sink.messages()).singleElement().extracting(CaptureSink.CapturedMessage::overTls)
+            assertThat(sink.messages())
+                    .singleElement()
+                    .extracting(CaptureSink.CapturedMessage::overTls)
                     .isEqualTo(true);
         }
     }
 
     @Test
-    void aPolicyThatNeedsEncryptWaitsForAHopWithoutStartTlsWhileOtherMailGoesInClear() throws Exception {
+    void aPolicyThatNeedsEncryptWaitsForAHopWithoutStartTlsWhileOtherMailGoesInClear()
+            throws Exception {
         sink = new CaptureSink(Optional.empty());
-        rig = new DeliveryRig(dir, DeliveryRig.smarthost(sink.port(), TlsLevel.MAY), Optional.empty(),
-                statementsNeed("encrypt"));
+        rig =
+                new DeliveryRig(
+                        dir,
+                        DeliveryRig.smarthost(sink.port(), TlsLevel.MAY),
+                        Optional.empty(),
+                        statementsNeed("encrypt"));
         queueStatementAndNewsletter();
         assertThat(outcomes(2)).containsExactlyInAnyOrder("delivered", "deferred");
-        assertThat(sink.messages()).as("the newsletter, in cleartext as may allows").singleElement()
+        assertThat(sink.messages())
+                .as("the newsletter, in cleartext as may allows")
+                .singleElement()
                 .satisfies(m -> assertThat(m.recipients()).containsExactly(BOB))
-                .extracting(CaptureSink.CapturedMessage::overTls).isEqualTo(false);
-        assertThat(deferralReason()).contains(ALICE).contains("policy=statement").containsIgnoringCase("STARTTLS");
+                .extracting(CaptureSink.CapturedMessage::overTls)
+                .isEqualTo(false);
+        assertThat(deferralReason())
+                .contains(ALICE)
+                .contains("policy=statement")
+                .containsIgnoringCase("STARTTLS");
         assertThat(rig.spool.read("S1.0")).isPresent();
     }
 
     @Test
     void aConnectionKeptFromCleartextMailNeverCarriesMailThatNeedsEncrypt() throws Exception {
         sink = new CaptureSink(Optional.empty());
-        rig = new DeliveryRig(dir, DeliveryRig.smarthost(sink.port(), TlsLevel.MAY), Optional.empty(),
-                statementsNeed("encrypt"));
-        rig.scheduler.submit(rig.spooled("news@bank.example", "default", "N1.0", Duration.ofDays(1), BOB));
+        rig =
+                new DeliveryRig(
+                        dir,
+                        DeliveryRig.smarthost(sink.port(), TlsLevel.MAY),
+                        Optional.empty(),
+                        statementsNeed("encrypt"));
+        rig.scheduler.submit(
+                rig.spooled("news@bank.example", "default", "N1.0", Duration.ofDays(1), BOB));
         rig.awaitOutcome("delivered");
-        rig.scheduler.submit(rig.spooled("statements@bank.example", "statement", "S1.0", Duration.ofDays(1), ALICE));
+        rig.scheduler.submit(
+                rig.spooled(
+                        "statements@bank.example", "statement", "S1.0", Duration.ofDays(1), ALICE));
         rig.awaitOutcome("deferred");
-        assertThat(sink.messages()).singleElement().satisfies(m -> assertThat(m.recipients()).containsExactly(BOB));
-        assertThat(sink.sessionsOpened()).as("the statement tried a connection of its own").isEqualTo(2);
+        assertThat(sink.messages())
+                .singleElement()
+                .satisfies(m -> assertThat(m.recipients()).containsExactly(BOB));
+        assertThat(sink.sessionsOpened())
+                .as("the statement tried a connection of its own")
+                .isEqualTo(2);
     }
 
     @Test
     void aPolicyThatNeedsVerifyChecksTheHopsNameWhileOtherMailIsEncryptedAnyway() throws Exception {
-        SSLContext tls = ServerTls.context(pki.server(FAR, "mx.wrong.test"), pki.ca().certificate());
+        SSLContext tls =
+                ServerTls.context(pki.server(FAR, "mx.wrong.test"), pki.ca().certificate());
         sink = new CaptureSink(Optional.empty(), Optional.of(tls));
-        rig = new DeliveryRig(dir, DeliveryRig.smarthost(sink.port(), TlsLevel.MAY),
-                Optional.of(Set.of(new TrustAnchor(pki.ca().certificate(), null))), statementsNeed("verify"));
+        rig =
+                new DeliveryRig(
+                        dir,
+                        DeliveryRig.smarthost(sink.port(), TlsLevel.MAY),
+                        Optional.of(Set.of(new TrustAnchor(pki.ca().certificate(), null))),
+                        statementsNeed("verify"));
         queueStatementAndNewsletter();
         assertThat(outcomes(2)).containsExactlyInAnyOrder("delivered", "deferred");
-        assertThat(sink.messages()).singleElement().satisfies(m -> assertThat(m.recipients()).containsExactly(BOB))
-                .extracting(CaptureSink.CapturedMessage::overTls).isEqualTo(true);
+        assertThat(sink.messages())
+                .singleElement()
+                .satisfies(m -> assertThat(m.recipients()).containsExactly(BOB))
+                .extracting(CaptureSink.CapturedMessage::overTls)
+                .isEqualTo(true);
         assertThat(deferralReason()).contains(ALICE).containsIgnoringCase("127.0.0.1");
     }
 }

@@ -31,14 +31,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The walking skeleton over real sockets: bank → relay → sink, every sealed message opened
- * by the openssl CLI (and NSS cmsutil), never by mailseal's own reader.
+ * The walking skeleton over real sockets: bank → relay → sink, every sealed message opened by the
+ * openssl CLI (and NSS cmsutil), never by mailseal's own reader.
  */
 class RelayIT {
     @RegisterExtension
-    final RelayUnderTest relay = RelayUnderTest.withPolicies(BankMail.POLICIES)
-            .customer(ALICE, KeyKind.RSA).customer(BOB, KeyKind.EC)
-            .config("delivery.retry { initial = 200ms, max = 1s }");
+    final RelayUnderTest relay =
+            RelayUnderTest.withPolicies(BankMail.POLICIES)
+                    .customer(ALICE, KeyKind.RSA)
+                    .customer(BOB, KeyKind.EC)
+                    .config("delivery.retry { initial = 200ms, max = 1s }");
+
     Path dir;
     DemoWorld world;
     SubmissionClient bank;
@@ -61,17 +64,27 @@ class RelayIT {
         ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
                 new ch.qos.logback.core.read.ListAppender<>();
         logs.start();
-        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
-                .getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.classic.Logger root =
+                (ch.qos.logback.classic.Logger)
+                        org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.addAppender(logs);
         try {
             sendCodesAndOpenThem();
         } finally {
             root.detachAppender(logs);
         }
-        assertThat(logs.list).isNotEmpty().noneSatisfy(e -> assertThat(e.getFormattedMessage() + " "
-                + (e.getThrowableProxy() == null ? "" : e.getThrowableProxy().getMessage()))
-                .containsAnyOf("493817", "493818", "sign-in code"));
+        assertThat(logs.list)
+                .isNotEmpty()
+                .noneSatisfy(
+                        e ->
+                                assertThat(
+                                                e.getFormattedMessage()
+                                                        + " "
+                                                        + (e.getThrowableProxy() == null
+                                                                ? ""
+                                                                : e.getThrowableProxy()
+                                                                        .getMessage()))
+                                        .containsAnyOf("493817", "493818", "sign-in code"));
     }
 
     private void sendCodesAndOpenThem() throws Exception {
@@ -83,15 +96,23 @@ class RelayIT {
             assertThat(world.sink().awaitMessages(n + 1, Duration.ofSeconds(10))).isTrue();
             CapturedMessage m = world.sink().messages().get(n++);
             assertThat(m.recipients()).containsExactly(customer);
-            assertThat(m.text()).doesNotContain(code).doesNotContainIgnoringCase("bcc:")
-                    .doesNotContain("sign-in code").doesNotContain("X-Mail-Class")
-                    .contains("smime-type=enveloped-data").contains("\r\nSubject: [...]\r\n");
+            assertThat(m.text())
+                    .doesNotContain(code)
+                    .doesNotContainIgnoringCase("bcc:")
+                    .doesNotContain("sign-in code")
+                    .doesNotContain("X-Mail-Class")
+                    .contains("smime-type=enveloped-data")
+                    .contains("\r\nSubject: [...]\r\n");
             Path eml = Files.write(dir.resolve(customer + ".eml"), m.content());
             assertThat(opensslOpens(dir, eml, customer)).contains("Your one-time code is " + code);
             String inner = Files.readString(Path.of(eml + ".dec"));
-            assertThat(inner).doesNotContainIgnoringCase("bcc:").containsPattern("hp=\"?cipher")
-                    .contains("HP-Outer: Subject: [...]").contains("\nSubject: Your sign-in code")
-                    .contains("X-Mail-Class: otp").contains("\nThread-Topic: Your sign-in code")
+            assertThat(inner)
+                    .doesNotContainIgnoringCase("bcc:")
+                    .containsPattern("hp=\"?cipher")
+                    .contains("HP-Outer: Subject: [...]")
+                    .contains("\nSubject: Your sign-in code")
+                    .contains("X-Mail-Class: otp")
+                    .contains("\nThread-Topic: Your sign-in code")
                     .containsPattern("hp-legacy-display=\"?1");
             TimestampCheck.opensslVerifiesToken(dir, Path.of(eml + ".dec"), Instant.now());
         }
@@ -99,8 +120,11 @@ class RelayIT {
 
     @Test
     void nssCmsutilOpensTheDefaultEnvelopeAndFindsAGoodSignature() throws Exception {
-        assumeTrue(ExternalTool.installed(dir, "cmsutil"), "NSS cmsutil not installed (bash .ci/run installs libnss3-tools)");
-        assertThat(bank.send(DemoWorld.BANK_SENDER, List.of(ALICE), otp(ALICE, "731904")).code()).isEqualTo(250);
+        assumeTrue(
+                ExternalTool.installed(dir, "cmsutil"),
+                "NSS cmsutil not installed (bash .ci/run installs libnss3-tools)");
+        assertThat(bank.send(DemoWorld.BANK_SENDER, List.of(ALICE), otp(ALICE, "731904")).code())
+                .isEqualTo(250);
         Path eml = Files.write(dir.resolve("nss.eml"), onlyArrival().content());
         try (NssEngine nss = new NssEngine(dir)) {
             assertThat(new String(nss.decryptAndVerify(eml, ALICE), StandardCharsets.UTF_8))
@@ -110,7 +134,11 @@ class RelayIT {
 
     @Test
     void oneEnvelopeServesEveryRecipientOfTheGroup() throws Exception {
-        Reply reply = bank.send(DemoWorld.BANK_SENDER, List.of(ALICE, BOB), otp(ALICE + ", " + BOB, "100200"));
+        Reply reply =
+                bank.send(
+                        DemoWorld.BANK_SENDER,
+                        List.of(ALICE, BOB),
+                        otp(ALICE + ", " + BOB, "100200"));
         assertThat(reply.code()).isEqualTo(250);
         CapturedMessage m = onlyArrival();
         assertThat(m.recipients()).containsExactly(ALICE, BOB);
@@ -124,9 +152,12 @@ class RelayIT {
         Reply alone = bank.send(DemoWorld.BANK_SENDER, List.of(CAROL), otp(CAROL, "555001"));
         assertThat(alone.line()).isEqualTo(SmtpReply.NO_CERTIFICATE.line("<" + CAROL + ">", "otp"));
         Reply mixed = bank.send(DemoWorld.BANK_SENDER, List.of(ALICE, CAROL), otp(ALICE, "555002"));
-        assertThat(mixed.line()).isEqualTo(SmtpReply.NO_CERTIFICATE.line("<" + CAROL + ">", "otp"))
+        assertThat(mixed.line())
+                .isEqualTo(SmtpReply.NO_CERTIFICATE.line("<" + CAROL + ">", "otp"))
                 .doesNotContain(ALICE);
-        assertThat(relay.othersWhenControlArrived()).as("nothing of the refused messages").isEmpty();
+        assertThat(relay.othersWhenControlArrived())
+                .as("nothing of the refused messages")
+                .isEmpty();
     }
 
     @Test
@@ -134,30 +165,43 @@ class RelayIT {
         String body = "Newsletter line one\r\nline two with trailing spaces   \r\n";
         String headers = "From: news@bank.example\r\nTo: x@other.example\r\nSubject: News\r\n";
         String msg = headers + "Bcc: audit@bank.example,\r\n\tsecond@bank.example\r\n\r\n" + body;
-        assertThat(bank.send("news@bank.example", List.of("x@other.example"), msg).code()).isEqualTo(250);
+        assertThat(bank.send("news@bank.example", List.of("x@other.example"), msg).code())
+                .isEqualTo(250);
         CapturedMessage m = onlyArrival();
-        assertThat(m.text()).endsWith(headers + "\r\n" + body).startsWith("Received: ")
-                .doesNotContain("audit@bank.example").doesNotContain("second@bank.example");
+        assertThat(m.text())
+                .endsWith(headers + "\r\n" + body)
+                .startsWith("Received: ")
+                .doesNotContain("audit@bank.example")
+                .doesNotContain("second@bank.example");
     }
 
     @Test
     void temporaryNextHopTroubleIsRetriedAfterThe250() throws Exception {
         world.sink().failNext(CaptureSink.Verb.RCPT, 421, "4.3.2 try later");
-        assertThat(bank.send(DemoWorld.BANK_SENDER, List.of(ALICE), otp(ALICE, "1")).code()).isEqualTo(250);
-        assertThat(world.sink().awaitMessages(1, Duration.ofSeconds(15))).as("retried after back-off").isTrue();
+        assertThat(bank.send(DemoWorld.BANK_SENDER, List.of(ALICE), otp(ALICE, "1")).code())
+                .isEqualTo(250);
+        assertThat(world.sink().awaitMessages(1, Duration.ofSeconds(15)))
+                .as("retried after back-off")
+                .isTrue();
         assertThat(world.sink().messages().get(0).recipients()).containsExactly(ALICE);
     }
 
     @Test
     void permanentRefusalBouncesToTheSenderWithHeadersOnly() throws Exception {
         world.sink().refuseRecipient(ALICE, 550, "5.1.1 no such user");
-        assertThat(bank.send(DemoWorld.BANK_SENDER, List.of(ALICE), otp(ALICE, "661199")).code()).isEqualTo(250);
+        assertThat(bank.send(DemoWorld.BANK_SENDER, List.of(ALICE), otp(ALICE, "661199")).code())
+                .isEqualTo(250);
         CapturedMessage dsn = onlyArrival();
         assertThat(dsn.envelopeFrom()).isEmpty();
         assertThat(dsn.recipients()).containsExactly(DemoWorld.BANK_SENDER);
-        assertThat(dsn.text()).contains("multipart/report").contains("Final-Recipient: rfc822; " + ALICE)
-                .contains("Status: 5.1.1").contains("Subject: [...]")
-                .doesNotContain("661199").doesNotContain("sign-in code").doesNotContain("MIAGCSqGSIb3DQEHA");
+        assertThat(dsn.text())
+                .contains("multipart/report")
+                .contains("Final-Recipient: rfc822; " + ALICE)
+                .contains("Status: 5.1.1")
+                .contains("Subject: [...]")
+                .doesNotContain("661199")
+                .doesNotContain("sign-in code")
+                .doesNotContain("MIAGCSqGSIb3DQEHA");
     }
 
     @Test
@@ -192,5 +236,4 @@ class RelayIT {
             assertThat(s.reply()).isEqualTo(SmtpReply.CLIENT_NOT_ALLOWED.line("127.0.0.1"));
         }
     }
-
 }

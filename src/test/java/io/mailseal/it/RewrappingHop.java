@@ -5,18 +5,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A rough but real-world mail hop between the bank and the customer. It does what MTAs,
- * gateways and mbox stores are known to do to a message in transit (RFC 3156 §3 and
- * RFC 8551 §3.1 list them as the reasons for 7-bit, canonical signed content):
- * line ends become LF and back CRLF, trailing blanks are stripped, a line starting with
- * "From " is quoted as ">From ", long lines are broken at 78 characters (headers folded at
- * a blank, body lines cut), and a Received field is prepended.
+ * A rough but real-world mail hop between the bank and the customer. It does what MTAs, gateways
+ * and mbox stores are known to do to a message in transit (RFC 3156 §3 and RFC 8551 §3.1 list them
+ * as the reasons for 7-bit, canonical signed content): line ends become LF and back CRLF, trailing
+ * blanks are stripped, a line starting with "From " is quoted as ">From ", long lines are broken at
+ * 78 characters (headers folded at a blank, body lines cut), and a Received field is prepended.
  */
 final class RewrappingHop {
     static final int MAX_LINE = 78;
 
-    private RewrappingHop() {
-    }
+    private RewrappingHop() {}
 
     static byte[] forward(byte[] message) {
         String text = new String(message, StandardCharsets.ISO_8859_1).replace("\r\n", "\n");
@@ -40,7 +38,9 @@ final class RewrappingHop {
         return String.join("\r\n", out).getBytes(StandardCharsets.ISO_8859_1);
     }
 
-    /** A header line longer than the limit is folded at its last blank before it (RFC 5322 §2.2.3). */
+    /**
+     * A header line longer than the limit is folded at its last blank before it (RFC 5322 §2.2.3).
+     */
     private static void fold(String line, List<String> out) {
         String rest = line;
         while (rest.length() > MAX_LINE) {
@@ -54,7 +54,9 @@ final class RewrappingHop {
         out.add(rest);
     }
 
-    /** A body line longer than the limit is cut into pieces, as a line-length-limited gateway does. */
+    /**
+     * A body line longer than the limit is cut into pieces, as a line-length-limited gateway does.
+     */
     private static void cut(String line, List<String> out) {
         String rest = line;
         while (rest.length() > MAX_LINE) {
@@ -65,7 +67,8 @@ final class RewrappingHop {
     }
 
     static String describe() {
-        return "CRLF to LF and back, trailing blanks stripped, \">From \" quoting, lines broken at " + MAX_LINE
+        return "CRLF to LF and back, trailing blanks stripped, \">From \" quoting, lines broken at "
+                + MAX_LINE
                 + " characters";
     }
 }

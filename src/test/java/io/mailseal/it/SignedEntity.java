@@ -8,9 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * A multipart/signed entity split the way a verifier must (RFC 1847 §2.1): the first part's
- * bytes exactly as they stand between the boundaries, and the signature part decoded. No MIME
- * library rewrites the content on the way, so what is checked is what travelled.
+ * A multipart/signed entity split the way a verifier must (RFC 1847 §2.1): the first part's bytes
+ * exactly as they stand between the boundaries, and the signature part decoded. No MIME library
+ * rewrites the content on the way, so what is checked is what travelled.
  */
 record SignedEntity(byte[] content, byte[] signature) {
 
@@ -30,10 +30,13 @@ record SignedEntity(byte[] content, byte[] signature) {
         if (first < 0 || second < 0 || end < 0) {
             throw new IllegalArgumentException("multipart/signed without two parts");
         }
-        MimeBodyPart sig = new MimeBodyPart(new ByteArrayInputStream(
-                Arrays.copyOfRange(entity, signatureStart, end + 2)));
+        MimeBodyPart sig =
+                new MimeBodyPart(
+                        new ByteArrayInputStream(
+                                Arrays.copyOfRange(entity, signatureStart, end + 2)));
         try (InputStream der = sig.getInputStream()) {
-            return new SignedEntity(Arrays.copyOfRange(entity, contentStart, second), der.readAllBytes());
+            return new SignedEntity(
+                    Arrays.copyOfRange(entity, contentStart, second), der.readAllBytes());
         }
     }
 }

@@ -23,13 +23,21 @@ final class SmtpDialog implements AutoCloseable {
 
     /** From a given loopback address (127.0.0.2 is another client than 127.0.0.1). */
     SmtpDialog(int port, String localAddress) throws IOException {
-        use(new Socket(InetAddress.getByName("127.0.0.1"), port, InetAddress.getByName(localAddress), 0));
+        use(
+                new Socket(
+                        InetAddress.getByName("127.0.0.1"),
+                        port,
+                        InetAddress.getByName(localAddress),
+                        0));
     }
 
     private void use(Socket s) throws IOException {
         socket = s;
         socket.setSoTimeout(20_000);
-        in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+        in =
+                new BufferedReader(
+                        new InputStreamReader(
+                                socket.getInputStream(), StandardCharsets.ISO_8859_1));
         out = socket.getOutputStream();
     }
 
@@ -48,14 +56,20 @@ final class SmtpDialog implements AutoCloseable {
         return this;
     }
 
-    /** Sends {@code content} dot-stuffed (RFC 5321 §4.5.2), ending with CRLF, then the end of data; the reply. */
+    /**
+     * Sends {@code content} dot-stuffed (RFC 5321 §4.5.2), ending with CRLF, then the end of data;
+     * the reply.
+     */
     String endData(String content) throws IOException {
         String stuffed = (content.startsWith(".") ? "." : "") + content.replace("\r\n.", "\r\n..");
         write(stuffed + (stuffed.endsWith("\r\n") ? "" : "\r\n") + ".\r\n");
         return reply();
     }
 
-    /** One whole transaction from news@bank.example to x@other.example; the reply to the end of data. */
+    /**
+     * One whole transaction from news@bank.example to x@other.example; the reply to the end of
+     * data.
+     */
     String send(String content) throws IOException {
         return startData("news@bank.example", "x@other.example").endData(content);
     }
@@ -68,7 +82,8 @@ final class SmtpDialog implements AutoCloseable {
 
     /** After the server's 220 to STARTTLS: the TLS handshake on this connection; its session. */
     SSLSession startTls(SSLSocketFactory factory, String serverName) throws IOException {
-        SSLSocket tls = (SSLSocket) factory.createSocket(socket, serverName, socket.getPort(), true);
+        SSLSocket tls =
+                (SSLSocket) factory.createSocket(socket, serverName, socket.getPort(), true);
         tls.startHandshake();
         use(tls);
         return tls.getSession();

@@ -1,9 +1,8 @@
 package io.mailseal.it;
 
-import io.mailseal.testing.ExternalTool;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mailseal.testing.ExternalTool;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,22 +20,35 @@ import org.bouncycastle.asn1.cms.SignerInfo;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 
 /**
- * CAdES-T checked by openssl: the signature is pulled out of the decrypted S/MIME by
- * {@code openssl cms -cmsout}, the token found in its unsigned attributes, and
- * {@code openssl ts -verify} checks it over the signature value against the TSA's CA.
+ * CAdES-T checked by openssl: the signature is pulled out of the decrypted S/MIME by {@code openssl
+ * cms -cmsout}, the token found in its unsigned attributes, and {@code openssl ts -verify} checks
+ * it over the signature value against the TSA's CA.
  */
 final class TimestampCheck {
     private static final Pattern TIME = Pattern.compile("Time stamp: (.+ GMT)");
 
-    private TimestampCheck() {
-    }
+    private TimestampCheck() {}
 
-    static void opensslVerifiesToken(Path dir, Path signedEml, Instant sentAround) throws Exception {
+    static void opensslVerifiesToken(Path dir, Path signedEml, Instant sentAround)
+            throws Exception {
         Path sig = Path.of(signedEml + ".p7s.der");
-        ExternalTool.ok(dir, "openssl", "cms", "-cmsout", "-in", signedEml.toString(), "-inform", "SMIME",
-                "-outform", "DER", "-out", sig.toString());
-        SignedData sd = SignedData.getInstance(ContentInfo.getInstance(
-                ASN1Sequence.getInstance(Files.readAllBytes(sig))).getContent());
+        ExternalTool.ok(
+                dir,
+                "openssl",
+                "cms",
+                "-cmsout",
+                "-in",
+                signedEml.toString(),
+                "-inform",
+                "SMIME",
+                "-outform",
+                "DER",
+                "-out",
+                sig.toString());
+        SignedData sd =
+                SignedData.getInstance(
+                        ContentInfo.getInstance(ASN1Sequence.getInstance(Files.readAllBytes(sig)))
+                                .getContent());
         SignerInfo si = SignerInfo.getInstance(sd.getSignerInfos().getObjectAt(0));
         assertThat(si.getUnauthenticatedAttributes()).as("unsigned attributes").isNotNull();
         Attribute stamp = null;
@@ -47,18 +59,45 @@ final class TimestampCheck {
             }
         }
         assertThat(stamp).as("id-aa-signatureTimeStampToken").isNotNull();
-        Path token = Files.write(Path.of(signedEml + ".tst"), stamp.getAttrValues().getObjectAt(0)
-                .toASN1Primitive().getEncoded("DER"));
-        Path data = Files.write(Path.of(signedEml + ".sigvalue"), si.getEncryptedDigest().getOctets());
-        String out = ExternalTool.ok(dir, "openssl", "ts", "-verify", "-data", data.toString(), "-in", token.toString(),
-                "-token_in", "-CAfile", "certs/tsa/ca.pem");
+        Path token =
+                Files.write(
+                        Path.of(signedEml + ".tst"),
+                        stamp.getAttrValues().getObjectAt(0).toASN1Primitive().getEncoded("DER"));
+        Path data =
+                Files.write(Path.of(signedEml + ".sigvalue"), si.getEncryptedDigest().getOctets());
+        String out =
+                ExternalTool.ok(
+                        dir,
+                        "openssl",
+                        "ts",
+                        "-verify",
+                        "-data",
+                        data.toString(),
+                        "-in",
+                        token.toString(),
+                        "-token_in",
+                        "-CAfile",
+                        "certs/tsa/ca.pem");
         assertThat(out).contains("Verification: OK");
-        String text = ExternalTool.ok(dir, "openssl", "ts", "-reply", "-in", token.toString(), "-token_in", "-text");
+        String text =
+                ExternalTool.ok(
+                        dir,
+                        "openssl",
+                        "ts",
+                        "-reply",
+                        "-in",
+                        token.toString(),
+                        "-token_in",
+                        "-text");
         Matcher m = TIME.matcher(text);
         assertThat(m.find()).as("genTime in %s", text).isTrue();
-        Instant genTime = java.time.ZonedDateTime.parse(m.group(1).replaceAll("\\s+", " "),
-                DateTimeFormatter.ofPattern("MMM d HH:mm:ss[.SSS] yyyy 'GMT'", Locale.ROOT).withZone(ZoneOffset.UTC))
-                .toInstant();
+        Instant genTime =
+                java.time.ZonedDateTime.parse(
+                                m.group(1).replaceAll("\\s+", " "),
+                                DateTimeFormatter.ofPattern(
+                                                "MMM d HH:mm:ss[.SSS] yyyy 'GMT'", Locale.ROOT)
+                                        .withZone(ZoneOffset.UTC))
+                        .toInstant();
         assertThat(Duration.between(genTime, sentAround).abs()).isLessThan(Duration.ofSeconds(60));
     }
 }

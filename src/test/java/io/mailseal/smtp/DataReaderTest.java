@@ -25,14 +25,16 @@ class DataReaderTest {
     @Test
     void crlfContentIsReturnedByteForByte() throws Exception {
         String mail = "Subject: x\r\n\r\nline\r\n\r\nlast\r\n";
-        assertThat(new String(READER.read(stream(mail)), StandardCharsets.ISO_8859_1)).isEqualTo(mail);
+        assertThat(new String(READER.read(stream(mail)), StandardCharsets.ISO_8859_1))
+                .isEqualTo(mail);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"a\nb\r\n", "a\rb\r\n", "a\r\r\n", "a\r\n\n", "a\r\nlast\r"})
     void anyLineEndButCrlfDropsTheConnectionAfterReadingEverything(String mail) {
         ByteArrayInputStream in = stream(mail + "tail that must be consumed\r\n");
-        DropConnectionException e = catchThrowableOfType(DropConnectionException.class, () -> READER.read(in));
+        DropConnectionException e =
+                catchThrowableOfType(DropConnectionException.class, () -> READER.read(in));
         assertThat(e.getErrorResponse()).isEqualTo(SmtpReply.BARE_NEWLINE_IN_DATA.line());
         assertThat(in.available()).isZero();
     }
@@ -40,14 +42,16 @@ class DataReaderTest {
     @Test
     void aBareNewlineOutweighsTheSizeLimit() {
         String big = "x".repeat(2000) + "\r\n";
-        DropConnectionException e = catchThrowableOfType(DropConnectionException.class,
-                () -> READER.read(stream(big + "a\nb\r\n")));
+        DropConnectionException e =
+                catchThrowableOfType(
+                        DropConnectionException.class, () -> READER.read(stream(big + "a\nb\r\n")));
         assertThat(e.getCode()).isEqualTo(554);
     }
 
     @Test
     void oversizeContentIsRefusedWith552AfterReadingEverything() {
-        ByteArrayInputStream in = stream("Subject: x\r\n\r\n" + ("y".repeat(90) + "\r\n").repeat(20));
+        ByteArrayInputStream in =
+                stream("Subject: x\r\n\r\n" + ("y".repeat(90) + "\r\n").repeat(20));
         RejectException e = catchThrowableOfType(RejectException.class, () -> READER.read(in));
         assertThat(e).isNotInstanceOf(DropConnectionException.class);
         assertThat(e.getErrorResponse()).isEqualTo(SmtpReply.MESSAGE_TOO_BIG.line(1024));
@@ -59,7 +63,8 @@ class DataReaderTest {
         assertThat(READER.read(stream("S: x\r\n\r\n" + "z".repeat(98) + "\r\n"))).hasSize(108);
         assertThat(refusal("S: x\r\n\r\n" + "z".repeat(99) + "\r\n").getErrorResponse())
                 .isEqualTo(SmtpReply.LINE_TOO_LONG.line(100));
-        assertThat(refusal("S: x\r\n\r\n" + "z".repeat(500)).getErrorResponse()).as("no line end at all")
+        assertThat(refusal("S: x\r\n\r\n" + "z".repeat(500)).getErrorResponse())
+                .as("no line end at all")
                 .isEqualTo(SmtpReply.LINE_TOO_LONG.line(100));
     }
 

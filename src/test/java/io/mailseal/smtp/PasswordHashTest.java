@@ -11,14 +11,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PasswordHashTest {
-    /** Made by Python's hashlib.pbkdf2_hmac('sha256', 'pässword', b'mailseal-salt-16', 1000), passlib's layout. */
+    /**
+     * Made by Python's hashlib.pbkdf2_hmac('sha256', 'pässword', b'mailseal-salt-16', 1000),
+     * passlib's layout.
+     */
     static final String PASSLIB_PBKDF2 =
             "$pbkdf2-sha256$1000$bWFpbHNlYWwtc2FsdC0xNg$yT8C/5XUSvClVozjnE.hkD48tgkNaLGzBfhcZtHrGmw";
-    /** OpenBSD's bcrypt test vector for "U*U". */
-    static final String OPENBSD_BCRYPT = "$2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW";
 
-    @TempDir
-    Path dir;
+    /** OpenBSD's bcrypt test vector for "U*U". */
+    static final String OPENBSD_BCRYPT =
+            "$2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW";
+
+    @TempDir Path dir;
 
     @Test
     void readsHashesOtherToolsWrote() {
@@ -43,8 +47,15 @@ class PasswordHashTest {
 
     @Test
     void malformedHashesNeverMatchAndAreNamed() {
-        for (String bad : new String[] {"", "plain", "$pbkdf2-sha256$10$c2FsdHNhbHQ$AAAA", "$2b$12$short",
-            "$pbkdf2-sha256$x$y$z", PASSLIB_PBKDF2 + "$extra"}) {
+        for (String bad :
+                new String[] {
+                    "",
+                    "plain",
+                    "$pbkdf2-sha256$10$c2FsdHNhbHQ$AAAA",
+                    "$2b$12$short",
+                    "$pbkdf2-sha256$x$y$z",
+                    PASSLIB_PBKDF2 + "$extra"
+                }) {
             assertThat(PasswordHash.problem(bad)).as(bad).isPresent();
             assertThat(PasswordHash.matches(bad, "".toCharArray())).isFalse();
         }
@@ -52,21 +63,37 @@ class PasswordHashTest {
 
     @Test
     void usersFileProblemsNameTheLineButNotTheHash() throws Exception {
-        Path file = Files.writeString(dir.resolve("users"), """
+        Path file =
+                Files.writeString(
+                        dir.resolve("users"),
+                        """
                 # bank MTAs
                 mta1:%s
 
                 mta2:{PLAIN}secret-hash-text
                 no-colon-here
                 mta1:%s
-                """.formatted(PASSLIB_PBKDF2, OPENBSD_BCRYPT));
-        assertThatThrownBy(() -> SmtpUsers.load(file)).isInstanceOfSatisfying(ConfigException.class, e -> {
-            assertThat(e.problems()).hasSize(3).allSatisfy(p -> assertThat(p)
-                    .startsWith("mailseal.smtp.auth.users-file: \"" + file + "\" line ").doesNotContain("secret-hash-text"));
-            assertThat(e.problems().get(0)).contains("line 4: the hash for mta2 is neither");
-            assertThat(e.problems().get(1)).contains("line 5: is not user:hash");
-            assertThat(e.problems().get(2)).contains("line 6: mta1 appears twice");
-        });
+                """
+                                .formatted(PASSLIB_PBKDF2, OPENBSD_BCRYPT));
+        assertThatThrownBy(() -> SmtpUsers.load(file))
+                .isInstanceOfSatisfying(
+                        ConfigException.class,
+                        e -> {
+                            assertThat(e.problems())
+                                    .hasSize(3)
+                                    .allSatisfy(
+                                            p ->
+                                                    assertThat(p)
+                                                            .startsWith(
+                                                                    "mailseal.smtp.auth.users-file: \""
+                                                                            + file
+                                                                            + "\" line ")
+                                                            .doesNotContain("secret-hash-text"));
+                            assertThat(e.problems().get(0))
+                                    .contains("line 4: the hash for mta2 is neither");
+                            assertThat(e.problems().get(1)).contains("line 5: is not user:hash");
+                            assertThat(e.problems().get(2)).contains("line 6: mta1 appears twice");
+                        });
         Files.writeString(file, "mta1:" + PASSLIB_PBKDF2 + "\nmta2:" + OPENBSD_BCRYPT + "\n");
         assertThat(SmtpUsers.load(file).size()).isEqualTo(2);
     }

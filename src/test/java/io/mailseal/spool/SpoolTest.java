@@ -14,8 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -30,16 +30,20 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 class SpoolTest {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     static SpooledMessage message(String id) {
         return message(id, Instant.parse("2026-11-25T10:00:00Z"));
     }
 
     static SpooledMessage message(String id, Instant created) {
-        return new SpooledMessage(id, "otp@bank.example", List.of("a@x.example", "b@y.example"), "otp",
-                created, created.plus(java.time.Duration.ofMinutes(10)),
+        return new SpooledMessage(
+                id,
+                "otp@bank.example",
+                List.of("a@x.example", "b@y.example"),
+                "otp",
+                created,
+                created.plus(java.time.Duration.ofMinutes(10)),
                 "Subject: [...]\r\n\r\nciphertext\r\n".getBytes(StandardCharsets.US_ASCII));
     }
 
@@ -59,10 +63,20 @@ class SpoolTest {
     void theTlsLevelItsPolicyAskedSurvivesARestartAndAReplace() throws Exception {
         SpooledMessage m = message("T1.0");
         Spool spool = new Spool(dir);
-        spool.write(List.of(new SpooledMessage(m.id(), m.envelopeFrom(), m.recipients(), m.policy(), m.created(),
-                m.expires(), m.content(), "VERIFY")));
+        spool.write(
+                List.of(
+                        new SpooledMessage(
+                                m.id(),
+                                m.envelopeFrom(),
+                                m.recipients(),
+                                m.policy(),
+                                m.created(),
+                                m.expires(),
+                                m.content(),
+                                "VERIFY")));
         spool.replace(spool.read("T1.0").orElseThrow().withRecipients(List.of("b@y.example")));
-        assertThat(new Spool(dir).recover()).singleElement()
+        assertThat(new Spool(dir).recover())
+                .singleElement()
                 .satisfies(back -> assertThat(back.minimumTls()).isEqualTo("VERIFY"));
         assertThat(message("x").minimumTls()).as("none asked").isEmpty();
     }
@@ -91,12 +105,16 @@ class SpoolTest {
         SpooledMessage m = message("P1.0");
         spool.write(List.of(m));
         spool.replace(m.withRecipients(List.of("b@y.example")));
-        assertThat(spool.read("P1.0")).get().extracting(SpooledMessage::recipients)
+        assertThat(spool.read("P1.0"))
+                .get()
+                .extracting(SpooledMessage::recipients)
                 .isEqualTo(List.of("b@y.example"));
         assertThat(new Spool(dir).recover()).hasSize(1);
         spool.remove("P1.0");
         assertThat(spool.read("P1.0")).isEmpty();
-        assertThat(spool.replace(m.withRecipients(List.of("b@y.example")))).as("not brought back").isFalse();
+        assertThat(spool.replace(m.withRecipients(List.of("b@y.example"))))
+                .as("not brought back")
+                .isFalse();
         assertThat(spool.read("P1.0")).isEmpty();
     }
 
@@ -111,35 +129,48 @@ class SpoolTest {
 
     @Test
     void writersThatArriveDuringAFlushShareTheNextOne() throws Exception {
-        java.util.concurrent.CountDownLatch firstFlushHeld = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch firstFlushHeld =
+                new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
-        GroupSync sync = new GroupSync(() -> {
-            if (runs.incrementAndGet() == 1) {
-                firstFlushHeld.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        });
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        java.util.concurrent.atomic.AtomicInteger runs =
+                new java.util.concurrent.atomic.AtomicInteger();
+        GroupSync sync =
+                new GroupSync(
+                        () -> {
+                            if (runs.incrementAndGet() == 1) {
+                                firstFlushHeld.countDown();
+                                try {
+                                    release.await();
+                                } catch (InterruptedException e) {
+                                    Thread.currentThread().interrupt();
+                                }
+                            }
+                        });
+        java.util.concurrent.ExecutorService pool =
+                java.util.concurrent.Executors.newFixedThreadPool(8);
         try {
-            java.util.concurrent.Future<?> first = pool.submit(() -> {
-                sync.awaitDurable(sync.epoch());
-                return null;
-            });
+            java.util.concurrent.Future<?> first =
+                    pool.submit(
+                            () -> {
+                                sync.awaitDurable(sync.epoch());
+                                return null;
+                            });
             firstFlushHeld.await();
             List<java.util.concurrent.Future<Object>> waiting = new java.util.ArrayList<>();
             for (int i = 0; i < 7; i++) {
-                waiting.add(pool.submit(() -> {
-                    sync.awaitDurable(sync.epoch());
-                    return null;
-                }));
+                waiting.add(
+                        pool.submit(
+                                () -> {
+                                    sync.awaitDurable(sync.epoch());
+                                    return null;
+                                }));
             }
             // all seven are inside awaitDurable, behind the held flush
-            Eventually.value("eight flushes requested", Duration.ofSeconds(10), sync::requested, n -> n >= 8);
+            Eventually.value(
+                    "eight flushes requested",
+                    Duration.ofSeconds(10),
+                    sync::requested,
+                    n -> n >= 8);
             release.countDown();
             first.get();
             for (java.util.concurrent.Future<Object> f : waiting) {
@@ -148,84 +179,105 @@ class SpoolTest {
         } finally {
             pool.shutdownNow();
         }
-        assertThat(sync.flushes()).as("one flush for the first writer, one shared by the seven").isEqualTo(2);
+        assertThat(sync.flushes())
+                .as("one flush for the first writer, one shared by the seven")
+                .isEqualTo(2);
     }
 
     @Test
     void aFailedFlushFailsTheWriterItCovered() {
-        GroupSync failing = new GroupSync(() -> {
-            throw new java.io.IOException("EIO");
-        });
+        GroupSync failing =
+                new GroupSync(
+                        () -> {
+                            throw new java.io.IOException("EIO");
+                        });
         assertThatThrownBy(() -> failing.awaitDurable(failing.epoch())).hasMessageContaining("EIO");
     }
 
     @Test
     void aChangeMadeBeforeAFailedFlushFailsThoughItsOwnFlushSucceeds() throws Exception {
         AtomicInteger runs = new AtomicInteger();
-        GroupSync sync = new GroupSync(() -> {
-            if (runs.incrementAndGet() == 1) {
-                throw new IOException("EIO");
-            }
-        });
+        GroupSync sync =
+                new GroupSync(
+                        () -> {
+                            if (runs.incrementAndGet() == 1) {
+                                throw new IOException("EIO");
+                            }
+                        });
         long renamedBeforeTheFailure = sync.epoch();
-        assertThatThrownBy(() -> sync.awaitDurable(sync.epoch())).as("another writer's flush")
+        assertThatThrownBy(() -> sync.awaitDurable(sync.epoch()))
+                .as("another writer's flush")
                 .hasMessageContaining("EIO");
-        assertThatThrownBy(() -> sync.awaitDurable(renamedBeforeTheFailure)).as("the failed fsync may have dropped it")
+        assertThatThrownBy(() -> sync.awaitDurable(renamedBeforeTheFailure))
+                .as("the failed fsync may have dropped it")
                 .hasMessageContaining("may be lost");
         sync.awaitDurable(sync.epoch());
         assertThat(runs).as("the second flush succeeded, the third too").hasValue(3);
     }
 
     @Test
-    void anInterruptedFlusherFailsEveryWriterOfItsBatchAndTheNextBatchIsFlushedAgain() throws Exception {
+    void anInterruptedFlusherFailsEveryWriterOfItsBatchAndTheNextBatchIsFlushedAgain()
+            throws Exception {
         CountDownLatch firstHeld = new CountDownLatch(1);
         CountDownLatch releaseFirst = new CountDownLatch(1);
         CountDownLatch secondStarted = new CountDownLatch(1);
         AtomicReference<Thread> secondFlusher = new AtomicReference<>();
         AtomicInteger runs = new AtomicInteger();
-        GroupSync sync = new GroupSync(() -> {
-            int run = runs.incrementAndGet();
-            try {
-                if (run == 1) {
-                    firstHeld.countDown();
-                    releaseFirst.await();
-                } else if (run == 2) {
-                    secondFlusher.set(Thread.currentThread());
-                    secondStarted.countDown();
-                    new CountDownLatch(1).await(); // until interrupted, like a FileChannel's force
-                }
-            } catch (InterruptedException e) {
-                throw new java.nio.channels.ClosedByInterruptException();
-            }
-        });
+        GroupSync sync =
+                new GroupSync(
+                        () -> {
+                            int run = runs.incrementAndGet();
+                            try {
+                                if (run == 1) {
+                                    firstHeld.countDown();
+                                    releaseFirst.await();
+                                } else if (run == 2) {
+                                    secondFlusher.set(Thread.currentThread());
+                                    secondStarted.countDown();
+                                    new CountDownLatch(1)
+                                            .await(); // until interrupted, like a FileChannel's
+                                    // force
+                                }
+                            } catch (InterruptedException e) {
+                                throw new java.nio.channels.ClosedByInterruptException();
+                            }
+                        });
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
-            Future<?> first = pool.submit(() -> {
-                sync.awaitDurable(sync.epoch());
-                return null;
-            });
+            Future<?> first =
+                    pool.submit(
+                            () -> {
+                                sync.awaitDurable(sync.epoch());
+                                return null;
+                            });
             firstHeld.await();
             List<Future<Object>> batch = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                batch.add(pool.submit(() -> {
-                    sync.awaitDurable(sync.epoch());
-                    return null;
-                }));
+                batch.add(
+                        pool.submit(
+                                () -> {
+                                    sync.awaitDurable(sync.epoch());
+                                    return null;
+                                }));
             }
             // the three wait behind the held flush: one batch
-            Eventually.value("four flushes requested", Duration.ofSeconds(10), sync::requested, n -> n >= 4);
+            Eventually.value(
+                    "four flushes requested", Duration.ofSeconds(10), sync::requested, n -> n >= 4);
             releaseFirst.countDown();
             first.get(10, TimeUnit.SECONDS);
             secondStarted.await();
             secondFlusher.get().interrupt();
             for (Future<Object> f : batch) {
-                assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS)).as("failed, not hanging, not succeeded")
+                assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS))
+                        .as("failed, not hanging, not succeeded")
                         .hasCauseInstanceOf(IOException.class);
             }
-            pool.submit(() -> {
-                sync.awaitDurable(sync.epoch());
-                return null;
-            }).get(10, TimeUnit.SECONDS);
+            pool.submit(
+                            () -> {
+                                sync.awaitDurable(sync.epoch());
+                                return null;
+                            })
+                    .get(10, TimeUnit.SECONDS);
         } finally {
             pool.shutdownNow();
         }
@@ -236,21 +288,31 @@ class SpoolTest {
     void aFailedWriteRemovesEveryFileItRenamedEvenIfOneRemoveFailsAndFsyncsThat() throws Exception {
         AtomicInteger runs = new AtomicInteger();
         List<List<String>> queuedAtFlush = new ArrayList<>();
-        Spool spool = new Spool(dir, () -> {
-            queuedAtFlush.add(queued());
-            if (runs.incrementAndGet() == 1) {
-                // R.0 cannot be unlinked: a directory that is not empty stands in its place
-                Files.delete(dir.resolve("queue/R.0"));
-                Files.createDirectories(dir.resolve("queue/R.0/x"));
-                throw new IOException("EIO");
-            }
-        });
-        assertThatThrownBy(() -> spool.write(List.of(message("R.0"), message("R.1"), message("R.2"))))
+        Spool spool =
+                new Spool(
+                        dir,
+                        () -> {
+                            queuedAtFlush.add(queued());
+                            if (runs.incrementAndGet() == 1) {
+                                // R.0 cannot be unlinked: a directory that is not empty stands in
+                                // its place
+                                Files.delete(dir.resolve("queue/R.0"));
+                                Files.createDirectories(dir.resolve("queue/R.0/x"));
+                                throw new IOException("EIO");
+                            }
+                        });
+        assertThatThrownBy(
+                        () -> spool.write(List.of(message("R.0"), message("R.1"), message("R.2"))))
                 .hasMessageContaining("EIO")
-                .satisfies(e -> assertThat(e.getSuppressed()).singleElement()
-                        .isInstanceOf(java.nio.file.DirectoryNotEmptyException.class));
-        assertThat(queuedAtFlush).as("the removals were fsync'd").containsExactly(
-                List.of("R.0", "R.1", "R.2"), List.of("R.0"));
+                .satisfies(
+                        e ->
+                                assertThat(e.getSuppressed())
+                                        .singleElement()
+                                        .isInstanceOf(
+                                                java.nio.file.DirectoryNotEmptyException.class));
+        assertThat(queuedAtFlush)
+                .as("the removals were fsync'd")
+                .containsExactly(List.of("R.0", "R.1", "R.2"), List.of("R.0"));
     }
 
     @Test
@@ -261,7 +323,8 @@ class SpoolTest {
         altered[altered.length - 100] ^= 1; // inside "ciphertext": the checksum no longer matches
         Files.write(dir.resolve("queue/C1.0"), altered);
 
-        assertThatThrownBy(() -> spool.read("C1.0")).as("queue show/list only report it")
+        assertThatThrownBy(() -> spool.read("C1.0"))
+                .as("queue show/list only report it")
                 .isInstanceOf(IOException.class);
         assertThat(dir.resolve("queue/C1.0")).exists();
         ListAppender<ILoggingEvent> logs = new ListAppender<>();
@@ -274,10 +337,16 @@ class SpoolTest {
             log.detachAppender(logs);
         }
         assertThat(dir.resolve("corrupt/C1.0")).exists();
-        assertThat(logs.list).singleElement().satisfies(e -> {
-            assertThat(e.getLevel()).isEqualTo(Level.ERROR);
-            assertThat(e.getFormattedMessage()).contains("C1.0").contains("corrupt/").doesNotContain("cipher");
-        });
+        assertThat(logs.list)
+                .singleElement()
+                .satisfies(
+                        e -> {
+                            assertThat(e.getLevel()).isEqualTo(Level.ERROR);
+                            assertThat(e.getFormattedMessage())
+                                    .contains("C1.0")
+                                    .contains("corrupt/")
+                                    .doesNotContain("cipher");
+                        });
         assertThat(spool.readForDelivery("C2.0")).isPresent();
         assertThat(spool.depth().corrupt()).isEqualTo(1);
         assertThat(spool.depth().messages()).isEqualTo(1);
@@ -296,11 +365,13 @@ class SpoolTest {
     }
 
     @Test
-    void aTransactionCutShortByACrashBetweenItsRenamesIsDroppedWholeTheOthersAreKept() throws Exception {
+    void aTransactionCutShortByACrashBetweenItsRenamesIsDroppedWholeTheOthersAreKept()
+            throws Exception {
         List<String> cut = List.of("T.0", "T.1", "T.2");
         List<String> whole = List.of("W.0", "W.1");
         new Spool(dir); // the directories
-        // the crash: T.0 and T.1 were renamed into the queue, T.2 was still in tmp/, nobody heard 250
+        // the crash: T.0 and T.1 were renamed into the queue, T.2 was still in tmp/, nobody heard
+        // 250
         for (String id : List.of("T.0", "T.1")) {
             Files.write(dir.resolve("queue/" + id), new SpoolFile(message(id), cut).encode());
         }
@@ -310,7 +381,9 @@ class SpoolTest {
         }
         Files.write(dir.resolve("queue/S.0"), new SpoolFile(message("S.0"), List.of()).encode());
 
-        assertThat(new Spool(dir).recover()).extracting(SpooledMessage::id).containsExactly("S.0", "W.0", "W.1");
+        assertThat(new Spool(dir).recover())
+                .extracting(SpooledMessage::id)
+                .containsExactly("S.0", "W.0", "W.1");
         assertThat(queued()).containsExactly("S.0", "W.0", "W.1");
         assertThat(dir.resolve("corrupt")).isEmptyDirectory();
     }

@@ -13,46 +13,55 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Runs an independent implementation (openssl, NSS cmsutil, gpgsm) and captures what it
- * said: the one process runner of the tests, so every cross-check fails the same way, with
- * the tool's own words.
+ * Runs an independent implementation (openssl, NSS cmsutil, gpgsm) and captures what it said: the
+ * one process runner of the tests, so every cross-check fails the same way, with the tool's own
+ * words.
  */
 public final class ExternalTool {
-    public record Result(int exitCode, String output) {
-    }
+    public record Result(int exitCode, String output) {}
 
-    private ExternalTool() {
-    }
+    private ExternalTool() {}
 
     public static Result run(Path dir, String... command) throws IOException, InterruptedException {
         return run(dir, Map.of(), new byte[0], command);
     }
 
-    /** Runs with extra environment variables and {@code stdin} fed to the tool (e.g. a passphrase). */
+    /**
+     * Runs with extra environment variables and {@code stdin} fed to the tool (e.g. a passphrase).
+     */
     public static Result run(Path dir, Map<String, String> env, byte[] stdin, String... command)
             throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(List.of(command)).directory(dir.toFile()).redirectErrorStream(true);
+        ProcessBuilder pb =
+                new ProcessBuilder(List.of(command))
+                        .directory(dir.toFile())
+                        .redirectErrorStream(true);
         pb.environment().putAll(env);
         Process p = pb.start();
         try (OutputStream in = p.getOutputStream()) {
             in.write(stdin);
         }
-        // read on another thread: a tool that hangs (a pinentry waiting for a human) must time out, not block
-        CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> {
-            try {
-                return p.getInputStream().readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        // read on another thread: a tool that hangs (a pinentry waiting for a human) must time out,
+        // not block
+        CompletableFuture<byte[]> out =
+                CompletableFuture.supplyAsync(
+                        () -> {
+                            try {
+                                return p.getInputStream().readAllBytes();
+                            } catch (IOException e) {
+                                throw new UncheckedIOException(e);
+                            }
+                        });
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new IOException(String.join(" ", command) + ": timed out");
         }
         try {
-            return new Result(p.exitValue(), new String(out.get(10, TimeUnit.SECONDS), StandardCharsets.UTF_8));
+            return new Result(
+                    p.exitValue(),
+                    new String(out.get(10, TimeUnit.SECONDS), StandardCharsets.UTF_8));
         } catch (ExecutionException | TimeoutException e) {
-            throw new IOException(String.join(" ", command) + ": output not readable: " + e.getMessage(), e);
+            throw new IOException(
+                    String.join(" ", command) + ": output not readable: " + e.getMessage(), e);
         }
     }
 
@@ -69,13 +78,15 @@ public final class ExternalTool {
 
     private static String ok(Result r, String... command) {
         if (r.exitCode() != 0) {
-            throw new AssertionError(String.join(" ", command) + " exited " + r.exitCode() + ":\n" + r.output());
+            throw new AssertionError(
+                    String.join(" ", command) + " exited " + r.exitCode() + ":\n" + r.output());
         }
         return r.output();
     }
 
     /** True when {@code tool} is on the PATH. */
-    public static boolean installed(Path dir, String tool) throws IOException, InterruptedException {
+    public static boolean installed(Path dir, String tool)
+            throws IOException, InterruptedException {
         return run(dir, "sh", "-c", "command -v " + tool).exitCode() == 0;
     }
 }

@@ -6,7 +6,10 @@ import ch.qos.logback.core.read.ListAppender;
 import java.util.List;
 import org.slf4j.LoggerFactory;
 
-/** What a logger (and those below it) logs while this is open, e.g. to await an event the code only logs. */
+/**
+ * What a logger (and those below it) logs while this is open, e.g. to await an event the code only
+ * logs.
+ */
 public final class LogCapture implements AutoCloseable {
     private final Logger logger;
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();

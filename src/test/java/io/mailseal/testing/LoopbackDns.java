@@ -20,9 +20,9 @@ import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
 
 /**
- * An authoritative DNS server on 127.0.0.1 (UDP) for tests: answers from the records it is
- * given (wire format by dnsjava), NXDOMAIN for names it does not know, SERVFAIL for names
- * marked failing, NODATA with an SOA for known names without the asked type.
+ * An authoritative DNS server on 127.0.0.1 (UDP) for tests: answers from the records it is given
+ * (wire format by dnsjava), NXDOMAIN for names it does not know, SERVFAIL for names marked failing,
+ * NODATA with an SOA for known names without the asked type.
  */
 public final class LoopbackDns implements AutoCloseable {
     private final DatagramSocket socket;
@@ -43,9 +43,16 @@ public final class LoopbackDns implements AutoCloseable {
 
     /** {@code name type rdata}, e.g. {@code "customer.test. MX 10 mx1.customer.test."}. */
     public LoopbackDns record(String name, String type, String rdata) throws IOException {
-        Record r = Record.fromString(Name.fromString(name), org.xbill.DNS.Type.value(type), DClass.IN, 60, rdata,
-                Name.root);
-        records.computeIfAbsent(r.getName(), n -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(r);
+        Record r =
+                Record.fromString(
+                        Name.fromString(name),
+                        org.xbill.DNS.Type.value(type),
+                        DClass.IN,
+                        60,
+                        rdata,
+                        Name.root);
+        records.computeIfAbsent(r.getName(), n -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                .add(r);
         return this;
     }
 
@@ -60,7 +67,9 @@ public final class LoopbackDns implements AutoCloseable {
             try {
                 DatagramPacket in = new DatagramPacket(buf, buf.length);
                 socket.receive(in);
-                byte[] out = answer(new Message(java.util.Arrays.copyOf(in.getData(), in.getLength()))).toWire(512);
+                byte[] out =
+                        answer(new Message(java.util.Arrays.copyOf(in.getData(), in.getLength())))
+                                .toWire(512);
                 socket.send(new DatagramPacket(out, out.length, in.getSocketAddress()));
             } catch (IOException e) {
                 // closed, or a packet we cannot parse: keep serving until closed
@@ -88,7 +97,9 @@ public final class LoopbackDns implements AutoCloseable {
             response.addRecord(soa(q.getName()), Section.AUTHORITY);
             return response;
         }
-        known.stream().filter(r -> r.getType() == q.getType()).forEach(r -> response.addRecord(r, Section.ANSWER));
+        known.stream()
+                .filter(r -> r.getType() == q.getType())
+                .forEach(r -> response.addRecord(r, Section.ANSWER));
         if (response.getSection(Section.ANSWER).isEmpty()) {
             response.addRecord(soa(q.getName()), Section.AUTHORITY); // NODATA
         }
@@ -97,8 +108,17 @@ public final class LoopbackDns implements AutoCloseable {
 
     private static SOARecord soa(Name name) throws IOException {
         Name zone = name.labels() > 2 ? new Name(name, name.labels() - 3) : name;
-        return new SOARecord(zone, DClass.IN, 60, Name.fromString("ns." + zone), Name.fromString("hostmaster." + zone),
-                1, 3600, 600, 86400, 60);
+        return new SOARecord(
+                zone,
+                DClass.IN,
+                60,
+                Name.fromString("ns." + zone),
+                Name.fromString("hostmaster." + zone),
+                1,
+                3600,
+                600,
+                86400,
+                60);
     }
 
     @Override

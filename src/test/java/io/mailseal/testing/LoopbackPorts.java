@@ -8,30 +8,38 @@ import java.time.Duration;
 
 /** Ports on 127.0.0.1 for processes a test starts itself. */
 public final class LoopbackPorts {
-    private LoopbackPorts() {
-    }
+    private LoopbackPorts() {}
 
-    /** A port nothing listens on right now (for a process told its port, or for "connection refused"). */
+    /**
+     * A port nothing listens on right now (for a process told its port, or for "connection
+     * refused").
+     */
     public static int free() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }
 
-    /** Waits until {@code process} accepts connections on {@code port}; fails if it exits or takes 30 s. */
+    /**
+     * Waits until {@code process} accepts connections on {@code port}; fails if it exits or takes
+     * 30 s.
+     */
     public static void awaitListening(Process process, int port) throws Exception {
         try {
-            Eventually.await("something listening on 127.0.0.1:" + port, Duration.ofSeconds(30), () -> {
-                try {
-                    new Socket("127.0.0.1", port).close();
-                    return true;
-                } catch (IOException e) {
-                    if (!process.isAlive()) {
-                        throw new IOException("process exited with " + process.exitValue());
-                    }
-                    return false;
-                }
-            });
+            Eventually.await(
+                    "something listening on 127.0.0.1:" + port,
+                    Duration.ofSeconds(30),
+                    () -> {
+                        try {
+                            new Socket("127.0.0.1", port).close();
+                            return true;
+                        } catch (IOException e) {
+                            if (!process.isAlive()) {
+                                throw new IOException("process exited with " + process.exitValue());
+                            }
+                            return false;
+                        }
+                    });
         } catch (AssertionError e) {
             process.destroyForcibly();
             throw e;

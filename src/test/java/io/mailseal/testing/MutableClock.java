@@ -25,8 +25,9 @@ public final class MutableClock extends Clock {
     }
 
     /**
-     * How often the thread named {@code threadName} read the time since the last {@link #advance}: lets a
-     * test know that a periodic task has run (and, at two reads, has finished a run) on the new time.
+     * How often the thread named {@code threadName} read the time since the last {@link #advance}:
+     * lets a test know that a periodic task has run (and, at two reads, has finished a run) on the
+     * new time.
      */
     public int readsSinceAdvance(String threadName) {
         AtomicInteger n = readsSinceAdvance.get(threadName);
@@ -36,7 +37,9 @@ public final class MutableClock extends Clock {
     @Override
     public Instant instant() {
         // counted before the time is read: a read counted after an advance saw the advanced time
-        readsSinceAdvance.computeIfAbsent(Thread.currentThread().getName(), t -> new AtomicInteger()).incrementAndGet();
+        readsSinceAdvance
+                .computeIfAbsent(Thread.currentThread().getName(), t -> new AtomicInteger())
+                .incrementAndGet();
         return now.get();
     }
 

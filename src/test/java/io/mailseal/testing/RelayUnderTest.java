@@ -22,10 +22,11 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A relay on loopback for each test, with the demo PKI ({@link DemoWorld}: throwaway CA, embedded TSA,
- * capture sink), the customers asked for, a relay.conf from the given policies and extra HOCON, and a
- * {@link SubmissionClient} for the bank; all closed after the test. Register it with
- * {@code @RegisterExtension final RelayUnderTest relay = RelayUnderTest.withPolicies(...).customer(...);}.
+ * A relay on loopback for each test, with the demo PKI ({@link DemoWorld}: throwaway CA, embedded
+ * TSA, capture sink), the customers asked for, a relay.conf from the given policies and extra
+ * HOCON, and a {@link SubmissionClient} for the bank; all closed after the test. Register it with
+ * {@code @RegisterExtension final RelayUnderTest relay =
+ * RelayUnderTest.withPolicies(...).customer(...);}.
  */
 public final class RelayUnderTest implements BeforeEachCallback, AfterEachCallback {
     private final String policies;
@@ -47,13 +48,18 @@ public final class RelayUnderTest implements BeforeEachCallback, AfterEachCallba
         return new RelayUnderTest(policies);
     }
 
-    /** A customer with a certificate in the recipients directory and its key in {@code customers/}. */
+    /**
+     * A customer with a certificate in the recipients directory and its key in {@code customers/}.
+     */
     public RelayUnderTest customer(String address, KeyKind kind) {
         customers.put(address, kind);
         return this;
     }
 
-    /** HOCON merged into {@code mailseal { }} of relay.conf, e.g. {@code delivery.retry { initial = 200ms }}. */
+    /**
+     * HOCON merged into {@code mailseal { }} of relay.conf, e.g. {@code delivery.retry { initial =
+     * 200ms }}.
+     */
     public RelayUnderTest config(String extraHocon) {
         this.extra = extraHocon;
         return this;
@@ -61,7 +67,9 @@ public final class RelayUnderTest implements BeforeEachCallback, AfterEachCallba
 
     @Override
     public void beforeEach(ExtensionContext context) throws Exception {
-        dir = Files.createTempDirectory("mailseal-" + context.getRequiredTestClass().getSimpleName() + "-");
+        dir =
+                Files.createTempDirectory(
+                        "mailseal-" + context.getRequiredTestClass().getSimpleName() + "-");
         world = new DemoWorld(dir, Clock.systemUTC());
         for (Map.Entry<String, KeyKind> c : customers.entrySet()) {
             world.addCustomer(c.getKey(), c.getValue());
@@ -69,25 +77,39 @@ public final class RelayUnderTest implements BeforeEachCallback, AfterEachCallba
         restart(policies, extra);
     }
 
-    /** Replaces the relay by one with the same policies and {@code extraHocon}; {@link #bank()} follows it. */
+    /**
+     * Replaces the relay by one with the same policies and {@code extraHocon}; {@link #bank()}
+     * follows it.
+     */
     public Relay restart(String extraHocon) throws IOException {
         return restart(policies, extraHocon);
     }
 
-    /** Replaces the relay by one with other policies and extra HOCON; {@link #bank()} follows it. */
+    /**
+     * Replaces the relay by one with other policies and extra HOCON; {@link #bank()} follows it.
+     */
     public Relay restart(String otherPolicies, String extraHocon) throws IOException {
         if (relay != null) {
             relay.close();
         }
         relay = null;
-        relay = Relay.start(ConfigLoader.load(world.writeConfig(otherPolicies, extraHocon)), Clock.systemUTC());
+        relay =
+                Relay.start(
+                        ConfigLoader.load(world.writeConfig(otherPolicies, extraHocon)),
+                        Clock.systemUTC());
         bank = new SubmissionClient("127.0.0.1", relay.port());
         return relay;
     }
 
-    /** A second relay beside the first, in the same world, with {@code extraHocon}; closed after the test. */
+    /**
+     * A second relay beside the first, in the same world, with {@code extraHocon}; closed after the
+     * test.
+     */
     public Relay another(String extraHocon) throws IOException {
-        Relay r = Relay.start(ConfigLoader.load(world.writeConfig(policies, extraHocon)), Clock.systemUTC());
+        Relay r =
+                Relay.start(
+                        ConfigLoader.load(world.writeConfig(policies, extraHocon)),
+                        Clock.systemUTC());
         others.add(r);
         return r;
     }
@@ -147,8 +169,8 @@ public final class RelayUnderTest implements BeforeEachCallback, AfterEachCallba
     }
 
     /**
-     * For "nothing (else) arrived": the messages at the sink once a control message sent now has arrived
-     * and the relay's spool is empty (see {@link BankMail#othersWhenControlArrived}).
+     * For "nothing (else) arrived": the messages at the sink once a control message sent now has
+     * arrived and the relay's spool is empty (see {@link BankMail#othersWhenControlArrived}).
      */
     public List<CapturedMessage> othersWhenControlArrived() throws Exception {
         return BankMail.othersWhenControlArrived(bank, world.sink(), dir.resolve("spool"));

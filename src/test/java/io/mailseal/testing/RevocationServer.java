@@ -37,12 +37,16 @@ import org.bouncycastle.cert.ocsp.UnknownStatus;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 
 /**
- * An OCSP responder (BouncyCastle) and a CRL distribution point behind the JDK's HTTP
- * server on loopback, for tests: what it answers, and how it misbehaves (stale, unsigned
- * by the right key, wrong nonce, down), is set by the test. Counts requests.
+ * An OCSP responder (BouncyCastle) and a CRL distribution point behind the JDK's HTTP server on
+ * loopback, for tests: what it answers, and how it misbehaves (stale, unsigned by the right key,
+ * wrong nonce, down), is set by the test. Counts requests.
  */
 public final class RevocationServer implements AutoCloseable {
-    public enum Nonce { ECHO, OMIT, WRONG }
+    public enum Nonce {
+        ECHO,
+        OMIT,
+        WRONG
+    }
 
     private final HttpServer server;
     private final Clock clock;
@@ -64,7 +68,8 @@ public final class RevocationServer implements AutoCloseable {
         this.clock = clock;
         signedBy(signer);
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
-        server.createContext("/ocsp", ex -> answer(ex, ocspRequests, () -> ocspDown ? null : ocsp(ex)));
+        server.createContext(
+                "/ocsp", ex -> answer(ex, ocspRequests, () -> ocspDown ? null : ocsp(ex)));
         server.createContext("/ca.crl", ex -> answer(ex, crlRequests, () -> crl));
         server.start();
     }
@@ -91,7 +96,10 @@ public final class RevocationServer implements AutoCloseable {
         this.included = included.subList(0, included.size() - 1);
     }
 
-    /** The ResponderID names the signer by the SHA-1 of its public key (RFC 6960 §4.2.1 byKey), not by name. */
+    /**
+     * The ResponderID names the signer by the SHA-1 of its public key (RFC 6960 §4.2.1 byKey), not
+     * by name.
+     */
     public void responderIdByKey(boolean byKey) {
         this.byKey = byKey;
     }
@@ -105,7 +113,10 @@ public final class RevocationServer implements AutoCloseable {
         unknown.add(c.getSerialNumber());
     }
 
-    /** thisUpdate is {@code age} before now; nextUpdate {@code validity} after thisUpdate (null: none). */
+    /**
+     * thisUpdate is {@code age} before now; nextUpdate {@code validity} after thisUpdate (null:
+     * none).
+     */
     public void timing(Duration age, Duration validity) {
         this.age = age;
         this.validity = validity;
@@ -137,7 +148,8 @@ public final class RevocationServer implements AutoCloseable {
         byte[] make() throws Exception;
     }
 
-    private static void answer(HttpExchange ex, AtomicInteger counter, Body body) throws IOException {
+    private static void answer(HttpExchange ex, AtomicInteger counter, Body body)
+            throws IOException {
         try (ex) {
             counter.incrementAndGet();
             byte[] b;
@@ -160,31 +172,53 @@ public final class RevocationServer implements AutoCloseable {
     private byte[] ocsp(HttpExchange ex) throws Exception {
         OCSPReq req = new OCSPReq(ex.getRequestBody().readAllBytes());
         X509CertificateHolder signerCert = new JcaX509CertificateHolder(signer.certificate());
-        BasicOCSPRespBuilder b = new BasicOCSPRespBuilder(byKey
-                ? new RespID(signerCert.getSubjectPublicKeyInfo(), new JcaDigestCalculatorProviderBuilder().build()
-                        .get(CertificateID.HASH_SHA1))
-                : new RespID(signerCert.getSubject()));
+        BasicOCSPRespBuilder b =
+                new BasicOCSPRespBuilder(
+                        byKey
+                                ? new RespID(
+                                        signerCert.getSubjectPublicKeyInfo(),
+                                        new JcaDigestCalculatorProviderBuilder()
+                                                .build()
+                                                .get(CertificateID.HASH_SHA1))
+                                : new RespID(signerCert.getSubject()));
         Instant thisUpdate = clock.instant().minus(age);
         for (Req r : req.getRequestList()) {
             BigInteger serial = r.getCertID().getSerialNumber();
             Instant when = revoked.get(serial);
-            CertificateStatus status = unknown.contains(serial) ? new UnknownStatus()
-                    : when == null ? CertificateStatus.GOOD : new RevokedStatus(Date.from(when), CRLReason.keyCompromise);
-            b.addResponse(r.getCertID(), status, Date.from(thisUpdate),
-                    validity == null ? null : Date.from(thisUpdate.plus(validity)), null);
+            CertificateStatus status =
+                    unknown.contains(serial)
+                            ? new UnknownStatus()
+                            : when == null
+                                    ? CertificateStatus.GOOD
+                                    : new RevokedStatus(Date.from(when), CRLReason.keyCompromise);
+            b.addResponse(
+                    r.getCertID(),
+                    status,
+                    Date.from(thisUpdate),
+                    validity == null ? null : Date.from(thisUpdate.plus(validity)),
+                    null);
         }
         Extension asked = req.getExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce);
         if (asked != null && nonce != Nonce.OMIT) {
-            b.setResponseExtensions(new Extensions(nonce == Nonce.ECHO ? asked
-                    : new Extension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce, false,
-                            new DEROctetString(new byte[] {1, 2, 3}).getEncoded())));
+            b.setResponseExtensions(
+                    new Extensions(
+                            nonce == Nonce.ECHO
+                                    ? asked
+                                    : new Extension(
+                                            OCSPObjectIdentifiers.id_pkix_ocsp_nonce,
+                                            false,
+                                            new DEROctetString(new byte[] {1, 2, 3})
+                                                    .getEncoded())));
         }
         X509CertificateHolder[] chain = new X509CertificateHolder[included.size()];
         for (int i = 0; i < chain.length; i++) {
             chain[i] = new JcaX509CertificateHolder(included.get(i));
         }
-        return new OCSPRespBuilder().build(OCSPRespBuilder.SUCCESSFUL,
-                b.build(DemoPki.signer(signer.key()), chain, Date.from(clock.instant()))).getEncoded();
+        return new OCSPRespBuilder()
+                .build(
+                        OCSPRespBuilder.SUCCESSFUL,
+                        b.build(DemoPki.signer(signer.key()), chain, Date.from(clock.instant())))
+                .getEncoded();
     }
 
     @Override

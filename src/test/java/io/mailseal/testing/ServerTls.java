@@ -8,15 +8,16 @@ import javax.net.ssl.SSLContext;
 
 /** A TLS server identity held in memory, for test servers on loopback. */
 public final class ServerTls {
-    private ServerTls() {
-    }
+    private ServerTls() {}
 
     public static SSLContext context(DemoPki.Issued server, X509Certificate ca) throws Exception {
         char[] password = "test".toCharArray();
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
-        store.setKeyEntry("server", server.key(), password, new X509Certificate[] {server.certificate(), ca});
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        store.setKeyEntry(
+                "server", server.key(), password, new X509Certificate[] {server.certificate(), ca});
+        KeyManagerFactory kmf =
+                KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(store, password);
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(kmf.getKeyManagers(), null, null);

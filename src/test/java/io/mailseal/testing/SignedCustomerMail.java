@@ -25,8 +25,8 @@ import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoGeneratorBuilder;
 import org.bouncycastle.mail.smime.SMIMESignedGenerator;
 
 /**
- * Mail a customer's client would send the bank: signed with the customer's key by
- * BouncyCastle's SMIMESignedGenerator, announcing AES-256-GCM, AES-256-CBC and RSA-OAEP.
+ * Mail a customer's client would send the bank: signed with the customer's key by BouncyCastle's
+ * SMIMESignedGenerator, announcing AES-256-GCM, AES-256-CBC and RSA-OAEP.
  */
 public final class SignedCustomerMail {
     private final String from;
@@ -64,8 +64,10 @@ public final class SignedCustomerMail {
         text.setText("Please encrypt what you send me.\r\n", "us-ascii");
         SMIMESignedGenerator gen = new SMIMESignedGenerator();
         String alg = "EC".equals(signer.key().getAlgorithm()) ? "SHA256withECDSA" : "SHA256withRSA";
-        gen.addSignerInfoGenerator(new JcaSimpleSignerInfoGeneratorBuilder()
-                .setSignedAttributeGenerator(attributes()).build(alg, signer.key(), signer.certificate()));
+        gen.addSignerInfoGenerator(
+                new JcaSimpleSignerInfoGeneratorBuilder()
+                        .setSignedAttributeGenerator(attributes())
+                        .build(alg, signer.key(), signer.certificate()));
         List<X509Certificate> certs = new ArrayList<>(List.of(signer.certificate()));
         certs.addAll(extra);
         gen.addCertificates(new JcaCertStore(certs));
@@ -89,17 +91,26 @@ public final class SignedCustomerMail {
         ASN1EncodableVector attrs = new ASN1EncodableVector();
         attrs.add(new SMIMECapabilitiesAttribute(caps));
         if (encryptionPreference != null) {
-            attrs.add(new SMIMEEncryptionKeyPreferenceAttribute(new IssuerAndSerialNumber(
-                    X500Name.getInstance(encryptionPreference.getIssuerX500Principal().getEncoded()),
-                    encryptionPreference.getSerialNumber())));
+            attrs.add(
+                    new SMIMEEncryptionKeyPreferenceAttribute(
+                            new IssuerAndSerialNumber(
+                                    X500Name.getInstance(
+                                            encryptionPreference
+                                                    .getIssuerX500Principal()
+                                                    .getEncoded()),
+                                    encryptionPreference.getSerialNumber())));
         }
         return new AttributeTable(attrs);
     }
 
     private byte[] withHeaders(MimeBodyPart entity) throws MessagingException, IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(("From: Customer <" + from + ">\r\nTo: service@bank.example\r\nSubject: my certificate\r\n"
-                + "MIME-Version: 1.0\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(
+                ("From: Customer <"
+                                + from
+                                + ">\r\nTo: service@bank.example\r\nSubject: my certificate\r\n"
+                                + "MIME-Version: 1.0\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
         entity.writeTo(out);
         return out.toByteArray();
     }
