@@ -10,21 +10,19 @@ import io.mailseal.demo.DemoWorld;
 import io.mailseal.demo.SubmissionClient;
 import io.mailseal.smtp.SmtpReply;
 import io.mailseal.testing.Eventually;
-import io.mailseal.testing.ExternalTool;
 import io.mailseal.testing.LoopbackPorts;
+import io.mailseal.testing.RelayProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -147,25 +145,13 @@ class ReloadIT {
         try (DemoWorld world = new DemoWorld(dir, Clock.systemUTC())) {
             Path conf = world.writeConfig(PASS, listen);
             Path log = dir.resolve("relay.log");
-            Process relay =
-                    new ProcessBuilder(
-                                    "java",
-                                    "-jar",
-                                    Path.of("target/mailseal.jar").toAbsolutePath().toString(),
-                                    "run",
-                                    "-c",
-                                    conf.toString())
-                            .redirectErrorStream(true)
-                            .redirectOutput(log.toFile())
-                            .start();
-            try {
-                LoopbackPorts.awaitListening(relay, smtp);
+            try (RelayProcess relay = RelayProcess.start(conf, smtp, log)) {
                 SubmissionClient bank = new SubmissionClient("127.0.0.1", smtp);
                 assertThat(bank.send("news@bank.example", List.of(PARTNER), MAIL).code())
                         .isEqualTo(250);
 
                 world.writeConfig(REJECT_PARTNERS, listen);
-                hangUp(relay);
+                relay.hangUp();
                 String refused =
                         Eventually.value(
                                 "the rule read on SIGHUP in force",
@@ -187,29 +173,19 @@ class ReloadIT {
                 assertThat(bad.exit()).isEqualTo(1);
                 assertThat(bad.err())
                         .contains("config error: mailseal.policies[0].action: \"maybe\"");
-                hangUp(relay);
+                relay.hangUp();
                 Eventually.await(
                         "the SIGHUP refusal logged",
                         Duration.ofSeconds(20),
                         () ->
-                                Files.readString(log)
+                                relay.log()
                                         .contains(
                                                 "relay.conf not reloaded, the running configuration stays: mailseal.policies[0]"));
                 assertThat(bank.send("news@bank.example", List.of(PARTNER), MAIL).code())
                         .as("still running on the configuration it had")
                         .isEqualTo(250);
                 assertThat(relay.isAlive()).isTrue();
-
-            } finally {
-                relay.destroy();
-                if (!relay.waitFor(40, TimeUnit.SECONDS)) {
-                    relay.destroyForcibly();
-                }
             }
         }
-    }
-
-    private static void hangUp(Process relay) throws Exception {
-        ExternalTool.ok(Path.of("."), "kill", "-HUP", Long.toString(relay.pid()));
     }
 }

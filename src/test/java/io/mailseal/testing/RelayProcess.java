@@ -1,0 +1,96 @@
+package io.mailseal.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real jar ({@code target/mailseal.jar}, built by {@code package} before failsafe runs) as its
+ * own JVM, with the JVM options the shipped systemd unit gives it ({@code -Xmx1g
+ * -XX:+ExitOnOutOfMemoryError}), so a test sees what a bank's process would do: die on
+ * OutOfMemoryError, say, rather than survive in a test JVM with more heap. Its output goes to a log
+ * file; closing it sends SIGTERM and waits for the stop.
+ */
+public final class RelayProcess implements AutoCloseable {
+    private static final Path UNIT = Path.of("systemd/mailseal.service");
+    private final Process process;
+    private final Path log;
+
+    private RelayProcess(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    /** Starts {@code mailseal run -c conf} and waits until it listens on {@code smtpPort}. */
+    public static RelayProcess start(Path conf, int smtpPort, Path log) throws Exception {
+        List<String> command = new ArrayList<>(List.of("java"));
+        command.addAll(shippedJvmOptions());
+        command.addAll(
+                List.of(
+                        "-jar",
+                        Path.of("target/mailseal.jar").toAbsolutePath().toString(),
+                        "run",
+                        "-c",
+                        conf.toString()));
+        Process p =
+                new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .redirectOutput(log.toFile())
+                        .start();
+        RelayProcess relay = new RelayProcess(p, log);
+        LoopbackPorts.awaitListening(p, smtpPort);
+        return relay;
+    }
+
+    /** The options between {@code java} and {@code -jar} on the unit's ExecStart line. */
+    public static List<String> shippedJvmOptions() throws IOException {
+        String start =
+                Files.readAllLines(UNIT).stream()
+                        .filter(l -> l.startsWith("ExecStart="))
+                        .findFirst()
+                        .orElseThrow(() -> new IllegalStateException(UNIT + " has no ExecStart"));
+        List<String> words =
+                Arrays.asList(start.substring("ExecStart=".length()).trim().split("\\s+"));
+        return List.copyOf(words.subList(1, words.indexOf("-jar")));
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Everything the process wrote so far. */
+    public String log() throws IOException {
+        return Files.readString(log);
+    }
+
+    /** SIGHUP: re-read relay.conf. */
+    public void hangUp() throws Exception {
+        ExternalTool.ok(Path.of("."), "kill", "-HUP", Long.toString(process.pid()));
+    }
+
+    /** SIGTERM and the exit code, or -1 if it had to be killed after 40 s. */
+    public int stop() throws InterruptedException {
+        process.destroy();
+        if (process.waitFor(40, TimeUnit.SECONDS)) {
+            return process.exitValue();
+        }
+        process.destroyForcibly();
+        return -1;
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            try {
+                stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+            }
+        }
+    }
+}
