@@ -8,6 +8,7 @@ import io.mailseal.demo.SubmissionClient;
 import io.mailseal.testing.BankMail;
 import io.mailseal.testing.Eventually;
 import io.mailseal.testing.LoopbackPorts;
+import io.mailseal.testing.RelayProcess;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -43,7 +44,7 @@ class KillIT {
             Path conf =
                     world.writeConfig(
                             BankMail.POLICIES, "smtp.listen = \"127.0.0.1:" + port + "\"");
-            Process relay = start(conf, port);
+            RelayProcess relay = RelayProcess.start(conf, port, dir.resolve("relay-1.log"));
             Map<String, Boolean> accepted = new ConcurrentHashMap<>();
             AtomicInteger next = new AtomicInteger();
             ExecutorService senders = Executors.newFixedThreadPool(4);
@@ -79,14 +80,12 @@ class KillIT {
                     "120 messages accepted before the kill",
                     Duration.ofSeconds(60),
                     () -> accepted.size() >= 120);
-            relay.destroyForcibly(); // SIGKILL: no shutdown hook, no flush
-            relay.waitFor(10, TimeUnit.SECONDS);
+            relay.kill(); // SIGKILL: no shutdown hook, no flush
             senders.shutdown();
             assertThat(senders.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
             assertThat(accepted.size()).as("accepted before the kill").isGreaterThanOrEqualTo(100);
 
-            Process again = start(conf, port);
-            try {
+            try (RelayProcess again = RelayProcess.start(conf, port, dir.resolve("relay-2.log"))) {
                 Eventually.value(
                         "every message accepted with 250 delivered (last: those not yet)",
                         Duration.ofSeconds(90),
@@ -104,9 +103,7 @@ class KillIT {
                         arrived.size(),
                         world.sink().messages().size(),
                         world.sink().messages().size() - arrived.size());
-            } finally {
-                again.destroyForcibly();
-                again.waitFor(10, TimeUnit.SECONDS);
+                again.kill();
             }
         }
     }
@@ -123,21 +120,5 @@ class KillIT {
                             }
                         });
         return arrived;
-    }
-
-    private Process start(Path conf, int port) throws Exception {
-        Process p =
-                new ProcessBuilder(
-                                "java",
-                                "-jar",
-                                Path.of("target/mailseal.jar").toAbsolutePath().toString(),
-                                "run",
-                                "-c",
-                                conf.toString())
-                        .redirectErrorStream(true)
-                        .redirectOutput(dir.resolve("relay-" + System.nanoTime() + ".log").toFile())
-                        .start();
-        LoopbackPorts.awaitListening(p, port);
-        return p;
     }
 }

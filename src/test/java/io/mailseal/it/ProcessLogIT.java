@@ -7,12 +7,13 @@ import io.mailseal.demo.DemoWorld;
 import io.mailseal.demo.SubmissionClient;
 import io.mailseal.testing.BankMail;
 import io.mailseal.testing.LoopbackPorts;
+import io.mailseal.testing.RelayProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,21 +35,12 @@ class ProcessLogIT {
                     world.writeConfig(
                             BankMail.POLICIES, "smtp.listen = \"127.0.0.1:" + port + "\"");
             Path log = dir.resolve("relay.log");
-            ProcessBuilder pb =
-                    new ProcessBuilder(
-                                    "java",
-                                    "-jar",
-                                    Path.of("target/mailseal.jar").toAbsolutePath().toString(),
-                                    "run",
-                                    "-c",
-                                    conf.toString())
-                            .redirectErrorStream(true)
-                            .redirectOutput(log.toFile());
-            pb.environment().put("MAILSEAL_LOG_FORMAT", "json");
-            pb.environment().put("MAILSEAL_LOG_LEVEL", "DEBUG");
-            Process relay = pb.start();
-            try {
-                LoopbackPorts.awaitListening(relay, port);
+            try (RelayProcess relay =
+                    RelayProcess.start(
+                            conf,
+                            port,
+                            log,
+                            Map.of("MAILSEAL_LOG_FORMAT", "json", "MAILSEAL_LOG_LEVEL", "DEBUG"))) {
                 SubmissionClient bank = new SubmissionClient("127.0.0.1", port);
                 List<String> codes = List.of("583920", "694031", "705142");
                 assertThat(
@@ -76,11 +68,7 @@ class ProcessLogIT {
                         .isEqualTo(550);
                 assertThat(world.sink().awaitMessages(2, Duration.ofSeconds(20))).isTrue();
 
-                relay.destroy(); // SIGTERM
-                assertThat(relay.waitFor(40, TimeUnit.SECONDS))
-                        .as("stopped within the grace")
-                        .isTrue();
-                assertThat(relay.exitValue()).as("a clean stop").isIn(0, 143);
+                assertThat(relay.stop()).as("SIGTERM: a clean stop within the grace").isIn(0, 143);
 
                 List<String> lines = Files.readAllLines(log);
                 assertThat(lines)
@@ -102,8 +90,6 @@ class ProcessLogIT {
                         .allSatisfy(
                                 l -> assertThat(l).contains("\"queueId\"").contains("policy=otp"));
                 assertThat(lines).filteredOn(l -> l.contains("delivered rcpt=")).hasSize(2);
-            } finally {
-                relay.destroyForcibly();
             }
         }
     }

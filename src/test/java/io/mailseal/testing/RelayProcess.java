@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,6 +28,15 @@ public final class RelayProcess implements AutoCloseable {
 
     /** Starts {@code mailseal run -c conf} and waits until it listens on {@code smtpPort}. */
     public static RelayProcess start(Path conf, int smtpPort, Path log) throws Exception {
+        return start(conf, smtpPort, log, Map.of());
+    }
+
+    /**
+     * As {@link #start(Path, int, Path)}, with {@code environment} added (e.g.
+     * MAILSEAL_LOG_FORMAT).
+     */
+    public static RelayProcess start(
+            Path conf, int smtpPort, Path log, Map<String, String> environment) throws Exception {
         List<String> command = new ArrayList<>(List.of("java"));
         command.addAll(shippedJvmOptions());
         command.addAll(
@@ -36,11 +46,10 @@ public final class RelayProcess implements AutoCloseable {
                         "run",
                         "-c",
                         conf.toString()));
-        Process p =
-                new ProcessBuilder(command)
-                        .redirectErrorStream(true)
-                        .redirectOutput(log.toFile())
-                        .start();
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        Process p = builder.start();
         RelayProcess relay = new RelayProcess(p, log);
         LoopbackPorts.awaitListening(p, smtpPort);
         return relay;
@@ -80,6 +89,12 @@ public final class RelayProcess implements AutoCloseable {
         }
         process.destroyForcibly();
         return -1;
+    }
+
+    /** SIGKILL: no shutdown hook, no flush; returns once the process is gone. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
     }
 
     @Override
