@@ -122,12 +122,15 @@ public final class AdminServer implements AutoCloseable {
                         out.toString(StandardCharsets.UTF_8));
             } else if (path.equals("/ready")) {
                 Map<String, String> problems = relay.readinessProblems();
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("ready", problems.isEmpty());
+                body.put("problems", problems);
+                body.put("openCircuits", relay.openCircuits());
                 send(
                         ex,
                         problems.isEmpty() ? 200 : 503,
                         "application/json",
-                        Json.object(Map.of("ready", problems.isEmpty(), "problems", problems))
-                                + "\n");
+                        Json.object(body) + "\n");
             } else if (path.startsWith(RECIPIENTS)) {
                 // percent-decoded as a URI path (RFC 3986), not as a form: '+' stays '+'
                 recipient(ex, ex.getRequestURI().getPath().substring(RECIPIENTS.length()));
