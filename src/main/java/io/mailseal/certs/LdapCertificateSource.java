@@ -109,7 +109,8 @@ public final class LdapCertificateSource implements CertificateSource, AutoClose
             }
             return certs.isEmpty() ? new Lookup.NotFound() : new Lookup.Found(certs);
         } catch (LDAPException e) {
-            return new Lookup.Unavailable("LDAP " + e.getResultCode() + ": " + e.getMessage());
+            return new Lookup.Unavailable(
+                    "LDAP " + config.urls() + " " + e.getResultCode() + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Lookup.Unavailable("LDAP search for " + config.urls() + ": interrupted");

@@ -77,6 +77,7 @@ class SlowLdapIT {
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             assertThat(l).isInstanceOf(Lookup.Unavailable.class);
             assertThat(((Lookup.Unavailable) l).reason())
+                    .startsWith("LDAP [ldap://127.0.0.1:" + ldap.getListenPort() + "]")
                     .contains("no complete answer within 1000 ms");
             assertThat(took)
                     .as("not six entries at 800 ms each")
