@@ -31,9 +31,11 @@ public final class HttpDeadline {
             HttpResponse.BodyHandler<T> body,
             Duration deadline)
             throws IOException, InterruptedException {
+        long end = System.nanoTime() + deadline.toNanos();
+        // the first exchange of a client can take a while to start (threads, classes): it counts
         CompletableFuture<HttpResponse<T>> exchange = client.sendAsync(request, body);
         try {
-            return exchange.get(Math.max(1, deadline.toMillis()), TimeUnit.MILLISECONDS);
+            return exchange.get(Math.max(1, end - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             exchange.cancel(true);
             throw timedOut(deadline);
