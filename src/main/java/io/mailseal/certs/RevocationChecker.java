@@ -92,20 +92,19 @@ public final class RevocationChecker {
         List<String> unknown = new ArrayList<>();
         Optional<RevocationStatus> answer =
                 ask(
-                        "OCSP",
-                        urls(cert, Extension.authorityInfoAccess),
-                        unknown,
-                        key,
-                        u -> ocsp.status(u, cert, issuer));
-        if (answer.isEmpty()) {
-            answer =
-                    ask(
-                            "CRL",
-                            urls(cert, Extension.cRLDistributionPoints),
-                            unknown,
-                            key,
-                            u -> crl.status(u, cert, issuer));
-        }
+                                "OCSP",
+                                urls(cert, Extension.authorityInfoAccess),
+                                unknown,
+                                key,
+                                u -> ocsp.status(u, cert, issuer))
+                        .or(
+                                () ->
+                                        ask(
+                                                "CRL",
+                                                urls(cert, Extension.cRLDistributionPoints),
+                                                unknown,
+                                                key,
+                                                u -> crl.status(u, cert, issuer)));
         return answer.orElseGet(
                 () ->
                         new RevocationStatus.Unknown(

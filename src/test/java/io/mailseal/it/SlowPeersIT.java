@@ -7,6 +7,7 @@ import io.mailseal.demo.DemoPki.KeyKind;
 import io.mailseal.demo.DemoWorld;
 import io.mailseal.demo.SubmissionClient;
 import io.mailseal.smtp.SmtpReply;
+import io.mailseal.testing.AdminPort;
 import io.mailseal.testing.BankMail;
 import io.mailseal.testing.Eventually;
 import io.mailseal.testing.LoopbackPorts;
@@ -17,8 +18,6 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -47,7 +46,6 @@ class SlowPeersIT {
     @TempDir Path dir;
     final int smtp;
     final int admin;
-    final HttpClient http = HttpClient.newHttpClient();
 
     SlowPeersIT() throws IOException {
         smtp = LoopbackPorts.free();
@@ -77,11 +75,7 @@ class SlowPeersIT {
     }
 
     private HttpResponse<String> get(String path, Duration timeout) throws Exception {
-        return http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin + path))
-                        .timeout(timeout)
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        return AdminPort.get(admin, path, timeout);
     }
 
     @Test

@@ -9,12 +9,11 @@ import io.mailseal.config.ConfigLoader;
 import io.mailseal.demo.DemoPki.KeyKind;
 import io.mailseal.demo.DemoWorld;
 import io.mailseal.demo.SubmissionClient;
+import io.mailseal.testing.AdminPort;
 import io.mailseal.testing.BankMail;
 import io.mailseal.testing.Eventually;
 import io.mailseal.testing.TricklingHttpServer;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -83,15 +82,7 @@ class SlowRevocationIT {
                 assertThat(responder.requests()).isEqualTo(1);
 
                 HttpResponse<String> ready =
-                        HttpClient.newHttpClient()
-                                .send(
-                                        HttpRequest.newBuilder(
-                                                        URI.create(
-                                                                "http://127.0.0.1:"
-                                                                        + relay.adminPort()
-                                                                        + "/ready"))
-                                                .build(),
-                                        HttpResponse.BodyHandlers.ofString());
+                        AdminPort.get(relay.adminPort(), "/ready", Duration.ofSeconds(5));
                 assertThat(ready.statusCode())
                         .as("an open OCSP circuit alone is not unready")
                         .isEqualTo(200);
