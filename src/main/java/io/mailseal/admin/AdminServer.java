@@ -51,7 +51,8 @@ public final class AdminServer implements AutoCloseable {
     static final int MAX_RESPONSE_SECONDS = 10;
 
     static {
-        // read once, when the JDK's HTTP server is first used: so here, before any is created
+        // read once per JVM, when the JDK's HTTP server is first used: so here, before any is
+        // created (under mailseal run the admin port is the first; in the demo its TSA is)
         // without it the JDK's HTTP server delays each response body by a delayed ACK (~40 ms)
         System.setProperty("sun.net.httpserver.nodelay", "true");
         // a client that sends its request one byte a second holds a thread: for this long at most
