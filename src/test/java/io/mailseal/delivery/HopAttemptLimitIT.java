@@ -14,13 +14,16 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * A next hop that sends its greeting one byte every 200 ms satisfies a per-read timeout for ever;
  * the attempt's total limit drops the connection when it passes.
  */
+@Timeout(value = 60, unit = TimeUnit.SECONDS) // without a deadline these would hang, not fail
 class HopAttemptLimitIT {
     @Test
     void aGreetingTricklingInIsCutAtTheAttemptLimit() throws Exception {

@@ -17,12 +17,15 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * A directory that sends each entry just within the per-response timeout: without a total deadline
  * a lookup would take entries × pace; with one it is unavailable at the source's {@code timeout}.
  */
+@Timeout(value = 60, unit = TimeUnit.SECONDS) // without a deadline these would hang, not fail
 class SlowLdapIT {
     static final Duration PACE = Duration.ofMillis(800);
     static final Duration TIMEOUT = Duration.ofSeconds(1);

@@ -30,6 +30,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * answers one byte a second, and clients of the admin port that send one byte a second. After each
  * the process is alive, a control one-time code is accepted and delivered, and no code is logged.
  */
+@Timeout(value = 60, unit = TimeUnit.SECONDS) // without a deadline these would hang, not fail
 class SlowPeersIT {
     static final Duration TSA_TIMEOUT = Duration.ofSeconds(2);
 

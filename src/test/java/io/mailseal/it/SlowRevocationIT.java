@@ -19,7 +19,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * one-time code waits for it at most {@code revocation-timeout}, and the next one not at all while
  * its circuit is open.
  */
+@Timeout(value = 60, unit = TimeUnit.SECONDS) // without a deadline these would hang, not fail
 class SlowRevocationIT {
     static final Duration REVOCATION_TIMEOUT = Duration.ofSeconds(1);
 

@@ -9,8 +9,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(value = 60, unit = TimeUnit.SECONDS) // without a deadline these would hang, not fail
 class HttpDeadlineTest {
     @Test
     void aBodyTricklingInAfterPromptHeadersIsCutAtTheDeadlineAndItsConnectionClosed()

@@ -13,9 +13,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Failover between TSAs that answer one byte a second stays within {@code timestamp.timeout}. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS) // without a deadline these would hang, not fail
 class TimestampAuthorityClientTest {
     static final Duration TIMEOUT = Duration.ofSeconds(1);
 
