@@ -42,6 +42,7 @@ class ArchitectureTest {
                     entry("policy", 1),
                     entry("crypto", 1),
                     entry("spool", 1),
+                    entry("net", 1),
                     entry("certs", 2),
                     entry("tsa", 2),
                     entry("delivery", 2),

@@ -14,8 +14,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -23,7 +24,10 @@ import java.util.stream.Collectors;
  * (liveness), {@code /ready} (JSON detail, 503 when not ready), {@code POST /v1/reload}, {@code
  * POST /v1/queue/flush} and {@code /v1/recipients/{address}}: can this customer receive encrypted
  * mail? — the question the bank asks before choosing SMS or e-mail. A bearer token guards
- * everything but /health when {@code admin.token-file} is set.
+ * everything but /health when {@code admin.token-file} is set. Slow clients are bounded: a request
+ * must arrive within {@link #MAX_REQUEST_SECONDS}, a response be taken within {@link
+ * #MAX_RESPONSE_SECONDS}, and at most {@link #MAX_CONNECTIONS} connections are open at once, each
+ * with a thread of its own.
  */
 public final class AdminServer implements AutoCloseable {
     private static final String RECIPIENTS = "/v1/recipients/";
@@ -37,20 +41,61 @@ public final class AdminServer implements AutoCloseable {
     private static final org.slf4j.Logger log =
             org.slf4j.LoggerFactory.getLogger(AdminServer.class);
 
+    /** Threads for requests: at most one per connection the server accepts, so none waits. */
+    static final int MAX_CONNECTIONS = 32;
+
+    /** Seconds a client has to send its request line, headers and body. */
+    static final int MAX_REQUEST_SECONDS = 5;
+
+    /** Seconds a client has to take the response. */
+    static final int MAX_RESPONSE_SECONDS = 10;
+
     static {
+        // read once per JVM, when the JDK's HTTP server is first used: so here, before any is
+        // created (under mailseal run the admin port is the first; in the demo its TSA is)
         // without it the JDK's HTTP server delays each response body by a delayed ACK (~40 ms)
         System.setProperty("sun.net.httpserver.nodelay", "true");
+        // a client that sends its request one byte a second holds a thread: for this long at most
+        defaultProperty("sun.net.httpserver.maxReqTime", MAX_REQUEST_SECONDS);
+        defaultProperty("sun.net.httpserver.maxRspTime", MAX_RESPONSE_SECONDS);
+        defaultProperty("sun.net.httpserver.idleInterval", 30);
+        defaultProperty("sun.net.httpserver.maxIdleConnections", 8);
+        defaultProperty("jdk.httpserver.maxConnections", MAX_CONNECTIONS);
+    }
+
+    /** An operator's -D on the command line wins. */
+    private static void defaultProperty(String name, int value) {
+        if (System.getProperty(name) == null) {
+            System.setProperty(name, Integer.toString(value));
+        }
     }
 
     private final HttpServer server;
-    private final ExecutorService executor =
-            Executors.newFixedThreadPool(
-                    2,
+
+    /**
+     * The JDK server reads a request's headers on the executor's thread, so each slow client holds
+     * one until maxReqTime closes its connection. With as many threads as connections allowed, slow
+     * clients cannot take the last thread from /health; threads not used for 30 s end. On a JDK
+     * without jdk.httpserver.maxConnections an exchange beyond the threads is dropped (its
+     * connection is closed by maxReqTime), not queued behind the slow ones.
+     */
+    private final ThreadPoolExecutor executor =
+            new ThreadPoolExecutor(
+                    0,
+                    MAX_CONNECTIONS,
+                    30,
+                    TimeUnit.SECONDS,
+                    new SynchronousQueue<>(),
                     r -> {
                         Thread t = new Thread(r, "admin-http");
                         t.setDaemon(true);
                         return t;
-                    });
+                    },
+                    (r, pool) ->
+                            log.warn(
+                                    "admin port: all {} request threads busy, a request dropped",
+                                    MAX_CONNECTIONS));
+
     private final RelayMetrics metrics;
     private final RelayControl relay;
     private final Optional<String> token;
@@ -122,12 +167,15 @@ public final class AdminServer implements AutoCloseable {
                         out.toString(StandardCharsets.UTF_8));
             } else if (path.equals("/ready")) {
                 Map<String, String> problems = relay.readinessProblems();
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("ready", problems.isEmpty());
+                body.put("problems", problems);
+                body.put("openCircuits", relay.openCircuits());
                 send(
                         ex,
                         problems.isEmpty() ? 200 : 503,
                         "application/json",
-                        Json.object(Map.of("ready", problems.isEmpty(), "problems", problems))
-                                + "\n");
+                        Json.object(body) + "\n");
             } else if (path.startsWith(RECIPIENTS)) {
                 // percent-decoded as a URI path (RFC 3986), not as a form: '+' stays '+'
                 recipient(ex, ex.getRequestURI().getPath().substring(RECIPIENTS.length()));

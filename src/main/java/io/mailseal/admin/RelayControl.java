@@ -13,6 +13,14 @@ public interface RelayControl {
     /** Why the relay is not ready to take mail, by check; empty when ready. */
     Map<String, String> readinessProblems();
 
+    /**
+     * The outbound URLs (TSA, OCSP, CRL, HTTP key service) skipped now after failures, each with
+     * when its back-off ends; empty when none. They do not make the relay unready by themselves.
+     */
+    default Map<String, String> openCircuits() {
+        return Map.of();
+    }
+
     /** Makes every queued message due now; how many. */
     int flushQueue();
 

@@ -59,6 +59,20 @@ public final class RelayMetrics implements DeliveryOutcomes, SealingMetrics {
                 .inc();
     }
 
+    /**
+     * A TSA, OCSP or CRL server or HTTP key service failed and is skipped for a back-off: {@code
+     * mailseal_circuit_opened_<host>_<port>_total}.
+     */
+    public void circuitOpened(URI url) {
+        registry.counter("mailseal.circuit.opened." + label(url.getHost() + ":" + url.getPort()))
+                .inc();
+    }
+
+    /** Outbound URLs skipped now after failures: {@code mailseal_circuits_open}. */
+    public void watchOpenCircuits(IntSupplier open) {
+        registry.gauge("mailseal.circuits_open", () -> open::getAsInt);
+    }
+
     @Override
     public void ecRecipientSealed() {
         registry.counter("mailseal.envelopes.ec_recipients").inc();

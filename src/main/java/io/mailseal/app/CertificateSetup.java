@@ -11,6 +11,7 @@ import io.mailseal.certs.RevocationChecker;
 import io.mailseal.certs.TrustAnchors;
 import io.mailseal.config.CertificatesConfig;
 import io.mailseal.config.ConfigException;
+import io.mailseal.net.CircuitBreaker;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -34,7 +35,10 @@ public final class CertificateSetup {
      * closed again (an LDAP pool must not outlive a refused configuration).
      */
     static RecipientCertificates open(
-            CertificatesConfig config, Clock clock, Runnable revocationUnknown) {
+            CertificatesConfig config,
+            Clock clock,
+            Runnable revocationUnknown,
+            CircuitBreaker breaker) {
         List<String> problems = new ArrayList<>();
         RecipientCertificateValidator validator = null;
         try {
@@ -48,7 +52,8 @@ public final class CertificateSetup {
                 sources.add(
                         source(
                                 config.sources().get(i),
-                                "mailseal.certificates.sources[" + i + "]"));
+                                "mailseal.certificates.sources[" + i + "]",
+                                breaker));
             } catch (ConfigException e) {
                 problems.addAll(e.problems());
             }
@@ -58,7 +63,7 @@ public final class CertificateSetup {
                         sources,
                         validator,
                         new RevocationChecker(
-                                config.revocation(), config.revocationTimeout(), clock),
+                                config.revocation(), config.revocationTimeout(), clock, breaker),
                         revocationUnknown);
         if (!problems.isEmpty()) {
             opened.close();
@@ -109,7 +114,8 @@ public final class CertificateSetup {
         return TrustAnchors.load(key, path.get());
     }
 
-    private static CertificateSource source(CertificatesConfig.Source s, String key) {
+    private static CertificateSource source(
+            CertificatesConfig.Source s, String key, CircuitBreaker breaker) {
         if (s instanceof CertificatesConfig.DirectorySource d) {
             return new DirectoryCertificateSource(d.path());
         }
@@ -118,7 +124,7 @@ public final class CertificateSetup {
         }
         if (s instanceof CertificatesConfig.HttpSource h) {
             try {
-                return HttpCertificateSource.open(h);
+                return HttpCertificateSource.open(h, breaker);
             } catch (IOException e) {
                 throw new ConfigException(
                         List.of(

@@ -106,6 +106,7 @@ public final class Relay implements AutoCloseable, RelayControl {
                             clock);
             relay.admin = opened.add(adminServer(config, metrics, relay, validated));
             metrics.watchCertificateCache(() -> relay.current.get().certificateCacheHitRatio());
+            metrics.watchOpenCircuits(() -> relay.current.get().openCircuits().size());
             relay.intake =
                     opened.add(
                             new IntakeServer(
@@ -247,6 +248,11 @@ public final class Relay implements AutoCloseable, RelayControl {
     @Override
     public Map<String, String> readinessProblems() {
         return current.get().readinessProblems();
+    }
+
+    @Override
+    public Map<String, String> openCircuits() {
+        return current.get().openCircuits();
     }
 
     @Override

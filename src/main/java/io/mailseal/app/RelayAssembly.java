@@ -17,6 +17,7 @@ import io.mailseal.crypto.AlgorithmChoice;
 import io.mailseal.crypto.CryptoProviders;
 import io.mailseal.crypto.TimestampVerifier;
 import io.mailseal.delivery.OutboundTls;
+import io.mailseal.net.CircuitBreaker;
 import io.mailseal.policy.PolicyEngine;
 import io.mailseal.seal.SealingMetrics;
 import io.mailseal.seal.SealingPlanner;
@@ -44,15 +45,20 @@ public final class RelayAssembly {
     public static ValidatedConfig validate(RelayConfig config, Clock clock, RelayMetrics metrics) {
         prepareJvm();
         Problems problems = new Problems();
+        CircuitBreaker breaker =
+                new CircuitBreaker(clock, (url, backoff) -> metrics.circuitOpened(url));
         RecipientCertificates sources =
                 problems.collect(
                         () ->
                                 CertificateSetup.open(
-                                        config.certificates(), clock, metrics::revocationUnknown));
+                                        config.certificates(),
+                                        clock,
+                                        metrics::revocationUnknown,
+                                        breaker));
         SigningIdentities identities =
                 problems.collect(() -> SigningIdentities.open(config.identities()));
         TimestampAuthorityClient tsa =
-                problems.collect(() -> timestampClient(config.timestamp(), clock, metrics));
+                problems.collect(() -> timestampClient(config.timestamp(), breaker, metrics));
         OutboundTls outboundTls = problems.collect(() -> outboundTls(config.delivery()));
         String intake = problems.collect(() -> IntakeServer.check(config.smtp()));
         Optional<String> token = problems.collect(() -> adminToken(config));
@@ -65,7 +71,8 @@ public final class RelayAssembly {
             sources.close();
         }
         problems.throwIfAny();
-        return new ValidatedConfig(config, sources, identities, tsa, outboundTls, token, intake);
+        return new ValidatedConfig(
+                config, sources, identities, tsa, outboundTls, token, intake, breaker);
     }
 
     /**
@@ -74,7 +81,8 @@ public final class RelayAssembly {
      */
     public static RecipientCertificates recipientCertificates(RelayConfig config, Clock clock) {
         prepareJvm();
-        return CertificateSetup.open(config.certificates(), clock, () -> {});
+        return CertificateSetup.open(
+                config.certificates(), clock, () -> {}, new CircuitBreaker(clock, (u, b) -> {}));
     }
 
     /** Policy and certificates per recipient, as the end of DATA and {@code explain} decide. */
@@ -160,7 +168,7 @@ public final class RelayAssembly {
     }
 
     private static TimestampAuthorityClient timestampClient(
-            TimestampConfig config, Clock clock, RelayMetrics metrics) {
+            TimestampConfig config, CircuitBreaker breaker, RelayMetrics metrics) {
         TimestampVerifier verifier =
                 new TimestampVerifier(
                         CertificateSetup.anchors(
@@ -172,7 +180,7 @@ public final class RelayAssembly {
                 config.urls(),
                 config.timeout(),
                 verifier,
-                clock,
+                breaker,
                 TimestampAuthorityClient.defaultHttpClient(config.timeout()),
                 (url, reason) -> metrics.tsaFailure(url));
     }

@@ -88,6 +88,19 @@ final class SealingStage implements AutoCloseable {
         return problems;
     }
 
+    /**
+     * The TSAs, OCSP and CRL servers and HTTP key services skipped now after failures, each with
+     * the instant its back-off ends (ISO-8601), for /ready.
+     */
+    Map<String, String> openCircuits() {
+        Map<String, String> open = new LinkedHashMap<>();
+        validated
+                .breaker()
+                .openUntil()
+                .forEach((url, until) -> open.put(url.toString(), until.toString()));
+        return open;
+    }
+
     @Override
     public void close() {
         validated.close();

@@ -4,6 +4,7 @@ import io.mailseal.certs.RecipientCertificates;
 import io.mailseal.certs.SigningIdentities;
 import io.mailseal.config.RelayConfig;
 import io.mailseal.delivery.OutboundTls;
+import io.mailseal.net.CircuitBreaker;
 import io.mailseal.tsa.TimestampAuthorityClient;
 import java.util.Optional;
 
@@ -13,6 +14,7 @@ import java.util.Optional;
  * on.
  *
  * @param intake one line on the intake's STARTTLS and AUTH, for check-config
+ * @param breaker the circuits of the TSAs, OCSP and CRL servers and HTTP key services it calls
  */
 public record ValidatedConfig(
         RelayConfig config,
@@ -21,7 +23,8 @@ public record ValidatedConfig(
         TimestampAuthorityClient timestamps,
         OutboundTls outboundTls,
         Optional<String> adminToken,
-        String intake)
+        String intake,
+        CircuitBreaker breaker)
         implements AutoCloseable {
 
     @Override

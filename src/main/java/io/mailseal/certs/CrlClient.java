@@ -3,6 +3,9 @@ package io.mailseal.certs;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import io.mailseal.net.BoundedBody;
+import io.mailseal.net.CircuitBreaker;
+import io.mailseal.net.HttpDeadline;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,7 +24,8 @@ import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
  * one download answers for every customer of that CA. Only complete CRLs are used: a delta CRL
  * served at a distribution point is refused, and delta CRLs named by freshestCRL are not fetched —
  * a revocation published only in a delta is seen through OCSP (asked first) or in the next complete
- * CRL.
+ * CRL. The download, body included, is bounded by the timeout; a server that does not answer opens
+ * its circuit.
  */
 final class CrlClient {
     /** Index of cRLSign in {@link X509Certificate#getKeyUsage()}. */
@@ -34,11 +38,13 @@ final class CrlClient {
     private final Duration timeout;
     private final Clock clock;
     private final Cache<URI, X509CRLHolder> crls;
+    private final CircuitBreaker breaker;
 
-    CrlClient(HttpClient http, Duration timeout, Clock clock) {
+    CrlClient(HttpClient http, Duration timeout, Clock clock, CircuitBreaker breaker) {
         this.http = http;
         this.timeout = timeout;
         this.clock = clock;
+        this.breaker = breaker;
         this.crls = Caffeine.newBuilder().maximumSize(1000).expireAfter(untilNextUpdate()).build();
     }
 
@@ -50,7 +56,7 @@ final class CrlClient {
                 crls.put(url, crl);
             }
         } catch (IOException e) {
-            return new RevocationStatus.Unknown("CRL " + url + ": " + e.getMessage());
+            return new RevocationStatus.Unknown("CRL " + url + ": " + HttpDeadline.describe(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new RevocationStatus.Unknown("CRL " + url + ": interrupted");
@@ -72,9 +78,14 @@ final class CrlClient {
     private X509CRLHolder fetch(URI url, X509Certificate issuer)
             throws IOException, InterruptedException {
         HttpResponse<byte[]> r =
-                http.send(
-                        HttpRequest.newBuilder(url).timeout(timeout).GET().build(),
-                        info -> new BoundedBody(MAX_CRL));
+                breaker.call(
+                        url,
+                        () ->
+                                HttpDeadline.send(
+                                        http,
+                                        HttpRequest.newBuilder(url).timeout(timeout).GET().build(),
+                                        info -> new BoundedBody(MAX_CRL),
+                                        timeout));
         if (r.statusCode() != 200) {
             throw new IOException("HTTP " + r.statusCode());
         }

@@ -1,6 +1,9 @@
 package io.mailseal.certs;
 
 import io.mailseal.config.CertificatesConfig.HttpSource;
+import io.mailseal.net.BoundedBody;
+import io.mailseal.net.CircuitBreaker;
+import io.mailseal.net.HttpDeadline;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,10 +16,6 @@ import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Certificates from a key service: {@code GET url} with {@code {address}} percent-encoded as one
@@ -27,7 +26,9 @@ import java.util.concurrent.TimeoutException;
  * certificates, or a DER certificate); 404 is NotFound. Everything else is Unavailable with the
  * reason: a 5xx, a timeout or a refused connection is an outage, and a 401, 403 or a login page
  * (text/html) is a misconfiguration — neither may look like "this customer has no certificate",
- * which would send every customer to SMS.
+ * which would send every customer to SMS. The whole exchange, body included, is bounded by {@code
+ * timeout}; a service that did not answer in time (or at all) is not asked again for the back-off
+ * of its {@link CircuitBreaker} (keyed by scheme, host and port, not by address).
  */
 public final class HttpCertificateSource implements CertificateSource {
     /** The content types a key service may answer with; a body of another type is refused. */
@@ -48,10 +49,20 @@ public final class HttpCertificateSource implements CertificateSource {
     private final HttpSource config;
     private final Optional<String> token;
     private final HttpClient client;
+    private final CircuitBreaker breaker;
 
     public HttpCertificateSource(HttpSource config, Optional<String> token) {
+        this(config, token, new CircuitBreaker(java.time.Clock.systemUTC(), (url, b) -> {}));
+    }
+
+    /**
+     * @param breaker skips the key service for its back-off after it did not answer in time
+     */
+    public HttpCertificateSource(
+            HttpSource config, Optional<String> token, CircuitBreaker breaker) {
         this.config = config;
         this.token = token;
+        this.breaker = breaker;
         // one client per source: it keeps connections to the key service open between lookups
         this.client =
                 HttpClient.newBuilder()
@@ -62,7 +73,8 @@ public final class HttpCertificateSource implements CertificateSource {
     }
 
     /** Reads the token from {@code bearer-token-file}, when one is configured. */
-    public static HttpCertificateSource open(HttpSource config) throws IOException {
+    public static HttpCertificateSource open(HttpSource config, CircuitBreaker breaker)
+            throws IOException {
         Optional<String> token = Optional.empty();
         if (config.tokenFile().isPresent()) {
             token =
@@ -73,7 +85,7 @@ public final class HttpCertificateSource implements CertificateSource {
                 throw new IOException(config.tokenFile().get() + " is empty");
             }
         }
-        return new HttpCertificateSource(config, token);
+        return new HttpCertificateSource(config, token, breaker);
     }
 
     @Override
@@ -84,6 +96,7 @@ public final class HttpCertificateSource implements CertificateSource {
     @Override
     public Lookup lookup(String address) {
         URI uri = url(config.url(), address);
+        URI service = URI.create(uri.getScheme() + "://" + uri.getRawAuthority() + "/");
         HttpRequest.Builder request =
                 HttpRequest.newBuilder(uri).timeout(config.timeout()).header("Accept", ACCEPT);
         token.ifPresent(
@@ -91,36 +104,33 @@ public final class HttpCertificateSource implements CertificateSource {
                         request.header(
                                 config.tokenHeader().orElse("Authorization"),
                                 config.tokenHeader().isPresent() ? t : "Bearer " + t));
-        CompletableFuture<HttpResponse<byte[]>> exchange =
-                client.sendAsync(request.build(), info -> new BoundedBody(MAX_BODY));
+        if (!breaker.allows(service)) {
+            return new Lookup.Unavailable(
+                    uri.getHost()
+                            + ": not asked, it did not answer recently (circuit open until "
+                            + breaker.openUntil().get(service)
+                            + ")");
+        }
         try {
-            // the whole exchange, body included, within the timeout (the request timeout stops at
-            // the headers)
             HttpResponse<byte[]> response =
-                    exchange.get(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
+                    breaker.call(
+                            service,
+                            () ->
+                                    HttpDeadline.send(
+                                            client,
+                                            request.build(),
+                                            info -> new BoundedBody(MAX_BODY),
+                                            config.timeout()));
             return answer(
                     response.statusCode(),
                     response.headers().firstValue("Content-Type"),
                     response.body());
-        } catch (TimeoutException e) {
-            exchange.cancel(true);
-            return timedOut(uri);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof java.net.http.HttpTimeoutException) {
-                return timedOut(uri);
-            }
-            return new Lookup.Unavailable(uri.getHost() + ": " + (cause == null ? e : cause));
+        } catch (IOException e) {
+            return new Lookup.Unavailable(uri.getHost() + ": " + HttpDeadline.describe(e));
         } catch (InterruptedException e) {
-            exchange.cancel(true);
             Thread.currentThread().interrupt();
             return new Lookup.Unavailable(uri.getHost() + ": interrupted");
         }
-    }
-
-    private Lookup timedOut(URI uri) {
-        return new Lookup.Unavailable(
-                uri.getHost() + " did not answer within " + config.timeout().toMillis() + " ms");
     }
 
     /** What a key service's answer means; see the class comment. */

@@ -8,7 +8,6 @@ import com.unboundid.ldap.sdk.LDAPConnectionOptions;
 import com.unboundid.ldap.sdk.LDAPConnectionPool;
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.SearchRequest;
-import com.unboundid.ldap.sdk.SearchResult;
 import com.unboundid.ldap.sdk.SearchResultEntry;
 import com.unboundid.ldap.sdk.SearchScope;
 import com.unboundid.ldap.sdk.SimpleBindRequest;
@@ -33,6 +32,7 @@ import javax.net.ssl.SSLSocketFactory;
 public final class LdapCertificateSource implements CertificateSource, AutoCloseable {
     private final LdapSource config;
     private final LDAPConnectionPool pool;
+    private final LdapSearch search;
 
     public LdapCertificateSource(LdapSource config) throws IOException {
         this.config = config;
@@ -67,7 +67,7 @@ public final class LdapCertificateSource implements CertificateSource, AutoClose
                             config.maxConnections(),
                             null,
                             false);
-            pool.setRetryFailedOperationsDueToInvalidConnections(true);
+            this.search = new LdapSearch(pool, config.timeout());
         } catch (LDAPException e) {
             throw new IOException("LDAP pool for " + config.urls() + ": " + e.getMessage(), e);
         }
@@ -92,10 +92,9 @@ public final class LdapCertificateSource implements CertificateSource, AutoClose
                             config.attributes().toArray(new String[0]));
             req.setTimeLimitSeconds((int) Math.max(1, config.timeout().toSeconds()));
             req.setSizeLimit(20);
-            SearchResult result = pool.search(req);
             List<X509Certificate> certs = new ArrayList<>();
             CertificateFactory cf = CertificateFactory.getInstance("X.509");
-            for (SearchResultEntry entry : result.getSearchEntries()) {
+            for (SearchResultEntry entry : search.entries(req)) {
                 for (String name : config.attributes()) {
                     Attribute a = entry.getAttribute(name);
                     if (a == null) {
@@ -110,7 +109,11 @@ public final class LdapCertificateSource implements CertificateSource, AutoClose
             }
             return certs.isEmpty() ? new Lookup.NotFound() : new Lookup.Found(certs);
         } catch (LDAPException e) {
-            return new Lookup.Unavailable("LDAP " + e.getResultCode() + ": " + e.getMessage());
+            return new Lookup.Unavailable(
+                    "LDAP " + config.urls() + " " + e.getResultCode() + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Lookup.Unavailable("LDAP search for " + config.urls() + ": interrupted");
         } catch (CertificateException e) {
             return new Lookup.Unavailable(
                     "LDAP entry for " + address + " holds an unreadable certificate");

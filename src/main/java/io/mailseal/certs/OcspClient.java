@@ -1,5 +1,8 @@
 package io.mailseal.certs;
 
+import io.mailseal.net.BoundedBody;
+import io.mailseal.net.CircuitBreaker;
+import io.mailseal.net.HttpDeadline;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -37,7 +40,9 @@ import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
  * RFC 6960 over HTTP POST: one request per certificate with a fresh nonce (RFC 8954); the response
  * must be signed by the certificate its ResponderID names — the issuer itself, or a responder
  * certificate the issuer gave id-kp-OCSPSigning (§4.2.2.2) —, echo our nonce when it carries one,
- * and be fresh: thisUpdate not in the future, nextUpdate not passed (5 minutes' skew allowed).
+ * and be fresh: thisUpdate not in the future, nextUpdate not passed (5 minutes' skew allowed). The
+ * whole exchange, body included, is bounded by the timeout; a responder that does not answer opens
+ * its circuit.
  */
 final class OcspClient {
     static final Duration SKEW = Duration.ofMinutes(5);
@@ -48,12 +53,14 @@ final class OcspClient {
     private final HttpClient http;
     private final Duration timeout;
     private final Clock clock;
+    private final CircuitBreaker breaker;
     private final SecureRandom random = new SecureRandom();
 
-    OcspClient(HttpClient http, Duration timeout, Clock clock) {
+    OcspClient(HttpClient http, Duration timeout, Clock clock, CircuitBreaker breaker) {
         this.http = http;
         this.timeout = timeout;
         this.clock = clock;
+        this.breaker = breaker;
     }
 
     RevocationStatus status(URI responder, X509Certificate cert, X509Certificate issuer) {
@@ -74,16 +81,21 @@ final class OcspClient {
                                     OCSPObjectIdentifiers.id_pkix_ocsp_nonce,
                                     false,
                                     new DEROctetString(nonce))));
+            HttpRequest post =
+                    HttpRequest.newBuilder(responder)
+                            .timeout(timeout)
+                            .header("Content-Type", "application/ocsp-request")
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(req.build().getEncoded()))
+                            .build();
             HttpResponse<byte[]> r =
-                    http.send(
-                            HttpRequest.newBuilder(responder)
-                                    .timeout(timeout)
-                                    .header("Content-Type", "application/ocsp-request")
-                                    .POST(
-                                            HttpRequest.BodyPublishers.ofByteArray(
-                                                    req.build().getEncoded()))
-                                    .build(),
-                            info -> new BoundedBody(MAX_RESPONSE));
+                    breaker.call(
+                            responder,
+                            () ->
+                                    HttpDeadline.send(
+                                            http,
+                                            post,
+                                            info -> new BoundedBody(MAX_RESPONSE),
+                                            timeout));
             if (r.statusCode() != 200) {
                 return new RevocationStatus.Unknown(
                         "OCSP " + responder + " answered HTTP " + r.statusCode());
@@ -94,7 +106,8 @@ final class OcspClient {
                 | OperatorCreationException
                 | GeneralSecurityException
                 | RuntimeException e) {
-            return new RevocationStatus.Unknown("OCSP " + responder + ": " + e);
+            return new RevocationStatus.Unknown(
+                    "OCSP " + responder + ": " + HttpDeadline.describe(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new RevocationStatus.Unknown("OCSP " + responder + ": interrupted");

@@ -3,6 +3,7 @@ package io.mailseal.certs;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.mailseal.config.CertificatesConfig.Revocation;
+import io.mailseal.net.CircuitBreaker;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.security.cert.X509Certificate;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.x509.AccessDescription;
 import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
@@ -35,10 +37,22 @@ public final class RevocationChecker {
     private final CrlClient crl;
     private final Cache<String, RevocationStatus> answers;
     private final Clock clock;
+    private final CircuitBreaker breaker;
 
+    /** With a circuit breaker of its own, told nobody. */
     public RevocationChecker(Revocation mode, Duration timeout, Clock clock) {
+        this(mode, timeout, clock, new CircuitBreaker(clock, (url, backoff) -> {}));
+    }
+
+    /**
+     * @param timeout the deadline of one request to a responder or CRL server, body included
+     * @param breaker skips a responder or CRL server that did not answer, for its back-off
+     */
+    public RevocationChecker(
+            Revocation mode, Duration timeout, Clock clock, CircuitBreaker breaker) {
         this.mode = mode;
         this.clock = clock;
+        this.breaker = breaker;
         // HTTP/1.1: OCSP responders and CRL servers are small HTTP servers; an h2c upgrade offer
         // leaves some (openssl ocsp among them) waiting for a request that never comes
         HttpClient http =
@@ -47,8 +61,8 @@ public final class RevocationChecker {
                         .connectTimeout(timeout)
                         .followRedirects(HttpClient.Redirect.NORMAL)
                         .build();
-        this.ocsp = new OcspClient(http, timeout, clock);
-        this.crl = new CrlClient(http, timeout, clock);
+        this.ocsp = new OcspClient(http, timeout, clock, breaker);
+        this.crl = new CrlClient(http, timeout, clock, breaker);
         this.answers =
                 Caffeine.newBuilder()
                         .maximumSize(100_000)
@@ -76,24 +90,51 @@ public final class RevocationChecker {
             return cached;
         }
         List<String> unknown = new ArrayList<>();
-        for (URI responder : urls(cert, Extension.authorityInfoAccess)) {
-            RevocationStatus s = remember(key, ocsp.status(responder, cert, issuer));
+        Optional<RevocationStatus> answer =
+                ask(
+                                "OCSP",
+                                urls(cert, Extension.authorityInfoAccess),
+                                unknown,
+                                key,
+                                u -> ocsp.status(u, cert, issuer))
+                        .or(
+                                () ->
+                                        ask(
+                                                "CRL",
+                                                urls(cert, Extension.cRLDistributionPoints),
+                                                unknown,
+                                                key,
+                                                u -> crl.status(u, cert, issuer)));
+        return answer.orElseGet(
+                () ->
+                        new RevocationStatus.Unknown(
+                                unknown.isEmpty()
+                                        ? "the certificate names no OCSP responder and no CRL"
+                                        : String.join("; ", unknown)));
+    }
+
+    /**
+     * The first answer (good or revoked) from {@code urls} in order, skipping those whose circuit
+     * is open; why each gave none goes to {@code unknown}.
+     */
+    private Optional<RevocationStatus> ask(
+            String kind,
+            List<URI> urls,
+            List<String> unknown,
+            String key,
+            Function<URI, RevocationStatus> status) {
+        for (URI url : urls) {
+            if (!breaker.allows(url)) {
+                unknown.add(kind + " " + url + ": not asked, it failed recently (circuit open)");
+                continue;
+            }
+            RevocationStatus s = remember(key, status.apply(url));
             if (!(s instanceof RevocationStatus.Unknown u)) {
-                return s;
+                return Optional.of(s);
             }
             unknown.add(u.why());
         }
-        for (URI point : urls(cert, Extension.cRLDistributionPoints)) {
-            RevocationStatus s = remember(key, crl.status(point, cert, issuer));
-            if (!(s instanceof RevocationStatus.Unknown u)) {
-                return s;
-            }
-            unknown.add(u.why());
-        }
-        return new RevocationStatus.Unknown(
-                unknown.isEmpty()
-                        ? "the certificate names no OCSP responder and no CRL"
-                        : String.join("; ", unknown));
+        return Optional.empty();
     }
 
     private RevocationStatus remember(String key, RevocationStatus s) {

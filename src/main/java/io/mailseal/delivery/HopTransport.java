@@ -6,8 +6,14 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.URLName;
 import java.io.IOException;
+import java.net.Socket;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
 
 /**
@@ -16,6 +22,11 @@ import org.eclipse.angus.mail.smtp.SMTPTransport;
  * sending it to another host could deliver it twice (RFC 1047). The "." is where the hop takes the
  * message, so it is never sent once the message has expired: the connection is dropped instead, and
  * the hop discards what it got (RFC 5321 §4.1.1.4).
+ *
+ * <p>Angus's timeouts are per read and per write, so a hop that answers one byte just within each
+ * could hold a delivery thread for hours. Connecting and each transaction therefore also have a
+ * total limit: when it passes, the connection's socket is closed from a timer thread, which ends
+ * the blocked read or write at once.
  */
 final class HopTransport extends SMTPTransport {
     private final boolean reusable;
@@ -38,6 +49,31 @@ final class HopTransport extends SMTPTransport {
         }
     }
 
+    /**
+     * No attempt lasts longer, whatever the message's lifetime (Postfix: smtp_data_done_timeout).
+     */
+    static final Duration ATTEMPT_LIMIT = Duration.ofMinutes(10);
+
+    private static final ScheduledExecutorService CUTTER =
+            Executors.newSingleThreadScheduledExecutor(
+                    r -> {
+                        Thread t = new Thread(r, "next-hop-deadline");
+                        t.setDaemon(true);
+                        return t;
+                    });
+
+    /** The transport connecting on this thread, told of the socket {@link NoDelaySockets} makes. */
+    private static final ThreadLocal<HopTransport> CONNECTING = new ThreadLocal<>();
+
+    private volatile Socket socket;
+    private volatile boolean cut;
+
+    /** An exchange with the hop that may fail. */
+    @FunctionalInterface
+    private interface Exchange {
+        void run() throws MessagingException;
+    }
+
     private HopTransport(Session session, boolean reusable) {
         super(
                 session,
@@ -49,9 +85,33 @@ final class HopTransport extends SMTPTransport {
      * @param reusable may be kept for later messages (made with the hop's usual settings)
      */
     static HopTransport connect(Session session, boolean reusable) throws MessagingException {
+        return connect(session, reusable, ATTEMPT_LIMIT);
+    }
+
+    /**
+     * @param limit connecting (greeting, EHLO, STARTTLS) takes no longer in all
+     */
+    static HopTransport connect(Session session, boolean reusable, Duration limit)
+            throws MessagingException {
         HopTransport t = new HopTransport(session, reusable);
-        t.connect();
+        CONNECTING.set(t);
+        try {
+            t.within(limit, t::connect);
+        } finally {
+            CONNECTING.remove();
+        }
         return t;
+    }
+
+    /** Called for each socket made on this thread: the connecting transport's, if any. */
+    static void opened(Socket s) {
+        HopTransport t = CONNECTING.get();
+        if (t != null) {
+            t.socket = s;
+            if (t.cut) {
+                t.dropSocket();
+            }
+        }
     }
 
     boolean reusable() {
@@ -62,12 +122,54 @@ final class HopTransport extends SMTPTransport {
         return endOfDataSent;
     }
 
-    /** One transaction; the final "." only if {@code clock} is still before {@code expires}. */
-    synchronized void send(Message message, Address[] addresses, Instant expires, Clock clock)
+    /**
+     * One transaction, over at {@code end} at the latest; the final "." only if {@code clock} is
+     * still before {@code expires}.
+     */
+    synchronized void send(
+            Message message, Address[] addresses, Instant expires, Instant end, Clock clock)
             throws MessagingException {
         this.expires = expires;
         this.clock = clock;
-        sendMessage(message, addresses);
+        within(Duration.between(clock.instant(), end), () -> sendMessage(message, addresses));
+    }
+
+    /** Runs {@code exchange}, dropping the connection if it has not ended within {@code limit}. */
+    private void within(Duration limit, Exchange exchange) throws MessagingException {
+        cut = false;
+        ScheduledFuture<?> timer =
+                CUTTER.schedule(
+                        () -> {
+                            cut = true;
+                            dropSocket();
+                        },
+                        Math.max(1, limit.toMillis()),
+                        TimeUnit.MILLISECONDS);
+        try {
+            exchange.run();
+        } catch (MessagingException e) {
+            if (cut) {
+                throw new MessagingException(
+                        "no complete exchange within "
+                                + limit.toMillis()
+                                + " ms (the attempt's total limit): connection dropped",
+                        e);
+            }
+            throw e;
+        } finally {
+            timer.cancel(false);
+        }
+    }
+
+    private void dropSocket() {
+        Socket s = socket;
+        if (s != null) {
+            try {
+                s.close();
+            } catch (IOException e) {
+                // closing is all that was wanted
+            }
+        }
     }
 
     @Override

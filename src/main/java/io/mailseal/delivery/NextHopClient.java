@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * to the recipients the hop accepted, each refused one keeps its own reply, and an address that
  * cannot be parsed fails alone. Connections are kept open per host and TLS level ({@link
  * KeptConnections}); one that failed is closed, never reused. No read or connect waits longer than
- * the message has left to live.
+ * the message has left to live, and no attempt in all (connect and transaction) longer than that or
+ * {@link HopTransport#ATTEMPT_LIMIT}, whichever is sooner.
  */
 public final class NextHopClient implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NextHopClient.class);
@@ -97,7 +98,10 @@ public final class NextHopClient implements AutoCloseable {
     public HopOutcome deliver(
             NextHop hop, OutboundMessage message, SpooledMessage spooled, Duration lifetime) {
         HopAtLevel link = new HopAtLevel(hop, levels.forMessage(spooled));
-        Instant expires = clock.instant().plus(lifetime);
+        Instant now = clock.instant();
+        Deadlines by =
+                new Deadlines(
+                        now.plus(lifetime), now.plus(min(lifetime, HopTransport.ATTEMPT_LIMIT)));
         Map<String, DeliveryResult> out = new LinkedHashMap<>();
         List<String> sendable = new ArrayList<>();
         List<InternetAddress> to = new ArrayList<>();
@@ -126,9 +130,9 @@ public final class NextHopClient implements AutoCloseable {
             InternetAddress[] rcpts = to.toArray(InternetAddress[]::new);
             boolean fullTimeout = lifetime.compareTo(config.timeout()) >= 0;
             transport = fullTimeout ? kept.take(link) : null;
-            if (transport == null || !sentOnKept(link, transport, content, rcpts, expires)) {
-                transport = open(link, fullTimeout ? config.timeout() : lifetime);
-                send(link, transport, content, rcpts, expires);
+            if (transport == null || !sentOnKept(link, transport, content, rcpts, by)) {
+                transport = open(link, fullTimeout ? config.timeout() : lifetime, by.end());
+                send(link, transport, content, rcpts, by);
             }
             sendable.forEach(r -> out.put(r, new DeliveryResult.Delivered("accepted by " + hop)));
         } catch (MessagingException | RuntimeException e) {
@@ -150,10 +154,10 @@ public final class NextHopClient implements AutoCloseable {
             HopTransport transport,
             SMTPMessage content,
             InternetAddress[] to,
-            Instant expires)
+            Deadlines by)
             throws MessagingException {
         try {
-            send(link, transport, content, to, expires);
+            send(link, transport, content, to, by);
             return true;
         } catch (MessagingException e) {
             if (!FailureClassifier.nothingWasSent(e)) {
@@ -168,10 +172,10 @@ public final class NextHopClient implements AutoCloseable {
             HopTransport transport,
             SMTPMessage content,
             InternetAddress[] to,
-            Instant expires)
+            Deadlines by)
             throws MessagingException {
         try {
-            transport.send(content, to, expires, clock);
+            transport.send(content, to, by.expires(), by.end(), clock);
         } catch (MessagingException | RuntimeException e) {
             transport.closeQuietly(); // state after a failure is unknown: never reuse it
             throw e;
@@ -185,7 +189,9 @@ public final class NextHopClient implements AutoCloseable {
      * hop offering a STARTTLS it cannot complete must not stop the mail. {@code encrypt} and {@code
      * verify} never fall back; the mail waits instead.
      */
-    private HopTransport open(HopAtLevel link, Duration timeout) throws MessagingException {
+    private HopTransport open(HopAtLevel link, Duration timeout, Instant end)
+            throws MessagingException {
+        Duration limit = Duration.between(clock.instant(), end);
         boolean usual = timeout.equals(config.timeout());
         Session session =
                 usual
@@ -193,7 +199,7 @@ public final class NextHopClient implements AutoCloseable {
                                 link, l -> Session.getInstance(properties(l, timeout, true)))
                         : Session.getInstance(properties(link, timeout, true));
         try {
-            return HopTransport.connect(session, usual);
+            return HopTransport.connect(session, usual, limit);
         } catch (MessagingException e) {
             if (link.level() != TlsLevel.MAY || !FailureClassifier.tlsHandshakeFailed(e)) {
                 throw e;
@@ -203,8 +209,20 @@ public final class NextHopClient implements AutoCloseable {
                     link.hop(),
                     FailureClassifier.describeWithCause(e));
             return HopTransport.connect(
-                    Session.getInstance(properties(link, timeout, false)), false);
+                    Session.getInstance(properties(link, timeout, false)),
+                    false,
+                    Duration.between(clock.instant(), end));
         }
+    }
+
+    /**
+     * When the message expires (no final "." after it), and when this attempt ends at the latest:
+     * the expiry, or {@link HopTransport#ATTEMPT_LIMIT} from its start if sooner.
+     */
+    private record Deadlines(Instant expires, Instant end) {}
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     @Override

@@ -23,6 +23,7 @@ final class NoDelaySockets extends SocketFactory {
     public Socket createSocket() throws IOException {
         Socket s = new Socket();
         s.setTcpNoDelay(true);
+        HopTransport.opened(s); // so the attempt's total limit can close it
         return s;
     }
 

@@ -4,20 +4,18 @@ import io.mailseal.crypto.TimestampAuthority;
 import io.mailseal.crypto.TimestampExchange;
 import io.mailseal.crypto.TimestampUnavailableException;
 import io.mailseal.crypto.TimestampVerifier;
+import io.mailseal.net.BoundedBody;
+import io.mailseal.net.CircuitBreaker;
+import io.mailseal.net.HttpDeadline;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.bouncycastle.tsp.TSPException;
 import org.bouncycastle.tsp.TimeStampToken;
 import org.slf4j.Logger;
@@ -25,26 +23,29 @@ import org.slf4j.LoggerFactory;
 
 /**
  * RFC 3161 over HTTP (§3.4): POST {@code application/timestamp-query} built and checked by {@link
- * TimestampExchange}. Authorities are tried in order; one that failed is skipped for a back-off
- * period (doubling, capped) so a dead TSA does not add its timeout to every mail. When every TSA is
- * backed off, the one due first is probed, so service resumes on its own. One {@link HttpClient}
- * keeps connections alive across mails.
+ * TimestampExchange}. Authorities are tried in order, all of them within {@code timestamp.timeout}:
+ * each gets an equal share of what is left of it (with two TSAs and 3 s, the first at most 1.5 s,
+ * the second the rest), body included, so a TSA that answers one byte a second cannot hold a mail
+ * longer than the timeout. One that failed is skipped while its {@link CircuitBreaker} is open;
+ * when every one is open the stamp fails at once (the sender retries on 451) until the first
+ * back-off ends and a probe is let through. One {@link HttpClient} keeps connections alive across
+ * mails.
  */
 public final class TimestampAuthorityClient implements TimestampAuthority {
     private static final Logger log = LoggerFactory.getLogger(TimestampAuthorityClient.class);
-    static final Duration FIRST_BACKOFF = Duration.ofSeconds(30);
-    static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+
+    /**
+     * A reply is a token with a few certificates; more is not an answer but an attack on memory.
+     */
+    static final int MAX_REPLY = 256 * 1024;
 
     private final List<URI> urls;
     private final Duration timeout;
     private final TimestampVerifier verifier;
-    private final Clock clock;
     private final HttpClient http;
     private final SecureRandom random = new SecureRandom();
-    private final Map<URI, Backoff> backoffs = new ConcurrentHashMap<>();
+    private final CircuitBreaker breaker;
     private final FailureListener failures;
-
-    private record Backoff(Instant until, Duration length) {}
 
     /** Told of every failed attempt, e.g. to count TSA failures by URL. */
     @FunctionalInterface
@@ -56,13 +57,13 @@ public final class TimestampAuthorityClient implements TimestampAuthority {
             List<URI> urls,
             Duration timeout,
             TimestampVerifier verifier,
-            Clock clock,
+            CircuitBreaker breaker,
             HttpClient http,
             FailureListener failures) {
         this.urls = List.copyOf(urls);
         this.timeout = timeout;
         this.verifier = verifier;
-        this.clock = clock;
+        this.breaker = breaker;
         this.http = http;
         this.failures = failures;
     }
@@ -84,78 +85,60 @@ public final class TimestampAuthorityClient implements TimestampAuthority {
     /** A verified token over SHA-256({@code data}), or the reasons every TSA failed. */
     @Override
     public TimeStampToken stamp(byte[] data) throws TimestampUnavailableException {
+        if (urls.isEmpty()) {
+            throw new TimestampUnavailableException("no timestamp.urls configured");
+        }
+        List<URI> candidates = urls.stream().filter(breaker::allows).toList();
+        if (candidates.isEmpty()) {
+            throw new TimestampUnavailableException(
+                    "every TSA is skipped after recent failures (open circuits until "
+                            + breaker.openUntil()
+                            + ")");
+        }
         List<String> reasons = new ArrayList<>();
-        for (URI url : candidates()) {
+        long end = System.nanoTime() + timeout.toNanos();
+        for (int i = 0; i < candidates.size(); i++) {
+            URI url = candidates.get(i);
+            long left = end - System.nanoTime();
+            if (left <= 0) {
+                reasons.add(url + ": not tried, timestamp.timeout " + timeout + " used up");
+                continue;
+            }
+            Duration share = Duration.ofNanos(left / (candidates.size() - i));
             try {
-                TimeStampToken token = request(url, data);
-                backoffs.remove(url);
+                TimeStampToken token = request(url, data, share);
+                breaker.succeeded(url);
                 return token;
             } catch (IOException | TSPException | RuntimeException e) {
-                String reason =
-                        e instanceof java.net.http.HttpTimeoutException
-                                ? "timed out"
-                                : e.getMessage();
+                String reason = HttpDeadline.describe(e);
                 reasons.add(url + ": " + reason);
                 failures.failed(url, reason);
-                backOff(url);
+                breaker.failed(url);
                 log.warn("TSA {} failed: {}", url, reason);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new TimestampUnavailableException("interrupted");
             }
         }
-        throw new TimestampUnavailableException(
-                reasons.isEmpty() ? "no timestamp.urls configured" : String.join("; ", reasons));
+        throw new TimestampUnavailableException(String.join("; ", reasons));
     }
 
-    /** True when some TSA is not backed off after a recent failure. */
+    /** True when some TSA's circuit is closed or its back-off has ended. */
     public boolean anyAvailable() {
-        Instant now = clock.instant();
-        return urls.stream()
-                .anyMatch(u -> backoffs.get(u) == null || !now.isBefore(backoffs.get(u).until()));
+        return breaker.allowsAny(urls);
     }
 
-    private List<URI> candidates() {
-        Instant now = clock.instant();
-        List<URI> ready =
-                urls.stream()
-                        .filter(
-                                u -> {
-                                    Backoff b = backoffs.get(u);
-                                    return b == null || !now.isBefore(b.until());
-                                })
-                        .toList();
-        if (!ready.isEmpty() || urls.isEmpty()) {
-            return ready;
-        }
-        return List.of(
-                urls.stream()
-                        .min(Comparator.comparing(u -> backoffs.get(u).until()))
-                        .orElseThrow());
-    }
-
-    private void backOff(URI url) {
-        backoffs.compute(
-                url,
-                (u, old) -> {
-                    Duration length =
-                            old == null
-                                    ? FIRST_BACKOFF
-                                    : min(old.length().multipliedBy(2), MAX_BACKOFF);
-                    return new Backoff(clock.instant().plus(length), length);
-                });
-    }
-
-    private TimeStampToken request(URI url, byte[] data)
+    private TimeStampToken request(URI url, byte[] data, Duration deadline)
             throws IOException, InterruptedException, TSPException {
         TimestampExchange exchange = TimestampExchange.over(data, random);
         HttpRequest post =
                 HttpRequest.newBuilder(url)
-                        .timeout(timeout)
+                        .timeout(deadline)
                         .header("Content-Type", "application/timestamp-query")
                         .POST(HttpRequest.BodyPublishers.ofByteArray(exchange.request()))
                         .build();
-        HttpResponse<byte[]> resp = http.send(post, HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> resp =
+                HttpDeadline.send(http, post, info -> new BoundedBody(MAX_REPLY), deadline);
         if (resp.statusCode() != 200) {
             throw new IOException("HTTP " + resp.statusCode());
         }
@@ -164,9 +147,5 @@ public final class TimestampAuthorityClient implements TimestampAuthority {
             throw new IOException("unexpected Content-Type \"" + type + "\"");
         }
         return exchange.token(resp.body(), verifier);
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
     }
 }

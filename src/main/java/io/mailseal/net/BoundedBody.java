@@ -1,4 +1,4 @@
-package io.mailseal.certs;
+package io.mailseal.net;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,13 +12,13 @@ import java.util.concurrent.Flow;
 /**
  * An HTTP response body of at most {@code max} bytes: a longer one fails instead of filling memory.
  */
-final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
+public final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
     private final int max;
     private final CompletableFuture<byte[]> result = new CompletableFuture<>();
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     private Flow.Subscription subscription;
 
-    BoundedBody(int max) {
+    public BoundedBody(int max) {
         this.max = max;
     }
 
