@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 /** The problems of one configuration, gathered from every part before any is reported. */
 final class Problems {
     private final List<String> all = new ArrayList<>();
+    private final List<String> warnings = new ArrayList<>();
 
     /** What {@code opener} opens, or null when it failed: its problems join the others. */
     <T> T collect(Supplier<T> opener) {
@@ -21,6 +22,15 @@ final class Problems {
 
     void add(String problem) {
         all.add(problem);
+    }
+
+    /** Something to fix soon that does not stop the relay (check-config prints it, run logs it). */
+    void warn(String warning) {
+        warnings.add(warning);
+    }
+
+    List<String> warnings() {
+        return List.copyOf(warnings);
     }
 
     void addAll(List<String> problems) {

@@ -73,6 +73,7 @@ public final class Relay implements AutoCloseable, RelayControl {
         ResourceStack opened = new ResourceStack();
         try {
             ValidatedConfig validated = opened.add(RelayAssembly.validate(config, clock, metrics));
+            logWarnings(validated);
             Spool spool = openSpool(config);
             List<SpooledMessage> left = recover(spool, config);
             // delivery and spool settings are read at start; a reload changes only the policies'
@@ -197,9 +198,9 @@ public final class Relay implements AutoCloseable, RelayControl {
         RelayConfig old = current.get().config();
         try {
             RelayConfig next = ConfigLoader.load(old.file());
-            SealingStage stage =
-                    SealingStage.open(
-                            RelayAssembly.validate(next, clock, metrics), clock, metrics, outbox);
+            ValidatedConfig validated = RelayAssembly.validate(next, clock, metrics);
+            logWarnings(validated);
+            SealingStage stage = SealingStage.open(validated, clock, metrics, outbox);
             warnAboutRestartOnlyChanges(old, next);
             tlsLevels.follow(next.policies()); // before the new policies decide a message
             SealingStage previous = current.getAndSet(stage);
@@ -220,6 +221,10 @@ public final class Relay implements AutoCloseable, RelayControl {
             log.error("relay.conf not reloaded, the running configuration stays: {}", e.toString());
             return List.of(e.toString());
         }
+    }
+
+    private static void logWarnings(ValidatedConfig validated) {
+        validated.warnings().forEach(w -> log.warn("relay.conf: {}", w));
     }
 
     private static void warnAboutRestartOnlyChanges(RelayConfig old, RelayConfig next) {

@@ -5,6 +5,7 @@ import io.mailseal.certs.SigningIdentities;
 import io.mailseal.config.RelayConfig;
 import io.mailseal.delivery.OutboundTls;
 import io.mailseal.tsa.TimestampAuthorityClient;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -13,6 +14,8 @@ import java.util.Optional;
  * on.
  *
  * @param intake one line on the intake's STARTTLS and AUTH, for check-config
+ * @param warnings what to fix soon (a certificate ending within 30 days), key and value named as in
+ *     a problem; check-config prints them, run and reload log them at WARN
  */
 public record ValidatedConfig(
         RelayConfig config,
@@ -21,8 +24,13 @@ public record ValidatedConfig(
         TimestampAuthorityClient timestamps,
         OutboundTls outboundTls,
         Optional<String> adminToken,
-        String intake)
+        String intake,
+        List<String> warnings)
         implements AutoCloseable {
+
+    public ValidatedConfig {
+        warnings = List.copyOf(warnings);
+    }
 
     @Override
     public void close() {

@@ -1,5 +1,6 @@
 package io.mailseal.cli;
 
+import io.mailseal.admin.BuildInfo;
 import io.mailseal.config.ConfigException;
 import io.mailseal.crypto.CryptoProviders;
 import picocli.CommandLine;
@@ -48,8 +49,7 @@ public final class Main {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"mailseal " + (v == null ? "(development build)" : v)};
+            return new String[] {"mailseal " + BuildInfo.current()};
         }
     }
 }

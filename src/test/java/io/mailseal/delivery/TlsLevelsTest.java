@@ -25,7 +25,8 @@ class TlsLevelsTest {
                 p.outerSubject(),
                 p.hideHeaders(),
                 p.maxAge(),
-                deliveryTls);
+                deliveryTls,
+                false);
     }
 
     @Test
