@@ -2,6 +2,7 @@ package io.mailseal.app;
 
 import static io.mailseal.config.Keywords.kebab;
 
+import io.mailseal.admin.RelayMetrics;
 import io.mailseal.certs.SigningIdentities;
 import io.mailseal.config.PolicyConfig;
 import io.mailseal.config.SmtpConfig;
@@ -11,7 +12,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.cert.CertificateFactory;
@@ -79,22 +79,40 @@ final class IdentityChecks {
 
     /** {@code smtp.tls}'s first certificate in its validity period (InboundTls checks the key). */
     static void checkIntake(SmtpConfig smtp, Clock clock, Problems problems) {
+        intakeCertificate(smtp)
+                .ifPresent(
+                        cert ->
+                                validity(
+                                        cert,
+                                        clock.instant(),
+                                        "mailseal.smtp.tls.certificate: \""
+                                                + smtp.tls().get().certificate()
+                                                + "\" ",
+                                        problems));
+    }
+
+    /**
+     * The intake's TLS certificate (the first in {@code smtp.tls.certificate}); empty without TLS
+     * or when unreadable (then the intake's own check, IntakeServer.check, names the problem).
+     */
+    static Optional<X509Certificate> intakeCertificate(SmtpConfig smtp) {
         if (smtp.tls().isEmpty()) {
-            return;
+            return Optional.empty();
         }
-        Path file = smtp.tls().get().certificate();
-        try (InputStream in = Files.newInputStream(file)) {
-            X509Certificate cert =
+        try (InputStream in = Files.newInputStream(smtp.tls().get().certificate())) {
+            return Optional.of(
                     (X509Certificate)
-                            CertificateFactory.getInstance("X.509").generateCertificate(in);
-            validity(
-                    cert,
-                    clock.instant(),
-                    "mailseal.smtp.tls.certificate: \"" + file + "\" ",
-                    problems);
+                            CertificateFactory.getInstance("X.509").generateCertificate(in));
         } catch (IOException | GeneralSecurityException | ClassCastException e) {
-            // unreadable: the intake's own check (IntakeServer.check) names the problem
+            return Optional.empty();
         }
+    }
+
+    /** A certificate as the expiry gauge and the daily check see it. */
+    static RelayMetrics.WatchedCertificate watched(
+            String kind, String key, X509Certificate certificate) {
+        return new RelayMetrics.WatchedCertificate(
+                kind, key, subject(certificate), certificate.getNotAfter().toInstant());
     }
 
     /**
@@ -109,16 +127,24 @@ final class IdentityChecks {
             problems.add(what + subject(cert) + " expired on " + notAfter);
         } else if (now.isBefore(notBefore)) {
             problems.add(what + subject(cert) + " is not valid before " + notBefore);
-        } else if (now.plus(WARN_BEFORE).isAfter(notAfter)) {
-            problems.warn(
-                    what
-                            + subject(cert)
-                            + " expires on "
-                            + notAfter
-                            + ", in "
-                            + Duration.between(now, notAfter).toDays()
-                            + " days: renew it");
+        } else {
+            endingSoon(notAfter, now).ifPresent(w -> problems.warn(what + subject(cert) + w));
         }
+    }
+
+    /**
+     * " expires on T, in N days: renew it" when {@code notAfter} is within {@link #WARN_BEFORE}.
+     */
+    static Optional<String> endingSoon(Instant notAfter, Instant now) {
+        if (now.isAfter(notAfter) || now.plus(WARN_BEFORE).isBefore(notAfter)) {
+            return Optional.empty();
+        }
+        return Optional.of(
+                " expires on "
+                        + notAfter
+                        + ", in "
+                        + Duration.between(now, notAfter).toDays()
+                        + " days: renew it");
     }
 
     /** Why a certificate cannot sign mail, if it cannot (RFC 5280 §4.2.1.3, §4.2.1.12). */

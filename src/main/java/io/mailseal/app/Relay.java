@@ -48,6 +48,7 @@ public final class Relay implements AutoCloseable, RelayControl {
 
     private AdminServer admin;
     private IntakeServer intake;
+    private CertificateExpiryWatch expiryWatch;
 
     private Relay(
             AtomicReference<SealingStage> current,
@@ -107,6 +108,13 @@ public final class Relay implements AutoCloseable, RelayControl {
                             clock);
             relay.admin = opened.add(adminServer(config, metrics, relay, validated));
             metrics.watchCertificateCache(() -> relay.current.get().certificateCacheHitRatio());
+            relay.expiryWatch =
+                    opened.add(
+                            CertificateExpiryWatch.start(
+                                    config.smtp(),
+                                    () -> relay.current.get().signingCertificates(),
+                                    metrics,
+                                    clock));
             relay.intake =
                     opened.add(
                             new IntakeServer(
@@ -201,7 +209,7 @@ public final class Relay implements AutoCloseable, RelayControl {
             ValidatedConfig validated = RelayAssembly.validate(next, clock, metrics);
             logWarnings(validated);
             SealingStage stage = SealingStage.open(validated, clock, metrics, outbox);
-            warnAboutRestartOnlyChanges(old, next);
+            RestartOnlyChanges.warn(old, next);
             tlsLevels.follow(next.policies()); // before the new policies decide a message
             SealingStage previous = current.getAndSet(stage);
             // messages in flight may still use the old stage's connections: close it a little later
@@ -225,23 +233,6 @@ public final class Relay implements AutoCloseable, RelayControl {
 
     private static void logWarnings(ValidatedConfig validated) {
         validated.warnings().forEach(w -> log.warn("relay.conf: {}", w));
-    }
-
-    private static void warnAboutRestartOnlyChanges(RelayConfig old, RelayConfig next) {
-        if (!next.smtp().equals(old.smtp())) {
-            log.warn("relay.conf: changes to mailseal.smtp take effect only after a restart");
-        }
-        if (!next.delivery().equals(old.delivery())) {
-            log.warn(
-                    "relay.conf: changes to mailseal.delivery (delivery.tls included) take effect only after a"
-                            + " restart; policies' delivery-tls take effect now");
-        }
-        if (!next.adminListen().equals(old.adminListen())
-                || !next.adminTokenFile().equals(old.adminTokenFile())
-                || !next.spoolDirectory().equals(old.spoolDirectory())) {
-            log.warn(
-                    "relay.conf: changes to mailseal.admin and mailseal.spool take effect only after a restart");
-        }
     }
 
     @Override
@@ -274,6 +265,7 @@ public final class Relay implements AutoCloseable, RelayControl {
         intake.close(current.get().config().delivery().shutdownGrace());
         scheduler.close();
         admin.close();
+        expiryWatch.close();
         retiring.forEach(this::retire);
         closeQuietly(current.get());
     }
