@@ -79,7 +79,11 @@ public final class Relay implements AutoCloseable, RelayControl {
             List<SpooledMessage> left = recover(spool, config);
             // delivery and spool settings are read at start; a reload changes only the policies'
             // delivery-tls
-            TlsLevels tlsLevels = new TlsLevels(config.delivery().tls(), config.policies());
+            TlsLevels tlsLevels =
+                    new TlsLevels(
+                            config.delivery().tls(),
+                            config.delivery().dsnTls().orElse(config.delivery().tls()),
+                            config.policies());
             DeliveryScheduler scheduler =
                     opened.add(
                             new DeliveryScheduler(
