@@ -37,6 +37,24 @@ final class Problems {
         all.addAll(problems);
     }
 
+    /**
+     * Why {@code e} happened, in words an administrator reads on one line: no exception class names
+     * ("permission denied", "Address already in use").
+     */
+    static String reason(Throwable e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.NotDirectoryException) {
+            return "not a directory";
+        }
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+
     /** Throws them all at once, naming each key and value, when there are any. */
     void throwIfAny() {
         if (!all.isEmpty()) {

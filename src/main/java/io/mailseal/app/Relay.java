@@ -169,7 +169,7 @@ public final class Relay implements AutoCloseable, RelayControl {
                         "mailseal.spool.directory: \""
                                 + config.spoolDirectory()
                                 + "\" cannot be used: "
-                                + e));
+                                + Problems.reason(e)));
     }
 
     /** SubEthaSMTP reports a port it cannot bind as a RuntimeException around the BindException. */
@@ -197,7 +197,7 @@ public final class Relay implements AutoCloseable, RelayControl {
                             "mailseal.admin.listen: cannot serve on "
                                     + config.adminListen()
                                     + ": "
-                                    + e));
+                                    + Problems.reason(e)));
         }
     }
 
@@ -230,8 +230,9 @@ public final class Relay implements AutoCloseable, RelayControl {
                                             p));
             return e.problems();
         } catch (RuntimeException e) {
-            log.error("relay.conf not reloaded, the running configuration stays: {}", e.toString());
-            return List.of(e.toString());
+            String problem = "relay.conf cannot be used: " + Problems.reason(e);
+            log.error("relay.conf not reloaded, the running configuration stays: {}", problem);
+            return List.of(problem);
         }
     }
 

@@ -35,6 +35,7 @@ public final class Main {
     public static CommandLine commandLine() {
         CryptoProviders.install();
         CommandLine cl = new CommandLine(new Main());
+        withHelp(cl);
         cl.setExecutionExceptionHandler(
                 (e, cmd, parsed) -> {
                     if (e instanceof ConfigException ce) {
@@ -44,6 +45,17 @@ public final class Main {
                     throw e;
                 });
         return cl;
+    }
+
+    /** --help (and --version) on every subcommand too, e.g. {@code mailseal demo --help}. */
+    private static void withHelp(CommandLine cl) {
+        cl.getSubcommands()
+                .values()
+                .forEach(
+                        sub -> {
+                            sub.getCommandSpec().mixinStandardHelpOptions(true);
+                            withHelp(sub);
+                        });
     }
 
     static final class Version implements CommandLine.IVersionProvider {
