@@ -3,6 +3,7 @@ package io.mailseal.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
 import io.mailseal.app.Relay;
 import io.mailseal.config.ConfigException;
 import io.mailseal.config.ConfigLoader;
@@ -12,6 +13,7 @@ import io.mailseal.demo.DemoPki.KeyKind;
 import io.mailseal.demo.DemoWorld;
 import io.mailseal.demo.PkiFiles;
 import io.mailseal.testing.BankMail;
+import io.mailseal.testing.LogCapture;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -195,6 +197,21 @@ class IdentityCheckIT {
                                 + " expires on ")
                 .contains(", in 9 days: renew it")
                 .doesNotContain("config error");
+        String warning = r.err().strip().substring("config warning: ".length());
+        try (LogCapture log = new LogCapture(Relay.class.getName());
+                Relay relay =
+                        Relay.start(
+                                ConfigLoader.load(world.writeConfig(BankMail.POLICIES)),
+                                Clock.systemUTC())) {
+            assertThat(log.events())
+                    .as("run starts, with the warning logged")
+                    .anyMatch(
+                            e ->
+                                    e.getLevel() == Level.WARN
+                                            && e.getFormattedMessage()
+                                                    .equals("relay.conf: " + warning));
+            assertThat(relay.port()).isPositive();
+        }
     }
 
     @Test
