@@ -144,6 +144,20 @@ class IdentityCheckIT {
     }
 
     @Test
+    void aDomainPolicyNeedsACertificateWithAnAddressInThatDomain() throws Exception {
+        writeKeystore(world.pki().signer("noreply@other.example", KeyKind.RSA));
+        refusedByCheckConfigAndRun(
+                """
+                { name = bank, match { from = "*@bank.example" }, action = sign, timestamp = off }""",
+                "mailseal.policies[0].match.from: \"*@bank.example\" (policy bank, action sign) is"
+                        + " signed with mailseal.identities[0] (\""
+                        + keystore
+                        + "\"), whose certificate names noreply@other.example: customers' clients"
+                        + " would flag the signature; put the sender in the certificate or set"
+                        + " allow-signer-mismatch = true");
+    }
+
+    @Test
     void aCertificateUnfitForSigningMailIsAnError() throws Exception {
         Issued encryptOnly = bankSigner(s -> s.keyUsage(KeyUsage.keyEncipherment));
         refusedByCheckConfigAndRun(
