@@ -132,7 +132,7 @@ public final class AdminServer implements AutoCloseable {
             if (!(post ? "POST" : "GET").equals(ex.getRequestMethod())) {
                 send(ex, 405, "text/plain", (post ? "POST" : "GET") + " only\n");
             } else if (path.equals("/health")) {
-                send(ex, 200, "application/json", "{\"status\":\"up\"}\n");
+                send(ex, 200, "application/json", health());
             } else if (token.isPresent() && !authorised(ex)) {
                 send(ex, 401, "text/plain", "bearer token required\n");
             } else if (path.equals(FLUSH)) {
@@ -183,6 +183,16 @@ public final class AdminServer implements AutoCloseable {
                 send(ex, 404, "text/plain", "not found\n");
             }
         }
+    }
+
+    /** Liveness, with what is running: {"status":"up","version":...,"commit":...}. */
+    private static String health() {
+        BuildInfo build = BuildInfo.current();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", "up");
+        body.put("version", build.version());
+        body.put("commit", build.commit());
+        return Json.object(body) + "\n";
     }
 
     private void recipient(HttpExchange ex, String address) throws IOException {

@@ -48,6 +48,7 @@ public final class Relay implements AutoCloseable, RelayControl {
 
     private AdminServer admin;
     private IntakeServer intake;
+    private CertificateExpiryWatch expiryWatch;
 
     private Relay(
             AtomicReference<SealingStage> current,
@@ -73,11 +74,16 @@ public final class Relay implements AutoCloseable, RelayControl {
         ResourceStack opened = new ResourceStack();
         try {
             ValidatedConfig validated = opened.add(RelayAssembly.validate(config, clock, metrics));
+            logWarnings(validated);
             Spool spool = openSpool(config);
             List<SpooledMessage> left = recover(spool, config);
             // delivery and spool settings are read at start; a reload changes only the policies'
             // delivery-tls
-            TlsLevels tlsLevels = new TlsLevels(config.delivery().tls(), config.policies());
+            TlsLevels tlsLevels =
+                    new TlsLevels(
+                            config.delivery().tls(),
+                            config.delivery().dsnTls().orElse(config.delivery().tls()),
+                            config.policies());
             DeliveryScheduler scheduler =
                     opened.add(
                             new DeliveryScheduler(
@@ -107,6 +113,13 @@ public final class Relay implements AutoCloseable, RelayControl {
             relay.admin = opened.add(adminServer(config, metrics, relay, validated));
             metrics.watchCertificateCache(() -> relay.current.get().certificateCacheHitRatio());
             metrics.watchOpenCircuits(() -> relay.current.get().openCircuits().size());
+            relay.expiryWatch =
+                    opened.add(
+                            CertificateExpiryWatch.start(
+                                    config.smtp(),
+                                    () -> relay.current.get().signingCertificates(),
+                                    metrics,
+                                    clock));
             relay.intake =
                     opened.add(
                             new IntakeServer(
@@ -157,7 +170,7 @@ public final class Relay implements AutoCloseable, RelayControl {
                         "mailseal.spool.directory: \""
                                 + config.spoolDirectory()
                                 + "\" cannot be used: "
-                                + e));
+                                + Problems.reason(e)));
     }
 
     /** SubEthaSMTP reports a port it cannot bind as a RuntimeException around the BindException. */
@@ -185,7 +198,7 @@ public final class Relay implements AutoCloseable, RelayControl {
                             "mailseal.admin.listen: cannot serve on "
                                     + config.adminListen()
                                     + ": "
-                                    + e));
+                                    + Problems.reason(e)));
         }
     }
 
@@ -198,10 +211,10 @@ public final class Relay implements AutoCloseable, RelayControl {
         RelayConfig old = current.get().config();
         try {
             RelayConfig next = ConfigLoader.load(old.file());
-            SealingStage stage =
-                    SealingStage.open(
-                            RelayAssembly.validate(next, clock, metrics), clock, metrics, outbox);
-            warnAboutRestartOnlyChanges(old, next);
+            ValidatedConfig validated = RelayAssembly.validate(next, clock, metrics);
+            logWarnings(validated);
+            SealingStage stage = SealingStage.open(validated, clock, metrics, outbox);
+            RestartOnlyChanges.warn(old, next);
             tlsLevels.follow(next.policies()); // before the new policies decide a message
             SealingStage previous = current.getAndSet(stage);
             // messages in flight may still use the old stage's connections: close it a little later
@@ -218,26 +231,14 @@ public final class Relay implements AutoCloseable, RelayControl {
                                             p));
             return e.problems();
         } catch (RuntimeException e) {
-            log.error("relay.conf not reloaded, the running configuration stays: {}", e.toString());
-            return List.of(e.toString());
+            String problem = "relay.conf cannot be used: " + Problems.reason(e);
+            log.error("relay.conf not reloaded, the running configuration stays: {}", problem);
+            return List.of(problem);
         }
     }
 
-    private static void warnAboutRestartOnlyChanges(RelayConfig old, RelayConfig next) {
-        if (!next.smtp().equals(old.smtp())) {
-            log.warn("relay.conf: changes to mailseal.smtp take effect only after a restart");
-        }
-        if (!next.delivery().equals(old.delivery())) {
-            log.warn(
-                    "relay.conf: changes to mailseal.delivery (delivery.tls included) take effect only after a"
-                            + " restart; policies' delivery-tls take effect now");
-        }
-        if (!next.adminListen().equals(old.adminListen())
-                || !next.adminTokenFile().equals(old.adminTokenFile())
-                || !next.spoolDirectory().equals(old.spoolDirectory())) {
-            log.warn(
-                    "relay.conf: changes to mailseal.admin and mailseal.spool take effect only after a restart");
-        }
+    private static void logWarnings(ValidatedConfig validated) {
+        validated.warnings().forEach(w -> log.warn("relay.conf: {}", w));
     }
 
     @Override
@@ -275,6 +276,7 @@ public final class Relay implements AutoCloseable, RelayControl {
         intake.close(current.get().config().delivery().shutdownGrace());
         scheduler.close();
         admin.close();
+        expiryWatch.close();
         retiring.forEach(this::retire);
         closeQuietly(current.get());
     }

@@ -36,8 +36,9 @@ import java.util.Optional;
  * The one validation of relay.conf that {@code run}, a reload and {@code check-config} all use: it
  * opens everything the file names (keystores, certificate sources and directories, trust anchors,
  * the intake's TLS key and users file, the admin token) and checks what the parts need of each
- * other (a signing identity for every signing policy's sender), and reports all problems at once,
- * each naming the key, the value and why.
+ * other (a signing identity for every signing policy's sender, a certificate that names it: {@link
+ * IdentityChecks}), and reports all problems at once, each naming the key, the value and why.
+ * Warnings (a certificate ending soon) do not stop it; they travel in the {@link ValidatedConfig}.
  */
 public final class RelayAssembly {
     private RelayAssembly() {}
@@ -61,18 +62,30 @@ public final class RelayAssembly {
                 problems.collect(() -> timestampClient(config.timestamp(), breaker, metrics));
         OutboundTls outboundTls = problems.collect(() -> outboundTls(config.delivery()));
         String intake = problems.collect(() -> IntakeServer.check(config.smtp()));
+        if (intake != null) {
+            IdentityChecks.checkIntake(config.smtp(), clock, problems);
+        }
         Optional<String> token = problems.collect(() -> adminToken(config));
         spoolProblem(config.spoolDirectory()).ifPresent(problems::add);
         directoryProblems(config.certificates()).forEach(problems::add);
         if (identities != null) {
             problems.addAll(identityGaps(config.policies(), identities));
+            IdentityChecks.check(config.policies(), identities, clock, problems);
         }
         if (!problems.isEmpty() && sources != null) {
             sources.close();
         }
         problems.throwIfAny();
         return new ValidatedConfig(
-                config, sources, identities, tsa, outboundTls, token, intake, breaker);
+                config,
+                sources,
+                identities,
+                tsa,
+                outboundTls,
+                token,
+                intake,
+                breaker,
+                problems.warnings());
     }
 
     /**
@@ -126,12 +139,7 @@ public final class RelayAssembly {
             }
             String key = "mailseal.policies[" + i + "]";
             String from = p.match().from().map(PolicyConfig.TextPattern::text).orElse("");
-            String sender =
-                    from.matches("[^*?/]+@[^*?/]+")
-                            ? from
-                            : from.matches("\\*@[^*?/@]+")
-                                    ? "postmaster" + from.substring(1)
-                                    : null;
+            String sender = representativeSender(from);
             if (sender != null && identities.forSender(sender).isEmpty()) {
                 gaps.add(
                         key
@@ -149,6 +157,18 @@ public final class RelayAssembly {
             }
         }
         return gaps;
+    }
+
+    /**
+     * A sender that picks the same identity as every sender {@code from} matches: the address
+     * itself, {@code postmaster@domain} for {@code *@domain}; null when the senders are known only
+     * at run time (no {@code from}, another glob, a regex).
+     */
+    static String representativeSender(String from) {
+        if (from.matches("[^*?/]+@[^*?/]+")) {
+            return from;
+        }
+        return from.matches("\\*@[^*?/@]+") ? "postmaster" + from.substring(1) : null;
     }
 
     private static List<String> directoryProblems(CertificatesConfig certificates) {

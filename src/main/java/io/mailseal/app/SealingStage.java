@@ -11,7 +11,9 @@ import io.mailseal.delivery.Outbox;
 import io.mailseal.seal.SealingPipeline;
 import io.mailseal.tsa.TimestampAuthorityClient;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,14 +25,17 @@ final class SealingStage implements AutoCloseable {
     private final ValidatedConfig validated;
     private final CachedRecipientCertificates certificates;
     private final SealingPipeline pipeline;
+    private final Clock clock;
 
     private SealingStage(
             ValidatedConfig validated,
             CachedRecipientCertificates certificates,
-            SealingPipeline pipeline) {
+            SealingPipeline pipeline,
+            Clock clock) {
         this.validated = validated;
         this.certificates = certificates;
         this.pipeline = pipeline;
+        this.clock = clock;
     }
 
     /** Takes over {@code validated}: closing the stage closes its certificate sources. */
@@ -54,7 +59,7 @@ final class SealingStage implements AutoCloseable {
                         config.smtp().limits().maxMimeDepth(),
                         new SealingPipeline.Spooling(outbox, config.delivery().maxAge(), clock),
                         metrics);
-        return new SealingStage(validated, certificates, pipeline);
+        return new SealingStage(validated, certificates, pipeline, clock);
     }
 
     RelayConfig config() {
@@ -85,6 +90,17 @@ final class SealingStage implements AutoCloseable {
                     "timestamp",
                     "every TSA failed recently; policies that require a timestamp answer 451");
         }
+        Instant now = clock.instant();
+        List<String> unusable =
+                signingCertificates().stream()
+                        .filter(c -> !now.isBefore(c.notAfter()))
+                        .map(c -> c.key() + " (" + c.subject() + ") expired on " + c.notAfter())
+                        .toList();
+        if (!unusable.isEmpty()) {
+            problems.put(
+                    "signing-certificate",
+                    String.join("; ", unusable) + ": customers' clients reject its signatures");
+        }
         return problems;
     }
 
@@ -99,6 +115,16 @@ final class SealingStage implements AutoCloseable {
                 .openUntil()
                 .forEach((url, until) -> open.put(url.toString(), until.toString()));
         return open;
+    }
+
+    /** The signing identities' certificates, for the expiry gauge, the daily check and /ready. */
+    List<RelayMetrics.WatchedCertificate> signingCertificates() {
+        return validated.identities().entries().stream()
+                .map(
+                        e ->
+                                IdentityChecks.watched(
+                                        "signing", e.config().key(), e.identity().certificate()))
+                .toList();
     }
 
     @Override

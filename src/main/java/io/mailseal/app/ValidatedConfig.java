@@ -6,6 +6,7 @@ import io.mailseal.config.RelayConfig;
 import io.mailseal.delivery.OutboundTls;
 import io.mailseal.net.CircuitBreaker;
 import io.mailseal.tsa.TimestampAuthorityClient;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -15,6 +16,8 @@ import java.util.Optional;
  *
  * @param intake one line on the intake's STARTTLS and AUTH, for check-config
  * @param breaker the circuits of the TSAs, OCSP and CRL servers and HTTP key services it calls
+ * @param warnings what to fix soon (a certificate ending within 30 days), key and value named as in
+ *     a problem; check-config prints them, run and reload log them at WARN
  */
 public record ValidatedConfig(
         RelayConfig config,
@@ -24,8 +27,13 @@ public record ValidatedConfig(
         OutboundTls outboundTls,
         Optional<String> adminToken,
         String intake,
-        CircuitBreaker breaker)
+        CircuitBreaker breaker,
+        List<String> warnings)
         implements AutoCloseable {
+
+    public ValidatedConfig {
+        warnings = List.copyOf(warnings);
+    }
 
     @Override
     public void close() {

@@ -25,7 +25,8 @@ import java.util.Optional;
 public final class SigningIdentities {
     private final List<Entry> entries;
 
-    private record Entry(IdentityConfig config, SigningIdentity identity) {}
+    /** One identity with the relay.conf entry it came from (for checks that name the key). */
+    public record Entry(IdentityConfig config, SigningIdentity identity) {}
 
     private SigningIdentities(List<Entry> entries) {
         this.entries = List.copyOf(entries);
@@ -54,6 +55,11 @@ public final class SigningIdentities {
     }
 
     public Optional<SigningIdentity> forSender(String envelopeFrom) {
+        return entryForSender(envelopeFrom).map(Entry::identity);
+    }
+
+    /** As {@link #forSender}, with the relay.conf entry of the identity. */
+    public Optional<Entry> entryForSender(String envelopeFrom) {
         String sender = envelopeFrom.toLowerCase(Locale.ROOT);
         String domain = sender.substring(sender.lastIndexOf('@') + 1);
         return entries.stream()
@@ -68,12 +74,24 @@ public final class SigningIdentities {
                                                                 .domain()
                                                                 .filter(domain::equals)
                                                                 .isPresent())
-                                        .findFirst())
-                .map(Entry::identity);
+                                        .findFirst());
     }
 
     public List<SigningIdentity> all() {
         return entries.stream().map(Entry::identity).toList();
+    }
+
+    /**
+     * The addresses a signing certificate names (subjectAltName rfc822Name, else the legacy
+     * emailAddress; lower-cased), which customers' clients compare with the From address.
+     */
+    public static java.util.Set<String> addresses(X509Certificate certificate) {
+        return CertificateHarvester.addresses(certificate);
+    }
+
+    /** Every identity in relay.conf order, with its entry. */
+    public List<Entry> entries() {
+        return entries;
     }
 
     private static SigningIdentity load(IdentityConfig c)

@@ -38,6 +38,8 @@ final class CheckConfigCommand implements Callable<Integer> {
                         ConfigLoader.load(config), Clock.systemUTC(), new RelayMetrics())) {
             RelayConfig c = v.config();
             PrintWriter out = spec.commandLine().getOut();
+            // to fix soon, not now (a certificate ending within 30 days): exit 0
+            v.warnings().forEach(w -> spec.commandLine().getErr().println("config warning: " + w));
             out.printf("%s: ok%n", c.file());
             out.printf(
                     "  smtp.listen %s, allowed clients %s, max %d bytes, %d recipients%n",

@@ -1,5 +1,6 @@
 package io.mailseal.cli;
 
+import io.mailseal.admin.BuildInfo;
 import io.mailseal.config.ConfigException;
 import io.mailseal.crypto.CryptoProviders;
 import picocli.CommandLine;
@@ -34,6 +35,7 @@ public final class Main {
     public static CommandLine commandLine() {
         CryptoProviders.install();
         CommandLine cl = new CommandLine(new Main());
+        withHelp(cl);
         cl.setExecutionExceptionHandler(
                 (e, cmd, parsed) -> {
                     if (e instanceof ConfigException ce) {
@@ -45,11 +47,21 @@ public final class Main {
         return cl;
     }
 
+    /** --help (and --version) on every subcommand too, e.g. {@code mailseal demo --help}. */
+    private static void withHelp(CommandLine cl) {
+        cl.getSubcommands()
+                .values()
+                .forEach(
+                        sub -> {
+                            sub.getCommandSpec().mixinStandardHelpOptions(true);
+                            withHelp(sub);
+                        });
+    }
+
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"mailseal " + (v == null ? "(development build)" : v)};
+            return new String[] {"mailseal " + BuildInfo.current()};
         }
     }
 }

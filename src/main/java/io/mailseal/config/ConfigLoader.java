@@ -99,9 +99,9 @@ public final class ConfigLoader {
     }
 
     /**
-     * A policy's {@code delivery-tls} may raise {@code delivery.tls}, never lower it: the stricter
-     * one applies, so a lower one would read as a promise the relay does not keep. Trust anchors
-     * serve {@code verify} only.
+     * A policy's {@code delivery-tls} (and {@code delivery.dsn-tls}) may raise {@code
+     * delivery.tls}, never lower it: the stricter one applies, so a lower one would read as a
+     * promise the relay does not keep. Trust anchors serve {@code verify} only.
      */
     private static void checkDeliveryTls(
             RelayConfig config, ConfigSection root, ConfigSection delivery) {
@@ -123,11 +123,22 @@ public final class ConfigLoader {
             }
             verifies |= own == TlsLevel.VERIFY;
         }
+        TlsLevel dsn = config.delivery().dsnTls().orElse(global);
+        if (dsn.compareTo(global) < 0) {
+            delivery.problem(
+                    "dsn-tls",
+                    delivery.value("dsn-tls"),
+                    "is weaker than mailseal.delivery.tls = "
+                            + Keywords.kebab(global)
+                            + ": DSNs can be sent at a stricter level, never a weaker one");
+        }
+        verifies |= dsn == TlsLevel.VERIFY;
         if (config.delivery().tlsTrustAnchors().isPresent() && !verifies) {
             delivery.problem(
                     "tls-trust-anchors",
                     delivery.value("tls-trust-anchors"),
-                    "is only used with tls = verify or a policy's delivery-tls = verify");
+                    "is only used with tls = verify, dsn-tls = verify or a policy's delivery-tls ="
+                            + " verify");
         }
     }
 
@@ -252,7 +263,11 @@ public final class ConfigLoader {
                         retry.duration("max", Duration.ofHours(1)),
                         s.duration("max-age", Duration.ofDays(5)),
                         s.duration("timeout", Duration.ofSeconds(60)),
-                        s.duration("shutdown-grace", Duration.ofSeconds(30)));
+                        s.duration("shutdown-grace", Duration.ofSeconds(30)),
+                        // a bad value is reported; the strictest level stands in (no second
+                        // problem)
+                        Optional.ofNullable(
+                                s.has("dsn-tls") ? s.choice("dsn-tls", TlsLevel.VERIFY) : null));
         retry.finish();
         s.finish();
         return d;

@@ -17,6 +17,8 @@ import java.util.Optional;
  *     of the JDK's trust store
  * @param shutdownGrace how long a stopping relay lets SMTP transactions and deliveries in flight
  *     finish before it closes them (what is not done stays spooled)
+ * @param dsnTls the level DSNs go at when not {@code tls} ({@code dsn-tls}; never below it): a DSN
+ *     goes back to the bank's own MTA and carries only the outer headers of what bounced
  */
 public record DeliveryConfig(
         Mode mode,
@@ -30,7 +32,8 @@ public record DeliveryConfig(
         Duration retryMax,
         Duration maxAge,
         Duration timeout,
-        Duration shutdownGrace) {
+        Duration shutdownGrace,
+        Optional<TlsLevel> dsnTls) {
 
     public DeliveryConfig {
         dnsServers = List.copyOf(dnsServers);

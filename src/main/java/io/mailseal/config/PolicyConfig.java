@@ -11,6 +11,9 @@ import java.util.regex.Pattern;
  *
  * @param deliveryTls the TLS level its mail needs towards the next hop, when stricter than {@code
  *     delivery.tls} (a policy raises the level, never lowers it)
+ * @param allowSignerMismatch its mail may be signed with a certificate that does not name its
+ *     sender ({@code allow-signer-mismatch}); otherwise relay.conf is refused, since customers'
+ *     clients warn when the signer's address is not the From address
  */
 public record PolicyConfig(
         String name,
@@ -22,7 +25,8 @@ public record PolicyConfig(
         String outerSubject,
         List<TextPattern> hideHeaders,
         Optional<Duration> maxAge,
-        Optional<TlsLevel> deliveryTls) {
+        Optional<TlsLevel> deliveryTls,
+        boolean allowSignerMismatch) {
 
     /** The policy name DSNs are spooled and counted under; no policy of relay.conf may take it. */
     public static final String DSN = "dsn";

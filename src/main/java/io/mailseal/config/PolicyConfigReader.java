@@ -74,7 +74,8 @@ final class PolicyConfigReader {
                 // a bad value is reported; the strictest level stands in so that it adds no second
                 // problem
                 java.util.Optional.ofNullable(
-                        s.has("delivery-tls") ? s.choice("delivery-tls", TlsLevel.VERIFY) : null));
+                        s.has("delivery-tls") ? s.choice("delivery-tls", TlsLevel.VERIFY) : null),
+                s.bool("allow-signer-mismatch", false));
     }
 
     /**

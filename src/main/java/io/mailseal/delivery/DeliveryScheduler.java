@@ -1,6 +1,7 @@
 package io.mailseal.delivery;
 
 import io.mailseal.config.DeliveryConfig;
+import io.mailseal.config.Keywords;
 import io.mailseal.spool.Spool;
 import io.mailseal.spool.SpooledMessage;
 import java.io.IOException;
@@ -273,7 +274,7 @@ public final class DeliveryScheduler implements AutoCloseable {
         if (threads.stream().anyMatch(Thread::isAlive)) {
             log.warn(
                     "deliveries still under way after {}: their messages stay in the spool",
-                    config.shutdownGrace());
+                    Keywords.duration(config.shutdownGrace()));
         }
         nextHop.close();
     }

@@ -4,7 +4,6 @@ import io.mailseal.config.DeliveryConfig.TlsLevel;
 import io.mailseal.config.PolicyConfig;
 import io.mailseal.spool.SpooledMessage;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,15 +13,25 @@ import java.util.concurrent.ConcurrentHashMap;
  * policy's {@code delivery-tls} (followed across reloads). A policy that a reload removed or
  * renamed keeps its level for the messages queued under it, and a message also keeps the level
  * recorded when it was accepted, across restarts; a name never configured (mail no policy matched)
- * gets {@code delivery.tls}. A DSN copies the outer headers of whatever bounced, so DSNs go at the
- * strictest level any policy asks for.
+ * gets {@code delivery.tls}. DSNs go at {@code delivery.dsn-tls}, by default {@code delivery.tls}:
+ * they go back to the bank's own MTA (the sender of the bounced mail) and carry only its outer
+ * headers — the Subject of protected mail is {@code [...]}, the body is not quoted — so they need
+ * not wait for the TLS a policy asks of the hop to customers.
  */
 public final class TlsLevels {
     private final TlsLevel global;
+    private final TlsLevel dsn;
     private final Map<String, TlsLevel> byPolicy = new ConcurrentHashMap<>();
 
+    /** DSNs at {@code global}. */
     public TlsLevels(TlsLevel global, List<PolicyConfig> policies) {
+        this(global, global, policies);
+    }
+
+    /** DSNs at {@code dsn} ({@code delivery.dsn-tls}), or {@code global} if that is stricter. */
+    public TlsLevels(TlsLevel global, TlsLevel dsn, List<PolicyConfig> policies) {
         this.global = global;
+        this.dsn = dsn.compareTo(global) > 0 ? dsn : global;
         follow(policies);
     }
 
@@ -55,7 +64,7 @@ public final class TlsLevels {
 
     TlsLevel forPolicy(String policy) {
         if (PolicyConfig.DSN.equals(policy)) {
-            return byPolicy.values().stream().max(Comparator.naturalOrder()).orElse(global);
+            return dsn;
         }
         return byPolicy.getOrDefault(policy, global);
     }

@@ -46,6 +46,7 @@ public final class CertificateSpec {
     private KeyPurposeId eku = KeyPurposeId.id_kp_emailProtection;
     private boolean ekuCritical;
     private String sanAddress;
+    private String[] moreAddresses = new String[0];
     private Issued issuer;
     private final Map<ASN1ObjectIdentifier, ASN1Encodable> extensions = new LinkedHashMap<>();
     private String ocspUrl;
@@ -92,6 +93,14 @@ public final class CertificateSpec {
     /** null: no subjectAltName (the address then appears only as the legacy emailAddress). */
     public CertificateSpec subjectAltName(String san) {
         this.sanAddress = san;
+        return this;
+    }
+
+    /**
+     * Further rfc822Names after the first in the subjectAltName (one certificate, several senders).
+     */
+    public CertificateSpec moreAddresses(String... addresses) {
+        this.moreAddresses = addresses.clone();
         return this;
     }
 
@@ -154,7 +163,12 @@ public final class CertificateSpec {
                 b.addExtension(
                         Extension.subjectAlternativeName,
                         false,
-                        new GeneralNames(new GeneralName(GeneralName.rfc822Name, sanAddress)));
+                        new GeneralNames(
+                                java.util.stream.Stream.concat(
+                                                java.util.stream.Stream.of(sanAddress),
+                                                java.util.Arrays.stream(moreAddresses))
+                                        .map(a -> new GeneralName(GeneralName.rfc822Name, a))
+                                        .toArray(GeneralName[]::new)));
             }
             if (KeyPurposeId.id_kp_OCSPSigning.equals(eku)) {
                 b.addExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nocheck, false, DERNull.INSTANCE);

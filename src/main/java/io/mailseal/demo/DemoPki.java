@@ -95,10 +95,11 @@ public final class DemoPki {
         return certificate(address, kind).build();
     }
 
-    /** The bank's signing certificate. */
-    public Issued signer(String address, KeyKind kind) {
+    /** The bank's signing certificate, naming {@code address} and any {@code moreAddresses}. */
+    public Issued signer(String address, KeyKind kind, String... moreAddresses) {
         return certificate(address, kind)
                 .keyUsage(KeyUsage.digitalSignature | KeyUsage.nonRepudiation)
+                .moreAddresses(moreAddresses)
                 .build();
     }
 

@@ -19,6 +19,10 @@ import java.util.Optional;
 public final class DemoWorld implements AutoCloseable {
     public static final String BANK_SENDER = "otp@bank.example";
 
+    /** The other senders the bank's signing certificate names. */
+    public static final List<String> BANK_SIGNERS =
+            List.of("statements@bank.example", "service@bank.example", "notices@bank.example");
+
     private final Path dir;
     private final DemoPki pki;
     private final Map<String, Issued> customers = new LinkedHashMap<>();
@@ -28,7 +32,9 @@ public final class DemoWorld implements AutoCloseable {
     public DemoWorld(Path dir, Clock clock) throws IOException {
         this.dir = dir;
         this.pki = new DemoPki(clock, "mailseal demo CA");
-        Issued signer = pki.signer(BANK_SENDER, KeyKind.RSA);
+        // the bank's domain identity: one certificate naming every sender the demo and tests sign
+        // for (check-config refuses a signing policy whose sender the certificate does not name)
+        Issued signer = pki.signer(BANK_SENDER, KeyKind.RSA, BANK_SIGNERS.toArray(String[]::new));
         PkiFiles.writeCertificate(dir.resolve("certs/trust/ca.pem"), pki.ca().certificate());
         PkiFiles.writeCertificate(dir.resolve("certs/tsa/ca.pem"), pki.ca().certificate());
         Files.createDirectories(dir.resolve("certs/recipients"));

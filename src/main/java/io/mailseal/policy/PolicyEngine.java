@@ -33,7 +33,8 @@ public final class PolicyEngine {
                     "[...]",
                     List.of(),
                     Optional.empty(),
-                    Optional.empty());
+                    Optional.empty(),
+                    false);
 
     private final List<PolicyConfig> policies;
 

@@ -4,6 +4,7 @@ import static io.mailseal.config.Keywords.kebab;
 
 import io.mailseal.certs.Resolution;
 import io.mailseal.certs.SigningIdentities;
+import io.mailseal.config.Keywords;
 import io.mailseal.config.PolicyConfig;
 import io.mailseal.config.PolicyConfig.Action;
 import io.mailseal.policy.MessageFacts;
@@ -89,7 +90,7 @@ public final class Explanation {
                 + (p.action() == Action.ENCRYPT
                         ? ", on-missing-certificate " + kebab(p.onMissingCertificate())
                         : "")
-                + p.maxAge().map(a -> ", max-age " + a).orElse("")
+                + p.maxAge().map(a -> ", max-age " + Keywords.duration(a)).orElse("")
                 + p.deliveryTls().map(l -> ", delivery-tls " + kebab(l)).orElse("");
     }
 }

@@ -411,7 +411,27 @@ class ConfigLoaderTest {
                 .contains(dir.resolve("smtp-ca"));
         assertThat(problems("mailseal.delivery.tls-trust-anchors = smtp-ca").problems())
                 .containsExactly(
-                        "mailseal.delivery.tls-trust-anchors: \"smtp-ca\" is only used with tls = verify or a policy's "
-                                + "delivery-tls = verify");
+                        "mailseal.delivery.tls-trust-anchors: \"smtp-ca\" is only used with tls = verify, dsn-tls ="
+                                + " verify or a policy's delivery-tls = verify");
+        assertThat(
+                        load("""
+                mailseal.delivery { tls-trust-anchors = smtp-ca, dsn-tls = verify }""")
+                                .delivery()
+                                .tlsTrustAnchors())
+                .contains(dir.resolve("smtp-ca"));
+    }
+
+    @Test
+    void dsnTlsMayRaiseTheDeliveryTlsLevelButNotLowerIt() throws IOException {
+        assertThat(load("mailseal.delivery.tls = may").delivery().dsnTls()).isEmpty();
+        assertThat(load("mailseal.delivery { tls = may, dsn-tls = encrypt }").delivery().dsnTls())
+                .contains(TlsLevel.ENCRYPT);
+        assertThat(problems("mailseal.delivery { tls = encrypt, dsn-tls = none }").problems())
+                .containsExactly(
+                        "mailseal.delivery.dsn-tls: \"none\" is weaker than mailseal.delivery.tls ="
+                                + " encrypt: DSNs can be sent at a stricter level, never a weaker one");
+        assertThat(problems("mailseal.delivery.dsn-tls = always").problems())
+                .containsExactly(
+                        "mailseal.delivery.dsn-tls: \"always\" is not one of none | may | encrypt | verify");
     }
 }

@@ -25,7 +25,8 @@ class TlsLevelsTest {
                 p.outerSubject(),
                 p.hideHeaders(),
                 p.maxAge(),
-                deliveryTls);
+                deliveryTls,
+                false);
     }
 
     @Test
@@ -72,17 +73,27 @@ class TlsLevelsTest {
     }
 
     @Test
-    void aDsnGoesAtTheStrictestLevelAnyPolicyAsks() {
-        // it carries the outer headers of the message that bounced, whichever policy that was
-        TlsLevels levels =
-                new TlsLevels(
-                        TlsLevel.MAY,
-                        List.of(
-                                policy("statement", Optional.of(TlsLevel.VERIFY)),
-                                policy("default", Optional.empty())));
-        assertThat(levels.forPolicy(PolicyConfig.DSN)).isEqualTo(TlsLevel.VERIFY);
-        assertThat(new TlsLevels(TlsLevel.MAY, List.of()).forPolicy(PolicyConfig.DSN))
+    void aDsnGoesAtDeliveryTlsWhateverThePoliciesAskUnlessDsnTlsSaysOtherwise() {
+        // it goes back to the bank's own MTA with the outer headers only: a policy's level for the
+        // hop to customers must not make it wait there
+        List<PolicyConfig> policies =
+                List.of(
+                        policy("statement", Optional.of(TlsLevel.VERIFY)),
+                        policy("default", Optional.empty()));
+        assertThat(new TlsLevels(TlsLevel.MAY, policies).forPolicy(PolicyConfig.DSN))
                 .isEqualTo(TlsLevel.MAY);
+        assertThat(new TlsLevels(TlsLevel.NONE, policies).forMessage(queued(PolicyConfig.DSN, "")))
+                .isEqualTo(TlsLevel.NONE);
+        assertThat(
+                        new TlsLevels(TlsLevel.MAY, TlsLevel.ENCRYPT, policies)
+                                .forPolicy(PolicyConfig.DSN))
+                .as("dsn-tls")
+                .isEqualTo(TlsLevel.ENCRYPT);
+        assertThat(
+                        new TlsLevels(TlsLevel.ENCRYPT, TlsLevel.NONE, policies)
+                                .forPolicy(PolicyConfig.DSN))
+                .as("never below delivery.tls")
+                .isEqualTo(TlsLevel.ENCRYPT);
     }
 
     @Test

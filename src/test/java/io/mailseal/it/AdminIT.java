@@ -10,6 +10,7 @@ import io.mailseal.demo.SubmissionClient;
 import io.mailseal.testing.BankMail;
 import io.mailseal.testing.Eventually;
 import io.mailseal.testing.LoopbackPorts;
+import io.mailseal.testing.MutableClock;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,6 +21,7 @@ import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -27,6 +29,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The admin port as Prometheus, a load balancer and the bank's channel chooser use it. */
 class AdminIT {
+    static final String DELIVERED_OTP =
+            "mailseal_delivery_outcomes_total{outcome=\"delivered\",policy=\"otp\"} 2.0";
+    static final String DELIVERED_DEFAULT =
+            "mailseal_delivery_outcomes_total{outcome=\"delivered\",policy=\"default\"} 1.0";
+
     @TempDir Path dir;
     final HttpClient http = HttpClient.newHttpClient();
 
@@ -69,18 +76,26 @@ class AdminIT {
 
                 String metrics = get(admin, "/metrics", null).body();
                 assertThat(metrics)
-                        .contains("mailseal_messages_sealed_otp_total 2")
-                        .contains("mailseal_envelopes_ec_recipients_total 1")
-                        .contains("mailseal_messages_refused_otp_total 1")
-                        .contains("mailseal_messages_passed_default_total 1")
-                        .contains("mailseal_seal{quantile=\"0.99\"}")
-                        .contains("mailseal_certificate_lookup_count")
-                        .containsPattern("(?m)^mailseal_timestamp_count [1-9]")
-                        .containsPattern("(?m)^mailseal_spool_write_count [1-9]")
+                        .contains("mailseal_messages_total{outcome=\"sealed\",policy=\"otp\"} 2.0")
+                        .contains("mailseal_envelopes_ec_recipients_total 1.0")
+                        .contains("mailseal_messages_total{outcome=\"refused\",policy=\"otp\"} 1.0")
+                        .contains(
+                                "mailseal_messages_total{outcome=\"passed\",policy=\"default\"} 1.0")
+                        .contains(
+                                "# HELP mailseal_messages_total Messages at the end of DATA by policy")
+                        .contains("# TYPE mailseal_seal_duration_seconds summary")
+                        .contains("mailseal_seal_duration_seconds{quantile=\"0.99\"}")
+                        .contains("mailseal_certificate_lookup_duration_seconds_count")
+                        .containsPattern("(?m)^mailseal_timestamp_duration_seconds_count [1-9]")
+                        .containsPattern("(?m)^mailseal_spool_write_duration_seconds_count [1-9]")
                         .containsPattern("(?m)^mailseal_spool_messages [0-9]")
                         .containsPattern("(?m)^mailseal_spool_oldest_age_seconds [0-9]")
                         .containsPattern("(?m)^mailseal_certificates_cache_hit_ratio [0-9.]+")
-                        .containsPattern("(?m)^mailseal_smtp_sessions_open [0-9]");
+                        .containsPattern("(?m)^mailseal_smtp_sessions_open [0-9]")
+                        .containsPattern(
+                                "(?m)^mailseal_build_info\\{commit=\"([0-9a-f]{12}|unknown)\",version=\"[^\"]+\"} 1$")
+                        .containsPattern(
+                                "(?m)^mailseal_certificate_expiry_seconds\\{key=\"mailseal.identities\\[0]\",kind=\"signing\",subject=\"[^\"]*CN=otp@bank.example\"} [0-9][0-9.E]*$");
                 assertThat(world.sink().awaitMessages(3, java.time.Duration.ofSeconds(10)))
                         .as("alice, bob, news")
                         .isTrue();
@@ -90,17 +105,18 @@ class AdminIT {
                                 "the delivered counters at 2 otp and 1 default",
                                 Duration.ofSeconds(15),
                                 () -> get(admin, "/metrics", null).body(),
-                                m ->
-                                        m.contains("mailseal_messages_delivered_otp_total 2")
-                                                && m.contains(
-                                                        "mailseal_messages_delivered_default_total 1"));
+                                m -> m.contains(DELIVERED_OTP) && m.contains(DELIVERED_DEFAULT));
                 assertThat(metrics)
-                        .contains("mailseal_messages_delivered_otp_total 2")
-                        .contains("mailseal_messages_delivered_default_total 1")
-                        .containsPattern("(?m)^mailseal_delivery_count [3-9]")
-                        .contains("mailseal_delivery{quantile=\"0.99\"}");
+                        .contains(DELIVERED_OTP)
+                        .contains(DELIVERED_DEFAULT)
+                        .containsPattern("(?m)^mailseal_delivery_duration_seconds_count [3-9]")
+                        .contains("mailseal_delivery_duration_seconds{quantile=\"0.99\"}");
 
-                assertThat(get(admin, "/health", null).statusCode()).isEqualTo(200);
+                HttpResponse<String> health = get(admin, "/health", null);
+                assertThat(health.statusCode()).isEqualTo(200);
+                assertThat(health.body())
+                        .matches(
+                                "\\{\"status\":\"up\",\"version\":\"[^\"]+\",\"commit\":\"([0-9a-f]{12}|unknown)\"}\n");
                 assertThat(get(admin, "/ready", null).statusCode()).isEqualTo(200);
 
                 HttpResponse<String> alice =
@@ -133,7 +149,31 @@ class AdminIT {
                 assertThat(ready.statusCode()).isEqualTo(503);
                 assertThat(ready.body()).contains("\"timestamp\":");
                 assertThat(get(admin, "/metrics", null).body())
-                        .contains("mailseal_tsa_failures_127_0_0_1_");
+                        .contains(
+                                "mailseal_tsa_failures_total{url=\"" + world.tsa().url() + "\"} ");
+            }
+        }
+    }
+
+    @Test
+    void aSigningCertificateThatExpiresWhileTheRelayRunsMakesItNotReady() throws Exception {
+        try (DemoWorld world = new DemoWorld(dir, Clock.systemUTC())) {
+            MutableClock clock = new MutableClock(Instant.now());
+            try (Relay relay =
+                    Relay.start(ConfigLoader.load(world.writeConfig(BankMail.POLICIES)), clock)) {
+                int admin = relay.adminPort();
+                assertThat(get(admin, "/ready", null).statusCode()).isEqualTo(200);
+                clock.advance(Duration.ofDays(366)); // the demo signer is valid for 365 days
+                HttpResponse<String> ready = get(admin, "/ready", null);
+                assertThat(ready.statusCode()).isEqualTo(503);
+                assertThat(ready.body())
+                        .startsWith("{\"ready\":false,\"problems\":{")
+                        .contains(
+                                "\"signing-certificate\":\"mailseal.identities[0] (O=mailseal demo,CN=otp@bank.example) expired on ")
+                        .contains(": customers' clients reject its signatures\"");
+                assertThat(get(admin, "/metrics", null).body())
+                        .containsPattern(
+                                "(?m)^mailseal_certificate_expiry_seconds\\{key=\"mailseal.identities\\[0]\",kind=\"signing\",[^}]*} -");
             }
         }
     }
@@ -149,7 +189,11 @@ class AdminIT {
                                             BankMail.POLICIES, "admin.token-file = admin.token")),
                             Clock.systemUTC())) {
                 int admin = relay.adminPort();
-                assertThat(get(admin, "/health", null).statusCode()).isEqualTo(200);
+                HttpResponse<String> health = get(admin, "/health", null);
+                assertThat(health.statusCode()).isEqualTo(200);
+                assertThat(health.body())
+                        .matches(
+                                "\\{\"status\":\"up\",\"version\":\"[^\"]+\",\"commit\":\"([0-9a-f]{12}|unknown)\"}\n");
                 assertThat(get(admin, "/metrics", null).statusCode()).isEqualTo(401);
                 assertThat(get(admin, "/v1/recipients/a@b.example", "wrong").statusCode())
                         .isEqualTo(401);

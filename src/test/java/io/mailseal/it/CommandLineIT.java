@@ -132,6 +132,41 @@ class CommandLineIT {
     }
 
     @Test
+    void explainWritesDurationsAsRelayConfDoes() throws Exception {
+        Path otp =
+                world.writeConfig(
+                        BankMail.POLICIES.replace(
+                                "on-missing-certificate = reject",
+                                "on-missing-certificate = reject, max-age = 10m"));
+        Run r =
+                mailseal(
+                        "explain",
+                        "-c",
+                        otp.toString(),
+                        "--from",
+                        "otp@bank.example",
+                        "--to",
+                        "alice@customer.example",
+                        "--header",
+                        "X-Mail-Class=otp");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains(", max-age 10m").doesNotContain("PT10M");
+    }
+
+    @Test
+    void everyCommandHasHelpAndTheVersionNamesTheCommit() throws Exception {
+        for (String command : List.of("demo", "check-config", "queue", "certs")) {
+            Run help = mailseal(command, "--help");
+            assertThat(help.exit()).as(command + ": " + help.err()).isZero();
+            assertThat(help.out()).startsWith("Usage: mailseal " + command);
+        }
+        Run version = mailseal("--version");
+        assertThat(version.exit()).isZero();
+        assertThat(version.out())
+                .matches("mailseal [0-9][^ ]* \\(commit ([0-9a-f]{12}|unknown)\\)\n");
+    }
+
+    @Test
     void lookupSaysWhetherACustomerCanReceiveEncryptedMail() throws Exception {
         Run alice = mailseal("lookup", "-c", conf.toString(), "alice@customer.example");
         assertThat(alice.exit()).isZero();

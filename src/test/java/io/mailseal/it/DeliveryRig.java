@@ -84,7 +84,10 @@ final class DeliveryRig implements AutoCloseable {
                                 config,
                                 "relay.test",
                                 new OutboundTls(anchors),
-                                new TlsLevels(config.tls(), policies),
+                                new TlsLevels(
+                                        config.tls(),
+                                        config.dsnTls().orElse(config.tls()),
+                                        policies),
                                 clock),
                         config,
                         "relay.test",
@@ -145,7 +148,8 @@ final class DeliveryRig implements AutoCloseable {
                 Duration.ofMinutes(8),
                 Duration.ofDays(5),
                 Duration.ofSeconds(10),
-                Duration.ofSeconds(5));
+                Duration.ofSeconds(5),
+                java.util.Optional.empty());
     }
 
     /**
@@ -165,7 +169,8 @@ final class DeliveryRig implements AutoCloseable {
                 Duration.ofMinutes(8),
                 Duration.ofDays(5),
                 Duration.ofSeconds(3),
-                Duration.ofSeconds(5));
+                Duration.ofSeconds(5),
+                java.util.Optional.empty());
     }
 
     /**
@@ -186,7 +191,8 @@ final class DeliveryRig implements AutoCloseable {
                 c.retryMax(),
                 c.maxAge(),
                 timeout,
-                shutdownGrace);
+                shutdownGrace,
+                c.dsnTls());
     }
 
     /** Spools a message as the intake would, without telling the scheduler. */

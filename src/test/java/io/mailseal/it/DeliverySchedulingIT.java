@@ -316,7 +316,7 @@ class DeliverySchedulingIT {
         TransactionHold hold = oneAttemptUnderWay(Duration.ofSeconds(1), "G1.0", ALICE, BOB);
         rig.scheduler.close();
         assertThat(rig.logLines())
-                .anyMatch(l -> l.startsWith("deliveries still under way after PT1S"));
+                .anyMatch(l -> l.startsWith("deliveries still under way after 1s"));
 
         hold.release(); // the hop answers after the grace: its answer is still written to the spool
         rig.awaitOutcome("deferred");

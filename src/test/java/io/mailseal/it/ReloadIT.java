@@ -54,7 +54,14 @@ class ReloadIT {
                     "{ name = other, match { from = \"*@other.example\" }, action = encrypt }\n"
                             + PASS,
                     "mailseal.policies[0].match.from: \"*@other.example\" (policy other, action encrypt) has no signing"
-                            + " identity for the domain in mailseal.identities");
+                            + " identity for the domain in mailseal.identities",
+                    "{ name = nobody, match { from = \"nobody@bank.example\" }, action = sign, timestamp = off }\n"
+                            + PASS,
+                    "mailseal.policies[0].match.from: \"nobody@bank.example\" (policy nobody, action sign) is signed"
+                            + " with mailseal.identities[0] (\"{dir}/keys/bank.p12\"), whose certificate names"
+                            + " otp@bank.example, statements@bank.example, service@bank.example,"
+                            + " notices@bank.example: customers' clients would flag the signature; put the"
+                            + " sender in the certificate or set allow-signer-mismatch = true");
 
     @Test
     void checkConfigRunAndReloadRefuseTheSameBrokenFilesWithTheSameMessages() throws Exception {
@@ -74,10 +81,11 @@ class ReloadIT {
                         "mailseal.certificates.trust-anchors: \""
                                 + dir.resolve("nowhere")
                                 + "\" does not exist";
+                String problem = broken.getValue().replace("{dir}", dir.toString());
                 List<String> expected =
-                        broken.getValue().contains("is not one of")
-                                ? List.of(broken.getValue())
-                                : List.of(anchors, broken.getValue());
+                        problem.contains("is not one of")
+                                ? List.of(problem)
+                                : List.of(anchors, problem);
 
                 CommandLineIT.Run check =
                         CommandLineIT.mailseal("check-config", "-c", conf.toString());

@@ -217,7 +217,7 @@ class RevocationIT {
                                                     .build(),
                                             java.net.http.HttpResponse.BodyHandlers.ofByteArray())
                                     .body());
-            assertThat(metrics).contains("mailseal_revocation_unknown_total 1");
+            assertThat(metrics).contains("mailseal_revocation_unknown_total 1.0");
         }
     }
 

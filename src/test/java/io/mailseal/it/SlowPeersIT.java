@@ -112,10 +112,7 @@ class SlowPeersIT {
                         .contains("\"timestamp\":")
                         .contains("\"openCircuits\":{\"" + slowTsa + "\":\"");
                 assertThat(get("/metrics", Duration.ofSeconds(5)).body())
-                        .contains(
-                                "mailseal_circuit_opened_127_0_0_1_"
-                                        + slowTsa.getPort()
-                                        + "_total 1")
+                        .contains("mailseal_circuit_opened_total{url=\"" + slowTsa + "\"} 1")
                         .contains("mailseal_circuits_open 1");
 
                 // failover: the slow TSA first again (a reload starts with closed circuits)
