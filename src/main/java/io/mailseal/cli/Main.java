@@ -3,6 +3,7 @@ package io.mailseal.cli;
 import io.mailseal.admin.BuildInfo;
 import io.mailseal.config.ConfigException;
 import io.mailseal.crypto.CryptoProviders;
+import java.lang.reflect.Method;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -53,7 +54,11 @@ public final class Main {
                 .values()
                 .forEach(
                         sub -> {
-                            sub.getCommandSpec().mixinStandardHelpOptions(true);
+                            // a method subcommand (queue list, ...) declares it in its annotation:
+                            // added here, the options would shift its parameters
+                            if (!(sub.getCommandSpec().userObject() instanceof Method)) {
+                                sub.getCommandSpec().mixinStandardHelpOptions(true);
+                            }
                             withHelp(sub);
                         });
     }

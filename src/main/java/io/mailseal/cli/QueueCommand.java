@@ -48,6 +48,7 @@ final class QueueCommand {
 
     @Command(
             name = "list",
+            mixinStandardHelpOptions = true,
             description =
                     "One line per queued message: id, age, expiry, sender, recipients, policy.")
     int list() throws IOException {
@@ -95,6 +96,7 @@ final class QueueCommand {
 
     @Command(
             name = "show",
+            mixinStandardHelpOptions = true,
             description = "Envelope and outer headers of one message (never its body).")
     int show(@Parameters(paramLabel = "ID") String id) throws IOException {
         Spool spool = spool(ConfigLoader.load(config));
@@ -141,6 +143,7 @@ final class QueueCommand {
 
     @Command(
             name = "delete",
+            mixinStandardHelpOptions = true,
             description =
                     "Remove a message from the queue; it is not delivered and no DSN is sent.")
     int delete(@Parameters(paramLabel = "ID") String id) throws IOException {
@@ -155,6 +158,7 @@ final class QueueCommand {
 
     @Command(
             name = "flush",
+            mixinStandardHelpOptions = true,
             description = "Ask the running relay to attempt every queued message now.")
     int flush() throws IOException, InterruptedException {
         AdminClient admin = new AdminClient(ConfigLoader.load(config));
