@@ -51,7 +51,7 @@ final class SealingStage implements AutoCloseable {
                                 validated.timestamps(),
                                 metrics::timestampSkipped,
                                 metrics::timestampTook),
-                        config.smtp().limits().maxMimeDepth(),
+                        config.smtp().limits(),
                         new SealingPipeline.Spooling(outbox, config.delivery().maxAge(), clock),
                         metrics);
         return new SealingStage(validated, certificates, pipeline);
