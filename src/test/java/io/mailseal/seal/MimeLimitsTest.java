@@ -2,6 +2,7 @@ package io.mailseal.seal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mailseal.testing.HostileMime;
 import jakarta.mail.Part;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
@@ -33,39 +34,12 @@ class MimeLimitsTest {
         return limits.problem(message.getBytes(StandardCharsets.ISO_8859_1));
     }
 
-    /** The attack of issue 17: 1.4 million empty parts in under 10 MB. */
     static byte[] emptyParts(int count) {
-        StringBuilder m = new StringBuilder(HEAD);
-        m.append("Content-Type: multipart/mixed; boundary=b\r\n\r\n");
-        m.append("--b\r\n\r\n".repeat(count));
-        return m.append("--b--\r\n").toString().getBytes(StandardCharsets.US_ASCII);
+        return HostileMime.emptyParts(HEAD, count);
     }
 
-    /** multipart/mixed (or message/rfc822 when {@code rfc822}) nested {@code depth} deep. */
     static byte[] nested(int depth, boolean rfc822) {
-        StringBuilder m = new StringBuilder(HEAD);
-        for (int d = 0; d < depth; d++) {
-            m.append(
-                    rfc822
-                            ? "Content-Type: message/rfc822\r\n\r\nSubject: inner\r\n"
-                            : "Content-Type: multipart/mixed; boundary=b"
-                                    + d
-                                    + "\r\n\r\n--b"
-                                    + d
-                                    + "\r\n");
-        }
-        m.append("Content-Type: text/plain\r\n\r\ntext\r\n");
-        for (int d = depth - 1; d >= 0 && !rfc822; d--) {
-            m.append("--b").append(d).append("--\r\n");
-        }
-        return m.toString().getBytes(StandardCharsets.US_ASCII);
-    }
-
-    @Test
-    void millionsOfEmptyPartsAreRefusedQuicklyInLittleMemory() {
-        byte[] attack = emptyParts(1_400_000);
-        assertThat(attack.length).isLessThan(10_000_000);
-        assertThat(measured(() -> DEFAULTS.problem(attack))).contains("more than 1000 MIME parts");
+        return HostileMime.nested(HEAD, depth, rfc822);
     }
 
     /**
