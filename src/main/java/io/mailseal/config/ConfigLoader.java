@@ -196,7 +196,8 @@ public final class ConfigLoader {
                         sources,
                         s.choice("revocation", Revocation.SOFT_FAIL),
                         s.duration("revocation-timeout", Duration.ofSeconds(3)),
-                        cache);
+                        cache,
+                        s.bool("allow-sha1-signatures", false));
         s.finish();
         return cfg;
     }

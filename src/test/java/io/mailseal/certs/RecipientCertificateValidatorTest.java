@@ -121,4 +121,95 @@ class RecipientCertificateValidatorTest {
                         .certificate();
         assertThat(reason(check(ecSignOnly, ALICE))).isEqualTo("keyUsage lacks keyAgreement");
     }
+
+    private static java.security.KeyPair keyPair(String algorithm, Object parameter)
+            throws Exception {
+        java.security.KeyPairGenerator g =
+                java.security.KeyPairGenerator.getInstance(
+                        algorithm, new org.bouncycastle.jce.provider.BouncyCastleProvider());
+        if (parameter instanceof Integer bits) {
+            g.initialize(bits);
+        } else {
+            g.initialize(new java.security.spec.ECGenParameterSpec((String) parameter));
+        }
+        return g.generateKeyPair();
+    }
+
+    @Test
+    void onlyEndEntitiesWithStrongKeysAndSignaturesAreEncryptedTo() throws Exception {
+        assertThat(
+                        reason(
+                                check(
+                                        PKI.certificate(ALICE, KeyKind.RSA)
+                                                .certificateAuthority()
+                                                .build()
+                                                .certificate(),
+                                        ALICE)))
+                .isEqualTo("a CA certificate (basicConstraints CA:TRUE), not an end entity's");
+        assertThat(
+                        reason(
+                                check(
+                                        PKI.certificate(ALICE, KeyKind.RSA)
+                                                .keyPair(keyPair("RSA", 1024))
+                                                .build()
+                                                .certificate(),
+                                        ALICE)))
+                .isEqualTo("RSA key of 1024 bits (at least 2048 needed)");
+        assertThat(
+                        reason(
+                                check(
+                                        PKI.certificate(ALICE, KeyKind.EC)
+                                                .keyPair(keyPair("EC", "secp192r1"))
+                                                .build()
+                                                .certificate(),
+                                        ALICE)))
+                .startsWith("EC key on")
+                .endsWith("(P-256, P-384 or P-521 needed)");
+        assertThat(
+                        reason(
+                                check(
+                                        PKI.certificate(ALICE, KeyKind.EC)
+                                                .keyPair(keyPair("EC", "secp256k1"))
+                                                .build()
+                                                .certificate(),
+                                        ALICE)))
+                .as("256 bits, but not P-256")
+                .startsWith("EC key on")
+                .endsWith("(P-256, P-384 or P-521 needed)");
+        for (String curve : List.of("secp384r1", "secp521r1")) {
+            assertThat(
+                            check(
+                                    PKI.certificate(ALICE, KeyKind.EC)
+                                            .keyPair(keyPair("EC", curve))
+                                            .build()
+                                            .certificate(),
+                                    ALICE))
+                    .as(curve)
+                    .isInstanceOf(Valid.class);
+        }
+        assertThat(
+                        check(
+                                PKI.certificate(ALICE, KeyKind.RSA)
+                                        .keyPair(keyPair("RSA", 3072))
+                                        .build()
+                                        .certificate(),
+                                ALICE))
+                .isInstanceOf(Valid.class);
+    }
+
+    @Test
+    void sha1SignedCertificatesOnlyWhenAllowed() {
+        X509Certificate sha1 =
+                PKI.certificate(ALICE, KeyKind.RSA)
+                        .signatureAlgorithm("SHA1withRSA")
+                        .build()
+                        .certificate();
+        assertThat(reason(check(sha1, ALICE)))
+                .isEqualTo(
+                        "signed with SHA1withRSA (SHA-1; certificates.allow-sha1-signatures is false)");
+        RecipientCertificateValidator allowing =
+                new RecipientCertificateValidator(
+                        Set.of(new TrustAnchor(PKI.ca().certificate(), null)), CLOCK, true);
+        assertThat(allowing.validate(sha1, List.of(), ALICE)).isInstanceOf(Valid.class);
+    }
 }
