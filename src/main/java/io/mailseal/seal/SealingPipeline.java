@@ -79,7 +79,7 @@ public final class SealingPipeline implements MessageSink {
             return Verdict.Refused.of(SmtpReply.MALFORMED_MESSAGE, e.getMessage());
         }
         SealingPlan plan = planner.plan(facts, received.recipients());
-        Optional<Verdict.Refused> stop = check.refusal(plan, received.envelopeFrom());
+        Optional<Verdict.Refused> stop = check.refusal(plan, facts);
         if (stop.isPresent()) {
             return counted(plan, stop.get());
         }
