@@ -6,6 +6,7 @@ import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeUtility;
 import jakarta.mail.internet.ParameterList;
+import jakarta.mail.internet.ParseException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -92,11 +93,16 @@ final class HeaderProtector {
      * say, so a sender cannot make a client show its own fields as protected. Unchanged when it has
      * neither.
      */
-    static String withoutCallersProtection(String line) throws MessagingException {
+    static String withoutCallersProtection(String line) {
         if (!line.regionMatches(true, 0, "content-type:", 0, 13)) {
             return line;
         }
-        ContentType type = new ContentType(line.substring(13));
+        ContentType type;
+        try {
+            type = new ContentType(line.substring(13));
+        } catch (ParseException e) {
+            return line; // a second, broken Content-Type: no parser reads parameters from it
+        }
         ParameterList parameters = type.getParameterList();
         if (parameters == null
                 || (parameters.get("hp") == null && parameters.get("hp-legacy-display") == null)) {

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -93,6 +94,15 @@ class CallerHeaderFieldsTest {
                 assertThat(inside).contains("HP-Outer: Resent-To: rsa@kunde.example");
             }
         }
+    }
+
+    /** Found by the fuzzer: a second, unparseable Content-Type stays as it came (no 451). */
+    @Test
+    void aContentTypeThatDoesNotParseIsLeftAsItCame() {
+        String broken = "Content-Type: multipart/mixed; boundary=\"n117\" \u00b8\u00ca";
+        assertThat(HeaderProtector.withoutCallersProtection(broken)).isEqualTo(broken);
+        assertThat(HeaderProtector.withoutCallersProtection("Content-Type: text/plain; hp=clear"))
+                .isEqualTo("Content-Type: text/plain");
     }
 
     /** The Content-Type field of the verified entity, unfolded. */
