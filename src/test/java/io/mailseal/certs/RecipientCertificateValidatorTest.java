@@ -135,66 +135,35 @@ class RecipientCertificateValidatorTest {
         return g.generateKeyPair();
     }
 
+    /** A customer certificate for ALICE with a key made by BouncyCastle (any size or curve). */
+    private Validation withKey(String algorithm, Object parameter) throws Exception {
+        KeyKind kind = algorithm.equals("EC") ? KeyKind.EC : KeyKind.RSA;
+        return check(
+                PKI.certificate(ALICE, kind)
+                        .keyPair(keyPair(algorithm, parameter))
+                        .build()
+                        .certificate(),
+                ALICE);
+    }
+
     @Test
     void onlyEndEntitiesWithStrongKeysAndSignaturesAreEncryptedTo() throws Exception {
-        assertThat(
-                        reason(
-                                check(
-                                        PKI.certificate(ALICE, KeyKind.RSA)
-                                                .certificateAuthority()
-                                                .build()
-                                                .certificate(),
-                                        ALICE)))
+        X509Certificate ca =
+                PKI.certificate(ALICE, KeyKind.RSA).certificateAuthority().build().certificate();
+        assertThat(reason(check(ca, ALICE)))
                 .isEqualTo("a CA certificate (basicConstraints CA:TRUE), not an end entity's");
-        assertThat(
-                        reason(
-                                check(
-                                        PKI.certificate(ALICE, KeyKind.RSA)
-                                                .keyPair(keyPair("RSA", 1024))
-                                                .build()
-                                                .certificate(),
-                                        ALICE)))
+        assertThat(reason(withKey("RSA", 1024)))
                 .isEqualTo("RSA key of 1024 bits (at least 2048 needed)");
-        assertThat(
-                        reason(
-                                check(
-                                        PKI.certificate(ALICE, KeyKind.EC)
-                                                .keyPair(keyPair("EC", "secp192r1"))
-                                                .build()
-                                                .certificate(),
-                                        ALICE)))
-                .startsWith("EC key on")
-                .endsWith("(P-256, P-384 or P-521 needed)");
-        assertThat(
-                        reason(
-                                check(
-                                        PKI.certificate(ALICE, KeyKind.EC)
-                                                .keyPair(keyPair("EC", "secp256k1"))
-                                                .build()
-                                                .certificate(),
-                                        ALICE)))
-                .as("256 bits, but not P-256")
-                .startsWith("EC key on")
-                .endsWith("(P-256, P-384 or P-521 needed)");
-        for (String curve : List.of("secp384r1", "secp521r1")) {
-            assertThat(
-                            check(
-                                    PKI.certificate(ALICE, KeyKind.EC)
-                                            .keyPair(keyPair("EC", curve))
-                                            .build()
-                                            .certificate(),
-                                    ALICE))
-                    .as(curve)
-                    .isInstanceOf(Valid.class);
+        for (String weak : List.of("secp192r1", "secp256k1")) { // secp256k1: 256 bits, not P-256
+            assertThat(reason(withKey("EC", weak)))
+                    .as(weak)
+                    .startsWith("EC key on")
+                    .endsWith("(P-256, P-384 or P-521 needed)");
         }
-        assertThat(
-                        check(
-                                PKI.certificate(ALICE, KeyKind.RSA)
-                                        .keyPair(keyPair("RSA", 3072))
-                                        .build()
-                                        .certificate(),
-                                ALICE))
-                .isInstanceOf(Valid.class);
+        for (String curve : List.of("secp384r1", "secp521r1")) {
+            assertThat(withKey("EC", curve)).as(curve).isInstanceOf(Valid.class);
+        }
+        assertThat(withKey("RSA", 3072)).isInstanceOf(Valid.class);
     }
 
     @Test
