@@ -81,7 +81,7 @@ public final class CertificateSetup {
                         config.trustAnchors(),
                         !config.sources().isEmpty(),
                         "recipient certificates cannot be validated without trusted CAs");
-        return new RecipientCertificateValidator(anchors, clock);
+        return new RecipientCertificateValidator(anchors, clock, config.allowSha1Signatures());
     }
 
     /**

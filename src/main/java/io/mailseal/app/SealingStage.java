@@ -9,6 +9,7 @@ import io.mailseal.config.RelayConfig;
 import io.mailseal.crypto.SignatureTimestamps;
 import io.mailseal.delivery.Outbox;
 import io.mailseal.seal.SealingPipeline;
+import io.mailseal.spool.SpoolSpace;
 import io.mailseal.tsa.TimestampAuthorityClient;
 import java.time.Clock;
 import java.time.Instant;
@@ -56,7 +57,7 @@ final class SealingStage implements AutoCloseable {
                                 validated.timestamps(),
                                 metrics::timestampSkipped,
                                 metrics::timestampTook),
-                        config.smtp().limits().maxMimeDepth(),
+                        config.smtp().limits(),
                         new SealingPipeline.Spooling(outbox, config.delivery().maxAge(), clock),
                         metrics);
         return new SealingStage(validated, certificates, pipeline, clock);
@@ -83,6 +84,8 @@ final class SealingStage implements AutoCloseable {
         Map<String, String> problems = new LinkedHashMap<>();
         RelayAssembly.spoolProblem(config().spoolDirectory())
                 .ifPresent(p -> problems.put("spool", p));
+        SpoolSpace.shortage(config().spoolDirectory(), config().spoolMinFree())
+                .ifPresent(p -> problems.put("spool_space", p));
         TimestampAuthorityClient tsa = validated.timestamps();
         if (config().policies().stream().anyMatch(PolicyConfig::requiresTimestamp)
                 && !tsa.anyAvailable()) {

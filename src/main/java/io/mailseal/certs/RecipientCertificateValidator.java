@@ -27,7 +27,12 @@ import javax.naming.ldap.Rdn;
  * clock's time, key usage for encryption, emailProtection EKU when an EKU is present, and the
  * address in subjectAltName rfc822Name — or, only when the certificate has none, the legacy
  * emailAddress attribute (RFC 8550 §3). Local part exact, domain case-insensitive (RFC 5321 §2.4).
- * Revocation is a separate step (later release).
+ * Revocation is a separate step ({@link RevocationChecker}).
+ *
+ * <p>And what a bank can stand behind ({@link EncryptionKeyRules}): an end-entity certificate (a CA
+ * certificate is not a customer's), a key of RSA 2048 bits or more or EC on P-256, P-384 or P-521,
+ * and a signature with SHA-256 or better unless SHA-1 is allowed ({@code
+ * certificates.allow-sha1-signatures}).
  */
 public final class RecipientCertificateValidator {
     private static final String EMAIL_PROTECTION = "1.3.6.1.5.5.7.3.4";
@@ -38,10 +43,17 @@ public final class RecipientCertificateValidator {
 
     private final Set<TrustAnchor> anchors;
     private final Clock clock;
+    private final boolean allowSha1;
 
     public RecipientCertificateValidator(Set<TrustAnchor> anchors, Clock clock) {
+        this(anchors, clock, false);
+    }
+
+    /** {@code allowSha1}: {@code certificates.allow-sha1-signatures}. */
+    public RecipientCertificateValidator(Set<TrustAnchor> anchors, Clock clock, boolean allowSha1) {
         this.anchors = Set.copyOf(anchors);
         this.clock = clock;
+        this.allowSha1 = allowSha1;
     }
 
     public sealed interface Validation {}
@@ -64,7 +76,10 @@ public final class RecipientCertificateValidator {
         } catch (CertificateNotYetValidException e) {
             return new Invalid("not valid before " + cert.getNotBefore().toInstant());
         }
-        String usage = usageProblem(cert);
+        String usage = EncryptionKeyRules.problem(cert, allowSha1);
+        if (usage == null) {
+            usage = usageProblem(cert);
+        }
         if (usage != null) {
             return new Invalid(usage);
         }

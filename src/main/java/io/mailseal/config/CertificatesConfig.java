@@ -7,14 +7,17 @@ import java.util.Optional;
 
 /**
  * {@code certificates { ... }}: where recipient certificates come from and how they are trusted.
- * {@code revocationTimeout} bounds each OCSP or CRL request.
+ * {@code revocationTimeout} bounds each OCSP or CRL request. {@code allowSha1Signatures}: accept
+ * recipient certificates signed with SHA-1 (default no; one setting for every policy, because a
+ * certificate lookup, its cache and {@code lookup} answer without a policy).
  */
 public record CertificatesConfig(
         Optional<Path> trustAnchors,
         List<Source> sources,
         Revocation revocation,
         Duration revocationTimeout,
-        Cache cache) {
+        Cache cache,
+        boolean allowSha1Signatures) {
 
     public enum Revocation {
         OFF,

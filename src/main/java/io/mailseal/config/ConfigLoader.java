@@ -55,6 +55,7 @@ public final class ConfigLoader {
         admin.finish();
         ConfigSection spool = root.section("spool");
         Path spoolDirectory = spool.path("directory", Path.of("/var/lib/mailseal/spool"));
+        long spoolMinFree = spool.bytes("min-free", 100L << 20);
         spool.finish();
         ConfigSection delivery = root.section("delivery");
         RelayConfig config =
@@ -64,6 +65,7 @@ public final class ConfigLoader {
                         adminListen,
                         adminToken,
                         spoolDirectory,
+                        spoolMinFree,
                         root.sections("identities", ConfigLoader::identity),
                         certificates(root.section("certificates"), spoolDirectory),
                         timestamp(root.section("timestamp")),
@@ -207,7 +209,8 @@ public final class ConfigLoader {
                         sources,
                         s.choice("revocation", Revocation.SOFT_FAIL),
                         s.duration("revocation-timeout", Duration.ofSeconds(3)),
-                        cache);
+                        cache,
+                        s.bool("allow-sha1-signatures", false));
         s.finish();
         return cfg;
     }

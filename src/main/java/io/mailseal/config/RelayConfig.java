@@ -3,13 +3,17 @@ package io.mailseal.config;
 import java.nio.file.Path;
 import java.util.List;
 
-/** relay.conf, read and validated: everything the relay needs, immutable. */
+/**
+ * relay.conf, read and validated: everything the relay needs, immutable. {@code spoolMinFree}: the
+ * usable bytes the spool's file system must have for {@code /ready}.
+ */
 public record RelayConfig(
         Path file,
         SmtpConfig smtp,
         HostPort adminListen,
         java.util.Optional<Path> adminTokenFile,
         Path spoolDirectory,
+        long spoolMinFree,
         List<IdentityConfig> identities,
         CertificatesConfig certificates,
         TimestampConfig timestamp,

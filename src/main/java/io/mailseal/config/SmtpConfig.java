@@ -20,7 +20,10 @@ public record SmtpConfig(
     /**
      * What one client may ask of the intake. Lines and the header section are counted in octets
      * including their CRLF; timeouts are the longest silence the intake waits out, for a command
-     * and inside DATA. {@code maxMimeDepth} bounds multipart nesting in mail that is to be sealed.
+     * and inside DATA. {@code maxMimeDepth} (multipart and message/rfc822 levels), {@code
+     * maxMimeParts} (entities below the message) and {@code maxMimeHeaderFields} (fields in one
+     * entity's header section, whose size {@code maxHeaderSize} also bounds) limit the MIME of mail
+     * that is to be signed or sealed.
      */
     public record Limits(
             int maxLineLength,
@@ -30,7 +33,9 @@ public record SmtpConfig(
             int maxConnectionsPerClient,
             Duration commandTimeout,
             Duration dataTimeout,
-            int maxMimeDepth) {}
+            int maxMimeDepth,
+            int maxMimeParts,
+            int maxMimeHeaderFields) {}
 
     /** STARTTLS with a PEM certificate chain and key; {@code require}: no MAIL before it. */
     public record Tls(Path certificate, Path key, boolean require) {}

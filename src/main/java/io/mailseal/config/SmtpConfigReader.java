@@ -58,7 +58,9 @@ final class SmtpConfigReader {
                 s.integer("max-connections-per-client", 50, 1),
                 timeout(s, "command-timeout", Duration.ofMinutes(5)), // RFC 5321 §4.5.3.2.7
                 timeout(s, "data-timeout", Duration.ofMinutes(5)),
-                s.integer("max-mime-depth", 50, 1));
+                s.integer("max-mime-depth", 20, 1),
+                s.integer("max-mime-parts", 1000, 1),
+                s.integer("max-mime-header-fields", 1000, 1));
     }
 
     private static Optional<SmtpConfig.Tls> tls(ConfigSection t) {

@@ -5,6 +5,8 @@ import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeUtility;
+import jakarta.mail.internet.ParameterList;
+import jakarta.mail.internet.ParseException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -83,6 +85,33 @@ final class HeaderProtector {
             raw.transferTo(body);
         }
         return MimeEntities.part(headers, body.toByteArray());
+    }
+
+    /**
+     * A Content-Type field of the caller's without the {@code hp} and {@code hp-legacy-display}
+     * parameters (RFC 9788 §2.1, §4.5.3): whether and how headers are protected is the relay's to
+     * say, so a sender cannot make a client show its own fields as protected. Unchanged when it has
+     * neither.
+     */
+    static String withoutCallersProtection(String line) {
+        if (!line.regionMatches(true, 0, "content-type:", 0, 13)) {
+            return line;
+        }
+        ContentType type;
+        try {
+            type = new ContentType(line.substring(13));
+        } catch (ParseException e) {
+            return line; // a second, broken Content-Type: no parser reads parameters from it
+        }
+        ParameterList parameters = type.getParameterList();
+        if (parameters == null
+                || (parameters.get("hp") == null && parameters.get("hp-legacy-display") == null)) {
+            return line;
+        }
+        parameters.remove("hp");
+        parameters.remove("hp-legacy-display");
+        type.setParameterList(parameters);
+        return "Content-Type: " + MimeUtility.fold(14, type.toString());
     }
 
     /** §4.5.3: the obscured fields, as text, at the top of the main body part. */

@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.util.Collections;
 import java.util.Locale;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * Splitting a message into the headers that stay outside and the MIME entity that gets signed or
@@ -34,9 +35,18 @@ final class MimeEntities {
         return isContentHeader(line) && !line.regionMatches(true, 0, "mime-version:", 0, 13);
     }
 
-    /** Bcc never leaves the relay (RFC 5322 §3.6.3: it is for the sender's copy only). */
-    private static boolean isBcc(String line) {
-        return line.regionMatches(true, 0, "bcc:", 0, 4);
+    /**
+     * Fields that are never copied, outside or inside the envelope: Bcc and Resent-Bcc are for the
+     * sender's copy only (RFC 5322 §3.6.3, §3.6.6); HP-Outer says what the outside showed (RFC 9788
+     * §2.2), which only the relay may say, so a caller's would forge it. The name as Jakarta Mail
+     * reads it: up to the colon, white space trimmed ({@code "Bcc :"} too).
+     */
+    private static final Set<String> DROPPED = Set.of("bcc", "resent-bcc", "hp-outer");
+
+    private static boolean isDropped(String line) {
+        int colon = line.indexOf(':');
+        return colon > 0
+                && DROPPED.contains(line.substring(0, colon).strip().toLowerCase(Locale.ROOT));
     }
 
     /**
@@ -47,7 +57,7 @@ final class MimeEntities {
         java.util.List<String> headers = new java.util.ArrayList<>();
         for (String line : Collections.list(message.getAllHeaderLines())) {
             if (isEntityHeader(line)) {
-                headers.add(line);
+                headers.add(HeaderProtector.withoutCallersProtection(line));
             }
         }
         if (message.getHeader("Content-Type") == null) {
@@ -64,17 +74,17 @@ final class MimeEntities {
         return reparse(part);
     }
 
-    /** A new message: the source's non-content headers (minus Bcc) around {@code entity}. */
+    /** A new message: the source's non-content headers (less the dropped) around {@code entity}. */
     static MimeMessage wrap(MimeMessage source, MimeBodyPart entity)
             throws MessagingException, IOException {
         return wrap(messageHeaderLines(source), entity);
     }
 
-    /** The source's header lines that are about the message, not its content; Bcc dropped. */
+    /** The source's header lines that are about the message, not its content; Bcc etc. dropped. */
     static java.util.List<String> messageHeaderLines(MimeMessage source) throws MessagingException {
         java.util.List<String> lines = new java.util.ArrayList<>();
         for (String line : Collections.list(source.getAllHeaderLines())) {
-            if (!isContentHeader(line) && !isBcc(line)) {
+            if (!isContentHeader(line) && !isDropped(line)) {
                 lines.add(line);
             }
         }

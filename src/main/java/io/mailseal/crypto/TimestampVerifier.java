@@ -8,6 +8,9 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.PKIXParameters;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -29,7 +32,9 @@ import org.bouncycastle.util.Selector;
 /**
  * Checks an RFC 3161 token the way a court expert would: the token's signature, the TSA
  * certificate's critical timeStamping EKU (RFC 3161 §2.3), its chain to the configured TSA anchors
- * at genTime, and that the imprint is the SHA-256 of what we asked to stamp.
+ * at genTime, that the imprint is the SHA-256 of what we asked to stamp, and that genTime is not
+ * more than {@link #MAX_FUTURE_SKEW} ahead of our clock: a TSA whose clock runs ahead (or a forged
+ * time) would date the bank's mail later than it was sent, and the time is what the token is for.
  *
  * <p>A TSA signs thousands of tokens with one certificate: what depends on the certificates only
  * (parsing, the EKU check, the signature verifier, the PKIX path) is worked out once per set of
@@ -38,7 +43,14 @@ import org.bouncycastle.util.Selector;
  */
 public final class TimestampVerifier {
     private static final int MAX_KNOWN_TSAS = 64;
+
+    /**
+     * How far a token's genTime may be ahead of our clock: NTP-synchronised clocks agree closer.
+     */
+    public static final Duration MAX_FUTURE_SKEW = Duration.ofMinutes(2);
+
     private final Set<TrustAnchor> anchors;
+    private final Clock clock;
     private final Map<List<X509CertificateHolder>, TsaPath> knownPaths = new ConcurrentHashMap<>();
 
     /** A TSA certificate whose path passed PKIX once, with a verifier for its signatures. */
@@ -46,7 +58,13 @@ public final class TimestampVerifier {
             X509Certificate tsa, List<X509Certificate> path, SignerInformationVerifier verifier) {}
 
     public TimestampVerifier(Set<TrustAnchor> anchors) {
+        this(anchors, Clock.systemUTC());
+    }
+
+    /** {@code clock}: the now that genTime is checked against. */
+    public TimestampVerifier(Set<TrustAnchor> anchors, Clock clock) {
         this.anchors = Set.copyOf(anchors);
+        this.clock = clock;
     }
 
     /** Throws with the reason when the token does not prove the time of {@code stampedData}. */
@@ -61,6 +79,15 @@ public final class TimestampVerifier {
             token.validate(known.verifier());
             for (X509Certificate c : known.path()) {
                 c.checkValidity(genTime);
+            }
+            Instant latest = clock.instant().plus(MAX_FUTURE_SKEW);
+            if (genTime.toInstant().isAfter(latest)) {
+                throw new TSPException(
+                        "token genTime "
+                                + genTime.toInstant()
+                                + " is more than "
+                                + MAX_FUTURE_SKEW.toMinutes()
+                                + " minutes ahead of our clock");
             }
             return known.tsa();
         } catch (CertificateException e) {

@@ -51,6 +51,9 @@ public final class CertificateSpec {
     private final Map<ASN1ObjectIdentifier, ASN1Encodable> extensions = new LinkedHashMap<>();
     private String ocspUrl;
     private String crlUrl;
+    private KeyPair keyPair;
+    private boolean certificateAuthority;
+    private String signatureAlgorithm;
 
     CertificateSpec(DemoPki pki, String address, KeyKind kind) {
         this.pki = pki;
@@ -116,6 +119,24 @@ public final class CertificateSpec {
         return this;
     }
 
+    /** This key instead of a fresh one of the kind (e.g. RSA-1024 or a P-192 key for tests). */
+    public CertificateSpec keyPair(KeyPair pair) {
+        this.keyPair = pair;
+        return this;
+    }
+
+    /** basicConstraints CA:TRUE, as a CA's own certificate has it. */
+    public CertificateSpec certificateAuthority() {
+        this.certificateAuthority = true;
+        return this;
+    }
+
+    /** The issuer signs with this JCA algorithm (e.g. SHA1withRSA) instead of SHA-256. */
+    public CertificateSpec signatureAlgorithm(String algorithm) {
+        this.signatureAlgorithm = algorithm;
+        return this;
+    }
+
     /** Issued by a different, untrusted authority. */
     public CertificateSpec issuedBy(DemoPki other) {
         this.issuer = other.ca();
@@ -130,7 +151,7 @@ public final class CertificateSpec {
 
     public Issued build() {
         try {
-            KeyPair kp = pki.keyPair(kind);
+            KeyPair kp = keyPair != null ? keyPair : pki.keyPair(kind);
             String dn =
                     "CN="
                             + commonName
@@ -147,7 +168,8 @@ public final class CertificateSpec {
                             new X500Name(dn),
                             kp.getPublic());
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+            b.addExtension(
+                    Extension.basicConstraints, true, new BasicConstraints(certificateAuthority));
             int ku =
                     keyUsage != null
                             ? keyUsage
@@ -209,7 +231,17 @@ public final class CertificateSpec {
             for (var e : extensions.entrySet()) {
                 b.addExtension(e.getKey(), false, e.getValue());
             }
-            return new Issued(kp.getPrivate(), DemoPki.sign(b, issuer.key()));
+            return new Issued(
+                    kp.getPrivate(),
+                    signatureAlgorithm == null
+                            ? DemoPki.sign(b, issuer.key())
+                            : new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter()
+                                    .getCertificate(
+                                            b.build(
+                                                    new org.bouncycastle.operator.jcajce
+                                                                    .JcaContentSignerBuilder(
+                                                                    signatureAlgorithm)
+                                                            .build(issuer.key()))));
         } catch (GeneralSecurityException | OperatorCreationException | java.io.IOException e) {
             throw new IllegalStateException("cannot issue a demo certificate", e);
         }

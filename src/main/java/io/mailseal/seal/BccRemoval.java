@@ -1,11 +1,14 @@
 package io.mailseal.seal;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /**
- * Drops Bcc header fields (and their folded continuation lines) from a message passed through
- * unchanged otherwise: Bcc is for the sender's copy only (RFC 5322 §3.6.3) and never leaves the
- * relay, in any mode. The body is not touched.
+ * Drops Bcc and Resent-Bcc header fields (and their folded continuation lines) from a message
+ * passed through unchanged otherwise: they are for the sender's copy only (RFC 5322 §3.6.3, §3.6.6)
+ * and never leave the relay, in any mode. Other Resent-* fields stay: they address a resending as
+ * From, To and Cc address the message, and are no more private than those. The body is not touched.
  */
 final class BccRemoval {
     private BccRemoval() {}
@@ -28,12 +31,7 @@ final class BccRemoval {
             }
             boolean continuation = message[pos] == ' ' || message[pos] == '\t';
             if (!continuation) {
-                dropping =
-                        len >= 4
-                                && (message[pos] | 0x20) == 'b'
-                                && (message[pos + 1] | 0x20) == 'c'
-                                && (message[pos + 2] | 0x20) == 'c'
-                                && message[pos + 3] == ':';
+                dropping = isBlindCopy(message, pos, len);
             }
             if (!dropping) {
                 out.write(message, pos, len);
@@ -41,6 +39,20 @@ final class BccRemoval {
             pos = end;
         }
         return out.toByteArray();
+    }
+
+    /** Bcc or Resent-Bcc, named as Jakarta Mail reads a name: up to the colon, trimmed. */
+    private static boolean isBlindCopy(byte[] m, int from, int len) {
+        for (int i = from; i < from + len; i++) {
+            if (m[i] == ':') {
+                String name =
+                        new String(m, from, i - from, StandardCharsets.ISO_8859_1)
+                                .strip()
+                                .toLowerCase(Locale.ROOT);
+                return name.equals("bcc") || name.equals("resent-bcc");
+            }
+        }
+        return false;
     }
 
     /** Index just past the next LF (or the end). */

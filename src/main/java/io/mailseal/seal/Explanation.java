@@ -51,7 +51,7 @@ public final class Explanation {
                         .orElse("none"));
         out.printf(
                 "reply: %s%n",
-                check.refusal(planner.plan(facts, recipients), facts.envelopeFrom())
+                check.refusal(planner.plan(facts, recipients), facts)
                         .map(r -> r.line())
                         .orElse(
                                 SmtpReply.QUEUED.line("<id>")

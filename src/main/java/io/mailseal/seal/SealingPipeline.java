@@ -1,6 +1,7 @@
 package io.mailseal.seal;
 
 import io.mailseal.certs.SigningIdentities;
+import io.mailseal.config.SmtpConfig;
 import io.mailseal.crypto.MessageSealer;
 import io.mailseal.crypto.SignatureTimestamps;
 import io.mailseal.crypto.TimestampUnavailableException;
@@ -35,6 +36,7 @@ public final class SealingPipeline implements MessageSink {
     private final SealingPlanner planner;
     private final AcceptanceCheck check;
     private final GroupSealer sealer;
+    private final MimeLimits mimeLimits;
     private final SealableMime sealable;
     private final Spooling spooling;
     private final SealingMetrics metrics;
@@ -43,19 +45,21 @@ public final class SealingPipeline implements MessageSink {
     public record Spooling(Outbox outbox, Duration defaultMaxAge, Clock clock) {}
 
     /**
-     * @param maxMimeDepth {@code smtp.max-mime-depth}: deeper MIME is not sealed but refused
+     * @param limits {@code smtp.max-mime-*} and {@code max-header-size}: MIME beyond them is not
+     *     sealed but refused
      */
     public SealingPipeline(
             SealingPlanner planner,
             SigningIdentities identities,
             SignatureTimestamps timestamps,
-            int maxMimeDepth,
+            SmtpConfig.Limits limits,
             Spooling spooling,
             SealingMetrics metrics) {
         this.planner = planner;
         this.check = new AcceptanceCheck(identities);
         this.sealer = new GroupSealer(identities, new MessageSealer(), timestamps);
-        this.sealable = new SealableMime(maxMimeDepth);
+        this.mimeLimits = MimeLimits.of(limits);
+        this.sealable = new SealableMime(limits.maxMimeDepth());
         this.spooling = spooling;
         this.metrics = metrics;
     }
@@ -75,13 +79,17 @@ public final class SealingPipeline implements MessageSink {
             return Verdict.Refused.of(SmtpReply.MALFORMED_MESSAGE, e.getMessage());
         }
         SealingPlan plan = planner.plan(facts, received.recipients());
-        Optional<Verdict.Refused> stop = check.refusal(plan, received.envelopeFrom());
+        Optional<Verdict.Refused> stop = check.refusal(plan, facts);
         if (stop.isPresent()) {
             return counted(plan, stop.get());
         }
+        // the limits first, on the bytes: SealableMime and signing build the whole tree. A pass
+        // message is forwarded byte for byte and never walked: parse read its header section only
         Optional<String> malformed =
                 plan.needsSignature()
-                        ? sealable.problem(received.content(), mime)
+                        ? mimeLimits
+                                .problem(received.content())
+                                .or(() -> sealable.problem(received.content(), mime))
                         : Optional.empty();
         if (malformed.isPresent()) {
             log.warn("refused: cannot be sealed as it came: {}", malformed.get());

@@ -123,29 +123,34 @@ public final class Spool {
         }
         byte[] data = file.encode();
         Path temp = dirs.tmp().resolve(m.id() + "." + tempSequence.incrementAndGet());
-        try (FileChannel ch =
+        FileChannel ch =
                 FileChannel.open(
                         temp,
                         java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
                         PosixFilePermissions.asFileAttribute(
-                                PosixFilePermissions.fromString("rw-------")))) {
-            ByteBuffer buf = ByteBuffer.wrap(data);
-            while (buf.hasRemaining()) {
-                ch.write(buf);
+                                PosixFilePermissions.fromString("rw-------")));
+        try { // from here the temp file is ours: whatever fails, it does not stay in tmp/
+            try (ch) {
+                ByteBuffer buf = ByteBuffer.wrap(data);
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                // the file's time is the message's: ids() and depth() order by it, and a replace
+                // keeps it
+                Files.setLastModifiedTime(temp, FileTime.from(m.created()));
+                ch.force(true);
             }
-            // the file's time is the message's: ids() and depth() order by it, and a replace keeps
-            // it
-            Files.setLastModifiedTime(temp, FileTime.from(m.created()));
-            ch.force(true);
-        }
-        try {
             Files.move(
                     temp,
                     target,
                     StandardCopyOption.ATOMIC_MOVE,
                     StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            Files.deleteIfExists(temp);
+        } catch (IOException | RuntimeException e) {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException | RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
             throw e;
         }
     }

@@ -121,4 +121,64 @@ class RecipientCertificateValidatorTest {
                         .certificate();
         assertThat(reason(check(ecSignOnly, ALICE))).isEqualTo("keyUsage lacks keyAgreement");
     }
+
+    private static java.security.KeyPair keyPair(String algorithm, Object parameter)
+            throws Exception {
+        java.security.KeyPairGenerator g =
+                java.security.KeyPairGenerator.getInstance(
+                        algorithm, new org.bouncycastle.jce.provider.BouncyCastleProvider());
+        if (parameter instanceof Integer bits) {
+            g.initialize(bits);
+        } else {
+            g.initialize(new java.security.spec.ECGenParameterSpec((String) parameter));
+        }
+        return g.generateKeyPair();
+    }
+
+    /** A customer certificate for ALICE with a key made by BouncyCastle (any size or curve). */
+    private Validation withKey(String algorithm, Object parameter) throws Exception {
+        KeyKind kind = algorithm.equals("EC") ? KeyKind.EC : KeyKind.RSA;
+        return check(
+                PKI.certificate(ALICE, kind)
+                        .keyPair(keyPair(algorithm, parameter))
+                        .build()
+                        .certificate(),
+                ALICE);
+    }
+
+    @Test
+    void onlyEndEntitiesWithStrongKeysAndSignaturesAreEncryptedTo() throws Exception {
+        X509Certificate ca =
+                PKI.certificate(ALICE, KeyKind.RSA).certificateAuthority().build().certificate();
+        assertThat(reason(check(ca, ALICE)))
+                .isEqualTo("a CA certificate (basicConstraints CA:TRUE), not an end entity's");
+        assertThat(reason(withKey("RSA", 1024)))
+                .isEqualTo("RSA key of 1024 bits (at least 2048 needed)");
+        for (String weak : List.of("secp192r1", "secp256k1")) { // secp256k1: 256 bits, not P-256
+            assertThat(reason(withKey("EC", weak)))
+                    .as(weak)
+                    .startsWith("EC key on")
+                    .endsWith("(P-256, P-384 or P-521 needed)");
+        }
+        for (String curve : List.of("secp384r1", "secp521r1")) {
+            assertThat(withKey("EC", curve)).as(curve).isInstanceOf(Valid.class);
+        }
+        assertThat(withKey("RSA", 3072)).isInstanceOf(Valid.class);
+    }
+
+    @Test
+    void sha1SignedCertificatesOnlyWhenAllowed() {
+        X509Certificate sha1 =
+                PKI.certificate(ALICE, KeyKind.RSA)
+                        .signatureAlgorithm("SHA1withRSA")
+                        .build()
+                        .certificate();
+        assertThat(reason(check(sha1, ALICE)))
+                .isEqualTo(
+                        "signed with SHA1withRSA (SHA-1; certificates.allow-sha1-signatures is false)");
+        RecipientCertificateValidator allowing =
+                new RecipientCertificateValidator(
+                        Set.of(new TrustAnchor(PKI.ca().certificate(), null)), CLOCK, true);
+        assertThat(allowing.validate(sha1, List.of(), ALICE)).isInstanceOf(Valid.class);
+    }
 }

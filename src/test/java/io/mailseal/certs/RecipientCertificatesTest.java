@@ -116,6 +116,23 @@ class RecipientCertificatesTest {
         assertThat(r).isEqualTo(new Resolution.Usable(encrypts, "dir"));
     }
 
+    /** What lookup, explain and the recipient API show when only unfit certificates exist. */
+    @Test
+    void unfitCertificatesAreMissingWithTheirReasons() {
+        X509Certificate ca =
+                pki.certificate(ALICE, KeyKind.RSA).certificateAuthority().build().certificate();
+        X509Certificate sha1 =
+                pki.certificate(ALICE, KeyKind.RSA)
+                        .signatureAlgorithm("SHA1withRSA")
+                        .build()
+                        .certificate();
+        Resolution r = over(fixed("dir", new Lookup.Found(List.of(ca, sha1)))).resolve(ALICE);
+        assertThat(r).isInstanceOf(Resolution.Missing.class);
+        assertThat(((Resolution.Missing) r).reason())
+                .contains("a CA certificate (basicConstraints CA:TRUE)")
+                .contains("signed with SHA1withRSA");
+    }
+
     @Test
     void revocationIsAskedForTheLatestCandidateFirstAndARevokedOneIsPassedOver() throws Exception {
         try (RevocationServer responder = new RevocationServer(CLOCK, pki.ca())) {

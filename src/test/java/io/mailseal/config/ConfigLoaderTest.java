@@ -329,7 +329,9 @@ class ConfigLoaderTest {
                                 50,
                                 Duration.ofMinutes(5),
                                 Duration.ofMinutes(5),
-                                50));
+                                20,
+                                1000,
+                                1000));
         ConfigException e =
                 problems(
                         """

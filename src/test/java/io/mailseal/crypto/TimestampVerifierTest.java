@@ -105,6 +105,66 @@ class TimestampVerifierTest {
                 .hasMessageContaining("does not chain");
     }
 
+    @Test
+    void aTokenFromTheFutureIsRefusedBeyondTheSkew() throws Exception {
+        TimestampVerifier atNow =
+                new TimestampVerifier(
+                        Set.of(new TrustAnchor(pki.ca().certificate(), null)),
+                        Clock.fixed(NOW, java.time.ZoneOffset.UTC));
+        Instant withinSkew = NOW.plus(TimestampVerifier.MAX_FUTURE_SKEW);
+        assertThat(
+                        atNow.verify(
+                                token(tsa.key(), tsa.certificate(), SIGNATURE, withinSkew),
+                                SIGNATURE))
+                .isEqualTo(tsa.certificate());
+        TimeStampToken ahead =
+                token(tsa.key(), tsa.certificate(), SIGNATURE, withinSkew.plusSeconds(1));
+        assertThatThrownBy(() -> atNow.verify(ahead, SIGNATURE))
+                .isInstanceOf(TSPException.class)
+                .hasMessageContaining("ahead of our clock");
+    }
+
+    /** The embedded TSA with a clock ten minutes fast, over HTTP as the relay asks it. */
+    @Test
+    void aTsaWhoseClockRunsAheadIsRefusedOnReceipt() throws Exception {
+        Clock now = Clock.systemUTC();
+        DemoPki live = new DemoPki(now, "Live TSA Root");
+        DemoPki.Issued fast = live.timestampAuthority("Fast TSA");
+        TimestampVerifier verifier =
+                new TimestampVerifier(Set.of(new TrustAnchor(live.ca().certificate(), null)), now);
+        for (Duration offset : List.of(Duration.ZERO, Duration.ofMinutes(10))) {
+            try (EmbeddedTsa server =
+                    new EmbeddedTsa(
+                            fast.key(),
+                            fast.certificate(),
+                            List.of(live.ca().certificate()),
+                            Clock.offset(now, offset))) {
+                TimestampExchange exchange =
+                        TimestampExchange.over(SIGNATURE, new java.security.SecureRandom());
+                byte[] reply =
+                        java.net.http.HttpClient.newHttpClient()
+                                .send(
+                                        java.net.http.HttpRequest.newBuilder(server.url())
+                                                .header(
+                                                        "Content-Type",
+                                                        "application/timestamp-query")
+                                                .POST(
+                                                        java.net.http.HttpRequest.BodyPublishers
+                                                                .ofByteArray(exchange.request()))
+                                                .build(),
+                                        java.net.http.HttpResponse.BodyHandlers.ofByteArray())
+                                .body();
+                if (offset.isZero()) {
+                    assertThat(exchange.token(reply, verifier)).isNotNull();
+                } else {
+                    assertThatThrownBy(() -> exchange.token(reply, verifier))
+                            .isInstanceOf(TSPException.class)
+                            .hasMessageContaining("ahead of our clock");
+                }
+            }
+        }
+    }
+
     private static TimeStampToken token(
             PrivateKey key, X509Certificate cert, byte[] stamped, Instant genTime)
             throws Exception {

@@ -178,6 +178,28 @@ class AdminIT {
         }
     }
 
+    /** Issue 17: not ready before the spool's disk is full, so traffic goes elsewhere first. */
+    @Test
+    @SuppressWarnings("try") // the relay only has to run
+    void notReadyWhenTheSpoolHasLessFreeSpaceThanSpoolMinFree() throws Exception {
+        int admin = LoopbackPorts.free();
+        try (DemoWorld world = new DemoWorld(dir, Clock.systemUTC());
+                Relay relay =
+                        Relay.start(
+                                ConfigLoader.load(
+                                        world.writeConfig(
+                                                BankMail.POLICIES,
+                                                "admin.listen = \"127.0.0.1:"
+                                                        + admin
+                                                        + "\"\nspool.min-free = 1000000TiB")),
+                                Clock.systemUTC())) {
+            HttpResponse<String> ready = get(admin, "/ready", null);
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(ready.body()).contains("\"spool_space\":").contains("below spool.min-free");
+            assertThat(get(admin, "/health", null).statusCode()).isEqualTo(200);
+        }
+    }
+
     @Test
     void bearerTokenGuardsEverythingButHealth() throws Exception {
         try (DemoWorld world = new DemoWorld(dir, Clock.systemUTC())) {

@@ -413,6 +413,37 @@ class SpoolTest {
         assertThat(dir.resolve("corrupt/Q.0")).exists();
     }
 
+    /** Issue 17: a refused or failed write leaves nothing in tmp/, and a start clears it. */
+    @Test
+    void refusedAndFailedWritesLeaveNothingInTmp() throws Exception {
+        Spool spool = new Spool(dir);
+        spool.write(List.of(message("T.0")));
+        assertThatThrownBy(() -> spool.write(List.of(message("T.0"))))
+                .isInstanceOf(java.nio.file.FileAlreadyExistsException.class);
+        Files.delete(dir.resolve("queue/T.0"));
+        Files.createDirectories(dir.resolve("queue/T.0/x")); // the rename cannot replace this
+        assertThatThrownBy(() -> spool.replace(message("T.0"))).isInstanceOf(IOException.class);
+        Spool failingFlush =
+                new Spool(
+                        dir,
+                        () -> {
+                            throw new IOException("EIO");
+                        });
+        assertThatThrownBy(() -> failingFlush.write(List.of(message("T.1"))))
+                .hasMessageContaining("EIO");
+        assertThat(tmp()).isEmpty();
+
+        Files.writeString(dir.resolve("tmp/T.2.1"), "a crash cut this write short");
+        new Spool(dir).recover();
+        assertThat(tmp()).isEmpty();
+    }
+
+    private List<String> tmp() throws IOException {
+        try (Stream<Path> s = Files.list(dir.resolve("tmp"))) {
+            return s.map(p -> p.getFileName().toString()).toList();
+        }
+    }
+
     private List<String> queued() throws IOException {
         try (Stream<Path> s = Files.list(dir.resolve("queue"))) {
             return s.map(p -> p.getFileName().toString()).sorted().toList();

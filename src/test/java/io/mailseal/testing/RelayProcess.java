@@ -28,7 +28,7 @@ public final class RelayProcess implements AutoCloseable {
 
     /** Starts {@code mailseal run -c conf} and waits until it listens on {@code smtpPort}. */
     public static RelayProcess start(Path conf, int smtpPort, Path log) throws Exception {
-        return start(conf, smtpPort, log, Map.of());
+        return start(conf, smtpPort, log, Map.of(), List.of());
     }
 
     /**
@@ -37,12 +37,36 @@ public final class RelayProcess implements AutoCloseable {
      */
     public static RelayProcess start(
             Path conf, int smtpPort, Path log, Map<String, String> environment) throws Exception {
+        return start(conf, smtpPort, log, environment, List.of());
+    }
+
+    /**
+     * As {@link #start(Path, int, Path)}, with {@code extraJvmOptions} after the shipped ones (e.g.
+     * {@code -Xlog:gc:file=...} to measure the heap). The system property {@code
+     * mailseal.relay.jar} runs another jar instead (e.g. one built from an older commit, for a
+     * before/after figure).
+     */
+    public static RelayProcess start(
+            Path conf, int smtpPort, Path log, List<String> extraJvmOptions) throws Exception {
+        return start(conf, smtpPort, log, Map.of(), extraJvmOptions);
+    }
+
+    private static RelayProcess start(
+            Path conf,
+            int smtpPort,
+            Path log,
+            Map<String, String> environment,
+            List<String> extraJvmOptions)
+            throws Exception {
         List<String> command = new ArrayList<>(List.of("java"));
         command.addAll(shippedJvmOptions());
+        command.addAll(extraJvmOptions);
         command.addAll(
                 List.of(
                         "-jar",
-                        Path.of("target/mailseal.jar").toAbsolutePath().toString(),
+                        Path.of(System.getProperty("mailseal.relay.jar", "target/mailseal.jar"))
+                                .toAbsolutePath()
+                                .toString(),
                         "run",
                         "-c",
                         conf.toString()));
@@ -65,6 +89,21 @@ public final class RelayProcess implements AutoCloseable {
         List<String> words =
                 Arrays.asList(start.substring("ExecStart=".length()).trim().split("\\s+"));
         return List.copyOf(words.subList(1, words.indexOf("-jar")));
+    }
+
+    /**
+     * The heap in use now, in MiB, as {@code jcmd GC.heap_info} reports it: garbage not yet
+     * collected included, so right after a message it is at least what handling it took.
+     */
+    public long heapUsedMiB() throws Exception {
+        String info =
+                ExternalTool.ok(Path.of("."), "jcmd", Long.toString(process.pid()), "GC.heap_info");
+        java.util.regex.Matcher used =
+                java.util.regex.Pattern.compile("heap\\s+total \\d+K, used (\\d+)K").matcher(info);
+        if (!used.find()) {
+            throw new IllegalStateException("no heap use in jcmd's answer: " + info);
+        }
+        return Long.parseLong(used.group(1)) >> 10;
     }
 
     public boolean isAlive() {
