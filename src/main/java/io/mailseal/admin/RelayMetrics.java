@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * What mailseal counts, in one Dropwizard registry, exported in the Prometheus text format by the
@@ -113,6 +114,16 @@ public final class RelayMetrics implements DeliveryOutcomes, SealingMetrics {
     /** SMTP sessions open now. */
     public void watchSessions(IntSupplier open) {
         registry.gauge("mailseal.smtp.sessions_open", () -> open::getAsInt);
+    }
+
+    /**
+     * The intake's bytes in flight against {@code smtp.memory-budget}, messages refused 452 4.3.1
+     * for it, and connections cut for slowness (all since start).
+     */
+    public void watchIntake(LongSupplier inFlight, LongSupplier budgetRefusals, LongSupplier cut) {
+        registry.gauge("mailseal.smtp.memory_in_flight_bytes", () -> inFlight::getAsLong);
+        registry.gauge("mailseal.smtp.memory_budget_refusals", () -> budgetRefusals::getAsLong);
+        registry.gauge("mailseal.smtp.slow_clients_cut", () -> cut::getAsLong);
     }
 
     /** Share of certificate lookups answered from the cache (0..1). */

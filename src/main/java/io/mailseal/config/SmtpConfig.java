@@ -21,6 +21,10 @@ public record SmtpConfig(
      * What one client may ask of the intake. Lines and the header section are counted in octets
      * including their CRLF; timeouts are the longest silence the intake waits out, for a command
      * and inside DATA. {@code maxMimeDepth} bounds multipart nesting in mail that is to be sealed.
+     * {@code memoryBudget}: bytes of message content all sessions together may hold; {@code
+     * minDataRate}: bytes per second a client must keep up inside DATA (after a grace period);
+     * {@code commandDeadline}: the longest one command line may take to arrive, however it
+     * trickles.
      */
     public record Limits(
             int maxLineLength,
@@ -30,7 +34,10 @@ public record SmtpConfig(
             int maxConnectionsPerClient,
             Duration commandTimeout,
             Duration dataTimeout,
-            int maxMimeDepth) {}
+            int maxMimeDepth,
+            long memoryBudget,
+            long minDataRate,
+            Duration commandDeadline) {}
 
     /** STARTTLS with a PEM certificate chain and key; {@code require}: no MAIL before it. */
     public record Tls(Path certificate, Path key, boolean require) {}

@@ -46,6 +46,10 @@ final class RelayTransaction implements MessageHandler {
             log.warn("closing connection from {}: over smtp.max-messages-per-connection", client);
             throw SmtpReply.TOO_MANY_MESSAGES.drop(most);
         }
+        if (session.getHelo().isEmpty()) {
+            // RFC 5321 §4.1.4: a client must introduce itself first; the Received: field needs it
+            throw SmtpReply.HELLO_FIRST.reject();
+        }
         SmtpConfig config = intake.config();
         if (config.tls().map(SmtpConfig.Tls::require).orElse(false) && !session.isTLSStarted()) {
             throw SmtpReply.STARTTLS_REQUIRED.reject();
@@ -72,35 +76,61 @@ final class RelayTransaction implements MessageHandler {
             throw SmtpReply.TOO_MANY_RECIPIENTS.reject(most);
         }
         requireAddress(recipient);
-        recipients.add(recipient);
+        if (!recipients.contains(recipient)) {
+            // a repeated RCPT is answered 250 like the first, and the recipient gets one copy
+            recipients.add(recipient);
+        }
     }
 
     @Override
     public String data(InputStream data) throws RejectException, IOException {
-        byte[] content;
+        // the budget is held until the sink has answered for the message
+        try (MessageBuffer buffer = new MessageBuffer(intake.budget())) {
+            return answer(read(data, buffer));
+        }
+    }
+
+    private byte[] read(InputStream data, MessageBuffer buffer)
+            throws RejectException, IOException {
         SmtpConfig.Limits limits = intake.config().limits();
         Socket socket = session.getSocket();
         socket.setSoTimeout((int) limits.dataTimeout().toMillis());
         try {
-            content = intake.dataReader().read(data);
+            byte[] content =
+                    intake.dataReader().read(intake.watch().receiveData(session, data), buffer);
+            if (!intake.watch().busy(session)) {
+                throw new IOException("cut for slowness while DATA ended"); // and already closed
+            }
+            return content;
         } catch (SocketTimeoutException e) {
             log.warn("closing connection from {}: no data for smtp.data-timeout", client);
             throw SmtpReply.DATA_TIMEOUT.drop();
         } catch (RejectException e) {
-            log.warn("refused message from {}: {}", client, e.getErrorResponse());
+            if (SmtpReply.MEMORY_BUDGET_EXHAUSTED.matches(e.getErrorResponse())) {
+                intake.budget().refused();
+                log.warn(
+                        "refused message from {}: smtp.memory-budget of {} bytes is spent",
+                        client,
+                        intake.budget().capacity());
+            } else {
+                log.warn("refused message from {}: {}", client, e.getErrorResponse());
+            }
             throw endTransaction(e);
         } finally {
             socket.setSoTimeout((int) limits.commandTimeout().toMillis());
         }
+    }
+
+    private String answer(byte[] content) throws RejectException {
         String queueId = intake.queueIds().next();
         MDC.put("queueId", queueId);
         try {
             log.info(
                     "received from={} client={}{} rcpts={} size={}",
-                    envelopeFrom,
+                    PeerText.escape(envelopeFrom),
                     client,
                     session.getAuthenticationHandler()
-                            .map(a -> " user=" + a.getIdentity())
+                            .map(a -> " user=" + PeerText.escape(String.valueOf(a.getIdentity())))
                             .orElse(""),
                     recipients.size(),
                     content.length);
@@ -138,6 +168,10 @@ final class RelayTransaction implements MessageHandler {
     }
 
     private static void requireAddress(String address) throws RejectException {
+        if (!address.chars().allMatch(c -> c < 0x80)) {
+            // RFC 6531 §3.4: 8-bit addresses only with SMTPUTF8, which is not offered
+            throw SmtpReply.NON_ASCII_ADDRESS.reject();
+        }
         try {
             new InternetAddress(address, true).validate();
         } catch (AddressException e) {
