@@ -1,0 +1,51 @@
+package io.mailseal.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mailseal.demo.CaptureSink.CapturedMessage;
+import io.mailseal.smtp.SmtpReply;
+import io.mailseal.testing.Eventually;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Two 40 MB messages at once against a 50 MB memory budget: one is deferred, never an OOM. */
+class MemoryBudgetAttackIT extends IntakeAttackIT {
+    private static final int MB = 1_000_000;
+
+    @Test
+    void twoMessagesOverTheBudgetAtOnceOneIsDeferred452TheOtherAccepted() throws Exception {
+        start("max-message-size = 45MiB, memory-budget = 50MiB, data-timeout = 2m");
+        String body = ("y".repeat(98) + "\r\n").repeat(40 * MB / 100);
+        try (SmtpDialog first = new SmtpDialog(smtp);
+                SmtpDialog second = new SmtpDialog(smtp)) {
+            first.hello().startData("news@bank.example", "first@other.example");
+            first.write("Subject: first\r\n\r\n" + body);
+            // the first holds its 40 MB before the second starts, so which one is refused is known
+            Eventually.await(
+                    "the first message buffered",
+                    Duration.ofSeconds(60),
+                    () -> metric("mailseal_smtp_memory_in_flight_bytes") >= 40 * MB);
+            second.hello().startData("news@bank.example", "second@other.example");
+            second.write("Subject: second\r\n\r\n" + body);
+            assertThat(second.command(".")).isEqualTo(SmtpReply.MEMORY_BUDGET_EXHAUSTED.line());
+            assertThat(first.command(".")).startsWith("250 2.0.0");
+            assertThat(metric("mailseal_smtp_memory_budget_refusals")).isEqualTo(1.0);
+            assertThat(second.command("RSET")).as("the session goes on").startsWith("250");
+        }
+        Eventually.await(
+                "the accepted 40 MB message at the sink",
+                Duration.ofSeconds(60),
+                () -> world.sink().messages().stream().anyMatch(this::isFirst));
+        List<CapturedMessage> all = controlOtpArrives();
+        assertThat(all.stream().filter(this::isFirst)).hasSize(1);
+        assertThat(all.stream().flatMap(m -> m.recipients().stream()))
+                .doesNotContain("second@other.example");
+        assertThat(metric("mailseal_smtp_memory_in_flight_bytes")).isZero();
+        assertThat(relay.log()).contains("smtp.memory-budget of 52428800 bytes is spent");
+    }
+
+    private boolean isFirst(CapturedMessage m) {
+        return m.recipients().contains("first@other.example") && m.content().length > 40 * MB;
+    }
+}
