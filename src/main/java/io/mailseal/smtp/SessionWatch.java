@@ -98,8 +98,13 @@ final class SessionWatch implements AutoCloseable {
         pace(session).ifPresent(p -> p.awaitCommand(ticker.getAsLong()));
     }
 
-    /** {@code data}, with every byte read counted for the session's data rate. */
+    /**
+     * {@code data}, with every byte read counted for the session's data rate. SubEthaSMTP's DATA
+     * stream fills a read buffer byte by byte before it returns, so a read asks it only for what
+     * the connection has already received (at least one byte): progress is seen as it arrives.
+     */
     InputStream receiveData(Session session, InputStream data) {
+        InputStream raw = session.getRawInput();
         Optional<PeerPace> pace = pace(session);
         if (pace.isEmpty()) {
             return data;
@@ -116,7 +121,8 @@ final class SessionWatch implements AutoCloseable {
 
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
-                int n = super.read(b, off, len);
+                int ask = len == 0 ? 0 : Math.max(1, Math.min(len, raw.available()));
+                int n = super.read(b, off, ask);
                 p.received(n, ticker.getAsLong());
                 return n;
             }

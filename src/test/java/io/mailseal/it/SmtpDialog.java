@@ -89,6 +89,11 @@ final class SmtpDialog implements AutoCloseable {
         return tls.getSession();
     }
 
+    /** A new handshake on the TLS connection: a renegotiation under TLS 1.2. */
+    void renegotiate() throws IOException {
+        ((SSLSocket) socket).startHandshake();
+    }
+
     /** The last line of the next (possibly multi-line) reply. */
     String reply() throws IOException {
         String line;
