@@ -34,6 +34,12 @@ import org.subethamail.smtp.server.Session;
  * </ul>
  */
 final class IntakeCommands {
+    /**
+     * Commands whose execution waits on the client (the TLS handshake, AUTH's challenges): their
+     * time counts against the command deadline like the command line's own.
+     */
+    private static final Set<String> CLIENT_PACED = Set.of("STARTTLS", "AUTH");
+
     private IntakeCommands() {}
 
     static void install(SMTPServer server, SessionWatch watch) {
@@ -47,7 +53,8 @@ final class IntakeCommands {
                 .ifPresent(
                         auth -> table.addCommand(new ClosingAuth(table.getCommand("AUTH"), auth)));
         for (String verb : Set.copyOf(table.getVerbs())) {
-            table.addCommand(new Watched(table.getCommand(verb), watch));
+            table.addCommand(
+                    new Watched(table.getCommand(verb), watch, CLIENT_PACED.contains(verb)));
         }
     }
 
@@ -75,19 +82,24 @@ final class IntakeCommands {
         }
     }
 
-    /** A command whose start and end the {@link SessionWatch} learns. */
+    /**
+     * A command whose start and end the {@link SessionWatch} learns; a client-paced one stays on
+     * the client's clock until its reply is out.
+     */
     private static final class Watched extends Around {
         private final SessionWatch watch;
+        private final boolean clientPaced;
 
-        Watched(Command command, SessionWatch watch) {
+        Watched(Command command, SessionWatch watch, boolean clientPaced) {
             super(command);
             this.watch = watch;
+            this.clientPaced = clientPaced;
         }
 
         @Override
         public void execute(String commandString, Session session)
                 throws IOException, DropConnectionException {
-            if (!watch.busy(session)) {
+            if (!clientPaced && !watch.busy(session)) {
                 return; // cut already: the watch answers and closes
             }
             try {

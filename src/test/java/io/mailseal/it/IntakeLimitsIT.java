@@ -216,6 +216,24 @@ class IntakeLimitsIT {
         assertThat(world.sink().messages()).isEmpty();
     }
 
+    @Test
+    void aTlsHandshakeTricklingPastTheCommandDeadlineIsCut() throws Exception {
+        IntakeCertificate.write(world, dir);
+        start(IntakeCertificate.TLS + ", command-timeout = 30s, command-deadline = 2s");
+        SmtpDialog s = greeted();
+        assertThat(s.command("STARTTLS")).startsWith("220");
+        long start = System.nanoTime();
+        // a TLS record header that never gets its body: the handshake waits on the client
+        Trickle t = new Trickle(s, "\u0016\u0003\u0001\u0002\u0000\u0001", Duration.ofMillis(300));
+        try {
+            Eventually.await("the connection closed", Duration.ofSeconds(15), () -> s.closed());
+        } finally {
+            t.close();
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+                .isBetween(Duration.ofSeconds(2), Duration.ofSeconds(15));
+    }
+
     /**
      * Writes {@code text} to {@code dialog} one character every {@code pause}, on its own thread.
      */

@@ -6,6 +6,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
@@ -87,6 +88,18 @@ final class SmtpDialog implements AutoCloseable {
         tls.startHandshake();
         use(tls);
         return tls.getSession();
+    }
+
+    /** Whether the server closed the connection: a read sees its end (or the reset). */
+    boolean closed() {
+        try {
+            socket.setSoTimeout(100);
+            return socket.getInputStream().read() < 0;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
     }
 
     /** A new handshake on the TLS connection: a renegotiation under TLS 1.2. */
