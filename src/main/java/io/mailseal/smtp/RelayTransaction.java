@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -24,6 +25,10 @@ import org.subethamail.smtp.server.Session;
  */
 final class RelayTransaction implements MessageHandler {
     private static final Logger log = LoggerFactory.getLogger(RelayTransaction.class);
+
+    /** How long a received message may wait for the sink's share of the memory budget. */
+    private static final Duration SINK_PATIENCE = Duration.ofMinutes(1);
+
     private final Intake intake;
     private final Session session;
     private final int sequence;
@@ -121,7 +126,24 @@ final class RelayTransaction implements MessageHandler {
         }
     }
 
+    /** The sink's answer for {@code content}, once the budget lets the sink take it on. */
     private String answer(byte[] content) throws RejectException {
+        MemoryBudget budget = intake.budget();
+        if (!budget.enterSink(content.length, SINK_PATIENCE)) {
+            budget.refused();
+            log.warn(
+                    "refused message from {}: smtp.memory-budget spent by messages being sealed",
+                    client);
+            throw endTransaction(SmtpReply.MEMORY_BUDGET_EXHAUSTED.reject());
+        }
+        try {
+            return decide(content);
+        } finally {
+            budget.leaveSink(content.length);
+        }
+    }
+
+    private String decide(byte[] content) throws RejectException {
         String queueId = intake.queueIds().next();
         MDC.put("queueId", queueId);
         try {

@@ -6,10 +6,18 @@ import io.mailseal.demo.CaptureSink.CapturedMessage;
 import io.mailseal.smtp.SmtpReply;
 import io.mailseal.testing.Eventually;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** Two 40 MB messages at once against a 50 MB memory budget: one is deferred, never an OOM. */
+/**
+ * Large messages at once against the memory budget: some may be deferred ({@code 452 4.3.1}), the
+ * relay never runs out of heap.
+ */
 class MemoryBudgetAttackIT extends IntakeAttackIT {
     private static final int MB = 1_000_000;
 
@@ -43,6 +51,47 @@ class MemoryBudgetAttackIT extends IntakeAttackIT {
                 .doesNotContain("second@other.example");
         assertThat(metric("mailseal_smtp_memory_in_flight_bytes")).isZero();
         assertThat(relay.log()).contains("smtp.memory-budget of 52428800 bytes is spent");
+    }
+
+    @Test
+    void eightMessagesNearTheSizeLimitAtOnceUnderTheDefaultBudgetNeverKillTheRelay()
+            throws Exception {
+        start("max-message-size = 50MiB");
+        String body = "Subject: big\r\n\r\n" + ("y".repeat(98) + "\r\n").repeat(45 * MB / 100);
+        ExecutorService senders = Executors.newFixedThreadPool(8);
+        List<Future<String>> replies = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            String to = "big" + i + "@other.example";
+            replies.add(
+                    senders.submit(
+                            () -> {
+                                try (SmtpDialog d = new SmtpDialog(smtp)) {
+                                    // a message may wait up to a minute for the sealing share
+                                    return d.patient(Duration.ofMinutes(3))
+                                            .hello()
+                                            .startData("news@bank.example", to)
+                                            .endData(body);
+                                }
+                            }));
+        }
+        int accepted = 0;
+        for (Future<String> reply : replies) {
+            String line = reply.get(5, TimeUnit.MINUTES);
+            assertThat(line)
+                    .matches(
+                            l ->
+                                    l.startsWith("250 2.0.0")
+                                            || SmtpReply.MEMORY_BUDGET_EXHAUSTED.matches(l),
+                            "250 or 452 4.3.1");
+            accepted += line.startsWith("250") ? 1 : 0;
+        }
+        senders.shutdown();
+        int sent = accepted;
+        Eventually.await(
+                "every accepted message at the sink",
+                Duration.ofSeconds(120),
+                () -> world.sink().messages().size() >= sent);
+        assertThat(controlOtpArrives()).hasSize(sent + 1);
     }
 
     private boolean isFirst(CapturedMessage m) {

@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
@@ -40,6 +41,12 @@ final class SmtpDialog implements AutoCloseable {
                         new InputStreamReader(
                                 socket.getInputStream(), StandardCharsets.ISO_8859_1));
         out = socket.getOutputStream();
+    }
+
+    /** Waits up to {@code timeout} for each reply from now on (20 s by default). */
+    SmtpDialog patient(Duration timeout) throws IOException {
+        socket.setSoTimeout((int) timeout.toMillis());
+        return this;
     }
 
     /** Reads the greeting and says EHLO; both must be positive. */

@@ -2,7 +2,10 @@ package io.mailseal.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class MessageBufferTest {
@@ -39,5 +42,21 @@ class MessageBufferTest {
             budget.release(10);
         }
         assertThat(budget.reserved()).isZero();
+    }
+
+    @Test
+    void theSinkTakesOnMessagesWhileTheirWeightFitsAndAlwaysOne() throws Exception {
+        long mb = 1 << 20;
+        MemoryBudget budget = new MemoryBudget(100 * mb);
+        assertThat(budget.enterSink(40 * mb, Duration.ZERO)).as("alone, however heavy").isTrue();
+        assertThat(budget.enterSink(mb, Duration.ZERO)).as("200 MB already weighing").isFalse();
+        budget.leaveSink(40 * mb);
+        assertThat(budget.enterSink(10 * mb, Duration.ZERO)).isTrue();
+        assertThat(budget.enterSink(10 * mb, Duration.ZERO)).isTrue();
+        assertThat(budget.enterSink(mb, Duration.ZERO)).as("100 MB weighing").isFalse();
+        CompletableFuture<Boolean> waiting =
+                CompletableFuture.supplyAsync(() -> budget.enterSink(mb, Duration.ofSeconds(30)));
+        budget.leaveSink(10 * mb);
+        assertThat(waiting.get(30, TimeUnit.SECONDS)).as("let in once one left").isTrue();
     }
 }
