@@ -77,6 +77,8 @@ class MemoryBudgetAttackIT extends IntakeAttackIT {
         int accepted = 0;
         for (Future<String> reply : replies) {
             String line = reply.get(5, TimeUnit.MINUTES);
+            // before the budget bounded sealing, the process died here (no reply: null)
+            assertThat(line).as("a reply; none means the relay process died").isNotNull();
             assertThat(line)
                     .matches(
                             l ->
