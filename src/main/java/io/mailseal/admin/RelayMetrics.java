@@ -5,6 +5,7 @@ import io.mailseal.seal.SealingMetrics;
 import io.mailseal.spool.Spool;
 import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.core.metrics.Summary;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.DoubleSupplier;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -202,6 +204,31 @@ public final class RelayMetrics implements DeliveryOutcomes, SealingMetrics {
     /** SMTP sessions open now. */
     public void watchSessions(IntSupplier open) {
         gauge("mailseal_smtp_sessions_open", "SMTP sessions open now.", open::getAsInt);
+    }
+
+    /**
+     * The intake's bytes in flight against {@code smtp.memory-budget}, messages refused 452 4.3.1
+     * for it, and connections cut for slowness (all since start).
+     */
+    public void watchIntake(LongSupplier inFlight, LongSupplier budgetRefusals, LongSupplier cut) {
+        GaugeWithCallback.builder()
+                .name("mailseal_smtp_memory_in_flight_bytes")
+                .unit(Unit.BYTES)
+                .help("Message bytes the intake holds now (smtp.memory-budget).")
+                .callback(cb -> cb.call(inFlight.getAsLong()))
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("mailseal_smtp_memory_budget_refusals")
+                .help("Messages refused 452 4.3.1 because smtp.memory-budget was spent.")
+                .callback(cb -> cb.call(budgetRefusals.getAsLong()))
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("mailseal_smtp_slow_clients_cut")
+                .help(
+                        "SMTP sessions closed 421 4.4.2 for their pace (command deadline, data rate,"
+                                + " stress).")
+                .callback(cb -> cb.call(cut.getAsLong()))
+                .register(registry);
     }
 
     /** Share of certificate lookups answered from the cache (0..1). */

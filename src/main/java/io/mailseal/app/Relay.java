@@ -128,6 +128,10 @@ public final class Relay implements AutoCloseable, RelayControl {
                                     clock));
             listen(relay.intake, config);
             metrics.watchSessions(relay.intake::openSessions);
+            metrics.watchIntake(
+                    relay.intake::memoryInFlight,
+                    relay.intake::memoryBudgetRefusals,
+                    relay.intake::slowClientsCut);
             scheduler.recover(left);
             if (!left.isEmpty()) {
                 log.info(

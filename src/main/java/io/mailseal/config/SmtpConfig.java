@@ -23,7 +23,10 @@ public record SmtpConfig(
      * and inside DATA. {@code maxMimeDepth} (multipart and message/rfc822 levels), {@code
      * maxMimeParts} (entities below the message) and {@code maxMimeHeaderFields} (fields in one
      * entity's header section, whose size {@code maxHeaderSize} also bounds) limit the MIME of mail
-     * that is to be signed or sealed.
+     * that is to be signed or sealed. {@code memoryBudget}: bytes of message content all sessions
+     * together may hold; {@code minDataRate}: bytes per second a client must keep up inside DATA
+     * (after a grace period); {@code commandDeadline}: the longest one command line may take to
+     * arrive, however it trickles.
      */
     public record Limits(
             int maxLineLength,
@@ -35,7 +38,10 @@ public record SmtpConfig(
             Duration dataTimeout,
             int maxMimeDepth,
             int maxMimeParts,
-            int maxMimeHeaderFields) {}
+            int maxMimeHeaderFields,
+            long memoryBudget,
+            long minDataRate,
+            Duration commandDeadline) {}
 
     /** STARTTLS with a PEM certificate chain and key; {@code require}: no MAIL before it. */
     public record Tls(Path certificate, Path key, boolean require) {}

@@ -43,6 +43,17 @@ final class SmtpConfigReader {
                         usersFile);
         if (smtp.maxMessageSize() > Integer.MAX_VALUE - 1) {
             s.problem("max-message-size", "must be below 2GiB");
+        } else if (smtp.maxMessageSize() > smtp.limits().memoryBudget()) {
+            s.problem(
+                    "max-message-size",
+                    smtp.maxMessageSize()
+                            + " bytes is more than "
+                            + s.key("memory-budget")
+                            + " ("
+                            + smtp.limits().memoryBudget()
+                            + " bytes"
+                            + (s.has("memory-budget") ? "" : ", by default 40% of the JVM's -Xmx")
+                            + "): a message must fit in the budget");
         }
         s.finish();
         return smtp;
@@ -60,7 +71,10 @@ final class SmtpConfigReader {
                 timeout(s, "data-timeout", Duration.ofMinutes(5)),
                 s.integer("max-mime-depth", 20, 1),
                 s.integer("max-mime-parts", 1000, 1),
-                s.integer("max-mime-header-fields", 1000, 1));
+                s.integer("max-mime-header-fields", 1000, 1),
+                s.bytes("memory-budget", Runtime.getRuntime().maxMemory() / 100 * 40),
+                s.bytes("min-data-rate", 1024), // per second
+                timeout(s, "command-deadline", Duration.ofMinutes(5)));
     }
 
     private static Optional<SmtpConfig.Tls> tls(ConfigSection t) {

@@ -28,8 +28,15 @@ final class ClientAdmission implements SessionHandler {
     /** Session has identity equality: one entry per live connection. */
     private final Map<Session, AtomicInteger> transactions = new ConcurrentHashMap<>();
 
+    private SessionWatch watch;
+
     ClientAdmission(SmtpConfig config) {
         this.config = config;
+    }
+
+    /** From now on, admitted sessions are watched for pace. */
+    void watchedBy(SessionWatch watch) {
+        this.watch = watch;
     }
 
     @Override
@@ -57,6 +64,7 @@ final class ClientAdmission implements SessionHandler {
                     limits.maxConnectionsPerClient());
         }
         transactions.put(session, new AtomicInteger());
+        watch.opened(session);
         return SessionAcceptance.success();
     }
 
@@ -72,6 +80,7 @@ final class ClientAdmission implements SessionHandler {
     @Override
     public void onSessionEnd(Session session) {
         transactions.remove(session);
+        watch.ended(session);
         release(session.getRemoteAddress().getAddress());
     }
 

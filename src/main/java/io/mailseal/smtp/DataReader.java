@@ -1,6 +1,5 @@
 package io.mailseal.smtp;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.EnumSet;
@@ -12,7 +11,9 @@ import org.subethamail.smtp.RejectException;
  * such bytes lets a next hop that ends DATA at {@code <LF>.<LF>} see a second, smuggled message
  * (CVE-2023-51764 and its kin). So, as Postfix's {@code smtpd_forbid_bare_newline}, a message with
  * any line end other than CRLF (RFC 5321 §2.3.8) is refused whole and the connection closed. The
- * size of the message, of its header section and of each line are limited too.
+ * size of the message, of its header section and of each line are limited too. A NUL octet is
+ * refused the same way: RFC 5322 text has none, and a next hop that strips NULs would turn {@code
+ * <CRLF>NUL.<CRLF>} into an end of data.
  *
  * <p>Whatever is wrong, the content is always read to its end first, so that the client's remaining
  * lines are never taken for commands; the reply then names the worst problem.
@@ -21,7 +22,9 @@ final class DataReader {
     /** What can be wrong with the content, most serious first. */
     private enum Problem {
         BARE_NEWLINE,
+        NUL,
         TOO_BIG,
+        MEMORY_BUDGET,
         HEADER_TOO_BIG,
         LINE_TOO_LONG
     }
@@ -37,8 +40,11 @@ final class DataReader {
         this.maxHeaderSize = maxHeaderSize;
     }
 
-    byte[] read(InputStream data) throws IOException, RejectException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+    /**
+     * The content, buffered in {@code out} (whose budget reservation the caller releases once the
+     * message has been answered for).
+     */
+    byte[] read(InputStream data, MessageBuffer out) throws IOException, RejectException {
         EnumSet<Problem> problems = EnumSet.noneOf(Problem.class);
         byte[] buf = new byte[8192];
         long total = 0;
@@ -52,6 +58,8 @@ final class DataReader {
                 byte b = buf[i];
                 if (afterCr ? b != '\n' : b == '\n') {
                     problems.add(Problem.BARE_NEWLINE);
+                } else if (b == 0) {
+                    problems.add(Problem.NUL);
                 }
                 afterCr = b == '\r';
                 lineLength++;
@@ -75,21 +83,24 @@ final class DataReader {
                 problems.add(Problem.HEADER_TOO_BIG);
             }
             total += n;
-            if (total <= maxMessageSize) {
-                out.write(buf, 0, n);
-            } else {
+            if (total > maxMessageSize) {
                 problems.add(Problem.TOO_BIG);
+            } else if (!problems.contains(Problem.MEMORY_BUDGET) && !out.append(buf, 0, n)) {
+                // keep reading (and checking) to the end of DATA, buffering nothing more
+                problems.add(Problem.MEMORY_BUDGET);
             }
         }
         if (afterCr) {
             problems.add(Problem.BARE_NEWLINE);
         }
         if (problems.isEmpty()) {
-            return out.toByteArray();
+            return out.content();
         }
         throw switch (problems.iterator().next()) {
             case BARE_NEWLINE -> SmtpReply.BARE_NEWLINE_IN_DATA.drop();
+            case NUL -> SmtpReply.NUL_IN_DATA.drop();
             case TOO_BIG -> SmtpReply.MESSAGE_TOO_BIG.reject(maxMessageSize);
+            case MEMORY_BUDGET -> SmtpReply.MEMORY_BUDGET_EXHAUSTED.reject();
             case HEADER_TOO_BIG -> SmtpReply.HEADER_TOO_BIG.reject(maxHeaderSize);
             case LINE_TOO_LONG -> SmtpReply.LINE_TOO_LONG.reject(maxLineLength);
         };

@@ -40,6 +40,17 @@ final class InboundTls implements SSLSocketCreator {
             Pattern.compile(
                     "TLS_(AES_(128|256)_GCM_SHA(256|384)|CHACHA20_POLY1305_SHA256)"
                             + "|TLS_ECDHE_(ECDSA|RSA)_WITH_(AES_(128|256)_GCM_SHA(256|384)|CHACHA20_POLY1305_SHA256)");
+    private static final String REJECT_RENEGOTIATION = "jdk.tls.rejectClientInitiatedRenegotiation";
+
+    static {
+        // TLS 1.3 has no renegotiation; TLS 1.2 lets a client ask for one handshake after another
+        // (CPU the client chooses to spend, and the ground of CVE-2009-3555). The JDK refuses it
+        // with this property, which it reads once, at the first server-side handshake of the JVM.
+        if (System.getProperty(REJECT_RENEGOTIATION) == null) {
+            System.setProperty(REJECT_RENEGOTIATION, "true");
+        }
+    }
+
     private final SSLContext context;
     private final String[] suites;
     private final String[] protocols;

@@ -3,7 +3,9 @@ package io.mailseal.smtp;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.subethamail.smtp.DropConnectionException;
+import org.subethamail.smtp.internal.command.HelloCommand;
 import org.subethamail.smtp.internal.server.BaseCommand;
 import org.subethamail.smtp.internal.server.Command;
 import org.subethamail.smtp.internal.server.CommandException;
@@ -25,43 +27,124 @@ import org.subethamail.smtp.server.Session;
  *       the clear unless STARTTLS is required for everything.
  *   <li>AUTH closes the connection after the reply to the last wrong password ({@link
  *       SmtpAuthentication#MAX_FAILURES}); the library has no limit.
+ *   <li>HELO and EHLO refuse a domain that is not printable ASCII (NUL, ESC and other controls
+ *       would reach the Received: field and the logs).
+ *   <li>Every command tells the {@link SessionWatch} when it starts and when its reply is out, so
+ *       the watch knows how long the client has been sending its next command line.
  * </ul>
  */
 final class IntakeCommands {
+    /**
+     * Commands whose execution waits on the client (the TLS handshake, AUTH's challenges): their
+     * time counts against the command deadline like the command line's own.
+     */
+    private static final Set<String> CLIENT_PACED = Set.of("STARTTLS", "AUTH");
+
     private IntakeCommands() {}
 
-    static void install(SMTPServer server) {
+    static void install(SMTPServer server, SessionWatch watch) {
         var table = server.getCommandHandler();
         table.addCommand(new Ehlo());
+        table.addCommand(new PrintableHello(new HelloCommand()));
         table.addCommand(new NotOffered("BDAT"));
         server.getAuthenticationHandlerFactory()
                 .filter(SmtpAuthentication.class::isInstance)
                 .map(SmtpAuthentication.class::cast)
                 .ifPresent(
                         auth -> table.addCommand(new ClosingAuth(table.getCommand("AUTH"), auth)));
+        for (String verb : Set.copyOf(table.getVerbs())) {
+            table.addCommand(
+                    new Watched(table.getCommand(verb), watch, CLIENT_PACED.contains(verb)));
+        }
+    }
+
+    /** Whether the argument of HELO or EHLO ({@code commandString} less the verb) is printable. */
+    private static boolean printableHello(String commandString) {
+        return commandString.chars().skip(4).allMatch(c -> c >= ' ' && c < 0x7f);
+    }
+
+    /** A command of the library's, with something done around it. */
+    private abstract static class Around implements Command {
+        final Command inner;
+
+        Around(Command inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public HelpMessage getHelp() throws CommandException {
+            return inner.getHelp();
+        }
+
+        @Override
+        public String getName() {
+            return inner.getName();
+        }
+    }
+
+    /**
+     * A command whose start and end the {@link SessionWatch} learns; a client-paced one stays on
+     * the client's clock until its reply is out.
+     */
+    private static final class Watched extends Around {
+        private final SessionWatch watch;
+        private final boolean clientPaced;
+
+        Watched(Command command, SessionWatch watch, boolean clientPaced) {
+            super(command);
+            this.watch = watch;
+            this.clientPaced = clientPaced;
+        }
+
+        @Override
+        public void execute(String commandString, Session session)
+                throws IOException, DropConnectionException {
+            if (!clientPaced && !watch.busy(session)) {
+                return; // cut already: the watch answers and closes
+            }
+            try {
+                inner.execute(commandString, session);
+            } finally {
+                watch.awaitCommand(session);
+            }
+        }
+    }
+
+    /** The library's HELO, for a printable domain only. */
+    private static final class PrintableHello extends Around {
+        PrintableHello(Command helo) {
+            super(helo);
+        }
+
+        @Override
+        public void execute(String commandString, Session session)
+                throws IOException, DropConnectionException {
+            if (printableHello(commandString)) {
+                inner.execute(commandString, session);
+            } else {
+                session.sendResponse(SmtpReply.NOT_PRINTABLE_HELLO.line("HELO"));
+            }
+        }
     }
 
     /**
      * The library's AUTH; the session ends once its failures reached the limit (the 421 is sent).
      */
-    private record ClosingAuth(Command auth, SmtpAuthentication limits) implements Command {
+    private static final class ClosingAuth extends Around {
+        private final SmtpAuthentication limits;
+
+        ClosingAuth(Command auth, SmtpAuthentication limits) {
+            super(auth);
+            this.limits = limits;
+        }
+
         @Override
         public void execute(String commandString, Session session)
                 throws IOException, DropConnectionException {
-            auth.execute(commandString, session);
+            inner.execute(commandString, session);
             if (limits.exhausted(session)) {
                 session.quit();
             }
-        }
-
-        @Override
-        public HelpMessage getHelp() throws CommandException {
-            return auth.getHelp();
-        }
-
-        @Override
-        public String getName() {
-            return auth.getName();
         }
     }
 
@@ -76,6 +159,10 @@ final class IntakeCommands {
             String[] args = getArgs(commandString);
             if (args.length < 2) {
                 session.sendResponse(SmtpReply.EHLO_SYNTAX.line());
+                return;
+            }
+            if (!printableHello(commandString)) {
+                session.sendResponse(SmtpReply.NOT_PRINTABLE_HELLO.line("EHLO"));
                 return;
             }
             session.resetMailTransaction();

@@ -19,14 +19,26 @@ public final class IntakeServer implements AutoCloseable {
     private final SMTPServer server;
     private final Drain drain = new Drain();
     private final ClientAdmission admission;
+    private final MemoryBudget budget;
+    private final SessionWatch watch;
 
     /**
      * @param sink where each received message goes; its verdict is the reply to the end of DATA
      */
     public IntakeServer(SmtpConfig config, MessageSink sink, Clock clock) {
-        Intake intake = new Intake(config, sink, new QueueIds(clock));
-        this.admission = new ClientAdmission(config);
         SmtpConfig.Limits limits = config.limits();
+        this.admission = new ClientAdmission(config);
+        this.budget = new MemoryBudget(limits.memoryBudget());
+        // real elapsed time, whatever clock the relay's messages are dated by
+        this.watch =
+                new SessionWatch(
+                        limits.commandDeadline(),
+                        limits.minDataRate(),
+                        limits.maxConnections(),
+                        admission::openConnections,
+                        System::nanoTime);
+        admission.watchedBy(watch);
+        Intake intake = new Intake(config, sink, new QueueIds(clock), budget, watch);
         Optional<InboundTls> tls = config.tls().map(InboundTls::load);
         Optional<SmtpUsers> users = config.authUsersFile().map(SmtpUsers::load);
         SMTPServer.Builder builder =
@@ -55,7 +67,7 @@ public final class IntakeServer implements AutoCloseable {
         tls.ifPresent(builder::startTlsSocketFactory);
         users.ifPresent(u -> builder.authenticationHandlerFactory(new SmtpAuthentication(u)));
         this.server = builder.build();
-        IntakeCommands.install(server);
+        IntakeCommands.install(server, watch);
     }
 
     /**
@@ -87,6 +99,7 @@ public final class IntakeServer implements AutoCloseable {
 
     public IntakeServer start() {
         server.start();
+        watch.start();
         return this;
     }
 
@@ -100,6 +113,21 @@ public final class IntakeServer implements AutoCloseable {
         return admission.openConnections();
     }
 
+    /** Bytes of message content the sessions hold now (against {@code smtp.memory-budget}). */
+    public long memoryInFlight() {
+        return budget.reserved();
+    }
+
+    /** Messages answered {@code 452 4.3.1} because the memory budget was spent, since start. */
+    public long memoryBudgetRefusals() {
+        return budget.refusals();
+    }
+
+    /** Connections closed for being idle, slow or over the command deadline, since start. */
+    public long slowClientsCut() {
+        return watch.cuts();
+    }
+
     /**
      * Stops taking new transactions (421 4.3.2), lets those under way finish for up to {@code
      * grace}, then closes the listener and every connection.
@@ -110,6 +138,7 @@ public final class IntakeServer implements AutoCloseable {
                     "SMTP transactions still under way after {}: their clients get no reply and keep their mail",
                     grace);
         }
+        watch.close();
         server.stop();
     }
 

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -24,6 +25,10 @@ import org.subethamail.smtp.server.Session;
  */
 final class RelayTransaction implements MessageHandler {
     private static final Logger log = LoggerFactory.getLogger(RelayTransaction.class);
+
+    /** How long a received message may wait for the sink's share of the memory budget. */
+    private static final Duration SINK_PATIENCE = Duration.ofMinutes(1);
+
     private final Intake intake;
     private final Session session;
     private final int sequence;
@@ -45,6 +50,10 @@ final class RelayTransaction implements MessageHandler {
         if (sequence > most) {
             log.warn("closing connection from {}: over smtp.max-messages-per-connection", client);
             throw SmtpReply.TOO_MANY_MESSAGES.drop(most);
+        }
+        if (session.getHelo().isEmpty()) {
+            // RFC 5321 §4.1.4: a client must introduce itself first; the Received: field needs it
+            throw SmtpReply.HELLO_FIRST.reject();
         }
         SmtpConfig config = intake.config();
         if (config.tls().map(SmtpConfig.Tls::require).orElse(false) && !session.isTLSStarted()) {
@@ -72,35 +81,78 @@ final class RelayTransaction implements MessageHandler {
             throw SmtpReply.TOO_MANY_RECIPIENTS.reject(most);
         }
         requireAddress(recipient);
-        recipients.add(recipient);
+        if (!recipients.contains(recipient)) {
+            // a repeated RCPT is answered 250 like the first, and the recipient gets one copy
+            recipients.add(recipient);
+        }
     }
 
     @Override
     public String data(InputStream data) throws RejectException, IOException {
-        byte[] content;
+        // the budget is held until the sink has answered for the message
+        try (MessageBuffer buffer = new MessageBuffer(intake.budget())) {
+            return answer(read(data, buffer));
+        }
+    }
+
+    private byte[] read(InputStream data, MessageBuffer buffer)
+            throws RejectException, IOException {
         SmtpConfig.Limits limits = intake.config().limits();
         Socket socket = session.getSocket();
         socket.setSoTimeout((int) limits.dataTimeout().toMillis());
         try {
-            content = intake.dataReader().read(data);
+            byte[] content =
+                    intake.dataReader().read(intake.watch().receiveData(session, data), buffer);
+            if (!intake.watch().busy(session)) {
+                throw new IOException("cut for slowness while DATA ended"); // and already closed
+            }
+            return content;
         } catch (SocketTimeoutException e) {
             log.warn("closing connection from {}: no data for smtp.data-timeout", client);
             throw SmtpReply.DATA_TIMEOUT.drop();
         } catch (RejectException e) {
-            log.warn("refused message from {}: {}", client, e.getErrorResponse());
+            if (SmtpReply.MEMORY_BUDGET_EXHAUSTED.matches(e.getErrorResponse())) {
+                intake.budget().refused();
+                log.warn(
+                        "refused message from {}: smtp.memory-budget of {} bytes is spent",
+                        client,
+                        intake.budget().capacity());
+            } else {
+                log.warn("refused message from {}: {}", client, e.getErrorResponse());
+            }
             throw endTransaction(e);
         } finally {
             socket.setSoTimeout((int) limits.commandTimeout().toMillis());
         }
+    }
+
+    /** The sink's answer for {@code content}, once the budget lets the sink take it on. */
+    private String answer(byte[] content) throws RejectException {
+        MemoryBudget budget = intake.budget();
+        if (!budget.enterSink(content.length, SINK_PATIENCE)) {
+            budget.refused();
+            log.warn(
+                    "refused message from {}: smtp.memory-budget spent by messages being sealed",
+                    client);
+            throw endTransaction(SmtpReply.MEMORY_BUDGET_EXHAUSTED.reject());
+        }
+        try {
+            return decide(content);
+        } finally {
+            budget.leaveSink(content.length);
+        }
+    }
+
+    private String decide(byte[] content) throws RejectException {
         String queueId = intake.queueIds().next();
         MDC.put("queueId", queueId);
         try {
             log.info(
                     "received from={} client={}{} rcpts={} size={}",
-                    envelopeFrom,
+                    PeerText.escape(envelopeFrom),
                     client,
                     session.getAuthenticationHandler()
-                            .map(a -> " user=" + a.getIdentity())
+                            .map(a -> " user=" + PeerText.escape(String.valueOf(a.getIdentity())))
                             .orElse(""),
                     recipients.size(),
                     content.length);
@@ -138,6 +190,10 @@ final class RelayTransaction implements MessageHandler {
     }
 
     private static void requireAddress(String address) throws RejectException {
+        if (!address.chars().allMatch(c -> c < 0x80)) {
+            // RFC 6531 §3.4: 8-bit addresses only with SMTPUTF8, which is not offered
+            throw SmtpReply.NON_ASCII_ADDRESS.reject();
+        }
         try {
             new InternetAddress(address, true).validate();
         } catch (AddressException e) {

@@ -33,6 +33,13 @@ public enum SmtpReply {
     SHUTTING_DOWN(421, "4.3.2 Shutting down, try again later"),
     BARE_NEWLINE_IN_DATA(
             554, "5.5.2 Message refused: bare CR or LF; lines must end with CRLF (RFC 5321 2.3.8)"),
+    NUL_IN_DATA(554, "5.6.0 Message refused: NUL octet in content (RFC 5322 2.3)"),
+    MEMORY_BUDGET_EXHAUSTED(
+            452, "4.3.1 Insufficient system storage: too much mail in flight, try again later"),
+    TOO_SLOW(421, "4.4.2 %s, closing"),
+    NOT_PRINTABLE_HELLO(501, "5.5.2 %s: the domain must be printable ASCII"),
+    NON_ASCII_ADDRESS(553, "5.6.7 Address must be ASCII: SMTPUTF8 is not offered here"),
+    HELLO_FIRST(503, "5.5.1 Send EHLO or HELO first"),
     NO_CERTIFICATE(550, "5.7.1 %s: no valid certificate (policy %s)"),
     REFUSED_BY_POLICY(550, "5.7.1 %s: refused by policy %s"),
     NO_SIGNING_IDENTITY(550, "5.7.1 no signing identity for <%s>"),

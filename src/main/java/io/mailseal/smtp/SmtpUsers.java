@@ -87,23 +87,9 @@ final class SmtpUsers implements UsernamePasswordValidator {
                 PasswordHash.matches(hash == null ? decoy : hash, password.toCharArray())
                         && hash != null;
         if (!ok) {
-            log.warn("AUTH failed for user {} from {}", printable(username), client);
+            log.warn("AUTH failed for user \"{}\" from {}", PeerText.escape(username), client);
             throw new LoginFailedException();
         }
-        log.info("AUTH succeeded for user {} from {}", printable(username), client);
-    }
-
-    /** A client-chosen name, safe for one log line. */
-    private static String printable(String name) {
-        String clean =
-                name.codePoints()
-                        .limit(64)
-                        .map(c -> Character.isISOControl(c) || Character.isWhitespace(c) ? '?' : c)
-                        .collect(
-                                StringBuilder::new,
-                                StringBuilder::appendCodePoint,
-                                StringBuilder::append)
-                        .toString();
-        return "\"" + clean + "\"";
+        log.info("AUTH succeeded for user \"{}\" from {}", PeerText.escape(username), client);
     }
 }

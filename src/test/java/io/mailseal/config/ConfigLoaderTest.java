@@ -331,7 +331,10 @@ class ConfigLoaderTest {
                                 Duration.ofMinutes(5),
                                 20,
                                 1000,
-                                1000));
+                                1000,
+                                Runtime.getRuntime().maxMemory() / 100 * 40,
+                                1024,
+                                Duration.ofMinutes(5)));
         ConfigException e =
                 problems(
                         """
@@ -346,6 +349,25 @@ class ConfigLoaderTest {
                         "mailseal.smtp.max-connections-per-client: \"x\" is not a whole number",
                         "mailseal.smtp.command-timeout: \"2d\" must be at most 1d",
                         "mailseal.smtp.data-timeout: \"0s\" must be positive");
+    }
+
+    @Test
+    void aMessageMustFitInTheMemoryBudget() throws IOException {
+        assertThat(
+                        problems("mailseal.smtp { max-message-size = 10MiB, memory-budget = 5MiB }")
+                                .problems())
+                .containsExactly(
+                        "mailseal.smtp.max-message-size: 10485760 bytes is more than"
+                                + " mailseal.smtp.memory-budget (5242880 bytes): a message must fit"
+                                + " in the budget");
+        SmtpConfig.Limits l =
+                load("mailseal.smtp { max-message-size = 10MiB, memory-budget = 10MiB,"
+                                + " min-data-rate = 2KiB, command-deadline = 1m }")
+                        .smtp()
+                        .limits();
+        assertThat(l.memoryBudget()).isEqualTo(10L << 20);
+        assertThat(l.minDataRate()).isEqualTo(2048);
+        assertThat(l.commandDeadline()).isEqualTo(Duration.ofMinutes(1));
     }
 
     @Test

@@ -8,11 +8,16 @@ import io.mailseal.config.ConfigLoader;
 import io.mailseal.demo.DemoWorld;
 import io.mailseal.smtp.SmtpReply;
 import io.mailseal.testing.Eventually;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -172,5 +177,88 @@ class IntakeLimitsIT {
         assertThat(s.reply()).isNull();
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
         assertThat(world.sink().messages()).isEmpty();
+    }
+
+    @Test
+    void aCommandLineTricklingPastTheCommandDeadlineIsCut() throws Exception {
+        start("command-timeout = 30s, command-deadline = 2s");
+        SmtpDialog s = connect("127.0.0.1");
+        assertThat(s.reply()).startsWith("220");
+        long start = System.nanoTime();
+        Trickle t = new Trickle(s, "EHLO bank.example", Duration.ofMillis(300));
+        try {
+            assertThat(s.reply())
+                    .isEqualTo(SmtpReply.TOO_SLOW.line("Command not complete within 2 s"));
+        } finally {
+            t.close();
+        }
+        assertThat(s.reply()).isNull();
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+                .isBetween(Duration.ofSeconds(2), Duration.ofSeconds(15));
+        assertThat(greeted().send("Subject: after\r\n\r\nnext\r\n")).is(entry(SmtpReply.QUEUED));
+    }
+
+    @Test
+    void dataBelowTheMinimumRateIsCutAfterTheGrace() throws Exception {
+        start("min-data-rate = 1KiB");
+        SmtpDialog s = greeted().startData("news@bank.example", "x@other.example");
+        long start = System.nanoTime();
+        Trickle t =
+                new Trickle(s, "Subject: slow\r\n\r\n" + "z".repeat(500), Duration.ofMillis(100));
+        try {
+            assertThat(s.reply())
+                    .isEqualTo(SmtpReply.TOO_SLOW.line("Message data slower than 1024 bytes/s"));
+        } finally {
+            t.close();
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+                .isBetween(Duration.ofSeconds(10), Duration.ofSeconds(25));
+        assertThat(world.sink().messages()).isEmpty();
+    }
+
+    @Test
+    void aTlsHandshakeTricklingPastTheCommandDeadlineIsCut() throws Exception {
+        IntakeCertificate.write(world, dir);
+        start(IntakeCertificate.TLS + ", command-timeout = 30s, command-deadline = 2s");
+        SmtpDialog s = greeted();
+        assertThat(s.command("STARTTLS")).startsWith("220");
+        long start = System.nanoTime();
+        // a TLS record header that never gets its body: the handshake waits on the client
+        Trickle t = new Trickle(s, "\u0016\u0003\u0001\u0002\u0000\u0001", Duration.ofMillis(300));
+        try {
+            Eventually.await("the connection closed", Duration.ofSeconds(15), () -> s.closed());
+        } finally {
+            t.close();
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+                .isBetween(Duration.ofSeconds(2), Duration.ofSeconds(15));
+    }
+
+    /**
+     * Writes {@code text} to {@code dialog} one character every {@code pause}, on its own thread.
+     */
+    private static final class Trickle {
+        private final ScheduledExecutorService writer =
+                Executors.newSingleThreadScheduledExecutor();
+
+        Trickle(SmtpDialog dialog, String text, Duration pause) {
+            AtomicInteger next = new AtomicInteger();
+            writer.scheduleAtFixedRate(
+                    () -> {
+                        int i = next.getAndIncrement();
+                        try {
+                            dialog.write(text.substring(i % text.length(), i % text.length() + 1));
+                        } catch (IOException e) {
+                            writer.shutdown(); // cut
+                        }
+                    },
+                    0,
+                    pause.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
+
+        void close() {
+            writer.shutdownNow();
+        }
     }
 }

@@ -6,7 +6,9 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
@@ -39,6 +41,12 @@ final class SmtpDialog implements AutoCloseable {
                         new InputStreamReader(
                                 socket.getInputStream(), StandardCharsets.ISO_8859_1));
         out = socket.getOutputStream();
+    }
+
+    /** Waits up to {@code timeout} for each reply from now on (20 s by default). */
+    SmtpDialog patient(Duration timeout) throws IOException {
+        socket.setSoTimeout((int) timeout.toMillis());
+        return this;
     }
 
     /** Reads the greeting and says EHLO; both must be positive. */
@@ -87,6 +95,23 @@ final class SmtpDialog implements AutoCloseable {
         tls.startHandshake();
         use(tls);
         return tls.getSession();
+    }
+
+    /** Whether the server closed the connection: a read sees its end (or the reset). */
+    boolean closed() {
+        try {
+            socket.setSoTimeout(100);
+            return socket.getInputStream().read() < 0;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    /** A new handshake on the TLS connection: a renegotiation under TLS 1.2. */
+    void renegotiate() throws IOException {
+        ((SSLSocket) socket).startHandshake();
     }
 
     /** The last line of the next (possibly multi-line) reply. */

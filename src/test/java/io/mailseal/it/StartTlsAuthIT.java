@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.mailseal.app.Relay;
-import io.mailseal.demo.DemoPki.Issued;
 import io.mailseal.demo.DemoPki.KeyKind;
 import io.mailseal.demo.DemoWorld;
 import io.mailseal.demo.PkiFiles;
@@ -15,16 +14,11 @@ import io.mailseal.testing.ExternalTool;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManagerFactory;
-import org.bouncycastle.asn1.x509.KeyPurposeId;
-import org.bouncycastle.asn1.x509.KeyUsage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,10 +33,9 @@ class StartTlsAuthIT {
     /** SubEthaSMTP's own text, not one of mailseal's replies. */
     static final String NOT_BASE64 = "501 Invalid command argument, not a valid Base64 string";
 
-    private static final String SERVER_NAME = "mailseal.demo.invalid";
+    private static final String SERVER_NAME = IntakeCertificate.SERVER_NAME;
     private static final String PASSWORD = "correct horse battery staple";
-    private static final String TLS =
-            "tls { certificate = \"keys/smtp.crt\", key = \"keys/smtp.key\" }";
+    private static final String TLS = IntakeCertificate.TLS;
 
     @TempDir Path dir;
     DemoWorld world;
@@ -52,16 +45,7 @@ class StartTlsAuthIT {
     @BeforeEach
     void world() throws Exception {
         world = new DemoWorld(dir, Clock.systemUTC());
-        Issued server =
-                world.pki()
-                        .certificate(null, KeyKind.RSA)
-                        .commonName(SERVER_NAME)
-                        .eku(KeyPurposeId.id_kp_serverAuth)
-                        .keyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment)
-                        .build();
-        PkiFiles.writeCertificate(
-                dir.resolve("keys/smtp.crt"), server.certificate(), world.pki().ca().certificate());
-        PkiFiles.writePrivateKey(dir.resolve("keys/smtp.key"), server);
+        IntakeCertificate.write(world, dir);
         // the users file as an administrator makes it
         Path password = Files.writeString(dir.resolve("keys/password"), PASSWORD + "\n");
         CommandLineIT.Run mta =
@@ -85,15 +69,7 @@ class StartTlsAuthIT {
                 .matches("mta:\\$pbkdf2-sha256\\$1000\\$[./A-Za-z0-9]{22}\\$[./A-Za-z0-9]{43}\n");
         assertThat(legacy.out()).startsWith("legacy:$2b$04$");
         Files.writeString(dir.resolve("keys/smtp-users"), "# MTAs\n" + mta.out() + legacy.out());
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("demo-ca", world.pki().ca().certificate());
-        TrustManagerFactory tmf =
-                TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        client = ctx.getSocketFactory();
+        client = IntakeCertificate.client(world, "TLS");
     }
 
     @AfterEach

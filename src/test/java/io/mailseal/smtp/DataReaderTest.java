@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,7 +16,14 @@ class DataReaderTest {
     private static final DataReader READER = new DataReader(1024, 100, 200);
 
     private static RejectException refusal(String mail) {
-        return catchThrowableOfType(RejectException.class, () -> READER.read(stream(mail)));
+        return catchThrowableOfType(RejectException.class, () -> read(stream(mail)));
+    }
+
+    /** Read with a budget that always has room. */
+    private static byte[] read(InputStream in) throws Exception {
+        try (MessageBuffer buffer = new MessageBuffer(new MemoryBudget(1L << 30))) {
+            return READER.read(in, buffer);
+        }
     }
 
     private static ByteArrayInputStream stream(String s) {
@@ -25,8 +33,7 @@ class DataReaderTest {
     @Test
     void crlfContentIsReturnedByteForByte() throws Exception {
         String mail = "Subject: x\r\n\r\nline\r\n\r\nlast\r\n";
-        assertThat(new String(READER.read(stream(mail)), StandardCharsets.ISO_8859_1))
-                .isEqualTo(mail);
+        assertThat(new String(read(stream(mail)), StandardCharsets.ISO_8859_1)).isEqualTo(mail);
     }
 
     @ParameterizedTest
@@ -34,7 +41,7 @@ class DataReaderTest {
     void anyLineEndButCrlfDropsTheConnectionAfterReadingEverything(String mail) {
         ByteArrayInputStream in = stream(mail + "tail that must be consumed\r\n");
         DropConnectionException e =
-                catchThrowableOfType(DropConnectionException.class, () -> READER.read(in));
+                catchThrowableOfType(DropConnectionException.class, () -> read(in));
         assertThat(e.getErrorResponse()).isEqualTo(SmtpReply.BARE_NEWLINE_IN_DATA.line());
         assertThat(in.available()).isZero();
     }
@@ -44,7 +51,7 @@ class DataReaderTest {
         String big = "x".repeat(2000) + "\r\n";
         DropConnectionException e =
                 catchThrowableOfType(
-                        DropConnectionException.class, () -> READER.read(stream(big + "a\nb\r\n")));
+                        DropConnectionException.class, () -> read(stream(big + "a\nb\r\n")));
         assertThat(e.getCode()).isEqualTo(554);
     }
 
@@ -52,7 +59,7 @@ class DataReaderTest {
     void oversizeContentIsRefusedWith552AfterReadingEverything() {
         ByteArrayInputStream in =
                 stream("Subject: x\r\n\r\n" + ("y".repeat(90) + "\r\n").repeat(20));
-        RejectException e = catchThrowableOfType(RejectException.class, () -> READER.read(in));
+        RejectException e = catchThrowableOfType(RejectException.class, () -> read(in));
         assertThat(e).isNotInstanceOf(DropConnectionException.class);
         assertThat(e.getErrorResponse()).isEqualTo(SmtpReply.MESSAGE_TOO_BIG.line(1024));
         assertThat(in.available()).isZero();
@@ -60,7 +67,7 @@ class DataReaderTest {
 
     @Test
     void aLineOfMaxLengthWithItsCrlfPassesOneOctetMoreIsRefused() throws Exception {
-        assertThat(READER.read(stream("S: x\r\n\r\n" + "z".repeat(98) + "\r\n"))).hasSize(108);
+        assertThat(read(stream("S: x\r\n\r\n" + "z".repeat(98) + "\r\n"))).hasSize(108);
         assertThat(refusal("S: x\r\n\r\n" + "z".repeat(99) + "\r\n").getErrorResponse())
                 .isEqualTo(SmtpReply.LINE_TOO_LONG.line(100));
         assertThat(refusal("S: x\r\n\r\n" + "z".repeat(500)).getErrorResponse())
@@ -71,9 +78,55 @@ class DataReaderTest {
     @Test
     void theHeaderSectionEndsAtTheFirstEmptyLine() throws Exception {
         String header = ("X-A: " + "h".repeat(43) + "\r\n").repeat(4); // 4 x 50 octets = 200
-        assertThat(READER.read(stream(header + "\r\n" + ("body\r\n").repeat(100)))).isNotEmpty();
+        assertThat(read(stream(header + "\r\n" + ("body\r\n").repeat(100)))).isNotEmpty();
         assertThat(refusal(header + "X-B: 1\r\n\r\nbody\r\n").getErrorResponse())
                 .isEqualTo(SmtpReply.HEADER_TOO_BIG.line(200));
         assertThat(refusal(header + "no empty line, so all header\r\n").getCode()).isEqualTo(552);
+    }
+
+    @Test
+    void aNulOctetDropsTheConnectionAfterReadingEverything() {
+        // <CRLF>NUL.<CRLF>: a next hop that strips NULs would end DATA there
+        ByteArrayInputStream in = stream("Subject: x\r\n\r\nfirst\r\n\0.\r\nMAIL FROM:<x@y>\r\n");
+        DropConnectionException e =
+                catchThrowableOfType(DropConnectionException.class, () -> read(in));
+        assertThat(e.getErrorResponse()).isEqualTo(SmtpReply.NUL_IN_DATA.line());
+        assertThat(in.available()).isZero();
+    }
+
+    @Test
+    void aSpentBudgetIsAnswered452AfterReadingEverythingAndHoldsNothingMore() throws Exception {
+        MemoryBudget budget = new MemoryBudget(3L * MessageBuffer.CHUNK);
+        String big = "Subject: x\r\n\r\n" + ("y".repeat(98) + "\r\n").repeat(1000); // 100 KB
+        DataReader reader = new DataReader(1 << 20, 1000, 1000);
+        try (MessageBuffer first = new MessageBuffer(budget)) {
+            assertThat(reader.read(stream(big), first)).hasSize(big.length());
+            assertThat(budget.reserved()).isEqualTo(2L * MessageBuffer.CHUNK);
+            ByteArrayInputStream second = stream(big);
+            try (MessageBuffer buffer = new MessageBuffer(budget)) {
+                RejectException e =
+                        catchThrowableOfType(
+                                RejectException.class, () -> reader.read(second, buffer));
+                assertThat(e).isNotInstanceOf(DropConnectionException.class);
+                assertThat(e.getErrorResponse())
+                        .isEqualTo(SmtpReply.MEMORY_BUDGET_EXHAUSTED.line());
+                assertThat(second.available()).isZero();
+                assertThat(budget.reserved()).isEqualTo(3L * MessageBuffer.CHUNK);
+            }
+            assertThat(budget.reserved())
+                    .as("the refused one gave back")
+                    .isEqualTo(2L * MessageBuffer.CHUNK);
+        }
+        assertThat(budget.reserved()).isZero();
+    }
+
+    @Test
+    void oversizeOutweighsASpentBudget() {
+        MemoryBudget empty = new MemoryBudget(0);
+        RejectException e =
+                catchThrowableOfType(
+                        RejectException.class,
+                        () -> READER.read(stream("x".repeat(2000)), new MessageBuffer(empty)));
+        assertThat(e.getErrorResponse()).isEqualTo(SmtpReply.MESSAGE_TOO_BIG.line(1024));
     }
 }

@@ -1,0 +1,21 @@
+package io.mailseal.smtp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class PeerTextTest {
+
+    @Test
+    void controlsEscapesAndSeparatorsAreWrittenAsEscapes() {
+        assertThat(PeerText.escape("a\u0000b\u001b[31mc\rd\ne\u0085f\u2028g\u2029h\u007f\\"))
+                .isEqualTo(
+                        "a\\u0000b\\u001b[31mc\\u000dd\\u000ae\\u0085f\\u2028g\\u2029h\\u007f\\\\");
+        assertThat(PeerText.escape("mta.bank.example")).isEqualTo("mta.bank.example");
+    }
+
+    @Test
+    void longTextIsCut() {
+        assertThat(PeerText.escape("x".repeat(500))).isEqualTo("x".repeat(200) + "...");
+    }
+}
