@@ -74,7 +74,10 @@ class MalformedMimeIT {
         root.detachAppender(logs);
     }
 
-    /** One SMTP connection at a time, a new one whenever the relay closed the last. */
+    /**
+     * One SMTP connection at a time, a new one whenever the relay closed the last (a bare CR or LF,
+     * or a NUL, in DATA closes it).
+     */
     private final class Submitter implements AutoCloseable {
         private SmtpDialog smtp;
 
@@ -87,7 +90,8 @@ class MalformedMimeIT {
                             .endData(new String(content, StandardCharsets.ISO_8859_1));
             if (reply == null
                     || reply.startsWith("421")
-                    || SmtpReply.BARE_NEWLINE_IN_DATA.matches(reply)) {
+                    || SmtpReply.BARE_NEWLINE_IN_DATA.matches(reply)
+                    || SmtpReply.NUL_IN_DATA.matches(reply)) {
                 close();
             }
             return reply;
