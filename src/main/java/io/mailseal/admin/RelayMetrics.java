@@ -2,11 +2,8 @@ package io.mailseal.admin;
 
 import io.mailseal.delivery.DeliveryOutcomes;
 import io.mailseal.seal.SealingMetrics;
-import io.mailseal.spool.Spool;
 import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.core.metrics.Counter;
-import io.prometheus.metrics.core.metrics.CounterWithCallback;
-import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.core.metrics.Summary;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -15,15 +12,8 @@ import io.prometheus.metrics.model.snapshots.Unit;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 import java.util.Map;
-import java.util.function.DoubleSupplier;
-import java.util.function.IntSupplier;
-import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 
 /**
  * What mailseal counts, as Prometheus metric families with labels, HELP texts and base units
@@ -90,6 +80,7 @@ public final class RelayMetrics implements DeliveryOutcomes, SealingMetrics {
             duration(
                     "mailseal_timestamp", "Time to get one RFC 3161 timestamp, failover included.");
     private final Map<String, Summary> stages;
+    private final RelayGauges gauges = new RelayGauges(registry);
 
     public RelayMetrics() {
         stages =
@@ -136,14 +127,6 @@ public final class RelayMetrics implements DeliveryOutcomes, SealingMetrics {
         circuitsOpened.labelValues(url.toString()).inc();
     }
 
-    /** Outbound URLs skipped now after failures. */
-    public void watchOpenCircuits(IntSupplier open) {
-        gauge(
-                "mailseal_circuits_open",
-                "Outbound URLs (TSA, OCSP, CRL, HTTP key service) skipped now after failures.",
-                open::getAsInt);
-    }
-
     @Override
     public void ecRecipientSealed() {
         ecRecipients.inc();
@@ -171,105 +154,9 @@ public final class RelayMetrics implements DeliveryOutcomes, SealingMetrics {
         return () -> summary.observe((System.nanoTime() - start) / 1e9);
     }
 
-    /**
-     * Queue depth, age of the oldest queued message and files set aside as corrupt, from the spool
-     * directory; read at most every 5 s however often Prometheus scrapes.
-     */
-    public void watchSpool(Spool spool, Clock clock) {
-        SpoolDepth depth = new SpoolDepth(spool, clock);
-        gauge("mailseal_spool_messages", "Messages in the spool.", () -> depth.get().messages());
-        GaugeWithCallback.builder()
-                .name("mailseal_spool_oldest_age_seconds")
-                .unit(Unit.SECONDS)
-                .help("Age of the oldest message in the spool; 0 when it is empty.")
-                .callback(
-                        cb ->
-                                cb.call(
-                                        depth.get()
-                                                .oldest()
-                                                .map(
-                                                        t ->
-                                                                seconds(
-                                                                        Duration.between(
-                                                                                t,
-                                                                                clock.instant())))
-                                                .orElse(0.0)))
-                .register(registry);
-        gauge(
-                "mailseal_spool_corrupt_files",
-                "Spool files set aside as corrupt (to inspect by hand).",
-                () -> depth.get().corrupt());
-    }
-
-    /** SMTP sessions open now. */
-    public void watchSessions(IntSupplier open) {
-        gauge("mailseal_smtp_sessions_open", "SMTP sessions open now.", open::getAsInt);
-    }
-
-    /**
-     * The intake's bytes in flight against {@code smtp.memory-budget}, messages refused 452 4.3.1
-     * for it, and connections cut for slowness (all since start).
-     */
-    public void watchIntake(LongSupplier inFlight, LongSupplier budgetRefusals, LongSupplier cut) {
-        GaugeWithCallback.builder()
-                .name("mailseal_smtp_memory_in_flight_bytes")
-                .unit(Unit.BYTES)
-                .help("Message bytes the intake holds now (smtp.memory-budget).")
-                .callback(cb -> cb.call(inFlight.getAsLong()))
-                .register(registry);
-        CounterWithCallback.builder()
-                .name("mailseal_smtp_memory_budget_refusals")
-                .help("Messages refused 452 4.3.1 because smtp.memory-budget was spent.")
-                .callback(cb -> cb.call(budgetRefusals.getAsLong()))
-                .register(registry);
-        CounterWithCallback.builder()
-                .name("mailseal_smtp_slow_clients_cut")
-                .help(
-                        "SMTP sessions closed 421 4.4.2 for their pace (command deadline, data rate,"
-                                + " stress).")
-                .callback(cb -> cb.call(cut.getAsLong()))
-                .register(registry);
-    }
-
-    /** Share of certificate lookups answered from the cache (0..1). */
-    public void watchCertificateCache(DoubleSupplier hitRatio) {
-        gauge(
-                "mailseal_certificates_cache_hit_ratio",
-                "Share of recipient certificate lookups answered from the cache (0..1).",
-                hitRatio);
-    }
-
-    /** One certificate mailseal presents, for the expiry gauge. */
-    public record WatchedCertificate(String kind, String key, String subject, Instant notAfter) {}
-
-    /**
-     * {@code mailseal_certificate_expiry_seconds{kind,key,subject}}: seconds until each
-     * certificate's notAfter (negative once expired), read from {@code certificates} at each
-     * scrape, so it follows a reload.
-     */
-    public void watchCertificates(Supplier<List<WatchedCertificate>> certificates, Clock clock) {
-        GaugeWithCallback.builder()
-                .name("mailseal_certificate_expiry_seconds")
-                .unit(Unit.SECONDS)
-                .help(
-                        "Seconds until the notAfter of a certificate mailseal presents: kind"
-                                + " signing (mailseal.identities) or tls (mailseal.smtp.tls).")
-                .labelNames("kind", "key", "subject")
-                .callback(
-                        cb ->
-                                certificates
-                                        .get()
-                                        .forEach(
-                                                c ->
-                                                        cb.call(
-                                                                seconds(
-                                                                        Duration.between(
-                                                                                clock.instant(),
-                                                                                c.notAfter())),
-                                                                c.kind(),
-                                                                c.key(),
-                                                                c.subject())))
-                .register(registry);
+    /** The gauges read at each scrape (spool, sessions, certificates, intake memory). */
+    public RelayGauges gauges() {
+        return gauges;
     }
 
     public void writePrometheus(OutputStream out) throws IOException {
@@ -290,14 +177,6 @@ public final class RelayMetrics implements DeliveryOutcomes, SealingMetrics {
                 .quantile(0.5, 0.05)
                 .quantile(0.9, 0.01)
                 .quantile(0.99, 0.001)
-                .register(registry);
-    }
-
-    private void gauge(String name, String help, DoubleSupplier value) {
-        GaugeWithCallback.builder()
-                .name(name)
-                .help(help)
-                .callback(cb -> cb.call(value.getAsDouble()))
                 .register(registry);
     }
 

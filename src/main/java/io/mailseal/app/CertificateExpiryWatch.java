@@ -1,7 +1,7 @@
 package io.mailseal.app;
 
+import io.mailseal.admin.RelayGauges.WatchedCertificate;
 import io.mailseal.admin.RelayMetrics;
-import io.mailseal.admin.RelayMetrics.WatchedCertificate;
 import io.mailseal.config.SmtpConfig;
 import java.time.Clock;
 import java.time.Instant;
@@ -54,7 +54,7 @@ final class CertificateExpiryWatch implements AutoCloseable {
                         .toList();
         Supplier<List<WatchedCertificate>> presented =
                 () -> Stream.concat(signing.get().stream(), tls.stream()).toList();
-        metrics.watchCertificates(presented, clock);
+        metrics.gauges().watchCertificates(presented, clock);
         return new CertificateExpiryWatch(presented, clock).start();
     }
 

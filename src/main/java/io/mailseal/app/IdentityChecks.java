@@ -2,7 +2,7 @@ package io.mailseal.app;
 
 import static io.mailseal.config.Keywords.kebab;
 
-import io.mailseal.admin.RelayMetrics;
+import io.mailseal.admin.RelayGauges;
 import io.mailseal.certs.SigningIdentities;
 import io.mailseal.config.PolicyConfig;
 import io.mailseal.config.SmtpConfig;
@@ -109,9 +109,9 @@ final class IdentityChecks {
     }
 
     /** A certificate as the expiry gauge and the daily check see it. */
-    static RelayMetrics.WatchedCertificate watched(
+    static RelayGauges.WatchedCertificate watched(
             String kind, String key, X509Certificate certificate) {
-        return new RelayMetrics.WatchedCertificate(
+        return new RelayGauges.WatchedCertificate(
                 kind, key, subject(certificate), certificate.getNotAfter().toInstant());
     }
 

@@ -16,7 +16,6 @@ import io.mailseal.delivery.TlsLevels;
 import io.mailseal.smtp.IntakeServer;
 import io.mailseal.spool.Spool;
 import io.mailseal.spool.SpooledMessage;
-import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -75,8 +74,8 @@ public final class Relay implements AutoCloseable, RelayControl {
         try {
             ValidatedConfig validated = opened.add(RelayAssembly.validate(config, clock, metrics));
             logWarnings(validated);
-            Spool spool = openSpool(config);
-            List<SpooledMessage> left = recover(spool, config);
+            Spool spool = StartSteps.openSpool(config);
+            List<SpooledMessage> left = StartSteps.recover(spool, config);
             // delivery and spool settings are read at start; a reload changes only the policies'
             // delivery-tls
             TlsLevels tlsLevels =
@@ -100,7 +99,7 @@ public final class Relay implements AutoCloseable, RelayControl {
                                     clock,
                                     metrics));
             Outbox outbox = new Outbox(spool, scheduler);
-            metrics.watchSpool(spool, clock);
+            metrics.gauges().watchSpool(spool, clock);
             SealingStage stage = SealingStage.open(validated, clock, metrics, outbox);
             Relay relay =
                     new Relay(
@@ -110,9 +109,10 @@ public final class Relay implements AutoCloseable, RelayControl {
                             scheduler,
                             tlsLevels,
                             clock);
-            relay.admin = opened.add(adminServer(config, metrics, relay, validated));
-            metrics.watchCertificateCache(() -> relay.current.get().certificateCacheHitRatio());
-            metrics.watchOpenCircuits(() -> relay.current.get().openCircuits().size());
+            relay.admin = opened.add(StartSteps.adminServer(config, metrics, relay, validated));
+            metrics.gauges()
+                    .watchCertificateCache(() -> relay.current.get().certificateCacheHitRatio());
+            metrics.gauges().watchOpenCircuits(() -> relay.current.get().openCircuits().size());
             relay.expiryWatch =
                     opened.add(
                             CertificateExpiryWatch.start(
@@ -126,12 +126,13 @@ public final class Relay implements AutoCloseable, RelayControl {
                                     config.smtp(),
                                     received -> relay.current.get().pipeline().accept(received),
                                     clock));
-            listen(relay.intake, config);
-            metrics.watchSessions(relay.intake::openSessions);
-            metrics.watchIntake(
-                    relay.intake::memoryInFlight,
-                    relay.intake::memoryBudgetRefusals,
-                    relay.intake::slowClientsCut);
+            StartSteps.listen(relay.intake, config);
+            metrics.gauges().watchSessions(relay.intake::openSessions);
+            metrics.gauges()
+                    .watchIntake(
+                            relay.intake::memoryInFlight,
+                            relay.intake::memoryBudgetRefusals,
+                            relay.intake::slowClientsCut);
             scheduler.recover(left);
             if (!left.isEmpty()) {
                 log.info(
@@ -149,60 +150,6 @@ public final class Relay implements AutoCloseable, RelayControl {
         } catch (RuntimeException e) {
             opened.closeAll();
             throw e;
-        }
-    }
-
-    private static Spool openSpool(RelayConfig config) {
-        try {
-            return new Spool(config.spoolDirectory());
-        } catch (IOException e) {
-            throw spoolProblem(config, e);
-        }
-    }
-
-    private static List<SpooledMessage> recover(Spool spool, RelayConfig config) {
-        try {
-            return spool.recover();
-        } catch (IOException e) {
-            throw spoolProblem(config, e);
-        }
-    }
-
-    private static ConfigException spoolProblem(RelayConfig config, IOException e) {
-        return new ConfigException(
-                List.of(
-                        "mailseal.spool.directory: \""
-                                + config.spoolDirectory()
-                                + "\" cannot be used: "
-                                + Problems.reason(e)));
-    }
-
-    /** SubEthaSMTP reports a port it cannot bind as a RuntimeException around the BindException. */
-    private static void listen(IntakeServer intake, RelayConfig config) {
-        try {
-            intake.start();
-        } catch (RuntimeException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new ConfigException(
-                    List.of(
-                            "mailseal.smtp.listen: cannot serve on "
-                                    + config.smtp().listen()
-                                    + ": "
-                                    + cause.getMessage()));
-        }
-    }
-
-    private static AdminServer adminServer(
-            RelayConfig config, RelayMetrics metrics, Relay relay, ValidatedConfig validated) {
-        try {
-            return new AdminServer(config.adminListen(), metrics, relay, validated.adminToken());
-        } catch (IOException e) {
-            throw new ConfigException(
-                    List.of(
-                            "mailseal.admin.listen: cannot serve on "
-                                    + config.adminListen()
-                                    + ": "
-                                    + Problems.reason(e)));
         }
     }
 

@@ -1,6 +1,7 @@
 package io.mailseal.app;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.mailseal.admin.RelayGauges;
 import io.mailseal.admin.RelayMetrics;
 import io.mailseal.certs.CachedRecipientCertificates;
 import io.mailseal.certs.CertificateResolver;
@@ -121,7 +122,7 @@ final class SealingStage implements AutoCloseable {
     }
 
     /** The signing identities' certificates, for the expiry gauge, the daily check and /ready. */
-    List<RelayMetrics.WatchedCertificate> signingCertificates() {
+    List<RelayGauges.WatchedCertificate> signingCertificates() {
         return validated.identities().entries().stream()
                 .map(
                         e ->

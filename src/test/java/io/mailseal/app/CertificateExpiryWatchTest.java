@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import io.mailseal.admin.RelayMetrics.WatchedCertificate;
+import io.mailseal.admin.RelayGauges.WatchedCertificate;
 import io.mailseal.testing.LogCapture;
 import io.mailseal.testing.MutableClock;
 import java.time.Duration;
