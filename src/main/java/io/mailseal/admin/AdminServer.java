@@ -22,8 +22,9 @@ import java.util.stream.Collectors;
 /**
  * The admin port (loopback by default): {@code /metrics} (Prometheus text), {@code /health}
  * (liveness), {@code /ready} (JSON detail, 503 when not ready), {@code POST /v1/reload}, {@code
- * POST /v1/queue/flush} and {@code /v1/recipients/{address}}: can this customer receive encrypted
- * mail? — the question the bank asks before choosing SMS or e-mail. A bearer token guards
+ * POST /v1/queue/flush}, {@code /v1/recipients/{address}}: can this customer receive encrypted
+ * mail? — the question the bank asks before choosing SMS or e-mail — and {@code POST
+ * /v1/recipients/{address}/refresh}: forget the cached answer for it. A bearer token guards
  * everything but /health when {@code admin.token-file} is set. Slow clients are bounded: a request
  * must arrive within {@link #MAX_REQUEST_SECONDS}, a response be taken within {@link
  * #MAX_RESPONSE_SECONDS}, and at most {@link #MAX_CONNECTIONS} connections are open at once, each
@@ -37,6 +38,12 @@ public final class AdminServer implements AutoCloseable {
 
     /** POST: re-read relay.conf; 200 when applied, 422 with the problems when not. */
     public static final String RELOAD = "/v1/reload";
+
+    /**
+     * POST {@code /v1/recipients/{address}/refresh}: drop the relay's cached certificate answer for
+     * the address (after {@code mailseal certs import}); 200, or 400 for a non-address.
+     */
+    private static final String REFRESH = "/refresh";
 
     private static final org.slf4j.Logger log =
             org.slf4j.LoggerFactory.getLogger(AdminServer.class);
@@ -112,6 +119,26 @@ public final class AdminServer implements AutoCloseable {
         server.start();
     }
 
+    /** The path that drops the cached certificate answer for {@code address}, percent-encoded. */
+    public static String refreshPath(String address) {
+        StringBuilder path = new StringBuilder(RECIPIENTS);
+        for (byte b : address.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if (c < 0x80 && (Character.isLetterOrDigit(c) || "-._~!$&'()*+,;=:@".indexOf(c) >= 0)) {
+                path.append((char) c);
+            } else {
+                path.append('%').append(String.format("%02X", c));
+            }
+        }
+        return path.append(REFRESH).toString();
+    }
+
+    private static boolean isRefresh(String rawPath) {
+        return rawPath.startsWith(RECIPIENTS)
+                && rawPath.endsWith(REFRESH)
+                && rawPath.length() > RECIPIENTS.length() + REFRESH.length();
+    }
+
     public int port() {
         return server.getAddress().getPort();
     }
@@ -128,7 +155,7 @@ public final class AdminServer implements AutoCloseable {
     private void route(HttpExchange ex) throws IOException {
         {
             String path = ex.getRequestURI().getRawPath();
-            boolean post = path.equals(FLUSH) || path.equals(RELOAD);
+            boolean post = path.equals(FLUSH) || path.equals(RELOAD) || isRefresh(path);
             if (!(post ? "POST" : "GET").equals(ex.getRequestMethod())) {
                 send(ex, 405, "text/plain", (post ? "POST" : "GET") + " only\n");
             } else if (path.equals("/health")) {
@@ -139,6 +166,12 @@ public final class AdminServer implements AutoCloseable {
                 int n = relay.flushQueue();
                 log.info("queue flush requested over the admin port: {} message(s) due now", n);
                 send(ex, 200, "application/json", Json.object(Map.of("flushed", n)) + "\n");
+            } else if (isRefresh(path)) {
+                String decoded = ex.getRequestURI().getPath();
+                refresh(
+                        ex,
+                        decoded.substring(
+                                RECIPIENTS.length(), decoded.length() - REFRESH.length()));
             } else if (path.equals(RELOAD)) {
                 log.info("reload of relay.conf requested over the admin port");
                 List<String> problems = relay.reload();
@@ -193,6 +226,23 @@ public final class AdminServer implements AutoCloseable {
         body.put("version", build.version());
         body.put("commit", build.commit());
         return Json.object(body) + "\n";
+    }
+
+    private void refresh(HttpExchange ex, String address) throws IOException {
+        if (!RecipientAddress.isWellFormed(address)) {
+            send(
+                    ex,
+                    400,
+                    "application/json",
+                    Json.object(Map.of("error", "not a mail address")) + "\n");
+            return;
+        }
+        relay.forgetCertificates(List.of(address));
+        log.info("cached certificate answer for {} dropped over the admin port", address);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("address", address);
+        body.put("forgotten", true);
+        send(ex, 200, "application/json", Json.object(body) + "\n");
     }
 
     private void recipient(HttpExchange ex, String address) throws IOException {

@@ -21,6 +21,12 @@ public interface RelayControl {
         return Map.of();
     }
 
+    /**
+     * Drops the cached certificate answers (found or not found) for these addresses, so the next
+     * message to each looks it up again (after {@code mailseal certs import}).
+     */
+    void forgetCertificates(List<String> addresses);
+
     /** Makes every queued message due now; how many. */
     int flushQueue();
 

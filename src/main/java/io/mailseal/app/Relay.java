@@ -208,6 +208,11 @@ public final class Relay implements AutoCloseable, RelayControl {
     }
 
     @Override
+    public void forgetCertificates(List<String> addresses) {
+        current.get().forgetCertificates(addresses);
+    }
+
+    @Override
     public int flushQueue() {
         return scheduler.flush();
     }

@@ -76,6 +76,11 @@ final class SealingStage implements AutoCloseable {
         return certificates;
     }
 
+    /** Drops the cached answers for these addresses; the next lookup asks the sources. */
+    void forgetCertificates(List<String> addresses) {
+        addresses.forEach(certificates::invalidate);
+    }
+
     double certificateCacheHitRatio() {
         return certificates.hitRatio();
     }

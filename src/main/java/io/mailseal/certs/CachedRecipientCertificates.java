@@ -90,6 +90,15 @@ public final class CachedRecipientCertificates implements CertificateResolver {
     }
 
     /**
+     * Drops the cached answer for {@code address} (found or not found), so the next lookup asks the
+     * sources again: after {@code mailseal certs import}, without waiting for {@code negative-ttl}.
+     * The address is normalised as lookups do (the domain is case-insensitive).
+     */
+    public void invalidate(String address) {
+        cache.invalidate(key(address));
+    }
+
+    /**
      * A cancelled refresh leaves the entry as it was, expiry included (Caffeine drops it without
      * logging); returning the old value instead would count as a write and keep a certificate alive
      * past its ttl for as long as the directory is down.

@@ -24,6 +24,9 @@ final class AdminClient {
     /** The reply to a POST of {@code path}, or empty when no relay answers there. */
     Optional<HttpResponse<String>> post(String path, String accept, Duration timeout)
             throws IOException, InterruptedException {
+        if (config.adminListen().port() == 0) {
+            return Optional.empty(); // any free port: no client can find it
+        }
         String host =
                 config.adminListen().host().equals("0.0.0.0")
                                 || config.adminListen().host().equals("::")

@@ -131,6 +131,25 @@ class CachedRecipientCertificatesTest {
     }
 
     @Test
+    void invalidateReplacesACachedNotFoundAtOnceWithoutWaitingForTheNegativeTtl() {
+        var cache = cache();
+        assertThat(cache.resolve("d@x.example")).isInstanceOf(Resolution.Missing.class);
+        answers.add(found("d@x.example"));
+        assertThat(cache.resolve("d@x.example"))
+                .as("still the cached not found")
+                .isInstanceOf(Resolution.Missing.class);
+        assertThat(calls).hasValue(1);
+
+        cache.invalidate("d@X.Example");
+
+        assertThat(certificate(cache.resolve("d@x.example")).getSubjectX500Principal().getName())
+                .contains("d@x.example");
+        assertThat(calls).hasValue(2);
+        assertThat(cache.resolve("d@x.example")).isInstanceOf(Resolution.Usable.class);
+        assertThat(calls).as("the found certificate is cached again").hasValue(2);
+    }
+
+    @Test
     void unavailableIsNeverCached() {
         var cache = cache();
         answers.add(new Lookup.Unavailable("directory down"));
