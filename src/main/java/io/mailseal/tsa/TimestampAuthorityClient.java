@@ -13,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -121,6 +122,26 @@ public final class TimestampAuthorityClient implements TimestampAuthority {
             }
         }
         throw new TimestampUnavailableException(String.join("; ", reasons));
+    }
+
+    /**
+     * A client for {@code url} alone, with this one's timeout, verifier and HTTP client and a
+     * circuit of its own (never skipped for this one's failures): {@code check-config --probe} asks
+     * each TSA separately.
+     */
+    public TimestampAuthorityClient alone(URI url) {
+        return new TimestampAuthorityClient(
+                List.of(url),
+                timeout,
+                verifier,
+                new CircuitBreaker(Clock.systemUTC(), (u, backoff) -> {}),
+                http,
+                (u, reason) -> {});
+    }
+
+    /** The authorities in the order they are tried. */
+    public List<URI> urls() {
+        return urls;
     }
 
     /** True when some TSA's circuit is closed or its back-off has ended. */
