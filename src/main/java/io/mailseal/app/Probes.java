@@ -11,18 +11,15 @@ import io.mailseal.tsa.TimestampAuthorityClient;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.URLName;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSession;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.SSLSocketFactory;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.tsp.TimeStampToken;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
@@ -32,8 +29,8 @@ import org.eclipse.angus.mail.smtp.SMTPTransport;
  * {@code timestamp.urls} entry alone gets a real RFC 3161 request whose token is verified against
  * {@code timestamp.trust-anchors} (within {@code timestamp.timeout}); the smarthost gets a
  * greeting, EHLO, STARTTLS at {@code delivery.tls} level {@code encrypt} or {@code verify} (with
- * the relay's own TLS setup) and QUIT, each read and write within {@code delivery.timeout}. One
- * line per probe; no secret is ever part of one.
+ * the relay's own TLS setup) and QUIT, each read and write within {@code delivery.timeout}, all of
+ * it within twice that. One line per probe; no secret is ever part of one.
  */
 public final class Probes {
     private static final byte[] PROBE_DATA =
@@ -77,6 +74,11 @@ public final class Probes {
             } catch (TimestampUnavailableException e) {
                 String reason = String.valueOf(e.getMessage());
                 String prefix = url + ": ";
+                // the JDK's HTTP client says only the class name when nobody listens
+                reason =
+                        reason.replace(
+                                "java.net.ConnectException",
+                                "cannot connect (connection refused or unreachable)");
                 results.add(
                         new Result(
                                 head
@@ -116,8 +118,10 @@ public final class Probes {
         String head = "probe next hop " + hop.host() + ":" + hop.port() + ": ";
         TlsLevel level = delivery.tls();
         boolean startTls = level.compareTo(TlsLevel.ENCRYPT) >= 0;
-        Capturing sockets =
-                startTls ? new Capturing(tls.socketFactoryFor(level, hop.host())) : null;
+        ProbeSockets.Capturing sockets =
+                startTls
+                        ? new ProbeSockets.Capturing(tls.socketFactoryFor(level, hop.host()))
+                        : null;
         Properties p = new Properties();
         p.put("mail.smtp.host", hop.host());
         p.put("mail.smtp.port", Integer.toString(hop.port()));
@@ -127,6 +131,8 @@ public final class Probes {
         p.put("mail.smtp.timeout", millis);
         p.put("mail.smtp.writetimeout", millis);
         p.put("mail.smtp.quitwait", "true");
+        ProbeSockets.Watched plain = new ProbeSockets.Watched();
+        p.put("mail.smtp.socketFactory", plain);
         if (startTls) {
             p.put("mail.smtp.starttls.enable", "true");
             p.put("mail.smtp.starttls.required", "true");
@@ -135,9 +141,16 @@ public final class Probes {
             p.put("mail.smtp.ssl.checkserveridentity", Boolean.toString(level == TlsLevel.VERIFY));
         }
         ProbeTransport t = new ProbeTransport(Session.getInstance(p));
+        // Angus's timeouts are per read and write: the whole probe is cut at twice the timeout
+        long limit = 2 * Math.max(1, delivery.timeout().toMillis());
+        CompletableFuture<Void> cutter = new CompletableFuture<>();
+        CompletableFuture.delayedExecutor(limit, TimeUnit.MILLISECONDS)
+                .execute(() -> cutter.complete(null));
+        cutter.thenRun(plain::cut);
         try {
             t.connect();
             t.close(); // QUIT, waiting for the reply
+            cutter.cancel(false);
             StringBuilder line = new StringBuilder(head).append("ok (").append(t.greeting);
             line.append(", EHLO ")
                     .append(t.offeredStartTls ? "offers STARTTLS" : "does not offer STARTTLS");
@@ -158,7 +171,13 @@ public final class Probes {
             } catch (MessagingException | RuntimeException ignored) {
                 // the connection is gone either way
             }
-            return new Result(head + "FAILED " + describe(e), true);
+            cutter.cancel(false);
+            return new Result(
+                    head
+                            + "FAILED "
+                            + (plain.cut ? "no complete exchange within " + limit + " ms: " : "")
+                            + describe(e),
+                    true);
         }
     }
 
@@ -197,57 +216,6 @@ public final class Probes {
                 return ok;
             }
             return super.ehlo(domain);
-        }
-    }
-
-    /** The relay's STARTTLS factory, keeping the socket it made to report protocol and cipher. */
-    private static final class Capturing extends SSLSocketFactory {
-        private final SSLSocketFactory delegate;
-        volatile SSLSocket socket;
-
-        Capturing(SSLSocketFactory delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public Socket createSocket(Socket s, String host, int port, boolean autoClose)
-                throws IOException {
-            Socket made = delegate.createSocket(s, host, port, autoClose);
-            if (made instanceof SSLSocket ssl) {
-                socket = ssl;
-            }
-            return made;
-        }
-
-        @Override
-        public String[] getDefaultCipherSuites() {
-            return delegate.getDefaultCipherSuites();
-        }
-
-        @Override
-        public String[] getSupportedCipherSuites() {
-            return delegate.getSupportedCipherSuites();
-        }
-
-        @Override
-        public Socket createSocket(String host, int port) {
-            throw new UnsupportedOperationException("STARTTLS only");
-        }
-
-        @Override
-        public Socket createSocket(String host, int port, InetAddress localHost, int localPort) {
-            throw new UnsupportedOperationException("STARTTLS only");
-        }
-
-        @Override
-        public Socket createSocket(InetAddress host, int port) {
-            throw new UnsupportedOperationException("STARTTLS only");
-        }
-
-        @Override
-        public Socket createSocket(
-                InetAddress address, int port, InetAddress localAddress, int localPort) {
-            throw new UnsupportedOperationException("STARTTLS only");
         }
     }
 }

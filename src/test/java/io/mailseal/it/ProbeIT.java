@@ -9,6 +9,8 @@ import io.mailseal.it.CommandLineIT.Run;
 import io.mailseal.testing.BankMail;
 import io.mailseal.testing.LoopbackPorts;
 import io.mailseal.testing.ServerTls;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -64,7 +66,7 @@ class ProbeIT {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
         assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(1);
         assertThat(r.out())
-                .contains("probe timestamp " + dead + ": FAILED ")
+                .contains("probe timestamp " + dead + ": FAILED cannot connect")
                 .contains("probe timestamp " + world.tsa().url() + ": ok (genTime ")
                 .containsPattern("probe next hop 127.0.0.1:\\d+: ok \\(220 ");
     }
@@ -82,6 +84,25 @@ class ProbeIT {
         assertThat(r.out())
                 .contains("probe timestamp " + world.tsa().url() + ": ok (")
                 .containsPattern("probe next hop 127.0.0.1:" + free + ": FAILED .*refused");
+    }
+
+    @Test
+    void aNextHopThatNeverGreetsFailsWithinTheTimeout() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            Path conf =
+                    world.writeConfig(
+                            BankMail.POLICIES,
+                            "delivery.smarthost = \"127.0.0.1:%d\", delivery.timeout = 1s"
+                                    .formatted(silent.getLocalPort()));
+            long start = System.nanoTime();
+            Run r = mailseal("check-config", "-c", conf.toString(), "--probe");
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .isLessThan(Duration.ofSeconds(6));
+            assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(1);
+            assertThat(r.out())
+                    .containsPattern(
+                            "probe next hop 127.0.0.1:" + silent.getLocalPort() + ": FAILED .+");
+        }
     }
 
     @Test
