@@ -7,6 +7,7 @@ import io.mailseal.config.DeliveryConfig.TlsLevel;
 import io.mailseal.config.HostPort;
 import io.mailseal.crypto.TimestampUnavailableException;
 import io.mailseal.delivery.OutboundTls;
+import io.mailseal.net.HttpDeadline;
 import io.mailseal.tsa.TimestampAuthorityClient;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
@@ -55,7 +56,8 @@ public final class Probes {
         }
         List<Result> results = new ArrayList<>();
         for (URI url : tsa.urls()) {
-            String head = "probe timestamp " + url + ": ";
+            String shown = HttpDeadline.redact(url);
+            String head = "probe timestamp " + shown + ": ";
             long start = System.nanoTime();
             try {
                 TimeStampToken token = tsa.alone(url).stamp(PROBE_DATA);
@@ -73,7 +75,7 @@ public final class Probes {
                                 false));
             } catch (TimestampUnavailableException e) {
                 String reason = String.valueOf(e.getMessage());
-                String prefix = url + ": ";
+                String prefix = shown + ": ";
                 // the JDK's HTTP client says only the class name when nobody listens
                 reason =
                         reason.replace(

@@ -102,7 +102,11 @@ public final class TimestampAuthorityClient implements TimestampAuthority {
             URI url = candidates.get(i);
             long left = end - System.nanoTime();
             if (left <= 0) {
-                reasons.add(url + ": not tried, timestamp.timeout " + timeout + " used up");
+                reasons.add(
+                        HttpDeadline.redact(url)
+                                + ": not tried, timestamp.timeout "
+                                + timeout
+                                + " used up");
                 continue;
             }
             Duration share = Duration.ofNanos(left / (candidates.size() - i));
@@ -112,10 +116,10 @@ public final class TimestampAuthorityClient implements TimestampAuthority {
                 return token;
             } catch (IOException | TSPException | RuntimeException e) {
                 String reason = HttpDeadline.describe(e);
-                reasons.add(url + ": " + reason);
+                reasons.add(HttpDeadline.redact(url) + ": " + reason);
                 failures.failed(url, reason);
                 breaker.failed(url);
-                log.warn("TSA {} failed: {}", url, reason);
+                log.warn("TSA {} failed: {}", HttpDeadline.redact(url), reason);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new TimestampUnavailableException("interrupted");

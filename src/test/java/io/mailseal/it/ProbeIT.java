@@ -106,6 +106,21 @@ class ProbeIT {
     }
 
     @Test
+    void mxModeSkipsTheNextHopAndAPasswordInATsaUrlIsNotShown() throws Exception {
+        String dead = "http://probe:s3cret@127.0.0.1:" + LoopbackPorts.free() + "/tsa";
+        Path conf =
+                world.writeConfig(
+                        BankMail.POLICIES,
+                        "delivery.mode = mx\ntimestamp.urls = [\"%s\"]".formatted(dead));
+        Run r = mailseal("check-config", "-c", conf.toString(), "--probe");
+        assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(1);
+        assertThat(r.out())
+                .contains("probe timestamp http://***@127.0.0.1:")
+                .contains("probe next hop: skipped (delivery.mode mx")
+                .doesNotContain("s3cret");
+    }
+
+    @Test
     void verifyLevelStartsTlsAndChecksTheCertificate() throws Exception {
         try (CaptureSink tlsSink =
                 new CaptureSink(
