@@ -3,6 +3,7 @@ package io.mailseal.cli;
 import static io.mailseal.config.Keywords.kebab;
 
 import io.mailseal.admin.RelayMetrics;
+import io.mailseal.app.Probes;
 import io.mailseal.app.RelayAssembly;
 import io.mailseal.app.ValidatedConfig;
 import io.mailseal.config.ConfigLoader;
@@ -28,6 +29,14 @@ final class CheckConfigCommand implements Callable<Integer> {
             required = true,
             description = "relay.conf")
     Path config;
+
+    @Option(
+            names = "--probe",
+            description =
+                    "After the validation, ask each timestamp.urls entry for a real RFC 3161 token"
+                            + " and greet the next hop (EHLO, STARTTLS at delivery.tls encrypt or"
+                            + " verify, QUIT): one line each; exit 1 when one failed.")
+    boolean probe;
 
     @Spec CommandSpec spec;
 
@@ -63,7 +72,15 @@ final class CheckConfigCommand implements Callable<Integer> {
                         kebab(p.onMissingCertificate()),
                         kebab(p.deliveryTls().orElse(c.delivery().tls())));
             }
-            return 0;
+            if (!probe) {
+                return 0;
+            }
+            boolean failed = false;
+            for (Probes.Result r : Probes.run(v)) {
+                out.println(r.line());
+                failed |= r.failed();
+            }
+            return failed ? 1 : 0;
         }
     }
 }

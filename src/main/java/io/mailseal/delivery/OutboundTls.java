@@ -30,7 +30,7 @@ import javax.net.ssl.X509TrustManager;
  */
 public final class OutboundTls {
     /** For Angus's {@code ssl.protocols}: nothing older than TLS 1.2 (RFC 8996). */
-    static final String PROTOCOLS = "TLSv1.3 TLSv1.2";
+    public static final String PROTOCOLS = "TLSv1.3 TLSv1.2";
 
     private final SSLSocketFactory opportunistic;
     private final SSLSocketFactory verifying;
@@ -45,7 +45,7 @@ public final class OutboundTls {
     }
 
     /** The factory Angus uses for STARTTLS at {@code level} to {@code expectedName}. */
-    SSLSocketFactory socketFactoryFor(TlsLevel level, String expectedName) {
+    public SSLSocketFactory socketFactoryFor(TlsLevel level, String expectedName) {
         return new NamedHostFactory(
                 level == TlsLevel.VERIFY ? verifying : opportunistic, expectedName);
     }

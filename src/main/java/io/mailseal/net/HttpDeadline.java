@@ -51,6 +51,13 @@ public final class HttpDeadline {
         }
     }
 
+    /** {@code url} for a log line or a report: a user-info part (a password) replaced by ***. */
+    public static String redact(java.net.URI url) {
+        return url.getRawUserInfo() == null
+                ? url.toString()
+                : url.toString().replace(url.getRawUserInfo() + "@", "***@");
+    }
+
     /** What went wrong, with the class name when the exception has no message. */
     public static String describe(Throwable t) {
         String message = t.getMessage();

@@ -13,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -101,7 +102,11 @@ public final class TimestampAuthorityClient implements TimestampAuthority {
             URI url = candidates.get(i);
             long left = end - System.nanoTime();
             if (left <= 0) {
-                reasons.add(url + ": not tried, timestamp.timeout " + timeout + " used up");
+                reasons.add(
+                        HttpDeadline.redact(url)
+                                + ": not tried, timestamp.timeout "
+                                + timeout
+                                + " used up");
                 continue;
             }
             Duration share = Duration.ofNanos(left / (candidates.size() - i));
@@ -111,16 +116,36 @@ public final class TimestampAuthorityClient implements TimestampAuthority {
                 return token;
             } catch (IOException | TSPException | RuntimeException e) {
                 String reason = HttpDeadline.describe(e);
-                reasons.add(url + ": " + reason);
+                reasons.add(HttpDeadline.redact(url) + ": " + reason);
                 failures.failed(url, reason);
                 breaker.failed(url);
-                log.warn("TSA {} failed: {}", url, reason);
+                log.warn("TSA {} failed: {}", HttpDeadline.redact(url), reason);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new TimestampUnavailableException("interrupted");
             }
         }
         throw new TimestampUnavailableException(String.join("; ", reasons));
+    }
+
+    /**
+     * A client for {@code url} alone, with this one's timeout, verifier and HTTP client and a
+     * circuit of its own (never skipped for this one's failures): {@code check-config --probe} asks
+     * each TSA separately.
+     */
+    public TimestampAuthorityClient alone(URI url) {
+        return new TimestampAuthorityClient(
+                List.of(url),
+                timeout,
+                verifier,
+                new CircuitBreaker(Clock.systemUTC(), (u, backoff) -> {}),
+                http,
+                (u, reason) -> {});
+    }
+
+    /** The authorities in the order they are tried. */
+    public List<URI> urls() {
+        return urls;
     }
 
     /** True when some TSA's circuit is closed or its back-off has ended. */

@@ -51,4 +51,12 @@ class HttpDeadlineTest {
         assertThat(HttpDeadline.describe(new java.io.IOException("HTTP 503")))
                 .isEqualTo("HTTP 503");
     }
+
+    @Test
+    void aPasswordInAUrlIsNeverShown() {
+        assertThat(HttpDeadline.redact(java.net.URI.create("https://u:p%40ss@tsa.example/x?a=1")))
+                .isEqualTo("https://***@tsa.example/x?a=1");
+        assertThat(HttpDeadline.redact(java.net.URI.create("http://tsa.example:318/")))
+                .isEqualTo("http://tsa.example:318/");
+    }
 }
