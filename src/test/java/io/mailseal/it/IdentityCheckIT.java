@@ -14,6 +14,7 @@ import io.mailseal.demo.DemoWorld;
 import io.mailseal.demo.PkiFiles;
 import io.mailseal.testing.BankMail;
 import io.mailseal.testing.LogCapture;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -250,5 +251,30 @@ class IdentityCheckIT {
                                 + " expired on "
                                 + end
                                 + "\n");
+    }
+
+    @Test
+    void aMissingCertificateDirectoryIsAnError() throws Exception {
+        Path recipients = dir.resolve("certs/recipients");
+        try (var files = Files.list(recipients)) {
+            for (Path f : files.toList()) {
+                Files.delete(f);
+            }
+        }
+        Files.delete(recipients);
+        refusedByCheckConfigAndRun(
+                BankMail.POLICIES,
+                "mailseal.certificates.sources[0].path: \"" + recipients + "\" is not a directory");
+    }
+
+    @Test
+    void aKeystoreThatCannotBeReadIsAnErrorNamingTheKey() throws Exception {
+        Files.write(keystore, new byte[] {0x30, 0x03, 0x02, 0x01});
+        Path conf = world.writeConfig(BankMail.POLICIES);
+        CommandLineIT.Run check = CommandLineIT.mailseal("check-config", "-c", conf.toString());
+        assertThat(check.exit()).isEqualTo(1);
+        assertThat(check.err())
+                .startsWith("config error: " + keystoreKey() + "cannot be used: ")
+                .doesNotContain("\tat ");
     }
 }
