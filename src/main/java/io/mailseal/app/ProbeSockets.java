@@ -1,10 +1,9 @@
 package io.mailseal.app;
 
+import io.mailseal.delivery.PlainSocketFactory;
+import io.mailseal.delivery.StartTlsSocketFactory;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
-import javax.net.SocketFactory;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
@@ -15,7 +14,7 @@ final class ProbeSockets {
     private ProbeSockets() {}
 
     /** Plain sockets that {@link #cut} closes, ending a blocked connect, read or write at once. */
-    static final class Watched extends SocketFactory {
+    static final class Watched extends PlainSocketFactory {
         volatile Socket socket;
         volatile boolean cut;
 
@@ -41,44 +40,14 @@ final class ProbeSockets {
             }
             return s;
         }
-
-        @Override
-        public Socket createSocket(String host, int port) throws IOException {
-            return connected(new InetSocketAddress(host, port));
-        }
-
-        @Override
-        public Socket createSocket(String host, int port, InetAddress localHost, int localPort)
-                throws IOException {
-            return connected(new InetSocketAddress(host, port));
-        }
-
-        @Override
-        public Socket createSocket(InetAddress host, int port) throws IOException {
-            return connected(new InetSocketAddress(host, port));
-        }
-
-        @Override
-        public Socket createSocket(
-                InetAddress address, int port, InetAddress localAddress, int localPort)
-                throws IOException {
-            return connected(new InetSocketAddress(address, port));
-        }
-
-        private Socket connected(InetSocketAddress to) throws IOException {
-            Socket s = createSocket();
-            s.connect(to);
-            return s;
-        }
     }
 
     /** The relay's STARTTLS factory, keeping the socket it made to report protocol and cipher. */
-    static final class Capturing extends SSLSocketFactory {
-        private final SSLSocketFactory delegate;
+    static final class Capturing extends StartTlsSocketFactory {
         volatile SSLSocket socket;
 
         Capturing(SSLSocketFactory delegate) {
-            this.delegate = delegate;
+            super(delegate);
         }
 
         @Override
@@ -89,37 +58,6 @@ final class ProbeSockets {
                 socket = ssl;
             }
             return made;
-        }
-
-        @Override
-        public String[] getDefaultCipherSuites() {
-            return delegate.getDefaultCipherSuites();
-        }
-
-        @Override
-        public String[] getSupportedCipherSuites() {
-            return delegate.getSupportedCipherSuites();
-        }
-
-        @Override
-        public Socket createSocket(String host, int port) {
-            throw new UnsupportedOperationException("STARTTLS only");
-        }
-
-        @Override
-        public Socket createSocket(String host, int port, InetAddress localHost, int localPort) {
-            throw new UnsupportedOperationException("STARTTLS only");
-        }
-
-        @Override
-        public Socket createSocket(InetAddress host, int port) {
-            throw new UnsupportedOperationException("STARTTLS only");
-        }
-
-        @Override
-        public Socket createSocket(
-                InetAddress address, int port, InetAddress localAddress, int localPort) {
-            throw new UnsupportedOperationException("STARTTLS only");
         }
     }
 }

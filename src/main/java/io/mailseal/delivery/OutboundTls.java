@@ -2,7 +2,6 @@ package io.mailseal.delivery;
 
 import io.mailseal.config.DeliveryConfig.TlsLevel;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -102,12 +101,11 @@ public final class OutboundTls {
      * {@code ssl.checkserveridentity} is on, has JSSE check the server certificate against that
      * name during the handshake.
      */
-    private static final class NamedHostFactory extends SSLSocketFactory {
-        private final SSLSocketFactory delegate;
+    private static final class NamedHostFactory extends StartTlsSocketFactory {
         private final String name;
 
         NamedHostFactory(SSLSocketFactory delegate, String name) {
-            this.delegate = delegate;
+            super(delegate);
             this.name = name;
         }
 
@@ -125,37 +123,6 @@ public final class OutboundTls {
 
         private static boolean isAddressLiteral(String host) {
             return host.contains(":") || host.matches("[0-9.]+");
-        }
-
-        @Override
-        public String[] getDefaultCipherSuites() {
-            return delegate.getDefaultCipherSuites();
-        }
-
-        @Override
-        public String[] getSupportedCipherSuites() {
-            return delegate.getSupportedCipherSuites();
-        }
-
-        @Override
-        public Socket createSocket(String host, int port) {
-            throw new UnsupportedOperationException("STARTTLS only");
-        }
-
-        @Override
-        public Socket createSocket(String host, int port, InetAddress localHost, int localPort) {
-            throw new UnsupportedOperationException("STARTTLS only");
-        }
-
-        @Override
-        public Socket createSocket(InetAddress host, int port) {
-            throw new UnsupportedOperationException("STARTTLS only");
-        }
-
-        @Override
-        public Socket createSocket(
-                InetAddress address, int port, InetAddress localAddress, int localPort) {
-            throw new UnsupportedOperationException("STARTTLS only");
         }
     }
 }
