@@ -43,6 +43,7 @@ class ArchitectureTest {
                     entry("crypto", 1),
                     entry("spool", 1),
                     entry("net", 1),
+                    entry("dns", 1),
                     entry("certs", 2),
                     entry("tsa", 2),
                     entry("delivery", 2),

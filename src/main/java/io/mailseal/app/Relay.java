@@ -87,7 +87,7 @@ public final class Relay implements AutoCloseable, RelayControl {
                     opened.add(
                             new DeliveryScheduler(
                                     spool,
-                                    Router.of(config.delivery()),
+                                    Router.of(config.delivery(), validated.dns()),
                                     new NextHopClient(
                                             config.delivery(),
                                             config.smtp().hostname(),

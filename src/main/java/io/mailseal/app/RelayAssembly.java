@@ -17,6 +17,7 @@ import io.mailseal.crypto.AlgorithmChoice;
 import io.mailseal.crypto.CryptoProviders;
 import io.mailseal.crypto.TimestampVerifier;
 import io.mailseal.delivery.OutboundTls;
+import io.mailseal.dns.ValidatingDns;
 import io.mailseal.net.CircuitBreaker;
 import io.mailseal.policy.PolicyEngine;
 import io.mailseal.seal.SealingMetrics;
@@ -61,6 +62,7 @@ public final class RelayAssembly {
         TimestampAuthorityClient tsa =
                 problems.collect(() -> timestampClient(config.timestamp(), breaker, metrics));
         OutboundTls outboundTls = problems.collect(() -> outboundTls(config.delivery()));
+        ValidatingDns dns = problems.collect(() -> ValidatingDns.open(config.dns(), clock));
         String intake = problems.collect(() -> IntakeServer.check(config.smtp()));
         if (intake != null) {
             IdentityChecks.checkIntake(config.smtp(), clock, problems);
@@ -85,6 +87,7 @@ public final class RelayAssembly {
                 token,
                 intake,
                 breaker,
+                dns,
                 problems.warnings());
     }
 

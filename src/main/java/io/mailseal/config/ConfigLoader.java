@@ -71,7 +71,8 @@ public final class ConfigLoader {
                         timestamp(root.section("timestamp")),
                         delivery(delivery),
                         CryptoConfigReader.read(root.section("crypto")),
-                        PolicyConfigReader.read(root));
+                        PolicyConfigReader.read(root),
+                        DnsConfigReader.read(root.section("dns")));
         requireTimestampAuthorities(config, problems);
         checkDeliveryTls(config, root, delivery);
         root.finish();
@@ -240,25 +241,14 @@ public final class ConfigLoader {
 
     private static DeliveryConfig delivery(ConfigSection s) {
         ConfigSection retry = s.section("retry");
-        List<HostPort> dnsServers = new ArrayList<>();
-        for (String server : s.strings("dns-servers", List.of())) {
-            try {
-                dnsServers.add(HostPort.parse(server));
-            } catch (IllegalArgumentException withoutPort) {
-                try {
-                    dnsServers.add(HostPort.parse(server + ":53"));
-                } catch (IllegalArgumentException e) {
-                    s.problem(
-                            "dns-servers", "\"" + server + "\" is not an address or address:port");
-                }
-            }
+        if (s.has("dns-servers")) {
+            s.problem("dns-servers", s.value("dns-servers"), "has moved: use mailseal.dns.servers");
         }
         DeliveryConfig d =
                 new DeliveryConfig(
                         s.choice("mode", DeliveryConfig.Mode.SMARTHOST),
                         hostPort(s, "smarthost", "127.0.0.1:25"),
                         port(s, "mx-port", 25),
-                        dnsServers,
                         s.choice("tls", TlsLevel.MAY),
                         s.optionalPath("tls-trust-anchors"),
                         s.integer("connections", 4, 1),

@@ -8,6 +8,7 @@ import io.mailseal.demo.CaptureSink.CapturedMessage;
 import io.mailseal.demo.CaptureSink.Verb;
 import io.mailseal.demo.TransactionHold;
 import io.mailseal.testing.LoopbackDns;
+import io.mailseal.testing.TestResolvers;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,7 +54,8 @@ class MxDeliveryIT {
         rig =
                 new DeliveryRig(
                         dir,
-                        DeliveryRig.mx(sink.port(), dns.port(), DeliveryConfig.TlsLevel.NONE),
+                        DeliveryRig.mx(sink.port(), DeliveryConfig.TlsLevel.NONE),
+                        TestResolvers.unsigned(dns.port(), dir),
                         Optional.empty());
     }
 
