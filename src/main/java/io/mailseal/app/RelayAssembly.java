@@ -49,6 +49,7 @@ public final class RelayAssembly {
         Problems problems = new Problems();
         CircuitBreaker breaker =
                 new CircuitBreaker(clock, (url, backoff) -> metrics.circuitOpened(url));
+        ValidatingDns dns = problems.collect(() -> ValidatingDns.open(config.dns(), clock));
         RecipientCertificates sources =
                 problems.collect(
                         () ->
@@ -56,13 +57,13 @@ public final class RelayAssembly {
                                         config.certificates(),
                                         clock,
                                         metrics::revocationUnknown,
-                                        breaker));
+                                        breaker,
+                                        dns));
         SigningIdentities identities =
                 problems.collect(() -> SigningIdentities.open(config.identities()));
         TimestampAuthorityClient tsa =
                 problems.collect(() -> timestampClient(config.timestamp(), breaker, metrics));
         OutboundTls outboundTls = problems.collect(() -> outboundTls(config.delivery()));
-        ValidatingDns dns = problems.collect(() -> ValidatingDns.open(config.dns(), clock));
         String intake = problems.collect(() -> IntakeServer.check(config.smtp()));
         if (intake != null) {
             IdentityChecks.checkIntake(config.smtp(), clock, problems);
@@ -98,7 +99,11 @@ public final class RelayAssembly {
     public static RecipientCertificates recipientCertificates(RelayConfig config, Clock clock) {
         prepareJvm();
         return CertificateSetup.open(
-                config.certificates(), clock, () -> {}, new CircuitBreaker(clock, (u, b) -> {}));
+                config.certificates(),
+                clock,
+                () -> {},
+                new CircuitBreaker(clock, (u, b) -> {}),
+                ValidatingDns.open(config.dns(), clock));
     }
 
     /** Policy and certificates per recipient, as the end of DATA and {@code explain} decide. */

@@ -68,24 +68,11 @@ public final class RecipientCertificateValidator {
 
     public Validation validate(
             X509Certificate cert, List<X509Certificate> extraChain, String address) {
+        String unfit = unfit(cert, address);
+        if (unfit != null) {
+            return new Invalid(unfit);
+        }
         Date now = Date.from(clock.instant());
-        try {
-            cert.checkValidity(now);
-        } catch (CertificateExpiredException e) {
-            return new Invalid("expired on " + cert.getNotAfter().toInstant());
-        } catch (CertificateNotYetValidException e) {
-            return new Invalid("not valid before " + cert.getNotBefore().toInstant());
-        }
-        String usage = EncryptionKeyRules.problem(cert, allowSha1);
-        if (usage == null) {
-            usage = usageProblem(cert);
-        }
-        if (usage != null) {
-            return new Invalid(usage);
-        }
-        if (!addressMatches(cert, address)) {
-            return new Invalid("no subjectAltName rfc822Name matching " + address);
-        }
         try {
             List<X509Certificate> path = pathTo(cert, extraChain);
             PKIXParameters params = new PKIXParameters(anchors);
@@ -105,6 +92,31 @@ public final class RecipientCertificateValidator {
         } catch (GeneralSecurityException e) {
             return new Invalid("cannot be validated: " + e.getMessage());
         }
+    }
+
+    /**
+     * Every check but the path to a trusted CA: validity at the clock's time, {@link
+     * EncryptionKeyRules}, key usage and the address. Alone, for a certificate a DNSSEC-secure
+     * SMIMEA record (DANE-EE) vouches for; null when fit.
+     */
+    public String unfit(X509Certificate cert, String address) {
+        try {
+            cert.checkValidity(Date.from(clock.instant()));
+        } catch (CertificateExpiredException e) {
+            return "expired on " + cert.getNotAfter().toInstant();
+        } catch (CertificateNotYetValidException e) {
+            return "not valid before " + cert.getNotBefore().toInstant();
+        }
+        String usage = EncryptionKeyRules.problem(cert, allowSha1);
+        if (usage == null) {
+            usage = usageProblem(cert);
+        }
+        if (usage != null) {
+            return usage;
+        }
+        return addressMatches(cert, address)
+                ? null
+                : "no subjectAltName rfc822Name matching " + address;
     }
 
     /** Leaf, then each issuer found among the supplied CA certificates, up to an anchor. */

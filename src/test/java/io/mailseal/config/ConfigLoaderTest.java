@@ -260,7 +260,7 @@ class ConfigLoaderTest {
                         "mailseal.certificates.sources[4].token-header: needs bearer-token-file (the token it carries)",
                         "mailseal.certificates.sources[4].token-header: \"X Key\" is not an HTTP header name",
                         "mailseal.certificates.sources[4].timeout: \"0s\" must be positive",
-                        "mailseal.certificates.sources[5].type: \"gopher\" is not a source type (directory | ldap | http | harvest)");
+                        "mailseal.certificates.sources[5].type: \"gopher\" is not a source type (directory | ldap | http | harvest | smimea)");
     }
 
     @Test
