@@ -22,6 +22,12 @@ final class RestartOnlyChanges {
                     "relay.conf: changes to mailseal.delivery (delivery.tls included) take effect only after a"
                             + " restart; policies' delivery-tls take effect now");
         }
+        if (!next.dns().equals(old.dns())
+                && old.delivery().mode() == io.mailseal.config.DeliveryConfig.Mode.MX) {
+            log.warn(
+                    "relay.conf: changes to mailseal.dns take effect for MX routing only after a"
+                            + " restart; SMIMEA lookups use them now");
+        }
         if (!next.adminListen().equals(old.adminListen())
                 || !next.adminTokenFile().equals(old.adminTokenFile())
                 || !next.spoolDirectory().equals(old.spoolDirectory())) {
