@@ -93,6 +93,7 @@ public final class Relay implements AutoCloseable, RelayControl {
                                             config.smtp().hostname(),
                                             validated.outboundTls(),
                                             tlsLevels,
+                                            validated.dns(),
                                             clock),
                                     config.delivery(),
                                     config.smtp().hostname(),

@@ -136,6 +136,17 @@ public final class ConfigLoader {
                             + ": DSNs can be sent at a stricter level, never a weaker one");
         }
         verifies |= dsn == TlsLevel.VERIFY;
+        boolean dane =
+                global == TlsLevel.DANE
+                        || dsn == TlsLevel.DANE
+                        || config.policies().stream()
+                                .anyMatch(p -> p.deliveryTls().orElse(global) == TlsLevel.DANE);
+        if (dane && config.delivery().mode() != DeliveryConfig.Mode.MX) {
+            delivery.problem(
+                    "mode",
+                    "is smarthost, but tls, dsn-tls or a policy's delivery-tls is dane: DANE"
+                            + " authenticates MX hosts found by DNSSEC (mode = mx)");
+        }
         if (config.delivery().tlsTrustAnchors().isPresent() && !verifies) {
             delivery.problem(
                     "tls-trust-anchors",

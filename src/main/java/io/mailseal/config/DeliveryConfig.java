@@ -42,6 +42,13 @@ public record DeliveryConfig(
         NONE,
         MAY,
         ENCRYPT,
-        VERIFY
+        VERIFY,
+        /**
+         * {@code mode = mx} only: DANE (RFC 7672) where the MX host publishes DNSSEC-secure TLSA
+         * records (STARTTLS mandatory, the certificate must match one); elsewhere the level the
+         * mail would have without DANE ({@code delivery.tls}, or {@code may} when that is {@code
+         * dane}).
+         */
+        DANE
     }
 }

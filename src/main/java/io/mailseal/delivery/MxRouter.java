@@ -2,6 +2,7 @@ package io.mailseal.delivery;
 
 import io.mailseal.dns.Deadline;
 import io.mailseal.dns.DnsAnswer;
+import io.mailseal.dns.Security;
 import io.mailseal.dns.ValidatingDns;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -52,7 +53,7 @@ final class MxRouter implements Router {
         DnsAnswer mx = dns.lookup(name, Type.MX, deadline);
         if (mx instanceof DnsAnswer.Records r) {
             return r.records().isEmpty()
-                    ? implicitMx(domain, name, deadline)
+                    ? implicitMx(domain, name, r.security(), deadline)
                     : viaMx(domain, r, deadline);
         }
         if (mx instanceof DnsAnswer.NoSuchName) {
@@ -93,7 +94,7 @@ final class MxRouter implements Router {
         for (List<Name> equal : byPreference.values()) {
             Collections.shuffle(equal);
             for (Name target : equal) {
-                hosts.addAll(addresses(target, deadline).hosts());
+                hosts.addAll(addresses(target, answer.security(), deadline).hosts());
             }
         }
         return hosts.isEmpty()
@@ -103,8 +104,8 @@ final class MxRouter implements Router {
                 : new Route.Hosts(hosts);
     }
 
-    private Route implicitMx(String domain, Name name, Deadline deadline) {
-        Addresses found = addresses(name, deadline);
+    private Route implicitMx(String domain, Name name, Security mx, Deadline deadline) {
+        Addresses found = addresses(name, mx, deadline);
         List<NextHop> hosts = found.hosts();
         if (hosts.isEmpty() && found.lookupFailed()) {
             return new Route.Unroutable(
@@ -123,7 +124,11 @@ final class MxRouter implements Router {
      */
     private record Addresses(List<NextHop> hosts, boolean lookupFailed) {}
 
-    private Addresses addresses(Name host, Deadline deadline) {
+    /**
+     * @param mx how secure the answer that named {@code host} was: a host is DNSSEC secure (for
+     *     DANE) only when that answer and its own address records were
+     */
+    private Addresses addresses(Name host, Security mx, Deadline deadline) {
         String name = host.toString(true);
         List<NextHop> out = new ArrayList<>();
         boolean failed = false;
@@ -135,7 +140,12 @@ final class MxRouter implements Router {
                             rr instanceof ARecord a
                                     ? a.getAddress().getHostAddress()
                                     : ((AAAARecord) rr).getAddress().getHostAddress();
-                    out.add(new NextHop(name, address, port));
+                    out.add(
+                            new NextHop(
+                                    name,
+                                    address,
+                                    port,
+                                    mx == Security.SECURE && r.security() == Security.SECURE));
                 }
             }
             failed |= answer instanceof DnsAnswer.Bogus || answer instanceof DnsAnswer.Failed;

@@ -108,7 +108,7 @@ class ConfigLoaderTest {
                         "mailseal.smtp.allowed-clients: \"example.com\" is not an IP network (e.g. 10.0.0.0/8, ::1/128)",
                         "mailseal.certificates.cache.ttl: \"1 hr\" is not a duration (e.g. 30s, 10m, 1h)",
                         "mailseal.certificates.revocation: \"sometimes\" is not one of off | soft-fail | hard-fail",
-                        "mailseal.delivery.tls: \"maybe\" is not one of none | may | encrypt | verify");
+                        "mailseal.delivery.tls: \"maybe\" is not one of none | may | encrypt | verify | dane");
     }
 
     @Test
@@ -421,7 +421,7 @@ class ConfigLoaderTest {
                 .containsExactlyInAnyOrder(
                         "mailseal.policies[0].delivery-tls: \"may\" (policy news) is weaker than mailseal.delivery.tls = "
                                 + "encrypt: a policy can raise the level, never lower it",
-                        "mailseal.policies[1].delivery-tls: \"always\" is not one of none | may | encrypt | verify");
+                        "mailseal.policies[1].delivery-tls: \"always\" is not one of none | may | encrypt | verify | dane");
     }
 
     @Test
@@ -456,6 +456,6 @@ class ConfigLoaderTest {
                                 + " encrypt: DSNs can be sent at a stricter level, never a weaker one");
         assertThat(problems("mailseal.delivery.dsn-tls = always").problems())
                 .containsExactly(
-                        "mailseal.delivery.dsn-tls: \"always\" is not one of none | may | encrypt | verify");
+                        "mailseal.delivery.dsn-tls: \"always\" is not one of none | may | encrypt | verify | dane");
     }
 }

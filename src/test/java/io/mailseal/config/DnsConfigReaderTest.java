@@ -66,4 +66,15 @@ class DnsConfigReaderTest {
                         "mailseal.delivery.dns-servers: [\"10.0.0.53\"] has moved: use"
                                 + " mailseal.dns.servers");
     }
+
+    @Test
+    void daneIsForMxModeOnly() {
+        assertThat(problems("mailseal.delivery.tls = dane"))
+                .containsExactly(
+                        "mailseal.delivery.mode: is smarthost, but tls, dsn-tls or a policy's"
+                                + " delivery-tls is dane: DANE authenticates MX hosts found by"
+                                + " DNSSEC (mode = mx)");
+        assertThat(read("mailseal.delivery { mode = mx, tls = dane }").delivery().tls())
+                .isEqualTo(DeliveryConfig.TlsLevel.DANE);
+    }
 }

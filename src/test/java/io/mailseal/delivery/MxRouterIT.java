@@ -59,13 +59,16 @@ class MxRouterIT {
     void aSecureMxIsRouted() {
         assertThat(router.route("secure.test"))
                 .isEqualTo(
-                        new Route.Hosts(List.of(new NextHop("mx.secure.test", "127.0.0.1", 25))));
+                        new Route.Hosts(
+                                List.of(new NextHop("mx.secure.test", "127.0.0.1", 25, true))));
     }
 
     @Test
     void anInsecureMxIsRoutedAsWithoutDnssec() {
         assertThat(router.route("plain.test"))
-                .isEqualTo(new Route.Hosts(List.of(new NextHop("mx.plain.test", "127.0.0.3", 25))));
+                .isEqualTo(
+                        new Route.Hosts(
+                                List.of(new NextHop("mx.plain.test", "127.0.0.3", 25, false))));
     }
 
     @Test

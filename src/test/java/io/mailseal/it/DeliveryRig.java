@@ -106,6 +106,7 @@ final class DeliveryRig implements AutoCloseable {
                                         config.tls(),
                                         config.dsnTls().orElse(config.tls()),
                                         policies),
+                                dns,
                                 clock),
                         config,
                         "relay.test",
