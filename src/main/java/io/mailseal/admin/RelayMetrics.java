@@ -48,6 +48,12 @@ public final class RelayMetrics implements DeliveryOutcomes, SealingMetrics {
                             + " bounced, expired, unrecorded); DSNs count under policy dsn.",
                     "policy",
                     "outcome");
+    private final Counter deliveryTls =
+            counter(
+                    "mailseal_delivery_tls",
+                    "Transactions a next hop accepted, by the TLS they had: dane-verified (DANE,"
+                            + " RFC 7672), verified (CA chain and name), encrypted-unverified, none.",
+                    "result");
     private final Counter tsaFailures =
             counter(
                     "mailseal_tsa_failures",
@@ -106,6 +112,11 @@ public final class RelayMetrics implements DeliveryOutcomes, SealingMetrics {
     @Override
     public void outcome(String policy, String outcome) {
         deliveries.labelValues(policy, outcome).inc();
+    }
+
+    @Override
+    public void tls(String result) {
+        deliveryTls.labelValues(result).inc();
     }
 
     @Override

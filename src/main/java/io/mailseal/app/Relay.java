@@ -94,6 +94,7 @@ public final class Relay implements AutoCloseable, RelayControl {
                                             validated.outboundTls(),
                                             tlsLevels,
                                             validated.dns(),
+                                            metrics,
                                             clock),
                                     config.delivery(),
                                     config.smtp().hostname(),

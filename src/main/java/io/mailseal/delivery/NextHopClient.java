@@ -45,9 +45,11 @@ public final class NextHopClient implements AutoCloseable {
     private final KeptConnections kept;
     private final Clock clock;
     private final DaneLookup dane;
+    private final DeliveryOutcomes outcomes;
 
     /**
      * @param dns for {@code tls = dane}: the TLSA records of MX hosts
+     * @param outcomes told the TLS of each accepted transaction
      */
     public NextHopClient(
             DeliveryConfig config,
@@ -55,8 +57,10 @@ public final class NextHopClient implements AutoCloseable {
             OutboundTls tls,
             TlsLevels levels,
             ValidatingDns dns,
+            DeliveryOutcomes outcomes,
             Clock clock) {
         this.dane = new DaneLookup(dns);
+        this.outcomes = outcomes;
         this.config = config;
         this.heloName = heloName;
         this.tls = tls;
@@ -154,7 +158,14 @@ public final class NextHopClient implements AutoCloseable {
                 transport = open(link, fullTimeout ? config.timeout() : lifetime, by.end());
                 send(link, transport, content, rcpts, by);
             }
-            sendable.forEach(r -> out.put(r, new DeliveryResult.Delivered("accepted by " + hop)));
+            String tlsResult = tlsResult(link, transport);
+            outcomes.tls(tlsResult);
+            sendable.forEach(
+                    r ->
+                            out.put(
+                                    r,
+                                    new DeliveryResult.Delivered(
+                                            "accepted by " + hop + ", TLS " + tlsResult)));
         } catch (MessagingException | RuntimeException e) {
             boolean expired = e.getCause() instanceof HopTransport.ExpiredBeforeEndOfData;
             out.putAll(
@@ -163,6 +174,18 @@ public final class NextHopClient implements AutoCloseable {
                             : FailureClassifier.classify(e, sendable, hop.name()));
         }
         return new HopOutcome(out, transport != null && transport.endOfDataSent());
+    }
+
+    /** What the transaction that went through had: DANE, a verified chain, TLS, or nothing. */
+    private static String tlsResult(HopAtLevel link, HopTransport transport) {
+        if (!transport.encrypted()) {
+            return "none";
+        }
+        return switch (link.level()) {
+            case DANE -> "dane-verified";
+            case VERIFY -> "verified";
+            default -> "encrypted-unverified";
+        };
     }
 
     /** {@code level} for {@code hop}; for {@code dane}, what its TLSA records make of it. */

@@ -124,6 +124,14 @@ class DaneDeliveryIT {
     void aDaneEeMatchDeliversOverTls() throws Exception {
         rig.queue("D1.0", Duration.ofDays(1), "alice@ee.test");
         rig.awaitOutcome("delivered");
+        assertThat(rig.tlsResults).containsExactly("dane-verified");
+        assertThat(rig.logLines())
+                .anyMatch(
+                        l ->
+                                l.contains(
+                                        "accepted by mx.ee.test[127.0.0.1]:"
+                                                + sink.port()
+                                                + ", TLS dane-verified"));
         assertThat(to("alice@ee.test"))
                 .singleElement()
                 .extracting(CapturedMessage::overTls)
@@ -134,6 +142,7 @@ class DaneDeliveryIT {
     void aDaneTaMatchDeliversWhenTheCaIssuedTheCertificateForTheMxName() throws Exception {
         rig.queue("D2.0", Duration.ofDays(1), "alice@ta.test");
         rig.awaitOutcome("delivered");
+        assertThat(rig.tlsResults).containsExactly("dane-verified");
         assertThat(to("alice@ta.test"))
                 .singleElement()
                 .extracting(CapturedMessage::overTls)
@@ -169,6 +178,7 @@ class DaneDeliveryIT {
     void anInsecureMxFallsBackToMayAndItsTlsaIsNotConsulted() throws Exception {
         rig.queue("D5.0", Duration.ofDays(1), "alice@plain.test");
         rig.awaitOutcome("delivered");
+        assertThat(rig.tlsResults).containsExactly("encrypted-unverified");
         assertThat(to("alice@plain.test"))
                 .singleElement()
                 .extracting(CapturedMessage::overTls)
@@ -179,6 +189,7 @@ class DaneDeliveryIT {
     void onlyPkixUsagesMeanMandatoryButUnauthenticatedTls() throws Exception {
         rig.queue("D6.0", Duration.ofDays(1), "alice@pkix.test");
         rig.awaitOutcome("delivered");
+        assertThat(rig.tlsResults).containsExactly("encrypted-unverified");
         assertThat(to("alice@pkix.test"))
                 .singleElement()
                 .extracting(CapturedMessage::overTls)

@@ -44,6 +44,28 @@ final class DeliveryRig implements AutoCloseable {
     final MutableClock clock = new MutableClock(START);
     final LinkedBlockingQueue<String> outcomes = new LinkedBlockingQueue<>();
 
+    /** The TLS of each transaction a hop accepted, in order. */
+    final LinkedBlockingQueue<String> tlsResults = new LinkedBlockingQueue<>();
+
+    private final DeliveryOutcomes reports =
+            new DeliveryOutcomes() {
+                @Override
+                public void outcome(String policy, String outcome) {
+                    failIfAsked(outcome);
+                    outcomes.add(outcome);
+                }
+
+                @Override
+                public void tls(String result) {
+                    tlsResults.add(result);
+                }
+
+                @Override
+                public void attempted(Duration took) {
+                    failIfAsked("attempted"); // timings themselves are AdminIT's concern
+                }
+            };
+
     /**
      * The next report of this outcome ({@code "attempted"}: of an attempt's time) throws, as broken
      * metrics would.
@@ -107,23 +129,12 @@ final class DeliveryRig implements AutoCloseable {
                                         config.dsnTls().orElse(config.tls()),
                                         policies),
                                 dns,
+                                reports,
                                 clock),
                         config,
                         "relay.test",
                         clock,
-                        new DeliveryOutcomes() {
-                            @Override
-                            public void outcome(String policy, String outcome) {
-                                failIfAsked(outcome);
-                                outcomes.add(outcome);
-                            }
-
-                            @Override
-                            public void attempted(Duration took) {
-                                failIfAsked(
-                                        "attempted"); // timings themselves are AdminIT's concern
-                            }
-                        });
+                        reports);
     }
 
     private Router failingOnceWhenAsked(Router router) {

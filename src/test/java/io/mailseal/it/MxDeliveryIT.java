@@ -70,6 +70,7 @@ class MxDeliveryIT {
     void theNextMxIsTriedWhenTheFirstCannotBeReached() throws Exception {
         rig.queue("M1.0", Duration.ofDays(1), "alice@customer.test");
         rig.awaitOutcome("delivered");
+        assertThat(rig.tlsResults).as("tls = none").containsExactly("none");
         assertThat(sink.messages())
                 .singleElement()
                 .extracting(CapturedMessage::recipients)

@@ -227,6 +227,7 @@ class OutboundTlsIT {
                             Optional.of(Set.of(new TrustAnchor(pki.ca().certificate(), null))));
             rig.queue("T1.0", Duration.ofDays(1), "alice@customer.test");
             rig.awaitOutcome("delivered");
+            assertThat(rig.tlsResults).containsExactly("verified");
             assertThat(sink.messages())
                     .singleElement()
                     .extracting(CaptureSink.CapturedMessage::overTls)
