@@ -120,11 +120,20 @@ class DaneDeliveryIT {
         return sink.messages().stream().filter(m -> m.recipients().contains(recipient)).toList();
     }
 
+    /** Queues {@code id} to {@code recipient}: delivered once, over TLS reported as {@code tls}. */
+    private void deliveredWith(String id, String recipient, String tls) throws Exception {
+        rig.queue(id, Duration.ofDays(1), recipient);
+        rig.awaitOutcome("delivered");
+        assertThat(rig.tlsResults).containsExactly(tls);
+        assertThat(to(recipient))
+                .singleElement()
+                .extracting(CapturedMessage::overTls)
+                .isEqualTo(true);
+    }
+
     @Test
     void aDaneEeMatchDeliversOverTls() throws Exception {
-        rig.queue("D1.0", Duration.ofDays(1), "alice@ee.test");
-        rig.awaitOutcome("delivered");
-        assertThat(rig.tlsResults).containsExactly("dane-verified");
+        deliveredWith("D1.0", "alice@ee.test", "dane-verified");
         assertThat(rig.logLines())
                 .anyMatch(
                         l ->
@@ -132,21 +141,11 @@ class DaneDeliveryIT {
                                         "accepted by mx.ee.test[127.0.0.1]:"
                                                 + sink.port()
                                                 + ", TLS dane-verified"));
-        assertThat(to("alice@ee.test"))
-                .singleElement()
-                .extracting(CapturedMessage::overTls)
-                .isEqualTo(true);
     }
 
     @Test
     void aDaneTaMatchDeliversWhenTheCaIssuedTheCertificateForTheMxName() throws Exception {
-        rig.queue("D2.0", Duration.ofDays(1), "alice@ta.test");
-        rig.awaitOutcome("delivered");
-        assertThat(rig.tlsResults).containsExactly("dane-verified");
-        assertThat(to("alice@ta.test"))
-                .singleElement()
-                .extracting(CapturedMessage::overTls)
-                .isEqualTo(true);
+        deliveredWith("D2.0", "alice@ta.test", "dane-verified");
     }
 
     @Test
@@ -176,23 +175,11 @@ class DaneDeliveryIT {
 
     @Test
     void anInsecureMxFallsBackToMayAndItsTlsaIsNotConsulted() throws Exception {
-        rig.queue("D5.0", Duration.ofDays(1), "alice@plain.test");
-        rig.awaitOutcome("delivered");
-        assertThat(rig.tlsResults).containsExactly("encrypted-unverified");
-        assertThat(to("alice@plain.test"))
-                .singleElement()
-                .extracting(CapturedMessage::overTls)
-                .isEqualTo(true);
+        deliveredWith("D5.0", "alice@plain.test", "encrypted-unverified");
     }
 
     @Test
     void onlyPkixUsagesMeanMandatoryButUnauthenticatedTls() throws Exception {
-        rig.queue("D6.0", Duration.ofDays(1), "alice@pkix.test");
-        rig.awaitOutcome("delivered");
-        assertThat(rig.tlsResults).containsExactly("encrypted-unverified");
-        assertThat(to("alice@pkix.test"))
-                .singleElement()
-                .extracting(CapturedMessage::overTls)
-                .isEqualTo(true);
+        deliveredWith("D6.0", "alice@pkix.test", "encrypted-unverified");
     }
 }

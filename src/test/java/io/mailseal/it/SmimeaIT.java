@@ -98,17 +98,16 @@ class SmimeaIT {
         }
     }
 
+    private static SubmissionClient.Reply otp(SubmissionClient bank, String to, String code)
+            throws Exception {
+        return bank.send(DemoWorld.BANK_SENDER, List.of(to), BankMail.otp(to, code));
+    }
+
     @Test
     void aOneTimeCodeIsSealedToTheCertificatePublishedInSmimea() throws Exception {
         try (Relay relay = Relay.start(ConfigLoader.load(conf), Clock.systemUTC())) {
             SubmissionClient bank = new SubmissionClient("127.0.0.1", relay.port());
-            assertThat(
-                            bank.send(
-                                            DemoWorld.BANK_SENDER,
-                                            List.of(ALICE),
-                                            BankMail.otp(ALICE, "314159"))
-                                    .code())
-                    .isEqualTo(250);
+            assertThat(otp(bank, ALICE, "314159").code()).isEqualTo(250);
             assertThat(world.sink().awaitMessages(1, Duration.ofSeconds(10))).isTrue();
             Path eml =
                     Files.write(dir.resolve("alice.eml"), world.sink().messages().get(0).content());
@@ -116,21 +115,11 @@ class SmimeaIT {
                     .contains("Your one-time code is 314159");
 
             String broken = "alice@broken.test";
-            assertThat(
-                            bank.send(
-                                            DemoWorld.BANK_SENDER,
-                                            List.of(broken),
-                                            BankMail.otp(broken, "1"))
-                                    .line())
+            assertThat(otp(bank, broken, "1").line())
                     .as("bogus: temporary, never 550")
                     .isEqualTo(SmtpReply.CERTIFICATES_UNAVAILABLE.line("<" + broken + ">"));
             String plain = "alice@plain.test";
-            assertThat(
-                            bank.send(
-                                            DemoWorld.BANK_SENDER,
-                                            List.of(plain),
-                                            BankMail.otp(plain, "2"))
-                                    .line())
+            assertThat(otp(bank, plain, "2").line())
                     .as("insecure: as if there were no record")
                     .isEqualTo(SmtpReply.NO_CERTIFICATE.line("<" + plain + ">", "otp"));
         }
