@@ -126,7 +126,7 @@ class SmimeaIT {
     }
 
     @Test
-    void lookupNamesSmimeaAndItsDnssecStatus() throws Exception {
+    void lookupAndExplainNameSmimeaAndItsDnssecStatus() throws Exception {
         StringWriter out = new StringWriter();
         CommandLine cl = Main.commandLine();
         cl.setOut(new PrintWriter(out, true));
@@ -136,5 +136,18 @@ class SmimeaIT {
                 .contains("encryptable: yes")
                 .contains("source:      SMIMEA, DNSSEC secure (DANE-EE)")
                 .contains("issuer:      O=mailseal demo,CN=Provider CA");
+        assertThat(
+                        cl.execute(
+                                "explain",
+                                "-c",
+                                conf.toString(),
+                                "--from",
+                                DemoWorld.BANK_SENDER,
+                                "--to",
+                                ALICE,
+                                "--header",
+                                "X-Mail-Class=otp"))
+                .isZero();
+        assertThat(out.toString()).contains(", from SMIMEA, DNSSEC secure (DANE-EE)");
     }
 }
