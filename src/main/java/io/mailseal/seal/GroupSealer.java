@@ -10,7 +10,6 @@ import io.mailseal.seal.SealingPlan.Treatment;
 import io.mailseal.smtp.ReceivedMessage;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -60,7 +59,7 @@ final class GroupSealer {
                                     g.contentEncryption().orElseThrow(),
                                     g.envelopeRecipients())
                             : signed;
-            sealed.add(new SealedGroup(id, g, bytes(result)));
+            sealed.add(new SealedGroup(id, g, MessageSealer.bytes(result)));
         }
         return sealed;
     }
@@ -70,11 +69,5 @@ final class GroupSealer {
         SigningIdentity identity = identities.forSender(envelopeFrom).orElseThrow();
         return sealer.sign(
                 mime, identity, timestamps.forMode(g.policy().timestamp()), g.headerProtection());
-    }
-
-    private static byte[] bytes(MimeMessage message) throws MessagingException, IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
-        message.writeTo(out);
-        return out.toByteArray();
     }
 }

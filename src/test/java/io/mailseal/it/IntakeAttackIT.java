@@ -54,6 +54,11 @@ abstract class IntakeAttackIT {
 
     /** The relay as a process, with {@code smtp} HOCON in its smtp section. */
     void start(String smtpLimits) throws Exception {
+        start(smtpLimits, List.of());
+    }
+
+    /** As {@link #start(String)}, with {@code jvmOptions} after the shipped ones. */
+    void start(String smtpLimits, List<String> jvmOptions) throws Exception {
         smtp = LoopbackPorts.free();
         admin = LoopbackPorts.free();
         Path conf =
@@ -61,7 +66,7 @@ abstract class IntakeAttackIT {
                         BankMail.POLICIES,
                         "smtp { listen = \"127.0.0.1:%d\", %s }\nadmin.listen = \"127.0.0.1:%d\""
                                 .formatted(smtp, smtpLimits, admin));
-        relay = RelayProcess.start(conf, smtp, dir.resolve("relay.log"));
+        relay = RelayProcess.start(conf, smtp, dir.resolve("relay.log"), jvmOptions);
     }
 
     /** A gauge of the relay's /metrics. */

@@ -32,4 +32,21 @@ class BccRemovalTest {
                                 + "\r\n"
                                 + "Bcc: stays in the body\r\n");
     }
+
+    @Test
+    void aMessageWithoutBlindCopiesIsPassedOnAsTheSameArrayNotACopy() {
+        byte[] mail =
+                ("From: news@bank.example\r\nSubject: hello\r\n\r\nBcc: body\r\n")
+                        .getBytes(StandardCharsets.US_ASCII);
+        assertThat(BccRemoval.apply(mail)).isSameAs(mail);
+        byte[] headerOnly = "Subject: no body".getBytes(StandardCharsets.US_ASCII);
+        assertThat(BccRemoval.apply(headerOnly)).isSameAs(headerOnly);
+    }
+
+    @Test
+    void aBlindCopyAsTheLastHeaderFieldIsDroppedAndTheBodyKeptWhole() {
+        String mail = "Subject: s\nBcc: a@x.example,\n b@x.example\n\nbody\n";
+        assertThat(BccRemoval.apply(mail.getBytes(StandardCharsets.US_ASCII)))
+                .isEqualTo("Subject: s\n\nbody\n".getBytes(StandardCharsets.US_ASCII));
+    }
 }
