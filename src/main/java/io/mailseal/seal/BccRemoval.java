@@ -1,5 +1,7 @@
 package io.mailseal.seal;
 
+import io.mailseal.spool.MessageBytes;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +19,7 @@ import java.util.Locale;
 final class BccRemoval {
     private BccRemoval() {}
 
-    static byte[] apply(byte[] message) {
+    static MessageBytes apply(byte[] message) {
         List<int[]> dropped = new ArrayList<>(); // [from, to) of each dropped field
         int pos = 0;
         while (pos < message.length && !isBlank(message, pos)) {
@@ -31,22 +33,16 @@ final class BccRemoval {
             pos = end;
         }
         if (dropped.isEmpty()) {
-            return message;
+            return MessageBytes.of(message);
         }
-        int length = message.length;
-        for (int[] d : dropped) {
-            length -= d[1] - d[0];
-        }
-        byte[] out = new byte[length];
+        ByteArrayOutputStream head = new ByteArrayOutputStream(pos);
         int from = 0;
-        int at = 0;
         for (int[] d : dropped) {
-            System.arraycopy(message, from, out, at, d[0] - from);
-            at += d[0] - from;
+            head.write(message, from, d[0] - from);
             from = d[1];
         }
-        System.arraycopy(message, from, out, at, message.length - from);
-        return out;
+        head.write(message, from, pos - from);
+        return new MessageBytes(head.toByteArray(), message, pos);
     }
 
     /** An empty line (LF, CRLF or a lone CR at the end): the end of the header section. */

@@ -8,6 +8,7 @@ import io.mailseal.crypto.TimestampUnavailableException;
 import io.mailseal.seal.SealingPlan.Group;
 import io.mailseal.seal.SealingPlan.Treatment;
 import io.mailseal.smtp.ReceivedMessage;
+import io.mailseal.spool.MessageBytes;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
@@ -59,7 +60,7 @@ final class GroupSealer {
                                     g.contentEncryption().orElseThrow(),
                                     g.envelopeRecipients())
                             : signed;
-            sealed.add(new SealedGroup(id, g, MessageSealer.bytes(result)));
+            sealed.add(new SealedGroup(id, g, MessageBytes.of(MessageSealer.bytes(result))));
         }
         return sealed;
     }

@@ -46,9 +46,11 @@ record SpoolFile(SpooledMessage message, List<String> group) {
         MessageDigest sha = sha256();
         byte[] header = header();
         write(out, sha, header, 0, header.length);
-        byte[] content = message.content();
-        for (int at = 0; at < content.length; at += SLICE) {
-            write(out, sha, content, at, Math.min(SLICE, content.length - at));
+        MessageBytes content = message.bytes();
+        write(out, sha, content.head(), 0, content.head().length);
+        byte[] source = content.source();
+        for (int at = content.from(); at < source.length; at += SLICE) {
+            write(out, sha, source, at, Math.min(SLICE, source.length - at));
         }
         byte[] end =
                 (END + HexFormat.of().formatHex(sha.digest()) + "\n")
@@ -70,7 +72,7 @@ record SpoolFile(SpooledMessage message, List<String> group) {
         if (!group.isEmpty()) {
             h.append("group ").append(String.join(" ", group)).append('\n');
         }
-        h.append("length ").append(m.content().length).append("\n\n");
+        h.append("length ").append(m.bytes().length()).append("\n\n");
         return h.toString().getBytes(StandardCharsets.UTF_8);
     }
 

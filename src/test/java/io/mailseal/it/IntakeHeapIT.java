@@ -3,12 +3,15 @@ package io.mailseal.it;
 import static io.mailseal.testing.BankMail.ALICE;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mailseal.demo.CaptureSink.CapturedMessage;
 import io.mailseal.demo.DemoWorld;
 import io.mailseal.testing.Eventually;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,7 +45,7 @@ class IntakeHeapIT extends IntakeAttackIT {
         String content =
                 "From: <otp@bank.example>\r\nTo: <"
                         + to
-                        + ">\r\nSubject: big\r\n"
+                        + ">\r\nBcc: <audit@bank.example>\r\nSubject: big\r\n"
                         + (otp ? "X-Mail-Class: otp\r\n" : "")
                         + "\r\n"
                         + ("y".repeat(98) + "\r\n").repeat(megabytes * MB / 100);
@@ -68,6 +71,25 @@ class IntakeHeapIT extends IntakeAttackIT {
                 "every message at the sink",
                 Duration.ofMinutes(3),
                 () -> world.sink().messages().size() >= messages);
+        if (!otp) { // pass mail arrives as sent less its Bcc, after the relay's Received field
+            byte[] sent =
+                    content.replace("Bcc: <audit@bank.example>\r\n", "")
+                            .getBytes(StandardCharsets.US_ASCII);
+            for (CapturedMessage m : world.sink().messages()) {
+                byte[] got = m.content();
+                assertThat(got.length).isGreaterThan(sent.length);
+                assertThat(
+                                Arrays.equals(
+                                        got,
+                                        got.length - sent.length,
+                                        got.length,
+                                        sent,
+                                        0,
+                                        sent.length))
+                        .as("the received bytes at the end of what arrived")
+                        .isTrue();
+            }
+        }
         long end = relay.heapUsedMiB();
         assertThat(relay.isAlive()).isTrue();
         long before = Math.max(end, idle);

@@ -96,6 +96,45 @@ class SpoolTest {
     }
 
     @Test
+    void aRewrittenHeaderAndTheReceivedBodyAreWrittenAsOneMessageAndChecked() throws Exception {
+        byte[] received =
+                "Bcc: audit@bank.example\r\nSubject: s\r\n\r\nbody\r\n"
+                        .getBytes(StandardCharsets.US_ASCII);
+        int blank = "Bcc: audit@bank.example\r\nSubject: s\r\n".length();
+        MessageBytes bytes =
+                new MessageBytes(
+                        "Subject: s\r\n".getBytes(StandardCharsets.US_ASCII), received, blank);
+        SpooledMessage m =
+                new SpooledMessage(
+                        "rw",
+                        "news@bank.example",
+                        List.of("x@other.example"),
+                        "default",
+                        Instant.parse("2026-11-25T10:00:00Z"),
+                        Instant.parse("2026-11-30T10:00:00Z"),
+                        bytes,
+                        "");
+        Spool spool = new Spool(dir);
+        spool.write(List.of(m));
+
+        byte[] expected = "Subject: s\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII);
+        assertThat(spool.read("rw").orElseThrow().content()).isEqualTo(expected);
+        byte[] file = Files.readAllBytes(dir.resolve("queue/rw"));
+        assertThat(new String(file, StandardCharsets.US_ASCII))
+                .contains(
+                        "length "
+                                + expected.length
+                                + "\n\n"
+                                + new String(expected, StandardCharsets.US_ASCII)
+                                + "\nEND ");
+        int body = new String(file, StandardCharsets.US_ASCII).indexOf("body");
+        file[body] ^= 1;
+        Files.write(dir.resolve("queue/rw"), file);
+        assertThat(spool.readForDelivery("rw")).isEmpty();
+        assertThat(dir.resolve("corrupt/rw")).exists();
+    }
+
+    @Test
     void writtenMessagesComeBackWholeAfterARestart() throws Exception {
         new Spool(dir).write(List.of(message("A1.0")));
         List<SpooledMessage> back = new Spool(dir).recover();
