@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * budget spent answers {@code 452 4.3.1} instead of growing the heap until the JVM dies.
  *
  * <p>While the sink decides, a message may take several times its size: a pass message is spooled
- * from the intake's own array (one copy more only when a Bcc is dropped), but signing and
+ * from the intake's own array (a dropped Bcc rewrites only the header section), but signing and
  * encryption build new entities (the 7-bit form, the signed entity, the envelope, the message
  * around it). Measured on the jar with {@code -Xlog:gc} (IntakeHeapIT), one 50 MB message under an
  * encrypt + timestamp policy leaves at most 243 MiB live above the idle heap: about five copies,

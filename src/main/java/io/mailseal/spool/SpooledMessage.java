@@ -11,35 +11,21 @@ import java.util.List;
  * and the body of the message as received ({@link MessageBytes}): the spool writes them as they
  * are, and only {@link #content()} joins them.
  */
-public final class SpooledMessage {
-    private final String id;
-    private final String envelopeFrom;
-    private final List<String> recipients;
-    private final String policy;
-    private final Instant created;
-    private final Instant expires;
-    private final MessageBytes bytes;
-    private final String minimumTls;
+public record SpooledMessage(
+        String id,
+        String envelopeFrom,
+        List<String> recipients,
+        String policy,
+        Instant created,
+        Instant expires,
+        MessageBytes bytes,
+        String minimumTls) {
 
-    public SpooledMessage(
-            String id,
-            String envelopeFrom,
-            List<String> recipients,
-            String policy,
-            Instant created,
-            Instant expires,
-            MessageBytes bytes,
-            String minimumTls) {
-        this.id = id;
-        this.envelopeFrom = envelopeFrom;
-        this.recipients = List.copyOf(recipients);
-        this.policy = policy;
-        this.created = created;
-        this.expires = expires;
-        this.bytes = bytes;
-        this.minimumTls = minimumTls;
+    public SpooledMessage {
+        recipients = List.copyOf(recipients);
     }
 
+    /** A message whose bytes are one array. */
     public SpooledMessage(
             String id,
             String envelopeFrom,
@@ -72,52 +58,14 @@ public final class SpooledMessage {
         this(id, envelopeFrom, recipients, policy, created, expires, content, "");
     }
 
-    /** The same message for fewer recipients (the others are done). */
-    public SpooledMessage withRecipients(List<String> remaining) {
-        return new SpooledMessage(
-                id, envelopeFrom, remaining, policy, created, expires, bytes, minimumTls);
-    }
-
-    public String id() {
-        return id;
-    }
-
-    public String envelopeFrom() {
-        return envelopeFrom;
-    }
-
-    public List<String> recipients() {
-        return recipients;
-    }
-
-    public String policy() {
-        return policy;
-    }
-
-    public Instant created() {
-        return created;
-    }
-
-    public Instant expires() {
-        return expires;
-    }
-
     /** The message as one array (joined, i.e. copied, only when its header was rewritten). */
     public byte[] content() {
         return bytes.toArray();
     }
 
-    /** The message's bytes as they are held. */
-    public MessageBytes bytes() {
-        return bytes;
-    }
-
-    public String minimumTls() {
-        return minimumTls;
-    }
-
-    @Override
-    public String toString() {
-        return "SpooledMessage[id=" + id + ", policy=" + policy + ", size=" + bytes.length() + "]";
+    /** The same message for fewer recipients (the others are done). */
+    public SpooledMessage withRecipients(List<String> remaining) {
+        return new SpooledMessage(
+                id, envelopeFrom, remaining, policy, created, expires, bytes, minimumTls);
     }
 }
