@@ -102,26 +102,29 @@ final class MimeEntities {
      */
     static MimeMessage wrap(java.util.List<String> headerLines, MimeBodyPart entity)
             throws MessagingException, IOException {
-        OpenBuffer out = new OpenBuffer(Math.max(entity.getSize(), 0) + 4096L);
-        boolean hasMessageId = false;
-        for (String line : headerLines) {
-            writeLine(out, line);
-            hasMessageId |= line.regionMatches(true, 0, "message-id:", 0, 11);
+        java.util.List<String> lines = new java.util.ArrayList<>(headerLines);
+        if (lines.stream().noneMatch(l -> l.regionMatches(true, 0, "message-id:", 0, 11))) {
+            lines.add("Message-ID: " + new MessageIds().next());
         }
-        if (!hasMessageId) {
-            writeLine(out, "Message-ID: " + new MessageIds().next());
-        }
-        writeLine(out, "MIME-Version: 1.0");
+        lines.add("MIME-Version: 1.0");
         for (String line : Collections.list(entity.getAllHeaderLines())) {
             if (isEntityHeader(line)) {
-                writeLine(out, line);
+                lines.add(line);
             }
+        }
+        long size = Math.max(entity.getSize(), 0) + CRLF.length; // exact for a parsed entity
+        for (String line : lines) {
+            size += line.length() + CRLF.length;
+        }
+        OpenBuffer out = new OpenBuffer(size);
+        for (String line : lines) {
+            writeLine(out, line);
         }
         out.writeBytes(CRLF);
         try (InputStream raw = entity.getRawInputStream()) {
             raw.transferTo(out);
         }
-        return new MimeMessage(SESSION, out.stream());
+        return new Written(out.bytes());
     }
 
     /** A body part from header lines (folded to at most 78 characters) and the raw body. */
@@ -169,11 +172,15 @@ final class MimeEntities {
     }
 
     /**
-     * {@code part} as it is written, into one array sized from its header lines and content size:
-     * exactly, for a part read from bytes (what this class makes), so it is not copied again.
+     * {@code part} as it is written: for a message {@link #wrap} made, the very array it was parsed
+     * from (it is not changed after sealing); otherwise written into one array sized from its
+     * header lines and content size, exactly for a part read from bytes.
      */
     static byte[] bytes(jakarta.mail.internet.MimePart part)
             throws MessagingException, IOException {
+        if (part instanceof Written written) {
+            return written.bytes;
+        }
         long size = Math.max(part.getSize(), 0) + CRLF.length;
         for (String line : Collections.list(part.getAllHeaderLines())) {
             size += line.length() + CRLF.length;
@@ -196,6 +203,16 @@ final class MimeEntities {
 
     static MimeBodyPart reparse(MimeBodyPart p) throws MessagingException, IOException {
         return reparse(p, Math.max(p.getSize(), 0) + 4096L);
+    }
+
+    /** A message parsed from {@code bytes}, which it reads as a view and hands out as they are. */
+    private static final class Written extends MimeMessage {
+        private final byte[] bytes;
+
+        Written(byte[] bytes) throws MessagingException {
+            super(SESSION, new jakarta.mail.util.SharedByteArrayInputStream(bytes));
+            this.bytes = bytes;
+        }
     }
 
     /**

@@ -154,7 +154,7 @@ record SpoolFile(SpooledMessage message, List<String> group) {
                         policy,
                         Instant.ofEpochMilli(created),
                         Instant.ofEpochMilli(expires),
-                        content,
+                        MessageBytes.of(content),
                         tls),
                 group);
     }

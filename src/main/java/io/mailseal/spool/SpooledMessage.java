@@ -25,27 +25,6 @@ public record SpooledMessage(
         recipients = List.copyOf(recipients);
     }
 
-    /** A message whose bytes are one array. */
-    public SpooledMessage(
-            String id,
-            String envelopeFrom,
-            List<String> recipients,
-            String policy,
-            Instant created,
-            Instant expires,
-            byte[] content,
-            String minimumTls) {
-        this(
-                id,
-                envelopeFrom,
-                recipients,
-                policy,
-                created,
-                expires,
-                MessageBytes.of(content),
-                minimumTls);
-    }
-
     /** A message whose policy asked for no TLS level of its own. */
     public SpooledMessage(
             String id,
@@ -55,7 +34,7 @@ public record SpooledMessage(
             Instant created,
             Instant expires,
             byte[] content) {
-        this(id, envelopeFrom, recipients, policy, created, expires, content, "");
+        this(id, envelopeFrom, recipients, policy, created, expires, MessageBytes.of(content), "");
     }
 
     /** The message as one array (joined, i.e. copied, only when its header was rewritten). */

@@ -159,7 +159,7 @@ class SpoolTest {
                                 m.policy(),
                                 m.created(),
                                 m.expires(),
-                                m.content(),
+                                m.bytes(),
                                 "VERIFY")));
         spool.replace(spool.read("T1.0").orElseThrow().withRecipients(List.of("b@y.example")));
         assertThat(new Spool(dir).recover())
