@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * from the intake's own array (a dropped Bcc rewrites only the header section), but signing and
  * encryption build new entities (the 7-bit form, the signed entity, the envelope, the message
  * around it). Measured on the jar with {@code -Xlog:gc} (IntakeHeapIT), one 50 MB message under an
- * encrypt + timestamp policy leaves at most 243 MiB live above the idle heap: about five copies,
+ * encrypt + timestamp policy leaves at most 330 MiB live above the idle heap: about seven copies,
  * one of them the intake's, which DATA reserved already. So the messages the sink works on at once
  * are bounded by the budget too, each weighing {@link #SINK_COPIES} times its size; one message may
  * always go in, however large, so that every message the intake took can be decided. The heap then
@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class MemoryBudget {
     /** The copies of a message the sink makes besides the intake's own. */
-    static final int SINK_COPIES = 4;
+    static final int SINK_COPIES = 6;
 
     private final long capacity;
     private final AtomicLong reserved = new AtomicLong();

@@ -26,16 +26,18 @@ import org.junit.jupiter.params.provider.CsvSource;
  * The heap one relay process needs for large messages (issue 17: one 50 MB message, eight 10 MB
  * messages at once), for a pass policy and for the encrypt + timestamp policy, read from the
  * process's own GC log ({@code -Xlog:gc}) with the shipped options: the largest heap in use before
- * a collection (garbage included) and the largest left after one (what was still live). The figures
- * are printed for docs/ROBUSTNESS.md; the assertion is the bound the sealing share of the memory
- * budget ({@code MemoryBudget.SINK_COPIES}) is derived from.
+ * a collection (garbage included) and the largest left after one (what was still live, garbage in
+ * regions not yet collected included). The figures are printed for docs/ROBUSTNESS.md. The bound on
+ * what is live above the idle heap (after a full GC) lies between the figures measured before
+ * intake stopped copying the message (pass 1 x 50 MB: 294 MiB, 8 x 10: 511; otp 1 x 50: 598, 8 x
+ * 10: 864) and after (104, 131, 330, 605).
  */
 class IntakeHeapIT extends IntakeAttackIT {
     private static final int MB = 1_000_000;
     private static final Pattern PAUSE = Pattern.compile("(\\d+)M->(\\d+)M\\(\\d+M\\)");
 
     @ParameterizedTest(name = "{0}: {1} x {2} MB")
-    @CsvSource({"pass, 1, 50, 150", "pass, 8, 10, 150", "otp, 1, 50, 350", "otp, 8, 10, 700"})
+    @CsvSource({"pass, 1, 50, 200", "pass, 8, 10, 300", "otp, 1, 50, 450", "otp, 8, 10, 780"})
     void peakHeap(String policy, int messages, int megabytes, long boundMiB) throws Exception {
         Path gcLog = dir.resolve("gc.log");
         start("max-message-size = 50MiB, data-timeout = 5m", List.of("-Xlog:gc:file=" + gcLog));
