@@ -30,14 +30,14 @@ import org.junit.jupiter.params.provider.CsvSource;
  * regions not yet collected included). The figures are printed for docs/ROBUSTNESS.md. The bound on
  * what is live above the idle heap (after a full GC) lies between the figures measured before
  * intake stopped copying the message (pass 1 x 50 MB: 294 MiB, 8 x 10: 511; otp 1 x 50: 598, 8 x
- * 10: 864) and after (104, 131, 330, 605).
+ * 10: 864) and after (103 to 104, 131 to 183, 330, 605 to 698).
  */
 class IntakeHeapIT extends IntakeAttackIT {
     private static final int MB = 1_000_000;
     private static final Pattern PAUSE = Pattern.compile("(\\d+)M->(\\d+)M\\(\\d+M\\)");
 
     @ParameterizedTest(name = "{0}: {1} x {2} MB")
-    @CsvSource({"pass, 1, 50, 200", "pass, 8, 10, 300", "otp, 1, 50, 450", "otp, 8, 10, 780"})
+    @CsvSource({"pass, 1, 50, 200", "pass, 8, 10, 300", "otp, 1, 50, 450", "otp, 8, 10, 800"})
     void peakHeap(String policy, int messages, int megabytes, long boundMiB) throws Exception {
         Path gcLog = dir.resolve("gc.log");
         start("max-message-size = 50MiB, data-timeout = 5m", List.of("-Xlog:gc:file=" + gcLog));
