@@ -11,7 +11,6 @@ import io.mailseal.demo.SubmissionClient.Reply;
 import io.mailseal.smtp.SmtpReply;
 import io.mailseal.testing.AdminPort;
 import io.mailseal.testing.BankMail;
-import io.mailseal.testing.Eventually;
 import io.mailseal.testing.HostileMime;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -130,16 +129,7 @@ class HostileContentAttackIT extends IntakeAttackIT {
                 new SubmissionClient("127.0.0.1", smtp)
                         .send(DemoWorld.BANK_SENDER, List.of(ALICE), mail);
         assertThat(SmtpReply.QUEUED.matches(reply.line())).as(reply.line()).isTrue();
-        CapturedMessage delivered =
-                Eventually.value(
-                                "the one-time code at the sink",
-                                Duration.ofSeconds(30),
-                                () ->
-                                        world.sink().messages().stream()
-                                                .filter(m -> m.recipients().contains(ALICE))
-                                                .findFirst(),
-                                java.util.Optional::isPresent)
-                        .orElseThrow();
+        CapturedMessage delivered = BankMail.firstTo(world.sink(), ALICE);
         Path eml = Files.write(dir.resolve("hp.eml"), delivered.content());
         String inner = BankMail.opensslOpens(dir, eml, ALICE);
         String signed = Files.readString(Path.of(eml + ".dec"), StandardCharsets.ISO_8859_1);

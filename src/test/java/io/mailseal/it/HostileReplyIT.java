@@ -1,51 +1,23 @@
 package io.mailseal.it;
 
+import static io.mailseal.it.DeliveryIT.ALICE;
+import static io.mailseal.it.DeliveryIT.BOB;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mailseal.config.DeliveryConfig;
-import io.mailseal.demo.CaptureSink;
 import io.mailseal.demo.CaptureSink.CapturedMessage;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A next hop whose replies carry an ANSI escape, NEL, U+2028 and a bare CR followed by something
  * shaped like a header field: the relay's log shows them escaped, and the DSN the sender gets holds
  * no header line the next hop wrote.
  */
-class HostileReplyIT {
-    static final String ALICE = "alice@customer.example";
-    static final String BOB = "bob@customer.example";
-
+class HostileReplyIT extends ScriptedHopIT {
     /** What a hostile next hop says after its code. */
     static final String HOSTILE =
             "no such user \u001b[31mred\u001b[0m nel\u0085ls\u2028ps\u2029cr\rX-Injected: yes";
-
-    @TempDir Path dir;
-    CaptureSink sink;
-    DeliveryRig rig;
-
-    @BeforeEach
-    void start() throws Exception {
-        sink = new CaptureSink(Optional.empty());
-        rig =
-                new DeliveryRig(
-                        dir,
-                        DeliveryRig.smarthost(sink.port(), DeliveryConfig.TlsLevel.NONE),
-                        Optional.empty());
-    }
-
-    @AfterEach
-    void stop() {
-        rig.close();
-        sink.close();
-    }
 
     @Test
     void aRefusalsTextIsEscapedInTheLogAndCannotAddAFieldToTheDsn() throws Exception {
