@@ -7,7 +7,6 @@ import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeUtility;
 import jakarta.mail.internet.ParameterList;
 import jakarta.mail.internet.ParseException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -80,11 +79,9 @@ final class HeaderProtector {
             }
         }
         headers.add("Content-Type: " + MimeUtility.fold(14, type.toString()));
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
         try (var raw = content.getRawInputStream()) {
-            raw.transferTo(body);
+            return MimeEntities.part(headers, raw, Math.max(content.getSize(), 0));
         }
-        return MimeEntities.part(headers, body.toByteArray());
     }
 
     /**

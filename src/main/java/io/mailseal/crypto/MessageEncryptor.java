@@ -75,10 +75,19 @@ final class MessageEncryptor {
             MimeBodyPart envelope =
                     gen.generate(
                             content, new JceCMSContentEncryptorBuilder(algorithm.oid()).build());
-            return MimeEntities.wrap(signed, MimeEntities.reparse(envelope));
+            return MimeEntities.wrap(signed, MimeEntities.reparse(envelope, base64Size(content)));
         } catch (SMIMEException | GeneralSecurityException | org.bouncycastle.cms.CMSException e) {
             throw new MessagingException("encryption failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Room for the envelope as written: the entity and the CMS structure around it (a few hundred
+     * bytes per recipient) in base64 lines of 76 characters and CRLF.
+     */
+    private static long base64Size(MimeBodyPart content) throws MessagingException {
+        long cms = Math.max(content.getSize(), 0) + 16 * 1024;
+        return cms * 4 / 3 * 78 / 76 + 4096;
     }
 
     private RecipientInfoGenerator recipientInfo(EnvelopeRecipient r)

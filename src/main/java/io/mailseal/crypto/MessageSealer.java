@@ -28,4 +28,9 @@ public final class MessageSealer {
             throws MessagingException, IOException {
         return encryptor.encrypt(signed, algorithm, recipients);
     }
+
+    /** The bytes of a message this class made, written once into an array of exactly their size. */
+    public static byte[] bytes(MimeMessage message) throws MessagingException, IOException {
+        return MimeEntities.bytes(message);
+    }
 }

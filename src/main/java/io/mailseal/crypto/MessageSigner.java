@@ -35,6 +35,7 @@ import org.bouncycastle.operator.OperatorCreationException;
  * SMIMECapabilities and SMIMEEncryptionKeyPreference.
  */
 final class MessageSigner {
+    private static final long SIGNATURE_ROOM = 64 * 1024;
 
     MimeMessage sign(
             MimeMessage original,
@@ -55,7 +56,9 @@ final class MessageSigner {
             MimeBodyPart entity = new MimeBodyPart();
             entity.setContent(signed);
             entity.setHeader("Content-Type", signed.getContentType());
-            return MimeEntities.wrap(outerHeaders, MimeEntities.reparse(entity));
+            // the signature part (certificates and timestamp included) is a few kB
+            return MimeEntities.wrap(
+                    outerHeaders, MimeEntities.reparse(entity, content.getSize() + SIGNATURE_ROOM));
         } catch (SMIMEException
                 | MessagingException
                 | IOException

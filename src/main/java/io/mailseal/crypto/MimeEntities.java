@@ -4,7 +4,6 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -63,15 +62,20 @@ final class MimeEntities {
         if (message.getHeader("Content-Type") == null) {
             headers.add("Content-Type: text/plain; charset=us-ascii"); // RFC 2045 §5.2 default
         }
-        byte[] body;
+        OpenBuffer out = new OpenBuffer(Math.max(message.getSize(), 0) + 4096L);
+        writeHeaders(out, headers);
+        int bodyStart = out.size();
         try (InputStream raw = message.getRawInputStream()) {
-            body = raw.readAllBytes();
+            raw.transferTo(out);
         }
-        MimeBodyPart part = SevenBitEntity.of(part(headers, body), body);
+        MimeBodyPart original = new MimeBodyPart(out.stream());
+        MimeBodyPart part =
+                SevenBitEntity.of(original, out.array(), bodyStart, out.size() - bodyStart);
         if (part.getHeader("Content-Transfer-Encoding") == null) {
             part.setHeader("Content-Transfer-Encoding", "7bit");
+            return reparse(part); // serialised with the new field, parsed again
         }
-        return reparse(part);
+        return part;
     }
 
     /** A new message: the source's non-content headers (less the dropped) around {@code entity}. */
@@ -98,38 +102,53 @@ final class MimeEntities {
      */
     static MimeMessage wrap(java.util.List<String> headerLines, MimeBodyPart entity)
             throws MessagingException, IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(entity.getSize(), 0) + 4096);
-        boolean hasMessageId = false;
-        for (String line : headerLines) {
-            writeLine(out, line);
-            hasMessageId |= line.regionMatches(true, 0, "message-id:", 0, 11);
+        java.util.List<String> lines = new java.util.ArrayList<>(headerLines);
+        if (lines.stream().noneMatch(l -> l.regionMatches(true, 0, "message-id:", 0, 11))) {
+            lines.add("Message-ID: " + new MessageIds().next());
         }
-        if (!hasMessageId) {
-            writeLine(out, "Message-ID: " + new MessageIds().next());
-        }
-        writeLine(out, "MIME-Version: 1.0");
+        lines.add("MIME-Version: 1.0");
         for (String line : Collections.list(entity.getAllHeaderLines())) {
             if (isEntityHeader(line)) {
-                writeLine(out, line);
+                lines.add(line);
             }
+        }
+        long size = Math.max(entity.getSize(), 0) + CRLF.length; // exact for a parsed entity
+        for (String line : lines) {
+            size += line.length() + CRLF.length;
+        }
+        OpenBuffer out = new OpenBuffer(size);
+        for (String line : lines) {
+            writeLine(out, line);
         }
         out.writeBytes(CRLF);
         try (InputStream raw = entity.getRawInputStream()) {
             raw.transferTo(out);
         }
-        return new MimeMessage(SESSION, new ByteArrayInputStream(out.toByteArray()));
+        return new Written(out.bytes());
     }
 
     /** A body part from header lines (folded to at most 78 characters) and the raw body. */
     static MimeBodyPart part(java.util.List<String> headerLines, byte[] rawBody)
-            throws MessagingException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(rawBody.length + 512);
+            throws MessagingException, IOException {
+        return part(headerLines, new java.io.ByteArrayInputStream(rawBody), rawBody.length);
+    }
+
+    /** As {@link #part(java.util.List, byte[])}, the raw body read from {@code rawBody}. */
+    static MimeBodyPart part(java.util.List<String> headerLines, InputStream rawBody, long size)
+            throws MessagingException, IOException {
+        OpenBuffer out = new OpenBuffer(size + 1024L);
+        writeHeaders(out, headerLines);
+        rawBody.transferTo(out);
+        return new MimeBodyPart(out.stream());
+    }
+
+    /** Header lines folded to at most 78 characters, then the empty line. */
+    private static void writeHeaders(
+            ByteArrayOutputStream out, java.util.List<String> headerLines) {
         for (String line : headerLines) {
             writeLine(out, SevenBitEntity.foldHeader(line));
         }
         out.writeBytes(CRLF);
-        out.writeBytes(rawBody);
-        return new MimeBodyPart(new ByteArrayInputStream(out.toByteArray()));
     }
 
     /**
@@ -152,14 +171,48 @@ final class MimeEntities {
         return false;
     }
 
-    static byte[] bytes(jakarta.mail.Part part) throws MessagingException, IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
+    /**
+     * {@code part} as it is written: for a message {@link #wrap} made, the very array it was parsed
+     * from (it is not changed after sealing); otherwise written into one array sized from its
+     * header lines and content size, exactly for a part read from bytes.
+     */
+    static byte[] bytes(jakarta.mail.internet.MimePart part)
+            throws MessagingException, IOException {
+        if (part instanceof Written written) {
+            return written.bytes;
+        }
+        long size = Math.max(part.getSize(), 0) + CRLF.length;
+        for (String line : Collections.list(part.getAllHeaderLines())) {
+            size += line.length() + CRLF.length;
+        }
+        OpenBuffer out = new OpenBuffer(size);
         part.writeTo(out);
-        return out.toByteArray();
+        return out.bytes();
+    }
+
+    /**
+     * {@code p} serialised and parsed again, in one buffer of room for {@code expected} bytes
+     * (grown if they are more) that the result reads as a view.
+     */
+    static MimeBodyPart reparse(MimeBodyPart p, long expected)
+            throws MessagingException, IOException {
+        OpenBuffer out = new OpenBuffer(expected);
+        p.writeTo(out);
+        return new MimeBodyPart(out.stream());
     }
 
     static MimeBodyPart reparse(MimeBodyPart p) throws MessagingException, IOException {
-        return new MimeBodyPart(new ByteArrayInputStream(bytes(p)));
+        return reparse(p, Math.max(p.getSize(), 0) + 4096L);
+    }
+
+    /** A message parsed from {@code bytes}, which it reads as a view and hands out as they are. */
+    private static final class Written extends MimeMessage {
+        private final byte[] bytes;
+
+        Written(byte[] bytes) throws MessagingException {
+            super(SESSION, new jakarta.mail.util.SharedByteArrayInputStream(bytes));
+            this.bytes = bytes;
+        }
     }
 
     /**

@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -39,7 +40,15 @@ final class SevenBitEntity {
      */
     static MimeBodyPart of(MimeBodyPart part, byte[] rawBody)
             throws MessagingException, IOException {
-        return fragile(part, rawBody) ? encode(part) : part;
+        return of(part, rawBody, 0, rawBody.length);
+    }
+
+    /**
+     * As {@link #of(MimeBodyPart, byte[])}, the raw body {@code length} bytes from {@code from}.
+     */
+    static MimeBodyPart of(MimeBodyPart part, byte[] data, int from, int length)
+            throws MessagingException, IOException {
+        return fragile(part, data, from, from + length) ? encode(part) : part;
     }
 
     /**
@@ -74,7 +83,7 @@ final class SevenBitEntity {
         out.append(line);
     }
 
-    private static boolean fragile(MimeBodyPart part, byte[] rawBody)
+    private static boolean fragile(MimeBodyPart part, byte[] data, int from, int to)
             throws MessagingException, IOException {
         if (part.isMimeType("multipart/signed")) {
             return false;
@@ -88,31 +97,46 @@ final class SevenBitEntity {
             MimeMultipart children = (MimeMultipart) part.getContent();
             for (int i = 0; i < children.getCount(); i++) {
                 MimeBodyPart child = (MimeBodyPart) children.getBodyPart(i);
-                if (fragile(child, raw(child))) {
+                byte[] raw = raw(child);
+                if (fragile(child, raw, 0, raw.length)) {
                     return true;
                 }
             }
             return !"7bit".equals(encoding(part));
         }
-        return List.of("8bit", "binary").contains(encoding(part)) || fragileLines(rawBody);
+        return List.of("8bit", "binary").contains(encoding(part)) || fragileLines(data, from, to);
     }
 
-    /** 8-bit bytes, bare CR or LF, a line too long, ending in a blank or starting with "From ". */
-    private static boolean fragileLines(byte[] body) {
-        String text = new String(body, StandardCharsets.ISO_8859_1);
-        for (String line : text.split("\r\n", -1)) {
-            if (line.length() > MAX_BODY_LINE
-                    || line.endsWith(" ")
-                    || line.endsWith("\t")
-                    || line.startsWith("From ")
-                    || line.indexOf('\r') >= 0
-                    || line.indexOf('\n') >= 0
-                    || line.chars().anyMatch(c -> c > 127)) {
+    /**
+     * 8-bit bytes, bare CR or LF, a line too long, ending in a blank or starting with "From ";
+     * scanned in place, lines between CRLFs.
+     */
+    private static boolean fragileLines(byte[] b, int from, int to) {
+        int line = from;
+        for (int i = from; i < to; i++) {
+            if (b[i] < 0) {
+                return true;
+            }
+            if (b[i] == '\r' && i + 1 < to && b[i + 1] == '\n') {
+                if (fragileLine(b, line, i)) {
+                    return true;
+                }
+                line = ++i + 1;
+            } else if (b[i] == '\r' || b[i] == '\n') {
                 return true;
             }
         }
-        return false;
+        return fragileLine(b, line, to);
     }
+
+    private static boolean fragileLine(byte[] b, int from, int to) {
+        return to - from > MAX_BODY_LINE
+                || (to > from && (b[to - 1] == ' ' || b[to - 1] == '\t'))
+                || (to - from >= FROM.length
+                        && Arrays.equals(b, from, from + FROM.length, FROM, 0, FROM.length));
+    }
+
+    private static final byte[] FROM = "From ".getBytes(StandardCharsets.US_ASCII);
 
     private static MimeBodyPart encode(MimeBodyPart part) throws MessagingException, IOException {
         byte[] body;
@@ -147,14 +171,27 @@ final class SevenBitEntity {
 
     private static byte[] encoded(byte[] decoded, String encoding)
             throws MessagingException, IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(decoded.length * 4 / 3 + 64);
+        OpenBuffer out = new OpenBuffer(decoded.length * 4L / 3 + decoded.length / 30 + 64);
         try (OutputStream enc = MimeUtility.encode(out, encoding)) {
             enc.write(decoded);
+        }
+        if (!hasFromLine(out.array(), out.size())) {
+            return out.bytes();
         }
         String text = out.toString(StandardCharsets.US_ASCII);
         // quoted-printable leaves "From " alone; =46 is the same letter to every decoder (RFC 3156
         // §3)
         return FROM_LINE.matcher(text).replaceAll("=46rom ").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static boolean hasFromLine(byte[] b, int length) {
+        for (int i = 0; i + FROM.length <= length; i++) {
+            if ((i == 0 || b[i - 1] == '\n')
+                    && Arrays.equals(b, i, i + FROM.length, FROM, 0, FROM.length)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static byte[] decoded(MimeBodyPart part) throws MessagingException, IOException {

@@ -1,7 +1,10 @@
 package io.mailseal.seal;
 
+import io.mailseal.spool.MessageBytes;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -9,36 +12,42 @@ import java.util.Locale;
  * passed through unchanged otherwise: they are for the sender's copy only (RFC 5322 §3.6.3, §3.6.6)
  * and never leave the relay, in any mode. Other Resent-* fields stay: they address a resending as
  * From, To and Cc address the message, and are no more private than those. The body is not touched.
+ *
+ * <p>Only the header section is read. A message without such a field is returned as it is, the same
+ * array (no copy); one with them is copied once into an array of exactly its new size.
  */
 final class BccRemoval {
     private BccRemoval() {}
 
-    static byte[] apply(byte[] message) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(message.length);
+    static MessageBytes apply(byte[] message) {
+        List<int[]> dropped = new ArrayList<>(); // [from, to) of each dropped field
         int pos = 0;
-        boolean dropping = false;
-        while (pos < message.length) {
+        while (pos < message.length && !isBlank(message, pos)) {
             int end = lineEnd(message, pos);
-            int len = end - pos;
-            boolean blank =
-                    len == 0
-                            || (len == 1 && message[pos] == '\r')
-                            || (len == 2 && message[pos] == '\r' && message[pos + 1] == '\n')
-                            || message[pos] == '\n';
-            if (blank) {
-                out.write(message, pos, message.length - pos); // end of headers: the rest as is
-                return out.toByteArray();
-            }
             boolean continuation = message[pos] == ' ' || message[pos] == '\t';
-            if (!continuation) {
-                dropping = isBlindCopy(message, pos, len);
-            }
-            if (!dropping) {
-                out.write(message, pos, len);
+            if (continuation && !dropped.isEmpty() && dropped.get(dropped.size() - 1)[1] == pos) {
+                dropped.get(dropped.size() - 1)[1] = end;
+            } else if (!continuation && isBlindCopy(message, pos, end - pos)) {
+                dropped.add(new int[] {pos, end});
             }
             pos = end;
         }
-        return out.toByteArray();
+        if (dropped.isEmpty()) {
+            return MessageBytes.of(message);
+        }
+        ByteArrayOutputStream head = new ByteArrayOutputStream(pos);
+        int from = 0;
+        for (int[] d : dropped) {
+            head.write(message, from, d[0] - from);
+            from = d[1];
+        }
+        head.write(message, from, pos - from);
+        return new MessageBytes(head.toByteArray(), message, pos);
+    }
+
+    /** An empty line (LF, CRLF or a lone CR at the end): the end of the header section. */
+    private static boolean isBlank(byte[] m, int pos) {
+        return m[pos] == '\n' || (m[pos] == '\r' && (pos + 1 == m.length || m[pos + 1] == '\n'));
     }
 
     /** Bcc or Resent-Bcc, named as Jakarta Mail reads a name: up to the colon, trimmed. */

@@ -8,9 +8,9 @@ import io.mailseal.crypto.TimestampUnavailableException;
 import io.mailseal.seal.SealingPlan.Group;
 import io.mailseal.seal.SealingPlan.Treatment;
 import io.mailseal.smtp.ReceivedMessage;
+import io.mailseal.spool.MessageBytes;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -60,7 +60,7 @@ final class GroupSealer {
                                     g.contentEncryption().orElseThrow(),
                                     g.envelopeRecipients())
                             : signed;
-            sealed.add(new SealedGroup(id, g, bytes(result)));
+            sealed.add(new SealedGroup(id, g, MessageBytes.of(MessageSealer.bytes(result))));
         }
         return sealed;
     }
@@ -70,11 +70,5 @@ final class GroupSealer {
         SigningIdentity identity = identities.forSender(envelopeFrom).orElseThrow();
         return sealer.sign(
                 mime, identity, timestamps.forMode(g.policy().timestamp()), g.headerProtection());
-    }
-
-    private static byte[] bytes(MimeMessage message) throws MessagingException, IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
-        message.writeTo(out);
-        return out.toByteArray();
     }
 }

@@ -8,7 +8,7 @@ import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeUtility;
-import java.io.ByteArrayInputStream;
+import jakarta.mail.util.SharedByteArrayInputStream;
 import java.io.UnsupportedEncodingException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -24,8 +24,12 @@ final class MimeParsing {
 
     private MimeParsing() {}
 
+    /**
+     * The message over {@code content} itself: from a shared stream Jakarta Mail keeps the body as
+     * a view of the array (and every part of it as a view too) instead of copying it.
+     */
     static MimeMessage parse(byte[] content) throws MessagingException {
-        MimeMessage m = new MimeMessage(SESSION, new ByteArrayInputStream(content));
+        MimeMessage m = new MimeMessage(SESSION, new SharedByteArrayInputStream(content));
         m.getAllHeaders(); // force header parsing now, so bad input is refused at DATA
         return m;
     }

@@ -1,14 +1,16 @@
 package io.mailseal.seal;
 
 import io.mailseal.seal.SealingPlan.Group;
+import io.mailseal.spool.MessageBytes;
 import io.mailseal.spool.SpooledMessage;
 import java.time.Duration;
 import java.time.Instant;
 
 /**
- * One group of a plan as it will leave: its spool id ({@code <queue id>.<n>}) and the exact bytes.
+ * One group of a plan as it will leave: its spool id ({@code <queue id>.<n>}) and the exact bytes
+ * (for pass mail, the received ones, with a rewritten header section when a Bcc was dropped).
  */
-record SealedGroup(String id, Group group, byte[] content) {
+record SealedGroup(String id, Group group, MessageBytes content) {
 
     /**
      * What the spool keeps; expiry from the policy's {@code max-age}, else {@code

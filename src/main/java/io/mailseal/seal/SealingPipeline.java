@@ -148,7 +148,7 @@ public final class SealingPipeline implements MessageSink {
                     g.recipients(),
                     fingerprints(g),
                     g.contentEncryption().map(Object::toString).orElse("-"),
-                    s.content().length,
+                    s.content().length(),
                     sealMillis);
             metrics.message(g.policy().name(), g.outcome());
             g.envelopeRecipients().stream()

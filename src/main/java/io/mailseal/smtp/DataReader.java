@@ -41,10 +41,10 @@ final class DataReader {
     }
 
     /**
-     * The content, buffered in {@code out} (whose budget reservation the caller releases once the
-     * message has been answered for).
+     * Reads and checks the content into {@code out} (whose budget reservation the caller releases
+     * once the message has been answered for; it takes the content from there).
      */
-    byte[] read(InputStream data, MessageBuffer out) throws IOException, RejectException {
+    void read(InputStream data, MessageBuffer out) throws IOException, RejectException {
         EnumSet<Problem> problems = EnumSet.noneOf(Problem.class);
         byte[] buf = new byte[8192];
         long total = 0;
@@ -94,7 +94,7 @@ final class DataReader {
             problems.add(Problem.BARE_NEWLINE);
         }
         if (problems.isEmpty()) {
-            return out.content();
+            return;
         }
         throw switch (problems.iterator().next()) {
             case BARE_NEWLINE -> SmtpReply.BARE_NEWLINE_IN_DATA.drop();

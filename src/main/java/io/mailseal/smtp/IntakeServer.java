@@ -67,7 +67,7 @@ public final class IntakeServer implements AutoCloseable {
         tls.ifPresent(builder::startTlsSocketFactory);
         users.ifPresent(u -> builder.authenticationHandlerFactory(new SmtpAuthentication(u)));
         this.server = builder.build();
-        IntakeCommands.install(server, watch);
+        IntakeCommands.install(server, watch, intake.budget());
     }
 
     /**

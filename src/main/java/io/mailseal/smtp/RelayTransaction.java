@@ -1,6 +1,7 @@
 package io.mailseal.smtp;
 
 import io.mailseal.config.SmtpConfig;
+import io.mailseal.text.PeerText;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import java.io.IOException;
@@ -91,22 +92,20 @@ final class RelayTransaction implements MessageHandler {
     public String data(InputStream data) throws RejectException, IOException {
         // the budget is held until the sink has answered for the message
         try (MessageBuffer buffer = new MessageBuffer(intake.budget())) {
-            return answer(read(data, buffer));
+            read(data, buffer);
+            return answer(buffer);
         }
     }
 
-    private byte[] read(InputStream data, MessageBuffer buffer)
-            throws RejectException, IOException {
+    private void read(InputStream data, MessageBuffer buffer) throws RejectException, IOException {
         SmtpConfig.Limits limits = intake.config().limits();
         Socket socket = session.getSocket();
         socket.setSoTimeout((int) limits.dataTimeout().toMillis());
         try {
-            byte[] content =
-                    intake.dataReader().read(intake.watch().receiveData(session, data), buffer);
+            intake.dataReader().read(intake.watch().receiveData(session, data), buffer);
             if (!intake.watch().busy(session)) {
                 throw new IOException("cut for slowness while DATA ended"); // and already closed
             }
-            return content;
         } catch (SocketTimeoutException e) {
             log.warn("closing connection from {}: no data for smtp.data-timeout", client);
             throw SmtpReply.DATA_TIMEOUT.drop();
@@ -126,10 +125,15 @@ final class RelayTransaction implements MessageHandler {
         }
     }
 
-    /** The sink's answer for {@code content}, once the budget lets the sink take it on. */
-    private String answer(byte[] content) throws RejectException {
+    /**
+     * The sink's answer for the buffered message, once the budget lets the sink take it on: before
+     * the chunks are joined into one array, so that for the moment both exist the sink's share
+     * covers the array.
+     */
+    private String answer(MessageBuffer buffer) throws RejectException {
         MemoryBudget budget = intake.budget();
-        if (!budget.enterSink(content.length, SINK_PATIENCE)) {
+        int length = buffer.length();
+        if (!budget.enterSink(length, SINK_PATIENCE)) {
             budget.refused();
             log.warn(
                     "refused message from {}: smtp.memory-budget spent by messages being sealed",
@@ -137,9 +141,9 @@ final class RelayTransaction implements MessageHandler {
             throw endTransaction(SmtpReply.MEMORY_BUDGET_EXHAUSTED.reject());
         }
         try {
-            return decide(content);
+            return decide(buffer.content());
         } finally {
-            budget.leaveSink(content.length);
+            budget.leaveSink(length);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.mailseal.smtp;
 
 import io.mailseal.config.ConfigException;
+import io.mailseal.text.PeerText;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;

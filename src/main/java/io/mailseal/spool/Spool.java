@@ -1,7 +1,6 @@
 package io.mailseal.spool;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -121,7 +120,6 @@ public final class Spool {
         if (!replace && Files.exists(target)) {
             throw new java.nio.file.FileAlreadyExistsException(target.toString());
         }
-        byte[] data = file.encode();
         Path temp = dirs.tmp().resolve(m.id() + "." + tempSequence.incrementAndGet());
         FileChannel ch =
                 FileChannel.open(
@@ -131,10 +129,7 @@ public final class Spool {
                                 PosixFilePermissions.fromString("rw-------")));
         try { // from here the temp file is ours: whatever fails, it does not stay in tmp/
             try (ch) {
-                ByteBuffer buf = ByteBuffer.wrap(data);
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
+                file.writeTo(ch);
                 // the file's time is the message's: ids() and depth() order by it, and a replace
                 // keeps it
                 Files.setLastModifiedTime(temp, FileTime.from(m.created()));

@@ -1,9 +1,10 @@
 package io.mailseal.spool;
 
 import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +26,7 @@ record SpoolFile(SpooledMessage message, List<String> group) {
     private static final String MAGIC = "MAILSEAL-SPOOL 1";
     private static final String END = "\nEND ";
     private static final int TRAILER = END.length() + 64 + 1;
+    private static final int SLICE = 64 * 1024;
 
     /**
      * @param group the ids of every file of the message's transaction; empty when it is the only
@@ -34,7 +36,29 @@ record SpoolFile(SpooledMessage message, List<String> group) {
         group = List.copyOf(group);
     }
 
-    byte[] encode() {
+    /**
+     * Writes the file to {@code out}: header, message, end record. The message goes out from its
+     * own array in slices, the checksum taken over the same slices as they are written, so no
+     * second copy of it is made (a heap buffer of the whole message would also make the channel
+     * allocate a direct buffer of its size).
+     */
+    void writeTo(WritableByteChannel out) throws IOException {
+        MessageDigest sha = sha256();
+        byte[] header = header();
+        write(out, sha, header, 0, header.length);
+        MessageBytes content = message.bytes();
+        write(out, sha, content.head(), 0, content.head().length);
+        byte[] source = content.source();
+        for (int at = content.from(); at < source.length; at += SLICE) {
+            write(out, sha, source, at, Math.min(SLICE, source.length - at));
+        }
+        byte[] end =
+                (END + HexFormat.of().formatHex(sha.digest()) + "\n")
+                        .getBytes(StandardCharsets.US_ASCII);
+        write(out, null, end, 0, end.length);
+    }
+
+    private byte[] header() {
         SpooledMessage m = message;
         StringBuilder h = new StringBuilder(MAGIC).append('\n');
         h.append("from ").append(m.envelopeFrom()).append('\n');
@@ -48,15 +72,20 @@ record SpoolFile(SpooledMessage message, List<String> group) {
         if (!group.isEmpty()) {
             h.append("group ").append(String.join(" ", group)).append('\n');
         }
-        h.append("length ").append(m.content().length).append("\n\n");
-        ByteArrayOutputStream out = new ByteArrayOutputStream(m.content().length + h.length() + 80);
-        out.writeBytes(h.toString().getBytes(StandardCharsets.UTF_8));
-        out.writeBytes(m.content());
-        byte[] body = out.toByteArray();
-        out.writeBytes(
-                (END + HexFormat.of().formatHex(sha256(body)) + "\n")
-                        .getBytes(StandardCharsets.US_ASCII));
-        return out.toByteArray();
+        h.append("length ").append(m.bytes().length()).append("\n\n");
+        return h.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void write(
+            WritableByteChannel out, MessageDigest sha, byte[] b, int off, int len)
+            throws IOException {
+        if (sha != null) {
+            sha.update(b, off, len);
+        }
+        ByteBuffer buf = ByteBuffer.wrap(b, off, len);
+        while (buf.hasRemaining()) {
+            out.write(buf);
+        }
     }
 
     /**
@@ -75,16 +104,18 @@ record SpoolFile(SpooledMessage message, List<String> group) {
         if (data.length < TRAILER) {
             throw new IOException("too short");
         }
-        byte[] body = Arrays.copyOf(data, data.length - TRAILER);
-        String end = new String(data, data.length - TRAILER, TRAILER, StandardCharsets.US_ASCII);
-        if (!end.equals(END + HexFormat.of().formatHex(sha256(body)) + "\n")) {
+        int bodyLength = data.length - TRAILER; // checked and read in place: no copy of it
+        MessageDigest sha = sha256();
+        sha.update(data, 0, bodyLength);
+        String end = new String(data, bodyLength, TRAILER, StandardCharsets.US_ASCII);
+        if (!end.equals(END + HexFormat.of().formatHex(sha.digest()) + "\n")) {
             throw new IOException("end marker or checksum mismatch (torn write?)");
         }
-        int headerEnd = headerEnd(body);
+        int headerEnd = headerEnd(data, bodyLength);
         if (headerEnd < 0) {
             throw new IOException("no end of header");
         }
-        String[] lines = new String(body, 0, headerEnd, StandardCharsets.UTF_8).split("\n");
+        String[] lines = new String(data, 0, headerEnd, StandardCharsets.UTF_8).split("\n");
         if (!lines[0].equals(MAGIC)) {
             throw new IOException("not a spool file");
         }
@@ -111,7 +142,7 @@ record SpoolFile(SpooledMessage message, List<String> group) {
                 default -> throw new IOException("unknown header field");
             }
         }
-        byte[] content = Arrays.copyOfRange(body, headerEnd + 2, body.length);
+        byte[] content = Arrays.copyOfRange(data, headerEnd + 2, bodyLength);
         if (content.length != length || rcpts.isEmpty()) {
             throw new IOException("length or recipients do not add up");
         }
@@ -123,7 +154,7 @@ record SpoolFile(SpooledMessage message, List<String> group) {
                         policy,
                         Instant.ofEpochMilli(created),
                         Instant.ofEpochMilli(expires),
-                        content,
+                        MessageBytes.of(content),
                         tls),
                 group);
     }
@@ -148,9 +179,9 @@ record SpoolFile(SpooledMessage message, List<String> group) {
         return List.of();
     }
 
-    /** Where the blank line after the header starts, or -1. */
-    private static int headerEnd(byte[] data) {
-        for (int i = 0; i + 1 < data.length; i++) {
+    /** Where the blank line after the header starts, before {@code limit}, or -1. */
+    private static int headerEnd(byte[] data, int limit) {
+        for (int i = 0; i + 1 < limit; i++) {
             if (data[i] == '\n' && data[i + 1] == '\n') {
                 return i;
             }
@@ -158,9 +189,9 @@ record SpoolFile(SpooledMessage message, List<String> group) {
         return -1;
     }
 
-    private static byte[] sha256(byte[] data) {
+    private static MessageDigest sha256() {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

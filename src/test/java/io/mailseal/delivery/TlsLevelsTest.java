@@ -68,7 +68,7 @@ class TlsLevelsTest {
                 policy,
                 now,
                 now.plusSeconds(60),
-                new byte[0],
+                io.mailseal.spool.MessageBytes.of(new byte[0]),
                 minimumTls);
     }
 

@@ -2,6 +2,7 @@ package io.mailseal.seal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mailseal.spool.MessageBytes;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +22,7 @@ class BccRemovalTest {
                         + "Bcc: stays in the body\r\n";
         String out =
                 new String(
-                        BccRemoval.apply(mail.getBytes(StandardCharsets.US_ASCII)),
+                        BccRemoval.apply(mail.getBytes(StandardCharsets.US_ASCII)).toArray(),
                         StandardCharsets.US_ASCII);
         assertThat(out)
                 .isEqualTo(
@@ -31,5 +32,35 @@ class BccRemovalTest {
                                 + "Subject: hello\r\n"
                                 + "\r\n"
                                 + "Bcc: stays in the body\r\n");
+    }
+
+    @Test
+    void aMessageWithoutBlindCopiesIsPassedOnAsTheSameArrayNotACopy() {
+        byte[] mail =
+                ("From: news@bank.example\r\nSubject: hello\r\n\r\nBcc: body\r\n")
+                        .getBytes(StandardCharsets.US_ASCII);
+        assertThat(BccRemoval.apply(mail).toArray()).isSameAs(mail);
+        byte[] headerOnly = "Subject: no body".getBytes(StandardCharsets.US_ASCII);
+        assertThat(BccRemoval.apply(headerOnly).toArray()).isSameAs(headerOnly);
+    }
+
+    @Test
+    void onlyTheHeaderSectionIsRewrittenTheBodyIsTheReceivedArrayFromTheEmptyLineOn() {
+        byte[] mail =
+                "Subject: s\nBcc: a@x.example,\n b@x.example\n\nbody\n"
+                        .getBytes(StandardCharsets.US_ASCII);
+        MessageBytes out = BccRemoval.apply(mail);
+        assertThat(out.source()).isSameAs(mail);
+        assertThat(new String(out.head(), StandardCharsets.US_ASCII)).isEqualTo("Subject: s\n");
+        assertThat(
+                        new String(
+                                mail,
+                                out.from(),
+                                mail.length - out.from(),
+                                StandardCharsets.US_ASCII))
+                .isEqualTo("\nbody\n");
+        assertThat(out.toArray())
+                .isEqualTo("Subject: s\n\nbody\n".getBytes(StandardCharsets.US_ASCII));
+        assertThat(out.length()).isEqualTo(out.toArray().length);
     }
 }

@@ -47,13 +47,14 @@ class MessageBufferTest {
     @Test
     void theSinkTakesOnMessagesWhileTheirWeightFitsAndAlwaysOne() throws Exception {
         long mb = 1 << 20;
-        MemoryBudget budget = new MemoryBudget(100 * mb);
+        // room for exactly two 10 MB messages being decided
+        MemoryBudget budget = new MemoryBudget(2 * 10 * mb * MemoryBudget.SINK_COPIES);
         assertThat(budget.enterSink(40 * mb, Duration.ZERO)).as("alone, however heavy").isTrue();
-        assertThat(budget.enterSink(mb, Duration.ZERO)).as("200 MB already weighing").isFalse();
+        assertThat(budget.enterSink(mb, Duration.ZERO)).as("40 MB x copies weighing").isFalse();
         budget.leaveSink(40 * mb);
         assertThat(budget.enterSink(10 * mb, Duration.ZERO)).isTrue();
         assertThat(budget.enterSink(10 * mb, Duration.ZERO)).isTrue();
-        assertThat(budget.enterSink(mb, Duration.ZERO)).as("100 MB weighing").isFalse();
+        assertThat(budget.enterSink(mb, Duration.ZERO)).as("the budget weighing").isFalse();
         CompletableFuture<Boolean> waiting =
                 CompletableFuture.supplyAsync(() -> budget.enterSink(mb, Duration.ofSeconds(30)));
         budget.leaveSink(10 * mb);

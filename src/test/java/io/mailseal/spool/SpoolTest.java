@@ -8,7 +8,9 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.mailseal.testing.Eventually;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,6 +49,91 @@ class SpoolTest {
                 "Subject: [...]\r\n\r\nciphertext\r\n".getBytes(StandardCharsets.US_ASCII));
     }
 
+    /** The file {@code f} as {@link SpoolFile#writeTo} writes it. */
+    static byte[] encoded(SpoolFile f) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        f.writeTo(Channels.newChannel(out));
+        return out.toByteArray();
+    }
+
+    @Test
+    void aLargeMessageIsWrittenByteForByteBetweenHeaderAndEndRecordAndAFlippedByteIsCaught()
+            throws Exception {
+        byte[] content = new byte[5 * 64 * 1024 + 123]; // several slices, the last one partial
+        new java.util.Random(17).nextBytes(content);
+        SpooledMessage m =
+                new SpooledMessage(
+                        "big",
+                        "news@bank.example",
+                        List.of("x@other.example"),
+                        "default",
+                        Instant.parse("2026-11-25T10:00:00Z"),
+                        Instant.parse("2026-11-30T10:00:00Z"),
+                        content);
+        Spool spool = new Spool(dir);
+        spool.write(List.of(m));
+
+        byte[] file = Files.readAllBytes(dir.resolve("queue/big"));
+        int trailer = "\nEND ".length() + 64 + 1;
+        int start = file.length - trailer - content.length;
+        assertThat(new String(file, 0, start, StandardCharsets.UTF_8))
+                .startsWith("MAILSEAL-SPOOL 1\n")
+                .endsWith("length " + content.length + "\n\n");
+        assertThat(Arrays.copyOfRange(file, start, start + content.length)).isEqualTo(content);
+        String sha =
+                java.util.HexFormat.of()
+                        .formatHex(
+                                java.security.MessageDigest.getInstance("SHA-256")
+                                        .digest(Arrays.copyOf(file, file.length - trailer)));
+        assertThat(new String(file, file.length - trailer, trailer, StandardCharsets.US_ASCII))
+                .isEqualTo("\nEND " + sha + "\n");
+        assertThat(spool.read("big").orElseThrow().content()).isEqualTo(content);
+
+        file[start + content.length - 7] ^= 1; // in the last, partial slice
+        Files.write(dir.resolve("queue/big"), file);
+        assertThat(spool.readForDelivery("big")).isEmpty();
+        assertThat(dir.resolve("corrupt/big")).exists();
+    }
+
+    @Test
+    void aRewrittenHeaderAndTheReceivedBodyAreWrittenAsOneMessageAndChecked() throws Exception {
+        byte[] received =
+                "Bcc: audit@bank.example\r\nSubject: s\r\n\r\nbody\r\n"
+                        .getBytes(StandardCharsets.US_ASCII);
+        int blank = "Bcc: audit@bank.example\r\nSubject: s\r\n".length();
+        MessageBytes bytes =
+                new MessageBytes(
+                        "Subject: s\r\n".getBytes(StandardCharsets.US_ASCII), received, blank);
+        SpooledMessage m =
+                new SpooledMessage(
+                        "rw",
+                        "news@bank.example",
+                        List.of("x@other.example"),
+                        "default",
+                        Instant.parse("2026-11-25T10:00:00Z"),
+                        Instant.parse("2026-11-30T10:00:00Z"),
+                        bytes,
+                        "");
+        Spool spool = new Spool(dir);
+        spool.write(List.of(m));
+
+        byte[] expected = "Subject: s\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII);
+        assertThat(spool.read("rw").orElseThrow().content()).isEqualTo(expected);
+        byte[] file = Files.readAllBytes(dir.resolve("queue/rw"));
+        assertThat(new String(file, StandardCharsets.US_ASCII))
+                .contains(
+                        "length "
+                                + expected.length
+                                + "\n\n"
+                                + new String(expected, StandardCharsets.US_ASCII)
+                                + "\nEND ");
+        int body = new String(file, StandardCharsets.US_ASCII).indexOf("body");
+        file[body] ^= 1;
+        Files.write(dir.resolve("queue/rw"), file);
+        assertThat(spool.readForDelivery("rw")).isEmpty();
+        assertThat(dir.resolve("corrupt/rw")).exists();
+    }
+
     @Test
     void writtenMessagesComeBackWholeAfterARestart() throws Exception {
         new Spool(dir).write(List.of(message("A1.0")));
@@ -72,7 +159,7 @@ class SpoolTest {
                                 m.policy(),
                                 m.created(),
                                 m.expires(),
-                                m.content(),
+                                m.bytes(),
                                 "VERIFY")));
         spool.replace(spool.read("T1.0").orElseThrow().withRecipients(List.of("b@y.example")));
         assertThat(new Spool(dir).recover())
@@ -85,9 +172,9 @@ class SpoolTest {
     void tornOrAlteredFilesGoToCorruptAndUnacknowledgedWritesAreDropped() throws Exception {
         Spool spool = new Spool(dir);
         spool.write(List.of(message("good")));
-        byte[] whole = new SpoolFile(message("torn"), List.of()).encode();
+        byte[] whole = encoded(new SpoolFile(message("torn"), List.of()));
         Files.write(dir.resolve("queue/torn"), Arrays.copyOf(whole, whole.length - 10));
-        byte[] altered = new SpoolFile(message("altered"), List.of()).encode();
+        byte[] altered = encoded(new SpoolFile(message("altered"), List.of()));
         altered[40] ^= 1;
         Files.write(dir.resolve("queue/altered"), altered);
         Files.write(dir.resolve("tmp/half"), Arrays.copyOf(whole, 20));
@@ -373,13 +460,13 @@ class SpoolTest {
         // the crash: T.0 and T.1 were renamed into the queue, T.2 was still in tmp/, nobody heard
         // 250
         for (String id : List.of("T.0", "T.1")) {
-            Files.write(dir.resolve("queue/" + id), new SpoolFile(message(id), cut).encode());
+            Files.write(dir.resolve("queue/" + id), encoded(new SpoolFile(message(id), cut)));
         }
-        Files.write(dir.resolve("tmp/T.2.7"), new SpoolFile(message("T.2"), cut).encode());
+        Files.write(dir.resolve("tmp/T.2.7"), encoded(new SpoolFile(message("T.2"), cut)));
         for (String id : whole) {
-            Files.write(dir.resolve("queue/" + id), new SpoolFile(message(id), whole).encode());
+            Files.write(dir.resolve("queue/" + id), encoded(new SpoolFile(message(id), whole)));
         }
-        Files.write(dir.resolve("queue/S.0"), new SpoolFile(message("S.0"), List.of()).encode());
+        Files.write(dir.resolve("queue/S.0"), encoded(new SpoolFile(message("S.0"), List.of())));
 
         assertThat(new Spool(dir).recover())
                 .extracting(SpooledMessage::id)

@@ -106,6 +106,12 @@ public final class RelayProcess implements AutoCloseable {
         return Long.parseLong(used.group(1)) >> 10;
     }
 
+    /** The heap in use right after a full collection ({@code jcmd GC.run}): what is live. */
+    public long liveHeapMiB() throws Exception {
+        ExternalTool.ok(Path.of("."), "jcmd", Long.toString(process.pid()), "GC.run");
+        return heapUsedMiB();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }

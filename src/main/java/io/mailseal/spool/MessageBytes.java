@@ -1,0 +1,37 @@
+package io.mailseal.spool;
+
+import java.util.Arrays;
+
+/**
+ * A message's bytes as the spool takes them: a header section of its own ({@code head}, empty when
+ * the message is {@code source} whole) followed by {@code source} from {@code from} on, so that a
+ * rewritten header section (Bcc removed) does not copy the body it comes with.
+ */
+public record MessageBytes(byte[] head, byte[] source, int from) {
+    private static final byte[] NONE = {};
+
+    public MessageBytes {
+        if (from < 0 || from > source.length) {
+            throw new IllegalArgumentException("from " + from + " outside " + source.length);
+        }
+    }
+
+    /** {@code all} as it is. */
+    public static MessageBytes of(byte[] all) {
+        return new MessageBytes(NONE, all, 0);
+    }
+
+    public int length() {
+        return head.length + source.length - from;
+    }
+
+    /** The bytes as one array: {@code source} itself when it is the whole message, else a copy. */
+    public byte[] toArray() {
+        if (head.length == 0 && from == 0) {
+            return source;
+        }
+        byte[] all = Arrays.copyOf(head, length());
+        System.arraycopy(source, from, all, head.length, source.length - from);
+        return all;
+    }
+}
