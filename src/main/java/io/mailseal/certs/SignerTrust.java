@@ -61,7 +61,7 @@ public final class SignerTrust {
         if (!RecipientCertificateValidator.addressMatches(signer, from)) {
             return new Untrusted(
                     "signer certificate is for "
-                            + CertificateHarvester.addresses(signer)
+                            + addresses(signer)
                             + ", not the From address <"
                             + from
                             + ">");
@@ -82,6 +82,11 @@ public final class SignerTrust {
                     : new Trusted("revocation status unknown, soft-fail: " + u.why());
         }
         return new Trusted(((RevocationStatus.Good) status).how());
+    }
+
+    /** The addresses a certificate names (subjectAltName, else the legacy emailAddress). */
+    public static Set<String> addresses(X509Certificate cert) {
+        return CertificateHarvester.addresses(cert);
     }
 
     private static String usageProblem(X509Certificate cert) {

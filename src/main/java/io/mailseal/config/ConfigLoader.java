@@ -58,10 +58,11 @@ public final class ConfigLoader {
         long spoolMinFree = spool.bytes("min-free", 100L << 20);
         spool.finish();
         ConfigSection delivery = root.section("delivery");
+        SmtpConfig smtp = SmtpConfigReader.read(root.section("smtp"));
         RelayConfig config =
                 new RelayConfig(
                         file,
-                        SmtpConfigReader.read(root.section("smtp")),
+                        smtp,
                         adminListen,
                         adminToken,
                         spoolDirectory,
@@ -71,7 +72,8 @@ public final class ConfigLoader {
                         timestamp(root.section("timestamp")),
                         delivery(delivery),
                         CryptoConfigReader.read(root.section("crypto")),
-                        PolicyConfigReader.read(root));
+                        PolicyConfigReader.read(root),
+                        InboundConfigReader.read(root, smtp));
         requireTimestampAuthorities(config, problems);
         checkDeliveryTls(config, root, delivery);
         root.finish();

@@ -28,6 +28,7 @@ public final class DemoWorld implements AutoCloseable {
     private final Map<String, Issued> customers = new LinkedHashMap<>();
     private final EmbeddedTsa tsa;
     private final CaptureSink sink;
+    private final Issued bank;
 
     public DemoWorld(Path dir, Clock clock) throws IOException {
         this.dir = dir;
@@ -35,6 +36,7 @@ public final class DemoWorld implements AutoCloseable {
         // the bank's domain identity: one certificate naming every sender the demo and tests sign
         // for (check-config refuses a signing policy whose sender the certificate does not name)
         Issued signer = pki.signer(BANK_SENDER, KeyKind.RSA, BANK_SIGNERS.toArray(String[]::new));
+        this.bank = signer;
         PkiFiles.writeCertificate(dir.resolve("certs/trust/ca.pem"), pki.ca().certificate());
         PkiFiles.writeCertificate(dir.resolve("certs/tsa/ca.pem"), pki.ca().certificate());
         Files.createDirectories(dir.resolve("certs/recipients"));
@@ -106,6 +108,11 @@ public final class DemoWorld implements AutoCloseable {
 
     public DemoPki pki() {
         return pki;
+    }
+
+    /** The bank's identity: what customers encrypt to (it names service@bank.example too). */
+    public Issued bank() {
+        return bank;
     }
 
     public Issued customer(String address) {

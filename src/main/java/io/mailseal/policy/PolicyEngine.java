@@ -67,8 +67,11 @@ public final class PolicyEngine {
 
     public record Evaluation(PolicyConfig policy, Optional<String> mismatch) {}
 
-    /** The first condition that fails, in words; empty when every condition holds. */
-    private static Optional<String> mismatch(Match m, MessageFacts facts, String recipient) {
+    /**
+     * The first condition of {@code m} that fails, in words; empty when every condition holds (the
+     * inbound policies match the same way).
+     */
+    public static Optional<String> mismatch(Match m, MessageFacts facts, String recipient) {
         if (m.from().isPresent() && !m.from().get().matches(facts.envelopeFrom())) {
             return fail("envelope from", facts.envelopeFrom(), m.from().get());
         }

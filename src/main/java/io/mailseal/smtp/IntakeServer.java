@@ -108,6 +108,11 @@ public final class IntakeServer implements AutoCloseable {
         return server.getPortAllocated();
     }
 
+    /** Whether the listener takes connections (for /ready). */
+    public boolean serving() {
+        return server.isRunning();
+    }
+
     /** SMTP connections open now (for the sessions gauge). */
     public int openSessions() {
         return admission.openConnections();

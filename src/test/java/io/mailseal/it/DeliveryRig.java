@@ -14,6 +14,7 @@ import io.mailseal.delivery.NextHopClient;
 import io.mailseal.delivery.OutboundTls;
 import io.mailseal.delivery.Route;
 import io.mailseal.delivery.Router;
+import io.mailseal.delivery.SpooledContent;
 import io.mailseal.delivery.TlsLevels;
 import io.mailseal.spool.Spool;
 import io.mailseal.spool.SpooledMessage;
@@ -104,7 +105,8 @@ final class DeliveryRig implements AutoCloseable {
                                 failIfAsked(
                                         "attempted"); // timings themselves are AdminIT's concern
                             }
-                        });
+                        },
+                        SpooledContent.AS_SPOOLED);
     }
 
     private Router failingOnceWhenAsked(Router router) {

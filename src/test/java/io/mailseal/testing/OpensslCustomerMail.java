@@ -29,11 +29,19 @@ public final class OpensslCustomerMail {
 
     private final Path dir;
     private final DemoPki.Issued customer;
+    private final String from;
     private int files;
 
+    /** A customer whose certificate names {@link #FROM}. */
     public OpensslCustomerMail(Path dir, DemoPki.Issued customer) throws Exception {
+        this(dir, customer, FROM);
+    }
+
+    /** {@code from}: the From address the customer's mail carries. */
+    public OpensslCustomerMail(Path dir, DemoPki.Issued customer, String from) throws Exception {
         this.dir = dir;
         this.customer = customer;
+        this.from = from;
         PkiFiles.writeCertificate(dir.resolve("customer.pem"), customer.certificate());
         PkiFiles.writePrivateKey(dir.resolve("customer.key"), customer);
         Files.writeString(dir.resolve("content.txt"), CONTENT, StandardCharsets.US_ASCII);
@@ -100,7 +108,7 @@ public final class OpensslCustomerMail {
         List<String> command = new ArrayList<>(List.of("openssl"));
         command.addAll(args);
         command.addAll(
-                List.of("-from", FROM, "-to", TO, "-subject", SUBJECT, "-out", out.toString()));
+                List.of("-from", from, "-to", TO, "-subject", SUBJECT, "-out", out.toString()));
         ExternalTool.Result r = ExternalTool.run(dir, command.toArray(String[]::new));
         if (r.exitCode() != 0) {
             throw new AssertionError(String.join(" ", command) + "\n" + r.output());

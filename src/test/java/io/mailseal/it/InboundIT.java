@@ -1,0 +1,312 @@
+package io.mailseal.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import io.mailseal.app.Relay;
+import io.mailseal.config.ConfigLoader;
+import io.mailseal.demo.CaptureSink.CapturedMessage;
+import io.mailseal.demo.DemoPki;
+import io.mailseal.demo.DemoPki.KeyKind;
+import io.mailseal.demo.DemoWorld;
+import io.mailseal.demo.PkiFiles;
+import io.mailseal.demo.SubmissionClient;
+import io.mailseal.testing.Eventually;
+import io.mailseal.testing.ExternalTool;
+import io.mailseal.testing.LogCapture;
+import io.mailseal.testing.OpensslCustomerMail;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Customer service both ways over real sockets (issue 19): a customer's mail made by openssl
+ * reaches the inbound listener, is decrypted and verified in memory and delivered to the bank's
+ * mail server (the capture sink) with an RFC 7281 verdict; the agent's plain reply goes out through
+ * the outbound listener sealed to the certificate harvested from the customer's mail.
+ */
+class InboundIT {
+    static final String ALICE = "alice@customer.example";
+    static final String SERVICE = "service@bank.example";
+    static final String COMPLAINTS = "complaints@bank.example";
+    static final String INFO = "info@bank.example";
+    static final String AUTHSERV = "mailseal.bank.example";
+    static final String SECRET_TEXT = "sperren Sie meine Karte";
+
+    static final String POLICIES =
+            """
+            { name = service, match { from = "service@bank.example" }, action = encrypt,
+              timestamp = required }
+            { name = default, action = pass }""";
+
+    @TempDir Path dir;
+
+    private Path config(DemoWorld world) throws Exception {
+        return world.writeConfig(
+                POLICIES,
+                """
+                certificates.sources = [ { type = harvest, path = harvest } ]
+                inbound {
+                  listen = "127.0.0.1:0"
+                  next-hop = "127.0.0.1:%d"
+                  authserv-id = "%s"
+                  allowed-clients = ["127.0.0.0/8"]
+                  policies = [
+                    { name = service, match { to = "service@bank.example" }, require = encrypted,
+                      on-violation = reject }
+                    { name = complaints, match { to = "complaints@bank.example" },
+                      require = signed-and-encrypted, on-violation = tag }
+                    { name = default, require = none }
+                  ]
+                }
+                """
+                        .formatted(world.sink().port(), AUTHSERV));
+    }
+
+    /** Alice's key pair, known to openssl (customers/...) but published nowhere. */
+    private OpensslCustomerMail alice(DemoWorld world, DemoPki pki) throws Exception {
+        DemoPki.Issued alice = pki.customer(ALICE, KeyKind.RSA);
+        PkiFiles.writeCertificate(dir.resolve("customers/" + ALICE + ".crt"), alice.certificate());
+        PkiFiles.writePrivateKey(dir.resolve("customers/" + ALICE + ".key"), alice);
+        Path work = Files.createDirectories(dir.resolve("customer-" + System.nanoTime()));
+        return new OpensslCustomerMail(work, alice, ALICE);
+    }
+
+    private static String signedAndEncrypted(OpensslCustomerMail mail, DemoWorld world)
+            throws Exception {
+        Path sealed =
+                mail.encrypted(
+                        mail.signed(false), world.bank().certificate(), "-aes-256-gcm", true);
+        return new String(OpensslCustomerMail.crlf(sealed), StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
+    void customerToAgentAndBackRoundTrip() throws Exception {
+        try (DemoWorld world = new DemoWorld(dir, Clock.systemUTC());
+                LogCapture log = new LogCapture("io.mailseal")) {
+            OpensslCustomerMail mail = alice(world, world.pki());
+            // a customer cannot forge our verdict; other hosts' results stay
+            String sent =
+                    "Authentication-Results: "
+                            + AUTHSERV
+                            + "; smime=pass (forged by the sender)\r\n"
+                            + "Authentication-Results: mx.bank.example; spf=pass\r\n"
+                            + "X-Mailseal-Encrypted: yes; cipher=forged\r\n"
+                            + signedAndEncrypted(mail, world);
+            try (Relay relay = Relay.start(ConfigLoader.load(config(world)), Clock.systemUTC())) {
+                SubmissionClient.Reply r =
+                        new SubmissionClient("127.0.0.1", relay.inboundPort())
+                                .send(ALICE, List.of(SERVICE), sent);
+                assertThat(r.code()).as(r.line()).isEqualTo(250);
+                CapturedMessage delivered = await(world, 1);
+                assertThat(delivered.recipients()).containsExactly(SERVICE);
+                String text = delivered.text();
+                assertThat(text)
+                        .startsWith(
+                                "Authentication-Results: "
+                                        + AUTHSERV
+                                        + ";\r\n\tsmime=pass\r\n\tbody.smime-identifier="
+                                        + ALICE
+                                        + " body.smime-part=1 body.smime-serial="
+                                        + mail.customer()
+                                                .certificate()
+                                                .getSerialNumber()
+                                                .toString(16)
+                                        + "\r\n\tbody.smime-issuer=\"")
+                        .contains("X-Mailseal-Encrypted: yes; cipher=aes256-gcm\r\n")
+                        .contains("Authentication-Results: mx.bank.example; spf=pass\r\n")
+                        .doesNotContain("forged")
+                        .doesNotContain("pkcs7-mime");
+                MimeMessage m = parse(delivered.content());
+                assertThat(m.getSubject()).isEqualTo(OpensslCustomerMail.SUBJECT);
+                assertThat(firstPart(m))
+                        .as("the signed content, byte for byte")
+                        .isEqualTo(OpensslCustomerMail.CONTENT);
+                Path copy = Files.write(dir.resolve("delivered.eml"), delivered.content());
+                ExternalTool.ok(
+                        dir,
+                        "openssl",
+                        "cms",
+                        "-verify",
+                        "-in",
+                        copy.toString(),
+                        "-CAfile",
+                        "certs/trust/ca.pem",
+                        "-purpose",
+                        "any",
+                        "-out",
+                        dir.resolve("agent-verified.txt").toString());
+                assertThat(dir.resolve("harvest/" + ALICE + ".pem")).exists();
+
+                String reply =
+                        """
+                        From: Kundenservice <service@bank.example>
+                        To: alice@customer.example
+                        Subject: Re: %s
+                        In-Reply-To: %s
+                        References: %s
+                        Message-ID: <reply-1@bank.example>
+
+                        Ihre Karte ist gesperrt.
+                        """
+                                .formatted(
+                                        OpensslCustomerMail.SUBJECT,
+                                        m.getMessageID(),
+                                        m.getMessageID());
+                Instant sentAt = Instant.now();
+                SubmissionClient.Reply out =
+                        new SubmissionClient("127.0.0.1", relay.port())
+                                .send(SERVICE, List.of(ALICE), reply);
+                assertThat(out.code()).as(out.line()).isEqualTo(250);
+                CapturedMessage sealed = await(world, 2);
+                assertThat(sealed.text())
+                        .contains("In-Reply-To: " + m.getMessageID())
+                        .contains("References: " + m.getMessageID())
+                        .contains("application/pkcs7-mime")
+                        .doesNotContain("Ihre Karte");
+                Path eml = Files.write(dir.resolve("reply.eml"), sealed.content());
+                assertThat(io.mailseal.testing.BankMail.opensslOpens(dir, eml, ALICE))
+                        .contains("Ihre Karte ist gesperrt.");
+                TimestampCheck.opensslVerifiesToken(dir, Path.of(eml + ".dec"), sentAt);
+            }
+            assertThat(log.events())
+                    .extracting(ILoggingEvent::getFormattedMessage)
+                    .noneMatch(line -> line.contains(SECRET_TEXT))
+                    .noneMatch(line -> line.contains(OpensslCustomerMail.SUBJECT))
+                    .anyMatch(line -> line.startsWith("harvested <" + ALICE + ">"));
+        }
+    }
+
+    @Test
+    void tamperedUntrustedAndPlainMailGetTheirVerdictsOrTheRefusal() throws Exception {
+        try (DemoWorld world = new DemoWorld(dir, Clock.systemUTC())) {
+            OpensslCustomerMail mail = alice(world, world.pki());
+            String signed =
+                    new String(
+                            OpensslCustomerMail.crlf(mail.signed(false)),
+                            StandardCharsets.ISO_8859_1);
+            OpensslCustomerMail stranger =
+                    alice(world, new DemoPki(Clock.systemUTC(), "someone else's CA"));
+            String untrusted = signedAndEncrypted(stranger, world);
+            String plain =
+                    "From: " + ALICE + "\r\nSubject: plain\r\n" + OpensslCustomerMail.CONTENT;
+            try (Relay relay = Relay.start(ConfigLoader.load(config(world)), Clock.systemUTC())) {
+                SubmissionClient customer = new SubmissionClient("127.0.0.1", relay.inboundPort());
+
+                SubmissionClient.Reply refused = customer.send(ALICE, List.of(SERVICE), plain);
+                assertThat(refused.code()).isEqualTo(550);
+                assertThat(refused.text())
+                        .isEqualTo(
+                                "5.7.1 Mail to <service@bank.example> must be encrypted with"
+                                        + " S/MIME to the bank's certificate (policy service);"
+                                        + " this message was not encrypted");
+
+                assertThat(customer.send(ALICE, List.of(COMPLAINTS), plain).code()).isEqualTo(250);
+                assertThat(await(world, 1).text())
+                        .startsWith("Authentication-Results: " + AUTHSERV + ";\r\n\tsmime=none\r\n")
+                        .contains("X-Mailseal-Encrypted: no\r\n");
+
+                String tampered = signed.replace("sperren Sie", "entsperren Sie");
+                assertThat(customer.send(ALICE, List.of(INFO), tampered).code()).isEqualTo(250);
+                assertThat(await(world, 2).text())
+                        .startsWith(
+                                "Authentication-Results: "
+                                        + AUTHSERV
+                                        + ";\r\n\tsmime=fail reason=\"signature does not verify");
+
+                assertThat(customer.send(ALICE, List.of(SERVICE), untrusted).code()).isEqualTo(250);
+                assertThat(await(world, 3).text())
+                        .startsWith(
+                                "Authentication-Results: "
+                                        + AUTHSERV
+                                        + ";\r\n\tsmime=fail reason=\"signer not issued by a"
+                                        + " trusted CA")
+                        .contains("X-Mailseal-Encrypted: yes; cipher=aes256-gcm");
+                assertThat(dir.resolve("harvest/" + ALICE + ".pem"))
+                        .as("no harvest from a failed signature")
+                        .doesNotExist();
+            }
+        }
+    }
+
+    @Test
+    void aQueuedInboundMessageIsCiphertextOnDiskAndDecryptedAfterARestart() throws Exception {
+        try (DemoWorld world = new DemoWorld(dir, Clock.systemUTC())) {
+            OpensslCustomerMail mail = alice(world, world.pki());
+            Path conf = config(world);
+            world.sink().refuseRecipient(SERVICE, 451, "4.2.1 mailbox busy");
+            try (Relay relay = Relay.start(ConfigLoader.load(conf), Clock.systemUTC())) {
+                assertThat(
+                                new SubmissionClient("127.0.0.1", relay.inboundPort())
+                                        .send(
+                                                ALICE,
+                                                List.of(SERVICE),
+                                                signedAndEncrypted(mail, world))
+                                        .code())
+                        .isEqualTo(250);
+                Eventually.await(
+                        "the next hop was tried",
+                        Duration.ofSeconds(10),
+                        () -> world.sink().sessionsOpened() > 0);
+            }
+            Path queue = dir.resolve("spool/inbound/queue");
+            try (Stream<Path> files = Files.list(queue)) {
+                assertThat(files.toList()).hasSize(1);
+            }
+            try (Stream<Path> all = Files.walk(dir.resolve("spool"))) {
+                for (Path f : all.filter(Files::isRegularFile).toList()) {
+                    String content = Files.readString(f, StandardCharsets.ISO_8859_1);
+                    assertThat(content).as(f.toString()).doesNotContain(SECRET_TEXT);
+                }
+            }
+            world.sink().acceptRecipient(SERVICE);
+            try (Relay restarted = Relay.start(ConfigLoader.load(conf), Clock.systemUTC())) {
+                assertThat(restarted.inboundPort()).isPositive();
+                String text = await(world, 1).text();
+                assertThat(text)
+                        .contains("smime=pass")
+                        .contains("X-Mailseal-Encrypted: yes; cipher=aes256-gcm")
+                        .contains(SECRET_TEXT);
+                Eventually.await(
+                        "the inbound spool is empty",
+                        Duration.ofSeconds(10),
+                        () -> {
+                            try (Stream<Path> files = Files.list(queue)) {
+                                return files.findAny().isEmpty();
+                            }
+                        });
+            }
+        }
+    }
+
+    private static CapturedMessage await(DemoWorld world, int n) throws Exception {
+        assertThat(world.sink().awaitMessages(n, Duration.ofSeconds(15)))
+                .as("%d message(s) at the next hop", n)
+                .isTrue();
+        return world.sink().messages().get(n - 1);
+    }
+
+    private static MimeMessage parse(byte[] content) throws Exception {
+        return new MimeMessage(
+                Session.getInstance(new Properties()), new ByteArrayInputStream(content));
+    }
+
+    private static String firstPart(MimeMessage m) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ((MimeMultipart) m.getContent()).getBodyPart(0).writeTo(out);
+        return out.toString(StandardCharsets.ISO_8859_1);
+    }
+}
