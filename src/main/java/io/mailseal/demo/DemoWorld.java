@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.bouncycastle.asn1.x509.KeyUsage;
 
 /**
  * A bank and its customers on loopback, written to a directory: CA, bank signing key (PKCS#12 +
@@ -35,7 +36,16 @@ public final class DemoWorld implements AutoCloseable {
         this.pki = new DemoPki(clock, "mailseal demo CA");
         // the bank's domain identity: one certificate naming every sender the demo and tests sign
         // for (check-config refuses a signing policy whose sender the certificate does not name)
-        Issued signer = pki.signer(BANK_SENDER, KeyKind.RSA, BANK_SIGNERS.toArray(String[]::new));
+        // dual use: customers encrypt their mail to it too (inbound), and some clients (gpgsm)
+        // refuse a certificate whose keyUsage lacks keyEncipherment
+        Issued signer =
+                pki.certificate(BANK_SENDER, KeyKind.RSA)
+                        .keyUsage(
+                                KeyUsage.digitalSignature
+                                        | KeyUsage.nonRepudiation
+                                        | KeyUsage.keyEncipherment)
+                        .moreAddresses(BANK_SIGNERS.toArray(String[]::new))
+                        .build();
         this.bank = signer;
         PkiFiles.writeCertificate(dir.resolve("certs/trust/ca.pem"), pki.ca().certificate());
         PkiFiles.writeCertificate(dir.resolve("certs/tsa/ca.pem"), pki.ca().certificate());
