@@ -35,8 +35,10 @@ final class InboundConfigReader {
                 && intake.listen().host().equals(outbound.listen().host())) {
             s.problem(
                     "listen",
-                    s.value("listen"),
-                    "is also mailseal.smtp.listen: the two listeners need their own port");
+                    "\""
+                            + intake.listen()
+                            + "\" is also mailseal.smtp.listen: the two listeners need their own"
+                            + " port");
         }
         List<InboundPolicy> policies = s.sections("policies", InboundConfigReader::policy);
         PolicyConfigReader.checkOrder(s, policies, InboundPolicy::name, InboundPolicy::match);
