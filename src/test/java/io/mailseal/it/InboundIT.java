@@ -11,6 +11,7 @@ import io.mailseal.demo.DemoPki.KeyKind;
 import io.mailseal.demo.DemoWorld;
 import io.mailseal.demo.PkiFiles;
 import io.mailseal.demo.SubmissionClient;
+import io.mailseal.testing.AdminPort;
 import io.mailseal.testing.Eventually;
 import io.mailseal.testing.ExternalTool;
 import io.mailseal.testing.LogCapture;
@@ -238,7 +239,54 @@ class InboundIT {
                 assertThat(dir.resolve("harvest/" + ALICE + ".pem"))
                         .as("no harvest from a failed signature")
                         .doesNotExist();
+
+                String metrics =
+                        AdminPort.get(relay.adminPort(), "/metrics", Duration.ofSeconds(5)).body();
+                assertThat(metrics)
+                        .contains(
+                                "mailseal_inbound_messages_total{outcome=\"refused\",policy=\"service\",verdict=\"none\"} 1.0",
+                                "mailseal_inbound_messages_total{outcome=\"queued\",policy=\"complaints\",verdict=\"none\"} 1.0",
+                                "mailseal_inbound_messages_total{outcome=\"queued\",policy=\"default\",verdict=\"fail\"} 1.0",
+                                "mailseal_inbound_messages_total{outcome=\"queued\",policy=\"service\",verdict=\"fail\"} 1.0");
+                assertThat(
+                                AdminPort.get(relay.adminPort(), "/ready", Duration.ofSeconds(5))
+                                        .statusCode())
+                        .isEqualTo(200);
             }
+        }
+    }
+
+    @Test
+    void explainInboundShowsThePolicyTheKeyAndThePlainMailReply() throws Exception {
+        try (DemoWorld world = new DemoWorld(dir, Clock.systemUTC())) {
+            Path conf = config(world);
+            CommandLineIT.Run run =
+                    CommandLineIT.mailseal(
+                            "explain",
+                            "--inbound",
+                            "-c",
+                            conf.toString(),
+                            "--to",
+                            SERVICE,
+                            "--to",
+                            INFO);
+            assertThat(run.exit()).as(run.err()).isZero();
+            assertThat(run.out())
+                    .contains(
+                            "inbound listener 127.0.0.1:0, next hop 127.0.0.1:"
+                                    + world.sink().port()
+                                    + ", authserv-id "
+                                    + AUTHSERV)
+                    .contains("recipient <service@bank.example>")
+                    .contains("policy service        MATCH: require encrypted, on-violation reject")
+                    .contains("decryption key: mailseal.identities[0] (")
+                    .contains(
+                            "policy complaints     no: recipient <info@bank.example> does not match")
+                    .contains("policy default        MATCH: require none, on-violation reject")
+                    .contains(
+                            "reply to plain mail: 550 5.7.1 Mail to <service@bank.example> must be"
+                                    + " encrypted with S/MIME to the bank's certificate (policy"
+                                    + " service); this message was not encrypted");
         }
     }
 
