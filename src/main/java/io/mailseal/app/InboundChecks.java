@@ -46,6 +46,23 @@ final class InboundChecks {
                                 + ") has no identity in mailseal.identities: the bank holds no key"
                                 + " to decrypt its mail");
             }
+            if (encrypted && identities != null && to.matches("[^*?/]+@[^*?/]+")) {
+                identities
+                        .entryForSender(to)
+                        .flatMap(e -> unfitForEncryption(e.identity().certificate()))
+                        .ifPresent(
+                                lack ->
+                                        problems.warn(
+                                                key
+                                                        + ".match.to: \""
+                                                        + to
+                                                        + "\" (policy "
+                                                        + p.name()
+                                                        + "): the identity's certificate "
+                                                        + lack
+                                                        + ": clients that honour it (gpgsm)"
+                                                        + " cannot encrypt to the bank"));
+            }
             boolean signed = r == Requirement.SIGNED || r == Requirement.SIGNED_AND_ENCRYPTED;
             if (signed && config.certificates().trustAnchors().isEmpty()) {
                 problems.add(
@@ -57,5 +74,18 @@ final class InboundChecks {
             }
         }
         return intake;
+    }
+
+    /** What keyUsage lacks for a customer to encrypt to {@code c}; empty when fit. */
+    private static java.util.Optional<String> unfitForEncryption(
+            java.security.cert.X509Certificate c) {
+        boolean[] ku = c.getKeyUsage();
+        boolean ec = c.getPublicKey() instanceof java.security.interfaces.ECPublicKey;
+        int bit = ec ? 4 : 2; // keyAgreement, keyEncipherment (RFC 5280 §4.2.1.3)
+        if (ku == null || (ku.length > bit && ku[bit])) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(
+                "has keyUsage without " + (ec ? "keyAgreement" : "keyEncipherment"));
     }
 }
