@@ -2,6 +2,7 @@ package io.mailseal.inbound;
 
 import static io.mailseal.config.Keywords.kebab;
 
+import io.mailseal.certs.CertificateImport;
 import io.mailseal.certs.SigningIdentities;
 import io.mailseal.config.InboundConfig;
 import io.mailseal.config.InboundConfig.InboundPolicy;
@@ -9,7 +10,6 @@ import io.mailseal.policy.MessageFacts;
 import io.mailseal.smtp.SmtpReply;
 import io.mailseal.smtp.Verdict;
 import java.io.PrintWriter;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,7 +63,8 @@ public final class InboundExplanation {
                                     e ->
                                             e.config().key()
                                                     + " ("
-                                                    + describe(e.identity().certificate())
+                                                    + CertificateImport.describe(
+                                                            e.identity().certificate())
                                                     + ")")
                             .orElse("none: mail encrypted to the bank gets smime=permerror"));
         }
@@ -75,13 +76,5 @@ public final class InboundExplanation {
                 Violations.refusal(groups, plain)
                         .map(Verdict.Refused::line)
                         .orElse(SmtpReply.QUEUED.line("<id>") + ", delivered with smime=none"));
-    }
-
-    private static String describe(X509Certificate c) {
-        return c.getSubjectX500Principal().getName()
-                + ", serial "
-                + c.getSerialNumber().toString(16)
-                + ", valid until "
-                + c.getNotAfter().toInstant();
     }
 }

@@ -6,7 +6,6 @@ import io.mailseal.config.InboundConfig.Requirement;
 import io.mailseal.config.PolicyConfig.Match;
 import io.mailseal.policy.MessageFacts;
 import io.mailseal.policy.PolicyEngine;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -41,16 +40,11 @@ public final class InboundPolicies {
 
     /** Each policy in order with why it did not match, up to and including the one that did. */
     public List<Evaluation> explain(MessageFacts facts, String recipient) {
-        List<Evaluation> out = new ArrayList<>();
-        for (InboundPolicy p : policies) {
-            Optional<String> why = PolicyEngine.mismatch(p.match(), facts, recipient);
-            out.add(new Evaluation(p, why));
-            if (why.isEmpty()) {
-                return out;
-            }
-        }
-        out.add(new Evaluation(NONE_MATCHED, Optional.empty()));
-        return out;
+        return PolicyEngine.firstMatch(
+                        policies, InboundPolicy::match, NONE_MATCHED, facts, recipient)
+                .stream()
+                .map(e -> new Evaluation(e.getKey(), e.getValue()))
+                .toList();
     }
 
     public record Evaluation(InboundPolicy policy, Optional<String> mismatch) {}

@@ -255,22 +255,9 @@ class InboundInteropIT {
                         "key, an envelope to the bank's RSA certificate with the engine's default\n")
                 .append(
                         "algorithms); the test wraps them in RFC 8551's MIME, sends the mail through the\n")
-                .append(
-                        "inbound listener and reads what the bank's mail server receives.\n\n| customer mail |");
-        engines.forEach(e -> md.append(' ').append(e.name()).append(" |"));
-        md.append("\n|---|");
-        engines.forEach(e -> md.append("---|"));
-        md.append('\n');
-        table.forEach(
-                (row, cells) -> {
-                    md.append("| ").append(row).append(" |");
-                    engines.forEach(
-                            e ->
-                                    md.append(' ')
-                                            .append(cells.getOrDefault(e.name(), "not tested"))
-                                            .append(" |"));
-                    md.append('\n');
-                });
+                .append("inbound listener and reads what the bank's mail server receives.\n\n");
+        InteropMatrix.table(
+                md, "customer mail", engines.stream().map(CustomerEngine::name).toList(), table);
         md.append("\n\"pass (cipher)\": `Authentication-Results: ")
                 .append(AUTHSERV)
                 .append("; smime=pass`, the delivered\n")
