@@ -19,12 +19,19 @@ final class InboundChecks {
     private InboundChecks() {}
 
     /** A one-line summary of the inbound listener for check-config, or null when there is none. */
-    static String check(RelayConfig config, SigningIdentities identities, Problems problems) {
+    static String check(
+            RelayConfig config,
+            SigningIdentities identities,
+            java.time.Clock clock,
+            Problems problems) {
         if (config.inbound().isEmpty()) {
             return null;
         }
         InboundConfig inbound = config.inbound().get();
         String intake = problems.collect(() -> IntakeServer.check(inbound.intake()));
+        if (intake != null) {
+            IdentityChecks.checkIntake(inbound.intake(), clock, problems);
+        }
         for (int i = 0; i < inbound.policies().size(); i++) {
             InboundPolicy p = inbound.policies().get(i);
             String key = "mailseal.inbound.policies[" + i + "]";

@@ -52,7 +52,8 @@ final class SmtpConfigReader {
                         s.integer("max-recipients", 100, 1),
                         limits(s),
                         tls,
-                        usersFile);
+                        usersFile,
+                        s.path());
         if (smtp.maxMessageSize() > Integer.MAX_VALUE - 1) {
             s.problem("max-message-size", "must be below 2GiB");
         } else if (smtp.maxMessageSize() > smtp.limits().memoryBudget()) {

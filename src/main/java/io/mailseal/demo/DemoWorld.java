@@ -70,6 +70,24 @@ public final class DemoWorld implements AutoCloseable {
         return publish(address, c);
     }
 
+    /**
+     * Issues a customer certificate and keeps the key (customers/) without publishing it: the relay
+     * learns it only from the customer's own signed mail (harvest).
+     */
+    public Issued addUnpublishedCustomer(String address, KeyKind kind) throws IOException {
+        Issued c = pki.customer(address, kind);
+        Path keys = dir.resolve("customers");
+        PkiFiles.writeCertificate(keys.resolve(address + ".crt"), c.certificate());
+        PkiFiles.writePrivateKey(keys.resolve(address + ".key"), c);
+        customers.put(address, c);
+        return c;
+    }
+
+    /** The directory it lives in (relay.conf, certs/, keys/, customers/, sink/). */
+    public Path directory() {
+        return dir;
+    }
+
     /** Publishes any certificate (e.g. a deliberately bad one) for {@code address}. */
     public Issued publish(String address, Issued c) throws IOException {
         PkiFiles.writeCertificate(

@@ -14,7 +14,9 @@ import io.mailseal.demo.SubmissionClient;
 import io.mailseal.testing.AdminPort;
 import io.mailseal.testing.Eventually;
 import io.mailseal.testing.LogCapture;
+import io.mailseal.testing.LoopbackPorts;
 import io.mailseal.testing.OpensslCustomerMail;
+import io.mailseal.testing.RelayProcess;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
@@ -55,12 +57,16 @@ class InboundIT {
     @TempDir Path dir;
 
     private Path config(DemoWorld world) throws Exception {
+        return config(world, "127.0.0.1:0");
+    }
+
+    private Path config(DemoWorld world, String inboundListen) throws Exception {
         return world.writeConfig(
                 POLICIES,
                 """
                 certificates.sources = [ { type = harvest, path = harvest } ]
                 inbound {
-                  listen = "127.0.0.1:0"
+                  listen = "%s"
                   next-hop = "127.0.0.1:%d"
                   authserv-id = "%s"
                   allowed-clients = ["127.0.0.0/8"]
@@ -73,7 +79,7 @@ class InboundIT {
                   ]
                 }
                 """
-                        .formatted(world.sink().port(), AUTHSERV));
+                        .formatted(inboundListen, world.sink().port(), AUTHSERV));
     }
 
     /** Alice's key pair, known to openssl (customers/...) but published nowhere. */
@@ -278,15 +284,22 @@ class InboundIT {
         }
     }
 
+    /**
+     * The real jar, killed with SIGKILL while the message waits for the next hop: the inbound spool
+     * holds ciphertext only, neither log holds the text or the subject, and the restarted relay
+     * decrypts the recovered message before it sends it.
+     */
     @Test
-    void aQueuedInboundMessageIsCiphertextOnDiskAndDecryptedAfterARestart() throws Exception {
+    void aQueuedInboundMessageIsCiphertextOnDiskAndDecryptedAfterKillDashNine() throws Exception {
+        int inboundPort = LoopbackPorts.free();
         try (DemoWorld world = new DemoWorld(dir, Clock.systemUTC())) {
             OpensslCustomerMail mail = alice(world, world.pki());
-            Path conf = config(world);
+            Path conf = config(world, "127.0.0.1:" + inboundPort);
             world.sink().refuseRecipient(SERVICE, 451, "4.2.1 mailbox busy");
-            try (Relay relay = Relay.start(ConfigLoader.load(conf), Clock.systemUTC())) {
+            RelayProcess first = RelayProcess.start(conf, inboundPort, dir.resolve("relay-1.log"));
+            try {
                 assertThat(
-                                new SubmissionClient("127.0.0.1", relay.inboundPort())
+                                new SubmissionClient("127.0.0.1", inboundPort)
                                         .send(
                                                 ALICE,
                                                 List.of(SERVICE),
@@ -297,6 +310,8 @@ class InboundIT {
                         "the next hop was tried",
                         Duration.ofSeconds(10),
                         () -> world.sink().sessionsOpened() > 0);
+            } finally {
+                first.kill();
             }
             Path queue = dir.resolve("spool/inbound/queue");
             try (Stream<Path> files = Files.list(queue)) {
@@ -309,8 +324,8 @@ class InboundIT {
                 }
             }
             world.sink().acceptRecipient(SERVICE);
-            try (Relay restarted = Relay.start(ConfigLoader.load(conf), Clock.systemUTC())) {
-                assertThat(restarted.inboundPort()).isPositive();
+            try (RelayProcess second =
+                    RelayProcess.start(conf, inboundPort, dir.resolve("relay-2.log"))) {
                 String text = await(world, 1).text();
                 assertThat(text)
                         .contains("smime=pass")
@@ -324,7 +339,12 @@ class InboundIT {
                                 return files.findAny().isEmpty();
                             }
                         });
+                assertThat(second.log()).doesNotContain(SECRET_TEXT);
             }
+            assertThat(Files.readString(dir.resolve("relay-1.log")))
+                    .contains("inbound queued id=")
+                    .doesNotContain(SECRET_TEXT)
+                    .doesNotContain(OpensslCustomerMail.SUBJECT);
         }
     }
 
