@@ -5,12 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mailseal.crypto.SealedMessageReader.DecryptionKey;
 import io.mailseal.demo.DemoPki;
 import io.mailseal.demo.DemoPki.KeyKind;
+import io.mailseal.testing.ExternalTool;
 import io.mailseal.testing.OpensslCustomerMail;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Clock;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -81,6 +88,69 @@ class MessageOpenerTest {
         assertThat(readable.isMimeType("multipart/signed")).isTrue();
         assertThat(firstPart(readable)).isEqualTo(OpensslCustomerMail.CONTENT);
         assertThat(opened.signedMessage()).isPresent();
+    }
+
+    /** A P-384 bank key made by openssl itself (DemoPki makes P-256 only). */
+    @ParameterizedTest
+    @CsvSource({"-aes256, AES-256-CBC", "-aes-256-gcm, AES-256-GCM"})
+    void ecdhP384ByOpensslOpens(String cipher, String expected) throws Exception {
+        ExternalTool.ok(
+                dir,
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:P-384",
+                "-nodes",
+                "-keyout",
+                "bank384.key",
+                "-out",
+                "bank384.pem",
+                "-subj",
+                "/CN=bank P-384",
+                "-days",
+                "2");
+        ExternalTool.ok(
+                dir,
+                "openssl",
+                "pkcs8",
+                "-topk8",
+                "-nocrypt",
+                "-in",
+                "bank384.key",
+                "-outform",
+                "DER",
+                "-out",
+                "bank384.p8");
+        X509Certificate cert;
+        try (var in = Files.newInputStream(dir.resolve("bank384.pem"))) {
+            cert =
+                    (X509Certificate)
+                            CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
+        PrivateKey key =
+                KeyFactory.getInstance("EC")
+                        .generatePrivate(
+                                new PKCS8EncodedKeySpec(
+                                        Files.readAllBytes(dir.resolve("bank384.p8"))));
+        OpensslCustomerMail mail = new OpensslCustomerMail(dir, customer);
+        Path sealed = mail.encrypted(mail.signed(false), cert, cipher, false);
+
+        OpenedMessage opened =
+                opener.open(
+                        OpensslCustomerMail.crlf(sealed),
+                        List.of(
+                                new DecryptionKey(bankRsa.key(), bankRsa.certificate()),
+                                new DecryptionKey(key, cert)));
+
+        assertThat(opened.problem()).isEmpty();
+        assertThat(opened.contentEncryption()).isEqualTo(expected);
+        assertThat(opened.keyManagement()).startsWith("ECDH");
+        assertThat(opened.signatures()).singleElement().matches(SignatureFinding::verified);
+        assertThat(firstPart(MailFixtures.parse(opened.readable())))
+                .isEqualTo(OpensslCustomerMail.CONTENT);
     }
 
     @Test
