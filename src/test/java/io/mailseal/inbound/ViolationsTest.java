@@ -18,8 +18,7 @@ class ViolationsTest {
 
     private static Optional<Verdict.Refused> refusal(
             Requirement r, OnViolation v, InboundVerdict verdict) {
-        InboundPolicy p =
-                new InboundPolicy("service", InboundPolicies.NONE_MATCHED.match(), r, v);
+        InboundPolicy p = new InboundPolicy("service", InboundPolicies.NONE_MATCHED.match(), r, v);
         return Violations.refusal(Map.of(p, List.of(SERVICE)), verdict);
     }
 
@@ -37,7 +36,10 @@ class ViolationsTest {
                         refusal(
                                 Requirement.SIGNED_AND_ENCRYPTED,
                                 OnViolation.REJECT,
-                                verdict(true, SmimeResult.FAIL, "signer not issued by a trusted CA")))
+                                verdict(
+                                        true,
+                                        SmimeResult.FAIL,
+                                        "signer not issued by a trusted CA")))
                 .map(Verdict.Refused::line)
                 .hasValue(
                         "550 5.7.1 Mail to <service@bank.example> must be signed with an S/MIME"
