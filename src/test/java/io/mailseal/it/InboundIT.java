@@ -171,11 +171,15 @@ class InboundIT {
                         .contains("In-Reply-To: " + m.getMessageID())
                         .contains("References: " + m.getMessageID())
                         .contains("application/pkcs7-mime")
+                        .contains("Subject: [...]")
                         .doesNotContain("Ihre Karte");
                 Path eml = Files.write(dir.resolve("reply.eml"), sealed.content());
                 assertThat(io.mailseal.testing.BankMail.opensslOpens(dir, eml, ALICE))
                         .contains("Ihre Karte ist gesperrt.");
                 TimestampCheck.opensslVerifiesToken(dir, Path.of(eml + ".dec"), sentAt);
+                assertThat(Files.readString(Path.of(eml + ".dec"), StandardCharsets.ISO_8859_1))
+                        .as("header protection: the real Subject is inside")
+                        .contains("Subject: Re: " + OpensslCustomerMail.SUBJECT);
             }
             assertThat(log.events())
                     .extracting(ILoggingEvent::getFormattedMessage)
