@@ -1,6 +1,7 @@
 package io.mailseal.admin;
 
 import io.mailseal.delivery.DeliveryOutcomes;
+import io.mailseal.inbound.InboundMetrics;
 import io.mailseal.seal.SealingMetrics;
 import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -22,7 +23,7 @@ import java.util.Map;
  * (its label mapper exists only for Dropwizard 5), so labels would have to be parsed back out of
  * names, and HELP texts and units could not be set.
  */
-public final class RelayMetrics implements DeliveryOutcomes, SealingMetrics {
+public final class RelayMetrics implements DeliveryOutcomes, SealingMetrics, InboundMetrics {
     /** The stages {@link #time} measures, with their HELP texts. */
     private static final Map<String, String> STAGES =
             Map.of(
@@ -54,6 +55,15 @@ public final class RelayMetrics implements DeliveryOutcomes, SealingMetrics {
                     "Transactions a next hop accepted, by the TLS they had: dane-verified (DANE,"
                             + " RFC 7672), verified (CA chain and name), encrypted-unverified, none.",
                     "result");
+    private final Counter inbound =
+            counter(
+                    "mailseal_inbound_messages",
+                    "Customers' messages at the end of DATA on the inbound listener, by inbound"
+                            + " policy, smime verdict (pass, fail, neutral, none, temperror,"
+                            + " permerror) and outcome (queued, refused, deferred).",
+                    "policy",
+                    "verdict",
+                    "outcome");
     private final Counter tsaFailures =
             counter(
                     "mailseal_tsa_failures",
@@ -107,6 +117,11 @@ public final class RelayMetrics implements DeliveryOutcomes, SealingMetrics {
     @Override
     public void message(String policy, String outcome) {
         messages.labelValues(policy, outcome).inc();
+    }
+
+    @Override
+    public void inbound(String policy, String verdict, String outcome) {
+        inbound.labelValues(policy, verdict, outcome).inc();
     }
 
     @Override

@@ -71,6 +71,7 @@ public final class RelayAssembly {
         Optional<String> token = problems.collect(() -> adminToken(config));
         spoolProblem(config.spoolDirectory()).ifPresent(problems::add);
         directoryProblems(config.certificates()).forEach(problems::add);
+        String inbound = InboundChecks.check(config, identities, clock, problems);
         if (identities != null) {
             problems.addAll(identityGaps(config.policies(), identities));
             IdentityChecks.check(config.policies(), identities, clock, problems);
@@ -86,7 +87,7 @@ public final class RelayAssembly {
                 tsa,
                 outboundTls,
                 token,
-                intake,
+                inbound == null ? intake : intake + "; inbound: " + inbound,
                 breaker,
                 dns,
                 problems.warnings());

@@ -58,10 +58,11 @@ public final class ConfigLoader {
         long spoolMinFree = spool.bytes("min-free", 100L << 20);
         spool.finish();
         ConfigSection delivery = root.section("delivery");
+        SmtpConfig smtp = SmtpConfigReader.read(root.section("smtp"));
         RelayConfig config =
                 new RelayConfig(
                         file,
-                        SmtpConfigReader.read(root.section("smtp")),
+                        smtp,
                         adminListen,
                         adminToken,
                         spoolDirectory,
@@ -72,7 +73,8 @@ public final class ConfigLoader {
                         delivery(delivery),
                         CryptoConfigReader.read(root.section("crypto")),
                         PolicyConfigReader.read(root),
-                        DnsConfigReader.read(root.section("dns")));
+                        DnsConfigReader.read(root.section("dns")),
+                        InboundConfigReader.read(root, smtp));
         requireTimestampAuthorities(config, problems);
         checkDeliveryTls(config, root, delivery);
         root.finish();
