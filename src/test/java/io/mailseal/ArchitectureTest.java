@@ -48,6 +48,7 @@ class ArchitectureTest {
                     entry("delivery", 2),
                     entry("smtp", 2),
                     entry("seal", 3),
+                    entry("tlscheck", 3),
                     entry("admin", 4),
                     entry("app", 5),
                     entry("demo", 6),
