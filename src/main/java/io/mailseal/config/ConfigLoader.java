@@ -71,7 +71,8 @@ public final class ConfigLoader {
                         timestamp(root.section("timestamp")),
                         delivery(delivery),
                         CryptoConfigReader.read(root.section("crypto")),
-                        PolicyConfigReader.read(root));
+                        PolicyConfigReader.read(root),
+                        TlsChecksConfigReader.read(root));
         requireTimestampAuthorities(config, problems);
         checkDeliveryTls(config, root, delivery);
         root.finish();

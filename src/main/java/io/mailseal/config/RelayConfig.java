@@ -19,4 +19,5 @@ public record RelayConfig(
         TimestampConfig timestamp,
         DeliveryConfig delivery,
         CryptoConfig crypto,
-        List<PolicyConfig> policies) {}
+        List<PolicyConfig> policies,
+        TlsChecksConfig tlsChecks) {}
