@@ -16,16 +16,13 @@ import io.mailseal.tlscheck.TlsReport;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
@@ -38,20 +35,7 @@ import picocli.CommandLine;
  * static RSA, CBC under TLS 1.0) are.
  */
 class TlsCheckIT {
-    @TempDir static Path dir;
-    static TlsTestServers servers;
-
-    @BeforeAll
-    static void start() throws Exception {
-        servers = TlsTestServers.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (servers != null) {
-            servers.close();
-        }
-    }
+    @RegisterExtension static final TlsTestServers servers = new TlsTestServers();
 
     static TlsCheckRequest request(String server) {
         return TlsCheckRequest.of("localhost:" + servers.port(server), server.equals("starttls"))

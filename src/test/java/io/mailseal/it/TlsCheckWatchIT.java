@@ -10,15 +10,11 @@ import io.mailseal.testing.Eventually;
 import io.mailseal.testing.LogCapture;
 import io.mailseal.testing.RelayUnderTest;
 import io.mailseal.testing.TlsTestServers;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code mailseal.tls-checks} in a running relay, against loopback TLS servers: the good server's
@@ -27,22 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  * and the failure is logged at ERROR.
  */
 class TlsCheckWatchIT {
-    @TempDir static Path dir;
-    static TlsTestServers servers;
+    @RegisterExtension static final TlsTestServers servers = new TlsTestServers();
 
     @RegisterExtension final RelayUnderTest relay = RelayUnderTest.withPolicies(BankMail.POLICIES);
-
-    @BeforeAll
-    static void start() throws Exception {
-        servers = TlsTestServers.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (servers != null) {
-            servers.close();
-        }
-    }
 
     private static String target(String server) {
         return "{ target = \"127.0.0.1:"

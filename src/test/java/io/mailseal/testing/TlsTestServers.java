@@ -5,28 +5,46 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The loopback TLS servers of {@code src/test/resources/tlscheck/servers.sh} (one {@code openssl
  * s_server} per certificate case, a weak-suite server, an SMTP STARTTLS server, an {@code openssl
- * ocsp} responder), started once for a test class and stopped by their PIDs.
+ * ocsp} responder), started once for a test class ({@code @RegisterExtension static}) and stopped
+ * by their PIDs; their files in a temporary directory removed after.
  */
-public final class TlsTestServers implements AutoCloseable {
+public final class TlsTestServers implements BeforeAllCallback, AfterAllCallback {
     private static final int PORTS = 12;
-    private final Path dir;
+    private Path dir;
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final Map<String, Long> pids = new LinkedHashMap<>();
 
-    private TlsTestServers(Path dir) {
-        this.dir = dir;
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        dir = Files.createTempDirectory("mailseal-tls-servers-");
+        start(this);
     }
 
-    public static TlsTestServers start(Path dir) throws Exception {
-        TlsTestServers s = new TlsTestServers(dir);
+    @Override
+    public void afterAll(ExtensionContext context) throws IOException {
+        close();
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(f);
+            }
+        }
+    }
+
+    private static void start(TlsTestServers s) throws Exception {
+        Path dir = s.dir;
         Path script = Path.of("src/test/resources/tlscheck/servers.sh").toAbsolutePath();
         try {
             ExternalTool.ok(dir, script.toString(), dir.toString(), Integer.toString(freeRange()));
@@ -41,7 +59,6 @@ public final class TlsTestServers implements AutoCloseable {
                                 .orElseThrow(() -> new IOException(e.getKey() + " exited"));
                 LoopbackPorts.awaitListening(p, e.getValue());
             }
-            return s;
         } catch (Exception | AssertionError e) {
             s.close();
             throw e;
@@ -76,8 +93,7 @@ public final class TlsTestServers implements AutoCloseable {
     }
 
     /** Stops each server by its PID, children first ({@code openssl ocsp -multi} forks). */
-    @Override
-    public void close() {
+    private void close() {
         for (long pid : pids.values()) {
             ProcessHandle.of(pid)
                     .ifPresent(
