@@ -67,6 +67,9 @@ for name in servers:
         words = "; ".join(
             f'{e["id"]}: {e["finding"][:60]}' for e in hits if LEVEL[e["severity"]] == theirs
         )[:160] if theirs not in ("ok", "-") else ""
-        flag = "" if theirs == mine.get(check, ms.get("verdict")) else " **≠**"
-        print(f"| {name} | {check} | {mine.get(check, ms.get('verdict'))} | {theirs}{flag} | {words} |")
+        ours = mine.get(check, ms.get("verdict"))
+        # "-": testssl.sh made no such finding for this server (not a check both tools made)
+        flag = "" if theirs in (ours, "-") else " **≠**"
+        theirs = "not checked" if theirs == "-" else theirs
+        print(f"| {name} | {check} | {ours} | {theirs}{flag} | {words} |")
 PY
