@@ -55,6 +55,7 @@ public final class Relay implements AutoCloseable, RelayControl {
     private AdminServer admin;
     private IntakeServer intake;
     private CertificateExpiryWatch expiryWatch;
+    private TlsCheckWatch tlsWatch;
 
     private Relay(
             AtomicReference<SealingStage> current,
@@ -149,6 +150,7 @@ public final class Relay implements AutoCloseable, RelayControl {
                                     () -> relay.current.get().signingCertificates(),
                                     metrics,
                                     clock));
+            relay.tlsWatch = opened.add(TlsCheckWatch.start(config.tlsChecks(), metrics, clock));
             relay.intake =
                     opened.add(
                             new IntakeServer(
@@ -240,6 +242,11 @@ public final class Relay implements AutoCloseable, RelayControl {
     }
 
     @Override
+    public Map<String, Object> tlsChecks() {
+        return tlsWatch.detail();
+    }
+
+    @Override
     public void forgetCertificates(List<String> addresses) {
         current.get().forgetCertificates(addresses);
     }
@@ -271,6 +278,7 @@ public final class Relay implements AutoCloseable, RelayControl {
         scheduler.close();
         admin.close();
         expiryWatch.close();
+        tlsWatch.close();
         retiring.forEach(this::retire);
         closeQuietly(current.get());
     }

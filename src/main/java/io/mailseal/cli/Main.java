@@ -24,7 +24,8 @@ import picocli.CommandLine.Command;
             VerifyCommand.class,
             QueueCommand.class,
             SmtpPasswdCommand.class,
-            ReloadCommand.class
+            ReloadCommand.class,
+            TlsCheckCommand.class
         })
 public final class Main {
 

@@ -74,7 +74,8 @@ public final class ConfigLoader {
                         CryptoConfigReader.read(root.section("crypto")),
                         PolicyConfigReader.read(root),
                         DnsConfigReader.read(root.section("dns")),
-                        InboundConfigReader.read(root, smtp));
+                        InboundConfigReader.read(root, smtp),
+                        TlsChecksConfigReader.read(root));
         requireTimestampAuthorities(config, problems);
         checkDeliveryTls(config, root, delivery);
         root.finish();

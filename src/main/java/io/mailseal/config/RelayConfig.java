@@ -22,4 +22,5 @@ public record RelayConfig(
         CryptoConfig crypto,
         List<PolicyConfig> policies,
         DnsConfig dns,
-        java.util.Optional<InboundConfig> inbound) {}
+        java.util.Optional<InboundConfig> inbound,
+        TlsChecksConfig tlsChecks) {}
