@@ -99,6 +99,10 @@ final class SealingStage implements AutoCloseable {
                     "timestamp",
                     "every TSA failed recently; policies that require a timestamp answer 451");
         }
+        validated
+                .identities()
+                .keyProblems()
+                .forEach((key, why) -> problems.put("signing-key " + key, why));
         Instant now = clock.instant();
         List<String> unusable =
                 signingCertificates().stream()
@@ -132,7 +136,9 @@ final class SealingStage implements AutoCloseable {
                 .map(
                         e ->
                                 IdentityChecks.watched(
-                                        "signing", e.config().key(), e.identity().certificate()))
+                                        "signing",
+                                        e.config().key(),
+                                        e.active(clock.instant()).certificate()))
                 .toList();
     }
 

@@ -71,7 +71,8 @@ final class ExplainCommand implements Callable<Integer> {
                 new MessageFacts(from, List.of(headerFrom == null ? from : headerFrom), h);
         RelayConfig c = ConfigLoader.load(config);
         // only what the decision needs: policies, certificate sources and the signing identities
-        SigningIdentities identities = SigningIdentities.open(c.identities());
+        SigningIdentities identities =
+                SigningIdentities.open(c.identities(), Clock.systemUTC(), token -> {});
         try (RecipientCertificates certificates =
                 RelayAssembly.recipientCertificates(c, Clock.systemUTC())) {
             new Explanation(RelayAssembly.planner(c, certificates, SealingMetrics.NONE), identities)
