@@ -42,7 +42,7 @@ final class CryptokiLibrary {
             return loaded;
         }
         if (!Files.isRegularFile(absolute)) {
-            throw new TokenException("library", "no such file " + absolute);
+            throw new TokenException("library", "no such file");
         }
         try {
             Class<?> argsType = Class.forName(WRAPPER + "CK_C_INITIALIZE_ARGS");

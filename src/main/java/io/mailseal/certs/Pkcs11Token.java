@@ -142,7 +142,7 @@ final class Pkcs11Token {
         } catch (IOException | GeneralSecurityException | ProviderException e) {
             String cause = rootCause(e);
             throw cause.contains("CKR_PIN_INCORRECT") || cause.contains("CKR_PIN_LEN_RANGE")
-                    ? new TokenException(pinKey, "is not the PIN of token \"" + label + "\"")
+                    ? new TokenException(pinKey, "does not hold the PIN of token \"" + label + "\"")
                     : new TokenException("token-label", "cannot log in: " + cause);
         } finally {
             Arrays.fill(secret, '\0');

@@ -77,7 +77,7 @@ public final class SigningIdentities {
                     keys.add(
                             open(source, c.rsaSignature() == RsaSignature.PSS, clock, tokenErrors));
                 } catch (TokenException e) {
-                    problems.add(source.key() + "." + e.field() + ": " + e.getMessage());
+                    problems.add(tokenProblem((IdentityConfig.TokenKey) source, e));
                 } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
                     problems.add(
                             source.key()
@@ -104,6 +104,20 @@ public final class SigningIdentities {
             return TokenSigningKey.open(t, pss, clock, tokenErrors);
         }
         return FileSigningKey.open((IdentityConfig.Keystore) source, pss);
+    }
+
+    /** {@code key: "value" reason}, the value being a path, a label or a variable, never a PIN. */
+    private static String tokenProblem(IdentityConfig.TokenKey t, TokenException e) {
+        String value =
+                switch (e.field()) {
+                    case "library" -> t.token().library().toString();
+                    case "token-label" -> t.token().tokenLabel();
+                    case "key-label" -> t.keyLabel();
+                    case "certificate" -> t.certificate().map(Object::toString).orElse("");
+                    default -> t.token().pin().origin();
+                };
+        String field = e.field().equals("certificate") ? "certificate" : "pkcs11." + e.field();
+        return t.key() + "." + field + ": \"" + value + "\" " + e.getMessage();
     }
 
     /** One PKCS#12 keystore on its own (for {@code mailseal verify --key}). */

@@ -69,7 +69,7 @@ final class TokenSigningKey implements SigningKey {
             if (!certificates.get(0).getPublicKey().equals(onToken.get(0).getPublicKey())) {
                 throw new TokenException(
                         "certificate",
-                        "is not the certificate of key \""
+                        "is not the certificate of key-label \""
                                 + source.keyLabel()
                                 + "\" on token \""
                                 + token.label()

@@ -63,6 +63,9 @@ public record IdentityConfig(
     public sealed interface PasswordSource permits FromEnvironment, FromFile {
         /** The password now (read at use, so a rotated secret is picked up on reload). */
         char[] read() throws java.io.IOException;
+
+        /** Where it comes from (the variable's name or the file), for messages. */
+        String origin();
     }
 
     public record FromEnvironment(String variable) implements PasswordSource {
@@ -75,6 +78,11 @@ public record IdentityConfig(
             }
             return value.toCharArray();
         }
+
+        @Override
+        public String origin() {
+            return variable;
+        }
     }
 
     public record FromFile(Path file) implements PasswordSource {
@@ -84,6 +92,11 @@ public record IdentityConfig(
             return java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.UTF_8)
                     .stripTrailing()
                     .toCharArray();
+        }
+
+        @Override
+        public String origin() {
+            return file.toString();
         }
     }
 }

@@ -76,7 +76,7 @@ final class IdentityConfigReader {
         PasswordSource pin = secret(p, "pin-env", "pin-file");
         p.finish();
         return new IdentityConfig.TokenKey(
-                p.path(),
+                s.path(),
                 new IdentityConfig.Pkcs11(library, tokenLabel, pin),
                 keyLabel,
                 certificate);
