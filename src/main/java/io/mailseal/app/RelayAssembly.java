@@ -236,7 +236,7 @@ public final class RelayAssembly {
         }
     }
 
-    private static void prepareJvm() {
+    static void prepareJvm() {
         CryptoProviders.install();
         JakartaMailTuning.apply();
     }

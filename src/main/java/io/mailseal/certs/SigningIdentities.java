@@ -74,17 +74,9 @@ public final class SigningIdentities {
             List<SigningKey> keys = new ArrayList<>();
             for (KeySource source : c.keys()) {
                 try {
-                    keys.add(
-                            open(source, c.rsaSignature() == RsaSignature.PSS, clock, tokenErrors));
-                } catch (TokenException e) {
-                    problems.add(tokenProblem((IdentityConfig.TokenKey) source, e));
-                } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
-                    problems.add(
-                            source.key()
-                                    + ": \""
-                                    + source.location()
-                                    + "\" cannot be used: "
-                                    + reason(e));
+                    keys.add(openKey(c, source, clock, tokenErrors));
+                } catch (ConfigException e) {
+                    problems.addAll(e.problems());
                 }
             }
             if (keys.size() == c.keys().size()) {
@@ -97,13 +89,26 @@ public final class SigningIdentities {
         return new SigningIdentities(entries, clock);
     }
 
-    private static SigningKey open(
-            KeySource source, boolean pss, Clock clock, Consumer<String> tokenErrors)
-            throws IOException, GeneralSecurityException, TokenException {
-        if (source instanceof IdentityConfig.TokenKey t) {
-            return TokenSigningKey.open(t, pss, clock, tokenErrors);
+    /** One key of {@code identity}, opened now; its problem names the key and the value. */
+    public static SigningKey openKey(
+            IdentityConfig identity, KeySource source, Clock clock, Consumer<String> tokenErrors) {
+        boolean pss = identity.rsaSignature() == RsaSignature.PSS;
+        try {
+            if (source instanceof IdentityConfig.TokenKey t) {
+                return TokenSigningKey.open(t, pss, clock, tokenErrors);
+            }
+            return FileSigningKey.open((IdentityConfig.Keystore) source, pss);
+        } catch (TokenException e) {
+            throw new ConfigException(List.of(tokenProblem((IdentityConfig.TokenKey) source, e)));
+        } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+            throw new ConfigException(
+                    List.of(
+                            source.key()
+                                    + ": \""
+                                    + source.location()
+                                    + "\" cannot be used: "
+                                    + reason(e)));
         }
-        return FileSigningKey.open((IdentityConfig.Keystore) source, pss);
     }
 
     /** {@code key: "value" reason}, the value being a path, a label or a variable, never a PIN. */

@@ -226,4 +226,44 @@ class HsmConfigIT {
         assertThat(check.exit()).as(check.err()).isZero();
         assertThat(check.err()).doesNotContain("config warning");
     }
+
+    @Test
+    void keysListShowsWhereEachKeyLivesWhichSignsAndWhetherATestSignatureWorks() throws Exception {
+        String lib = SoftHsm.library().toString();
+        String identities =
+                String.join(
+                        ",\n",
+                        "{ address = \"%s\", keys = [ { pkcs11 = %s }, { pkcs11 = %s } ] }"
+                                .formatted(
+                                        DemoWorld.BANK_SENDER,
+                                        block(lib, hsm.label(), "ending", pinFile),
+                                        block(lib, hsm.label(), "good", pinFile)),
+                        identity(
+                                "crossed@bank.example",
+                                block(lib, hsm.label(), "crossed", pinFile),
+                                ""),
+                        "{ domain = \"bank.example\", keystore = \"keys/bank.p12\","
+                                + " password-file = \"keys/bank.pass\" }");
+        Path conf = world.writeConfig(BankMail.POLICIES, "identities = [ " + identities + " ]");
+        CommandLineIT.Run list = CommandLineIT.mailseal("keys", "list", "-c", conf.toString());
+        assertThat(list.exit()).as(list.err()).isEqualTo(1);
+        String token = "pkcs11:" + hsm.label();
+        assertThat(list.out().lines().filter(l -> !l.startsWith("    ")))
+                .containsExactly(
+                        "  otp@bank.example " + token + "/ending",
+                        "* otp@bank.example " + token + "/good",
+                        "* crossed@bank.example " + token + "/crossed",
+                        "* bank.example " + dir.resolve("keys/bank.p12"));
+        assertThat(list.out())
+                .contains(
+                        "    "
+                                + good.certificate().getSubjectX500Principal().getName()
+                                + ", valid "
+                                + good.certificate().getNotBefore().toInstant()
+                                + " to "
+                                + good.certificate().getNotAfter().toInstant())
+                .contains("test signature: FAILED: holds a private key that is not the key")
+                .doesNotContain(SoftHsm.PIN);
+        assertThat(list.out().lines().filter(l -> l.equals("    test signature: ok"))).hasSize(3);
+    }
 }
