@@ -90,7 +90,17 @@ final class TokenSigningKey implements SigningKey {
     }
 
     @Override
-    public synchronized SigningIdentity identity() throws KeyUnavailableException {
+    public SigningIdentity identity() throws KeyUnavailableException {
+        try {
+            return current();
+        } catch (KeyUnavailableException e) {
+            tokenErrors.accept(token.label());
+            throw e;
+        }
+    }
+
+    /** The key as the token has it now, re-opening the token when its back-off has passed. */
+    private synchronized SigningIdentity current() throws KeyUnavailableException {
         try {
             KeyStore store = token.store(source.token().pin(), clock.instant(), false);
             if (store != openedFrom) {
@@ -109,7 +119,6 @@ final class TokenSigningKey implements SigningKey {
             }
             return opened;
         } catch (TokenException | GeneralSecurityException | ProviderException e) {
-            tokenErrors.accept(token.label());
             throw new KeyUnavailableException(
                     "token \"" + token.label() + "\" unavailable: " + e.getMessage(), e);
         }
@@ -123,9 +132,18 @@ final class TokenSigningKey implements SigningKey {
         }
     }
 
+    /**
+     * Asked by /ready: re-opens a token that was away once its back-off has passed, so a relay that
+     * a load balancer stopped sending to (503) becomes ready again without a message.
+     */
     @Override
     public Optional<String> problem() {
-        return token.problem();
+        try {
+            current();
+            return Optional.empty();
+        } catch (KeyUnavailableException e) {
+            return token.problem().or(() -> Optional.of(e.getMessage()));
+        }
     }
 
     /** The key's certificate chain as the token holds it (leaf first). */
