@@ -101,14 +101,18 @@ public final class SigningIdentities {
         } catch (TokenException e) {
             throw new ConfigException(List.of(tokenProblem((IdentityConfig.TokenKey) source, e)));
         } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
-            throw new ConfigException(
-                    List.of(
-                            source.key()
-                                    + ": \""
-                                    + source.location()
-                                    + "\" cannot be used: "
-                                    + reason(e)));
+            throw unusable(source, e);
         }
+    }
+
+    private static ConfigException unusable(KeySource source, Exception e) {
+        return new ConfigException(
+                List.of(
+                        source.key()
+                                + ": \""
+                                + source.location()
+                                + "\" cannot be used: "
+                                + reason(e)));
     }
 
     /** {@code key: "value" reason}, the value being a path, a label or a variable, never a PIN. */
@@ -130,13 +134,7 @@ public final class SigningIdentities {
         try {
             return FileSigningKey.load(keystore);
         } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
-            throw new ConfigException(
-                    List.of(
-                            keystore.key()
-                                    + ": \""
-                                    + keystore.keystore()
-                                    + "\" cannot be used: "
-                                    + reason(e)));
+            throw unusable(keystore, e);
         }
     }
 

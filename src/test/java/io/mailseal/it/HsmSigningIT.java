@@ -136,37 +136,10 @@ class HsmSigningIT {
     }
 
     private String opensslOpens(CapturedMessage m) throws Exception {
-        Path dir = relay.dir();
         Path eml =
                 Files.write(
-                        dir.resolve("hsm-" + relay.sink().messages().indexOf(m) + ".eml"),
+                        relay.dir().resolve("hsm-" + relay.sink().messages().indexOf(m) + ".eml"),
                         m.content());
-        ExternalTool.ok(
-                dir,
-                "openssl",
-                "cms",
-                "-decrypt",
-                "-in",
-                eml.toString(),
-                "-recip",
-                "customers/" + ALICE + ".crt",
-                "-inkey",
-                "customers/" + ALICE + ".key",
-                "-out",
-                eml + ".dec");
-        ExternalTool.ok(
-                dir,
-                "openssl",
-                "cms",
-                "-verify",
-                "-in",
-                eml + ".dec",
-                "-CAfile",
-                caFile.toString(),
-                "-purpose",
-                "any",
-                "-out",
-                eml + ".txt");
-        return Files.readString(Path.of(eml + ".txt"));
+        return BankMail.opensslOpens(relay.dir(), eml, ALICE, caFile.toString());
     }
 }
