@@ -77,17 +77,25 @@ final class CryptokiLibrary {
         return generation;
     }
 
-    /** The slot holding the token labelled {@code label}, or -1; with every label present. */
+    /**
+     * The slot holding the token labelled {@code label}, or -1; {@code seen} gets every label
+     * present. A slot whose token cannot be read (its files gone) is skipped.
+     */
     synchronized long slotOf(String label, Map<Long, String> seen) throws TokenException {
+        long[] slots;
         try {
-            long[] slots = (long[]) call("C_GetSlotList", new Class<?>[] {boolean.class}, true);
-            for (long slot : slots) {
+            slots = (long[]) call("C_GetSlotList", new Class<?>[] {boolean.class}, true);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw failure("cannot list its tokens", e);
+        }
+        for (long slot : slots) {
+            try {
                 Object info = call("C_GetTokenInfo", new Class<?>[] {long.class}, slot);
                 char[] padded = (char[]) info.getClass().getField("label").get(info);
                 seen.put(slot, new String(padded).strip());
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                // a token that went away under this slot: not the one asked for, or gone
             }
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            throw failure("cannot list its tokens", e);
         }
         return seen.entrySet().stream()
                 .filter(e -> e.getValue().equals(label))

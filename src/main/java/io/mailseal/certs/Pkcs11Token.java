@@ -97,9 +97,15 @@ final class Pkcs11Token {
 
     private KeyStore open(PasswordSource pin) throws TokenException {
         Map<Long, String> seen = new LinkedHashMap<>();
-        long slot = library.slotOf(label, seen);
+        long slot;
+        try {
+            slot = library.slotOf(label, seen);
+        } catch (TokenException e) {
+            slot = -1;
+        }
         if (slot < 0) {
-            // a token created after the library was initialised is seen only after C_Initialize
+            // a token created (or restored) after the library was initialised is seen only after
+            // C_Initialize; a library whose slot list fails needs one too
             library.restart(library.generation());
             seen.clear();
             slot = library.slotOf(label, seen);
