@@ -24,6 +24,17 @@ import java.util.Optional;
 final class Pkcs11Token {
     static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
 
+    /**
+     * The ECDH shared secret (never the private key) may be read out of the token: SunPKCS11 has no
+     * ECDH with the X9.63 KDF of RFC 5753, so the KDF runs in BouncyCastle
+     * (crypto.TokenRecipients).
+     */
+    private static final String ECDH_SECRET =
+            "attributes(*, CKO_SECRET_KEY, CKK_GENERIC_SECRET) = {\n"
+                    + "  CKA_SENSITIVE = false\n"
+                    + "  CKA_EXTRACTABLE = true\n"
+                    + "}\n";
+
     private final CryptokiLibrary library;
     private final String label;
     private KeyStore store;
@@ -130,7 +141,8 @@ final class Pkcs11Token {
                                             + library.path()
                                             + "\"\nslot = "
                                             + slot
-                                            + "\n");
+                                            + "\n"
+                                            + ECDH_SECRET);
         } catch (ProviderException | IllegalArgumentException e) {
             throw new TokenException("token-label", "cannot be opened: " + rootCause(e));
         }

@@ -14,10 +14,10 @@ import java.util.stream.Stream;
 /**
  * A SoftHSM2 token for one test class, in the directory {@code SOFTHSM2_CONF} (set by the pom for
  * surefire and failsafe, under target/softhsm) names: created with {@code softhsm2-util
- * --init-token}, keys imported with {@code softhsm2-util --import} and their certificates beside
- * them (same CKA_ID and label) with {@code pkcs11-tool}; the key files are deleted at once. {@link
- * #away()} and {@link #back()} move the token's directory out of SoftHSM's sight and back, as an
- * HSM that restarts or is unplugged. Deleted on close.
+ * --init-token}, keys and their certificates (same CKA_ID and label) written with {@code
+ * pkcs11-tool}; the key files are deleted at once. {@link #away()} and {@link #back()} move the
+ * token's directory out of SoftHSM's sight and back, as an HSM that restarts or is unplugged.
+ * Deleted on close.
  */
 public final class SoftHsm implements AutoCloseable {
     public static final String PIN = "4711-test-pin";
@@ -95,19 +95,30 @@ public final class SoftHsm implements AutoCloseable {
         String id = String.format("%02x", nextId++);
         Path key = PkiFiles.writePrivateKey(work.resolve(keyLabel + ".key.pem"), issued);
         try {
+            // sensitive (never extractable from the token); EC keys may derive (ECDH), RSA decrypt
             ExternalTool.ok(
                     work,
-                    "softhsm2-util",
-                    "--import",
-                    key.toString(),
-                    "--token",
+                    "pkcs11-tool",
+                    "--module",
+                    library().toString(),
+                    "--token-label",
                     label,
-                    "--label",
-                    keyLabel,
+                    "--login",
+                    "--pin",
+                    PIN,
+                    "--write-object",
+                    key.toString(),
+                    "--type",
+                    "privkey",
+                    "--sensitive",
                     "--id",
                     id,
-                    "--pin",
-                    PIN);
+                    "--label",
+                    keyLabel,
+                    "--usage-sign",
+                    "EC".equals(issued.key().getAlgorithm())
+                            ? "--usage-derive"
+                            : "--usage-decrypt");
         } finally {
             Files.delete(key);
         }
