@@ -8,6 +8,7 @@ import io.mailseal.config.HostPort;
 import io.mailseal.crypto.TimestampUnavailableException;
 import io.mailseal.delivery.OutboundTls;
 import io.mailseal.net.HttpDeadline;
+import io.mailseal.text.PeerText;
 import io.mailseal.tsa.TimestampAuthorityClient;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
@@ -195,7 +196,7 @@ public final class Probes {
                 parts.add(m);
             }
         }
-        return String.join(": ", parts);
+        return PeerText.escape(String.join(": ", parts), PeerText.REPLY_LONGEST);
     }
 
     /** Angus's transport, remembering the greeting and what the first EHLO offered. */

@@ -4,6 +4,7 @@ import io.mailseal.config.CertificatesConfig.HttpSource;
 import io.mailseal.net.BoundedBody;
 import io.mailseal.net.CircuitBreaker;
 import io.mailseal.net.HttpDeadline;
+import io.mailseal.text.PeerText;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -157,7 +158,9 @@ public final class HttpCertificateSource implements CertificateSource {
                         .orElse("");
         if (!CERTIFICATE_TYPES.contains(type)) {
             return new Lookup.Unavailable(
-                    "HTTP 200 with Content-Type \"" + type + "\", which is not a certificate type");
+                    "HTTP 200 with Content-Type \""
+                            + PeerText.escape(type)
+                            + "\", which is not a certificate type");
         }
         try {
             return new Lookup.Found(PemCertificates.parse(body, "the HTTP 200 body"));
@@ -166,7 +169,7 @@ public final class HttpCertificateSource implements CertificateSource {
                     "HTTP 200 body ("
                             + type
                             + ") is not a readable certificate: "
-                            + e.getMessage());
+                            + PeerText.escape(e.getMessage()));
         }
     }
 

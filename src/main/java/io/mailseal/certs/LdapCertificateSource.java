@@ -12,6 +12,7 @@ import com.unboundid.ldap.sdk.SearchResultEntry;
 import com.unboundid.ldap.sdk.SearchScope;
 import com.unboundid.ldap.sdk.SimpleBindRequest;
 import io.mailseal.config.CertificatesConfig.LdapSource;
+import io.mailseal.text.PeerText;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -69,7 +70,8 @@ public final class LdapCertificateSource implements CertificateSource, AutoClose
                             false);
             this.search = new LdapSearch(pool, config.timeout());
         } catch (LDAPException e) {
-            throw new IOException("LDAP pool for " + config.urls() + ": " + e.getMessage(), e);
+            throw new IOException(
+                    "LDAP pool for " + config.urls() + ": " + PeerText.escape(e.getMessage()), e);
         }
     }
 
@@ -110,7 +112,12 @@ public final class LdapCertificateSource implements CertificateSource, AutoClose
             return certs.isEmpty() ? new Lookup.NotFound() : new Lookup.Found(certs);
         } catch (LDAPException e) {
             return new Lookup.Unavailable(
-                    "LDAP " + config.urls() + " " + e.getResultCode() + ": " + e.getMessage());
+                    "LDAP "
+                            + config.urls()
+                            + " "
+                            + e.getResultCode()
+                            + ": "
+                            + PeerText.escape(e.getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Lookup.Unavailable("LDAP search for " + config.urls() + ": interrupted");

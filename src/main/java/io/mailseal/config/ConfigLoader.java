@@ -57,10 +57,11 @@ public final class ConfigLoader {
         long spoolMinFree = spool.bytes("min-free", 100L << 20);
         spool.finish();
         ConfigSection delivery = root.section("delivery");
+        SmtpConfig smtp = SmtpConfigReader.read(root.section("smtp"));
         RelayConfig config =
                 new RelayConfig(
                         file,
-                        SmtpConfigReader.read(root.section("smtp")),
+                        smtp,
                         adminListen,
                         adminToken,
                         spoolDirectory,
@@ -70,7 +71,9 @@ public final class ConfigLoader {
                         timestamp(root.section("timestamp")),
                         delivery(delivery),
                         CryptoConfigReader.read(root.section("crypto")),
-                        PolicyConfigReader.read(root));
+                        PolicyConfigReader.read(root),
+                        DnsConfigReader.read(root.section("dns")),
+                        InboundConfigReader.read(root, smtp));
         requireTimestampAuthorities(config, problems);
         checkDeliveryTls(config, root, delivery);
         root.finish();
@@ -134,6 +137,17 @@ public final class ConfigLoader {
                             + ": DSNs can be sent at a stricter level, never a weaker one");
         }
         verifies |= dsn == TlsLevel.VERIFY;
+        boolean dane =
+                global == TlsLevel.DANE
+                        || dsn == TlsLevel.DANE
+                        || config.policies().stream()
+                                .anyMatch(p -> p.deliveryTls().orElse(global) == TlsLevel.DANE);
+        if (dane && config.delivery().mode() != DeliveryConfig.Mode.MX) {
+            delivery.problem(
+                    "mode",
+                    "is smarthost, but tls, dsn-tls or a policy's delivery-tls is dane: DANE"
+                            + " authenticates MX hosts found by DNSSEC (mode = mx)");
+        }
         if (config.delivery().tlsTrustAnchors().isPresent() && !verifies) {
             delivery.problem(
                     "tls-trust-anchors",
@@ -208,25 +222,14 @@ public final class ConfigLoader {
 
     private static DeliveryConfig delivery(ConfigSection s) {
         ConfigSection retry = s.section("retry");
-        List<HostPort> dnsServers = new ArrayList<>();
-        for (String server : s.strings("dns-servers", List.of())) {
-            try {
-                dnsServers.add(HostPort.parse(server));
-            } catch (IllegalArgumentException withoutPort) {
-                try {
-                    dnsServers.add(HostPort.parse(server + ":53"));
-                } catch (IllegalArgumentException e) {
-                    s.problem(
-                            "dns-servers", "\"" + server + "\" is not an address or address:port");
-                }
-            }
+        if (s.has("dns-servers")) {
+            s.problem("dns-servers", s.value("dns-servers"), "has moved: use mailseal.dns.servers");
         }
         DeliveryConfig d =
                 new DeliveryConfig(
                         s.choice("mode", DeliveryConfig.Mode.SMARTHOST),
                         hostPort(s, "smarthost", "127.0.0.1:25"),
                         port(s, "mx-port", 25),
-                        dnsServers,
                         s.choice("tls", TlsLevel.MAY),
                         s.optionalPath("tls-trust-anchors"),
                         s.integer("connections", 4, 1),

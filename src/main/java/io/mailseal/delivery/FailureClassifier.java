@@ -1,9 +1,13 @@
 package io.mailseal.delivery;
 
+import io.mailseal.text.PeerText;
 import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;
 import jakarta.mail.internet.InternetAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -160,8 +164,33 @@ public final class FailureClassifier {
         return t.getCause() == t ? null : t.getCause();
     }
 
+    /**
+     * The next hop's reply (or the exception's text) escaped where it comes in ({@link PeerText}):
+     * it goes on to log lines, the DSN's Diagnostic-Code, the spool's attempt record and queue
+     * listings, and a hostile hop must not write a line or a header field of its own into any of
+     * them. The line breaks of a multi-line reply become spaces first.
+     */
     private static String describe(Throwable t) {
         String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().strip();
-        return msg.replaceAll("[\\r\\n]+", " ");
+        if (replyCode(t) > 0) {
+            msg = utf8(msg);
+        }
+        return PeerText.escape(msg.replaceAll("\r?\n", " "), PeerText.REPLY_LONGEST);
+    }
+
+    /**
+     * Angus reads a reply octet by octet as ISO-8859-1; a reply in UTF-8 (RFC 6531 §3.7.4.2) is
+     * read as UTF-8 again, so its NEL or U+2028 is seen as such. Octets that are no UTF-8 stay as
+     * they were read.
+     */
+    private static String utf8(String reply) {
+        try {
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .decode(ByteBuffer.wrap(reply.getBytes(StandardCharsets.ISO_8859_1)))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            return reply;
+        }
     }
 }

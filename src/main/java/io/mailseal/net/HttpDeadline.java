@@ -1,5 +1,6 @@
 package io.mailseal.net;
 
+import io.mailseal.text.PeerText;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -47,7 +48,7 @@ public final class HttpDeadline {
             if (cause instanceof HttpTimeoutException) {
                 throw timedOut(deadline);
             }
-            throw new IOException(describe(cause), cause);
+            throw new IOException(message(cause), cause);
         }
     }
 
@@ -58,8 +59,15 @@ public final class HttpDeadline {
                 : url.toString().replace(url.getRawUserInfo() + "@", "***@");
     }
 
-    /** What went wrong, with the class name when the exception has no message. */
+    /**
+     * What went wrong, with the class name when the exception has no message; escaped ({@link
+     * PeerText}), since the text may be the server's (a TSA's status text, an error page).
+     */
     public static String describe(Throwable t) {
+        return PeerText.escape(message(t));
+    }
+
+    private static String message(Throwable t) {
         String message = t.getMessage();
         return message == null || message.isBlank() ? t.getClass().getName() : message;
     }

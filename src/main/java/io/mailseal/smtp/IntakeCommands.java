@@ -29,6 +29,7 @@ import org.subethamail.smtp.server.Session;
  *       SmtpAuthentication#MAX_FAILURES}); the library has no limit.
  *   <li>HELO and EHLO refuse a domain that is not printable ASCII (NUL, ESC and other controls
  *       would reach the Received: field and the logs).
+ *   <li>MAIL checks a declared SIZE against the limit and the memory budget ({@link DeclaredSize}).
  *   <li>Every command tells the {@link SessionWatch} when it starts and when its reply is out, so
  *       the watch knows how long the client has been sending its next command line.
  * </ul>
@@ -42,8 +43,9 @@ final class IntakeCommands {
 
     private IntakeCommands() {}
 
-    static void install(SMTPServer server, SessionWatch watch) {
+    static void install(SMTPServer server, SessionWatch watch, MemoryBudget budget) {
         var table = server.getCommandHandler();
+        table.addCommand(new DeclaredSize(table.getCommand("MAIL"), budget));
         table.addCommand(new Ehlo());
         table.addCommand(new PrintableHello(new HelloCommand()));
         table.addCommand(new NotOffered("BDAT"));
@@ -64,7 +66,7 @@ final class IntakeCommands {
     }
 
     /** A command of the library's, with something done around it. */
-    private abstract static class Around implements Command {
+    abstract static class Around implements Command {
         final Command inner;
 
         Around(Command inner) {

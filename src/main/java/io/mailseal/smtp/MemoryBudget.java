@@ -45,6 +45,11 @@ final class MemoryBudget {
         return true;
     }
 
+    /** Whether {@code bytes} could be reserved now (nothing is taken). */
+    boolean fits(long bytes) {
+        return bytes <= capacity - reserved.get();
+    }
+
     void release(long bytes) {
         reserved.addAndGet(-bytes);
     }

@@ -1,6 +1,7 @@
 package io.mailseal.smtp;
 
 import io.mailseal.config.SmtpConfig;
+import io.mailseal.text.PeerText;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import java.io.IOException;

@@ -10,43 +10,19 @@ import io.mailseal.demo.TransactionHold;
 import io.mailseal.spool.SpooledMessage;
 import io.mailseal.testing.Eventually;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Delivery against a real next hop that fails on purpose, per SMTP verb and per recipient, with
  * time moved by hand: back-off, retry, per-recipient results, expiry and DSNs.
  */
-class DeliveryIT {
+class DeliveryIT extends ScriptedHopIT {
     static final String BANK = DeliveryRig.BANK;
     static final String ALICE = "alice@customer.example";
     static final String BOB = "bob@customer.example";
-
-    @TempDir Path dir;
-    CaptureSink sink;
-    DeliveryRig rig;
-
-    @BeforeEach
-    void start() throws Exception {
-        sink = new CaptureSink(Optional.empty());
-        rig =
-                new DeliveryRig(
-                        dir,
-                        DeliveryRig.smarthost(sink.port(), DeliveryConfig.TlsLevel.NONE),
-                        Optional.empty());
-    }
-
-    @AfterEach
-    void stop() {
-        rig.close();
-        sink.close();
-    }
 
     private void queue(String id, Duration maxAge, String... recipients) throws Exception {
         rig.queue(id, maxAge, recipients);

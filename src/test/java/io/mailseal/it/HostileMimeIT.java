@@ -116,16 +116,7 @@ class HostileMimeIT {
                                         .code())
                         .as("a one-time code right after")
                         .isEqualTo(250);
-                CapturedMessage delivered =
-                        Eventually.value(
-                                        "the one-time code at the sink",
-                                        Duration.ofSeconds(20),
-                                        () ->
-                                                world.sink().messages().stream()
-                                                        .filter(m -> m.recipients().contains(ALICE))
-                                                        .findFirst(),
-                                        java.util.Optional::isPresent)
-                                .orElseThrow();
+                CapturedMessage delivered = BankMail.firstTo(world.sink(), ALICE);
                 Path eml = Files.write(dir.resolve("otp.eml"), delivered.content());
                 assertThat(delivered.text()).doesNotContain(code);
                 assertThat(BankMail.opensslOpens(dir, eml, ALICE)).contains(code);

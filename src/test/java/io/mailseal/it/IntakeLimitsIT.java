@@ -111,6 +111,43 @@ class IntakeLimitsIT {
     }
 
     @Test
+    void aDeclaredSizeOverTheLimitOrTheBudgetLeftIsAnsweredAtMail() throws Exception {
+        start("max-message-size = 1MiB, memory-budget = 1536KiB");
+        SmtpDialog s = greeted();
+        String mail = "MAIL FROM:<news@bank.example> SIZE=";
+        assertThat(s.command(mail + 1_048_577))
+                .isEqualTo(SmtpReply.MESSAGE_TOO_BIG.line(1_048_576));
+        assertThat(s.command(mail + "99999999999999999999999 BODY=7BIT"))
+                .as("over 2^63, not the last parameter")
+                .isEqualTo(SmtpReply.MESSAGE_TOO_BIG.line(1_048_576));
+        assertThat(s.command("mail from:<news@bank.example> body=7bit size=2000000"))
+                .isEqualTo(SmtpReply.MESSAGE_TOO_BIG.line(1_048_576));
+        assertThat(s.command(mail + 600_000)).startsWith("250");
+        assertThat(s.command("RSET")).startsWith("250");
+
+        // another session holds 1,000,000 bytes in DATA: 16 chunks of 64 KiB, 512 KiB are left
+        SmtpDialog holder = greeted().startData("news@bank.example", "x@other.example");
+        holder.write("Subject: held\r\n\r\n" + ("y".repeat(98) + "\r\n").repeat(10_000));
+        Eventually.await(
+                "the held bytes reserved, so SIZE=600000 no longer fits",
+                Duration.ofSeconds(10),
+                () -> {
+                    String reply = s.command(mail + 600_000);
+                    if (reply.startsWith("250")) {
+                        s.command("RSET");
+                    }
+                    return reply.equals(SmtpReply.MEMORY_BUDGET_EXHAUSTED.line());
+                });
+        assertThat(s.command(mail + 400_000)).as("what still fits").startsWith("250");
+        assertThat(s.command("RSET")).startsWith("250");
+        assertThat(holder.endData("")).is(entry(SmtpReply.QUEUED));
+        assertThat(s.command(mail + 600_000)).as("the budget is back").startsWith("250");
+        assertThat(s.command("RCPT TO:<x@other.example>")).startsWith("250");
+        assertThat(s.command("DATA")).startsWith("354");
+        assertThat(s.endData("Subject: declared\r\n\r\nsmall\r\n")).is(entry(SmtpReply.QUEUED));
+    }
+
+    @Test
     void theMessageAfterMaxMessagesPerConnectionIsAnswered421AndTheConnectionClosed()
             throws Exception {
         start("max-messages-per-connection = 2");

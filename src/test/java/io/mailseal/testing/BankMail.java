@@ -85,6 +85,19 @@ public final class BankMail {
         return Files.readString(Path.of(eml + ".txt"));
     }
 
+    /** The first message to {@code recipient} at {@code sink}; fails after 30 s. */
+    public static CapturedMessage firstTo(CaptureSink sink, String recipient) throws Exception {
+        return Eventually.value(
+                        "a message to " + recipient + " at the sink",
+                        Duration.ofSeconds(30),
+                        () ->
+                                sink.messages().stream()
+                                        .filter(m -> m.recipients().contains(recipient))
+                                        .findFirst(),
+                        Optional::isPresent)
+                .orElseThrow();
+    }
+
     /**
      * For "nothing (else) arrived": sends a control message (a plain one the policy {@code default
      * = pass} lets through) after what is under test, waits until it arrived and the relay's spool

@@ -36,4 +36,23 @@ public final class HostileMime {
         }
         return m.toString().getBytes(StandardCharsets.US_ASCII);
     }
+
+    /**
+     * {@code head}, then {@code fields} header fields {@code X-Flood-n: } and {@code filler}: at
+     * the top level, or ({@code inPart}) in the one part of a multipart/mixed.
+     */
+    public static byte[] headerFlood(String head, int fields, String filler, boolean inPart) {
+        StringBuilder m = new StringBuilder(head);
+        if (inPart) {
+            m.append("Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n");
+        }
+        for (int i = 0; i < fields; i++) {
+            m.append("X-Flood-").append(i).append(": ").append(filler).append("\r\n");
+        }
+        m.append("Content-Type: text/plain\r\n\r\ntext\r\n");
+        if (inPart) {
+            m.append("--b--\r\n");
+        }
+        return m.toString().getBytes(StandardCharsets.US_ASCII);
+    }
 }

@@ -3,10 +3,15 @@ package io.mailseal.tsa;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpServer;
 import io.mailseal.crypto.TimestampUnavailableException;
 import io.mailseal.crypto.TimestampVerifier;
 import io.mailseal.net.CircuitBreaker;
+import io.mailseal.testing.LogCapture;
 import io.mailseal.testing.TricklingHttpServer;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,6 +19,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import org.bouncycastle.asn1.cmp.PKIFreeText;
+import org.bouncycastle.asn1.cmp.PKIStatus;
+import org.bouncycastle.asn1.cmp.PKIStatusInfo;
+import org.bouncycastle.asn1.tsp.TimeStampResp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -59,4 +68,60 @@ class TimestampAuthorityClientTest {
             assertThat(a.requests() + b.requests()).isEqualTo(2);
         }
     }
+
+    @Test
+    void aTsasRejectionTextIsEscapedInTheLogAndTheReason() throws Exception {
+        byte[] rejection =
+                new TimeStampResp(
+                                new PKIStatusInfo(
+                                        PKIStatus.rejection,
+                                        new PKIFreeText(
+                                                "busy \u001b[31mred\u001b[0m nel\u0085ls\u2028"
+                                                        + "ps\u2029cr\rX-Injected: yes\n2026 fake line")),
+                                null)
+                        .getEncoded();
+        HttpServer tsa =
+                HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 5);
+        tsa.createContext(
+                "/tsr",
+                exchange -> {
+                    try (exchange) {
+                        exchange.getRequestBody().readAllBytes();
+                        exchange.getResponseHeaders()
+                                .set("Content-Type", "application/timestamp-reply");
+                        exchange.sendResponseHeaders(200, rejection.length);
+                        try (OutputStream out = exchange.getResponseBody()) {
+                            out.write(rejection);
+                        }
+                    }
+                });
+        tsa.start();
+        URI url = URI.create("http://127.0.0.1:" + tsa.getAddress().getPort() + "/tsr");
+        try (LogCapture log = new LogCapture("io.mailseal.tsa")) {
+            TimestampAuthorityClient client =
+                    new TimestampAuthorityClient(
+                            List.of(url),
+                            TIMEOUT,
+                            new TimestampVerifier(Set.of()),
+                            new CircuitBreaker(Clock.systemUTC(), (u, backoff) -> {}),
+                            TimestampAuthorityClient.defaultHttpClient(TIMEOUT),
+                            (u, reason) -> {});
+            assertThatThrownBy(() -> client.stamp(new byte[] {1, 2, 3}))
+                    .isInstanceOf(TimestampUnavailableException.class)
+                    .hasMessageContaining("TSA refused: busy \\u001b[31mred")
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContainPattern(UNSAFE));
+            assertThat(log.events())
+                    .singleElement()
+                    .extracting(e -> e.getFormattedMessage())
+                    .asString()
+                    .contains(
+                            "busy \\u001b[31mred\\u001b[0m nel\\u0085ls\\u2028ps\\u2029cr\\u000dX-Injected: yes\\u000a2026 fake line")
+                    .doesNotContainPattern(UNSAFE);
+        } finally {
+            tsa.stop(0);
+        }
+    }
+
+    /** A control character (C0, DEL, C1 with NEL) or a line or paragraph separator. */
+    private static final String UNSAFE = "[\\p{Cntrl}\\u0080-\\u009f\\u2028\\u2029]";
 }
