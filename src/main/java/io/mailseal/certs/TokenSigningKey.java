@@ -106,6 +106,7 @@ final class TokenSigningKey implements SigningKey {
             if (store != openedFrom) {
                 PrivateKey key = (PrivateKey) store.getKey(source.keyLabel(), null);
                 if (key == null) {
+                    token.failed(store, "key no longer found", clock.instant());
                     throw new TokenException("key-label", "is no longer on the token");
                 }
                 opened =

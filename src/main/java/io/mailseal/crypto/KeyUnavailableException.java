@@ -10,4 +10,15 @@ public final class KeyUnavailableException extends Exception {
     public KeyUnavailableException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /**
+     * Where an interface cannot declare it (opening customers' mail): never turned into a verdict.
+     */
+    public static final class Unchecked extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public Unchecked(KeyUnavailableException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
 }

@@ -37,9 +37,15 @@ public interface DecryptionKeys {
         try {
             SigningIdentity identity = key.identity();
             return new DecryptionKey(
-                    identity.privateKey(), identity.certificate(), identity.provider());
+                    identity.privateKey(),
+                    identity.certificate(),
+                    identity.provider(),
+                    () ->
+                            key.failed(
+                                    identity,
+                                    new KeyUnavailableException("decryption failed", null)));
         } catch (KeyUnavailableException e) {
-            throw new IllegalStateException("decryption key unavailable: " + e.getMessage(), e);
+            throw new KeyUnavailableException.Unchecked(e);
         }
     }
 }
