@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -96,25 +98,12 @@ public final class SoftHsm implements AutoCloseable {
         Path key = PkiFiles.writePrivateKey(work.resolve(keyLabel + ".key.pem"), issued);
         try {
             // sensitive (never extractable from the token); EC keys may derive (ECDH), RSA decrypt
-            ExternalTool.ok(
-                    work,
-                    "pkcs11-tool",
-                    "--module",
-                    library().toString(),
-                    "--token-label",
-                    label,
-                    "--login",
-                    "--pin",
-                    PIN,
-                    "--write-object",
-                    key.toString(),
-                    "--type",
+            write(
+                    key,
+                    id,
+                    keyLabel,
                     "privkey",
                     "--sensitive",
-                    "--id",
-                    id,
-                    "--label",
-                    keyLabel,
                     "--usage-sign",
                     "EC".equals(issued.key().getAlgorithm())
                             ? "--usage-derive"
@@ -123,27 +112,38 @@ public final class SoftHsm implements AutoCloseable {
             Files.delete(key);
         }
         if (withCertificate) {
-            Path der =
-                    Files.write(work.resolve(keyLabel + ".der"), issued.certificate().getEncoded());
-            ExternalTool.ok(
-                    work,
-                    "pkcs11-tool",
-                    "--module",
-                    library().toString(),
-                    "--token-label",
-                    label,
-                    "--login",
-                    "--pin",
-                    PIN,
-                    "--write-object",
-                    der.toString(),
-                    "--type",
-                    "cert",
-                    "--id",
+            write(
+                    Files.write(work.resolve(keyLabel + ".der"), issued.certificate().getEncoded()),
                     id,
-                    "--label",
-                    keyLabel);
+                    keyLabel,
+                    "cert");
         }
+    }
+
+    /** {@code pkcs11-tool --write-object file --type type --id id --label label more...}. */
+    private void write(Path file, String id, String objectLabel, String type, String... more)
+            throws IOException, InterruptedException {
+        List<String> command =
+                new ArrayList<>(
+                        List.of(
+                                "pkcs11-tool",
+                                "--module",
+                                library().toString(),
+                                "--token-label",
+                                label,
+                                "--login",
+                                "--pin",
+                                PIN,
+                                "--write-object",
+                                file.toString(),
+                                "--type",
+                                type,
+                                "--id",
+                                id,
+                                "--label",
+                                objectLabel));
+        command.addAll(List.of(more));
+        ExternalTool.ok(work, command.toArray(String[]::new));
     }
 
     /** The token disappears (its directory moved out of the token directory). */
