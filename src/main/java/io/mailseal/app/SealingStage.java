@@ -139,6 +139,10 @@ final class SealingStage implements AutoCloseable {
                     "timestamp",
                     "every TSA failed recently; policies that require a timestamp answer 451");
         }
+        validated
+                .identities()
+                .keyProblems()
+                .forEach((key, why) -> problems.put("signing-key " + key, why));
         Instant now = clock.instant();
         List<String> unusable =
                 signingCertificates().stream()
@@ -172,7 +176,9 @@ final class SealingStage implements AutoCloseable {
                 .map(
                         e ->
                                 IdentityChecks.watched(
-                                        "signing", e.config().key(), e.identity().certificate()))
+                                        "signing",
+                                        e.config().key(),
+                                        e.active(clock.instant()).certificate()))
                 .toList();
     }
 

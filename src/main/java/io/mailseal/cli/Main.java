@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             ExplainCommand.class,
             LookupCommand.class,
             CertsCommand.class,
+            KeysCommand.class,
             VerifyCommand.class,
             QueueCommand.class,
             SmtpPasswdCommand.class,
