@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -163,9 +164,26 @@ public final class AdminServer implements AutoCloseable {
             } else if (token.isPresent() && !authorised(ex)) {
                 send(ex, 401, "text/plain", "bearer token required\n");
             } else if (path.equals(FLUSH)) {
-                int n = relay.flushQueue();
-                log.info("queue flush requested over the admin port: {} message(s) due now", n);
-                send(ex, 200, "application/json", Json.object(Map.of("flushed", n)) + "\n");
+                RelayControl.Flushed n = relay.flushQueue();
+                log.info(
+                        "queue flush requested over the admin port: {} message(s) due now, {}"
+                                + " of them inbound",
+                        n.total(),
+                        n.inbound());
+                send(
+                        ex,
+                        200,
+                        "application/json",
+                        Json.object(
+                                        new TreeMap<>(
+                                                Map.of(
+                                                        "flushed",
+                                                        n.total(),
+                                                        "outbound",
+                                                        n.outbound(),
+                                                        "inbound",
+                                                        n.inbound())))
+                                + "\n");
             } else if (isRefresh(path)) {
                 String decoded = ex.getRequestURI().getPath();
                 refresh(

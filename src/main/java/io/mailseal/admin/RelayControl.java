@@ -27,8 +27,15 @@ public interface RelayControl {
      */
     void forgetCertificates(List<String> addresses);
 
-    /** Makes every queued message due now; how many. */
-    int flushQueue();
+    /** Makes every queued message due now, outbound and inbound; how many of each. */
+    Flushed flushQueue();
+
+    /** What a flush made due: messages of the outbound spool and of the inbound one. */
+    record Flushed(int outbound, int inbound) {
+        public int total() {
+            return outbound + inbound;
+        }
+    }
 
     /** Re-reads relay.conf; the problems that kept it from being applied, empty when it was. */
     List<String> reload();

@@ -61,6 +61,11 @@ class InboundIT {
     }
 
     private Path config(DemoWorld world, String inboundListen) throws Exception {
+        return config(world, inboundListen, "");
+    }
+
+    /** {@code extra}: HOCON after the inbound section, over it. */
+    private Path config(DemoWorld world, String inboundListen, String extra) throws Exception {
         return world.writeConfig(
                 POLICIES,
                 """
@@ -78,8 +83,9 @@ class InboundIT {
                     { name = default, require = none }
                   ]
                 }
+                %s
                 """
-                        .formatted(inboundListen, world.sink().port(), AUTHSERV));
+                        .formatted(inboundListen, world.sink().port(), AUTHSERV, extra));
     }
 
     /** Alice's key pair, known to openssl (customers/...) but published nowhere. */
@@ -349,6 +355,107 @@ class InboundIT {
                     .contains("inbound queued id=")
                     .doesNotContain(SECRET_TEXT)
                     .doesNotContain(OpensslCustomerMail.SUBJECT);
+        }
+    }
+
+    /**
+     * {@code mailseal queue} sees the inbound spool: list marks the entry inbound and shows neither
+     * the customer's text nor the Subject (show neither), flush makes it due at once.
+     */
+    @Test
+    void queueListShowAndFlushCoverTheInboundSpool() throws Exception {
+        int adminPort = LoopbackPorts.free();
+        try (DemoWorld world = new DemoWorld(dir, Clock.systemUTC())) {
+            OpensslCustomerMail mail = alice(world, world.pki());
+            Path conf =
+                    config(
+                            world,
+                            "127.0.0.1:0",
+                            "admin.listen = \"127.0.0.1:"
+                                    + adminPort
+                                    + "\"\ndelivery.retry { initial = 1h, max = 1h }");
+            String c = conf.toString();
+            world.sink().refuseRecipient(SERVICE, 451, "4.2.1 mailbox busy");
+            try (Relay relay = Relay.start(ConfigLoader.load(conf), Clock.systemUTC())) {
+                SubmissionClient.Reply r =
+                        new SubmissionClient("127.0.0.1", relay.inboundPort())
+                                .send(ALICE, List.of(SERVICE), signedAndEncrypted(mail, world));
+                assertThat(r.code()).as(r.line()).isEqualTo(250);
+                java.util.regex.Matcher queued =
+                        java.util.regex.Pattern.compile("queued as (\\S+)").matcher(r.text());
+                assertThat(queued.find()).as(r.text()).isTrue();
+                String id = queued.group(1);
+                Eventually.await(
+                        "the next hop was tried",
+                        Duration.ofSeconds(10),
+                        () -> world.sink().sessionsOpened() > 0);
+
+                CommandLineIT.Run list = CommandLineIT.mailseal("queue", "list", "-c", c);
+                assertThat(list.exit()).as(list.err()).isZero();
+                assertThat(list.out())
+                        .containsPattern(
+                                java.util.regex.Pattern.quote(id)
+                                        + "\\S* +inbound +inbound:service .*<"
+                                        + ALICE
+                                        + "> "
+                                        + SERVICE)
+                        .contains("1 message(s) queued, 1 of them inbound")
+                        .doesNotContain(SECRET_TEXT)
+                        .doesNotContain(OpensslCustomerMail.SUBJECT);
+                CommandLineIT.Run show = CommandLineIT.mailseal("queue", "show", id, "-c", c);
+                assertThat(show.exit()).as(show.err()).isZero();
+                assertThat(show.out())
+                        .contains("direction:  inbound")
+                        .contains("policy:     inbound:service")
+                        .contains("(headers of inbound mail are not shown)")
+                        .doesNotContain(OpensslCustomerMail.SUBJECT)
+                        .doesNotContain("Subject")
+                        .doesNotContain(SECRET_TEXT);
+
+                world.sink().acceptRecipient(SERVICE);
+                CommandLineIT.Run flush = CommandLineIT.mailseal("queue", "flush", "-c", c);
+                assertThat(flush.exit()).as(flush.err()).isZero();
+                assertThat(flush.out()).contains("\"inbound\":1").contains("\"flushed\":1");
+                assertThat(await(world, 1).text())
+                        .as("delivered at once, not in 1h")
+                        .contains("smime=pass")
+                        .contains(SECRET_TEXT);
+                Eventually.await(
+                        "the inbound spool is empty",
+                        Duration.ofSeconds(10),
+                        () ->
+                                CommandLineIT.mailseal("queue", "list", "-c", c)
+                                        .out()
+                                        .contains("0 message(s) queued, 0 of them inbound"));
+            }
+        }
+    }
+
+    /** The inbound listener's refusal names its own key, in the reply and in the log. */
+    @Test
+    void aClientOutsideInboundAllowedClientsIsToldTheInboundKey() throws Exception {
+        try (DemoWorld world = new DemoWorld(dir, Clock.systemUTC());
+                LogCapture log = new LogCapture("io.mailseal.smtp")) {
+            Path conf = config(world, "127.0.0.1:0", "inbound.allowed-clients = [\"10.0.0.0/8\"]");
+            try (Relay relay = Relay.start(ConfigLoader.load(conf), Clock.systemUTC());
+                    SmtpDialog s = new SmtpDialog(relay.inboundPort())) {
+                assertThat(s.reply())
+                        .isEqualTo(
+                                "554 5.7.1 Access denied: client 127.0.0.1 is not in"
+                                        + " inbound.allowed-clients")
+                        .isEqualTo(
+                                io.mailseal.smtp.SmtpReply.CLIENT_NOT_ALLOWED.line(
+                                        "127.0.0.1", "inbound.allowed-clients"));
+                try (SmtpDialog outbound = new SmtpDialog(relay.port())) {
+                    assertThat(outbound.reply())
+                            .as("the outbound listener still admits")
+                            .startsWith("220");
+                }
+            }
+            assertThat(log.events())
+                    .extracting(ILoggingEvent::getFormattedMessage)
+                    .contains("refused connection from 127.0.0.1: not in inbound.allowed-clients")
+                    .noneMatch(line -> line.contains("smtp.allowed-clients"));
         }
     }
 
