@@ -359,6 +359,161 @@ class InboundIT {
     }
 
     /**
+     * The agent's reply is sealed with what the customer's client announced in its signed mail
+     * (SMIMECapabilities, harvested on the inbound path): AES-128-CBC only gives AES-128-CBC
+     * EnvelopedData, AES-256-GCM gives AuthEnvelopedData; openssl reads which, and opens both.
+     */
+    @Test
+    void theAgentsReplyUsesTheCipherTheCustomerAnnounced() throws Exception {
+        String bob = "bob@customer.example";
+        try (DemoWorld world = new DemoWorld(dir, Clock.systemUTC())) {
+            Path conf = config(world);
+            java.util.Map<String, byte[]> mails =
+                    new java.util.LinkedHashMap<>(
+                            java.util.Map.of(
+                                    ALICE,
+                                    new io.mailseal.testing.SignedCustomerMail(
+                                                    ALICE,
+                                                    world.addUnpublishedCustomer(
+                                                            ALICE, KeyKind.RSA))
+                                            .announcing(
+                                                    org.bouncycastle.cms.CMSAlgorithm.AES128_CBC)
+                                            .eml(),
+                                    bob,
+                                    new io.mailseal.testing.SignedCustomerMail(
+                                                    bob,
+                                                    world.addUnpublishedCustomer(bob, KeyKind.RSA))
+                                            .announcing(
+                                                    org.bouncycastle.cms.CMSAlgorithm.AES256_GCM,
+                                                    org.bouncycastle.cms.CMSAlgorithm.AES128_CBC)
+                                            .eml()));
+            java.util.Map<String, String> expected =
+                    java.util.Map.of(ALICE, "d.envelopedData:", bob, "d.authEnvelopedData:");
+            java.util.Map<String, String> algorithm =
+                    java.util.Map.of(
+                            ALICE,
+                            "algorithm: aes-128-cbc (2.16.840.1.101.3.4.1.2)",
+                            bob,
+                            "algorithm: aes-256-gcm (2.16.840.1.101.3.4.1.46)");
+            try (Relay relay = Relay.start(ConfigLoader.load(conf), Clock.systemUTC())) {
+                int n = 0;
+                for (String customer : mails.keySet()) {
+                    SubmissionClient.Reply in =
+                            new SubmissionClient("127.0.0.1", relay.inboundPort())
+                                    .send(
+                                            customer,
+                                            List.of(INFO),
+                                            new String(
+                                                    mails.get(customer),
+                                                    StandardCharsets.ISO_8859_1));
+                    assertThat(in.code()).as(in.line()).isEqualTo(250);
+                    assertThat(await(world, ++n).text()).contains("smime=pass");
+                    String reply =
+                            "From: service@bank.example\r\nTo: "
+                                    + customer
+                                    + "\r\nSubject: Re: my certificate\r\n\r\nReceived.\r\n";
+                    SubmissionClient.Reply out =
+                            new SubmissionClient("127.0.0.1", relay.port())
+                                    .send(SERVICE, List.of(customer), reply);
+                    assertThat(out.code()).as(out.line()).isEqualTo(250);
+                    Path eml =
+                            Files.write(
+                                    dir.resolve(customer + ".reply.eml"),
+                                    await(world, ++n).content());
+                    String asn1 =
+                            io.mailseal.testing.ExternalTool.run(
+                                            dir,
+                                            "openssl",
+                                            "cms",
+                                            "-cmsout",
+                                            "-print",
+                                            "-in",
+                                            eml.toString())
+                                    .output();
+                    assertThat(asn1)
+                            .as(customer)
+                            .contains(expected.get(customer))
+                            .contains(algorithm.get(customer))
+                            .doesNotContain("aes-256-cbc");
+                    assertThat(io.mailseal.testing.BankMail.opensslOpens(dir, eml, customer))
+                            .contains("Received.");
+                }
+            }
+        }
+    }
+
+    /**
+     * An EC (P-256) identity for service@bank.example: the customer's openssl encrypts to it with
+     * ECDH (KeyAgreeRecipientInfo), AES-128-CBC and AES-256-GCM, and the agent reads the mail.
+     */
+    @Test
+    void anEcBankIdentityDecryptsTheCustomersEcdhMail() throws Exception {
+        try (DemoWorld world = new DemoWorld(dir, Clock.systemUTC())) {
+            DemoPki.Issued ec = world.pki().customer(SERVICE, KeyKind.EC);
+            assertThat(ec.certificate().getPublicKey().getAlgorithm()).isEqualTo("EC");
+            PkiFiles.writePkcs12(
+                    dir.resolve("keys/service-ec.p12"),
+                    ec,
+                    List.of(world.pki().ca().certificate()),
+                    "demo-only-password".toCharArray());
+            Path conf =
+                    config(
+                            world,
+                            "127.0.0.1:0",
+                            """
+                            identities = [
+                              { address = "service@bank.example", keystore = "keys/service-ec.p12",
+                                password-file = "keys/bank.pass" }
+                              { domain = "bank.example", keystore = "keys/bank.p12",
+                                password-file = "keys/bank.pass" }
+                            ]
+                            """);
+            OpensslCustomerMail mail = alice(world, world.pki());
+            try (Relay relay = Relay.start(ConfigLoader.load(conf), Clock.systemUTC())) {
+                SubmissionClient customer = new SubmissionClient("127.0.0.1", relay.inboundPort());
+                int n = 0;
+                for (String[] cipher :
+                        List.of(
+                                new String[] {"-aes-128-cbc", "aes128-cbc"},
+                                new String[] {"-aes-256-gcm", "aes256-gcm"})) {
+                    Path sealed =
+                            mail.encrypted(mail.signed(false), ec.certificate(), cipher[0], false);
+                    String asn1 =
+                            io.mailseal.testing.ExternalTool.run(
+                                            dir,
+                                            "openssl",
+                                            "cms",
+                                            "-cmsout",
+                                            "-print",
+                                            "-in",
+                                            sealed.toString())
+                                    .output();
+                    assertThat(asn1)
+                            .as("the customer's mail is ECDH to the EC certificate")
+                            .contains("d.kari:")
+                            .contains("id-ecPublicKey");
+                    SubmissionClient.Reply r =
+                            customer.send(
+                                    ALICE,
+                                    List.of(SERVICE),
+                                    new String(
+                                            OpensslCustomerMail.crlf(sealed),
+                                            StandardCharsets.ISO_8859_1));
+                    assertThat(r.code()).as(r.line()).isEqualTo(250);
+                    CapturedMessage delivered = await(world, ++n);
+                    assertThat(delivered.text())
+                            .contains("smime=pass")
+                            .contains("X-Mailseal-Encrypted: yes; cipher=" + cipher[1] + "\r\n")
+                            .doesNotContain("pkcs7-mime");
+                    assertThat(firstPart(parse(delivered.content())))
+                            .as("the signed content, byte for byte")
+                            .isEqualTo(OpensslCustomerMail.CONTENT);
+                }
+            }
+        }
+    }
+
+    /**
      * {@code mailseal queue} sees the inbound spool: list marks the entry inbound and shows neither
      * the customer's text nor the Subject (show neither), flush makes it due at once.
      */
