@@ -359,6 +359,58 @@ class InboundIT {
     }
 
     /**
+     * Under hard-fail revocation, a signature whose signer's status cannot be learnt (the OCSP
+     * responder on the certificate's AIA URL is down) cannot meet a policy that requires it: the
+     * customer's server is told 451 4.7.5 and retries; nothing is delivered, spooled or harvested.
+     */
+    @Test
+    void aSignerWhoseResponderIsDownIsTold451AndRetries() throws Exception {
+        try (DemoWorld world = new DemoWorld(dir, Clock.systemUTC())) {
+            String deadResponder = "http://127.0.0.1:" + LoopbackPorts.free() + "/";
+            DemoPki.Issued alice =
+                    world.pki().certificate(ALICE, KeyKind.RSA).ocspUrl(deadResponder).build();
+            Path work = Files.createDirectories(dir.resolve("customer-ocsp"));
+            OpensslCustomerMail mail = new OpensslCustomerMail(work, alice, ALICE);
+            Path conf =
+                    config(
+                            world,
+                            "127.0.0.1:0",
+                            """
+                            certificates { revocation = hard-fail, revocation-timeout = 2s }
+                            inbound.policies = [
+                              { name = service, match { to = "service@bank.example" },
+                                require = signed-and-encrypted, on-violation = reject }
+                              { name = default, require = none }
+                            ]
+                            """);
+            try (Relay relay = Relay.start(ConfigLoader.load(conf), Clock.systemUTC())) {
+                SubmissionClient.Reply r =
+                        new SubmissionClient("127.0.0.1", relay.inboundPort())
+                                .send(ALICE, List.of(SERVICE), signedAndEncrypted(mail, world));
+                assertThat(r.line())
+                        .isEqualTo(
+                                "451 4.7.5 The signer's certificate status cannot be checked now,"
+                                        + " try again later")
+                        .isEqualTo(io.mailseal.smtp.SmtpReply.SIGNER_STATUS_UNAVAILABLE.line());
+                assertThat(
+                                AdminPort.get(relay.adminPort(), "/metrics", Duration.ofSeconds(5))
+                                        .body())
+                        .contains(
+                                "mailseal_inbound_messages_total{outcome=\"refused\",policy=\"service\",verdict=\"temperror\"} 1.0");
+            }
+            assertThat(world.sink().awaitMessages(1, Duration.ofSeconds(1)))
+                    .as("nothing delivered")
+                    .isFalse();
+            try (Stream<Path> files = Files.list(dir.resolve("spool/inbound/queue"))) {
+                assertThat(files.toList()).as("nothing spooled").isEmpty();
+            }
+            assertThat(dir.resolve("harvest/" + ALICE + ".pem"))
+                    .as("no harvest of an unchecked signer")
+                    .doesNotExist();
+        }
+    }
+
+    /**
      * The agent's reply is sealed with what the customer's client announced in its signed mail
      * (SMIMECapabilities, harvested on the inbound path): AES-128-CBC only gives AES-128-CBC
      * EnvelopedData, AES-256-GCM gives AuthEnvelopedData; openssl reads which, and opens both.
