@@ -396,7 +396,7 @@ class InboundIT {
                                 AdminPort.get(relay.adminPort(), "/metrics", Duration.ofSeconds(5))
                                         .body())
                         .contains(
-                                "mailseal_inbound_messages_total{outcome=\"refused\",policy=\"service\",verdict=\"temperror\"} 1.0");
+                                "mailseal_inbound_messages_total{outcome=\"deferred\",policy=\"service\",verdict=\"temperror\"} 1.0");
             }
             assertThat(world.sink().awaitMessages(1, Duration.ofSeconds(1)))
                     .as("nothing delivered")
@@ -407,6 +407,19 @@ class InboundIT {
             assertThat(dir.resolve("harvest/" + ALICE + ".pem"))
                     .as("no harvest of an unchecked signer")
                     .doesNotExist();
+
+            // the control: the same mail under soft-fail is accepted, so the 451 was the status
+            Files.writeString(
+                    conf,
+                    Files.readString(conf)
+                            .replace("revocation = hard-fail", "revocation = soft-fail"));
+            try (Relay relay = Relay.start(ConfigLoader.load(conf), Clock.systemUTC())) {
+                SubmissionClient.Reply r =
+                        new SubmissionClient("127.0.0.1", relay.inboundPort())
+                                .send(ALICE, List.of(SERVICE), signedAndEncrypted(mail, world));
+                assertThat(r.code()).as(r.line()).isEqualTo(250);
+                assertThat(await(world, 1).text()).contains("smime=pass").contains(SECRET_TEXT);
+            }
         }
     }
 
