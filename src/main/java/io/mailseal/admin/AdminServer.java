@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -165,25 +164,8 @@ public final class AdminServer implements AutoCloseable {
                 send(ex, 401, "text/plain", "bearer token required\n");
             } else if (path.equals(FLUSH)) {
                 RelayControl.Flushed n = relay.flushQueue();
-                log.info(
-                        "queue flush requested over the admin port: {} message(s) due now, {}"
-                                + " of them inbound",
-                        n.total(),
-                        n.inbound());
-                send(
-                        ex,
-                        200,
-                        "application/json",
-                        Json.object(
-                                        new TreeMap<>(
-                                                Map.of(
-                                                        "flushed",
-                                                        n.total(),
-                                                        "outbound",
-                                                        n.outbound(),
-                                                        "inbound",
-                                                        n.inbound())))
-                                + "\n");
+                log.info("queue flush over the admin port: {} due now", n.fields());
+                send(ex, 200, "application/json", Json.object(n.fields()) + "\n");
             } else if (isRefresh(path)) {
                 String decoded = ex.getRequestURI().getPath();
                 refresh(

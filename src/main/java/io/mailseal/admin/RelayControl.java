@@ -32,8 +32,16 @@ public interface RelayControl {
 
     /** What a flush made due: messages of the outbound spool and of the inbound one. */
     record Flushed(int outbound, int inbound) {
-        public int total() {
-            return outbound + inbound;
+        /** {@code flushed} (both), {@code inbound}, {@code outbound}: the admin API's answer. */
+        public java.util.SortedMap<String, Integer> fields() {
+            return new java.util.TreeMap<>(
+                    Map.of(
+                            "flushed",
+                            outbound + inbound,
+                            "inbound",
+                            inbound,
+                            "outbound",
+                            outbound));
         }
     }
 

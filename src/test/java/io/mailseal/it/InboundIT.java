@@ -485,16 +485,7 @@ class InboundIT {
                             Files.write(
                                     dir.resolve(customer + ".reply.eml"),
                                     await(world, ++n).content());
-                    String asn1 =
-                            io.mailseal.testing.ExternalTool.run(
-                                            dir,
-                                            "openssl",
-                                            "cms",
-                                            "-cmsout",
-                                            "-print",
-                                            "-in",
-                                            eml.toString())
-                                    .output();
+                    String asn1 = cmsPrint(eml);
                     assertThat(asn1)
                             .as(customer)
                             .contains(expected.get(customer))
@@ -543,16 +534,7 @@ class InboundIT {
                                 new String[] {"-aes-256-gcm", "aes256-gcm"})) {
                     Path sealed =
                             mail.encrypted(mail.signed(false), ec.certificate(), cipher[0], false);
-                    String asn1 =
-                            io.mailseal.testing.ExternalTool.run(
-                                            dir,
-                                            "openssl",
-                                            "cms",
-                                            "-cmsout",
-                                            "-print",
-                                            "-in",
-                                            sealed.toString())
-                                    .output();
+                    String asn1 = cmsPrint(sealed);
                     assertThat(asn1)
                             .as("the customer's mail is ECDH to the EC certificate")
                             .contains("d.kari:")
@@ -677,6 +659,13 @@ class InboundIT {
                     .contains("refused connection from 127.0.0.1: not in inbound.allowed-clients")
                     .noneMatch(line -> line.contains("smtp.allowed-clients"));
         }
+    }
+
+    /** The CMS structure of an S/MIME file as {@code openssl cms -cmsout -print} shows it. */
+    private String cmsPrint(Path smime) throws Exception {
+        return io.mailseal.testing.ExternalTool.run(
+                        dir, "openssl", "cms", "-cmsout", "-print", "-in", smime.toString())
+                .output();
     }
 
     private static CapturedMessage await(DemoWorld world, int n) throws Exception {
