@@ -87,7 +87,11 @@ public final class Relay implements AutoCloseable, RelayControl {
                     opened.add(
                             new DeliveryScheduler(
                                     spool,
-                                    Router.of(config.delivery(), validated.dns()),
+                                    Router.of(
+                                            config.delivery(),
+                                            validated.dns(),
+                                            RelayAssembly.mtaSts(
+                                                    config.delivery(), validated.dns(), clock)),
                                     new NextHopClient(
                                             config.delivery(),
                                             config.smtp().hostname(),

@@ -10,12 +10,14 @@ import io.mailseal.certs.TrustAnchors;
 import io.mailseal.config.CertificatesConfig;
 import io.mailseal.config.ConfigException;
 import io.mailseal.config.DeliveryConfig;
+import io.mailseal.config.MtaStsConfig;
 import io.mailseal.config.PolicyConfig;
 import io.mailseal.config.RelayConfig;
 import io.mailseal.config.TimestampConfig;
 import io.mailseal.crypto.AlgorithmChoice;
 import io.mailseal.crypto.CryptoProviders;
 import io.mailseal.crypto.TimestampVerifier;
+import io.mailseal.delivery.MtaSts;
 import io.mailseal.delivery.OutboundTls;
 import io.mailseal.dns.ValidatingDns;
 import io.mailseal.net.CircuitBreaker;
@@ -220,6 +222,25 @@ public final class RelayAssembly {
                                 path ->
                                         TrustAnchors.load(
                                                 "mailseal.delivery.tls-trust-anchors", path)));
+    }
+
+    /** MTA-STS when {@code delivery.mta-sts.enabled}; its extra trust anchors read here. */
+    static Optional<MtaSts> mtaSts(DeliveryConfig delivery, ValidatingDns dns, Clock clock) {
+        MtaStsConfig sts = delivery.mtaSts();
+        if (!sts.enabled()) {
+            return Optional.empty();
+        }
+        return Optional.of(
+                new MtaSts(
+                        dns,
+                        sts,
+                        sts.trustAnchors()
+                                .map(
+                                        path ->
+                                                TrustAnchors.load(
+                                                        "mailseal.delivery.mta-sts.trust-anchors",
+                                                        path)),
+                        clock));
     }
 
     private static Optional<String> adminToken(RelayConfig config) {

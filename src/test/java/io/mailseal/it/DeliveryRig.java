@@ -7,9 +7,11 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.mailseal.config.DeliveryConfig;
 import io.mailseal.config.HostPort;
+import io.mailseal.config.MtaStsConfig;
 import io.mailseal.config.PolicyConfig;
 import io.mailseal.delivery.DeliveryOutcomes;
 import io.mailseal.delivery.DeliveryScheduler;
+import io.mailseal.delivery.MtaSts;
 import io.mailseal.delivery.NextHopClient;
 import io.mailseal.delivery.OutboundTls;
 import io.mailseal.delivery.Route;
@@ -116,10 +118,15 @@ final class DeliveryRig implements AutoCloseable {
         log.start();
         deliveryLogger().addAppender(log);
         this.spool = new Spool(dir);
+        // the test CA in anchors issues the policy hosts' certificates as well as the MX hosts'
+        Optional<MtaSts> sts =
+                config.mtaSts().enabled()
+                        ? Optional.of(new MtaSts(dns, config.mtaSts(), anchors, clock))
+                        : Optional.empty();
         this.scheduler =
                 new DeliveryScheduler(
                         spool,
-                        failingOnceWhenAsked(Router.of(config, dns)),
+                        failingOnceWhenAsked(Router.of(config, dns, sts)),
                         new NextHopClient(
                                 config,
                                 "relay.test",
@@ -178,11 +185,17 @@ final class DeliveryRig implements AutoCloseable {
                 Duration.ofDays(5),
                 Duration.ofSeconds(10),
                 Duration.ofSeconds(5),
-                java.util.Optional.empty());
+                java.util.Optional.empty(),
+                MtaStsConfig.off());
     }
 
     /** MX delivery; every MX host listens on {@code mxPort}. */
     static DeliveryConfig mx(int mxPort, DeliveryConfig.TlsLevel tls) {
+        return mx(mxPort, tls, MtaStsConfig.off());
+    }
+
+    /** MX delivery with MTA-STS as {@code sts} says. */
+    static DeliveryConfig mx(int mxPort, DeliveryConfig.TlsLevel tls, MtaStsConfig sts) {
         return new DeliveryConfig(
                 DeliveryConfig.Mode.MX,
                 new HostPort("127.0.0.1", 25),
@@ -195,7 +208,8 @@ final class DeliveryRig implements AutoCloseable {
                 Duration.ofDays(5),
                 Duration.ofSeconds(3),
                 Duration.ofSeconds(5),
-                java.util.Optional.empty());
+                java.util.Optional.empty(),
+                sts);
     }
 
     /**
@@ -216,7 +230,8 @@ final class DeliveryRig implements AutoCloseable {
                 c.maxAge(),
                 timeout,
                 shutdownGrace,
-                c.dsnTls());
+                c.dsnTls(),
+                c.mtaSts());
     }
 
     /** Spools a message as the intake would, without telling the scheduler. */
