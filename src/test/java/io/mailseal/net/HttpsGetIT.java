@@ -62,8 +62,13 @@ class HttpsGetIT {
                         () -> {
                             try (Socket s = server.accept()) {
                                 InputStream in = s.getInputStream();
-                                while (in.read() != '\n' || in.available() > 0) {
-                                    // the request: read up to its last line
+                                // the request, up to the empty line that ends it
+                                for (int run = 0; run < 4; ) {
+                                    int b = in.read();
+                                    if (b < 0) {
+                                        return;
+                                    }
+                                    run = b == '\r' || b == '\n' ? run + 1 : 0;
                                 }
                                 OutputStream out = s.getOutputStream();
                                 for (String p : parts) {
