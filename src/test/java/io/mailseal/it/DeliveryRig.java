@@ -17,6 +17,7 @@ import io.mailseal.delivery.OutboundTls;
 import io.mailseal.delivery.Route;
 import io.mailseal.delivery.Router;
 import io.mailseal.delivery.TlsLevels;
+import io.mailseal.demo.CaptureSink;
 import io.mailseal.dns.ValidatingDns;
 import io.mailseal.spool.Spool;
 import io.mailseal.spool.SpooledMessage;
@@ -280,6 +281,47 @@ final class DeliveryRig implements AutoCloseable {
     }
 
     /** What the delivery package logged so far, formatted. */
+    /** Closes each of {@code servers} that was started (a class's fixtures after its tests). */
+    static void closeAll(AutoCloseable... servers) throws Exception {
+        for (AutoCloseable s : servers) {
+            if (s != null) {
+                s.close();
+            }
+        }
+    }
+
+    /**
+     * Queues {@code id} to {@code recipient}: {@code sink} receives it once, over TLS reported as
+     * {@code tls}.
+     */
+    void deliveredWith(CaptureSink sink, String id, String recipient, String tls) throws Exception {
+        queue(id, Duration.ofDays(1), recipient);
+        awaitOutcome("delivered");
+        assertThat(tlsResults).containsExactly(tls);
+        assertThat(to(sink, recipient))
+                .singleElement()
+                .extracting(CaptureSink.CapturedMessage::overTls)
+                .isEqualTo(true);
+    }
+
+    /**
+     * Queues {@code id} to {@code recipient}: deferred without a connection to {@code sink}, with a
+     * log line containing {@code logged}.
+     */
+    void deferredWithoutConnecting(CaptureSink sink, String id, String recipient, String logged)
+            throws Exception {
+        int sessions = sink.sessionsOpened();
+        queue(id, Duration.ofDays(1), recipient);
+        awaitOutcome("deferred");
+        assertThat(sink.sessionsOpened()).isEqualTo(sessions);
+        assertThat(logLines()).anyMatch(l -> l.contains(logged));
+    }
+
+    /** What {@code sink} received for {@code recipient}. */
+    static List<CaptureSink.CapturedMessage> to(CaptureSink sink, String recipient) {
+        return sink.messages().stream().filter(m -> m.recipients().contains(recipient)).toList();
+    }
+
     List<String> logLines() {
         synchronized (log) {
             return log.list.stream().map(ILoggingEvent::getFormattedMessage).toList();

@@ -107,16 +107,8 @@ class MtaStsDeliveryIT {
     }
 
     @AfterAll
-    static void stop() {
-        if (named != null) {
-            named.close();
-        }
-        if (https != null) {
-            https.close();
-        }
-        if (sink != null) {
-            sink.close();
-        }
+    static void stop() throws Exception {
+        DeliveryRig.closeAll(named, https, sink);
     }
 
     @BeforeEach
@@ -142,33 +134,22 @@ class MtaStsDeliveryIT {
     }
 
     private List<CapturedMessage> to(String recipient) {
-        return sink.messages().stream().filter(m -> m.recipients().contains(recipient)).toList();
+        return DeliveryRig.to(sink, recipient);
     }
 
     @Test
     void enforceDeliversToAListedMxOverTlsVerifiedForItsName() throws Exception {
-        rig.queue("S1.0", Duration.ofDays(1), "alice@enforce.test");
-        rig.awaitOutcome("delivered");
-        assertThat(rig.tlsResults).containsExactly("sts-verified");
-        assertThat(to("alice@enforce.test"))
-                .singleElement()
-                .extracting(CapturedMessage::overTls)
-                .isEqualTo(true);
+        rig.deliveredWith(sink, "S1.0", "alice@enforce.test", "sts-verified");
         assertThat(https.requests("mta-sts.enforce.test")).isEqualTo(1);
     }
 
     @Test
     void enforceNeverUsesAnMxThePolicyDoesNotList() throws Exception {
-        int sessions = sink.sessionsOpened();
-        rig.queue("S2.0", Duration.ofDays(1), "alice@unlisted.test");
-        rig.awaitOutcome("deferred");
-        assertThat(sink.sessionsOpened()).isEqualTo(sessions);
-        assertThat(rig.logLines())
-                .anyMatch(
-                        l ->
-                                l.contains(
-                                        "4.7.5 MX host mx.unlisted.test is not listed in its"
-                                                + " domain's MTA-STS policy"));
+        rig.deferredWithoutConnecting(
+                sink,
+                "S2.0",
+                "alice@unlisted.test",
+                "4.7.5 MX host mx.unlisted.test is not listed in its domain's MTA-STS policy");
     }
 
     @Test
