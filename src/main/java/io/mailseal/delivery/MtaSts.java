@@ -4,10 +4,12 @@ import io.mailseal.config.MtaStsConfig;
 import io.mailseal.dns.Deadline;
 import io.mailseal.dns.DnsAnswer;
 import io.mailseal.dns.ValidatingDns;
+import io.mailseal.net.CircuitBreaker;
 import io.mailseal.net.HttpDeadline;
 import io.mailseal.net.HttpsGet;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.TrustAnchor;
 import java.time.Clock;
@@ -34,13 +36,16 @@ import org.xbill.DNS.Type;
  * bogus or failed one is no answer), then the policy over HTTPS from {@code mta-sts.DOMAIN},
  * resolved through the same resolver, its certificate PKIX-valid for that name. Policies are kept
  * in memory for their max_age and fetched again when the TXT id changes; while a fetch fails or the
- * TXT record is missing, an unexpired cached policy stays in force — an attacker who blocks the
- * fetch cannot lift it. The cache does not survive a restart (the first delivery after one fetches
- * again, as at first contact).
+ * TXT record is missing, an unexpired cached policy stays in force (a policy host that could not be
+ * reached or answered badly is backed off per {@link CircuitBreaker}, not asked for each mail) — an
+ * attacker who blocks the fetch cannot lift it. The cache does not survive a restart (the first
+ * delivery after one fetches again, as at first contact).
  */
 public final class MtaSts {
     /** RFC 8461 §3.3 lets senders bound the policy's size; 64 KiB is ample for any mx list. */
     static final int MAX_POLICY = 64 * 1024;
+
+    private static final String PATH = "/.well-known/mta-sts.txt";
 
     private static final Logger log = LoggerFactory.getLogger(MtaSts.class);
 
@@ -51,6 +56,9 @@ public final class MtaSts {
     private final MtaStsConfig config;
     private final Clock clock;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
+    /** A policy host that failed is not asked again for each mail while it backs off. */
+    private final CircuitBreaker breaker;
 
     /**
      * @param anchors trusted for the policy host besides the JDK's trust store
@@ -64,6 +72,14 @@ public final class MtaSts {
         this.config = config;
         this.pkix = OutboundTls.pkixFactory(anchors, true);
         this.clock = clock;
+        this.breaker =
+                new CircuitBreaker(
+                        clock,
+                        (url, backoff) ->
+                                log.info(
+                                        "MTA-STS policy host {} not asked again for {} s",
+                                        url.getHost(),
+                                        backoff.toSeconds()));
     }
 
     /** The policy in force for {@code domain}; empty when it has none (or mode none). */
@@ -120,23 +136,38 @@ public final class MtaSts {
 
     private StsPolicy fetch(String domain) throws IOException, StsPolicy.Invalid {
         String host = "mta-sts." + domain;
+        URI url = URI.create("https://" + host + ":" + config.port() + PATH);
+        if (!breaker.allows(url)) {
+            throw new IOException(host + " failed recently and is backing off");
+        }
+        try {
+            return StsPolicy.parse(
+                    new String(breaker.call(url, () -> policyText(host)), StandardCharsets.UTF_8));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    /** The body of a 200 text/plain answer (RFC 8461 §3.3: redirects are not followed). */
+    private byte[] policyText(String host) throws IOException {
         HttpsGet.Response response =
                 HttpsGet.get(
                         pkix,
                         address(host),
                         config.port(),
                         host,
-                        "/.well-known/mta-sts.txt",
+                        PATH,
                         MAX_POLICY,
                         config.timeout());
-        if (response.status() != 200) { // §3.3: redirects are not followed
+        if (response.status() != 200) {
             throw new IOException("https://" + host + " answered HTTP " + response.status());
         }
         String type = response.headers().getOrDefault("content-type", "");
         if (!type.split(";")[0].trim().equalsIgnoreCase("text/plain")) {
             throw new IOException("the policy's Content-Type is not text/plain");
         }
-        return StsPolicy.parse(new String(response.body(), StandardCharsets.UTF_8));
+        return response.body();
     }
 
     /** The policy host's first address, IPv4 first, through the relay's resolver. */

@@ -51,10 +51,11 @@ class MtaStsIT {
                         "mta-sts.c.test",
                         "mta-sts.d.test",
                         "mta-sts.e.test",
-                        "mta-sts.f.test");
+                        "mta-sts.f.test",
+                        "mta-sts.g.test");
         https = new PolicyServer(ServerTls.context(cert, PKI.ca().certificate()));
         dns = new LoopbackDns();
-        for (String d : List.of("a", "b", "c", "d", "e", "f", "wrongname")) {
+        for (String d : List.of("a", "b", "c", "d", "e", "f", "g", "wrongname")) {
             dns.record("mta-sts." + d + ".test.", "A", "127.0.0.1");
         }
     }
@@ -174,5 +175,18 @@ class MtaStsIT {
         dns.replace("_mta-sts.f.test.", "TXT", "\"v=STSv1; id=1\"");
         https.policy("mta-sts.f.test", "version: STSv1\nmode: none\nmax_age: 86400\n");
         assertThat(sts.policy("f.test")).isEmpty();
+    }
+
+    @Test
+    void aFailingPolicyHostIsNotAskedAgainForEachMail() throws Exception {
+        dns.replace("_mta-sts.g.test.", "TXT", "\"v=STSv1; id=1\"");
+        https.answer("mta-sts.g.test", new PolicyServer.Answer(503, "text/plain", "down"));
+        assertThat(sts.policy("g.test")).isEmpty();
+        assertThat(sts.policy("g.test")).isEmpty();
+        assertThat(https.requests("mta-sts.g.test")).isEqualTo(1);
+        https.policy("mta-sts.g.test", POLICY);
+        clock.advance(Duration.ofSeconds(31)); // the first back-off is 30 s
+        assertThat(sts.policy("g.test")).isPresent();
+        assertThat(https.requests("mta-sts.g.test")).isEqualTo(2);
     }
 }
