@@ -88,10 +88,7 @@ public final class Relay implements AutoCloseable, RelayControl {
                             new DeliveryScheduler(
                                     spool,
                                     Router.of(
-                                            config.delivery(),
-                                            validated.dns(),
-                                            RelayAssembly.mtaSts(
-                                                    config.delivery(), validated.dns(), clock)),
+                                            config.delivery(), validated.dns(), validated.mtaSts()),
                                     new NextHopClient(
                                             config.delivery(),
                                             config.smtp().hostname(),

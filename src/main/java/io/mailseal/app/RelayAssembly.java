@@ -66,6 +66,7 @@ public final class RelayAssembly {
         TimestampAuthorityClient tsa =
                 problems.collect(() -> timestampClient(config.timestamp(), breaker, metrics));
         OutboundTls outboundTls = problems.collect(() -> outboundTls(config.delivery()));
+        Optional<MtaSts> mtaSts = problems.collect(() -> mtaSts(config.delivery(), dns, clock));
         String intake = problems.collect(() -> IntakeServer.check(config.smtp()));
         if (intake != null) {
             IdentityChecks.checkIntake(config.smtp(), clock, problems);
@@ -91,6 +92,7 @@ public final class RelayAssembly {
                 intake,
                 breaker,
                 dns,
+                mtaSts,
                 problems.warnings());
     }
 
@@ -225,7 +227,8 @@ public final class RelayAssembly {
     }
 
     /** MTA-STS when {@code delivery.mta-sts.enabled}; its extra trust anchors read here. */
-    static Optional<MtaSts> mtaSts(DeliveryConfig delivery, ValidatingDns dns, Clock clock) {
+    private static Optional<MtaSts> mtaSts(
+            DeliveryConfig delivery, ValidatingDns dns, Clock clock) {
         MtaStsConfig sts = delivery.mtaSts();
         if (!sts.enabled()) {
             return Optional.empty();
