@@ -287,12 +287,13 @@ public final class ConfigLoader {
     }
 
     private static MtaStsConfig mtaSts(ConfigSection s) {
+        MtaStsConfig off = MtaStsConfig.off();
         MtaStsConfig m =
                 new MtaStsConfig(
-                        s.bool("enabled", false),
+                        s.bool("enabled", off.enabled()),
                         s.optionalPath("trust-anchors"),
-                        port(s, "port", 443),
-                        s.duration("timeout", Duration.ofSeconds(10)));
+                        port(s, "port", off.port()),
+                        s.duration("timeout", off.timeout()));
         s.finish();
         return m;
     }

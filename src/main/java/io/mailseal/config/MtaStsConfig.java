@@ -16,7 +16,7 @@ import java.util.Optional;
 public record MtaStsConfig(
         boolean enabled, Optional<Path> trustAnchors, int port, Duration timeout) {
 
-    /** MTA-STS off. */
+    /** MTA-STS off, and the defaults of the other keys. */
     public static MtaStsConfig off() {
         return new MtaStsConfig(false, Optional.empty(), 443, Duration.ofSeconds(10));
     }
