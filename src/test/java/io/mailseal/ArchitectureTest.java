@@ -50,6 +50,8 @@ class ArchitectureTest {
                     entry("delivery", 2),
                     entry("smtp", 2),
                     entry("seal", 3),
+                    entry("inbound", 3),
+                    entry("tlscheck", 3),
                     entry("admin", 4),
                     entry("app", 5),
                     entry("demo", 6),

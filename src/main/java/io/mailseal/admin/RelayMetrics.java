@@ -1,6 +1,7 @@
 package io.mailseal.admin;
 
 import io.mailseal.delivery.DeliveryOutcomes;
+import io.mailseal.inbound.InboundMetrics;
 import io.mailseal.seal.SealingMetrics;
 import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -22,7 +23,7 @@ import java.util.Map;
  * (its label mapper exists only for Dropwizard 5), so labels would have to be parsed back out of
  * names, and HELP texts and units could not be set.
  */
-public final class RelayMetrics implements DeliveryOutcomes, SealingMetrics {
+public final class RelayMetrics implements DeliveryOutcomes, SealingMetrics, InboundMetrics {
     /** The stages {@link #time} measures, with their HELP texts. */
     private static final Map<String, String> STAGES =
             Map.of(
@@ -55,6 +56,15 @@ public final class RelayMetrics implements DeliveryOutcomes, SealingMetrics {
                             + " RFC 7672), sts-verified (MTA-STS enforce, RFC 8461), verified (CA"
                             + " chain and name), encrypted-unverified, none.",
                     "result");
+    private final Counter inbound =
+            counter(
+                    "mailseal_inbound_messages",
+                    "Customers' messages at the end of DATA on the inbound listener, by inbound"
+                            + " policy, smime verdict (pass, fail, neutral, none, temperror,"
+                            + " permerror) and outcome (queued, refused, deferred).",
+                    "policy",
+                    "verdict",
+                    "outcome");
     private final Counter tsaFailures =
             counter(
                     "mailseal_tsa_failures",
@@ -66,6 +76,12 @@ public final class RelayMetrics implements DeliveryOutcomes, SealingMetrics {
                     "Times an outbound URL (TSA, OCSP, CRL, HTTP key service) failed and was skipped"
                             + " for a back-off.",
                     "url");
+    private final Counter tokenErrors =
+            counter(
+                    "mailseal_token_errors",
+                    "Signing attempts refused with 451 because a PKCS#11 token was away or failed,"
+                            + " by token label.",
+                    "token");
     private final Counter ecRecipients =
             counter(
                     "mailseal_envelopes_ec_recipients",
@@ -111,6 +127,11 @@ public final class RelayMetrics implements DeliveryOutcomes, SealingMetrics {
     }
 
     @Override
+    public void inbound(String policy, String verdict, String outcome) {
+        inbound.labelValues(policy, verdict, outcome).inc();
+    }
+
+    @Override
     public void outcome(String policy, String outcome) {
         deliveries.labelValues(policy, outcome).inc();
     }
@@ -150,6 +171,11 @@ public final class RelayMetrics implements DeliveryOutcomes, SealingMetrics {
      */
     public void revocationUnknown() {
         revocationUnknown.inc();
+    }
+
+    /** A signing key in the token labelled {@code token} could not be used. */
+    public void tokenError(String token) {
+        tokenErrors.labelValues(token).inc();
     }
 
     public void timestampSkipped() {

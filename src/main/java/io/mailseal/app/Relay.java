@@ -12,13 +12,19 @@ import io.mailseal.delivery.DeliveryScheduler;
 import io.mailseal.delivery.NextHopClient;
 import io.mailseal.delivery.Outbox;
 import io.mailseal.delivery.Router;
+import io.mailseal.delivery.SpooledContent;
 import io.mailseal.delivery.TlsLevels;
+import io.mailseal.inbound.DecryptionKeys;
 import io.mailseal.smtp.IntakeServer;
+import io.mailseal.smtp.ReceivedMessage;
+import io.mailseal.smtp.Verdict;
 import io.mailseal.spool.Spool;
 import io.mailseal.spool.SpooledMessage;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,6 +46,7 @@ public final class Relay implements AutoCloseable, RelayControl {
     private final Outbox outbox;
     private final DeliveryScheduler scheduler;
     private final TlsLevels tlsLevels;
+    private final Optional<InboundPath> inbound;
     private final Clock clock;
 
     /** Stages a reload replaced, closed 30 s later or when the relay stops, whichever is first. */
@@ -48,6 +55,7 @@ public final class Relay implements AutoCloseable, RelayControl {
     private AdminServer admin;
     private IntakeServer intake;
     private CertificateExpiryWatch expiryWatch;
+    private TlsCheckWatch tlsWatch;
 
     private Relay(
             AtomicReference<SealingStage> current,
@@ -55,13 +63,23 @@ public final class Relay implements AutoCloseable, RelayControl {
             Outbox outbox,
             DeliveryScheduler scheduler,
             TlsLevels tlsLevels,
+            Optional<InboundPath> inbound,
             Clock clock) {
         this.current = current;
         this.metrics = metrics;
         this.outbox = outbox;
         this.scheduler = scheduler;
         this.tlsLevels = tlsLevels;
+        this.inbound = inbound;
         this.clock = clock;
+    }
+
+    /** The inbound end of DATA under the current stage (a reload that removed it: 451). */
+    private Verdict acceptInbound(ReceivedMessage received) {
+        return current.get()
+                .inbound()
+                .orElseThrow(() -> new IllegalStateException("mailseal.inbound was removed"))
+                .accept(received);
     }
 
     /**
@@ -100,18 +118,28 @@ public final class Relay implements AutoCloseable, RelayControl {
                                     config.delivery(),
                                     config.smtp().hostname(),
                                     clock,
-                                    metrics));
+                                    metrics,
+                                    SpooledContent.AS_SPOOLED));
             Outbox outbox = new Outbox(spool, scheduler);
             metrics.gauges().watchSpool(spool, clock);
-            SealingStage stage = SealingStage.open(validated, clock, metrics, outbox);
-            Relay relay =
-                    new Relay(
-                            new AtomicReference<>(stage),
-                            metrics,
-                            outbox,
-                            scheduler,
-                            tlsLevels,
-                            clock);
+            AtomicReference<SealingStage> current = new AtomicReference<>();
+            Optional<InboundPath> inbound =
+                    config.inbound()
+                            .map(
+                                    ic ->
+                                            opened.add(
+                                                    InboundPath.open(
+                                                            config,
+                                                            ic,
+                                                            validated,
+                                                            clock,
+                                                            metrics,
+                                                            DecryptionKeys.of(
+                                                                    () ->
+                                                                            current.get()
+                                                                                    .identities()))));
+            current.set(SealingStage.open(validated, clock, metrics, outbox, inbound));
+            Relay relay = new Relay(current, metrics, outbox, scheduler, tlsLevels, inbound, clock);
             relay.admin = opened.add(StartSteps.adminServer(config, metrics, relay, validated));
             metrics.gauges()
                     .watchCertificateCache(() -> relay.current.get().certificateCacheHitRatio());
@@ -123,13 +151,15 @@ public final class Relay implements AutoCloseable, RelayControl {
                                     () -> relay.current.get().signingCertificates(),
                                     metrics,
                                     clock));
+            relay.tlsWatch = opened.add(TlsCheckWatch.start(config.tlsChecks(), metrics, clock));
             relay.intake =
                     opened.add(
                             new IntakeServer(
                                     config.smtp(),
                                     received -> relay.current.get().pipeline().accept(received),
                                     clock));
-            StartSteps.listen(relay.intake, config);
+            StartSteps.listen(relay.intake, "mailseal.smtp.listen", config.smtp().listen());
+            inbound.ifPresent(path -> path.listen(relay::acceptInbound, clock));
             metrics.gauges().watchSessions(relay.intake::openSessions);
             metrics.gauges()
                     .watchIntake(
@@ -167,7 +197,7 @@ public final class Relay implements AutoCloseable, RelayControl {
             RelayConfig next = ConfigLoader.load(old.file());
             ValidatedConfig validated = RelayAssembly.validate(next, clock, metrics);
             logWarnings(validated);
-            SealingStage stage = SealingStage.open(validated, clock, metrics, outbox);
+            SealingStage stage = SealingStage.open(validated, clock, metrics, outbox, inbound);
             RestartOnlyChanges.warn(old, next);
             tlsLevels.follow(next.policies()); // before the new policies decide a message
             SealingStage previous = current.getAndSet(stage);
@@ -202,12 +232,19 @@ public final class Relay implements AutoCloseable, RelayControl {
 
     @Override
     public Map<String, String> readinessProblems() {
-        return current.get().readinessProblems();
+        Map<String, String> problems = new LinkedHashMap<>(current.get().readinessProblems());
+        inbound.flatMap(InboundPath::readinessProblem).ifPresent(p -> problems.put("inbound", p));
+        return problems;
     }
 
     @Override
     public Map<String, String> openCircuits() {
         return current.get().openCircuits();
+    }
+
+    @Override
+    public Map<String, Object> tlsChecks() {
+        return tlsWatch.detail();
     }
 
     @Override
@@ -224,6 +261,11 @@ public final class Relay implements AutoCloseable, RelayControl {
         return intake.port();
     }
 
+    /** The inbound listener's bound port; -1 without one. */
+    public int inboundPort() {
+        return inbound.map(InboundPath::port).orElse(-1);
+    }
+
     public int adminPort() {
         return admin.port();
     }
@@ -233,9 +275,11 @@ public final class Relay implements AutoCloseable, RelayControl {
         // SIGTERM: no new transactions, those under way and deliveries may finish
         // (delivery.shutdown-grace)
         intake.close(current.get().config().delivery().shutdownGrace());
+        inbound.ifPresent(path -> path.close(current.get().config().delivery().shutdownGrace()));
         scheduler.close();
         admin.close();
         expiryWatch.close();
+        tlsWatch.close();
         retiring.forEach(this::retire);
         closeQuietly(current.get());
     }

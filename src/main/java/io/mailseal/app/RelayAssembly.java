@@ -62,7 +62,10 @@ public final class RelayAssembly {
                                         breaker,
                                         dns));
         SigningIdentities identities =
-                problems.collect(() -> SigningIdentities.open(config.identities()));
+                problems.collect(
+                        () ->
+                                SigningIdentities.open(
+                                        config.identities(), clock, metrics::tokenError));
         TimestampAuthorityClient tsa =
                 problems.collect(() -> timestampClient(config.timestamp(), breaker, metrics));
         OutboundTls outboundTls = problems.collect(() -> outboundTls(config.delivery()));
@@ -74,6 +77,7 @@ public final class RelayAssembly {
         Optional<String> token = problems.collect(() -> adminToken(config));
         spoolProblem(config.spoolDirectory()).ifPresent(problems::add);
         directoryProblems(config.certificates()).forEach(problems::add);
+        String inbound = InboundChecks.check(config, identities, clock, problems);
         if (identities != null) {
             problems.addAll(identityGaps(config.policies(), identities));
             IdentityChecks.check(config.policies(), identities, clock, problems);
@@ -89,7 +93,7 @@ public final class RelayAssembly {
                 tsa,
                 outboundTls,
                 token,
-                intake,
+                inbound == null ? intake : intake + "; inbound: " + inbound,
                 breaker,
                 dns,
                 mtaSts,
@@ -152,7 +156,7 @@ public final class RelayAssembly {
             String key = "mailseal.policies[" + i + "]";
             String from = p.match().from().map(PolicyConfig.TextPattern::text).orElse("");
             String sender = representativeSender(from);
-            if (sender != null && identities.forSender(sender).isEmpty()) {
+            if (sender != null && identities.certificateFor(sender).isEmpty()) {
                 gaps.add(
                         key
                                 + ".match.from: \""
@@ -164,7 +168,7 @@ public final class RelayAssembly {
                                 + ") has no signing identity"
                                 + (from.startsWith("*@") ? " for the domain" : "")
                                 + " in mailseal.identities");
-            } else if (sender == null && identities.all().isEmpty()) {
+            } else if (sender == null && identities.entries().isEmpty()) {
                 gaps.add(key + ": policy " + p.name() + " signs, but mailseal.identities is empty");
             }
         }
@@ -265,7 +269,7 @@ public final class RelayAssembly {
         }
     }
 
-    private static void prepareJvm() {
+    static void prepareJvm() {
         CryptoProviders.install();
         JakartaMailTuning.apply();
     }

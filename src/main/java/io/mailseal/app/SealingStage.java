@@ -5,10 +5,12 @@ import io.mailseal.admin.RelayGauges;
 import io.mailseal.admin.RelayMetrics;
 import io.mailseal.certs.CachedRecipientCertificates;
 import io.mailseal.certs.CertificateResolver;
+import io.mailseal.certs.SigningIdentities;
 import io.mailseal.config.PolicyConfig;
 import io.mailseal.config.RelayConfig;
 import io.mailseal.crypto.SignatureTimestamps;
 import io.mailseal.delivery.Outbox;
+import io.mailseal.inbound.InboundPipeline;
 import io.mailseal.seal.SealingPipeline;
 import io.mailseal.spool.SpoolSpace;
 import io.mailseal.tsa.TimestampAuthorityClient;
@@ -17,6 +19,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What a reload replaces as one piece: the policies, certificate sources and their cache, signing
@@ -28,21 +31,32 @@ final class SealingStage implements AutoCloseable {
     private final CachedRecipientCertificates certificates;
     private final SealingPipeline pipeline;
     private final Clock clock;
+    private final Optional<InboundPipeline> inbound;
 
     private SealingStage(
             ValidatedConfig validated,
             CachedRecipientCertificates certificates,
             SealingPipeline pipeline,
+            Optional<InboundPipeline> inbound,
             Clock clock) {
         this.validated = validated;
         this.certificates = certificates;
         this.pipeline = pipeline;
+        this.inbound = inbound;
         this.clock = clock;
     }
 
-    /** Takes over {@code validated}: closing the stage closes its certificate sources. */
+    /**
+     * Takes over {@code validated}: closing the stage closes its certificate sources. With {@code
+     * inboundPath}, the stage has an inbound pipeline too, under the configuration's inbound
+     * policies.
+     */
     static SealingStage open(
-            ValidatedConfig validated, Clock clock, RelayMetrics metrics, Outbox outbox) {
+            ValidatedConfig validated,
+            Clock clock,
+            RelayMetrics metrics,
+            Outbox outbox,
+            Optional<InboundPath> inboundPath) {
         RelayConfig config = validated.config();
         CachedRecipientCertificates certificates =
                 new CachedRecipientCertificates(
@@ -61,7 +75,33 @@ final class SealingStage implements AutoCloseable {
                         config.smtp().limits(),
                         new SealingPipeline.Spooling(outbox, config.delivery().maxAge(), clock),
                         metrics);
-        return new SealingStage(validated, certificates, pipeline, clock);
+        Optional<InboundPipeline> inbound =
+                config.inbound()
+                        .flatMap(
+                                ic ->
+                                        inboundPath.map(
+                                                path ->
+                                                        InboundStage.pipeline(
+                                                                validated,
+                                                                ic,
+                                                                path.authservId(),
+                                                                path.outbox(),
+                                                                clock,
+                                                                metrics,
+                                                                addresses ->
+                                                                        addresses.forEach(
+                                                                                certificates
+                                                                                        ::invalidate))));
+        return new SealingStage(validated, certificates, pipeline, inbound, clock);
+    }
+
+    /** The inbound end of DATA; empty when this configuration has no {@code inbound}. */
+    Optional<InboundPipeline> inbound() {
+        return inbound;
+    }
+
+    SigningIdentities identities() {
+        return validated.identities();
     }
 
     RelayConfig config() {
@@ -99,6 +139,10 @@ final class SealingStage implements AutoCloseable {
                     "timestamp",
                     "every TSA failed recently; policies that require a timestamp answer 451");
         }
+        validated
+                .identities()
+                .keyProblems()
+                .forEach((key, why) -> problems.put("signing-key " + key, why));
         Instant now = clock.instant();
         List<String> unusable =
                 signingCertificates().stream()
@@ -132,7 +176,9 @@ final class SealingStage implements AutoCloseable {
                 .map(
                         e ->
                                 IdentityChecks.watched(
-                                        "signing", e.config().key(), e.identity().certificate()))
+                                        "signing",
+                                        e.config().key(),
+                                        e.active(clock.instant()).certificate()))
                 .toList();
     }
 

@@ -4,6 +4,7 @@ import io.mailseal.admin.AdminServer;
 import io.mailseal.admin.RelayControl;
 import io.mailseal.admin.RelayMetrics;
 import io.mailseal.config.ConfigException;
+import io.mailseal.config.HostPort;
 import io.mailseal.config.RelayConfig;
 import io.mailseal.smtp.IntakeServer;
 import io.mailseal.spool.Spool;
@@ -44,18 +45,17 @@ final class StartSteps {
                                 + Problems.reason(e)));
     }
 
-    /** SubEthaSMTP reports a port it cannot bind as a RuntimeException around the BindException. */
-    static void listen(IntakeServer intake, RelayConfig config) {
+    /**
+     * SubEthaSMTP reports a port it cannot bind as a RuntimeException around the BindException;
+     * {@code key} names the listener's setting.
+     */
+    static void listen(IntakeServer intake, String key, HostPort listen) {
         try {
             intake.start();
         } catch (RuntimeException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             throw new ConfigException(
-                    List.of(
-                            "mailseal.smtp.listen: cannot serve on "
-                                    + config.smtp().listen()
-                                    + ": "
-                                    + cause.getMessage()));
+                    List.of(key + ": cannot serve on " + listen + ": " + cause.getMessage()));
         }
     }
 

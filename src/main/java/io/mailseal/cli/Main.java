@@ -21,10 +21,12 @@ import picocli.CommandLine.Command;
             ExplainCommand.class,
             LookupCommand.class,
             CertsCommand.class,
+            KeysCommand.class,
             VerifyCommand.class,
             QueueCommand.class,
             SmtpPasswdCommand.class,
-            ReloadCommand.class
+            ReloadCommand.class,
+            TlsCheckCommand.class
         })
 public final class Main {
 

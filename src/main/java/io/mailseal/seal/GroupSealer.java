@@ -1,6 +1,8 @@
 package io.mailseal.seal;
 
 import io.mailseal.certs.SigningIdentities;
+import io.mailseal.certs.SigningKey;
+import io.mailseal.crypto.KeyUnavailableException;
 import io.mailseal.crypto.MessageSealer;
 import io.mailseal.crypto.SignatureTimestamps;
 import io.mailseal.crypto.SigningIdentity;
@@ -39,7 +41,10 @@ final class GroupSealer {
      * when one is needed).
      */
     List<SealedGroup> seal(SealingPlan plan, ReceivedMessage received, MimeMessage mime)
-            throws MessagingException, IOException, TimestampUnavailableException {
+            throws MessagingException,
+                    IOException,
+                    TimestampUnavailableException,
+                    KeyUnavailableException {
         Map<String, MimeMessage> signatures = new HashMap<>();
         List<SealedGroup> sealed = new ArrayList<>();
         for (Group g : plan.groups()) {
@@ -66,9 +71,21 @@ final class GroupSealer {
     }
 
     private MimeMessage sign(Group g, String envelopeFrom, MimeMessage mime)
-            throws MessagingException, IOException, TimestampUnavailableException {
-        SigningIdentity identity = identities.forSender(envelopeFrom).orElseThrow();
-        return sealer.sign(
-                mime, identity, timestamps.forMode(g.policy().timestamp()), g.headerProtection());
+            throws MessagingException,
+                    IOException,
+                    TimestampUnavailableException,
+                    KeyUnavailableException {
+        SigningKey key = identities.keyFor(envelopeFrom).orElseThrow();
+        SigningIdentity identity = key.identity();
+        try {
+            return sealer.sign(
+                    mime,
+                    identity,
+                    timestamps.forMode(g.policy().timestamp()),
+                    g.headerProtection());
+        } catch (KeyUnavailableException e) {
+            key.failed(identity, e);
+            throw e;
+        }
     }
 }

@@ -67,6 +67,75 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void inboundIsReadWithTheIntakesRulesAndItsOwnKeys() throws IOException {
+        assertThat(load("").inbound()).isEmpty();
+        RelayConfig c =
+                load(
+                        """
+                        mailseal.inbound {
+                          next-hop = "mail.bank.internal:25"
+                          authserv-id = "mailseal.bank.example"
+                          allowed-clients = ["10.20.0.0/16"]
+                          max-message-size = 10MiB
+                          policies = [
+                            { name = service, match { to = "service@bank.example" },
+                              require = encrypted, on-violation = reject }
+                            { name = default, require = none, on-violation = tag }
+                          ]
+                        }
+                        """);
+        InboundConfig in = c.inbound().orElseThrow();
+        assertThat(in.intake().listen()).isEqualTo(new HostPort("0.0.0.0", 2526));
+        assertThat(in.intake().maxMessageSize()).isEqualTo(10L << 20);
+        assertThat(in.nextHop()).isEqualTo(new HostPort("mail.bank.internal", 25));
+        assertThat(in.authservId()).isEqualTo("mailseal.bank.example");
+        assertThat(in.policies())
+                .extracting(InboundConfig.InboundPolicy::require)
+                .containsExactly(
+                        InboundConfig.Requirement.ENCRYPTED, InboundConfig.Requirement.NONE);
+        assertThat(in.policies().get(0).match().to()).isPresent();
+    }
+
+    @Test
+    void inboundProblemsNameKeyAndValue() {
+        ConfigException e =
+                problems(
+                        """
+                        mailseal {
+                          smtp.listen = "127.0.0.1:2600"
+                          inbound {
+                            listen = "127.0.0.1:2600"
+                            authserv-id = "not an id;"
+                            colour = blue
+                            auth.users-file = users
+                            policies = [
+                              { name = a, require = encrypted-maybe, on-violation = shrug }
+                              { name = a, match { to = "x@y" } }
+                            ]
+                          }
+                        }
+                        """);
+        assertThat(e.problems())
+                .contains(
+                        "mailseal.inbound.next-hop: is missing (host:port of the bank's internal"
+                                + " mail server)",
+                        "mailseal.inbound.authserv-id: \"not an id;\" is not a host name (RFC 8601"
+                                + " §2.5: the authserv-id is a domain name)",
+                        "mailseal.inbound.listen: \"127.0.0.1:2600\" is also mailseal.smtp.listen:"
+                                + " the two listeners need their own port",
+                        "mailseal.inbound.policies[0].require: \"encrypted-maybe\" is not one of"
+                                + " none | signed | encrypted | signed-and-encrypted",
+                        "mailseal.inbound.policies[0].on-violation: \"shrug\" is not one of reject"
+                                + " | tag",
+                        "mailseal.inbound.policies[1]: is never reached: policy \"a\" before it has"
+                                + " no match and catches every recipient",
+                        "mailseal.inbound.policies[1].name: \"a\" is used by an earlier policy",
+                        "mailseal.inbound.auth.users-file: AUTH is offered only after STARTTLS: set"
+                                + " mailseal.inbound.tls.certificate and key")
+                .anyMatch(p -> p.startsWith("mailseal.inbound.colour"));
+    }
+
+    @Test
     void relativePathsResolveAgainstTheConfigDirectory() throws IOException {
         RelayConfig c =
                 load(
@@ -109,6 +178,40 @@ class ConfigLoaderTest {
                         "mailseal.certificates.cache.ttl: \"1 hr\" is not a duration (e.g. 30s, 10m, 1h)",
                         "mailseal.certificates.revocation: \"sometimes\" is not one of off | soft-fail | hard-fail",
                         "mailseal.delivery.tls: \"maybe\" is not one of none | may | encrypt | verify | dane");
+    }
+
+    @Test
+    void tlsChecksAreReadAndTheirMistakesNamed() throws IOException {
+        String pin = "sha256/" + "A".repeat(43) + "=";
+        RelayConfig c =
+                load(
+                        "mailseal { tls-checks-interval = 2h, tls-checks = [ { target ="
+                                + " \"mx.bank.example:25\", starttls = smtp, pins = [\""
+                                + pin
+                                + "\"], expect-ips = [\"192.0.2.1\"], warn-days = 14 } ] }");
+        assertThat(c.tlsChecks().interval()).isEqualTo(java.time.Duration.ofHours(2));
+        assertThat(c.tlsChecks().targets())
+                .singleElement()
+                .satisfies(
+                        t -> {
+                            assertThat(t.target().toString()).isEqualTo("mx.bank.example:25");
+                            assertThat(t.starttls()).isTrue();
+                            assertThat(t.pins()).containsExactly(pin);
+                            assertThat(t.warnDays()).isEqualTo(14);
+                        });
+        assertThat(load("").tlsChecks().interval()).isEqualTo(java.time.Duration.ofHours(6));
+        assertThat(
+                        problems(
+                                        "mailseal.tls-checks = [ { target = \"api:443\", starttls ="
+                                                + " imap, pins = [\"md5/x\"], expect-ips ="
+                                                + " [\"api.example\"] }, { warn-days = 3 } ]")
+                                .problems())
+                .containsExactlyInAnyOrder(
+                        "mailseal.tls-checks[0].starttls: \"imap\" is not one of none | smtp",
+                        "mailseal.tls-checks[0].pins: \"md5/x\" is not sha256/ and 44 base64",
+                        "mailseal.tls-checks[0].expect-ips: \"api.example\" is not an IP address",
+                        "mailseal.tls-checks[1].target: is missing (host:port of the server to"
+                                + " check)");
     }
 
     @Test

@@ -16,6 +16,7 @@ import io.mailseal.delivery.NextHopClient;
 import io.mailseal.delivery.OutboundTls;
 import io.mailseal.delivery.Route;
 import io.mailseal.delivery.Router;
+import io.mailseal.delivery.SpooledContent;
 import io.mailseal.delivery.TlsLevels;
 import io.mailseal.demo.CaptureSink;
 import io.mailseal.dns.ValidatingDns;
@@ -142,7 +143,8 @@ final class DeliveryRig implements AutoCloseable {
                         config,
                         "relay.test",
                         clock,
-                        reports);
+                        reports,
+                        SpooledContent.AS_SPOOLED);
     }
 
     private Router failingOnceWhenAsked(Router router) {
