@@ -53,7 +53,8 @@ public final class RelayMetrics implements DeliveryOutcomes, SealingMetrics, Inb
             counter(
                     "mailseal_delivery_tls",
                     "Transactions a next hop accepted, by the TLS they had: dane-verified (DANE,"
-                            + " RFC 7672), verified (CA chain and name), encrypted-unverified, none.",
+                            + " RFC 7672), sts-verified (MTA-STS enforce, RFC 8461), verified (CA"
+                            + " chain and name), encrypted-unverified, none.",
                     "result");
     private final Counter inbound =
             counter(

@@ -4,6 +4,7 @@ import io.mailseal.admin.RelayMetrics;
 import io.mailseal.config.ConfigException;
 import io.mailseal.config.DeliveryConfig;
 import io.mailseal.config.InboundConfig;
+import io.mailseal.config.MtaStsConfig;
 import io.mailseal.config.RelayConfig;
 import io.mailseal.delivery.DeliveryScheduler;
 import io.mailseal.delivery.NextHopClient;
@@ -72,7 +73,7 @@ final class InboundPath implements AutoCloseable {
         DeliveryScheduler scheduler =
                 new DeliveryScheduler(
                         spool,
-                        Router.of(d, validated.dns()),
+                        Router.of(d, validated.dns(), Optional.empty()),
                         new NextHopClient(
                                 d,
                                 config.intake().hostname(),
@@ -103,7 +104,8 @@ final class InboundPath implements AutoCloseable {
                 d.maxAge(),
                 d.timeout(),
                 d.shutdownGrace(),
-                d.dsnTls());
+                d.dsnTls(),
+                MtaStsConfig.off()); // MTA-STS is for MX delivery to other domains
     }
 
     Outbox outbox() {

@@ -105,7 +105,8 @@ public final class Relay implements AutoCloseable, RelayControl {
                     opened.add(
                             new DeliveryScheduler(
                                     spool,
-                                    Router.of(config.delivery(), validated.dns()),
+                                    Router.of(
+                                            config.delivery(), validated.dns(), validated.mtaSts()),
                                     new NextHopClient(
                                             config.delivery(),
                                             config.smtp().hostname(),

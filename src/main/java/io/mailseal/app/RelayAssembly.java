@@ -10,12 +10,14 @@ import io.mailseal.certs.TrustAnchors;
 import io.mailseal.config.CertificatesConfig;
 import io.mailseal.config.ConfigException;
 import io.mailseal.config.DeliveryConfig;
+import io.mailseal.config.MtaStsConfig;
 import io.mailseal.config.PolicyConfig;
 import io.mailseal.config.RelayConfig;
 import io.mailseal.config.TimestampConfig;
 import io.mailseal.crypto.AlgorithmChoice;
 import io.mailseal.crypto.CryptoProviders;
 import io.mailseal.crypto.TimestampVerifier;
+import io.mailseal.delivery.MtaSts;
 import io.mailseal.delivery.OutboundTls;
 import io.mailseal.dns.ValidatingDns;
 import io.mailseal.net.CircuitBreaker;
@@ -67,6 +69,7 @@ public final class RelayAssembly {
         TimestampAuthorityClient tsa =
                 problems.collect(() -> timestampClient(config.timestamp(), breaker, metrics));
         OutboundTls outboundTls = problems.collect(() -> outboundTls(config.delivery()));
+        Optional<MtaSts> mtaSts = problems.collect(() -> mtaSts(config.delivery(), dns, clock));
         String intake = problems.collect(() -> IntakeServer.check(config.smtp()));
         if (intake != null) {
             IdentityChecks.checkIntake(config.smtp(), clock, problems);
@@ -93,6 +96,7 @@ public final class RelayAssembly {
                 inbound == null ? intake : intake + "; inbound: " + inbound,
                 breaker,
                 dns,
+                mtaSts,
                 problems.warnings());
     }
 
@@ -224,6 +228,26 @@ public final class RelayAssembly {
                                 path ->
                                         TrustAnchors.load(
                                                 "mailseal.delivery.tls-trust-anchors", path)));
+    }
+
+    /** MTA-STS when {@code delivery.mta-sts.enabled}; its extra trust anchors read here. */
+    private static Optional<MtaSts> mtaSts(
+            DeliveryConfig delivery, ValidatingDns dns, Clock clock) {
+        MtaStsConfig sts = delivery.mtaSts();
+        if (!sts.enabled()) {
+            return Optional.empty();
+        }
+        return Optional.of(
+                new MtaSts(
+                        dns,
+                        sts,
+                        sts.trustAnchors()
+                                .map(
+                                        path ->
+                                                TrustAnchors.load(
+                                                        "mailseal.delivery.mta-sts.trust-anchors",
+                                                        path)),
+                        clock));
     }
 
     private static Optional<String> adminToken(RelayConfig config) {

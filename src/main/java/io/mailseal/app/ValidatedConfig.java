@@ -3,6 +3,7 @@ package io.mailseal.app;
 import io.mailseal.certs.RecipientCertificates;
 import io.mailseal.certs.SigningIdentities;
 import io.mailseal.config.RelayConfig;
+import io.mailseal.delivery.MtaSts;
 import io.mailseal.delivery.OutboundTls;
 import io.mailseal.dns.ValidatingDns;
 import io.mailseal.net.CircuitBreaker;
@@ -19,6 +20,8 @@ import java.util.Optional;
  * @param breaker the circuits of the TSAs, OCSP and CRL servers and HTTP key services it calls
  * @param dns the validating resolver (its trust anchors read and checked); MX routing keeps the one
  *     of the start, certificate sources take the one of their stage
+ * @param mtaSts MTA-STS for MX routing when {@code delivery.mta-sts.enabled} (its trust anchors
+ *     read)
  * @param warnings what to fix soon (a certificate ending within 30 days), key and value named as in
  *     a problem; check-config prints them, run and reload log them at WARN
  */
@@ -32,6 +35,7 @@ public record ValidatedConfig(
         String intake,
         CircuitBreaker breaker,
         ValidatingDns dns,
+        Optional<MtaSts> mtaSts,
         List<String> warnings)
         implements AutoCloseable {
 

@@ -149,6 +149,14 @@ public final class ConfigLoader {
                     "is smarthost, but tls, dsn-tls or a policy's delivery-tls is dane: DANE"
                             + " authenticates MX hosts found by DNSSEC (mode = mx)");
         }
+        if (config.delivery().mtaSts().enabled()
+                && config.delivery().mode() != DeliveryConfig.Mode.MX) {
+            delivery.problem(
+                    "mta-sts.enabled",
+                    "is true but mode is smarthost: MTA-STS is the policy of recipient domains,"
+                            + " applied to their MX hosts (mode = mx)");
+        }
+        verifies |= config.delivery().mtaSts().enabled();
         if (config.delivery().tlsTrustAnchors().isPresent() && !verifies) {
             delivery.problem(
                     "tls-trust-anchors",
@@ -242,10 +250,23 @@ public final class ConfigLoader {
                         // a bad value is reported; the strictest level stands in (no second
                         // problem)
                         Optional.ofNullable(
-                                s.has("dsn-tls") ? s.choice("dsn-tls", TlsLevel.VERIFY) : null));
+                                s.has("dsn-tls") ? s.choice("dsn-tls", TlsLevel.VERIFY) : null),
+                        mtaSts(s.section("mta-sts")));
         retry.finish();
         s.finish();
         return d;
+    }
+
+    private static MtaStsConfig mtaSts(ConfigSection s) {
+        MtaStsConfig off = MtaStsConfig.off();
+        MtaStsConfig m =
+                new MtaStsConfig(
+                        s.bool("enabled", off.enabled()),
+                        s.optionalPath("trust-anchors"),
+                        port(s, "port", off.port()),
+                        s.duration("timeout", off.timeout()));
+        s.finish();
+        return m;
     }
 
     private static int port(ConfigSection s, String key, int fallback) {

@@ -17,6 +17,7 @@ import java.util.Optional;
  *     finish before it closes them (what is not done stays spooled)
  * @param dsnTls the level DSNs go at when not {@code tls} ({@code dsn-tls}; never below it): a DSN
  *     goes back to the bank's own MTA and carries only the outer headers of what bounced
+ * @param mtaSts MTA-STS (RFC 8461) for {@code mode = mx}
  */
 public record DeliveryConfig(
         Mode mode,
@@ -30,7 +31,8 @@ public record DeliveryConfig(
         Duration maxAge,
         Duration timeout,
         Duration shutdownGrace,
-        Optional<TlsLevel> dsnTls) {
+        Optional<TlsLevel> dsnTls,
+        MtaStsConfig mtaSts) {
 
     public enum Mode {
         SMARTHOST,

@@ -11,8 +11,8 @@ public interface DeliveryOutcomes {
     void outcome(String policy, String outcome);
 
     /**
-     * The TLS of one transaction a next hop accepted: dane-verified, verified, encrypted-unverified
-     * or none.
+     * The TLS of one transaction a next hop accepted: dane-verified, sts-verified, verified,
+     * encrypted-unverified or none.
      */
     void tls(String result);
 

@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
@@ -30,10 +31,15 @@ import org.xbill.DNS.Type;
 final class MxRouter implements Router {
     private final ValidatingDns dns;
     private final int port;
+    private final Optional<MtaSts> sts;
 
-    MxRouter(ValidatingDns dns, int port) {
+    /**
+     * @param sts when MTA-STS is on: each routed domain's hosts carry its policy
+     */
+    MxRouter(ValidatingDns dns, int port, Optional<MtaSts> sts) {
         this.dns = dns;
         this.port = port;
+        this.sts = sts;
     }
 
     @Override
@@ -43,6 +49,17 @@ final class MxRouter implements Router {
 
     @Override
     public Route route(String domain) {
+        Route route = byDns(domain);
+        if (route instanceof Route.Hosts h && sts.isPresent()) {
+            Optional<StsPolicy> policy = sts.get().policy(domain);
+            if (policy.isPresent()) {
+                return new Route.Hosts(h.hosts().stream().map(n -> n.under(policy.get())).toList());
+            }
+        }
+        return route;
+    }
+
+    private Route byDns(String domain) {
         Name name;
         try {
             name = Name.fromString(domain, Name.root);

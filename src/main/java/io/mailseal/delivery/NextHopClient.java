@@ -183,16 +183,24 @@ public final class NextHopClient implements AutoCloseable {
         }
         return switch (link.level()) {
             case DANE -> "dane-verified";
-            case VERIFY -> "verified";
+            case VERIFY ->
+                    link.hop().sts().filter(p -> p.mode() == StsPolicy.Mode.ENFORCE).isPresent()
+                            ? "sts-verified"
+                            : "verified";
             default -> "encrypted-unverified";
         };
     }
 
-    /** {@code level} for {@code hop}; for {@code dane}, what its TLSA records make of it. */
+    /**
+     * {@code level} for {@code hop}; for {@code dane}, what its TLSA records make of it; then what
+     * its domain's MTA-STS policy makes of that ({@link StsCheck}).
+     */
     private DaneLookup.Plan link(NextHop hop, TlsLevel level) {
-        return level == TlsLevel.DANE
-                ? dane.plan(hop, levels.withoutDane())
-                : new DaneLookup.Plan.Level(level);
+        return StsCheck.apply(
+                hop,
+                level == TlsLevel.DANE
+                        ? dane.plan(hop, levels.withoutDane())
+                        : new DaneLookup.Plan.Level(level));
     }
 
     /**

@@ -39,7 +39,7 @@ public final class OutboundTls {
     public OutboundTls(Optional<Set<TrustAnchor>> anchors) {
         try {
             this.opportunistic = factory(new TrustManager[] {new OpportunisticTrust()});
-            this.verifying = factory(verifyingTrust(anchors));
+            this.verifying = factory(verifyingTrust(anchors, false));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("TLS cannot be set up: " + e.getMessage(), e);
         }
@@ -66,19 +66,30 @@ public final class OutboundTls {
         }
     }
 
+    /**
+     * A factory that checks chains against {@code anchors} (PKIX), and the JDK's trust store too
+     * when {@code alsoJdk} or when there are none; names are checked by its caller.
+     */
+    static SSLSocketFactory pkixFactory(Optional<Set<TrustAnchor>> anchors, boolean alsoJdk) {
+        try {
+            return factory(verifyingTrust(anchors, alsoJdk));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("TLS cannot be set up: " + e.getMessage(), e);
+        }
+    }
+
     private static SSLSocketFactory factory(TrustManager[] trust) throws GeneralSecurityException {
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, trust, null);
         return context.getSocketFactory();
     }
 
-    private static TrustManager[] verifyingTrust(Optional<Set<TrustAnchor>> anchors)
-            throws GeneralSecurityException {
+    private static TrustManager[] verifyingTrust(
+            Optional<Set<TrustAnchor>> anchors, boolean alsoJdk) throws GeneralSecurityException {
         TrustManagerFactory tmf =
                 TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        if (anchors.isEmpty()) {
-            tmf.init((KeyStore) null); // the JDK's trust store
-        } else {
+        tmf.init((KeyStore) null); // the JDK's trust store
+        if (anchors.isPresent()) {
             KeyStore store = KeyStore.getInstance("PKCS12");
             try {
                 store.load(null, null);
@@ -88,6 +99,15 @@ public final class OutboundTls {
             int i = 0;
             for (TrustAnchor a : anchors.get()) {
                 store.setCertificateEntry("anchor-" + i++, a.getTrustedCert());
+            }
+            if (alsoJdk) {
+                for (TrustManager t : tmf.getTrustManagers()) {
+                    if (t instanceof X509TrustManager x) {
+                        for (X509Certificate ca : x.getAcceptedIssuers()) {
+                            store.setCertificateEntry("jdk-" + i++, ca);
+                        }
+                    }
+                }
             }
             tmf.init(store);
         }

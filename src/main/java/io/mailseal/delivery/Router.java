@@ -4,6 +4,7 @@ import io.mailseal.config.DeliveryConfig;
 import io.mailseal.config.HostPort;
 import io.mailseal.dns.ValidatingDns;
 import java.util.List;
+import java.util.Optional;
 
 /** Which recipients travel together, and to which hosts. */
 public interface Router {
@@ -13,10 +14,10 @@ public interface Router {
 
     Route route(String destination);
 
-    /** {@code dns} serves {@code mode = mx} only. */
-    static Router of(DeliveryConfig config, ValidatingDns dns) {
+    /** {@code dns} and {@code sts} (present when MTA-STS is on) serve {@code mode = mx} only. */
+    static Router of(DeliveryConfig config, ValidatingDns dns, Optional<MtaSts> sts) {
         if (config.mode() == DeliveryConfig.Mode.MX) {
-            return new MxRouter(dns, config.mxPort());
+            return new MxRouter(dns, config.mxPort(), sts);
         }
         HostPort smarthost = config.smarthost();
         Route only =

@@ -77,4 +77,30 @@ class DnsConfigReaderTest {
         assertThat(read("mailseal.delivery { mode = mx, tls = dane }").delivery().tls())
                 .isEqualTo(DeliveryConfig.TlsLevel.DANE);
     }
+
+    @Test
+    void mtaStsIsOffByDefaultAndForMxModeOnly() {
+        assertThat(read("mailseal.delivery.mode = mx").delivery().mtaSts().enabled()).isFalse();
+        assertThat(problems("mailseal.delivery.mta-sts.enabled = true"))
+                .containsExactly(
+                        "mailseal.delivery.mta-sts.enabled: is true but mode is smarthost: MTA-STS"
+                                + " is the policy of recipient domains, applied to their MX hosts"
+                                + " (mode = mx)");
+        MtaStsConfig sts =
+                read("mailseal.delivery { mode = mx, mta-sts { enabled = true, port = 8443,"
+                                + " timeout = 3s } }")
+                        .delivery()
+                        .mtaSts();
+        assertThat(sts)
+                .isEqualTo(
+                        new MtaStsConfig(
+                                true,
+                                java.util.Optional.empty(),
+                                8443,
+                                java.time.Duration.ofSeconds(3)));
+        assertThat(
+                        problems(
+                                "mailseal.delivery { mode = mx, mta-sts { enabled = true, port = 0 } }"))
+                .containsExactly("mailseal.delivery.mta-sts.port: 0 must be at least 1");
+    }
 }

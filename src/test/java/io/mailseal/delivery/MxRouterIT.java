@@ -45,7 +45,11 @@ class MxRouterIT {
                                 "mx.plain.test.",
                                 "@ MX 10 mx.secure.test."),
                         Zone.broken("badaddr.test", "127.0.0.9", "127.0.0.10", "mx A 127.0.0.9"));
-        router = new MxRouter(TestResolvers.over(named.port(), named.trustAnchors()), 25);
+        router =
+                new MxRouter(
+                        TestResolvers.over(named.port(), named.trustAnchors()),
+                        25,
+                        Optional.empty());
     }
 
     @AfterAll
@@ -107,7 +111,8 @@ class MxRouterIT {
                                             Duration.ofSeconds(1),
                                             Duration.ofMillis(400)),
                                     Clock.systemUTC()),
-                            25);
+                            25,
+                            Optional.empty());
             long start = System.nanoTime();
             Route route = slow.route("secure.test");
             Duration took = Duration.ofNanos(System.nanoTime() - start);

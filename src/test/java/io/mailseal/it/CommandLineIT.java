@@ -172,6 +172,22 @@ class CommandLineIT {
     }
 
     @Test
+    void checkConfigReadsTheMtaStsTrustAnchors() throws Exception {
+        Path bad =
+                world.writeConfig(
+                        BankMail.POLICIES,
+                        "delivery.mode = mx\ndelivery.mta-sts { enabled = true, trust-anchors ="
+                                + " nowhere }");
+        Run r = mailseal("check-config", "-c", bad.toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err())
+                .contains(
+                        "mailseal.delivery.mta-sts.trust-anchors: \""
+                                + dir.resolve("nowhere")
+                                + "\" does not exist");
+    }
+
+    @Test
     void explainShowsThePolicyTheCertificateAndTheReply() throws Exception {
         Run r =
                 mailseal(

@@ -92,13 +92,8 @@ class DaneDeliveryIT {
     }
 
     @AfterAll
-    static void stop() {
-        if (named != null) {
-            named.close();
-        }
-        if (sink != null) {
-            sink.close();
-        }
+    static void stop() throws Exception {
+        DeliveryRig.closeAll(named, sink);
     }
 
     @BeforeEach
@@ -117,18 +112,11 @@ class DaneDeliveryIT {
     }
 
     private List<CapturedMessage> to(String recipient) {
-        return sink.messages().stream().filter(m -> m.recipients().contains(recipient)).toList();
+        return DeliveryRig.to(sink, recipient);
     }
 
-    /** Queues {@code id} to {@code recipient}: delivered once, over TLS reported as {@code tls}. */
     private void deliveredWith(String id, String recipient, String tls) throws Exception {
-        rig.queue(id, Duration.ofDays(1), recipient);
-        rig.awaitOutcome("delivered");
-        assertThat(rig.tlsResults).containsExactly(tls);
-        assertThat(to(recipient))
-                .singleElement()
-                .extracting(CapturedMessage::overTls)
-                .isEqualTo(true);
+        rig.deliveredWith(sink, id, recipient, tls);
     }
 
     @Test
@@ -159,18 +147,12 @@ class DaneDeliveryIT {
 
     @Test
     void aBogusTlsaDefersWithoutConnecting() throws Exception {
-        int sessions = sink.sessionsOpened();
-        rig.queue("D4.0", Duration.ofDays(1), "alice@bogus.test");
-        rig.awaitOutcome("deferred");
-        assertThat(sink.sessionsOpened()).isEqualTo(sessions);
-        assertThat(rig.logLines())
-                .anyMatch(
-                        l ->
-                                l.contains(
-                                                "4.7.5 TLSA lookup of _"
-                                                        + sink.port()
-                                                        + "._tcp.mx.bogus.test.")
-                                        && l.contains("DNSSEC validation failed"));
+        rig.deferredWithoutConnecting(
+                sink,
+                "D4.0",
+                "alice@bogus.test",
+                "4.7.5 TLSA lookup of _" + sink.port() + "._tcp.mx.bogus.test.");
+        assertThat(rig.logLines()).anyMatch(l -> l.contains("DNSSEC validation failed"));
     }
 
     @Test

@@ -7,15 +7,18 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.mailseal.config.DeliveryConfig;
 import io.mailseal.config.HostPort;
+import io.mailseal.config.MtaStsConfig;
 import io.mailseal.config.PolicyConfig;
 import io.mailseal.delivery.DeliveryOutcomes;
 import io.mailseal.delivery.DeliveryScheduler;
+import io.mailseal.delivery.MtaSts;
 import io.mailseal.delivery.NextHopClient;
 import io.mailseal.delivery.OutboundTls;
 import io.mailseal.delivery.Route;
 import io.mailseal.delivery.Router;
 import io.mailseal.delivery.SpooledContent;
 import io.mailseal.delivery.TlsLevels;
+import io.mailseal.demo.CaptureSink;
 import io.mailseal.dns.ValidatingDns;
 import io.mailseal.spool.Spool;
 import io.mailseal.spool.SpooledMessage;
@@ -117,10 +120,15 @@ final class DeliveryRig implements AutoCloseable {
         log.start();
         deliveryLogger().addAppender(log);
         this.spool = new Spool(dir);
+        // the test CA in anchors issues the policy hosts' certificates as well as the MX hosts'
+        Optional<MtaSts> sts =
+                config.mtaSts().enabled()
+                        ? Optional.of(new MtaSts(dns, config.mtaSts(), anchors, clock))
+                        : Optional.empty();
         this.scheduler =
                 new DeliveryScheduler(
                         spool,
-                        failingOnceWhenAsked(Router.of(config, dns)),
+                        failingOnceWhenAsked(Router.of(config, dns, sts)),
                         new NextHopClient(
                                 config,
                                 "relay.test",
@@ -180,11 +188,17 @@ final class DeliveryRig implements AutoCloseable {
                 Duration.ofDays(5),
                 Duration.ofSeconds(10),
                 Duration.ofSeconds(5),
-                java.util.Optional.empty());
+                java.util.Optional.empty(),
+                MtaStsConfig.off());
     }
 
     /** MX delivery; every MX host listens on {@code mxPort}. */
     static DeliveryConfig mx(int mxPort, DeliveryConfig.TlsLevel tls) {
+        return mx(mxPort, tls, MtaStsConfig.off());
+    }
+
+    /** MX delivery with MTA-STS as {@code sts} says. */
+    static DeliveryConfig mx(int mxPort, DeliveryConfig.TlsLevel tls, MtaStsConfig sts) {
         return new DeliveryConfig(
                 DeliveryConfig.Mode.MX,
                 new HostPort("127.0.0.1", 25),
@@ -197,7 +211,8 @@ final class DeliveryRig implements AutoCloseable {
                 Duration.ofDays(5),
                 Duration.ofSeconds(3),
                 Duration.ofSeconds(5),
-                java.util.Optional.empty());
+                java.util.Optional.empty(),
+                sts);
     }
 
     /**
@@ -218,7 +233,8 @@ final class DeliveryRig implements AutoCloseable {
                 c.maxAge(),
                 timeout,
                 shutdownGrace,
-                c.dsnTls());
+                c.dsnTls(),
+                c.mtaSts());
     }
 
     /** Spools a message as the intake would, without telling the scheduler. */
@@ -267,6 +283,47 @@ final class DeliveryRig implements AutoCloseable {
     }
 
     /** What the delivery package logged so far, formatted. */
+    /** Closes each of {@code servers} that was started (a class's fixtures after its tests). */
+    static void closeAll(AutoCloseable... servers) throws Exception {
+        for (AutoCloseable s : servers) {
+            if (s != null) {
+                s.close();
+            }
+        }
+    }
+
+    /**
+     * Queues {@code id} to {@code recipient}: {@code sink} receives it once, over TLS reported as
+     * {@code tls}.
+     */
+    void deliveredWith(CaptureSink sink, String id, String recipient, String tls) throws Exception {
+        queue(id, Duration.ofDays(1), recipient);
+        awaitOutcome("delivered");
+        assertThat(tlsResults).containsExactly(tls);
+        assertThat(to(sink, recipient))
+                .singleElement()
+                .extracting(CaptureSink.CapturedMessage::overTls)
+                .isEqualTo(true);
+    }
+
+    /**
+     * Queues {@code id} to {@code recipient}: deferred without a connection to {@code sink}, with a
+     * log line containing {@code logged}.
+     */
+    void deferredWithoutConnecting(CaptureSink sink, String id, String recipient, String logged)
+            throws Exception {
+        int sessions = sink.sessionsOpened();
+        queue(id, Duration.ofDays(1), recipient);
+        awaitOutcome("deferred");
+        assertThat(sink.sessionsOpened()).isEqualTo(sessions);
+        assertThat(logLines()).anyMatch(l -> l.contains(logged));
+    }
+
+    /** What {@code sink} received for {@code recipient}. */
+    static List<CaptureSink.CapturedMessage> to(CaptureSink sink, String recipient) {
+        return sink.messages().stream().filter(m -> m.recipients().contains(recipient)).toList();
+    }
+
     List<String> logLines() {
         synchronized (log) {
             return log.list.stream().map(ILoggingEvent::getFormattedMessage).toList();

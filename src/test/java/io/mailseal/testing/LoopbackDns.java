@@ -56,6 +56,15 @@ public final class LoopbackDns implements AutoCloseable {
         return this;
     }
 
+    /** Replaces the records of {@code type} at {@code name} with this one. */
+    public LoopbackDns replace(String name, String type, String rdata) throws IOException {
+        List<Record> known = records.get(Name.fromString(name));
+        if (known != null) {
+            known.removeIf(r -> r.getType() == org.xbill.DNS.Type.value(type));
+        }
+        return record(name, type, rdata);
+    }
+
     public LoopbackDns failing(String name) throws IOException {
         failing.add(Name.fromString(name));
         return this;

@@ -21,13 +21,18 @@ public final class TestResolvers {
 
     /** Validating from the trust anchors in {@code anchors} (zone-file DS or DNSKEY records). */
     public static ValidatingDns over(int port, Path anchors) {
+        return over(port, anchors, Clock.systemUTC());
+    }
+
+    /** With answers cached (and signatures checked) by {@code clock}. */
+    public static ValidatingDns over(int port, Path anchors, Clock clock) {
         return ValidatingDns.open(
                 new DnsConfig(
                         List.of(new HostPort("127.0.0.1", port)),
                         Optional.of(anchors),
                         TIMEOUT,
                         Duration.ofSeconds(2)),
-                Clock.systemUTC());
+                clock);
     }
 
     /**
@@ -36,6 +41,11 @@ public final class TestResolvers {
      * unsigned zone outside every trust anchor.
      */
     public static ValidatingDns unsigned(int port, Path dir) {
+        return unsigned(port, dir, Clock.systemUTC());
+    }
+
+    /** As {@link #unsigned(int, Path)}, answers cached by {@code clock}. */
+    public static ValidatingDns unsigned(int port, Path dir, Clock clock) {
         Path anchors = dir.resolve("unsigned-anchors.ds");
         try {
             Files.writeString(
@@ -45,6 +55,6 @@ public final class TestResolvers {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return over(port, anchors);
+        return over(port, anchors, clock);
     }
 }
