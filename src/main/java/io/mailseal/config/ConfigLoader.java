@@ -71,7 +71,8 @@ public final class ConfigLoader {
                         timestamp(root.section("timestamp")),
                         delivery(delivery),
                         CryptoConfigReader.read(root.section("crypto")),
-                        PolicyConfigReader.read(root));
+                        PolicyConfigReader.read(root),
+                        EvidenceConfigReader.read(root.section("evidence"), spoolDirectory));
         requireTimestampAuthorities(config, problems);
         checkDeliveryTls(config, root, delivery);
         root.finish();
@@ -82,10 +83,18 @@ public final class ConfigLoader {
         return config;
     }
 
-    /** A policy that requires a timestamp can only be met when some TSA is configured. */
+    /**
+     * A policy that requires a timestamp, and the evidence journal's anchors, can only be met when
+     * some TSA is configured.
+     */
     private static void requireTimestampAuthorities(RelayConfig config, List<String> problems) {
         if (!config.timestamp().urls().isEmpty()) {
             return;
+        }
+        if (config.evidence().enabled()) {
+            problems.add(
+                    "mailseal.evidence.enabled: true but mailseal.timestamp.urls is empty: the"
+                            + " journal's chain head could not be anchored");
         }
         for (int i = 0; i < config.policies().size(); i++) {
             PolicyConfig p = config.policies().get(i);

@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * relay.conf, read and validated: everything the relay needs, immutable. {@code spoolMinFree}: the
- * usable bytes the spool's file system must have for {@code /ready}.
+ * usable bytes the spool's file system must have for {@code /ready}; {@code evidence}: the journal.
  */
 public record RelayConfig(
         Path file,
@@ -19,4 +19,5 @@ public record RelayConfig(
         TimestampConfig timestamp,
         DeliveryConfig delivery,
         CryptoConfig crypto,
-        List<PolicyConfig> policies) {}
+        List<PolicyConfig> policies,
+        EvidenceConfig evidence) {}

@@ -1,0 +1,18 @@
+package io.mailseal.evidence;
+
+import java.io.IOException;
+import java.security.cert.X509Certificate;
+import java.util.List;
+
+/** Where the rooms that decide outcomes report them: the {@link Journal}, or nothing. */
+public interface Evidence {
+
+    /**
+     * Records {@code outcomes} in the chain and keeps {@code certificates} (signer's, recipients')
+     * for export; returns once all of it is durable, throws when it is not.
+     */
+    void record(List<Outcome> outcomes, List<X509Certificate> certificates) throws IOException;
+
+    /** The journal is off ({@code evidence.enabled = false}). */
+    Evidence NONE = (outcomes, certificates) -> {};
+}

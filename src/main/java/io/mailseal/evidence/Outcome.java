@@ -1,0 +1,59 @@
+package io.mailseal.evidence;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What happened to a message for one recipient, as a journal record will hold it. Only the fields
+ * named in {@link #FIELDS} exist: there is no field for a body, a Subject or a hash of the
+ * plaintext, so no caller can journal one by mistake. {@code sha256} is of the exact bytes that
+ * left (for sealed mail ciphertext, for signed mail the signed entity with its signature), which a
+ * customer or court holding the delivered message can recompute.
+ */
+public record Outcome(Map<String, String> fields) {
+    /** accepted, delivered, deferred, bounced, expired, refused. */
+    public static final String OUTCOME = "outcome";
+
+    public static final Set<String> FIELDS =
+            Set.of(
+                    OUTCOME,
+                    "queue_id",
+                    "message_id",
+                    "from",
+                    "to",
+                    "policy",
+                    "treatment",
+                    "expires",
+                    "sha256",
+                    "signer",
+                    "recipient_cert",
+                    "signature_sha256",
+                    "token",
+                    "next_hop",
+                    "reply",
+                    "tls");
+
+    public Outcome {
+        for (String key : fields.keySet()) {
+            if (!FIELDS.contains(key)) {
+                throw new IllegalArgumentException("no evidence field " + key);
+            }
+        }
+        fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+    }
+
+    public static Outcome of(String outcome) {
+        return new Outcome(Map.of(OUTCOME, outcome));
+    }
+
+    /** This outcome with {@code key} set; a null value leaves it out. */
+    public Outcome with(String key, String value) {
+        Map<String, String> more = new LinkedHashMap<>(fields);
+        if (value != null) {
+            more.put(key, value);
+        }
+        return new Outcome(more);
+    }
+}
