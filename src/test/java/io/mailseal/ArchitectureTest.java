@@ -48,6 +48,7 @@ class ArchitectureTest {
                     entry("tsa", 2),
                     entry("delivery", 2),
                     entry("smtp", 2),
+                    entry("evidence", 2),
                     entry("seal", 3),
                     entry("admin", 4),
                     entry("app", 5),

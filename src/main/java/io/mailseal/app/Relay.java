@@ -8,17 +8,23 @@ import io.mailseal.config.ConfigException;
 import io.mailseal.config.ConfigLoader;
 import io.mailseal.config.DeliveryConfig;
 import io.mailseal.config.RelayConfig;
+import io.mailseal.delivery.DeliveryEvidence;
 import io.mailseal.delivery.DeliveryScheduler;
 import io.mailseal.delivery.NextHopClient;
 import io.mailseal.delivery.Outbox;
 import io.mailseal.delivery.Router;
 import io.mailseal.delivery.TlsLevels;
+import io.mailseal.evidence.Anchoring;
+import io.mailseal.evidence.Evidence;
+import io.mailseal.evidence.Journal;
 import io.mailseal.smtp.IntakeServer;
 import io.mailseal.spool.Spool;
 import io.mailseal.spool.SpooledMessage;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,6 +47,7 @@ public final class Relay implements AutoCloseable, RelayControl {
     private final DeliveryScheduler scheduler;
     private final TlsLevels tlsLevels;
     private final Clock clock;
+    private final Evidence evidence;
 
     /** Stages a reload replaced, closed 30 s later or when the relay stops, whichever is first. */
     private final Set<SealingStage> retiring = ConcurrentHashMap.newKeySet();
@@ -48,6 +55,8 @@ public final class Relay implements AutoCloseable, RelayControl {
     private AdminServer admin;
     private IntakeServer intake;
     private CertificateExpiryWatch expiryWatch;
+    private Optional<Journal> journal = Optional.empty();
+    private Anchoring anchoring;
 
     private Relay(
             AtomicReference<SealingStage> current,
@@ -55,8 +64,10 @@ public final class Relay implements AutoCloseable, RelayControl {
             Outbox outbox,
             DeliveryScheduler scheduler,
             TlsLevels tlsLevels,
-            Clock clock) {
+            Clock clock,
+            Evidence evidence) {
         this.current = current;
+        this.evidence = evidence;
         this.metrics = metrics;
         this.outbox = outbox;
         this.scheduler = scheduler;
@@ -76,6 +87,9 @@ public final class Relay implements AutoCloseable, RelayControl {
             logWarnings(validated);
             Spool spool = StartSteps.openSpool(config);
             List<SpooledMessage> left = StartSteps.recover(spool, config);
+            AtomicReference<SealingStage> current = new AtomicReference<>();
+            Optional<Journal> journal = StartSteps.openJournal(config, clock);
+            Evidence evidence = journal.<Evidence>map(j -> j).orElse(Evidence.NONE);
             // delivery and spool settings are read at start; a reload changes only the policies'
             // delivery-tls
             TlsLevels tlsLevels =
@@ -97,18 +111,30 @@ public final class Relay implements AutoCloseable, RelayControl {
                                     config.delivery(),
                                     config.smtp().hostname(),
                                     clock,
-                                    metrics));
+                                    metrics,
+                                    journal.isEmpty()
+                                            ? DeliveryEvidence.NONE
+                                            : new DeliveryJournal(
+                                                    evidence,
+                                                    policy -> current.get().journaled(policy))));
             Outbox outbox = new Outbox(spool, scheduler);
             metrics.gauges().watchSpool(spool, clock);
-            SealingStage stage = SealingStage.open(validated, clock, metrics, outbox);
+            current.set(SealingStage.open(validated, clock, metrics, outbox, evidence));
             Relay relay =
-                    new Relay(
-                            new AtomicReference<>(stage),
-                            metrics,
-                            outbox,
-                            scheduler,
-                            tlsLevels,
-                            clock);
+                    new Relay(current, metrics, outbox, scheduler, tlsLevels, clock, evidence);
+            relay.journal = journal;
+            if (journal.isPresent()) {
+                relay.anchoring =
+                        opened.add(
+                                new Anchoring(
+                                        journal.get(),
+                                        data -> current.get().timestamps().stamp(data),
+                                        config.evidence().anchorInterval(),
+                                        config.evidence().retention(),
+                                        clock));
+                metrics.gauges()
+                        .watchEvidence(journal.get()::written, journal.get()::lastAnchor, clock);
+            }
             relay.admin = opened.add(StartSteps.adminServer(config, metrics, relay, validated));
             metrics.gauges()
                     .watchCertificateCache(() -> relay.current.get().certificateCacheHitRatio());
@@ -164,7 +190,7 @@ public final class Relay implements AutoCloseable, RelayControl {
             RelayConfig next = ConfigLoader.load(old.file());
             ValidatedConfig validated = RelayAssembly.validate(next, clock, metrics);
             logWarnings(validated);
-            SealingStage stage = SealingStage.open(validated, clock, metrics, outbox);
+            SealingStage stage = SealingStage.open(validated, clock, metrics, outbox, evidence);
             RestartOnlyChanges.warn(old, next);
             tlsLevels.follow(next.policies()); // before the new policies decide a message
             SealingStage previous = current.getAndSet(stage);
@@ -199,7 +225,9 @@ public final class Relay implements AutoCloseable, RelayControl {
 
     @Override
     public Map<String, String> readinessProblems() {
-        return current.get().readinessProblems();
+        Map<String, String> problems = new LinkedHashMap<>(current.get().readinessProblems());
+        journal.flatMap(Journal::problem).ifPresent(p -> problems.put("evidence", p));
+        return problems;
     }
 
     @Override
@@ -231,6 +259,9 @@ public final class Relay implements AutoCloseable, RelayControl {
         // (delivery.shutdown-grace)
         intake.close(current.get().config().delivery().shutdownGrace());
         scheduler.close();
+        if (anchoring != null) {
+            anchoring.close(); // the last anchor, while the stage's TSA client is open
+        }
         admin.close();
         expiryWatch.close();
         retiring.forEach(this::retire);

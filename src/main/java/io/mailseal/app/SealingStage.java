@@ -9,6 +9,7 @@ import io.mailseal.config.PolicyConfig;
 import io.mailseal.config.RelayConfig;
 import io.mailseal.crypto.SignatureTimestamps;
 import io.mailseal.delivery.Outbox;
+import io.mailseal.evidence.Evidence;
 import io.mailseal.seal.SealingPipeline;
 import io.mailseal.spool.SpoolSpace;
 import io.mailseal.tsa.TimestampAuthorityClient;
@@ -42,7 +43,11 @@ final class SealingStage implements AutoCloseable {
 
     /** Takes over {@code validated}: closing the stage closes its certificate sources. */
     static SealingStage open(
-            ValidatedConfig validated, Clock clock, RelayMetrics metrics, Outbox outbox) {
+            ValidatedConfig validated,
+            Clock clock,
+            RelayMetrics metrics,
+            Outbox outbox,
+            Evidence evidence) {
         RelayConfig config = validated.config();
         CachedRecipientCertificates certificates =
                 new CachedRecipientCertificates(
@@ -59,13 +64,27 @@ final class SealingStage implements AutoCloseable {
                                 metrics::timestampSkipped,
                                 metrics::timestampTook),
                         config.smtp().limits(),
-                        new SealingPipeline.Spooling(outbox, config.delivery().maxAge(), clock),
+                        new SealingPipeline.Spooling(
+                                outbox, config.delivery().maxAge(), clock, evidence),
                         metrics);
         return new SealingStage(validated, certificates, pipeline, clock);
     }
 
     RelayConfig config() {
         return validated.config();
+    }
+
+    /** The TSA client of this stage (the evidence journal's anchors use the current one). */
+    TimestampAuthorityClient timestamps() {
+        return validated.timestamps();
+    }
+
+    /**
+     * Whether delivery results of a policy are journaled: those of a policy that signs, as at
+     * acceptance (not pass mail, not DSNs).
+     */
+    boolean journaled(String policy) {
+        return config().policies().stream().anyMatch(p -> p.name().equals(policy) && p.signs());
     }
 
     SealingPipeline pipeline() {

@@ -5,11 +5,14 @@ import io.mailseal.admin.RelayControl;
 import io.mailseal.admin.RelayMetrics;
 import io.mailseal.config.ConfigException;
 import io.mailseal.config.RelayConfig;
+import io.mailseal.evidence.Journal;
 import io.mailseal.smtp.IntakeServer;
 import io.mailseal.spool.Spool;
 import io.mailseal.spool.SpooledMessage;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The steps of a start that touch the machine (the spool directory, the listeners), each turning
@@ -32,6 +35,25 @@ final class StartSteps {
             return spool.recover();
         } catch (IOException e) {
             throw spoolProblem(config, e);
+        }
+    }
+
+    /**
+     * The evidence journal when {@code evidence.enabled}; its tail read and any torn record cut.
+     */
+    static Optional<Journal> openJournal(RelayConfig config, Clock clock) {
+        if (!config.evidence().enabled()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Journal.open(config.evidence().directory(), clock));
+        } catch (IOException | RuntimeException e) {
+            throw new ConfigException(
+                    List.of(
+                            "mailseal.evidence.directory: \""
+                                    + config.evidence().directory()
+                                    + "\" cannot be used: "
+                                    + Problems.reason(e)));
         }
     }
 

@@ -5,8 +5,19 @@ import java.util.Optional;
 /** How one delivery attempt ended for one recipient, as decided by {@link FailureClassifier}. */
 public sealed interface DeliveryResult {
 
-    /** The next hop took responsibility (2xx after DATA). */
-    record Delivered(String reply) implements DeliveryResult {}
+    /**
+     * The next hop took responsibility (2xx after DATA): {@code reply} is its final reply (escaped
+     * peer text), {@code nextHop} the host, {@code tls} the protocol and cipher suite of the
+     * connection ("none" without TLS); the last two are empty where a partly failed transaction
+     * only said the recipient was taken.
+     */
+    record Delivered(String reply, String nextHop, String tls) implements DeliveryResult {
+
+        /** Taken, by a hop and over a connection not known here. */
+        public Delivered(String reply) {
+            this(reply, "", "");
+        }
+    }
 
     /** Try again later: 4xx, a broken connection, or anything not understood. */
     record Deferred(String reason) implements DeliveryResult {}

@@ -44,6 +44,7 @@ public final class DeliveryScheduler implements AutoCloseable {
     private final SettlementWriter writer;
     private final Clock clock;
     private final DeliveryOutcomes outcomes;
+    private final DeliveryEvidence evidence;
 
     /** Not yet due, soonest first; guarded by itself. */
     private final PriorityQueue<Pending> waiting =
@@ -61,7 +62,8 @@ public final class DeliveryScheduler implements AutoCloseable {
             DeliveryConfig config,
             String hostname,
             Clock clock,
-            DeliveryOutcomes outcomes) {
+            DeliveryOutcomes outcomes,
+            DeliveryEvidence evidence) {
         this.spool = spool;
         this.delivery = new MessageDelivery(router, nextHop, clock);
         this.nextHop = nextHop;
@@ -69,6 +71,7 @@ public final class DeliveryScheduler implements AutoCloseable {
         this.writer = new SettlementWriter(spool, hostname, config.maxAge(), clock);
         this.clock = clock;
         this.outcomes = outcomes;
+        this.evidence = evidence;
         threads.add(daemon(this::dispatch, "delivery-scheduler"));
         for (int i = 0; i < config.connections(); i++) {
             threads.add(daemon(this::work, "delivery"));
@@ -176,6 +179,7 @@ public final class DeliveryScheduler implements AutoCloseable {
         Map<String, DeliveryResult> results = delivery.deliver(m);
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         report("attempt time", () -> outcomes.attempted(took));
+        report("evidence", () -> evidence.attempted(m, results));
         return Optional.of(Settlement.of(m, results, p.attempts() + 1));
     }
 

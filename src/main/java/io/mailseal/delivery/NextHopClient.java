@@ -3,6 +3,7 @@ package io.mailseal.delivery;
 import io.mailseal.config.DeliveryConfig;
 import io.mailseal.config.DeliveryConfig.TlsLevel;
 import io.mailseal.spool.SpooledMessage;
+import io.mailseal.text.PeerText;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.AddressException;
@@ -134,7 +135,12 @@ public final class NextHopClient implements AutoCloseable {
                 transport = open(link, fullTimeout ? config.timeout() : lifetime, by.end());
                 send(link, transport, content, rcpts, by);
             }
-            sendable.forEach(r -> out.put(r, new DeliveryResult.Delivered("accepted by " + hop)));
+            DeliveryResult.Delivered taken =
+                    new DeliveryResult.Delivered(
+                            PeerText.escape(String.valueOf(transport.getLastServerResponse())),
+                            hop.toString(),
+                            transport.tls());
+            sendable.forEach(r -> out.put(r, taken));
         } catch (MessagingException | RuntimeException e) {
             boolean expired = e.getCause() instanceof HopTransport.ExpiredBeforeEndOfData;
             out.putAll(

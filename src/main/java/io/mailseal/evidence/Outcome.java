@@ -1,6 +1,9 @@
 package io.mailseal.evidence;
 
+import java.security.cert.X509Certificate;
+import java.util.Base64;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -46,6 +49,21 @@ public record Outcome(Map<String, String> fields) {
 
     public static Outcome of(String outcome) {
         return new Outcome(Map.of(OUTCOME, outcome));
+    }
+
+    /** {@code key} set to the SHA-256 fingerprint (lowercase hex, of the DER) of {@code c}. */
+    public Outcome withFingerprint(String key, X509Certificate c) {
+        return with(key, CertificateFiles.fingerprint(c));
+    }
+
+    /** {@code key} set to {@code data} in lowercase hex (hashes); left out when null. */
+    public Outcome withHex(String key, byte[] data) {
+        return data == null ? this : with(key, HexFormat.of().formatHex(data));
+    }
+
+    /** {@code key} set to {@code der} in base64 (tokens); left out when null. */
+    public Outcome withBase64(String key, byte[] der) {
+        return der == null ? this : with(key, Base64.getEncoder().encodeToString(der));
     }
 
     /** This outcome with {@code key} set; a null value leaves it out. */

@@ -4,6 +4,7 @@ import io.mailseal.certs.SigningIdentities;
 import io.mailseal.crypto.MessageSealer;
 import io.mailseal.crypto.SignatureTimestamps;
 import io.mailseal.crypto.SigningIdentity;
+import io.mailseal.crypto.StampCapture;
 import io.mailseal.crypto.TimestampUnavailableException;
 import io.mailseal.seal.SealingPlan.Group;
 import io.mailseal.seal.SealingPlan.Treatment;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Turns each group of a plan into the bytes that leave: pass groups as they came (less Bcc), the
@@ -40,15 +42,17 @@ final class GroupSealer {
      */
     List<SealedGroup> seal(SealingPlan plan, ReceivedMessage received, MimeMessage mime)
             throws MessagingException, IOException, TimestampUnavailableException {
-        Map<String, MimeMessage> signatures = new HashMap<>();
+        Map<String, Signing> signatures = new HashMap<>();
         List<SealedGroup> sealed = new ArrayList<>();
         for (Group g : plan.groups()) {
             String id = received.queueId() + "." + sealed.size();
             if (g.treatment() == Treatment.PASS) {
-                sealed.add(new SealedGroup(id, g, BccRemoval.apply(received.content())));
+                sealed.add(
+                        new SealedGroup(
+                                id, g, BccRemoval.apply(received.content()), Optional.empty()));
                 continue;
             }
-            MimeMessage signed = signatures.get(g.signatureKey());
+            Signing signed = signatures.get(g.signatureKey());
             if (signed == null) {
                 signed = sign(g, received.envelopeFrom(), mime);
                 signatures.put(g.signatureKey(), signed);
@@ -56,19 +60,28 @@ final class GroupSealer {
             MimeMessage result =
                     g.treatment() == Treatment.ENCRYPT
                             ? sealer.encrypt(
-                                    signed,
+                                    signed.message(),
                                     g.contentEncryption().orElseThrow(),
                                     g.envelopeRecipients())
-                            : signed;
-            sealed.add(new SealedGroup(id, g, MessageBytes.of(MessageSealer.bytes(result))));
+                            : signed.message();
+            sealed.add(
+                    new SealedGroup(
+                            id,
+                            g,
+                            MessageBytes.of(MessageSealer.bytes(result)),
+                            Optional.of(signed.signature())));
         }
         return sealed;
     }
 
-    private MimeMessage sign(Group g, String envelopeFrom, MimeMessage mime)
+    /** One signature, shared by the groups of one policy and treatment. */
+    private record Signing(MimeMessage message, SealedGroup.Signed signature) {}
+
+    private Signing sign(Group g, String envelopeFrom, MimeMessage mime)
             throws MessagingException, IOException, TimestampUnavailableException {
         SigningIdentity identity = identities.forSender(envelopeFrom).orElseThrow();
-        return sealer.sign(
-                mime, identity, timestamps.forMode(g.policy().timestamp()), g.headerProtection());
+        StampCapture stamp = new StampCapture(timestamps.forMode(g.policy().timestamp()));
+        MimeMessage signed = sealer.sign(mime, identity, stamp, g.headerProtection());
+        return new Signing(signed, new SealedGroup.Signed(identity.certificate(), stamp));
     }
 }

@@ -1,5 +1,7 @@
 package io.mailseal.spool;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 
 /**
@@ -23,6 +25,18 @@ public record MessageBytes(byte[] head, byte[] source, int from) {
 
     public int length() {
         return head.length + source.length - from;
+    }
+
+    /** SHA-256 of the bytes, without joining them. */
+    public byte[] sha256() {
+        try {
+            MessageDigest d = MessageDigest.getInstance("SHA-256");
+            d.update(head);
+            d.update(source, from, source.length - from);
+            return d.digest();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is mandatory in every JRE", e);
+        }
     }
 
     /** The bytes as one array: {@code source} itself when it is the whole message, else a copy. */

@@ -8,6 +8,7 @@ import ch.qos.logback.core.read.ListAppender;
 import io.mailseal.config.DeliveryConfig;
 import io.mailseal.config.HostPort;
 import io.mailseal.config.PolicyConfig;
+import io.mailseal.delivery.DeliveryEvidence;
 import io.mailseal.delivery.DeliveryOutcomes;
 import io.mailseal.delivery.DeliveryScheduler;
 import io.mailseal.delivery.NextHopClient;
@@ -104,7 +105,8 @@ final class DeliveryRig implements AutoCloseable {
                                 failIfAsked(
                                         "attempted"); // timings themselves are AdminIT's concern
                             }
-                        });
+                        },
+                        DeliveryEvidence.NONE);
     }
 
     private Router failingOnceWhenAsked(Router router) {
