@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             CertsCommand.class,
             VerifyCommand.class,
             QueueCommand.class,
+            EvidenceCommand.class,
             SmtpPasswdCommand.class,
             ReloadCommand.class
         })

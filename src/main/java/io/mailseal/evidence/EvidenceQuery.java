@@ -23,10 +23,10 @@ public final class EvidenceQuery {
             Optional<Instant> since,
             Optional<Instant> until) {
 
-        boolean matches(Map<String, String> r) {
+        boolean matches(Map<String, String> r, Optional<MessageRecords> message) {
             Instant time = Instant.parse(r.get("time"));
             return "outcome".equals(r.get("kind"))
-                    && messageId.map(id -> id.equals(bare(r.get("message_id")))).orElse(true)
+                    && message.map(m -> m.contains(r)).orElse(true)
                     && to.map(t -> t.equalsIgnoreCase(r.get("to"))).orElse(true)
                     && since.map(s -> !time.isBefore(s)).orElse(true)
                     && until.map(u -> time.isBefore(u)).orElse(true);
@@ -46,6 +46,7 @@ public final class EvidenceQuery {
     public List<Map<String, String>> find(Criteria c) throws IOException {
         LocalDate first = c.since().map(s -> LocalDate.ofInstant(s, ZoneOffset.UTC)).orElse(null);
         List<Map<String, String>> out = new ArrayList<>();
+        Optional<MessageRecords> message = c.messageId().map(MessageRecords::new);
         for (LocalDate day : ChainCheck.days(store, first)) {
             if (c.until().isPresent()
                     && day.isAfter(LocalDate.ofInstant(c.until().get(), ZoneOffset.UTC))) {
@@ -54,7 +55,7 @@ public final class EvidenceQuery {
             for (EvidenceStore.Entry e : store.read(day)) {
                 try {
                     Map<String, String> r = FlatJson.read(e.text());
-                    if (c.matches(r)) {
+                    if (c.matches(r, message)) {
                         out.add(r);
                     }
                 } catch (RuntimeException unreadable) {

@@ -84,37 +84,43 @@ public final class ProofBundle {
      * The lines from the message's first record to the record the next anchor after its last one
      * stamps, and that anchor.
      */
-    record Segment(String messageId, List<String> lines, String anchor) {
+    record Segment(MessageRecords message, List<String> lines, String anchor) {
         boolean ofMessage(Map<String, String> r) {
-            return "outcome".equals(r.get("kind"))
-                    && messageId.equals(EvidenceQuery.bare(r.get("message_id")));
+            return message.contains(r);
         }
     }
 
+    /** Two passes: where the message's last record is, then the segment up to its anchor. */
     private Segment segment(String id) throws IOException {
         EvidenceStore store = new DailyFiles(directory);
-        List<String> lines = new ArrayList<>();
+        MessageRecords message = new MessageRecords(id);
+        long first = -1;
         long last = -1;
-        Segment probe = new Segment(id, List.of(), "");
         for (LocalDate day : store.days()) {
             for (EvidenceStore.Entry e : store.read(day)) {
-                Map<String, String> r = FlatJson.read(e.text());
-                if (probe.ofMessage(r)) {
+                if (message.contains(FlatJson.read(e.text()))) {
+                    first = first < 0 ? e.position() : first;
                     last = e.position();
-                }
-                if (last >= 0 && "anchor".equals(r.get("kind"))) {
-                    long target = Long.parseLong(r.get("anchors"));
-                    if (target >= last) {
-                        return new Segment(id, upTo(lines, target), e.text());
-                    }
-                }
-                if (last >= 0) {
-                    lines.add(e.text()); // earlier anchors too: they are links of the chain
                 }
             }
         }
         if (last < 0) {
             throw new IOException("no evidence record has Message-ID <" + id + ">");
+        }
+        List<String> lines = new ArrayList<>();
+        for (LocalDate day : store.days()) {
+            for (EvidenceStore.Entry e : store.read(day)) {
+                Map<String, String> r = FlatJson.read(e.text());
+                if (e.position() > last
+                        && "anchor".equals(r.get("kind"))
+                        && Long.parseLong(r.get("anchors")) >= last) {
+                    return new Segment(
+                            message, upTo(lines, Long.parseLong(r.get("anchors"))), e.text());
+                }
+                if (e.position() >= first) {
+                    lines.add(e.text()); // earlier anchors too: they are links of the chain
+                }
+            }
         }
         throw new IOException(
                 "record "
