@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * <p>A crash can leave the last line without its newline: its writer never heard it was durable
  * (the 250 had not been sent), so the torn line is cut off when the store is opened.
  */
-public final class DailyFiles implements EvidenceStore {
+public class DailyFiles implements EvidenceStore {
     private static final Logger log = LoggerFactory.getLogger(DailyFiles.class);
     private static final String SUFFIX = ".jsonl";
     private final Path journal;
