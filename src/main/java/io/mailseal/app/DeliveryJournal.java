@@ -42,7 +42,7 @@ final class DeliveryJournal implements DeliveryEvidence {
                         .with("queue_id", m.id())
                         .with("from", m.envelopeFrom())
                         .with("policy", m.policy())
-                        .withHex("sha256", m.bytes().sha256());
+                        .withHex("sha256", m.bytes().sha256AsSent());
         List<Outcome> records = new ArrayList<>();
         results.forEach((rcpt, r) -> records.add(record(base.with("to", rcpt), r)));
         try {

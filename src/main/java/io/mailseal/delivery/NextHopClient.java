@@ -137,7 +137,8 @@ public final class NextHopClient implements AutoCloseable {
             }
             DeliveryResult.Delivered taken =
                     new DeliveryResult.Delivered(
-                            PeerText.escape(String.valueOf(transport.getLastServerResponse())),
+                            PeerText.escape(
+                                    String.valueOf(transport.getLastServerResponse()).strip()),
                             hop.toString(),
                             transport.tls());
             sendable.forEach(r -> out.put(r, taken));

@@ -44,7 +44,7 @@ final class AcceptanceRecords {
                             .with("policy", s.group().policy().name())
                             .with("treatment", s.group().outcome())
                             .with("expires", s.expires(now, defaultMaxAge).toString())
-                            .withHex("sha256", s.content().sha256())
+                            .withHex("sha256", s.content().sha256AsSent())
                             .withFingerprint("signer", signed.signer())
                             .withHex(
                                     "signature_sha256",
