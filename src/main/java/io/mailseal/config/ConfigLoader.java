@@ -58,6 +58,7 @@ public final class ConfigLoader {
         long spoolMinFree = spool.bytes("min-free", 100L << 20);
         spool.finish();
         ConfigSection delivery = root.section("delivery");
+        TimestampConfig timestamp = timestamp(root.section("timestamp"));
         RelayConfig config =
                 new RelayConfig(
                         file,
@@ -68,11 +69,12 @@ public final class ConfigLoader {
                         spoolMinFree,
                         root.sections("identities", ConfigLoader::identity),
                         certificates(root.section("certificates"), spoolDirectory),
-                        timestamp(root.section("timestamp")),
+                        timestamp,
                         delivery(delivery),
                         CryptoConfigReader.read(root.section("crypto")),
                         PolicyConfigReader.read(root),
-                        EvidenceConfigReader.read(root.section("evidence"), spoolDirectory));
+                        EvidenceConfigReader.read(
+                                root.section("evidence"), spoolDirectory, timestamp));
         requireTimestampAuthorities(config, problems);
         checkDeliveryTls(config, root, delivery);
         root.finish();
@@ -83,18 +85,10 @@ public final class ConfigLoader {
         return config;
     }
 
-    /**
-     * A policy that requires a timestamp, and the evidence journal's anchors, can only be met when
-     * some TSA is configured.
-     */
+    /** A policy that requires a timestamp can only be met when some TSA is configured. */
     private static void requireTimestampAuthorities(RelayConfig config, List<String> problems) {
         if (!config.timestamp().urls().isEmpty()) {
             return;
-        }
-        if (config.evidence().enabled()) {
-            problems.add(
-                    "mailseal.evidence.enabled: true but mailseal.timestamp.urls is empty: the"
-                            + " journal's chain head could not be anchored");
         }
         for (int i = 0; i < config.policies().size(); i++) {
             PolicyConfig p = config.policies().get(i);

@@ -13,7 +13,8 @@ final class EvidenceConfigReader {
 
     private EvidenceConfigReader() {}
 
-    static EvidenceConfig read(ConfigSection s, Path spoolDirectory) {
+    /** The anchors need a TSA: enabled without {@code timestamp.urls} is a problem. */
+    static EvidenceConfig read(ConfigSection s, Path spoolDirectory, TimestampConfig timestamp) {
         EvidenceConfig e =
                 new EvidenceConfig(
                         s.bool("enabled", false),
@@ -25,6 +26,12 @@ final class EvidenceConfigReader {
                     "anchor-interval",
                     s.value("anchor-interval"),
                     "is shorter than " + MIN_ANCHOR_INTERVAL.toSeconds() + "s");
+        }
+        if (e.enabled() && timestamp.urls().isEmpty()) {
+            s.problem(
+                    "enabled",
+                    "true but mailseal.timestamp.urls is empty: the journal's chain head could not"
+                            + " be anchored");
         }
         if (e.retention().compareTo(MIN_RETENTION) < 0) {
             s.problem("retention", s.value("retention"), "is shorter than one day");
