@@ -71,8 +71,15 @@ public final class Journal implements Evidence, AutoCloseable {
 
     @Override
     public void record(List<Outcome> outcomes, List<X509Certificate> keep) throws IOException {
-        for (X509Certificate c : keep) {
-            certificates.keep(c);
+        if (failure != null) {
+            throw new IOException("the evidence journal failed earlier: " + failure.getMessage());
+        }
+        try {
+            for (X509Certificate c : keep) {
+                certificates.keep(c);
+            }
+        } catch (IOException | RuntimeException e) {
+            throw failed(new IOException("evidence certificate write failed: " + e, e));
         }
         List<Map<String, String>> records = new ArrayList<>();
         outcomes.forEach(o -> records.add(withKind("outcome", o.fields())));

@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mailseal.demo.CaptureSink.CapturedMessage;
 import io.mailseal.demo.DemoPki.KeyKind;
 import io.mailseal.demo.DemoWorld;
+import io.mailseal.demo.SubmissionClient;
+import io.mailseal.testing.AdminPort;
 import io.mailseal.testing.BankMail;
 import io.mailseal.testing.Eventually;
 import io.mailseal.testing.ExternalTool;
 import io.mailseal.testing.RelayUnderTest;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -149,6 +152,33 @@ class EvidenceIT {
                 CommandLineIT.mailseal("evidence", "verify", "-c", conf.toString());
         assertThat(verify.exit()).isEqualTo(1);
         assertThat(verify.out()).contains("BROKEN at position " + accepted + ":");
+    }
+
+    @Test
+    void aJournalThatCannotBeWrittenRefusesMail451AndMakesTheRelayNotReady() throws Exception {
+        relay.world().addCustomer(BankMail.BOB, KeyKind.RSA);
+        Path certificates = relay.dir().resolve("evidence/certificates");
+        try (Stream<Path> files = Files.list(certificates)) {
+            for (Path f : files.toList()) {
+                Files.delete(f);
+            }
+        }
+        Files.delete(certificates);
+        Files.writeString(certificates, "not a directory"); // Bob's certificate cannot be kept
+        SubmissionClient.Reply reply =
+                relay.bank()
+                        .send(
+                                DemoWorld.BANK_SENDER,
+                                List.of(BankMail.BOB),
+                                BankMail.otp(BankMail.BOB, CODE));
+        assertThat(reply.code()).isEqualTo(451);
+        assertThat(reply.text()).contains("4.3.0");
+        HttpResponse<String> ready =
+                AdminPort.get(relay.relay().adminPort(), "/ready", Duration.ofSeconds(5));
+        assertThat(ready.statusCode()).isEqualTo(503);
+        assertThat(ready.body()).contains("\"evidence\"").contains("cannot be written");
+        assertThat(relay.relay().readinessProblems()).containsKey("evidence");
+        assertThat(relay.dir().resolve("spool/queue")).as("nothing queued").isEmptyDirectory();
     }
 
     /** Every file of the evidence directory (records and certificates) as text. */
