@@ -1,6 +1,7 @@
 package io.mailseal.admin;
 
 import io.mailseal.delivery.DeliveryOutcomes;
+import io.mailseal.inbound.InboundMetrics;
 import io.mailseal.seal.SealingMetrics;
 import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -22,7 +23,7 @@ import java.util.Map;
  * (its label mapper exists only for Dropwizard 5), so labels would have to be parsed back out of
  * names, and HELP texts and units could not be set.
  */
-public final class RelayMetrics implements DeliveryOutcomes, SealingMetrics {
+public final class RelayMetrics implements DeliveryOutcomes, SealingMetrics, InboundMetrics {
     /** The stages {@link #time} measures, with their HELP texts. */
     private static final Map<String, String> STAGES =
             Map.of(
@@ -47,6 +48,21 @@ public final class RelayMetrics implements DeliveryOutcomes, SealingMetrics {
                     "Delivery attempts' results by policy and outcome (delivered, deferred,"
                             + " bounced, expired, unrecorded); DSNs count under policy dsn.",
                     "policy",
+                    "outcome");
+    private final Counter deliveryTls =
+            counter(
+                    "mailseal_delivery_tls",
+                    "Transactions a next hop accepted, by the TLS they had: dane-verified (DANE,"
+                            + " RFC 7672), verified (CA chain and name), encrypted-unverified, none.",
+                    "result");
+    private final Counter inbound =
+            counter(
+                    "mailseal_inbound_messages",
+                    "Customers' messages at the end of DATA on the inbound listener, by inbound"
+                            + " policy, smime verdict (pass, fail, neutral, none, temperror,"
+                            + " permerror) and outcome (queued, refused, deferred).",
+                    "policy",
+                    "verdict",
                     "outcome");
     private final Counter tsaFailures =
             counter(
@@ -104,8 +120,18 @@ public final class RelayMetrics implements DeliveryOutcomes, SealingMetrics {
     }
 
     @Override
+    public void inbound(String policy, String verdict, String outcome) {
+        inbound.labelValues(policy, verdict, outcome).inc();
+    }
+
+    @Override
     public void outcome(String policy, String outcome) {
         deliveries.labelValues(policy, outcome).inc();
+    }
+
+    @Override
+    public void tls(String result) {
+        deliveryTls.labelValues(result).inc();
     }
 
     @Override

@@ -8,9 +8,11 @@ import io.mailseal.certs.LdapCertificateSource;
 import io.mailseal.certs.RecipientCertificateValidator;
 import io.mailseal.certs.RecipientCertificates;
 import io.mailseal.certs.RevocationChecker;
+import io.mailseal.certs.SmimeaCertificateSource;
 import io.mailseal.certs.TrustAnchors;
 import io.mailseal.config.CertificatesConfig;
 import io.mailseal.config.ConfigException;
+import io.mailseal.dns.ValidatingDns;
 import io.mailseal.net.CircuitBreaker;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
@@ -38,7 +40,8 @@ public final class CertificateSetup {
             CertificatesConfig config,
             Clock clock,
             Runnable revocationUnknown,
-            CircuitBreaker breaker) {
+            CircuitBreaker breaker,
+            ValidatingDns dns) {
         List<String> problems = new ArrayList<>();
         RecipientCertificateValidator validator = null;
         try {
@@ -53,7 +56,8 @@ public final class CertificateSetup {
                         source(
                                 config.sources().get(i),
                                 "mailseal.certificates.sources[" + i + "]",
-                                breaker));
+                                breaker,
+                                dns));
             } catch (ConfigException e) {
                 problems.addAll(e.problems());
             }
@@ -114,8 +118,12 @@ public final class CertificateSetup {
         return TrustAnchors.load(key, path.get());
     }
 
+    /** {@code dns} serves SMIMEA; null only when it could not be opened (a problem already). */
     private static CertificateSource source(
-            CertificatesConfig.Source s, String key, CircuitBreaker breaker) {
+            CertificatesConfig.Source s, String key, CircuitBreaker breaker, ValidatingDns dns) {
+        if (s instanceof CertificatesConfig.SmimeaSource) {
+            return new SmimeaCertificateSource(dns);
+        }
         if (s instanceof CertificatesConfig.DirectorySource d) {
             return new DirectoryCertificateSource(d.path());
         }

@@ -85,7 +85,8 @@ final class IdentityChecks {
                                 validity(
                                         cert,
                                         clock.instant(),
-                                        "mailseal.smtp.tls.certificate: \""
+                                        smtp.section()
+                                                + ".tls.certificate: \""
                                                 + smtp.tls().get().certificate()
                                                 + "\" ",
                                         problems));

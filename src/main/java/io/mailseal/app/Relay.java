@@ -6,18 +6,17 @@ import io.mailseal.admin.RelayMetrics;
 import io.mailseal.certs.CertificateResolver;
 import io.mailseal.config.ConfigException;
 import io.mailseal.config.ConfigLoader;
-import io.mailseal.config.DeliveryConfig;
 import io.mailseal.config.RelayConfig;
-import io.mailseal.delivery.DeliveryEvidence;
 import io.mailseal.delivery.DeliveryScheduler;
 import io.mailseal.delivery.NextHopClient;
 import io.mailseal.delivery.Outbox;
 import io.mailseal.delivery.Router;
+import io.mailseal.delivery.SpooledContent;
 import io.mailseal.delivery.TlsLevels;
-import io.mailseal.evidence.Anchoring;
-import io.mailseal.evidence.Evidence;
-import io.mailseal.evidence.Journal;
+import io.mailseal.inbound.DecryptionKeys;
 import io.mailseal.smtp.IntakeServer;
+import io.mailseal.smtp.ReceivedMessage;
+import io.mailseal.smtp.Verdict;
 import io.mailseal.spool.Spool;
 import io.mailseal.spool.SpooledMessage;
 import java.time.Clock;
@@ -46,8 +45,9 @@ public final class Relay implements AutoCloseable, RelayControl {
     private final Outbox outbox;
     private final DeliveryScheduler scheduler;
     private final TlsLevels tlsLevels;
+    private final Optional<InboundPath> inbound;
     private final Clock clock;
-    private final Evidence evidence;
+    private final EvidenceRun evidence;
 
     /** Stages a reload replaced, closed 30 s later or when the relay stops, whichever is first. */
     private final Set<SealingStage> retiring = ConcurrentHashMap.newKeySet();
@@ -55,8 +55,6 @@ public final class Relay implements AutoCloseable, RelayControl {
     private AdminServer admin;
     private IntakeServer intake;
     private CertificateExpiryWatch expiryWatch;
-    private Optional<Journal> journal = Optional.empty();
-    private Anchoring anchoring;
 
     private Relay(
             AtomicReference<SealingStage> current,
@@ -64,15 +62,25 @@ public final class Relay implements AutoCloseable, RelayControl {
             Outbox outbox,
             DeliveryScheduler scheduler,
             TlsLevels tlsLevels,
+            Optional<InboundPath> inbound,
             Clock clock,
-            Evidence evidence) {
+            EvidenceRun evidence) {
         this.current = current;
         this.evidence = evidence;
         this.metrics = metrics;
         this.outbox = outbox;
         this.scheduler = scheduler;
         this.tlsLevels = tlsLevels;
+        this.inbound = inbound;
         this.clock = clock;
+    }
+
+    /** The inbound end of DATA under the current stage (a reload that removed it: 451). */
+    private Verdict acceptInbound(ReceivedMessage received) {
+        return current.get()
+                .inbound()
+                .orElseThrow(() -> new IllegalStateException("mailseal.inbound was removed"))
+                .accept(received);
     }
 
     /**
@@ -88,8 +96,7 @@ public final class Relay implements AutoCloseable, RelayControl {
             Spool spool = StartSteps.openSpool(config);
             List<SpooledMessage> left = StartSteps.recover(spool, config);
             AtomicReference<SealingStage> current = new AtomicReference<>();
-            Optional<Journal> journal = StartSteps.openJournal(config, clock);
-            Evidence evidence = journal.<Evidence>map(j -> j).orElse(Evidence.NONE);
+            EvidenceRun evidence = opened.add(EvidenceRun.open(config, clock));
             // delivery and spool settings are read at start; a reload changes only the policies'
             // delivery-tls
             TlsLevels tlsLevels =
@@ -101,40 +108,46 @@ public final class Relay implements AutoCloseable, RelayControl {
                     opened.add(
                             new DeliveryScheduler(
                                     spool,
-                                    Router.of(config.delivery()),
+                                    Router.of(config.delivery(), validated.dns()),
                                     new NextHopClient(
                                             config.delivery(),
                                             config.smtp().hostname(),
                                             validated.outboundTls(),
                                             tlsLevels,
+                                            validated.dns(),
+                                            metrics,
                                             clock),
                                     config.delivery(),
                                     config.smtp().hostname(),
                                     clock,
                                     metrics,
-                                    journal.isEmpty()
-                                            ? DeliveryEvidence.NONE
-                                            : new DeliveryJournal(
-                                                    evidence,
-                                                    policy -> current.get().journaled(policy))));
+                                    SpooledContent.AS_SPOOLED,
+                                    evidence.delivery(p -> current.get().journaled(p))));
             Outbox outbox = new Outbox(spool, scheduler);
             metrics.gauges().watchSpool(spool, clock);
-            current.set(SealingStage.open(validated, clock, metrics, outbox, evidence));
+            Optional<InboundPath> inbound =
+                    config.inbound()
+                            .map(
+                                    ic ->
+                                            opened.add(
+                                                    InboundPath.open(
+                                                            config,
+                                                            ic,
+                                                            validated,
+                                                            clock,
+                                                            metrics,
+                                                            DecryptionKeys.of(
+                                                                    () ->
+                                                                            current.get()
+                                                                                    .identities()))));
+            current.set(
+                    SealingStage.open(
+                            validated, clock, metrics, outbox, inbound, evidence.evidence()));
             Relay relay =
-                    new Relay(current, metrics, outbox, scheduler, tlsLevels, clock, evidence);
-            relay.journal = journal;
-            if (journal.isPresent()) {
-                relay.anchoring =
-                        opened.add(
-                                new Anchoring(
-                                        journal.get(),
-                                        data -> current.get().timestamps().stamp(data),
-                                        config.evidence().anchorInterval(),
-                                        config.evidence().retention(),
-                                        clock));
-                metrics.gauges()
-                        .watchEvidence(journal.get()::written, journal.get()::lastAnchor, clock);
-            }
+                    new Relay(
+                            current, metrics, outbox, scheduler, tlsLevels, inbound, clock,
+                            evidence);
+            evidence.start(() -> current.get().timestamps(), metrics, clock);
             relay.admin = opened.add(StartSteps.adminServer(config, metrics, relay, validated));
             metrics.gauges()
                     .watchCertificateCache(() -> relay.current.get().certificateCacheHitRatio());
@@ -152,7 +165,8 @@ public final class Relay implements AutoCloseable, RelayControl {
                                     config.smtp(),
                                     received -> relay.current.get().pipeline().accept(received),
                                     clock));
-            StartSteps.listen(relay.intake, config);
+            StartSteps.listen(relay.intake, "mailseal.smtp.listen", config.smtp().listen());
+            inbound.ifPresent(path -> path.listen(relay::acceptInbound, clock));
             metrics.gauges().watchSessions(relay.intake::openSessions);
             metrics.gauges()
                     .watchIntake(
@@ -165,13 +179,7 @@ public final class Relay implements AutoCloseable, RelayControl {
                         "spool: {} message(s) from the previous run queued for delivery",
                         left.size());
             }
-            log.info(
-                    "listening on {}:{}, next hop {}",
-                    config.smtp().listen().host(),
-                    relay.port(),
-                    config.delivery().mode() == DeliveryConfig.Mode.MX
-                            ? "by MX"
-                            : config.delivery().smarthost());
+            StartSteps.logListening(config, relay.port());
             return relay;
         } catch (RuntimeException e) {
             opened.closeAll();
@@ -190,7 +198,9 @@ public final class Relay implements AutoCloseable, RelayControl {
             RelayConfig next = ConfigLoader.load(old.file());
             ValidatedConfig validated = RelayAssembly.validate(next, clock, metrics);
             logWarnings(validated);
-            SealingStage stage = SealingStage.open(validated, clock, metrics, outbox, evidence);
+            SealingStage stage =
+                    SealingStage.open(
+                            validated, clock, metrics, outbox, inbound, evidence.evidence());
             RestartOnlyChanges.warn(old, next);
             tlsLevels.follow(next.policies()); // before the new policies decide a message
             SealingStage previous = current.getAndSet(stage);
@@ -226,7 +236,8 @@ public final class Relay implements AutoCloseable, RelayControl {
     @Override
     public Map<String, String> readinessProblems() {
         Map<String, String> problems = new LinkedHashMap<>(current.get().readinessProblems());
-        journal.flatMap(Journal::problem).ifPresent(p -> problems.put("evidence", p));
+        inbound.flatMap(InboundPath::readinessProblem).ifPresent(p -> problems.put("inbound", p));
+        evidence.problem().ifPresent(p -> problems.put("evidence", p));
         return problems;
     }
 
@@ -249,6 +260,11 @@ public final class Relay implements AutoCloseable, RelayControl {
         return intake.port();
     }
 
+    /** The inbound listener's bound port; -1 without one. */
+    public int inboundPort() {
+        return inbound.map(InboundPath::port).orElse(-1);
+    }
+
     public int adminPort() {
         return admin.port();
     }
@@ -258,10 +274,9 @@ public final class Relay implements AutoCloseable, RelayControl {
         // SIGTERM: no new transactions, those under way and deliveries may finish
         // (delivery.shutdown-grace)
         intake.close(current.get().config().delivery().shutdownGrace());
+        inbound.ifPresent(path -> path.close(current.get().config().delivery().shutdownGrace()));
         scheduler.close();
-        if (anchoring != null) {
-            anchoring.close(); // the last anchor, while the stage's TSA client is open
-        }
+        evidence.close(); // the last anchor, while the stage's TSA client is open
         admin.close();
         expiryWatch.close();
         retiring.forEach(this::retire);

@@ -17,6 +17,7 @@ import io.mailseal.crypto.AlgorithmChoice;
 import io.mailseal.crypto.CryptoProviders;
 import io.mailseal.crypto.TimestampVerifier;
 import io.mailseal.delivery.OutboundTls;
+import io.mailseal.dns.ValidatingDns;
 import io.mailseal.net.CircuitBreaker;
 import io.mailseal.policy.PolicyEngine;
 import io.mailseal.seal.SealingMetrics;
@@ -48,6 +49,7 @@ public final class RelayAssembly {
         Problems problems = new Problems();
         CircuitBreaker breaker =
                 new CircuitBreaker(clock, (url, backoff) -> metrics.circuitOpened(url));
+        ValidatingDns dns = problems.collect(() -> ValidatingDns.open(config.dns(), clock));
         RecipientCertificates sources =
                 problems.collect(
                         () ->
@@ -55,7 +57,8 @@ public final class RelayAssembly {
                                         config.certificates(),
                                         clock,
                                         metrics::revocationUnknown,
-                                        breaker));
+                                        breaker,
+                                        dns));
         SigningIdentities identities =
                 problems.collect(() -> SigningIdentities.open(config.identities()));
         TimestampAuthorityClient tsa =
@@ -70,8 +73,14 @@ public final class RelayAssembly {
         if (config.evidence().enabled()) {
             directoryProblem("mailseal.evidence.directory", config.evidence().directory())
                     .ifPresent(problems::add);
+            if (config.timestamp().urls().isEmpty()) {
+                problems.add(
+                        "mailseal.evidence.enabled: true but mailseal.timestamp.urls is empty: the"
+                                + " journal's chain head could not be anchored");
+            }
         }
         directoryProblems(config.certificates()).forEach(problems::add);
+        String inbound = InboundChecks.check(config, identities, clock, problems);
         if (identities != null) {
             problems.addAll(identityGaps(config.policies(), identities));
             IdentityChecks.check(config.policies(), identities, clock, problems);
@@ -87,8 +96,9 @@ public final class RelayAssembly {
                 tsa,
                 outboundTls,
                 token,
-                intake,
+                inbound == null ? intake : intake + "; inbound: " + inbound,
                 breaker,
+                dns,
                 problems.warnings());
     }
 
@@ -99,7 +109,11 @@ public final class RelayAssembly {
     public static RecipientCertificates recipientCertificates(RelayConfig config, Clock clock) {
         prepareJvm();
         return CertificateSetup.open(
-                config.certificates(), clock, () -> {}, new CircuitBreaker(clock, (u, b) -> {}));
+                config.certificates(),
+                clock,
+                () -> {},
+                new CircuitBreaker(clock, (u, b) -> {}),
+                ValidatingDns.open(config.dns(), clock));
     }
 
     /** Policy and certificates per recipient, as the end of DATA and {@code explain} decide. */

@@ -1,6 +1,7 @@
 package io.mailseal.app;
 
 import io.mailseal.config.RelayConfig;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +22,19 @@ final class RestartOnlyChanges {
             log.warn(
                     "relay.conf: changes to mailseal.delivery (delivery.tls included) take effect only after a"
                             + " restart; policies' delivery-tls take effect now");
+        }
+        if (!next.dns().equals(old.dns())
+                && old.delivery().mode() == io.mailseal.config.DeliveryConfig.Mode.MX) {
+            log.warn(
+                    "relay.conf: changes to mailseal.dns take effect for MX routing only after a"
+                            + " restart; SMIMEA lookups use them now");
+        }
+        if (!next.inbound()
+                .map(i -> List.of(i.intake(), i.nextHop(), i.authservId()))
+                .equals(old.inbound().map(i -> List.of(i.intake(), i.nextHop(), i.authservId())))) {
+            log.warn(
+                    "relay.conf: changes to mailseal.inbound take effect only after a restart, but"
+                            + " for inbound.policies, which take effect now");
         }
         if (!next.adminListen().equals(old.adminListen())
                 || !next.adminTokenFile().equals(old.adminTokenFile())

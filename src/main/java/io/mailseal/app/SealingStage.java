@@ -5,11 +5,13 @@ import io.mailseal.admin.RelayGauges;
 import io.mailseal.admin.RelayMetrics;
 import io.mailseal.certs.CachedRecipientCertificates;
 import io.mailseal.certs.CertificateResolver;
+import io.mailseal.certs.SigningIdentities;
 import io.mailseal.config.PolicyConfig;
 import io.mailseal.config.RelayConfig;
 import io.mailseal.crypto.SignatureTimestamps;
 import io.mailseal.delivery.Outbox;
 import io.mailseal.evidence.Evidence;
+import io.mailseal.inbound.InboundPipeline;
 import io.mailseal.seal.SealingPipeline;
 import io.mailseal.spool.SpoolSpace;
 import io.mailseal.tsa.TimestampAuthorityClient;
@@ -18,6 +20,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What a reload replaces as one piece: the policies, certificate sources and their cache, signing
@@ -29,24 +32,32 @@ final class SealingStage implements AutoCloseable {
     private final CachedRecipientCertificates certificates;
     private final SealingPipeline pipeline;
     private final Clock clock;
+    private final Optional<InboundPipeline> inbound;
 
     private SealingStage(
             ValidatedConfig validated,
             CachedRecipientCertificates certificates,
             SealingPipeline pipeline,
+            Optional<InboundPipeline> inbound,
             Clock clock) {
         this.validated = validated;
         this.certificates = certificates;
         this.pipeline = pipeline;
+        this.inbound = inbound;
         this.clock = clock;
     }
 
-    /** Takes over {@code validated}: closing the stage closes its certificate sources. */
+    /**
+     * Takes over {@code validated}: closing the stage closes its certificate sources. With {@code
+     * inboundPath}, the stage has an inbound pipeline too, under the configuration's inbound
+     * policies.
+     */
     static SealingStage open(
             ValidatedConfig validated,
             Clock clock,
             RelayMetrics metrics,
             Outbox outbox,
+            Optional<InboundPath> inboundPath,
             Evidence evidence) {
         RelayConfig config = validated.config();
         CachedRecipientCertificates certificates =
@@ -67,7 +78,33 @@ final class SealingStage implements AutoCloseable {
                         new SealingPipeline.Spooling(
                                 outbox, config.delivery().maxAge(), clock, evidence),
                         metrics);
-        return new SealingStage(validated, certificates, pipeline, clock);
+        Optional<InboundPipeline> inbound =
+                config.inbound()
+                        .flatMap(
+                                ic ->
+                                        inboundPath.map(
+                                                path ->
+                                                        InboundStage.pipeline(
+                                                                validated,
+                                                                ic,
+                                                                path.authservId(),
+                                                                path.outbox(),
+                                                                clock,
+                                                                metrics,
+                                                                addresses ->
+                                                                        addresses.forEach(
+                                                                                certificates
+                                                                                        ::invalidate))));
+        return new SealingStage(validated, certificates, pipeline, inbound, clock);
+    }
+
+    /** The inbound end of DATA; empty when this configuration has no {@code inbound}. */
+    Optional<InboundPipeline> inbound() {
+        return inbound;
+    }
+
+    SigningIdentities identities() {
+        return validated.identities();
     }
 
     RelayConfig config() {

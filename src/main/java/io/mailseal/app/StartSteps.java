@@ -4,6 +4,8 @@ import io.mailseal.admin.AdminServer;
 import io.mailseal.admin.RelayControl;
 import io.mailseal.admin.RelayMetrics;
 import io.mailseal.config.ConfigException;
+import io.mailseal.config.DeliveryConfig;
+import io.mailseal.config.HostPort;
 import io.mailseal.config.RelayConfig;
 import io.mailseal.evidence.Journal;
 import io.mailseal.smtp.IntakeServer;
@@ -13,6 +15,8 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The steps of a start that touch the machine (the spool directory, the listeners), each turning
@@ -20,6 +24,8 @@ import java.util.Optional;
  * does.
  */
 final class StartSteps {
+    private static final Logger log = LoggerFactory.getLogger(StartSteps.class);
+
     private StartSteps() {}
 
     static Spool openSpool(RelayConfig config) {
@@ -36,6 +42,16 @@ final class StartSteps {
         } catch (IOException e) {
             throw spoolProblem(config, e);
         }
+    }
+
+    static void logListening(RelayConfig config, int port) {
+        log.info(
+                "listening on {}:{}, next hop {}",
+                config.smtp().listen().host(),
+                port,
+                config.delivery().mode() == DeliveryConfig.Mode.MX
+                        ? "by MX"
+                        : config.delivery().smarthost());
     }
 
     /**
@@ -66,18 +82,17 @@ final class StartSteps {
                                 + Problems.reason(e)));
     }
 
-    /** SubEthaSMTP reports a port it cannot bind as a RuntimeException around the BindException. */
-    static void listen(IntakeServer intake, RelayConfig config) {
+    /**
+     * SubEthaSMTP reports a port it cannot bind as a RuntimeException around the BindException;
+     * {@code key} names the listener's setting.
+     */
+    static void listen(IntakeServer intake, String key, HostPort listen) {
         try {
             intake.start();
         } catch (RuntimeException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             throw new ConfigException(
-                    List.of(
-                            "mailseal.smtp.listen: cannot serve on "
-                                    + config.smtp().listen()
-                                    + ": "
-                                    + cause.getMessage()));
+                    List.of(key + ": cannot serve on " + listen + ": " + cause.getMessage()));
         }
     }
 

@@ -4,6 +4,7 @@ import io.mailseal.certs.RecipientCertificates;
 import io.mailseal.certs.SigningIdentities;
 import io.mailseal.config.RelayConfig;
 import io.mailseal.delivery.OutboundTls;
+import io.mailseal.dns.ValidatingDns;
 import io.mailseal.net.CircuitBreaker;
 import io.mailseal.tsa.TimestampAuthorityClient;
 import java.util.List;
@@ -16,6 +17,8 @@ import java.util.Optional;
  *
  * @param intake one line on the intake's STARTTLS and AUTH, for check-config
  * @param breaker the circuits of the TSAs, OCSP and CRL servers and HTTP key services it calls
+ * @param dns the validating resolver (its trust anchors read and checked); MX routing keeps the one
+ *     of the start, certificate sources take the one of their stage
  * @param warnings what to fix soon (a certificate ending within 30 days), key and value named as in
  *     a problem; check-config prints them, run and reload log them at WARN
  */
@@ -28,6 +31,7 @@ public record ValidatedConfig(
         Optional<String> adminToken,
         String intake,
         CircuitBreaker breaker,
+        ValidatingDns dns,
         List<String> warnings)
         implements AutoCloseable {
 

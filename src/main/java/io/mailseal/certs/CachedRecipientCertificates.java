@@ -17,13 +17,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Lookups cached by address (STYLE.md, after Caffeine): found for {@code ttl}, not found for the
- * shorter {@code negative-ttl}, unavailable never (an outage is not an answer). Concurrent lookups
- * of one address coalesce into one. An entry read after {@code refresh-after} is served at once and
- * looked up again in the background, so a hot address never waits for a directory. A background
- * lookup that finds the source unavailable changes nothing: the cached answer stands until it
- * expires, and a found certificate is never replaced by "unavailable". A cached certificate that
- * has expired since is looked up again.
+ * Lookups cached by address (STYLE.md, after Caffeine): found for {@code ttl} (a DNS answer no
+ * longer than its TTL), not found for the shorter {@code negative-ttl}, unavailable never (an
+ * outage is not an answer). Concurrent lookups of one address coalesce into one. An entry read
+ * after {@code refresh-after} is served at once and looked up again in the background, so a hot
+ * address never waits for a directory. A background lookup that finds the source unavailable
+ * changes nothing: the cached answer stands until it expires, and a found certificate is never
+ * replaced by "unavailable". A cached certificate that has expired since is looked up again.
  */
 public final class CachedRecipientCertificates implements CertificateResolver {
     private static final Logger log = LoggerFactory.getLogger(CachedRecipientCertificates.class);
@@ -129,8 +129,9 @@ public final class CachedRecipientCertificates implements CertificateResolver {
         return new Expiry<>() {
             @Override
             public long expireAfterCreate(String key, Resolution value, long now) {
-                if (value instanceof Resolution.Usable) {
-                    return ttl;
+                if (value instanceof Resolution.Usable u) {
+                    // a DNS answer (SMIMEA) holds for its TTL only
+                    return u.ttl().map(d -> Math.min(d.toNanos(), ttl)).orElse(ttl);
                 }
                 return value instanceof Resolution.Missing ? negative : 0;
             }

@@ -76,7 +76,8 @@ public final class CertificateImport {
         return out;
     }
 
-    private static String describe(X509Certificate c) {
+    /** Subject, serial (hex) and end of validity, for a person reading which certificate. */
+    public static String describe(X509Certificate c) {
         return c.getSubjectX500Principal().getName()
                 + ", serial "
                 + c.getSerialNumber().toString(16)

@@ -1,13 +1,10 @@
 package io.mailseal.certs;
 
 import java.security.GeneralSecurityException;
-import java.security.cert.CertPathValidator;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateExpiredException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.CertificateParsingException;
-import java.security.cert.PKIXParameters;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
@@ -68,38 +65,13 @@ public final class RecipientCertificateValidator {
 
     public Validation validate(
             X509Certificate cert, List<X509Certificate> extraChain, String address) {
+        String unfit = unfit(cert, address);
+        if (unfit != null) {
+            return new Invalid(unfit);
+        }
         Date now = Date.from(clock.instant());
         try {
-            cert.checkValidity(now);
-        } catch (CertificateExpiredException e) {
-            return new Invalid("expired on " + cert.getNotAfter().toInstant());
-        } catch (CertificateNotYetValidException e) {
-            return new Invalid("not valid before " + cert.getNotBefore().toInstant());
-        }
-        String usage = EncryptionKeyRules.problem(cert, allowSha1);
-        if (usage == null) {
-            usage = usageProblem(cert);
-        }
-        if (usage != null) {
-            return new Invalid(usage);
-        }
-        if (!addressMatches(cert, address)) {
-            return new Invalid("no subjectAltName rfc822Name matching " + address);
-        }
-        try {
-            List<X509Certificate> path = pathTo(cert, extraChain);
-            PKIXParameters params = new PKIXParameters(anchors);
-            params.setRevocationEnabled(false);
-            params.setDate(now);
-            java.security.cert.PKIXCertPathValidatorResult result =
-                    (java.security.cert.PKIXCertPathValidatorResult)
-                            CertPathValidator.getInstance("PKIX")
-                                    .validate(
-                                            CertificateFactory.getInstance("X.509")
-                                                    .generateCertPath(path),
-                                            params);
-            return new Valid(
-                    path.size() > 1 ? path.get(1) : result.getTrustAnchor().getTrustedCert());
+            return new Valid(CertificatePath.issuer(anchors, cert, extraChain, now));
         } catch (CertPathValidatorException e) {
             return new Invalid("not issued by a trusted CA: " + e.getMessage());
         } catch (GeneralSecurityException e) {
@@ -107,40 +79,29 @@ public final class RecipientCertificateValidator {
         }
     }
 
-    /** Leaf, then each issuer found among the supplied CA certificates, up to an anchor. */
-    private List<X509Certificate> pathTo(X509Certificate leaf, List<X509Certificate> extra) {
-        List<X509Certificate> path = new ArrayList<>();
-        path.add(leaf);
-        X509Certificate last = leaf;
-        while (path.size() < 10
-                && anchors.stream()
-                        .noneMatch(
-                                a ->
-                                        a.getTrustedCert()
-                                                .getSubjectX500Principal()
-                                                .equals(
-                                                        path.get(path.size() - 1)
-                                                                .getIssuerX500Principal()))) {
-            X509Certificate current = last;
-            X509Certificate issuer =
-                    extra.stream()
-                            .filter(
-                                    c ->
-                                            c.getBasicConstraints() >= 0
-                                                    && !path.contains(c)
-                                                    && c.getSubjectX500Principal()
-                                                            .equals(
-                                                                    current
-                                                                            .getIssuerX500Principal()))
-                            .findFirst()
-                            .orElse(null);
-            if (issuer == null) {
-                break;
-            }
-            path.add(issuer);
-            last = issuer;
+    /**
+     * Every check but the path to a trusted CA: validity at the clock's time, {@link
+     * EncryptionKeyRules}, key usage and the address. Alone, for a certificate a DNSSEC-secure
+     * SMIMEA record (DANE-EE) vouches for; null when fit.
+     */
+    public String unfit(X509Certificate cert, String address) {
+        try {
+            cert.checkValidity(Date.from(clock.instant()));
+        } catch (CertificateExpiredException e) {
+            return "expired on " + cert.getNotAfter().toInstant();
+        } catch (CertificateNotYetValidException e) {
+            return "not valid before " + cert.getNotBefore().toInstant();
         }
-        return path;
+        String usage = EncryptionKeyRules.problem(cert, allowSha1);
+        if (usage == null) {
+            usage = usageProblem(cert);
+        }
+        if (usage != null) {
+            return usage;
+        }
+        return addressMatches(cert, address)
+                ? null
+                : "no subjectAltName rfc822Name matching " + address;
     }
 
     private static String usageProblem(X509Certificate cert) {
@@ -152,6 +113,11 @@ public final class RecipientCertificateValidator {
                 return "keyUsage lacks " + (ec ? "keyAgreement" : "keyEncipherment");
             }
         }
+        return ekuProblem(cert);
+    }
+
+    /** An extendedKeyUsage, when present, must allow mail protection (RFC 8550 §4.4.4). */
+    static String ekuProblem(X509Certificate cert) {
         try {
             List<String> eku = cert.getExtendedKeyUsage();
             if (eku != null && !eku.contains(EMAIL_PROTECTION) && !eku.contains(ANY_EKU)) {

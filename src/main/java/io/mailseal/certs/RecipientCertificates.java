@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,17 +65,11 @@ public final class RecipientCertificates implements CertificateResolver, AutoClo
             Lookup lookup = source.lookup(address);
             if (lookup instanceof Lookup.Unavailable u) {
                 outage = outage == null ? source.name() + ": " + u.reason() : outage;
+            } else if (lookup instanceof Lookup.NotFound n && !n.reason().isEmpty()) {
+                rejected.add(n.reason());
             } else if (lookup instanceof Lookup.Found found) {
-                Map<X509Certificate, X509Certificate> valid = new LinkedHashMap<>();
-                for (X509Certificate c : found.certificates()) {
-                    RecipientCertificateValidator.Validation v =
-                            validator.validate(c, found.certificates(), address);
-                    if (v instanceof RecipientCertificateValidator.Invalid invalid) {
-                        rejected.add(describe(c) + " " + invalid.reason());
-                    } else {
-                        valid.put(c, ((RecipientCertificateValidator.Valid) v).issuer());
-                    }
-                }
+                Map<X509Certificate, Optional<X509Certificate>> valid =
+                        candidates(found, address, rejected);
                 // the one that expires last, unless revoked: then the next
                 List<X509Certificate> byExpiry =
                         valid.keySet().stream()
@@ -83,7 +78,11 @@ public final class RecipientCertificates implements CertificateResolver, AutoClo
                                                 .reversed())
                                 .toList();
                 for (X509Certificate c : byExpiry) {
-                    RevocationStatus status = revocation.check(c, valid.get(c));
+                    // DANE-EE: no issuer to ask; the record is withdrawn instead
+                    RevocationStatus status =
+                            valid.get(c)
+                                    .map(issuer -> revocation.check(c, issuer))
+                                    .orElse(new RevocationStatus.Good("DNSSEC", Optional.empty()));
                     if (status instanceof RevocationStatus.Revoked r) {
                         rejected.add(describe(c) + " " + r.how());
                     } else if (status instanceof RevocationStatus.Unknown u
@@ -104,7 +103,12 @@ public final class RecipientCertificates implements CertificateResolver, AutoClo
                                     u.why());
                             revocationUnknown.run();
                         }
-                        return new Resolution.Usable(c, source.name());
+                        return new Resolution.Usable(
+                                c,
+                                found.proof()
+                                        .map(Lookup.DnsProof::description)
+                                        .orElse(source.name()),
+                                found.proof().map(Lookup.DnsProof::ttl));
                     }
                 }
             }
@@ -114,6 +118,35 @@ public final class RecipientCertificates implements CertificateResolver, AutoClo
         }
         return new Resolution.Missing(
                 rejected.isEmpty() ? "no certificate found" : String.join("; ", rejected));
+    }
+
+    /**
+     * The fit ones among what a source found, each with its issuer for the revocation check (none
+     * when a DANE-EE record vouches for it); why the others are not, into {@code rejected}.
+     */
+    private Map<X509Certificate, Optional<X509Certificate>> candidates(
+            Lookup.Found found, String address, List<String> rejected) {
+        boolean pkix = found.proof().map(Lookup.DnsProof::pkixRequired).orElse(true);
+        Map<X509Certificate, Optional<X509Certificate>> valid = new LinkedHashMap<>();
+        for (X509Certificate c : found.certificates()) {
+            if (!pkix) {
+                String unfit = validator.unfit(c, address);
+                if (unfit == null) {
+                    valid.put(c, Optional.empty());
+                } else {
+                    rejected.add(describe(c) + " " + unfit);
+                }
+                continue;
+            }
+            RecipientCertificateValidator.Validation v =
+                    validator.validate(c, found.certificates(), address);
+            if (v instanceof RecipientCertificateValidator.Invalid invalid) {
+                rejected.add(describe(c) + " " + invalid.reason());
+            } else {
+                valid.put(c, Optional.of(((RecipientCertificateValidator.Valid) v).issuer()));
+            }
+        }
+        return valid;
     }
 
     /** Releases sources that hold connections (LDAP pools). */

@@ -5,6 +5,7 @@ import io.mailseal.certs.RecipientCertificates;
 import io.mailseal.certs.SigningIdentities;
 import io.mailseal.config.ConfigLoader;
 import io.mailseal.config.RelayConfig;
+import io.mailseal.inbound.InboundExplanation;
 import io.mailseal.policy.MessageFacts;
 import io.mailseal.seal.Explanation;
 import io.mailseal.seal.SealingMetrics;
@@ -33,8 +34,17 @@ final class ExplainCommand implements Callable<Integer> {
             description = "relay.conf")
     Path config;
 
-    @Option(names = "--from", required = true, description = "envelope sender")
+    @Option(
+            names = "--from",
+            description = "envelope sender (required but with --inbound, where it is the customer)")
     String from;
+
+    @Option(
+            names = "--inbound",
+            description =
+                    "explain mail to the bank on the inbound listener: its policy, decryption key"
+                            + " and the reply plain mail gets")
+    boolean inbound;
 
     @Option(names = "--to", required = true, description = "recipient (repeatable)")
     List<String> to;
@@ -52,6 +62,13 @@ final class ExplainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (from == null && !inbound) {
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(), "Missing required option: '--from=<from>'");
+        }
+        if (from == null) {
+            from = "";
+        }
         Map<String, List<String>> h = new HashMap<>();
         for (String kv : headers) {
             int eq = kv.indexOf('=');
@@ -68,8 +85,23 @@ final class ExplainCommand implements Callable<Integer> {
             h.put("subject", List.of(subject));
         }
         MessageFacts facts =
-                new MessageFacts(from, List.of(headerFrom == null ? from : headerFrom), h);
+                new MessageFacts(
+                        from,
+                        headerFrom == null && from.isEmpty()
+                                ? List.of()
+                                : List.of(headerFrom == null ? from : headerFrom),
+                        h);
         RelayConfig c = ConfigLoader.load(config);
+        if (inbound) {
+            if (c.inbound().isEmpty()) {
+                spec.commandLine().getErr().println(config + ": has no mailseal.inbound");
+                return 1;
+            }
+            new InboundExplanation(c.inbound().get(), SigningIdentities.open(c.identities()))
+                    .print(facts, to, spec.commandLine().getOut());
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
         // only what the decision needs: policies, certificate sources and the signing identities
         SigningIdentities identities = SigningIdentities.open(c.identities());
         try (RecipientCertificates certificates =

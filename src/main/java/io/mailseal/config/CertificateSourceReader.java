@@ -37,11 +37,14 @@ final class CertificateSourceReader {
                 return new HarvestSource(
                         src.path("path", spoolDirectory.resolveSibling("harvest")));
             }
+            case "smimea" -> {
+                return new CertificatesConfig.SmimeaSource();
+            }
             default -> {
                 src.problem(
                         "type",
                         src.value("type"),
-                        "is not a source type (directory | ldap | http | harvest)");
+                        "is not a source type (directory | ldap | http | harvest | smimea)");
                 return new DirectorySource(null);
             }
         }

@@ -25,7 +25,14 @@ public record CertificatesConfig(
         HARD_FAIL
     }
 
-    public sealed interface Source permits DirectorySource, LdapSource, HttpSource, HarvestSource {}
+    public sealed interface Source
+            permits DirectorySource, LdapSource, HttpSource, HarvestSource, SmimeaSource {}
+
+    /**
+     * SMIMEA records (RFC 8162) in DNSSEC-secure DNS, through {@code mailseal.dns}: only a secure
+     * answer gives a certificate.
+     */
+    public record SmimeaSource() implements Source {}
 
     /** {@code <address>.pem|.crt|.cer} files in one directory. */
     public record DirectorySource(Path path) implements Source {}

@@ -58,23 +58,24 @@ public final class ConfigLoader {
         long spoolMinFree = spool.bytes("min-free", 100L << 20);
         spool.finish();
         ConfigSection delivery = root.section("delivery");
-        TimestampConfig timestamp = timestamp(root.section("timestamp"));
+        SmtpConfig smtp = SmtpConfigReader.read(root.section("smtp"));
         RelayConfig config =
                 new RelayConfig(
                         file,
-                        SmtpConfigReader.read(root.section("smtp")),
+                        smtp,
                         adminListen,
                         adminToken,
                         spoolDirectory,
                         spoolMinFree,
                         root.sections("identities", ConfigLoader::identity),
                         certificates(root.section("certificates"), spoolDirectory),
-                        timestamp,
+                        timestamp(root.section("timestamp")),
                         delivery(delivery),
                         CryptoConfigReader.read(root.section("crypto")),
                         PolicyConfigReader.read(root),
-                        EvidenceConfigReader.read(
-                                root.section("evidence"), spoolDirectory, timestamp));
+                        DnsConfigReader.read(root.section("dns")),
+                        InboundConfigReader.read(root, smtp),
+                        EvidenceConfigReader.read(root.section("evidence"), spoolDirectory));
         requireTimestampAuthorities(config, problems);
         checkDeliveryTls(config, root, delivery);
         root.finish();
@@ -138,6 +139,17 @@ public final class ConfigLoader {
                             + ": DSNs can be sent at a stricter level, never a weaker one");
         }
         verifies |= dsn == TlsLevel.VERIFY;
+        boolean dane =
+                global == TlsLevel.DANE
+                        || dsn == TlsLevel.DANE
+                        || config.policies().stream()
+                                .anyMatch(p -> p.deliveryTls().orElse(global) == TlsLevel.DANE);
+        if (dane && config.delivery().mode() != DeliveryConfig.Mode.MX) {
+            delivery.problem(
+                    "mode",
+                    "is smarthost, but tls, dsn-tls or a policy's delivery-tls is dane: DANE"
+                            + " authenticates MX hosts found by DNSSEC (mode = mx)");
+        }
         if (config.delivery().tlsTrustAnchors().isPresent() && !verifies) {
             delivery.problem(
                     "tls-trust-anchors",
@@ -243,25 +255,14 @@ public final class ConfigLoader {
 
     private static DeliveryConfig delivery(ConfigSection s) {
         ConfigSection retry = s.section("retry");
-        List<HostPort> dnsServers = new ArrayList<>();
-        for (String server : s.strings("dns-servers", List.of())) {
-            try {
-                dnsServers.add(HostPort.parse(server));
-            } catch (IllegalArgumentException withoutPort) {
-                try {
-                    dnsServers.add(HostPort.parse(server + ":53"));
-                } catch (IllegalArgumentException e) {
-                    s.problem(
-                            "dns-servers", "\"" + server + "\" is not an address or address:port");
-                }
-            }
+        if (s.has("dns-servers")) {
+            s.problem("dns-servers", s.value("dns-servers"), "has moved: use mailseal.dns.servers");
         }
         DeliveryConfig d =
                 new DeliveryConfig(
                         s.choice("mode", DeliveryConfig.Mode.SMARTHOST),
                         hostPort(s, "smarthost", "127.0.0.1:25"),
-                        port(s, "mx-port", 25),
-                        dnsServers,
+                        s.port("mx-port", 25),
                         s.choice("tls", TlsLevel.MAY),
                         s.optionalPath("tls-trust-anchors"),
                         s.integer("connections", 4, 1),
@@ -277,14 +278,6 @@ public final class ConfigLoader {
         retry.finish();
         s.finish();
         return d;
-    }
-
-    private static int port(ConfigSection s, String key, int fallback) {
-        int port = s.integer(key, fallback, 1);
-        if (port > 65535) {
-            s.problem(key, s.value(key), "is not a port (1..65535)");
-        }
-        return port;
     }
 
     static HostPort hostPort(ConfigSection s, String key, String fallback) {

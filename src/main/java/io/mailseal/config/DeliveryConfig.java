@@ -2,7 +2,6 @@ package io.mailseal.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -11,7 +10,6 @@ import java.util.Optional;
  * @param mode {@code smarthost}: everything to {@code smarthost}; {@code mx}: per recipient domain
  *     by DNS MX, falling back to the domain's address (RFC 5321 §5.1)
  * @param mxPort the port MX hosts are reached on (25; tests use another)
- * @param dnsServers resolvers for MX mode; empty = the system's (/etc/resolv.conf)
  * @param connections parallel deliveries, each with its own kept-open connection
  * @param tlsTrustAnchors for {@code tls = verify}: CA certificates (PEM file or directory) instead
  *     of the JDK's trust store
@@ -24,7 +22,6 @@ public record DeliveryConfig(
         Mode mode,
         HostPort smarthost,
         int mxPort,
-        List<HostPort> dnsServers,
         TlsLevel tls,
         Optional<Path> tlsTrustAnchors,
         int connections,
@@ -34,10 +31,6 @@ public record DeliveryConfig(
         Duration timeout,
         Duration shutdownGrace,
         Optional<TlsLevel> dsnTls) {
-
-    public DeliveryConfig {
-        dnsServers = List.copyOf(dnsServers);
-    }
 
     public enum Mode {
         SMARTHOST,
@@ -49,6 +42,13 @@ public record DeliveryConfig(
         NONE,
         MAY,
         ENCRYPT,
-        VERIFY
+        VERIFY,
+        /**
+         * {@code mode = mx} only: DANE (RFC 7672) where the MX host publishes DNSSEC-secure TLSA
+         * records (STARTTLS mandatory, the certificate must match one); elsewhere the level the
+         * mail would have without DANE ({@code delivery.tls}, or {@code may} when that is {@code
+         * dane}).
+         */
+        DANE
     }
 }

@@ -13,8 +13,7 @@ final class EvidenceConfigReader {
 
     private EvidenceConfigReader() {}
 
-    /** The anchors need a TSA: enabled without {@code timestamp.urls} is a problem. */
-    static EvidenceConfig read(ConfigSection s, Path spoolDirectory, TimestampConfig timestamp) {
+    static EvidenceConfig read(ConfigSection s, Path spoolDirectory) {
         EvidenceConfig e =
                 new EvidenceConfig(
                         s.bool("enabled", false),
@@ -26,12 +25,6 @@ final class EvidenceConfigReader {
                     "anchor-interval",
                     s.value("anchor-interval"),
                     "is shorter than " + MIN_ANCHOR_INTERVAL.toSeconds() + "s");
-        }
-        if (e.enabled() && timestamp.urls().isEmpty()) {
-            s.problem(
-                    "enabled",
-                    "true but mailseal.timestamp.urls is empty: the journal's chain head could not"
-                            + " be anchored");
         }
         if (e.retention().compareTo(MIN_RETENTION) < 0) {
             s.problem("retention", s.value("retention"), "is shorter than one day");

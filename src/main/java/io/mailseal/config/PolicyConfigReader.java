@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.PatternSyntaxException;
 
 /** Reads {@code policies = [ ... ]}; first match wins, so shadowed rules are errors. */
@@ -18,41 +19,36 @@ final class PolicyConfigReader {
 
     static List<PolicyConfig> read(ConfigSection root) {
         List<PolicyConfig> policies = root.sections("policies", PolicyConfigReader::policy);
-        Set<String> names = new HashSet<>();
-        for (int i = 0; i < policies.size(); i++) {
-            PolicyConfig p = policies.get(i);
-            if (!names.add(p.name())) {
-                root.problem(
-                        "policies[" + i + "].name",
-                        "\"" + p.name() + "\" is used by an earlier policy");
-            }
-            if (p.match().isEmpty() && i < policies.size() - 1) {
-                root.problem(
-                        "policies[" + (i + 1) + "]",
-                        "is never reached: policy \""
-                                + p.name()
-                                + "\" before it has no match and catches every recipient");
-            }
-        }
+        checkOrder(root, policies, PolicyConfig::name, PolicyConfig::match);
         return policies;
     }
 
-    private static PolicyConfig policy(ConfigSection s) {
-        String name = s.string("name", null);
-        if (name == null || !name.matches("[A-Za-z0-9_.-]+")) {
-            s.problem(
-                    "name",
-                    name == null
-                            ? "is missing"
-                            : "\"" + name + "\" must be letters, digits, . _ -");
-            name = name == null ? "unnamed" : name;
-        } else if (name.equalsIgnoreCase(PolicyConfig.DSN)) {
-            s.problem(
-                    "name",
-                    "\""
-                            + name
-                            + "\" is reserved: the relay's own delivery status notifications go under it");
+    /** Names are unique; a policy without match catches everything, so it must come last. */
+    static <T> void checkOrder(
+            ConfigSection parent,
+            List<T> policies,
+            Function<T, String> nameOf,
+            Function<T, Match> matchOf) {
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < policies.size(); i++) {
+            T p = policies.get(i);
+            if (!names.add(nameOf.apply(p))) {
+                parent.problem(
+                        "policies[" + i + "].name",
+                        "\"" + nameOf.apply(p) + "\" is used by an earlier policy");
+            }
+            if (matchOf.apply(p).isEmpty() && i < policies.size() - 1) {
+                parent.problem(
+                        "policies[" + (i + 1) + "]",
+                        "is never reached: policy \""
+                                + nameOf.apply(p)
+                                + "\" before it has no match and catches every recipient");
+            }
         }
+    }
+
+    private static PolicyConfig policy(ConfigSection s) {
+        String name = name(s);
         Action action = s.choice("action", Action.PASS);
         if (!s.has("action")) {
             s.problem("action", "is missing (encrypt | sign | pass | reject)");
@@ -86,7 +82,27 @@ final class PolicyConfigReader {
     static final List<String> HIDDEN_BY_DEFAULT =
             List.of("X-*", "Thread-Topic", "Thread-Index", "Keywords", "Comments");
 
-    private static Match match(ConfigSection m) {
+    /** {@code name}: letters, digits, . _ -; not the name DSNs go under. */
+    static String name(ConfigSection s) {
+        String name = s.string("name", null);
+        if (name == null || !name.matches("[A-Za-z0-9_.-]+")) {
+            s.problem(
+                    "name",
+                    name == null
+                            ? "is missing"
+                            : "\"" + name + "\" must be letters, digits, . _ -");
+            return name == null ? "unnamed" : name;
+        } else if (name.equalsIgnoreCase(PolicyConfig.DSN)) {
+            s.problem(
+                    "name",
+                    "\""
+                            + name
+                            + "\" is reserved: the relay's own delivery status notifications go under it");
+        }
+        return name;
+    }
+
+    static Match match(ConfigSection m) {
         List<HeaderCondition> headers = new ArrayList<>();
         m.stringMap("headers")
                 .forEach(

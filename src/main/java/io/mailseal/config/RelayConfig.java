@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * relay.conf, read and validated: everything the relay needs, immutable. {@code spoolMinFree}: the
- * usable bytes the spool's file system must have for {@code /ready}; {@code evidence}: the journal.
+ * usable bytes the spool's file system must have for {@code /ready}. {@code inbound}: the second
+ * listener, for customers' mail to the bank, when configured; {@code evidence}: the journal.
  */
 public record RelayConfig(
         Path file,
@@ -20,4 +21,6 @@ public record RelayConfig(
         DeliveryConfig delivery,
         CryptoConfig crypto,
         List<PolicyConfig> policies,
+        DnsConfig dns,
+        java.util.Optional<InboundConfig> inbound,
         EvidenceConfig evidence) {}

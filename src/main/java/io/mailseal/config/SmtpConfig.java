@@ -6,7 +6,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** {@code smtp { ... }}: the intake listener and its limits. */
+/**
+ * {@code smtp { ... }}: the intake listener and its limits; {@code section} is where relay.conf
+ * gave them ({@code mailseal.smtp}, or {@code mailseal.inbound} for the second listener), for
+ * problems that name the key.
+ */
 public record SmtpConfig(
         HostPort listen,
         String hostname,
@@ -15,7 +19,8 @@ public record SmtpConfig(
         int maxRecipients,
         Limits limits,
         Optional<Tls> tls,
-        Optional<Path> authUsersFile) {
+        Optional<Path> authUsersFile,
+        String section) {
 
     /**
      * What one client may ask of the intake. Lines and the header section are counted in octets

@@ -14,6 +14,16 @@ final class SmtpConfigReader {
     private SmtpConfigReader() {}
 
     static SmtpConfig read(ConfigSection s) {
+        SmtpConfig smtp = readOpen(s, "0.0.0.0:2525");
+        s.finish();
+        return smtp;
+    }
+
+    /**
+     * The listener's keys of {@code s}, leaving other keys to the caller (which then calls {@link
+     * ConfigSection#finish()}): the inbound listener reads its own with the same rules.
+     */
+    static SmtpConfig readOpen(ConfigSection s, String defaultListen) {
         List<ClientNetwork> clients = new ArrayList<>();
         for (String cidr : s.strings("allowed-clients", List.of("127.0.0.0/8", "::1/128"))) {
             try {
@@ -28,19 +38,22 @@ final class SmtpConfigReader {
         if (usersFile.isPresent() && tls.isEmpty()) {
             auth.problem(
                     "users-file",
-                    "AUTH is offered only after STARTTLS: set mailseal.smtp.tls.certificate and key");
+                    "AUTH is offered only after STARTTLS: set "
+                            + s.key("tls.certificate")
+                            + " and key");
         }
         auth.finish();
         SmtpConfig smtp =
                 new SmtpConfig(
-                        ConfigLoader.hostPort(s, "listen", "0.0.0.0:2525"),
+                        ConfigLoader.hostPort(s, "listen", defaultListen),
                         s.string("hostname", "mailseal.localdomain"),
                         List.copyOf(clients),
                         s.bytes("max-message-size", 50L << 20),
                         s.integer("max-recipients", 100, 1),
                         limits(s),
                         tls,
-                        usersFile);
+                        usersFile,
+                        s.path());
         if (smtp.maxMessageSize() > Integer.MAX_VALUE - 1) {
             s.problem("max-message-size", "must be below 2GiB");
         } else if (smtp.maxMessageSize() > smtp.limits().memoryBudget()) {
@@ -55,7 +68,6 @@ final class SmtpConfigReader {
                             + (s.has("memory-budget") ? "" : ", by default 40% of the JVM's -Xmx")
                             + "): a message must fit in the budget");
         }
-        s.finish();
         return smtp;
     }
 

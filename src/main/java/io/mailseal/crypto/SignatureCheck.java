@@ -115,7 +115,7 @@ final class SignatureCheck {
     }
 
     @SuppressWarnings("unchecked")
-    private static X509Certificate signerCertificate(
+    static X509Certificate signerCertificate(
             SMIMESigned signed, SignerInformation si, List<String> problems) {
         Collection<X509CertificateHolder> matches =
                 signed.getCertificates()

@@ -63,9 +63,10 @@ public final class DeliveryScheduler implements AutoCloseable {
             String hostname,
             Clock clock,
             DeliveryOutcomes outcomes,
+            SpooledContent content,
             DeliveryEvidence evidence) {
         this.spool = spool;
-        this.delivery = new MessageDelivery(router, nextHop, clock);
+        this.delivery = new MessageDelivery(router, nextHop, clock, content);
         this.nextHop = nextHop;
         this.config = config;
         this.writer = new SettlementWriter(spool, hostname, config.maxAge(), clock);
@@ -230,8 +231,7 @@ public final class DeliveryScheduler implements AutoCloseable {
     private void retryLater(Pending p, Settlement s) {
         Instant next = clock.instant().plus(backoff(p.attempts()));
         if (next.isAfter(p.expires())) {
-            next = p.expires(); // expire on time: the sender hears at max-age, not at the
-            // next back-off step
+            next = p.expires(); // expire on time: the sender hears at max-age, not later
         }
         log.info("retry at {} for {} recipient(s)", next, s.waiting().size());
         await(p.nextAttemptAt(next));

@@ -33,6 +33,7 @@ import org.eclipse.angus.mail.smtp.SMTPTransport;
 final class HopTransport extends SMTPTransport {
     private final boolean reusable;
     private volatile boolean endOfDataSent;
+    private volatile boolean encrypted;
     private volatile Instant expires = Instant.MAX;
     private volatile Clock clock = Clock.systemUTC();
 
@@ -103,6 +104,7 @@ final class HopTransport extends SMTPTransport {
         } finally {
             CONNECTING.remove();
         }
+        t.encrypted = t.isSSL(); // closing resets it: remembered for the report
         return t;
     }
 
@@ -137,6 +139,11 @@ final class HopTransport extends SMTPTransport {
 
     boolean reusable() {
         return reusable;
+    }
+
+    /** The connection was TLS (STARTTLS completed), even after it was closed. */
+    boolean encrypted() {
+        return encrypted;
     }
 
     boolean endOfDataSent() {

@@ -1,6 +1,7 @@
 package io.mailseal.delivery;
 
 import io.mailseal.spool.SpooledMessage;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,11 +19,13 @@ final class MessageDelivery {
     private final Router router;
     private final NextHopClient nextHop;
     private final Clock clock;
+    private final SpooledContent content;
 
-    MessageDelivery(Router router, NextHopClient nextHop, Clock clock) {
+    MessageDelivery(Router router, NextHopClient nextHop, Clock clock, SpooledContent content) {
         this.router = router;
         this.nextHop = nextHop;
         this.clock = clock;
+        this.content = content;
     }
 
     /** Every recipient's result. */
@@ -60,7 +63,12 @@ final class MessageDelivery {
         if (route instanceof Route.Unroutable u) {
             return all(recipients, u.result());
         }
-        OutboundMessage message = new OutboundMessage(m.envelopeFrom(), recipients, m.content());
+        OutboundMessage message;
+        try {
+            message = new OutboundMessage(m.envelopeFrom(), recipients, content.toSend(m));
+        } catch (IOException e) {
+            return all(recipients, new DeliveryResult.Deferred(e.getMessage()));
+        }
         Map<String, DeliveryResult> results = Map.of();
         for (NextHop hop : ((Route.Hosts) route).hosts()) {
             if (expired(m)) {

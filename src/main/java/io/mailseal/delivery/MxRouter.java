@@ -1,8 +1,9 @@
 package io.mailseal.delivery;
 
-import io.mailseal.config.HostPort;
-import java.net.InetSocketAddress;
-import java.time.Duration;
+import io.mailseal.dns.Deadline;
+import io.mailseal.dns.DnsAnswer;
+import io.mailseal.dns.Security;
+import io.mailseal.dns.ValidatingDns;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -11,15 +12,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
-import org.xbill.DNS.Cache;
-import org.xbill.DNS.DClass;
-import org.xbill.DNS.ExtendedResolver;
-import org.xbill.DNS.Lookup;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
-import org.xbill.DNS.Resolver;
-import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
@@ -27,29 +22,18 @@ import org.xbill.DNS.Type;
  * {@code delivery.mode = mx}: recipients grouped by domain, each domain's MX hosts tried in
  * preference order (equal preferences shuffled, RFC 5321 §5.1), the domain's own address when it
  * has no MX (the implicit MX), nothing for a null MX (RFC 7505) or a domain that does not exist. A
- * DNS failure is temporary: mail waits, it is not bounced. Answers are cached for their TTL.
+ * DNS failure or a DNSSEC-bogus answer is temporary: mail waits, it is neither bounced nor sent
+ * where a forged answer points. All lookups of one routing (the MX and every host's A and AAAA)
+ * share one {@link Deadline} of {@code mailseal.dns.timeout}; hosts whose addresses are not known
+ * by then are left out, and a routing with none left is deferred.
  */
 final class MxRouter implements Router {
-    private final Resolver resolver;
-    private final Cache cache = new Cache(DClass.IN);
+    private final ValidatingDns dns;
     private final int port;
 
-    MxRouter(List<HostPort> servers, int port, Duration timeout) {
+    MxRouter(ValidatingDns dns, int port) {
+        this.dns = dns;
         this.port = port;
-        ExtendedResolver r =
-                servers.isEmpty()
-                        ? new ExtendedResolver()
-                        : new ExtendedResolver(
-                                servers.stream()
-                                        .map(
-                                                s ->
-                                                        new SimpleResolver(
-                                                                new InetSocketAddress(
-                                                                        s.host(), s.port())))
-                                        .toArray(Resolver[]::new));
-        r.setTimeout(
-                timeout.compareTo(Duration.ofSeconds(10)) < 0 ? timeout : Duration.ofSeconds(10));
-        this.resolver = r;
     }
 
     @Override
@@ -59,35 +43,40 @@ final class MxRouter implements Router {
 
     @Override
     public Route route(String domain) {
-        Lookup mx;
+        Name name;
         try {
-            mx = lookup(domain, Type.MX);
+            name = Name.fromString(domain, Name.root);
         } catch (TextParseException e) {
             return new Route.Unroutable(relayRefusal(553, "5.1.2 bad domain " + domain));
         }
-        return switch (mx.getResult()) {
-            case Lookup.SUCCESSFUL -> viaMx(domain, mx.getAnswers());
-            case Lookup.TYPE_NOT_FOUND -> implicitMx(domain);
-            case Lookup.HOST_NOT_FOUND ->
-                    new Route.Unroutable(
-                            relayRefusal(550, "5.1.2 domain " + domain + " does not exist"));
-            default ->
-                    new Route.Unroutable(
-                            new DeliveryResult.Deferred(
-                                    "4.4.3 DNS lookup of MX "
-                                            + domain
-                                            + ": "
-                                            + mx.getErrorString()));
-        };
+        Deadline deadline = Deadline.after(dns.timeout());
+        DnsAnswer mx = dns.lookup(name, Type.MX, deadline);
+        if (mx instanceof DnsAnswer.Records r) {
+            return r.records().isEmpty()
+                    ? implicitMx(domain, name, r.security(), deadline)
+                    : viaMx(domain, r, deadline);
+        }
+        if (mx instanceof DnsAnswer.NoSuchName) {
+            return new Route.Unroutable(
+                    relayRefusal(550, "5.1.2 domain " + domain + " does not exist"));
+        }
+        return new Route.Unroutable(
+                new DeliveryResult.Deferred("4.4.3 DNS lookup of MX " + domain + ": " + why(mx)));
+    }
+
+    private static String why(DnsAnswer failure) {
+        return failure instanceof DnsAnswer.Bogus b
+                ? "DNSSEC validation failed (" + b.reason() + ")"
+                : ((DnsAnswer.Failed) failure).reason();
     }
 
     private static DeliveryResult relayRefusal(int code, String reason) {
         return new DeliveryResult.Failed(code, reason, DeliveryResult.Source.RELAY);
     }
 
-    private Route viaMx(String domain, Record[] answers) {
+    private Route viaMx(String domain, DnsAnswer.Records answer, Deadline deadline) {
         Map<Integer, List<Name>> byPreference = new TreeMap<>();
-        for (Record r : answers) {
+        for (Record r : answer.records()) {
             MXRecord m = (MXRecord) r;
             if (m.getTarget().equals(Name.root)) {
                 return new Route.Unroutable(
@@ -105,7 +94,7 @@ final class MxRouter implements Router {
         for (List<Name> equal : byPreference.values()) {
             Collections.shuffle(equal);
             for (Name target : equal) {
-                hosts.addAll(addresses(target).hosts());
+                hosts.addAll(addresses(target, answer.security(), deadline).hosts());
             }
         }
         return hosts.isEmpty()
@@ -115,61 +104,52 @@ final class MxRouter implements Router {
                 : new Route.Hosts(hosts);
     }
 
-    private Route implicitMx(String domain) {
-        try {
-            Name name = Name.fromString(domain, Name.root);
-            Addresses found = addresses(name);
-            List<NextHop> hosts = found.hosts();
-            if (hosts.isEmpty() && found.lookupFailed()) {
-                return new Route.Unroutable(
-                        new DeliveryResult.Deferred(
-                                "4.4.3 DNS lookup of the address of " + domain + " failed"));
-            }
-            return hosts.isEmpty()
-                    ? new Route.Unroutable(
-                            relayRefusal(
-                                    550, "5.1.2 domain " + domain + " has neither MX nor address"))
-                    : new Route.Hosts(hosts);
-        } catch (TextParseException e) {
-            return new Route.Unroutable(relayRefusal(553, "5.1.2 bad domain " + domain));
+    private Route implicitMx(String domain, Name name, Security mx, Deadline deadline) {
+        Addresses found = addresses(name, mx, deadline);
+        List<NextHop> hosts = found.hosts();
+        if (hosts.isEmpty() && found.lookupFailed()) {
+            return new Route.Unroutable(
+                    new DeliveryResult.Deferred(
+                            "4.4.3 DNS lookup of the address of " + domain + " failed"));
         }
+        return hosts.isEmpty()
+                ? new Route.Unroutable(
+                        relayRefusal(550, "5.1.2 domain " + domain + " has neither MX nor address"))
+                : new Route.Hosts(hosts);
     }
 
     /**
-     * @param lookupFailed an A or AAAA lookup failed (timeout, SERVFAIL) rather than answered
-     *     "none": temporary
+     * @param lookupFailed an A or AAAA lookup failed (timeout, SERVFAIL, bogus) rather than
+     *     answered "none": temporary
      */
     private record Addresses(List<NextHop> hosts, boolean lookupFailed) {}
 
-    private Addresses addresses(Name host) {
+    /**
+     * @param mx how secure the answer that named {@code host} was: a host is DNSSEC secure (for
+     *     DANE) only when that answer and its own address records were
+     */
+    private Addresses addresses(Name host, Security mx, Deadline deadline) {
         String name = host.toString(true);
         List<NextHop> out = new ArrayList<>();
         boolean failed = false;
         for (int type : new int[] {Type.A, Type.AAAA}) { // IPv4 first: not every network routes v6
-            Lookup l = lookup(host, type);
-            if (l.getResult() == Lookup.SUCCESSFUL) {
-                for (Record r : l.getAnswers()) {
+            DnsAnswer answer = dns.lookup(host, type, deadline);
+            if (answer instanceof DnsAnswer.Records r) {
+                for (Record rr : r.records()) {
                     String address =
-                            r instanceof ARecord a
+                            rr instanceof ARecord a
                                     ? a.getAddress().getHostAddress()
-                                    : ((AAAARecord) r).getAddress().getHostAddress();
-                    out.add(new NextHop(name, address, port));
+                                    : ((AAAARecord) rr).getAddress().getHostAddress();
+                    out.add(
+                            new NextHop(
+                                    name,
+                                    address,
+                                    port,
+                                    mx == Security.SECURE && r.security() == Security.SECURE));
                 }
             }
-            failed |= l.getResult() == Lookup.TRY_AGAIN || l.getResult() == Lookup.UNRECOVERABLE;
+            failed |= answer instanceof DnsAnswer.Bogus || answer instanceof DnsAnswer.Failed;
         }
         return new Addresses(out, failed);
-    }
-
-    private Lookup lookup(String domain, int type) throws TextParseException {
-        return lookup(Name.fromString(domain, Name.root), type);
-    }
-
-    private Lookup lookup(Name name, int type) {
-        Lookup l = new Lookup(name, type);
-        l.setResolver(resolver);
-        l.setCache(cache);
-        l.run();
-        return l;
     }
 }

@@ -2,6 +2,7 @@ package io.mailseal.delivery;
 
 import io.mailseal.config.DeliveryConfig;
 import io.mailseal.config.DeliveryConfig.TlsLevel;
+import io.mailseal.dns.ValidatingDns;
 import io.mailseal.spool.SpooledMessage;
 import io.mailseal.text.PeerText;
 import jakarta.mail.MessagingException;
@@ -44,13 +45,23 @@ public final class NextHopClient implements AutoCloseable {
 
     private final KeptConnections kept;
     private final Clock clock;
+    private final DaneLookup dane;
+    private final DeliveryOutcomes outcomes;
 
+    /**
+     * @param dns for {@code tls = dane}: the TLSA records of MX hosts
+     * @param outcomes told the TLS of each accepted transaction
+     */
     public NextHopClient(
             DeliveryConfig config,
             String heloName,
             OutboundTls tls,
             TlsLevels levels,
+            ValidatingDns dns,
+            DeliveryOutcomes outcomes,
             Clock clock) {
+        this.dane = new DaneLookup(dns);
+        this.outcomes = outcomes;
         this.config = config;
         this.heloName = heloName;
         this.tls = tls;
@@ -80,7 +91,11 @@ public final class NextHopClient implements AutoCloseable {
         if (startTls && level.compareTo(TlsLevel.MAY) >= 0) {
             p.put("mail.smtp.starttls.enable", "true");
             p.put("mail.smtp.ssl.protocols", OutboundTls.PROTOCOLS);
-            p.put("mail.smtp.ssl.socketFactory", tls.socketFactoryFor(level, hop.name()));
+            p.put(
+                    "mail.smtp.ssl.socketFactory",
+                    level == TlsLevel.DANE
+                            ? tls.daneSocketFactory(link.tlsa(), hop.name(), clock)
+                            : tls.socketFactoryFor(level, hop.name()));
             p.put("mail.smtp.ssl.checkserveridentity", Boolean.toString(level == TlsLevel.VERIFY));
         }
         if (level.compareTo(TlsLevel.ENCRYPT) >= 0) {
@@ -98,7 +113,6 @@ public final class NextHopClient implements AutoCloseable {
      */
     public HopOutcome deliver(
             NextHop hop, OutboundMessage message, SpooledMessage spooled, Duration lifetime) {
-        HopAtLevel link = new HopAtLevel(hop, levels.forMessage(spooled));
         Instant now = clock.instant();
         Deadlines by =
                 new Deadlines(
@@ -122,6 +136,16 @@ public final class NextHopClient implements AutoCloseable {
         if (sendable.isEmpty()) {
             return new HopOutcome(out, false);
         }
+        DaneLookup.Plan plan = link(hop, levels.forMessage(spooled));
+        if (plan instanceof DaneLookup.Plan.Defer d) {
+            // this host is not used now; the next MX may be
+            sendable.forEach(r -> out.put(r, new DeliveryResult.Deferred(d.reason())));
+            return new HopOutcome(out, false);
+        }
+        HopAtLevel link =
+                plan instanceof DaneLookup.Plan.Authenticate a
+                        ? new HopAtLevel(hop, TlsLevel.DANE, a.records())
+                        : new HopAtLevel(hop, ((DaneLookup.Plan.Level) plan).level());
         HopTransport transport = null;
         try {
             SMTPMessage content =
@@ -135,12 +159,16 @@ public final class NextHopClient implements AutoCloseable {
                 transport = open(link, fullTimeout ? config.timeout() : lifetime, by.end());
                 send(link, transport, content, rcpts, by);
             }
+            String tlsResult = tlsResult(link, transport);
+            outcomes.tls(tlsResult);
             DeliveryResult.Delivered taken =
                     new DeliveryResult.Delivered(
                             PeerText.escape(
                                     String.valueOf(transport.getLastServerResponse()).strip()),
                             hop.toString(),
-                            transport.tls());
+                            "none".equals(tlsResult)
+                                    ? tlsResult
+                                    : tlsResult + " " + transport.tls());
             sendable.forEach(r -> out.put(r, taken));
         } catch (MessagingException | RuntimeException e) {
             boolean expired = e.getCause() instanceof HopTransport.ExpiredBeforeEndOfData;
@@ -150,6 +178,25 @@ public final class NextHopClient implements AutoCloseable {
                             : FailureClassifier.classify(e, sendable, hop.name()));
         }
         return new HopOutcome(out, transport != null && transport.endOfDataSent());
+    }
+
+    /** What the transaction that went through had: DANE, a verified chain, TLS, or nothing. */
+    private static String tlsResult(HopAtLevel link, HopTransport transport) {
+        if (!transport.encrypted()) {
+            return "none";
+        }
+        return switch (link.level()) {
+            case DANE -> "dane-verified";
+            case VERIFY -> "verified";
+            default -> "encrypted-unverified";
+        };
+    }
+
+    /** {@code level} for {@code hop}; for {@code dane}, what its TLSA records make of it. */
+    private DaneLookup.Plan link(NextHop hop, TlsLevel level) {
+        return level == TlsLevel.DANE
+                ? dane.plan(hop, levels.withoutDane())
+                : new DaneLookup.Plan.Level(level);
     }
 
     /**
@@ -199,7 +246,8 @@ public final class NextHopClient implements AutoCloseable {
     private HopTransport open(HopAtLevel link, Duration timeout, Instant end)
             throws MessagingException {
         Duration limit = Duration.between(clock.instant(), end);
-        boolean usual = timeout.equals(config.timeout());
+        // a DANE connection is checked against the TLSA records of now: never kept for later
+        boolean usual = timeout.equals(config.timeout()) && link.level() != TlsLevel.DANE;
         Session session =
                 usual
                         ? sessions.computeIfAbsent(

@@ -7,6 +7,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -18,6 +19,7 @@ import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
+import org.xbill.DNS.TLSARecord;
 
 /**
  * STARTTLS towards the next hop at the level a message needs (STYLE.md: ordered levels). {@code
@@ -47,6 +49,21 @@ public final class OutboundTls {
     public SSLSocketFactory socketFactoryFor(TlsLevel level, String expectedName) {
         return new NamedHostFactory(
                 level == TlsLevel.VERIFY ? verifying : opportunistic, expectedName);
+    }
+
+    /**
+     * The factory for STARTTLS to {@code expectedName} authenticated by its TLSA {@code records}
+     * ({@link DaneTrust}); a new one each time, since records change with DNS.
+     */
+    public SSLSocketFactory daneSocketFactory(
+            List<TLSARecord> records, String expectedName, Clock clock) {
+        try {
+            return new NamedHostFactory(
+                    factory(new TrustManager[] {new DaneTrust(records, expectedName, clock)}),
+                    expectedName);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("TLS cannot be set up: " + e.getMessage(), e);
+        }
     }
 
     private static SSLSocketFactory factory(TrustManager[] trust) throws GeneralSecurityException {

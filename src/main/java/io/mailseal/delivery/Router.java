@@ -2,6 +2,7 @@ package io.mailseal.delivery;
 
 import io.mailseal.config.DeliveryConfig;
 import io.mailseal.config.HostPort;
+import io.mailseal.dns.ValidatingDns;
 import java.util.List;
 
 /** Which recipients travel together, and to which hosts. */
@@ -12,9 +13,10 @@ public interface Router {
 
     Route route(String destination);
 
-    static Router of(DeliveryConfig config) {
+    /** {@code dns} serves {@code mode = mx} only. */
+    static Router of(DeliveryConfig config, ValidatingDns dns) {
         if (config.mode() == DeliveryConfig.Mode.MX) {
-            return new MxRouter(config.dnsServers(), config.mxPort(), config.timeout());
+            return new MxRouter(dns, config.mxPort());
         }
         HostPort smarthost = config.smarthost();
         Route only =

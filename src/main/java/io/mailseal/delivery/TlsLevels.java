@@ -62,6 +62,14 @@ public final class TlsLevels {
         return accepted.compareTo(now) > 0 ? accepted : now;
     }
 
+    /**
+     * What {@code dane} falls back to where a host has no secure TLSA records: {@code
+     * delivery.tls}, or {@code may} (as Postfix's {@code dane}) when that is {@code dane} itself.
+     */
+    TlsLevel withoutDane() {
+        return global == TlsLevel.DANE ? TlsLevel.MAY : global;
+    }
+
     TlsLevel forPolicy(String policy) {
         if (PolicyConfig.DSN.equals(policy)) {
             return dsn;

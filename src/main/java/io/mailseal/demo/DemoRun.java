@@ -75,7 +75,8 @@ public final class DemoRun {
                     world.addCustomer(c.address(), c.kind());
                 }
             }
-            Path conf = world.writeConfig(POLICIES);
+            world.addUnpublishedCustomer(CustomerServiceDemo.CUSTOMER, KeyKind.RSA);
+            Path conf = world.writeConfig(POLICIES, CustomerServiceDemo.config(world));
             try (Relay relay = Relay.start(ConfigLoader.load(conf), clock)) {
                 out.printf(
                         "mailseal demo — relay on 127.0.0.1:%d, TSA %s, sink 127.0.0.1:%d%n%n",
@@ -130,6 +131,20 @@ public final class DemoRun {
                             "Dear customer, your case %s is solved.",
                             c.kind() == null ? Expect.SIGNED : Expect.ENCRYPTED);
                 }
+                out.println(
+                        "5. customer service both ways (inbound listener: decrypt, verify, harvest;"
+                                + " the reply sealed to the harvested certificate)");
+                String secret = String.format("%06d", new SecureRandom().nextInt(1_000_000));
+                CustomerServiceDemo.roundTrip(world, relay, secret, this::check, out)
+                        .ifPresent(
+                                reply ->
+                                        inspect(
+                                                world,
+                                                new Customer(
+                                                        CustomerServiceDemo.CUSTOMER, KeyKind.RSA),
+                                                reply,
+                                                secret,
+                                                true));
             }
         }
         out.printf("%nfiles: %s (relay.conf, certs/, keys/, customers/, sink/*.eml)%n", dir);

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.bouncycastle.asn1.x509.KeyUsage;
 
 /**
  * A bank and its customers on loopback, written to a directory: CA, bank signing key (PKCS#12 +
@@ -28,13 +29,24 @@ public final class DemoWorld implements AutoCloseable {
     private final Map<String, Issued> customers = new LinkedHashMap<>();
     private final EmbeddedTsa tsa;
     private final CaptureSink sink;
+    private final Issued bank;
 
     public DemoWorld(Path dir, Clock clock) throws IOException {
         this.dir = dir;
         this.pki = new DemoPki(clock, "mailseal demo CA");
         // the bank's domain identity: one certificate naming every sender the demo and tests sign
         // for (check-config refuses a signing policy whose sender the certificate does not name)
-        Issued signer = pki.signer(BANK_SENDER, KeyKind.RSA, BANK_SIGNERS.toArray(String[]::new));
+        // dual use: customers encrypt their mail to it too (inbound), and some clients (gpgsm)
+        // refuse a certificate whose keyUsage lacks keyEncipherment
+        Issued signer =
+                pki.certificate(BANK_SENDER, KeyKind.RSA)
+                        .keyUsage(
+                                KeyUsage.digitalSignature
+                                        | KeyUsage.nonRepudiation
+                                        | KeyUsage.keyEncipherment)
+                        .moreAddresses(BANK_SIGNERS.toArray(String[]::new))
+                        .build();
+        this.bank = signer;
         PkiFiles.writeCertificate(dir.resolve("certs/trust/ca.pem"), pki.ca().certificate());
         PkiFiles.writeCertificate(dir.resolve("certs/tsa/ca.pem"), pki.ca().certificate());
         Files.createDirectories(dir.resolve("certs/recipients"));
@@ -56,6 +68,24 @@ public final class DemoWorld implements AutoCloseable {
     public Issued addCustomer(String address, KeyKind kind) throws IOException {
         Issued c = pki.customer(address, kind);
         return publish(address, c);
+    }
+
+    /**
+     * Issues a customer certificate and keeps the key (customers/) without publishing it: the relay
+     * learns it only from the customer's own signed mail (harvest).
+     */
+    public Issued addUnpublishedCustomer(String address, KeyKind kind) throws IOException {
+        Issued c = pki.customer(address, kind);
+        Path keys = dir.resolve("customers");
+        PkiFiles.writeCertificate(keys.resolve(address + ".crt"), c.certificate());
+        PkiFiles.writePrivateKey(keys.resolve(address + ".key"), c);
+        customers.put(address, c);
+        return c;
+    }
+
+    /** The directory it lives in (relay.conf, certs/, keys/, customers/, sink/). */
+    public Path directory() {
+        return dir;
     }
 
     /** Publishes any certificate (e.g. a deliberately bad one) for {@code address}. */
@@ -106,6 +136,11 @@ public final class DemoWorld implements AutoCloseable {
 
     public DemoPki pki() {
         return pki;
+    }
+
+    /** The bank's identity: what customers encrypt to (it names service@bank.example too). */
+    public Issued bank() {
+        return bank;
     }
 
     public Issued customer(String address) {

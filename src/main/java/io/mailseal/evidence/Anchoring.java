@@ -80,6 +80,11 @@ public final class Anchoring implements AutoCloseable {
                     "evidence: the chain head could not be anchored at shutdown: {}",
                     e.getMessage());
         }
+        closeQuietly(journal);
+    }
+
+    /** Closes a journal that was never anchored by this process (a start that failed). */
+    public static void closeQuietly(Journal journal) {
         try {
             journal.close();
         } catch (IOException e) {

@@ -9,7 +9,9 @@ import io.mailseal.config.PolicyConfig.TextPattern;
 import io.mailseal.config.PolicyConfig.TimestampMode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Decides, per recipient, which policy applies: the first whose every condition holds (DESIGN.md,
@@ -53,21 +55,37 @@ public final class PolicyEngine {
 
     /** Each policy in order with why it did not match, up to and including the one that did. */
     public List<Evaluation> explain(MessageFacts facts, String recipient) {
-        List<Evaluation> out = new ArrayList<>();
-        for (PolicyConfig p : policies) {
-            Optional<String> why = mismatch(p.match(), facts, recipient);
-            out.add(new Evaluation(p, why));
+        return firstMatch(policies, PolicyConfig::match, NO_MATCH, facts, recipient).stream()
+                .map(e -> new Evaluation(e.getKey(), e.getValue()))
+                .toList();
+    }
+
+    /**
+     * Each of {@code policies} in order with why it did not match (the first failing condition of
+     * its {@code match}), up to and including the first that did; {@code none} last when none did.
+     * The inbound policies are chosen the same way.
+     */
+    public static <P> List<Map.Entry<P, Optional<String>>> firstMatch(
+            List<P> policies,
+            Function<P, Match> match,
+            P none,
+            MessageFacts facts,
+            String recipient) {
+        List<Map.Entry<P, Optional<String>>> out = new ArrayList<>();
+        for (P p : policies) {
+            Optional<String> why = mismatch(match.apply(p), facts, recipient);
+            out.add(Map.entry(p, why));
             if (why.isEmpty()) {
                 return out;
             }
         }
-        out.add(new Evaluation(NO_MATCH, Optional.empty()));
+        out.add(Map.entry(none, Optional.empty()));
         return out;
     }
 
     public record Evaluation(PolicyConfig policy, Optional<String> mismatch) {}
 
-    /** The first condition that fails, in words; empty when every condition holds. */
+    /** The first condition of {@code m} that fails, in words; empty when every condition holds. */
     private static Optional<String> mismatch(Match m, MessageFacts facts, String recipient) {
         if (m.from().isPresent() && !m.from().get().matches(facts.envelopeFrom())) {
             return fail("envelope from", facts.envelopeFrom(), m.from().get());

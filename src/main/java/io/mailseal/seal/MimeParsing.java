@@ -1,21 +1,10 @@
 package io.mailseal.seal;
 
 import io.mailseal.policy.MessageFacts;
-import jakarta.mail.Header;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
-import jakarta.mail.internet.AddressException;
-import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
-import jakarta.mail.internet.MimeUtility;
 import jakarta.mail.util.SharedByteArrayInputStream;
-import java.io.UnsupportedEncodingException;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Properties;
 
 /** Turns received bytes into a MIME message and the facts policies match on. */
@@ -35,33 +24,6 @@ final class MimeParsing {
     }
 
     static MessageFacts facts(String envelopeFrom, MimeMessage m) throws MessagingException {
-        Map<String, List<String>> headers = new HashMap<>();
-        for (Header h : Collections.list(m.getAllHeaders())) {
-            headers.computeIfAbsent(h.getName().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
-                    .add(decode(h.getValue()));
-        }
-        List<String> fromAddresses = new ArrayList<>();
-        String[] from = m.getHeader("From");
-        if (from != null) {
-            for (String f : from) {
-                try {
-                    for (InternetAddress a : InternetAddress.parseHeader(f, false)) {
-                        fromAddresses.add(a.getAddress());
-                    }
-                } catch (AddressException e) {
-                    // an unparseable From matches no header-from rule; policy decides the rest
-                }
-            }
-        }
-        return new MessageFacts(envelopeFrom, fromAddresses, headers);
-    }
-
-    private static String decode(String raw) {
-        String unfolded = MimeUtility.unfold(raw == null ? "" : raw).strip();
-        try {
-            return MimeUtility.decodeText(unfolded);
-        } catch (UnsupportedEncodingException e) {
-            return unfolded;
-        }
+        return MessageFacts.of(envelopeFrom, m);
     }
 }

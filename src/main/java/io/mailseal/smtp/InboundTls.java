@@ -69,8 +69,8 @@ final class InboundTls implements SSLSocketCreator {
                         .toArray(String[]::new);
     }
 
-    static InboundTls load(SmtpConfig.Tls tls) {
-        String key = "mailseal.smtp.tls";
+    /** {@code key}: where relay.conf gave {@code tls}, e.g. {@code mailseal.smtp.tls}. */
+    static InboundTls load(SmtpConfig.Tls tls, String key) {
         List<X509Certificate> chain;
         try (InputStream in = Files.newInputStream(tls.certificate())) {
             chain =

@@ -39,11 +39,11 @@ public final class IntakeServer implements AutoCloseable {
                         System::nanoTime);
         admission.watchedBy(watch);
         Intake intake = new Intake(config, sink, new QueueIds(clock), budget, watch);
-        Optional<InboundTls> tls = config.tls().map(InboundTls::load);
-        Optional<SmtpUsers> users = config.authUsersFile().map(SmtpUsers::load);
+        Optional<InboundTls> tls = config.tls().map(t -> tls(config, t));
+        Optional<SmtpUsers> users = config.authUsersFile().map(f -> users(config, f));
         SMTPServer.Builder builder =
                 SMTPServer.port(config.listen().port())
-                        .bindAddress(bindAddress(config.listen().host()))
+                        .bindAddress(bindAddress(config))
                         .hostName(config.hostname())
                         .softwareName("mailseal")
                         .maxMessageSize((int) config.maxMessageSize())
@@ -77,23 +77,33 @@ public final class IntakeServer implements AutoCloseable {
      */
     public static String check(SmtpConfig config) {
         String tls =
-                config.tls().map(InboundTls::load).isEmpty()
+                config.tls().map(t -> tls(config, t)).isEmpty()
                         ? "off"
                         : config.tls().get().require() ? "required" : "offered";
         return "STARTTLS "
                 + tls
                 + ", AUTH "
                 + config.authUsersFile()
-                        .map(SmtpUsers::load)
+                        .map(f -> users(config, f))
                         .map(u -> u.size() + " users")
                         .orElse("off");
     }
 
-    private static InetAddress bindAddress(String host) {
+    private static InboundTls tls(SmtpConfig config, SmtpConfig.Tls tls) {
+        return InboundTls.load(tls, config.section() + ".tls");
+    }
+
+    private static SmtpUsers users(SmtpConfig config, java.nio.file.Path file) {
+        return SmtpUsers.load(file, config.section() + ".auth.users-file");
+    }
+
+    private static InetAddress bindAddress(SmtpConfig config) {
+        String host = config.listen().host();
         try {
             return InetAddress.getByName(host);
         } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("smtp.listen: cannot resolve \"" + host + "\"", e);
+            throw new IllegalArgumentException(
+                    config.section() + ".listen: cannot resolve \"" + host + "\"", e);
         }
     }
 
@@ -106,6 +116,11 @@ public final class IntakeServer implements AutoCloseable {
     /** The bound port; differs from the configured one when that was 0. */
     public int port() {
         return server.getPortAllocated();
+    }
+
+    /** Whether the listener takes connections (for /ready). */
+    public boolean serving() {
+        return server.isRunning();
     }
 
     /** SMTP connections open now (for the sessions gauge). */

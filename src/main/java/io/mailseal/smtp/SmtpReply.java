@@ -44,6 +44,9 @@ public enum SmtpReply {
     REFUSED_BY_POLICY(550, "5.7.1 %s: refused by policy %s"),
     NO_SIGNING_IDENTITY(550, "5.7.1 no signing identity for <%s>"),
     FROM_NOT_SIGNER(550, "5.7.1 header From is not covered by the signing identity of <%s>"),
+    PROTECTION_REQUIRED(550, "5.7.1 Mail to <%s> must be %s (policy %s); this message %s"),
+    SIGNER_STATUS_UNAVAILABLE(
+            451, "4.7.5 The signer's certificate status cannot be checked now, try again later"),
     MALFORMED_MESSAGE(554, "5.6.0 Message could not be parsed as MIME: %s"),
     BAD_ADDRESS(501, "5.1.3 Bad address syntax: <%s>"),
     EHLO_SYNTAX(501, "5.5.4 Syntax: EHLO hostname"),

@@ -39,8 +39,8 @@ final class SmtpUsers implements UsernamePasswordValidator {
         this.decoy = hashes.values().stream().findFirst().orElse(DECOY);
     }
 
-    static SmtpUsers load(Path file) {
-        String key = "mailseal.smtp.auth.users-file";
+    /** {@code key}: where relay.conf named {@code file}. */
+    static SmtpUsers load(Path file, String key) {
         List<String> lines;
         try {
             lines = Files.readAllLines(file);

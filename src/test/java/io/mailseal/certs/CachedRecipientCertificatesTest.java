@@ -119,6 +119,32 @@ class CachedRecipientCertificatesTest {
     }
 
     @Test
+    void aCertificateFromDnsIsKeptNoLongerThanTheRecordsTtl() {
+        var cache = cache();
+        X509Certificate c = pki.customer("e@x.example", DemoPki.KeyKind.RSA).certificate();
+        answers.add(
+                new Lookup.Found(
+                        List.of(c),
+                        java.util.Optional.of(
+                                new Lookup.DnsProof(
+                                        "SMIMEA, DNSSEC secure (PKIX-EE)",
+                                        true,
+                                        Duration.ofMinutes(5)))));
+        assertThat(cache.resolve("e@x.example"))
+                .isEqualTo(
+                        new Resolution.Usable(
+                                c,
+                                "SMIMEA, DNSSEC secure (PKIX-EE)",
+                                java.util.Optional.of(Duration.ofMinutes(5))));
+        advance(Duration.ofMinutes(4));
+        cache.resolve("e@x.example");
+        assertThat(calls).hasValue(1);
+        advance(Duration.ofMinutes(2));
+        cache.resolve("e@x.example");
+        assertThat(calls).as("the record's 5 minutes, not the cache's hour").hasValue(2);
+    }
+
+    @Test
     void notFoundIsCachedForTheShorterNegativeTtl() {
         var cache = cache();
         assertThat(cache.resolve("b@x.example")).isInstanceOf(Resolution.Missing.class);

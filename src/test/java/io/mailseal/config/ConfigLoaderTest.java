@@ -85,9 +85,76 @@ class ConfigLoaderTest {
                 .contains(
                         "mailseal.evidence.anchor-interval: \"2s\" is shorter than 10s",
                         "mailseal.evidence.retention: \"1h\" is shorter than one day",
-                        "mailseal.evidence.directory: \"s\" is mailseal.spool.directory",
-                        "mailseal.evidence.enabled: true but mailseal.timestamp.urls is empty: the"
-                                + " journal's chain head could not be anchored");
+                        "mailseal.evidence.directory: \"s\" is mailseal.spool.directory");
+    }
+
+    @Test
+    void inboundIsReadWithTheIntakesRulesAndItsOwnKeys() throws IOException {
+        assertThat(load("").inbound()).isEmpty();
+        RelayConfig c =
+                load(
+                        """
+                        mailseal.inbound {
+                          next-hop = "mail.bank.internal:25"
+                          authserv-id = "mailseal.bank.example"
+                          allowed-clients = ["10.20.0.0/16"]
+                          max-message-size = 10MiB
+                          policies = [
+                            { name = service, match { to = "service@bank.example" },
+                              require = encrypted, on-violation = reject }
+                            { name = default, require = none, on-violation = tag }
+                          ]
+                        }
+                        """);
+        InboundConfig in = c.inbound().orElseThrow();
+        assertThat(in.intake().listen()).isEqualTo(new HostPort("0.0.0.0", 2526));
+        assertThat(in.intake().maxMessageSize()).isEqualTo(10L << 20);
+        assertThat(in.nextHop()).isEqualTo(new HostPort("mail.bank.internal", 25));
+        assertThat(in.authservId()).isEqualTo("mailseal.bank.example");
+        assertThat(in.policies())
+                .extracting(InboundConfig.InboundPolicy::require)
+                .containsExactly(
+                        InboundConfig.Requirement.ENCRYPTED, InboundConfig.Requirement.NONE);
+        assertThat(in.policies().get(0).match().to()).isPresent();
+    }
+
+    @Test
+    void inboundProblemsNameKeyAndValue() {
+        ConfigException e =
+                problems(
+                        """
+                        mailseal {
+                          smtp.listen = "127.0.0.1:2600"
+                          inbound {
+                            listen = "127.0.0.1:2600"
+                            authserv-id = "not an id;"
+                            colour = blue
+                            auth.users-file = users
+                            policies = [
+                              { name = a, require = encrypted-maybe, on-violation = shrug }
+                              { name = a, match { to = "x@y" } }
+                            ]
+                          }
+                        }
+                        """);
+        assertThat(e.problems())
+                .contains(
+                        "mailseal.inbound.next-hop: is missing (host:port of the bank's internal"
+                                + " mail server)",
+                        "mailseal.inbound.authserv-id: \"not an id;\" is not a host name (RFC 8601"
+                                + " §2.5: the authserv-id is a domain name)",
+                        "mailseal.inbound.listen: \"127.0.0.1:2600\" is also mailseal.smtp.listen:"
+                                + " the two listeners need their own port",
+                        "mailseal.inbound.policies[0].require: \"encrypted-maybe\" is not one of"
+                                + " none | signed | encrypted | signed-and-encrypted",
+                        "mailseal.inbound.policies[0].on-violation: \"shrug\" is not one of reject"
+                                + " | tag",
+                        "mailseal.inbound.policies[1]: is never reached: policy \"a\" before it has"
+                                + " no match and catches every recipient",
+                        "mailseal.inbound.policies[1].name: \"a\" is used by an earlier policy",
+                        "mailseal.inbound.auth.users-file: AUTH is offered only after STARTTLS: set"
+                                + " mailseal.inbound.tls.certificate and key")
+                .anyMatch(p -> p.startsWith("mailseal.inbound.colour"));
     }
 
     @Test
@@ -132,7 +199,7 @@ class ConfigLoaderTest {
                         "mailseal.smtp.allowed-clients: \"example.com\" is not an IP network (e.g. 10.0.0.0/8, ::1/128)",
                         "mailseal.certificates.cache.ttl: \"1 hr\" is not a duration (e.g. 30s, 10m, 1h)",
                         "mailseal.certificates.revocation: \"sometimes\" is not one of off | soft-fail | hard-fail",
-                        "mailseal.delivery.tls: \"maybe\" is not one of none | may | encrypt | verify");
+                        "mailseal.delivery.tls: \"maybe\" is not one of none | may | encrypt | verify | dane");
     }
 
     @Test
@@ -284,7 +351,7 @@ class ConfigLoaderTest {
                         "mailseal.certificates.sources[4].token-header: needs bearer-token-file (the token it carries)",
                         "mailseal.certificates.sources[4].token-header: \"X Key\" is not an HTTP header name",
                         "mailseal.certificates.sources[4].timeout: \"0s\" must be positive",
-                        "mailseal.certificates.sources[5].type: \"gopher\" is not a source type (directory | ldap | http | harvest)");
+                        "mailseal.certificates.sources[5].type: \"gopher\" is not a source type (directory | ldap | http | harvest | smimea)");
     }
 
     @Test
@@ -445,7 +512,7 @@ class ConfigLoaderTest {
                 .containsExactlyInAnyOrder(
                         "mailseal.policies[0].delivery-tls: \"may\" (policy news) is weaker than mailseal.delivery.tls = "
                                 + "encrypt: a policy can raise the level, never lower it",
-                        "mailseal.policies[1].delivery-tls: \"always\" is not one of none | may | encrypt | verify");
+                        "mailseal.policies[1].delivery-tls: \"always\" is not one of none | may | encrypt | verify | dane");
     }
 
     @Test
@@ -480,6 +547,6 @@ class ConfigLoaderTest {
                                 + " encrypt: DSNs can be sent at a stricter level, never a weaker one");
         assertThat(problems("mailseal.delivery.dsn-tls = always").problems())
                 .containsExactly(
-                        "mailseal.delivery.dsn-tls: \"always\" is not one of none | may | encrypt | verify");
+                        "mailseal.delivery.dsn-tls: \"always\" is not one of none | may | encrypt | verify | dane");
     }
 }

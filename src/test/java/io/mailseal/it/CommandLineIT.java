@@ -67,11 +67,21 @@ class CommandLineIT {
                 world.writeConfig(
                         """
                 { name = st, match { from = "statements@other.example" }, action = sign, timestamp = off }""",
-                        "smtp.max-recipients = lots\ncertificates.trust-anchors = nowhere");
+                        "smtp.max-recipients = lots\ncertificates.trust-anchors = nowhere\n"
+                                + "dns.trust-anchors = relay.conf");
         Run r = mailseal("check-config", "-c", bad.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err())
                 .contains("mailseal.smtp.max-recipients: \"lots\" is not a whole number");
+        Files.writeString(bad, Files.readString(bad).replace("smtp.max-recipients = lots", ""));
+        r = mailseal("check-config", "-c", bad.toString());
+        assertThat(r.err())
+                .as("the DNSSEC trust anchors are read and checked")
+                .contains(
+                        "mailseal.dns.trust-anchors: \""
+                                + dir.resolve("relay.conf")
+                                + "\" is not a zone file of DS or DNSKEY records: ");
+        Files.writeString(bad, Files.readString(bad).replace("dns.trust-anchors = relay.conf", ""));
         Files.writeString(bad, Files.readString(bad).replace("smtp.max-recipients = lots", ""));
         r = mailseal("check-config", "-c", bad.toString());
         assertThat(r.exit()).isEqualTo(1);

@@ -15,7 +15,9 @@ import io.mailseal.delivery.NextHopClient;
 import io.mailseal.delivery.OutboundTls;
 import io.mailseal.delivery.Route;
 import io.mailseal.delivery.Router;
+import io.mailseal.delivery.SpooledContent;
 import io.mailseal.delivery.TlsLevels;
+import io.mailseal.dns.ValidatingDns;
 import io.mailseal.spool.Spool;
 import io.mailseal.spool.SpooledMessage;
 import io.mailseal.testing.Eventually;
@@ -44,6 +46,28 @@ final class DeliveryRig implements AutoCloseable {
     final MutableClock clock = new MutableClock(START);
     final LinkedBlockingQueue<String> outcomes = new LinkedBlockingQueue<>();
 
+    /** The TLS of each transaction a hop accepted, in order. */
+    final LinkedBlockingQueue<String> tlsResults = new LinkedBlockingQueue<>();
+
+    private final DeliveryOutcomes reports =
+            new DeliveryOutcomes() {
+                @Override
+                public void outcome(String policy, String outcome) {
+                    failIfAsked(outcome);
+                    outcomes.add(outcome);
+                }
+
+                @Override
+                public void tls(String result) {
+                    tlsResults.add(result);
+                }
+
+                @Override
+                public void attempted(Duration took) {
+                    failIfAsked("attempted"); // timings themselves are AdminIT's concern
+                }
+            };
+
     /**
      * The next report of this outcome ({@code "attempted"}: of an attempt's time) throws, as broken
      * metrics would.
@@ -61,16 +85,33 @@ final class DeliveryRig implements AutoCloseable {
 
     DeliveryRig(Path dir, DeliveryConfig config, Optional<Set<TrustAnchor>> anchors)
             throws Exception {
-        this(dir, config, anchors, List.of());
+        this(dir, config, null, anchors, List.of());
+    }
+
+    /** MX delivery ({@link #mx}) resolving through {@code dns}. */
+    DeliveryRig(
+            Path dir, DeliveryConfig config, ValidatingDns dns, Optional<Set<TrustAnchor>> anchors)
+            throws Exception {
+        this(dir, config, dns, anchors, List.of());
+    }
+
+    DeliveryRig(
+            Path dir,
+            DeliveryConfig config,
+            Optional<Set<TrustAnchor>> anchors,
+            List<PolicyConfig> policies)
+            throws Exception {
+        this(dir, config, null, anchors, policies);
     }
 
     /**
      * With {@code policies}' {@code delivery-tls}: a message spooled under one is sent at its
-     * level.
+     * level; {@code dns} only for MX delivery (null: smarthost).
      */
     DeliveryRig(
             Path dir,
             DeliveryConfig config,
+            ValidatingDns dns,
             Optional<Set<TrustAnchor>> anchors,
             List<PolicyConfig> policies)
             throws Exception {
@@ -80,7 +121,7 @@ final class DeliveryRig implements AutoCloseable {
         this.scheduler =
                 new DeliveryScheduler(
                         spool,
-                        failingOnceWhenAsked(Router.of(config)),
+                        failingOnceWhenAsked(Router.of(config, dns)),
                         new NextHopClient(
                                 config,
                                 "relay.test",
@@ -89,23 +130,14 @@ final class DeliveryRig implements AutoCloseable {
                                         config.tls(),
                                         config.dsnTls().orElse(config.tls()),
                                         policies),
+                                dns,
+                                reports,
                                 clock),
                         config,
                         "relay.test",
                         clock,
-                        new DeliveryOutcomes() {
-                            @Override
-                            public void outcome(String policy, String outcome) {
-                                failIfAsked(outcome);
-                                outcomes.add(outcome);
-                            }
-
-                            @Override
-                            public void attempted(Duration took) {
-                                failIfAsked(
-                                        "attempted"); // timings themselves are AdminIT's concern
-                            }
-                        },
+                        reports,
+                        SpooledContent.AS_SPOOLED,
                         DeliveryEvidence.NONE);
     }
 
@@ -142,7 +174,6 @@ final class DeliveryRig implements AutoCloseable {
                 DeliveryConfig.Mode.SMARTHOST,
                 new HostPort("127.0.0.1", port),
                 25,
-                List.of(),
                 tls,
                 Optional.empty(),
                 2,
@@ -154,16 +185,12 @@ final class DeliveryRig implements AutoCloseable {
                 java.util.Optional.empty());
     }
 
-    /**
-     * MX delivery with the DNS server on loopback {@code dnsPort}; every MX host listens on {@code
-     * mxPort}.
-     */
-    static DeliveryConfig mx(int mxPort, int dnsPort, DeliveryConfig.TlsLevel tls) {
+    /** MX delivery; every MX host listens on {@code mxPort}. */
+    static DeliveryConfig mx(int mxPort, DeliveryConfig.TlsLevel tls) {
         return new DeliveryConfig(
                 DeliveryConfig.Mode.MX,
                 new HostPort("127.0.0.1", 25),
                 mxPort,
-                List.of(new HostPort("127.0.0.1", dnsPort)),
                 tls,
                 Optional.empty(),
                 2,
@@ -185,7 +212,6 @@ final class DeliveryRig implements AutoCloseable {
                 c.mode(),
                 c.smarthost(),
                 c.mxPort(),
-                c.dnsServers(),
                 c.tls(),
                 c.tlsTrustAnchors(),
                 connections,

@@ -22,6 +22,9 @@ class DemoIT {
         assertThat(report.toString())
                 .contains("1. one-time codes")
                 .contains("4. customer service replies")
+                .contains("5. customer service both ways")
+                .contains("[ok] verdict smime=pass")
+                .contains("[ok] customer's certificate harvested")
                 .contains(SmtpReply.NO_CERTIFICATE.line("<carol@customer.example>", "otp"))
                 .contains("result: every check held")
                 .doesNotContain("[FAIL]");

@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  * imported from a PKCS#12 with the legacy PBE (3DES key bag, SHA-1 MAC) that gpgsm 2.2 reads. The
  * gpg-agent it starts is stopped by {@link #close()}.
  */
-final class GpgsmEngine implements ReaderEngine {
+final class GpgsmEngine implements ReaderEngine, CustomerEngine {
     private static final byte[] PASSPHRASE = "gpgsm-interop\n".getBytes(StandardCharsets.US_ASCII);
 
     /** Most telling first: gpgsm ends every failure with a generic "No secret key". */
@@ -144,6 +144,55 @@ final class GpgsmEngine implements ReaderEngine {
                 Pattern.compile("\\[GNUPG:] (BADSIG|ERRSIG|TRUST_\\w+|INV_\\w+)")
                         .matcher(r.output());
         return new Outcome.Refused(bad.find() ? bad.group(1) : r.output().strip());
+    }
+
+    @Override
+    public byte[] signDetached(byte[] content, String customer) throws Exception {
+        importKey(customer);
+        Path in = Files.write(Files.createTempFile(work, "content", ".txt"), content);
+        Path out = Path.of(in + ".p7s");
+        ExternalTool.Result r =
+                gpgsm(
+                        PASSPHRASE,
+                        "--pinentry-mode",
+                        "loopback",
+                        "--passphrase-fd",
+                        "0",
+                        "--local-user",
+                        customer,
+                        "--output",
+                        out.toString(),
+                        "--detach-sign",
+                        in.toString());
+        if (r.exitCode() != 0) {
+            throw new AssertionError("gpgsm did not sign:\n" + r.output());
+        }
+        return Files.readAllBytes(out);
+    }
+
+    /** The recipient's certificate imported first (its CA is trusted through trustlist.txt). */
+    @Override
+    public byte[] envelope(byte[] content, Path recipientPem) throws Exception {
+        gpgsm(new byte[0], "--import", recipientPem.toString());
+        java.security.cert.X509Certificate cert =
+                (java.security.cert.X509Certificate)
+                        java.security.cert.CertificateFactory.getInstance("X.509")
+                                .generateCertificate(Files.newInputStream(recipientPem));
+        Path in = Files.write(Files.createTempFile(work, "content", ".txt"), content);
+        Path out = Path.of(in + ".p7m");
+        ExternalTool.Result r =
+                gpgsm(
+                        new byte[0],
+                        "--recipient",
+                        fingerprint(cert.getEncoded()).replace(":", ""),
+                        "--output",
+                        out.toString(),
+                        "--encrypt",
+                        in.toString());
+        if (r.exitCode() != 0) {
+            throw new AssertionError("gpgsm did not encrypt:\n" + r.output());
+        }
+        return Files.readAllBytes(out);
     }
 
     /**

@@ -311,11 +311,12 @@ class InteropIT {
         String rendered = matrix.render();
         Files.createDirectories(REPORT.getParent());
         Files.writeString(REPORT, rendered);
+        String all = Files.exists(DOCS) ? Files.readString(DOCS) : "";
         if ("write".equals(System.getProperty("interop.docs"))) {
-            Files.writeString(DOCS, rendered);
+            Files.writeString(DOCS, rendered + InteropDocs.inbound(all));
             return;
         }
-        String docs = Files.exists(DOCS) ? Files.readString(DOCS) : "";
+        String docs = InteropDocs.outbound(all);
         assumeTrue(
                 docs.contains(matrix.versionsMarker()),
                 "docs/INTEROP.md was measured with other engine versions"

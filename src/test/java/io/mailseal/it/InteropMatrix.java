@@ -127,18 +127,29 @@ final class InteropMatrix {
     }
 
     private void table(StringBuilder md, String heading, Map<String, Map<String, String>> rows) {
+        table(md, heading, engines.stream().map(Engine::name).toList(), rows);
+    }
+
+    /**
+     * A markdown table: one row per key of {@code rows}, one column per name in {@code columns}.
+     */
+    static void table(
+            StringBuilder md,
+            String heading,
+            List<String> columns,
+            Map<String, Map<String, String>> rows) {
         md.append("| ").append(heading).append(" |");
-        engines.forEach(e -> md.append(' ').append(e.name()).append(" |"));
+        columns.forEach(c -> md.append(' ').append(c).append(" |"));
         md.append("\n|---|");
-        engines.forEach(e -> md.append("---|"));
+        columns.forEach(c -> md.append("---|"));
         md.append('\n');
         rows.forEach(
                 (row, cells) -> {
                     md.append("| ").append(row).append(" |");
-                    engines.forEach(
-                            e ->
+                    columns.forEach(
+                            c ->
                                     md.append(' ')
-                                            .append(cells.getOrDefault(e.name(), "not tested"))
+                                            .append(cells.getOrDefault(c, "not tested"))
                                             .append(" |"));
                     md.append('\n');
                 });

@@ -8,6 +8,7 @@ import io.mailseal.demo.CaptureSink.CapturedMessage;
 import io.mailseal.demo.CaptureSink.Verb;
 import io.mailseal.demo.TransactionHold;
 import io.mailseal.testing.LoopbackDns;
+import io.mailseal.testing.TestResolvers;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,7 +54,8 @@ class MxDeliveryIT {
         rig =
                 new DeliveryRig(
                         dir,
-                        DeliveryRig.mx(sink.port(), dns.port(), DeliveryConfig.TlsLevel.NONE),
+                        DeliveryRig.mx(sink.port(), DeliveryConfig.TlsLevel.NONE),
+                        TestResolvers.unsigned(dns.port(), dir),
                         Optional.empty());
     }
 
@@ -68,6 +70,7 @@ class MxDeliveryIT {
     void theNextMxIsTriedWhenTheFirstCannotBeReached() throws Exception {
         rig.queue("M1.0", Duration.ofDays(1), "alice@customer.test");
         rig.awaitOutcome("delivered");
+        assertThat(rig.tlsResults).as("tls = none").containsExactly("none");
         assertThat(sink.messages())
                 .singleElement()
                 .extracting(CapturedMessage::recipients)

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * the key imported by {@code pk12util}; {@code -D -c content -u 4 -h 1} verifies the detached
  * signature with the demo CA trusted by {@code certutil}.
  */
-final class NssEngine implements ReaderEngine {
+final class NssEngine implements ReaderEngine, CustomerEngine {
     private static final Pattern SEC_ERROR = Pattern.compile("SEC_ERROR_[A-Z_]+");
     private static final Pattern STATUS = Pattern.compile("signer0\\.status=(\\w+)");
     private final Path dir;
@@ -107,6 +107,67 @@ final class NssEngine implements ReaderEngine {
         return status.find(0) ? new Outcome.Refused(status.group(1)) : refused(r.output());
     }
 
+    /** {@code cmsutil -S -T}: detached, SHA-256, signing time and S/MIME capabilities. */
+    @Override
+    public byte[] signDetached(byte[] content, String customer) throws Exception {
+        importKey(customer);
+        Path in = Files.write(Files.createTempFile(work, "content", ".txt"), content);
+        Path out = Path.of(in + ".p7s");
+        ExternalTool.ok(
+                dir,
+                "cmsutil",
+                "-S",
+                "-T",
+                "-G",
+                "-P",
+                "-H",
+                "SHA256",
+                "-N",
+                customer,
+                "-d",
+                db,
+                "-i",
+                in.toString(),
+                "-o",
+                out.toString());
+        return Files.readAllBytes(out);
+    }
+
+    /** {@code cmsutil -E -r}: the recipient's certificate added to the database first. */
+    @Override
+    public byte[] envelope(byte[] content, Path recipientPem) throws Exception {
+        String nick = "recipient-" + recipientPem.getFileName();
+        if (imported.add(nick)) {
+            ExternalTool.ok(
+                    dir,
+                    "certutil",
+                    "-A",
+                    "-d",
+                    db,
+                    "-n",
+                    nick,
+                    "-t",
+                    ",,",
+                    "-i",
+                    recipientPem.toString());
+        }
+        Path in = Files.write(Files.createTempFile(work, "content", ".txt"), content);
+        Path out = Path.of(in + ".p7m");
+        ExternalTool.ok(
+                dir,
+                "cmsutil",
+                "-E",
+                "-r",
+                nick,
+                "-d",
+                db,
+                "-i",
+                in.toString(),
+                "-o",
+                out.toString());
+        return Files.readAllBytes(out);
+    }
+
     private void importKey(String customer) throws Exception {
         if (imported.add(customer)) {
             Path p12 = work.resolve(customer + ".p12");
@@ -121,6 +182,8 @@ final class NssEngine implements ReaderEngine {
                     "customers/" + customer + ".key",
                     "-out",
                     p12.toString(),
+                    "-name",
+                    customer,
                     "-passout",
                     "pass:nss",
                     "-certpbe",

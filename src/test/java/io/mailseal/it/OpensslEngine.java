@@ -3,11 +3,13 @@ package io.mailseal.it;
 import io.mailseal.testing.ExternalTool;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** OpenSSL's {@code cms} command: the engine of OpenSSL-based clients and gateways. */
-final class OpensslEngine implements ReaderEngine {
+final class OpensslEngine implements ReaderEngine, CustomerEngine {
     /**
      * openssl 3 error lines: {@code
      * <thread>:error:<code>:<library>:<function>:<reason>:<file>:<line>}.
@@ -72,6 +74,49 @@ final class OpensslEngine implements ReaderEngine {
                 "any",
                 "-out",
                 out.toString());
+    }
+
+    @Override
+    public byte[] signDetached(byte[] content, String customer) throws Exception {
+        Path in = Files.write(Files.createTempFile(work, "content", ".txt"), content);
+        return made(
+                "-sign",
+                "-binary",
+                "-outform",
+                "DER",
+                "-in",
+                in.toString(),
+                "-signer",
+                "customers/" + customer + ".crt",
+                "-inkey",
+                "customers/" + customer + ".key");
+    }
+
+    @Override
+    public byte[] envelope(byte[] content, Path recipientPem) throws Exception {
+        Path in = Files.write(Files.createTempFile(work, "content", ".txt"), content);
+        return made(
+                "-encrypt",
+                "-binary",
+                "-outform",
+                "DER",
+                "-aes256",
+                "-in",
+                in.toString(),
+                recipientPem.toString());
+    }
+
+    /**
+     * The DER {@code openssl cms <op>} wrote with {@code args} (positional ones last, as openssl 3
+     * wants them); fails the test when it refused.
+     */
+    private byte[] made(String op, String... args) throws Exception {
+        Path out = Files.createTempFile(work, "made", ".der");
+        List<String> command =
+                new ArrayList<>(List.of("openssl", "cms", op, "-out", out.toString()));
+        command.addAll(List.of(args));
+        ExternalTool.ok(dir, command.toArray(String[]::new));
+        return Files.readAllBytes(out);
     }
 
     private Outcome outcome(Path out, String... args) throws Exception {

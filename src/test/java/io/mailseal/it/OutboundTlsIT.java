@@ -9,6 +9,7 @@ import io.mailseal.demo.CaptureSink;
 import io.mailseal.demo.DemoPki;
 import io.mailseal.testing.LoopbackDns;
 import io.mailseal.testing.ServerTls;
+import io.mailseal.testing.TestResolvers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.TrustAnchor;
@@ -221,10 +222,12 @@ class OutboundTlsIT {
             rig =
                     new DeliveryRig(
                             dir,
-                            DeliveryRig.mx(sink.port(), dns.port(), TlsLevel.VERIFY),
+                            DeliveryRig.mx(sink.port(), TlsLevel.VERIFY),
+                            TestResolvers.unsigned(dns.port(), dir),
                             Optional.of(Set.of(new TrustAnchor(pki.ca().certificate(), null))));
             rig.queue("T1.0", Duration.ofDays(1), "alice@customer.test");
             rig.awaitOutcome("delivered");
+            assertThat(rig.tlsResults).containsExactly("verified");
             assertThat(sink.messages())
                     .singleElement()
                     .extracting(CaptureSink.CapturedMessage::overTls)

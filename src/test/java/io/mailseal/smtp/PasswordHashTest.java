@@ -75,7 +75,7 @@ class PasswordHashTest {
                 mta1:%s
                 """
                                 .formatted(PASSLIB_PBKDF2, OPENBSD_BCRYPT));
-        assertThatThrownBy(() -> SmtpUsers.load(file))
+        assertThatThrownBy(() -> SmtpUsers.load(file, "mailseal.smtp.auth.users-file"))
                 .isInstanceOfSatisfying(
                         ConfigException.class,
                         e -> {
@@ -95,6 +95,6 @@ class PasswordHashTest {
                             assertThat(e.problems().get(2)).contains("line 6: mta1 appears twice");
                         });
         Files.writeString(file, "mta1:" + PASSLIB_PBKDF2 + "\nmta2:" + OPENBSD_BCRYPT + "\n");
-        assertThat(SmtpUsers.load(file).size()).isEqualTo(2);
+        assertThat(SmtpUsers.load(file, "mailseal.smtp.auth.users-file").size()).isEqualTo(2);
     }
 }
