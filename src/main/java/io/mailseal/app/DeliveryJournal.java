@@ -23,13 +23,17 @@ final class DeliveryJournal implements DeliveryEvidence {
     private static final Logger log = LoggerFactory.getLogger(DeliveryJournal.class);
     private final Evidence evidence;
     private final Predicate<String> journaled;
+    private final boolean hashed;
 
     /**
      * @param journaled whether messages of a policy (by name) are journaled: those that sign
+     * @param hashed whether the SHA-256 of the bytes is recorded: not for inbound mail, which is
+     *     sent decrypted (its hash would be a hash of the plaintext)
      */
-    DeliveryJournal(Evidence evidence, Predicate<String> journaled) {
+    DeliveryJournal(Evidence evidence, Predicate<String> journaled, boolean hashed) {
         this.evidence = evidence;
         this.journaled = journaled;
+        this.hashed = hashed;
     }
 
     @Override
@@ -42,7 +46,7 @@ final class DeliveryJournal implements DeliveryEvidence {
                         .with("queue_id", m.id())
                         .with("from", m.envelopeFrom())
                         .with("policy", m.policy())
-                        .withHex("sha256", m.bytes().sha256AsSent());
+                        .withHex("sha256", hashed ? m.bytes().sha256AsSent() : null);
         List<Outcome> records = new ArrayList<>();
         results.forEach((rcpt, r) -> records.add(record(base.with("to", rcpt), r)));
         try {

@@ -39,7 +39,14 @@ final class EvidenceRun implements AutoCloseable {
      * @param journaled whether a policy's delivery results are journaled (it signs)
      */
     DeliveryEvidence delivery(Predicate<String> journaled) {
-        return journal.<DeliveryEvidence>map(j -> new DeliveryJournal(j, journaled))
+        return journal.<DeliveryEvidence>map(j -> new DeliveryJournal(j, journaled, true))
+                .orElse(DeliveryEvidence.NONE);
+    }
+
+    /** For the inbound path's deliveries inside: customers' mail, DSNs left out, no hash. */
+    DeliveryEvidence inboundDelivery() {
+        return journal.<DeliveryEvidence>map(
+                        j -> new DeliveryJournal(j, p -> p.startsWith("inbound:"), false))
                 .orElse(DeliveryEvidence.NONE);
     }
 

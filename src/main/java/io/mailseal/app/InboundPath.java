@@ -54,7 +54,8 @@ final class InboundPath implements AutoCloseable {
             ValidatedConfig validated,
             Clock clock,
             RelayMetrics metrics,
-            DecryptionKeys keys) {
+            DecryptionKeys keys,
+            DeliveryEvidence evidence) {
         Spool spool;
         List<SpooledMessage> left;
         try {
@@ -87,8 +88,7 @@ final class InboundPath implements AutoCloseable {
                         clock,
                         metrics,
                         new InboundContent(keys, config.authservId()),
-                        // not journaled: what goes inside is the decrypted message (issue 23)
-                        DeliveryEvidence.NONE);
+                        evidence);
         return new InboundPath(config, scheduler, new Outbox(spool, scheduler), left);
     }
 

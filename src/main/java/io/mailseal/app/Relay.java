@@ -47,7 +47,7 @@ public final class Relay implements AutoCloseable, RelayControl {
     private final TlsLevels tlsLevels;
     private final Optional<InboundPath> inbound;
     private final Clock clock;
-    private final EvidenceRun evidence;
+    private EvidenceRun evidence;
 
     /** Stages a reload replaced, closed 30 s later or when the relay stops, whichever is first. */
     private final Set<SealingStage> retiring = ConcurrentHashMap.newKeySet();
@@ -63,10 +63,8 @@ public final class Relay implements AutoCloseable, RelayControl {
             DeliveryScheduler scheduler,
             TlsLevels tlsLevels,
             Optional<InboundPath> inbound,
-            Clock clock,
-            EvidenceRun evidence) {
+            Clock clock) {
         this.current = current;
-        this.evidence = evidence;
         this.metrics = metrics;
         this.outbox = outbox;
         this.scheduler = scheduler;
@@ -139,14 +137,13 @@ public final class Relay implements AutoCloseable, RelayControl {
                                                             DecryptionKeys.of(
                                                                     () ->
                                                                             current.get()
-                                                                                    .identities()))));
+                                                                                    .identities()),
+                                                            evidence.inboundDelivery())));
             current.set(
                     SealingStage.open(
                             validated, clock, metrics, outbox, inbound, evidence.evidence()));
-            Relay relay =
-                    new Relay(
-                            current, metrics, outbox, scheduler, tlsLevels, inbound, clock,
-                            evidence);
+            Relay relay = new Relay(current, metrics, outbox, scheduler, tlsLevels, inbound, clock);
+            relay.evidence = evidence;
             evidence.start(() -> current.get().timestamps(), metrics, clock);
             relay.admin = opened.add(StartSteps.adminServer(config, metrics, relay, validated));
             metrics.gauges()

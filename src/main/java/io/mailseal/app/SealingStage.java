@@ -94,7 +94,8 @@ final class SealingStage implements AutoCloseable {
                                                                 addresses ->
                                                                         addresses.forEach(
                                                                                 certificates
-                                                                                        ::invalidate))));
+                                                                                        ::invalidate),
+                                                                evidence)));
         return new SealingStage(validated, certificates, pipeline, inbound, clock);
     }
 

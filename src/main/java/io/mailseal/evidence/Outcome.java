@@ -36,7 +36,8 @@ public record Outcome(Map<String, String> fields) {
                     "token",
                     "next_hop",
                     "reply",
-                    "tls");
+                    "tls",
+                    "smime");
 
     public Outcome {
         for (String key : fields.keySet()) {
