@@ -13,6 +13,20 @@ public interface Evidence {
      */
     void record(List<Outcome> outcomes, List<X509Certificate> certificates) throws IOException;
 
+    /** False when nothing is kept: callers then need not build records at all. */
+    default boolean kept() {
+        return true;
+    }
+
     /** The journal is off ({@code evidence.enabled = false}). */
-    Evidence NONE = (outcomes, certificates) -> {};
+    Evidence NONE =
+            new Evidence() {
+                @Override
+                public void record(List<Outcome> outcomes, List<X509Certificate> certificates) {}
+
+                @Override
+                public boolean kept() {
+                    return false;
+                }
+            };
 }

@@ -158,7 +158,10 @@ public final class InboundPipeline implements MessageSink {
                                     now.plus(spooling.maxAge()),
                                     content);
                     messages.add(m);
-                    rcpts.forEach(r -> records.add(accepted(m, messageId, r, received, verdict)));
+                    if (spooling.evidence().kept()) {
+                        rcpts.forEach(
+                                r -> records.add(accepted(m, messageId, r, received, verdict)));
+                    }
                 });
         spooling.evidence().record(records, List.of());
         spooling.outbox().queue(messages);

@@ -117,15 +117,17 @@ public final class SealingPipeline implements MessageSink {
         }
         Instant now = spooling.clock().instant();
         try {
-            spooling.evidence()
-                    .record(
-                            AcceptanceRecords.accepted(
-                                    received,
-                                    messageId(mime),
-                                    sealed,
-                                    now,
-                                    spooling.defaultMaxAge()),
-                            AcceptanceRecords.certificates(sealed));
+            if (spooling.evidence().kept()) {
+                spooling.evidence()
+                        .record(
+                                AcceptanceRecords.accepted(
+                                        received,
+                                        messageId(mime),
+                                        sealed,
+                                        now,
+                                        spooling.defaultMaxAge()),
+                                AcceptanceRecords.certificates(sealed));
+            }
         } catch (IOException | RuntimeException e) {
             log.error("evidence journal write failed, answered 451: {}", e.toString());
             return counted(received, mime, plan, Verdict.Refused.of(SmtpReply.INTERNAL_ERROR));
@@ -194,11 +196,13 @@ public final class SealingPipeline implements MessageSink {
         }
         plan.refusals().forEach(r -> metrics.message(r.policy().name(), outcome));
         try {
-            spooling.evidence()
-                    .record(
-                            AcceptanceRecords.refused(
-                                    received, messageId(mime), plan, verdict.reply()),
-                            List.of());
+            if (spooling.evidence().kept()) {
+                spooling.evidence()
+                        .record(
+                                AcceptanceRecords.refused(
+                                        received, messageId(mime), plan, verdict.reply()),
+                                List.of());
+            }
         } catch (IOException | RuntimeException e) {
             log.error("evidence journal: the refusal could not be recorded: {}", e.toString());
         }
