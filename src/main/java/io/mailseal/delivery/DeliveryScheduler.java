@@ -26,8 +26,7 @@ import org.slf4j.MDC;
  * to the sender; past its {@code expires} (the policy's max-age) → never delivered late, a DSN says
  * so. No DSN to the null sender {@code <>}. The queue in memory holds ids and times only; each
  * attempt reads the message from the spool, so a message an operator deleted is not sent and a
- * backlog does not fill the heap. Time comes from the injected clock, so tests move time instead of
- * sleeping.
+ * backlog does not fill the heap. Time comes from the injected clock: tests move it, never sleep.
  *
  * <p>After an attempt the DSN is written first, then the spool is updated (only the recipients
  * still waiting stay), as Postfix does: a crash in between may send a DSN twice, never lose it. A
@@ -44,7 +43,6 @@ public final class DeliveryScheduler implements AutoCloseable {
     private final SettlementWriter writer;
     private final Clock clock;
     private final DeliveryOutcomes outcomes;
-    private final DeliveryEvidence evidence;
 
     /** Not yet due, soonest first; guarded by itself. */
     private final PriorityQueue<Pending> waiting =
@@ -66,13 +64,12 @@ public final class DeliveryScheduler implements AutoCloseable {
             SpooledContent content,
             DeliveryEvidence evidence) {
         this.spool = spool;
-        this.delivery = new MessageDelivery(router, nextHop, clock, content);
+        this.delivery = new MessageDelivery(router, nextHop, clock, content, evidence);
         this.nextHop = nextHop;
         this.config = config;
         this.writer = new SettlementWriter(spool, hostname, config.maxAge(), clock);
         this.clock = clock;
         this.outcomes = outcomes;
-        this.evidence = evidence;
         threads.add(daemon(this::dispatch, "delivery-scheduler"));
         for (int i = 0; i < config.connections(); i++) {
             threads.add(daemon(this::work, "delivery"));
@@ -180,7 +177,6 @@ public final class DeliveryScheduler implements AutoCloseable {
         Map<String, DeliveryResult> results = delivery.deliver(m);
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         report("attempt time", () -> outcomes.attempted(took));
-        report("evidence", () -> evidence.attempted(m, results));
         return Optional.of(Settlement.of(m, results, p.attempts() + 1));
     }
 
