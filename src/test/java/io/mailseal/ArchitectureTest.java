@@ -52,6 +52,7 @@ class ArchitectureTest {
                     entry("evidence", 2),
                     entry("seal", 3),
                     entry("inbound", 3),
+                    entry("tlscheck", 3),
                     entry("admin", 4),
                     entry("app", 5),
                     entry("demo", 6),

@@ -204,6 +204,7 @@ public final class AdminServer implements AutoCloseable {
                 body.put("ready", problems.isEmpty());
                 body.put("problems", problems);
                 body.put("openCircuits", relay.openCircuits());
+                body.put("tlsChecks", relay.tlsChecks());
                 send(
                         ex,
                         problems.isEmpty() ? 200 : 503,

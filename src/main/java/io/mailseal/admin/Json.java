@@ -6,12 +6,12 @@ import java.util.stream.Collectors;
 
 /**
  * The little JSON the admin port writes: objects of strings, booleans, numbers, nulls, lists and
- * nested objects.
+ * nested objects. Public for the commands that print JSON ({@code tls-check --json}).
  */
-final class Json {
+public final class Json {
     private Json() {}
 
-    static String object(Map<String, ?> fields) {
+    public static String object(Map<String, ?> fields) {
         return fields.entrySet().stream()
                 .map(e -> string(e.getKey()) + ":" + value(e.getValue()))
                 .collect(Collectors.joining(",", "{", "}"));

@@ -22,6 +22,14 @@ public interface RelayControl {
     }
 
     /**
+     * The last {@code tls-checks} result per target (verdict and each check's severity), shown in
+     * {@code /ready} for information: it never makes the relay unready.
+     */
+    default Map<String, Object> tlsChecks() {
+        return Map.of();
+    }
+
+    /**
      * Drops the cached certificate answers (found or not found) for these addresses, so the next
      * message to each looks it up again (after {@code mailseal certs import}).
      */

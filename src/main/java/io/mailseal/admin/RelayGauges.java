@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.DoubleSupplier;
 import java.util.function.IntSupplier;
@@ -160,6 +161,65 @@ public final class RelayGauges {
                                                                 c.kind(),
                                                                 c.key(),
                                                                 c.subject())))
+                .register(registry);
+    }
+
+    /**
+     * The last result of one {@code tls-checks} target: each check's severity ({@code ok}, {@code
+     * warn}, {@code fail}; empty when the check could not run) and the first notAfter of its chain.
+     */
+    public record TlsCheckState(
+            String target, Map<String, String> severities, Optional<Instant> notAfter) {}
+
+    /**
+     * {@code mailseal_tls_check_ok{target,check}} (1 when the check did not fail, warnings
+     * included; 0 when it failed or could not run, {@code check="run"}) and {@code
+     * mailseal_tls_certificate_expiry_seconds{target}}, read from {@code states} at each scrape.
+     */
+    public void watchTlsChecks(Supplier<List<TlsCheckState>> states, Clock clock) {
+        GaugeWithCallback.builder()
+                .name("mailseal_tls_check_ok")
+                .help("1 when a tls-checks check of the target did not fail (warnings count as 1).")
+                .labelNames("target", "check")
+                .callback(
+                        cb ->
+                                states.get()
+                                        .forEach(
+                                                t ->
+                                                        t.severities()
+                                                                .forEach(
+                                                                        (check, severity) ->
+                                                                                cb.call(
+                                                                                        severity
+                                                                                                        .equals(
+                                                                                                                "fail")
+                                                                                                ? 0
+                                                                                                : 1,
+                                                                                        t.target(),
+                                                                                        check))))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("mailseal_tls_certificate_expiry_seconds")
+                .unit(Unit.SECONDS)
+                .help("Seconds until the first notAfter of a tls-checks target's chain.")
+                .labelNames("target")
+                .callback(
+                        cb ->
+                                states.get()
+                                        .forEach(
+                                                t ->
+                                                        t.notAfter()
+                                                                .ifPresent(
+                                                                        end ->
+                                                                                cb.call(
+                                                                                        seconds(
+                                                                                                Duration
+                                                                                                        .between(
+                                                                                                                clock
+                                                                                                                        .instant(),
+                                                                                                                end)),
+                                                                                        t
+                                                                                                .target()))))
                 .register(registry);
     }
 

@@ -75,6 +75,12 @@ public final class RelayMetrics implements DeliveryOutcomes, SealingMetrics, Inb
                     "Times an outbound URL (TSA, OCSP, CRL, HTTP key service) failed and was skipped"
                             + " for a back-off.",
                     "url");
+    private final Counter tokenErrors =
+            counter(
+                    "mailseal_token_errors",
+                    "Signing attempts refused with 451 because a PKCS#11 token was away or failed,"
+                            + " by token label.",
+                    "token");
     private final Counter ecRecipients =
             counter(
                     "mailseal_envelopes_ec_recipients",
@@ -164,6 +170,11 @@ public final class RelayMetrics implements DeliveryOutcomes, SealingMetrics, Inb
      */
     public void revocationUnknown() {
         revocationUnknown.inc();
+    }
+
+    /** A signing key in the token labelled {@code token} could not be used. */
+    public void tokenError(String token) {
+        tokenErrors.labelValues(token).inc();
     }
 
     public void timestampSkipped() {

@@ -4,16 +4,14 @@ import static io.mailseal.config.Keywords.kebab;
 
 import io.mailseal.admin.RelayGauges;
 import io.mailseal.certs.SigningIdentities;
+import io.mailseal.certs.SigningKey;
 import io.mailseal.config.PolicyConfig;
 import io.mailseal.config.SmtpConfig;
-import io.mailseal.crypto.SigningIdentity;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.GeneralSecurityException;
-import java.security.PrivateKey;
 import java.security.cert.CertificateFactory;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
@@ -24,12 +22,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
-import org.bouncycastle.operator.ContentSigner;
-import org.bouncycastle.operator.ContentVerifier;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 
 /**
  * What the bank's signing certificates and the intake's TLS certificate must be for mail to go out
@@ -59,22 +51,26 @@ final class IdentityChecks {
             SigningIdentities identities,
             Clock clock,
             Problems problems) {
+        Instant now = clock.instant();
         for (SigningIdentities.Entry e : identities.entries()) {
-            String key = e.config().key() + ".keystore";
-            String value = "\"" + e.config().keystore() + "\" ";
-            X509Certificate cert = e.identity().certificate();
-            validity(cert, clock.instant(), key + ": " + value + "certificate ", problems);
-            fitForSigning(cert).ifPresent(why -> problems.add(key + ": " + value + why));
-            if (!keyMatches(e.identity())) {
-                problems.add(
-                        key
-                                + ": "
-                                + value
-                                + "holds a private key that is not the key of its certificate "
-                                + subject(cert));
+            SigningKey active = e.active(now);
+            for (SigningKey k : e.keys()) {
+                String key = k.source().key();
+                String value = "\"" + k.source().location() + "\" ";
+                X509Certificate cert = k.certificate();
+                if (k == active) {
+                    validity(
+                            cert,
+                            now,
+                            key + ": " + value + "certificate ",
+                            successor(e, k),
+                            problems);
+                }
+                fitForSigning(cert).ifPresent(why -> problems.add(key + ": " + value + why));
+                KeyProbe.problem(k).ifPresent(why -> problems.add(key + ": " + value + why));
             }
         }
-        signerGaps(policies, identities, problems);
+        signerGaps(policies, identities, clock, problems);
     }
 
     /** {@code smtp.tls}'s first certificate in its validity period (InboundTls checks the key). */
@@ -89,6 +85,7 @@ final class IdentityChecks {
                                                 + ".tls.certificate: \""
                                                 + smtp.tls().get().certificate()
                                                 + "\" ",
+                                        false,
                                         problems));
     }
 
@@ -116,12 +113,27 @@ final class IdentityChecks {
                 kind, key, subject(certificate), certificate.getNotAfter().toInstant());
     }
 
+    /** Another key of the identity whose certificate ends later (rotation is prepared). */
+    private static boolean successor(SigningIdentities.Entry e, SigningKey active) {
+        return e.keys().stream()
+                .anyMatch(
+                        k ->
+                                k != active
+                                        && k.certificate()
+                                                .getNotAfter()
+                                                .after(active.certificate().getNotAfter()));
+    }
+
     /**
      * Expired or not yet valid: an error (every signature would fail at the customer); ending
      * within {@link #WARN_BEFORE}: a warning.
      */
     private static void validity(
-            X509Certificate cert, Instant now, String what, Problems problems) {
+            X509Certificate cert,
+            Instant now,
+            String what,
+            boolean hasSuccessor,
+            Problems problems) {
         Instant notAfter = cert.getNotAfter().toInstant();
         Instant notBefore = cert.getNotBefore().toInstant();
         if (now.isAfter(notAfter)) {
@@ -129,7 +141,15 @@ final class IdentityChecks {
         } else if (now.isBefore(notBefore)) {
             problems.add(what + subject(cert) + " is not valid before " + notBefore);
         } else {
-            endingSoon(notAfter, now).ifPresent(w -> problems.warn(what + subject(cert) + w));
+            endingSoon(notAfter, now)
+                    .filter(w -> !hasSuccessor)
+                    .ifPresent(
+                            w ->
+                                    problems.warn(
+                                            what
+                                                    + subject(cert)
+                                                    + w
+                                                    + " (no successor key in the identity)"));
         }
     }
 
@@ -177,46 +197,16 @@ final class IdentityChecks {
     }
 
     /**
-     * Signs a probe with the key and verifies it with the certificate: a PKCS#12 file can pair a
-     * key with another key's certificate (a botched renewal), and every signature would then fail.
-     */
-    private static boolean keyMatches(SigningIdentity identity) {
-        PrivateKey key = identity.privateKey();
-        String algorithm =
-                switch (key.getAlgorithm()) {
-                    case "EC", "ECDSA" -> "SHA256withECDSA";
-                    case "Ed25519", "EdDSA" -> "Ed25519";
-                    default -> "SHA256withRSA";
-                };
-        try {
-            ContentSigner signer = new JcaContentSignerBuilder(algorithm).build(key);
-            try (OutputStream out = signer.getOutputStream()) {
-                out.write(PROBE);
-            }
-            ContentVerifier verifier =
-                    new JcaContentVerifierProviderBuilder()
-                            .build(new JcaX509CertificateHolder(identity.certificate()))
-                            .get(signer.getAlgorithmIdentifier());
-            try (OutputStream out = verifier.getOutputStream()) {
-                out.write(PROBE);
-            }
-            return verifier.verify(signer.getSignature());
-        } catch (OperatorCreationException
-                | GeneralSecurityException
-                | IOException
-                | RuntimeException e) {
-            return false;
-        }
-    }
-
-    /**
      * A signing policy's sender must be an address of the certificate it is signed with: a literal
      * {@code from} exactly, {@code *@domain} some address in the domain. Senders known only at run
      * time (no {@code from}, a regex) are not checked. A sender with no identity at all is {@link
      * RelayAssembly#identityGaps}'s problem.
      */
     private static void signerGaps(
-            List<PolicyConfig> policies, SigningIdentities identities, Problems problems) {
+            List<PolicyConfig> policies,
+            SigningIdentities identities,
+            Clock clock,
+            Problems problems) {
         for (int i = 0; i < policies.size(); i++) {
             PolicyConfig p = policies.get(i);
             if (!p.signs() || p.allowSignerMismatch()) {
@@ -229,7 +219,8 @@ final class IdentityChecks {
             if (entry.isEmpty()) {
                 continue;
             }
-            Set<String> named = SigningIdentities.addresses(entry.get().identity().certificate());
+            Set<String> named =
+                    SigningIdentities.addresses(entry.get().active(clock.instant()).certificate());
             String wanted = from.toLowerCase(Locale.ROOT);
             boolean covered =
                     from.startsWith("*@")
@@ -248,7 +239,7 @@ final class IdentityChecks {
                                 + ") is signed with "
                                 + entry.get().config().key()
                                 + " (\""
-                                + entry.get().config().keystore()
+                                + entry.get().active(clock.instant()).source().location()
                                 + "\"), whose certificate names "
                                 + (named.isEmpty() ? "no e-mail address" : String.join(", ", named))
                                 + ": customers' clients would flag the signature; put the sender in"

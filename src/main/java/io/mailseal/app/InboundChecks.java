@@ -41,7 +41,7 @@ final class InboundChecks {
             if (encrypted
                     && identities != null
                     && to.matches("[^*?/]+@[^*?/]+")
-                    && identities.forSender(to).isEmpty()) {
+                    && identities.certificateFor(to).isEmpty()) {
                 problems.add(
                         key
                                 + ".match.to: \""
@@ -55,8 +55,8 @@ final class InboundChecks {
             }
             if (encrypted && identities != null && to.matches("[^*?/]+@[^*?/]+")) {
                 identities
-                        .entryForSender(to)
-                        .flatMap(e -> unfitForEncryption(e.identity().certificate()))
+                        .certificateFor(to)
+                        .flatMap(InboundChecks::unfitForEncryption)
                         .ifPresent(
                                 lack ->
                                         problems.warn(

@@ -55,6 +55,7 @@ public final class Relay implements AutoCloseable, RelayControl {
     private AdminServer admin;
     private IntakeServer intake;
     private CertificateExpiryWatch expiryWatch;
+    private TlsCheckWatch tlsWatch;
 
     private Relay(
             AtomicReference<SealingStage> current,
@@ -156,6 +157,7 @@ public final class Relay implements AutoCloseable, RelayControl {
                                     () -> relay.current.get().signingCertificates(),
                                     metrics,
                                     clock));
+            relay.tlsWatch = opened.add(TlsCheckWatch.start(config.tlsChecks(), metrics, clock));
             relay.intake =
                     opened.add(
                             new IntakeServer(
@@ -244,6 +246,11 @@ public final class Relay implements AutoCloseable, RelayControl {
     }
 
     @Override
+    public Map<String, Object> tlsChecks() {
+        return tlsWatch.detail();
+    }
+
+    @Override
     public void forgetCertificates(List<String> addresses) {
         current.get().forgetCertificates(addresses);
     }
@@ -276,21 +283,14 @@ public final class Relay implements AutoCloseable, RelayControl {
         evidence.close(); // the last anchor, while the stage's TSA client is open
         admin.close();
         expiryWatch.close();
+        tlsWatch.close();
         retiring.forEach(this::retire);
-        closeQuietly(current.get());
+        current.get().closeQuietly();
     }
 
     private void retire(SealingStage stage) {
         if (retiring.remove(stage)) {
-            closeQuietly(stage);
-        }
-    }
-
-    private static void closeQuietly(SealingStage stage) {
-        try {
-            stage.close();
-        } catch (RuntimeException e) {
-            log.warn("closing certificate sources: {}", e.toString());
+            stage.closeQuietly();
         }
     }
 }

@@ -60,7 +60,10 @@ public final class RelayAssembly {
                                         breaker,
                                         dns));
         SigningIdentities identities =
-                problems.collect(() -> SigningIdentities.open(config.identities()));
+                problems.collect(
+                        () ->
+                                SigningIdentities.open(
+                                        config.identities(), clock, metrics::tokenError));
         TimestampAuthorityClient tsa =
                 problems.collect(() -> timestampClient(config.timestamp(), breaker, metrics));
         OutboundTls outboundTls = problems.collect(() -> outboundTls(config.delivery()));
@@ -162,7 +165,7 @@ public final class RelayAssembly {
             String key = "mailseal.policies[" + i + "]";
             String from = p.match().from().map(PolicyConfig.TextPattern::text).orElse("");
             String sender = representativeSender(from);
-            if (sender != null && identities.forSender(sender).isEmpty()) {
+            if (sender != null && identities.certificateFor(sender).isEmpty()) {
                 gaps.add(
                         key
                                 + ".match.from: \""
@@ -174,7 +177,7 @@ public final class RelayAssembly {
                                 + ") has no signing identity"
                                 + (from.startsWith("*@") ? " for the domain" : "")
                                 + " in mailseal.identities");
-            } else if (sender == null && identities.all().isEmpty()) {
+            } else if (sender == null && identities.entries().isEmpty()) {
                 gaps.add(key + ": policy " + p.name() + " signs, but mailseal.identities is empty");
             }
         }
@@ -255,7 +258,7 @@ public final class RelayAssembly {
         }
     }
 
-    private static void prepareJvm() {
+    static void prepareJvm() {
         CryptoProviders.install();
         JakartaMailTuning.apply();
     }

@@ -21,6 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a reload replaces as one piece: the policies, certificate sources and their cache, signing
@@ -28,6 +30,7 @@ import java.util.Optional;
  * Messages in flight finish under the stage they started with.
  */
 final class SealingStage implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SealingStage.class);
     private final ValidatedConfig validated;
     private final CachedRecipientCertificates certificates;
     private final SealingPipeline pipeline;
@@ -156,6 +159,10 @@ final class SealingStage implements AutoCloseable {
                     "timestamp",
                     "every TSA failed recently; policies that require a timestamp answer 451");
         }
+        validated
+                .identities()
+                .keyProblems()
+                .forEach((key, why) -> problems.put("signing-key " + key, why));
         Instant now = clock.instant();
         List<String> unusable =
                 signingCertificates().stream()
@@ -189,8 +196,19 @@ final class SealingStage implements AutoCloseable {
                 .map(
                         e ->
                                 IdentityChecks.watched(
-                                        "signing", e.config().key(), e.identity().certificate()))
+                                        "signing",
+                                        e.config().key(),
+                                        e.active(clock.instant()).certificate()))
                 .toList();
+    }
+
+    /** Closes, logging rather than throwing what the certificate sources raise. */
+    void closeQuietly() {
+        try {
+            close();
+        } catch (RuntimeException e) {
+            log.warn("closing certificate sources: {}", e.toString());
+        }
     }
 
     @Override

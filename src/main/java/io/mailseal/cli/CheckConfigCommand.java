@@ -59,7 +59,7 @@ final class CheckConfigCommand implements Callable<Integer> {
             out.printf("  %s%n", v.intake());
             out.printf(
                     "  %d signing identities, %d certificate sources, next hop %s (tls %s)%n",
-                    v.identities().all().size(),
+                    v.identities().entries().size(),
                     c.certificates().sources().size(),
                     c.delivery().smarthost(),
                     kebab(c.delivery().tls()));

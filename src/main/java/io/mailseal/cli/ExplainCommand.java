@@ -97,13 +97,16 @@ final class ExplainCommand implements Callable<Integer> {
                 spec.commandLine().getErr().println(config + ": has no mailseal.inbound");
                 return 1;
             }
-            new InboundExplanation(c.inbound().get(), SigningIdentities.open(c.identities()))
+            new InboundExplanation(
+                            c.inbound().get(),
+                            SigningIdentities.open(c.identities(), Clock.systemUTC(), t -> {}))
                     .print(facts, to, spec.commandLine().getOut());
             spec.commandLine().getOut().flush();
             return 0;
         }
         // only what the decision needs: policies, certificate sources and the signing identities
-        SigningIdentities identities = SigningIdentities.open(c.identities());
+        SigningIdentities identities =
+                SigningIdentities.open(c.identities(), Clock.systemUTC(), token -> {});
         try (RecipientCertificates certificates =
                 RelayAssembly.recipientCertificates(c, Clock.systemUTC())) {
             new Explanation(RelayAssembly.planner(c, certificates, SealingMetrics.NONE), identities)

@@ -21,11 +21,13 @@ import picocli.CommandLine.Command;
             ExplainCommand.class,
             LookupCommand.class,
             CertsCommand.class,
+            KeysCommand.class,
             VerifyCommand.class,
             QueueCommand.class,
             EvidenceCommand.class,
             SmtpPasswdCommand.class,
-            ReloadCommand.class
+            ReloadCommand.class,
+            TlsCheckCommand.class
         })
 public final class Main {
 

@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.TrustAnchor;
 import java.util.Date;
-import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
@@ -71,16 +70,7 @@ final class VerifyCommand implements Callable<Integer> {
                             : new IdentityConfig.FromEnvironment(
                                     passwordEnv == null ? "MAILSEAL_KEY_PASSWORD" : passwordEnv);
             SigningIdentity id =
-                    SigningIdentities.open(
-                                    List.of(
-                                            new IdentityConfig(
-                                                    "--key",
-                                                    Optional.empty(),
-                                                    Optional.of("*"),
-                                                    key,
-                                                    pw)))
-                            .all()
-                            .get(0);
+                    SigningIdentities.openKeystore(new IdentityConfig.Keystore("--key", key, pw));
             decryption = Optional.of(new DecryptionKey(id.privateKey(), id.certificate()));
         }
         Set<TrustAnchor> anchors = trust == null ? Set.of() : TrustAnchors.load("--trust", trust);

@@ -7,7 +7,6 @@ import com.typesafe.config.ConfigSyntax;
 import io.mailseal.config.CertificatesConfig.Cache;
 import io.mailseal.config.CertificatesConfig.Revocation;
 import io.mailseal.config.DeliveryConfig.TlsLevel;
-import io.mailseal.config.IdentityConfig.PasswordSource;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,7 +66,7 @@ public final class ConfigLoader {
                         adminToken,
                         spoolDirectory,
                         spoolMinFree,
-                        root.sections("identities", ConfigLoader::identity),
+                        root.sections("identities", IdentityConfigReader::read),
                         certificates(root.section("certificates"), spoolDirectory),
                         timestamp(root.section("timestamp")),
                         delivery(delivery),
@@ -75,6 +74,7 @@ public final class ConfigLoader {
                         PolicyConfigReader.read(root),
                         DnsConfigReader.read(root.section("dns")),
                         InboundConfigReader.read(root, smtp),
+                        TlsChecksConfigReader.read(root),
                         EvidenceConfigReader.read(root.section("evidence"), spoolDirectory));
         requireTimestampAuthorities(config, problems);
         checkDeliveryTls(config, root, delivery);
@@ -157,37 +157,6 @@ public final class ConfigLoader {
                     "is only used with tls = verify, dsn-tls = verify or a policy's delivery-tls ="
                             + " verify");
         }
-    }
-
-    private static IdentityConfig identity(ConfigSection s) {
-        Optional<String> address = s.optionalString("address");
-        Optional<String> domain = s.optionalString("domain");
-        if (address.isPresent() == domain.isPresent()) {
-            s.problem("address", "give exactly one of address or domain");
-        }
-        address.filter(a -> !a.matches("[^@\\s]+@[^@\\s]+"))
-                .ifPresent(a -> s.problem("address", s.value("address"), "is not a mail address"));
-        Path keystore = s.path("keystore", null);
-        if (keystore == null) {
-            s.problem("keystore", "is missing (a PKCS#12 file)");
-        }
-        Optional<String> env = s.optionalString("password-env");
-        Optional<Path> file = s.optionalPath("password-file");
-        PasswordSource password;
-        if (env.isPresent() == file.isPresent()) {
-            s.problem("password-env", "give exactly one of password-env or password-file");
-            password = new IdentityConfig.FromEnvironment("");
-        } else {
-            password =
-                    env.<PasswordSource>map(IdentityConfig.FromEnvironment::new)
-                            .orElseGet(() -> new IdentityConfig.FromFile(file.get()));
-        }
-        return new IdentityConfig(
-                s.path(),
-                address.map(String::toLowerCase),
-                domain.map(String::toLowerCase),
-                keystore,
-                password);
     }
 
     private static CertificatesConfig certificates(ConfigSection s, Path spoolDirectory) {

@@ -1,23 +1,71 @@
 package io.mailseal.config;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * One of the bank's signing identities: a PKCS#12 keystore used for mail whose envelope sender is
- * {@code address}, or any sender in {@code domain}.
+ * One of the bank's signing identities, used for mail whose envelope sender is {@code address}, or
+ * any sender in {@code domain}: one or more keys (several while a certificate is being rotated),
+ * each in a PKCS#12 keystore or a PKCS#11 token.
  */
 public record IdentityConfig(
         String key,
         Optional<String> address,
         Optional<String> domain,
-        Path keystore,
-        PasswordSource password) {
+        List<KeySource> keys,
+        RsaSignature rsaSignature) {
+
+    public IdentityConfig {
+        keys = List.copyOf(keys);
+    }
+
+    /** How an RSA key signs (relay.conf {@code rsa-signature}); EC keys always sign ECDSA. */
+    public enum RsaSignature {
+        PKCS1,
+        PSS
+    }
+
+    /** Where one key and its certificate live; {@code key} is its relay.conf key for messages. */
+    public sealed interface KeySource permits Keystore, TokenKey {
+        String key();
+
+        /** For messages and {@code keys list}: the file, or token/label. */
+        String location();
+    }
+
+    /** A PKCS#12 file holding the key and its certificate chain. */
+    public record Keystore(String key, Path keystore, PasswordSource password)
+            implements KeySource {
+        @Override
+        public String location() {
+            return keystore.toString();
+        }
+    }
+
+    /**
+     * A private key in a PKCS#11 token, found by the label of its certificate on the token (which
+     * SunPKCS11 needs next to the key, same CKA_ID); {@code certificate} optionally a PEM file with
+     * the same certificate and its intermediates.
+     */
+    public record TokenKey(String key, Pkcs11 token, String keyLabel, Optional<Path> certificate)
+            implements KeySource {
+        @Override
+        public String location() {
+            return "pkcs11:" + token.tokenLabel() + "/" + keyLabel;
+        }
+    }
+
+    /** One token: the vendor's PKCS#11 library, the token's label (not a slot number), its PIN. */
+    public record Pkcs11(Path library, String tokenLabel, PasswordSource pin) {}
 
     /** Where a password comes from; never the password itself in relay.conf. */
     public sealed interface PasswordSource permits FromEnvironment, FromFile {
         /** The password now (read at use, so a rotated secret is picked up on reload). */
         char[] read() throws java.io.IOException;
+
+        /** Where it comes from (the variable's name or the file), for messages. */
+        String origin();
     }
 
     public record FromEnvironment(String variable) implements PasswordSource {
@@ -30,6 +78,11 @@ public record IdentityConfig(
             }
             return value.toCharArray();
         }
+
+        @Override
+        public String origin() {
+            return variable;
+        }
     }
 
     public record FromFile(Path file) implements PasswordSource {
@@ -39,6 +92,11 @@ public record IdentityConfig(
             return java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.UTF_8)
                     .stripTrailing()
                     .toCharArray();
+        }
+
+        @Override
+        public String origin() {
+            return file.toString();
         }
     }
 }

@@ -23,4 +23,5 @@ public record RelayConfig(
         List<PolicyConfig> policies,
         DnsConfig dns,
         java.util.Optional<InboundConfig> inbound,
+        TlsChecksConfig tlsChecks,
         EvidenceConfig evidence) {}

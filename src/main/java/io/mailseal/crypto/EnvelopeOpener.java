@@ -88,7 +88,10 @@ final class EnvelopeOpener {
                 @SuppressWarnings("unchecked")
                 boolean toKey = ri.getRID().match(holder);
                 if (toKey) {
-                    byte[] plain = ri.getContent(recipient(ri, key.privateKey(), auth));
+                    byte[] plain =
+                            key.provider().isPresent()
+                                    ? inToken(ri, key, auth)
+                                    : ri.getContent(recipient(ri, key.privateKey(), auth));
                     return Optional.of(
                             new Opened(
                                     new MimeBodyPart(new ByteArrayInputStream(plain)),
@@ -100,6 +103,23 @@ final class EnvelopeOpener {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Opens with a key in a PKCS#11 token. A failure there is the token's (away, sessions lost),
+     * not the message's: the key is told (its token is re-opened later) and {@link
+     * KeyUnavailableException.Unchecked} stops the message with 451 instead of a verdict.
+     */
+    private static byte[] inToken(RecipientInformation ri, DecryptionKey key, boolean auth) {
+        try {
+            return ri.getContent(
+                    TokenRecipients.of(
+                            ri, key.privateKey(), key.certificate(), key.provider().get(), auth));
+        } catch (CMSException | RuntimeException e) {
+            key.failed().run();
+            throw new KeyUnavailableException.Unchecked(
+                    new KeyUnavailableException("the token cannot decrypt: " + e.getMessage(), e));
+        }
     }
 
     private static Recipient recipient(RecipientInformation ri, PrivateKey key, boolean auth) {

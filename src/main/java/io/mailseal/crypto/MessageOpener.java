@@ -36,6 +36,9 @@ public final class MessageOpener {
                     new MimeMessage(MimeEntities.SESSION, new ByteArrayInputStream(raw));
             l.outer = MimeEntities.messageHeaderLines(message);
             l.walk(message, keys);
+        } catch (KeyUnavailableException.Unchecked e) {
+            // our key, not the message: the caller answers 451
+            throw e;
         } catch (MessagingException | IOException | CMSException | RuntimeException e) {
             l.problem = Optional.of("cannot be opened: " + e.getMessage());
             l.readable = raw;

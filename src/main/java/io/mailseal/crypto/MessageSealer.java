@@ -19,7 +19,10 @@ public final class MessageSealer {
             SigningIdentity identity,
             SignatureStamp stamp,
             HeaderProtection hp)
-            throws MessagingException, IOException, TimestampUnavailableException {
+            throws MessagingException,
+                    IOException,
+                    TimestampUnavailableException,
+                    KeyUnavailableException {
         return signer.sign(original, identity, stamp, hp);
     }
 

@@ -22,15 +22,18 @@ import org.bouncycastle.cert.jcajce.JcaCertStore;
 import org.bouncycastle.cms.CMSAlgorithm;
 import org.bouncycastle.cms.CMSAttributeTableGenerationException;
 import org.bouncycastle.cms.CMSAttributeTableGenerator;
+import org.bouncycastle.cms.DefaultSignedAttributeTableGenerator;
 import org.bouncycastle.cms.SignerInfoGenerator;
-import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoGeneratorBuilder;
+import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
 import org.bouncycastle.mail.smime.SMIMEException;
 import org.bouncycastle.mail.smime.SMIMESignedGenerator;
 import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 
 /**
  * Clear-signed S/MIME (RFC 8551 §3.5.3, multipart/signed with a detached signature) so every client
- * shows the text even without S/MIME support. SHA-256 with RSA or ECDSA by key type; signer
+ * shows the text even without S/MIME support. SHA-256 with RSA (PKCS#1 v1.5 or PSS) or ECDSA
+ * ({@link SignatureScheme}), made by the identity's own provider ({@link IdentitySigner}); signer
  * certificate and chain included; signed attributes content type, message digest, signing time,
  * SMIMECapabilities and SMIMEEncryptionKeyPreference.
  */
@@ -42,7 +45,10 @@ final class MessageSigner {
             SigningIdentity identity,
             SignatureStamp stamp,
             HeaderProtection hp)
-            throws MessagingException, IOException, TimestampUnavailableException {
+            throws MessagingException,
+                    IOException,
+                    TimestampUnavailableException,
+                    KeyUnavailableException {
         List<String> outerHeaders = HeaderProtector.outerHeaderLines(original, hp);
         MimeBodyPart content = HeaderProtector.protectedEntity(original, hp, outerHeaders);
         SMIMESignedGenerator gen = new SMIMESignedGenerator();
@@ -67,20 +73,22 @@ final class MessageSigner {
                 | CertificateEncodingException e) {
             // BouncyCastle signs lazily, while the multipart is written: a TSA failure
             // surfaces wrapped in whatever the writer throws
-            TimestampUnavailableException tsa = timestampCause(e);
+            TimestampUnavailableException tsa = cause(e, TimestampUnavailableException.class);
             if (tsa != null) {
                 throw tsa;
+            }
+            KeyUnavailableException key = cause(e, KeyUnavailableException.class);
+            if (key != null) {
+                throw key;
             }
             throw new MessagingException("signing failed: " + e.getMessage(), e);
         }
     }
 
     private static SignerInfoGenerator signerInfo(SigningIdentity identity, SignatureStamp stamp)
-            throws OperatorCreationException, CertificateEncodingException {
-        String algorithm =
-                "EC".equals(identity.privateKey().getAlgorithm())
-                        ? "SHA256withECDSA"
-                        : "SHA256withRSA";
+            throws OperatorCreationException,
+                    CertificateEncodingException,
+                    KeyUnavailableException {
         CMSAttributeTableGenerator unsigned =
                 params -> {
                     try {
@@ -92,10 +100,14 @@ final class MessageSigner {
                         throw new CMSAttributeTableGenerationException("timestamp unavailable", e);
                     }
                 };
-        return new JcaSimpleSignerInfoGeneratorBuilder()
-                .setSignedAttributeGenerator(signedAttributes(identity.certificate()))
+        // digests in memory; only the signature itself is made with the identity's key (in its
+        // token when it lives in one)
+        return new JcaSignerInfoGeneratorBuilder(new JcaDigestCalculatorProviderBuilder().build())
+                .setSignedAttributeGenerator(
+                        new DefaultSignedAttributeTableGenerator(
+                                signedAttributes(identity.certificate())))
                 .setUnsignedAttributeGenerator(unsigned)
-                .build(algorithm, identity.privateKey(), identity.certificate());
+                .build(IdentitySigner.of(identity), identity.certificate());
     }
 
     /** What we can read, so replies from customers can be encrypted back (RFC 8551 §2.5.2). */
@@ -117,10 +129,10 @@ final class MessageSigner {
         return new AttributeTable(attrs);
     }
 
-    private static TimestampUnavailableException timestampCause(Throwable e) {
+    private static <T extends Exception> T cause(Throwable e, Class<T> type) {
         for (Throwable t = e; t != null; t = next(t)) {
-            if (t instanceof TimestampUnavailableException tsa) {
-                return tsa;
+            if (type.isInstance(t)) {
+                return type.cast(t);
             }
         }
         return null;

@@ -23,8 +23,21 @@ import org.bouncycastle.mail.smime.SMIMESigned;
  * in the {@link Inspection}.
  */
 public final class SealedMessageReader {
-    /** The recipient's private key and certificate. */
-    public record DecryptionKey(PrivateKey privateKey, X509Certificate certificate) {
+    /**
+     * The recipient's private key and certificate; {@code provider} the token's for a key in a
+     * PKCS#11 token (decryption then runs there, {@link TokenRecipients}), {@code failed} told when
+     * it failed there.
+     */
+    public record DecryptionKey(
+            PrivateKey privateKey,
+            X509Certificate certificate,
+            Optional<java.security.Provider> provider,
+            Runnable failed) {
+
+        public DecryptionKey(PrivateKey privateKey, X509Certificate certificate) {
+            this(privateKey, certificate, Optional.empty(), () -> {});
+        }
+
         @Override
         public String toString() {
             return "DecryptionKey[" + certificate.getSubjectX500Principal().getName() + "]";

@@ -5,6 +5,7 @@ import io.mailseal.crypto.ContentEncryption;
 import io.mailseal.crypto.EnvelopeRecipient;
 import io.mailseal.crypto.HeaderProtection;
 import io.mailseal.crypto.KeyTransport;
+import io.mailseal.crypto.KeyUnavailableException;
 import io.mailseal.crypto.MessageSealer;
 import io.mailseal.crypto.SignatureStamp;
 import io.mailseal.crypto.SigningIdentity;
@@ -151,6 +152,8 @@ final class CustomerServiceDemo {
                             HeaderProtection.NONE);
         } catch (TimestampUnavailableException e) {
             throw new IllegalStateException("no timestamp was asked for", e);
+        } catch (KeyUnavailableException e) {
+            throw new IllegalStateException("a key in memory is always available", e);
         }
         return sealer.encrypt(
                 signed,

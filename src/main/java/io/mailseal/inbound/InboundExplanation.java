@@ -64,7 +64,8 @@ public final class InboundExplanation {
                                             e.config().key()
                                                     + " ("
                                                     + CertificateImport.describe(
-                                                            e.identity().certificate())
+                                                            e.active(java.time.Instant.now())
+                                                                    .certificate())
                                                     + ")")
                             .orElse("none: mail encrypted to the bank gets smime=permerror"));
         }

@@ -1,11 +1,11 @@
 package io.mailseal.seal;
 
 import io.mailseal.certs.SigningIdentities;
-import io.mailseal.crypto.SigningIdentity;
 import io.mailseal.policy.MessageFacts;
 import io.mailseal.seal.SealingPlan.Refusal;
 import io.mailseal.smtp.SmtpReply;
 import io.mailseal.smtp.Verdict;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -62,14 +62,15 @@ final class AcceptanceCheck {
         if (!plan.needsSignature()) {
             return Optional.empty();
         }
-        Optional<SigningIdentity> signer = identities.forSender(envelopeFrom);
+        Optional<X509Certificate> signer = identities.certificateFor(envelopeFrom);
         if (signer.isEmpty()) {
             log.error("no signing identity configured for sender <{}>: refused", envelopeFrom);
             return Optional.of(Verdict.Refused.of(SmtpReply.NO_SIGNING_IDENTITY, envelopeFrom));
         }
         List<String> from = facts.headerFromAddresses();
         boolean unreadable = from.isEmpty() && !facts.header("from").isEmpty();
-        if (unreadable || from.stream().anyMatch(a -> !identities.forSender(a).equals(signer))) {
+        if (unreadable
+                || from.stream().anyMatch(a -> !identities.certificateFor(a).equals(signer))) {
             log.warn(
                     "refused: header From {} is not covered by the signing identity of <{}>",
                     unreadable ? "(unparseable)" : from,

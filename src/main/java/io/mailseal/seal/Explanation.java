@@ -46,8 +46,8 @@ public final class Explanation {
                 "signing identity for <%s>: %s%n",
                 facts.envelopeFrom(),
                 check.identities()
-                        .forSender(facts.envelopeFrom())
-                        .map(i -> i.certificate().getSubjectX500Principal().getName())
+                        .certificateFor(facts.envelopeFrom())
+                        .map(c -> c.getSubjectX500Principal().getName())
                         .orElse("none"));
         out.printf(
                 "reply: %s%n",

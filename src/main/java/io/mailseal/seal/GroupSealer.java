@@ -1,6 +1,8 @@
 package io.mailseal.seal;
 
 import io.mailseal.certs.SigningIdentities;
+import io.mailseal.certs.SigningKey;
+import io.mailseal.crypto.KeyUnavailableException;
 import io.mailseal.crypto.MessageSealer;
 import io.mailseal.crypto.SignatureTimestamps;
 import io.mailseal.crypto.SigningIdentity;
@@ -41,7 +43,10 @@ final class GroupSealer {
      * when one is needed).
      */
     List<SealedGroup> seal(SealingPlan plan, ReceivedMessage received, MimeMessage mime)
-            throws MessagingException, IOException, TimestampUnavailableException {
+            throws MessagingException,
+                    IOException,
+                    TimestampUnavailableException,
+                    KeyUnavailableException {
         Map<String, Signing> signatures = new HashMap<>();
         List<SealedGroup> sealed = new ArrayList<>();
         for (Group g : plan.groups()) {
@@ -78,10 +83,19 @@ final class GroupSealer {
     private record Signing(MimeMessage message, SealedGroup.Signed signature) {}
 
     private Signing sign(Group g, String envelopeFrom, MimeMessage mime)
-            throws MessagingException, IOException, TimestampUnavailableException {
-        SigningIdentity identity = identities.forSender(envelopeFrom).orElseThrow();
+            throws MessagingException,
+                    IOException,
+                    TimestampUnavailableException,
+                    KeyUnavailableException {
+        SigningKey key = identities.keyFor(envelopeFrom).orElseThrow();
+        SigningIdentity identity = key.identity();
         StampCapture stamp = new StampCapture(timestamps.forMode(g.policy().timestamp()));
-        MimeMessage signed = sealer.sign(mime, identity, stamp, g.headerProtection());
-        return new Signing(signed, new SealedGroup.Signed(identity.certificate(), stamp));
+        try {
+            MimeMessage signed = sealer.sign(mime, identity, stamp, g.headerProtection());
+            return new Signing(signed, new SealedGroup.Signed(identity.certificate(), stamp));
+        } catch (KeyUnavailableException e) {
+            key.failed(identity, e);
+            throw e;
+        }
     }
 }

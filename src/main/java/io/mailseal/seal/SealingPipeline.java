@@ -2,6 +2,7 @@ package io.mailseal.seal;
 
 import io.mailseal.certs.SigningIdentities;
 import io.mailseal.config.SmtpConfig;
+import io.mailseal.crypto.KeyUnavailableException;
 import io.mailseal.crypto.MessageSealer;
 import io.mailseal.crypto.SignatureTimestamps;
 import io.mailseal.crypto.TimestampUnavailableException;
@@ -111,6 +112,10 @@ public final class SealingPipeline implements MessageSink {
             log.warn("no timestamp authority answered, answered 451: {}", e.getMessage());
             return counted(
                     received, mime, plan, Verdict.Refused.of(SmtpReply.TIMESTAMP_UNAVAILABLE));
+        } catch (KeyUnavailableException e) {
+            log.warn("signing key unavailable, answered 451: {}", e.getMessage());
+            return counted(
+                    received, mime, plan, Verdict.Refused.of(SmtpReply.SIGNING_KEY_UNAVAILABLE));
         } catch (MessagingException | IOException e) {
             log.error("sealing failed, answered 451: {}", e.toString());
             return counted(received, mime, plan, Verdict.Refused.of(SmtpReply.INTERNAL_ERROR));

@@ -55,6 +55,7 @@ public enum SmtpReply {
             451, "4.4.3 Certificate directory unavailable for %s, try again later"),
     TIMESTAMP_UNAVAILABLE(451, "4.7.0 Timestamp authority unavailable, try again later"),
     INTERNAL_ERROR(451, "4.3.0 Internal error, try again later"),
+    SIGNING_KEY_UNAVAILABLE(451, "4.3.0 Signing key unavailable, try again later"),
     QUEUED(250, "2.0.0 Ok: queued as %s");
 
     private final int code;

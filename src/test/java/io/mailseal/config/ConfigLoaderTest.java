@@ -203,6 +203,40 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void tlsChecksAreReadAndTheirMistakesNamed() throws IOException {
+        String pin = "sha256/" + "A".repeat(43) + "=";
+        RelayConfig c =
+                load(
+                        "mailseal { tls-checks-interval = 2h, tls-checks = [ { target ="
+                                + " \"mx.bank.example:25\", starttls = smtp, pins = [\""
+                                + pin
+                                + "\"], expect-ips = [\"192.0.2.1\"], warn-days = 14 } ] }");
+        assertThat(c.tlsChecks().interval()).isEqualTo(java.time.Duration.ofHours(2));
+        assertThat(c.tlsChecks().targets())
+                .singleElement()
+                .satisfies(
+                        t -> {
+                            assertThat(t.target().toString()).isEqualTo("mx.bank.example:25");
+                            assertThat(t.starttls()).isTrue();
+                            assertThat(t.pins()).containsExactly(pin);
+                            assertThat(t.warnDays()).isEqualTo(14);
+                        });
+        assertThat(load("").tlsChecks().interval()).isEqualTo(java.time.Duration.ofHours(6));
+        assertThat(
+                        problems(
+                                        "mailseal.tls-checks = [ { target = \"api:443\", starttls ="
+                                                + " imap, pins = [\"md5/x\"], expect-ips ="
+                                                + " [\"api.example\"] }, { warn-days = 3 } ]")
+                                .problems())
+                .containsExactlyInAnyOrder(
+                        "mailseal.tls-checks[0].starttls: \"imap\" is not one of none | smtp",
+                        "mailseal.tls-checks[0].pins: \"md5/x\" is not sha256/ and 44 base64",
+                        "mailseal.tls-checks[0].expect-ips: \"api.example\" is not an IP address",
+                        "mailseal.tls-checks[1].target: is missing (host:port of the server to"
+                                + " check)");
+    }
+
+    @Test
     void missingFileIsNamed() {
         assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("nope.conf")))
                 .isInstanceOf(ConfigException.class)

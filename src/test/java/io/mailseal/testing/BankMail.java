@@ -50,6 +50,12 @@ public final class BankMail {
      * plaintext.
      */
     public static String opensslOpens(Path dir, Path eml, String customer) throws Exception {
+        return opensslOpens(dir, eml, customer, "certs/trust/ca.pem");
+    }
+
+    /** As {@link #opensslOpens(Path, Path, String)}, verifying against {@code caFile}. */
+    public static String opensslOpens(Path dir, Path eml, String customer, String caFile)
+            throws Exception {
         ExternalTool.ok(
                 dir,
                 "openssl",
@@ -71,7 +77,7 @@ public final class BankMail {
                 "-in",
                 eml + ".dec",
                 "-CAfile",
-                "certs/trust/ca.pem",
+                caFile,
                 "-purpose",
                 "any",
                 "-out",

@@ -25,6 +25,11 @@ public final class LoopbackPorts {
      * 30 s.
      */
     public static void awaitListening(Process process, int port) throws Exception {
+        awaitListening(process.toHandle(), port);
+    }
+
+    /** As {@link #awaitListening(Process, int)}, for a process started by a script. */
+    public static void awaitListening(ProcessHandle process, int port) throws Exception {
         try {
             Eventually.await(
                     "something listening on 127.0.0.1:" + port,
@@ -35,7 +40,7 @@ public final class LoopbackPorts {
                             return true;
                         } catch (IOException e) {
                             if (!process.isAlive()) {
-                                throw new IOException("process exited with " + process.exitValue());
+                                throw new IOException("process " + process.pid() + " exited");
                             }
                             return false;
                         }
