@@ -163,9 +163,9 @@ public final class AdminServer implements AutoCloseable {
             } else if (token.isPresent() && !authorised(ex)) {
                 send(ex, 401, "text/plain", "bearer token required\n");
             } else if (path.equals(FLUSH)) {
-                int n = relay.flushQueue();
-                log.info("queue flush requested over the admin port: {} message(s) due now", n);
-                send(ex, 200, "application/json", Json.object(Map.of("flushed", n)) + "\n");
+                RelayControl.Flushed n = relay.flushQueue();
+                log.info("queue flush over the admin port: {} due now", n.fields());
+                send(ex, 200, "application/json", Json.object(n.fields()) + "\n");
             } else if (isRefresh(path)) {
                 String decoded = ex.getRequestURI().getPath();
                 refresh(

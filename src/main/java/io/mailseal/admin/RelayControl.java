@@ -35,8 +35,23 @@ public interface RelayControl {
      */
     void forgetCertificates(List<String> addresses);
 
-    /** Makes every queued message due now; how many. */
-    int flushQueue();
+    /** Makes every queued message due now, outbound and inbound; how many of each. */
+    Flushed flushQueue();
+
+    /** What a flush made due: messages of the outbound spool and of the inbound one. */
+    record Flushed(int outbound, int inbound) {
+        /** {@code flushed} (both), {@code inbound}, {@code outbound}: the admin API's answer. */
+        public java.util.SortedMap<String, Integer> fields() {
+            return new java.util.TreeMap<>(
+                    Map.of(
+                            "flushed",
+                            outbound + inbound,
+                            "inbound",
+                            inbound,
+                            "outbound",
+                            outbound));
+        }
+    }
 
     /** Re-reads relay.conf; the problems that kept it from being applied, empty when it was. */
     List<String> reload();

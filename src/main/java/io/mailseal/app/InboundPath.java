@@ -124,6 +124,11 @@ final class InboundPath implements AutoCloseable {
         scheduler.recover(left);
     }
 
+    /** Makes every message waiting in the inbound spool due now; how many. */
+    int flush() {
+        return scheduler.flush();
+    }
+
     int port() {
         return intake.port();
     }

@@ -256,8 +256,9 @@ public final class Relay implements AutoCloseable, RelayControl {
     }
 
     @Override
-    public int flushQueue() {
-        return scheduler.flush();
+    public RelayControl.Flushed flushQueue() {
+        return new RelayControl.Flushed(
+                scheduler.flush(), inbound.map(InboundPath::flush).orElse(0));
     }
 
     public int port() {

@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
@@ -25,7 +27,10 @@ import picocli.CommandLine.Spec;
  * beside a running relay: list/show/delete read and change files in {@code spool.directory} (a
  * deleted message is not sent: every attempt reads the spool); flush asks the running relay over
  * the admin port. Bodies are never shown — of protected mail the spool holds ciphertext anyway, and
- * the outer headers are the obscured ones.
+ * the outer headers are the obscured ones. With {@code mailseal.inbound}, the inbound spool ({@code
+ * <spool.directory>/inbound}) is listed, shown and deleted from too, its entries marked {@code
+ * inbound}; of those only the envelope is shown, never a header of the customer's mail (its Subject
+ * is in the clear) nor anything decrypted.
  */
 @Command(name = "queue", description = "List, show, flush or delete queued mail.")
 final class QueueCommand {
@@ -38,6 +43,8 @@ final class QueueCommand {
 
     @Spec CommandSpec spec;
 
+    private static final String OUTBOUND = "outbound";
+
     private Spool spool(RelayConfig c) throws IOException {
         if (!Files.isDirectory(c.spoolDirectory().resolve("queue"))) {
             throw new IOException(
@@ -46,32 +53,47 @@ final class QueueCommand {
         return new Spool(c.spoolDirectory());
     }
 
+    /** The spools by direction: outbound, then inbound when relay.conf has it and it exists. */
+    private Map<String, Spool> spools(RelayConfig c) throws IOException {
+        Map<String, Spool> spools = new LinkedHashMap<>();
+        spools.put(OUTBOUND, spool(c));
+        Path inbound = c.spoolDirectory().resolve("inbound");
+        if (c.inbound().isPresent() && Files.isDirectory(inbound.resolve("queue"))) {
+            spools.put("inbound", new Spool(inbound));
+        }
+        return spools;
+    }
+
     @Command(
             name = "list",
             mixinStandardHelpOptions = true,
             description =
-                    "One line per queued message: id, age, expiry, sender, recipients, policy.")
+                    "One line per queued message: id, direction (outbound or inbound), policy,"
+                            + " expiry, sender, recipients, size.")
     int list() throws IOException {
-        RelayConfig c = ConfigLoader.load(config);
-        Spool spool = spool(c);
         PrintWriter out = spec.commandLine().getOut();
         int n = 0;
-        for (String id : spool.ids()) {
-            Optional<SpooledMessage> m = readQuietly(spool, id);
-            if (m.isPresent()) {
-                SpooledMessage s = m.get();
-                out.printf(
-                        "%-28s %-8s %-24s <%s> %s %s%n",
-                        id,
-                        s.policy(),
-                        s.expires(),
-                        s.envelopeFrom(),
-                        String.join(",", s.recipients()),
-                        s.content().length + "B");
-                n++;
+        int inbound = 0;
+        for (Map.Entry<String, Spool> spool : spools(ConfigLoader.load(config)).entrySet()) {
+            for (String id : spool.getValue().ids()) {
+                Optional<SpooledMessage> m = readQuietly(spool.getValue(), id);
+                if (m.isPresent()) {
+                    SpooledMessage s = m.get();
+                    out.printf(
+                            "%-28s %-8s %-8s %-24s <%s> %s %s%n",
+                            id,
+                            spool.getKey(),
+                            s.policy(),
+                            s.expires(),
+                            s.envelopeFrom(),
+                            String.join(",", s.recipients()),
+                            s.content().length + "B");
+                    n++;
+                    inbound += spool.getKey().equals(OUTBOUND) ? 0 : 1;
+                }
             }
         }
-        out.printf("%d message(s) queued%n", n);
+        out.printf("%d message(s) queued, %d of them inbound%n", n, inbound);
         return 0;
     }
 
@@ -99,38 +121,49 @@ final class QueueCommand {
             mixinStandardHelpOptions = true,
             description = "Envelope and outer headers of one message (never its body).")
     int show(@Parameters(paramLabel = "ID") String id) throws IOException {
-        Spool spool = spool(ConfigLoader.load(config));
         PrintWriter out = spec.commandLine().getOut();
         int shown = 0;
-        for (String file : files(spool, id)) {
-            Optional<SpooledMessage> m = readQuietly(spool, file);
-            if (m.isEmpty()) {
-                continue;
+        for (Map.Entry<String, Spool> spool : spools(ConfigLoader.load(config)).entrySet()) {
+            for (String file : files(spool.getValue(), id)) {
+                Optional<SpooledMessage> m = readQuietly(spool.getValue(), file);
+                if (m.isPresent()) {
+                    show(m.get(), spool.getKey().equals(OUTBOUND), out);
+                    shown++;
+                }
             }
-            SpooledMessage s = m.get();
-            out.printf(
-                    "id:         %s%nfrom:       <%s>%nrecipients: %s%npolicy:     %s%ncreated:    %s%n"
-                            + "expires:    %s%nsize:       %d bytes%n%n",
-                    s.id(),
-                    s.envelopeFrom(),
-                    String.join(", ", s.recipients()),
-                    s.policy(),
-                    s.created(),
-                    s.expires(),
-                    s.content().length);
-            String text = new String(s.content(), StandardCharsets.ISO_8859_1);
-            int end = text.indexOf("\r\n\r\n");
-            // headers only: without a header/body separator nothing is shown rather than a body;
-            // control characters are not sent to the operator's terminal
-            out.print(
-                    end < 0
-                            ? "(no header section)\r\n"
-                            : text.substring(0, end + 2)
-                                    .replaceAll("[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]", "?"));
-            out.println();
-            shown++;
         }
         return notQueuedUnless(shown, id);
+    }
+
+    /** Envelope, and for outbound mail its outer (obscured) header section. */
+    private static void show(SpooledMessage s, boolean outbound, PrintWriter out) {
+        out.printf(
+                "id:         %s%ndirection:  %s%nfrom:       <%s>%nrecipients: %s%npolicy:     %s%n"
+                        + "created:    %s%nexpires:    %s%nsize:       %d bytes%n%n",
+                s.id(),
+                outbound ? OUTBOUND : "inbound",
+                s.envelopeFrom(),
+                String.join(", ", s.recipients()),
+                s.policy(),
+                s.created(),
+                s.expires(),
+                s.content().length);
+        if (!outbound) {
+            // a customer's header section is not obscured: its Subject is the customer's text
+            out.println("(headers of inbound mail are not shown)");
+            out.println();
+            return;
+        }
+        String text = new String(s.content(), StandardCharsets.ISO_8859_1);
+        int end = text.indexOf("\r\n\r\n");
+        // headers only: without a header/body separator nothing is shown rather than a body;
+        // control characters are not sent to the operator's terminal
+        out.print(
+                end < 0
+                        ? "(no header section)\r\n"
+                        : text.substring(0, end + 2)
+                                .replaceAll("[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]", "?"));
+        out.println();
     }
 
     private int notQueuedUnless(int found, String id) {
@@ -147,19 +180,21 @@ final class QueueCommand {
             description =
                     "Remove a message from the queue; it is not delivered and no DSN is sent.")
     int delete(@Parameters(paramLabel = "ID") String id) throws IOException {
-        Spool spool = spool(ConfigLoader.load(config));
-        java.util.List<String> files = files(spool, id);
-        for (String file : files) {
-            spool.remove(file);
-            spec.commandLine().getOut().printf("%s: deleted%n", file);
+        int deleted = 0;
+        for (Spool spool : spools(ConfigLoader.load(config)).values()) {
+            for (String file : files(spool, id)) {
+                spool.remove(file);
+                spec.commandLine().getOut().printf("%s: deleted%n", file);
+                deleted++;
+            }
         }
-        return notQueuedUnless(files.size(), id);
+        return notQueuedUnless(deleted, id);
     }
 
     @Command(
             name = "flush",
             mixinStandardHelpOptions = true,
-            description = "Ask the running relay to attempt every queued message now.")
+            description = "Ask the running relay to attempt every queued message now, inbound too.")
     int flush() throws IOException, InterruptedException {
         AdminClient admin = new AdminClient(ConfigLoader.load(config));
         Optional<HttpResponse<String>> r =

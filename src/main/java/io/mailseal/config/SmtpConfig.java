@@ -51,6 +51,15 @@ public record SmtpConfig(
     /** STARTTLS with a PEM certificate chain and key; {@code require}: no MAIL before it. */
     public record Tls(Path certificate, Path key, boolean require) {}
 
+    /**
+     * The key {@code name} of this listener as operators write it in replies and logs: {@code
+     * smtp.allowed-clients} for the outbound intake, {@code inbound.allowed-clients} for the
+     * inbound one.
+     */
+    public String key(String name) {
+        return section.substring(section.lastIndexOf('.') + 1) + "." + name;
+    }
+
     public boolean allows(InetAddress client) {
         return allowedClients.stream().anyMatch(n -> n.contains(client));
     }

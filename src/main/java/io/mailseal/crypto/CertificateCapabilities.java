@@ -17,8 +17,8 @@ import org.bouncycastle.cms.CMSAlgorithm;
 /**
  * What a recipient's certificate says its client can decrypt: the S/MIME Capabilities extension
  * (RFC 4262, OID 1.2.840.113549.1.9.15), a list of SMIMECapability as in the signed attribute of
- * RFC 8551 §2.5.2. Only what mailseal can act on is kept: AES-GCM content encryption and RSAES-OAEP
- * key transport with its hash.
+ * RFC 8551 §2.5.2. Only what mailseal can act on is kept: AES-GCM content encryption, AES-128-CBC
+ * for a client that announced no AES-256 cipher, and RSAES-OAEP key transport with its hash.
  */
 record CertificateCapabilities(
         Optional<ContentEncryption> contentEncryption, Optional<KeyTransport> keyTransport) {
@@ -49,22 +49,29 @@ record CertificateCapabilities(
             SMIMECapabilities caps = SMIMECapabilities.getInstance(ASN1Sequence.getInstance(der));
             boolean gcm256 = false;
             boolean gcm128 = false;
+            boolean cbc256 = false;
+            boolean cbc128 = false;
             Optional<KeyTransport> oaep = Optional.empty();
             for (Object o : caps.getCapabilities(null)) {
                 SMIMECapability c = (SMIMECapability) o;
                 gcm256 |= c.getCapabilityID().equals(CMSAlgorithm.AES256_GCM);
                 gcm128 |= c.getCapabilityID().equals(CMSAlgorithm.AES128_GCM);
+                cbc256 |= c.getCapabilityID().equals(CMSAlgorithm.AES256_CBC);
+                cbc128 |= c.getCapabilityID().equals(CMSAlgorithm.AES128_CBC);
                 if (oaep.isEmpty()
                         && c.getCapabilityID().equals(PKCSObjectIdentifiers.id_RSAES_OAEP)) {
                     oaep = oaep(c.getParameters());
                 }
             }
+            // AES-128-CBC only when the client announced no AES-256 cipher: the default stays
             Optional<ContentEncryption> content =
                     gcm256
                             ? Optional.of(ContentEncryption.AES_256_GCM)
                             : gcm128
                                     ? Optional.of(ContentEncryption.AES_128_GCM)
-                                    : Optional.empty();
+                                    : cbc128 && !cbc256
+                                            ? Optional.of(ContentEncryption.AES_128_CBC)
+                                            : Optional.empty();
             return new CertificateCapabilities(content, oaep);
         } catch (IllegalArgumentException | ClassCastException e) {
             return NONE;

@@ -9,7 +9,12 @@ public enum ContentEncryption {
     AES_256_GCM(CMSAlgorithm.AES256_GCM, "AES-256-GCM", true),
     AES_128_GCM(CMSAlgorithm.AES128_GCM, "AES-128-GCM", true),
     /** EnvelopedData: opened by every S/MIME client. */
-    AES_256_CBC(CMSAlgorithm.AES256_CBC, "AES-256-CBC", false);
+    AES_256_CBC(CMSAlgorithm.AES256_CBC, "AES-256-CBC", false),
+    /**
+     * EnvelopedData, only for a client that announced AES-128-CBC and neither AES-256 cipher (the
+     * one RFC 8551 §2.7 makes every client support).
+     */
+    AES_128_CBC(CMSAlgorithm.AES128_CBC, "AES-128-CBC", false);
 
     private final ASN1ObjectIdentifier oid;
     private final String displayName;

@@ -1,5 +1,6 @@
 package io.mailseal.inbound;
 
+import io.mailseal.crypto.KeyUnavailableException;
 import io.mailseal.crypto.MessageOpener;
 import io.mailseal.crypto.OpenedMessage;
 import io.mailseal.delivery.SpooledContent;
@@ -30,7 +31,13 @@ public final class InboundContent implements SpooledContent {
             return m.content();
         }
         SpooledForm.Parts p = spooled.get();
-        OpenedMessage opened = opener.open(p.original(), keys.forRecipients(m.recipients()));
+        OpenedMessage opened;
+        try {
+            opened = opener.open(p.original(), keys.forRecipients(m.recipients()));
+        } catch (KeyUnavailableException.Unchecked e) {
+            // a token away: deferred like any other temporary failure, not an unexpected error
+            throw new IOException("decryption key unavailable: " + e.getMessage(), e);
+        }
         if (p.decrypt() && opened.contentEncryption().isEmpty()) {
             throw new IOException(
                     "cannot decrypt now what was decrypted when accepted: "

@@ -11,10 +11,11 @@ import org.subethamail.smtp.server.Session;
 import org.subethamail.smtp.server.SessionHandler;
 
 /**
- * Who may hold a connection: clients outside {@code smtp.allowed-clients} are refused at connect (a
- * relay must not be open) unless {@code smtp.auth} lets them authenticate, and no client may hold
- * more than {@code max-connections-per-client} of the intake's {@code max-connections}. Also counts
- * the transactions of each connection for {@code max-messages-per-connection}.
+ * Who may hold a connection: clients outside the intake's {@code allowed-clients} ({@code smtp.} or
+ * {@code inbound.}, as {@link SmtpConfig#key} names it) are refused at connect (a relay must not be
+ * open) unless its {@code auth} lets them authenticate, and no client may hold more than {@code
+ * max-connections-per-client} of the intake's {@code max-connections}. Also counts the transactions
+ * of each connection for {@code max-messages-per-connection}.
  *
  * <p>SubEthaSMTP calls {@link #onSessionEnd} only for sessions {@link #accept} admitted, so only
  * those are counted.
@@ -45,19 +46,26 @@ final class ClientAdmission implements SessionHandler {
         String client = address.getHostAddress();
         // with smtp.auth anyone may connect, but must authenticate before MAIL (RelayTransaction)
         if (!config.allows(address) && config.authUsersFile().isEmpty()) {
-            log.warn("refused connection from {}: not in smtp.allowed-clients", client);
-            return refuse(SmtpReply.CLIENT_NOT_ALLOWED, client);
+            String key = config.key("allowed-clients");
+            log.warn("refused connection from {}: not in {}", client, key);
+            return refuse(SmtpReply.CLIENT_NOT_ALLOWED, client, key);
         }
         SmtpConfig.Limits limits = config.limits();
         if (connections.incrementAndGet() > limits.maxConnections()) {
             connections.decrementAndGet();
-            log.warn("refused connection from {}: smtp.max-connections reached", client);
+            log.warn(
+                    "refused connection from {}: {} reached",
+                    client,
+                    config.key("max-connections"));
             return refuse(SmtpReply.TOO_MANY_CONNECTIONS, limits.maxConnections());
         }
         int fromClient = connectionsByClient.merge(address, 1, Integer::sum);
         if (fromClient > limits.maxConnectionsPerClient()) {
             release(address);
-            log.warn("refused connection from {}: smtp.max-connections-per-client reached", client);
+            log.warn(
+                    "refused connection from {}: {} reached",
+                    client,
+                    config.key("max-connections-per-client"));
             return refuse(
                     SmtpReply.TOO_MANY_CONNECTIONS_FROM_CLIENT,
                     client,

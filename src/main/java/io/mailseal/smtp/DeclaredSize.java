@@ -28,10 +28,12 @@ final class DeclaredSize extends IntakeCommands.Around {
     private static final int MOST_DIGITS = 18;
 
     private final MemoryBudget budget;
+    private final String budgetKey;
 
-    DeclaredSize(Command mail, MemoryBudget budget) {
+    DeclaredSize(Command mail, MemoryBudget budget, String budgetKey) {
         super(mail);
         this.budget = budget;
+        this.budgetKey = budgetKey;
     }
 
     @Override
@@ -46,10 +48,10 @@ final class DeclaredSize extends IntakeCommands.Around {
         } else if (!budget.fits(declared.get())) {
             budget.refused();
             log.warn(
-                    "refused MAIL from {}: SIZE={} does not fit in smtp.memory-budget of {} bytes"
-                            + " now",
+                    "refused MAIL from {}: SIZE={} does not fit in {} of {} bytes now",
                     session.getRemoteAddress().getAddress().getHostAddress(),
                     declared.get(),
+                    budgetKey,
                     budget.capacity());
             session.sendResponse(SmtpReply.MEMORY_BUDGET_EXHAUSTED.line());
         } else {

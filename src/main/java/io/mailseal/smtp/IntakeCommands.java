@@ -43,9 +43,11 @@ final class IntakeCommands {
 
     private IntakeCommands() {}
 
-    static void install(SMTPServer server, SessionWatch watch, MemoryBudget budget) {
+    /** {@code budgetKey}: the memory budget's key as this intake's logs name it. */
+    static void install(
+            SMTPServer server, SessionWatch watch, MemoryBudget budget, String budgetKey) {
         var table = server.getCommandHandler();
-        table.addCommand(new DeclaredSize(table.getCommand("MAIL"), budget));
+        table.addCommand(new DeclaredSize(table.getCommand("MAIL"), budget, budgetKey));
         table.addCommand(new Ehlo());
         table.addCommand(new PrintableHello(new HelloCommand()));
         table.addCommand(new NotOffered("BDAT"));

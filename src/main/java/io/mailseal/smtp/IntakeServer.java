@@ -10,8 +10,8 @@ import org.subethamail.smtp.server.SMTPServer;
 import org.subethamail.smtp.server.Session;
 
 /**
- * The SMTP listener on {@code smtp.listen}: SubEthaSMTP with one {@link RelayTransaction} per
- * transaction.
+ * An SMTP listener ({@code smtp.listen}, or {@code inbound.listen}; its replies and logs name its
+ * own keys, {@link SmtpConfig#key}): SubEthaSMTP with one {@link RelayTransaction} per transaction.
  */
 public final class IntakeServer implements AutoCloseable {
     private static final org.slf4j.Logger log =
@@ -67,7 +67,7 @@ public final class IntakeServer implements AutoCloseable {
         tls.ifPresent(builder::startTlsSocketFactory);
         users.ifPresent(u -> builder.authenticationHandlerFactory(new SmtpAuthentication(u)));
         this.server = builder.build();
-        IntakeCommands.install(server, watch, intake.budget());
+        IntakeCommands.install(server, watch, intake.budget(), config.key("memory-budget"));
     }
 
     /**

@@ -49,7 +49,10 @@ final class RelayTransaction implements MessageHandler {
     public void from(String from) throws RejectException {
         int most = intake.config().limits().maxMessagesPerConnection();
         if (sequence > most) {
-            log.warn("closing connection from {}: over smtp.max-messages-per-connection", client);
+            log.warn(
+                    "closing connection from {}: over {}",
+                    client,
+                    intake.config().key("max-messages-per-connection"));
             throw SmtpReply.TOO_MANY_MESSAGES.drop(most);
         }
         if (session.getHelo().isEmpty()) {
@@ -64,8 +67,9 @@ final class RelayTransaction implements MessageHandler {
         // authenticated session
         if (!config.allows(session.getRemoteAddress().getAddress()) && !session.isAuthenticated()) {
             log.warn(
-                    "refused MAIL from {}: not in smtp.allowed-clients and not authenticated",
-                    client);
+                    "refused MAIL from {}: not in {} and not authenticated",
+                    client,
+                    config.key("allowed-clients"));
             throw SmtpReply.AUTH_REQUIRED.reject();
         }
         envelopeFrom = from == null ? "" : from;
@@ -107,14 +111,18 @@ final class RelayTransaction implements MessageHandler {
                 throw new IOException("cut for slowness while DATA ended"); // and already closed
             }
         } catch (SocketTimeoutException e) {
-            log.warn("closing connection from {}: no data for smtp.data-timeout", client);
+            log.warn(
+                    "closing connection from {}: no data for {}",
+                    client,
+                    intake.config().key("data-timeout"));
             throw SmtpReply.DATA_TIMEOUT.drop();
         } catch (RejectException e) {
             if (SmtpReply.MEMORY_BUDGET_EXHAUSTED.matches(e.getErrorResponse())) {
                 intake.budget().refused();
                 log.warn(
-                        "refused message from {}: smtp.memory-budget of {} bytes is spent",
+                        "refused message from {}: {} of {} bytes is spent",
                         client,
+                        intake.config().key("memory-budget"),
                         intake.budget().capacity());
             } else {
                 log.warn("refused message from {}: {}", client, e.getErrorResponse());
@@ -136,8 +144,9 @@ final class RelayTransaction implements MessageHandler {
         if (!budget.enterSink(length, SINK_PATIENCE)) {
             budget.refused();
             log.warn(
-                    "refused message from {}: smtp.memory-budget spent by messages being sealed",
-                    client);
+                    "refused message from {}: {} spent by messages being sealed",
+                    client,
+                    intake.config().key("memory-budget"));
             throw endTransaction(SmtpReply.MEMORY_BUDGET_EXHAUSTED.reject());
         }
         try {

@@ -11,7 +11,7 @@ import org.subethamail.smtp.RejectException;
  * status codes per RFC 3463.
  */
 public enum SmtpReply {
-    CLIENT_NOT_ALLOWED(554, "5.7.1 Access denied: client %s is not in smtp.allowed-clients"),
+    CLIENT_NOT_ALLOWED(554, "5.7.1 Access denied: client %s is not in %s"),
     STARTTLS_REQUIRED(530, "5.7.0 Must issue a STARTTLS command first"),
     AUTH_REQUIRED(530, "5.7.0 Authentication required"),
     AUTH_NEEDS_TLS(538, "5.7.11 Encryption required for requested authentication mechanism"),

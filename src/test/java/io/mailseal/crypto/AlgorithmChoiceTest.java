@@ -1,5 +1,6 @@
 package io.mailseal.crypto;
 
+import static io.mailseal.testing.Capabilities.AES_128_CBC;
 import static io.mailseal.testing.Capabilities.AES_256_CBC;
 import static io.mailseal.testing.Capabilities.AES_256_GCM;
 import static io.mailseal.testing.Capabilities.OAEP_DEFAULTS;
@@ -94,6 +95,21 @@ class AlgorithmChoiceTest {
                         auto().forRecipient(TO, advertising(KeyKind.EC, AES_256_GCM))
                                 .contentEncryption())
                 .as("EC recipients get GCM too when they list it")
+                .isEqualTo(ContentEncryption.AES_256_GCM);
+    }
+
+    @Test
+    void autoTakesAes128CbcOnlyFromAClientThatListsNoAes256Cipher() {
+        assertThat(auto().forRecipient(TO, advertising(KeyKind.RSA, AES_128_CBC, RSA_PKCS1)))
+                .isEqualTo(is(ContentEncryption.AES_128_CBC, KeyTransport.RSA_PKCS1));
+        assertThat(
+                        auto().forRecipient(TO, advertising(KeyKind.RSA, AES_128_CBC, AES_256_CBC))
+                                .contentEncryption())
+                .as("AES-256-CBC listed too: the default")
+                .isEqualTo(ContentEncryption.AES_256_CBC);
+        assertThat(
+                        auto().forRecipient(TO, advertising(KeyKind.RSA, AES_128_CBC, AES_256_GCM))
+                                .contentEncryption())
                 .isEqualTo(ContentEncryption.AES_256_GCM);
     }
 

@@ -53,6 +53,77 @@ class CommandLineIT {
         return new Run(exit, out.toString(), err.toString());
     }
 
+    /**
+     * An identity that decrypts mail an inbound policy requires encrypted, but whose certificate's
+     * keyUsage forbids encrypting to it (RSA without keyEncipherment, EC without keyAgreement):
+     * check-config passes with a warning naming the policy and the lack.
+     */
+    @Test
+    void checkConfigWarnsOfAnInboundIdentityCustomersCannotEncryptTo() throws Exception {
+        char[] password = "demo-only-password".toCharArray();
+        PkiFiles.writePkcs12(
+                dir.resolve("keys/service.p12"),
+                world.pki().signer("service@bank.example", KeyKind.RSA),
+                List.of(world.pki().ca().certificate()),
+                password);
+        PkiFiles.writePkcs12(
+                dir.resolve("keys/complaints.p12"),
+                world.pki().signer("complaints@bank.example", KeyKind.EC),
+                List.of(world.pki().ca().certificate()),
+                password);
+        String inbound =
+                """
+                inbound {
+                  listen = "127.0.0.1:0"
+                  next-hop = "127.0.0.1:25"
+                  authserv-id = "mailseal.bank.example"
+                  policies = [
+                    { name = service, match { to = "service@bank.example" }, require = encrypted }
+                    { name = complaints, match { to = "complaints@bank.example" },
+                      require = signed-and-encrypted, on-violation = tag }
+                    { name = default, require = none }
+                  ]
+                }
+                """;
+        String identities =
+                """
+                identities = [
+                  { address = "service@bank.example", keystore = "keys/service.p12",
+                    password-file = "keys/bank.pass" }
+                  { address = "complaints@bank.example", keystore = "keys/complaints.p12",
+                    password-file = "keys/bank.pass" }
+                  { domain = "bank.example", keystore = "keys/bank.p12",
+                    password-file = "keys/bank.pass" }
+                ]
+                """;
+        Run unfit =
+                mailseal(
+                        "check-config",
+                        "-c",
+                        world.writeConfig(BankMail.POLICIES, identities + inbound).toString());
+        assertThat(unfit.exit()).as(unfit.err()).isZero();
+        assertThat(unfit.err())
+                .contains(
+                        "config warning: mailseal.inbound.policies[0].match.to:"
+                                + " \"service@bank.example\" (policy service): the identity's"
+                                + " certificate has keyUsage without keyEncipherment: clients that"
+                                + " honour it (gpgsm) cannot encrypt to the bank")
+                .contains(
+                        "config warning: mailseal.inbound.policies[1].match.to:"
+                                + " \"complaints@bank.example\" (policy complaints): the"
+                                + " identity's certificate has keyUsage without keyAgreement");
+
+        Run fit =
+                mailseal(
+                        "check-config",
+                        "-c",
+                        world.writeConfig(BankMail.POLICIES, inbound).toString());
+        assertThat(fit.exit()).as(fit.err()).isZero();
+        assertThat(fit.err())
+                .as("the domain identity allows keyEncipherment")
+                .doesNotContain("keyUsage");
+    }
+
     @Test
     void checkConfigPassesAGoodFileAndNamesEveryProblemOfABadOne() throws Exception {
         Run good = mailseal("check-config", "-c", conf.toString());

@@ -61,6 +61,11 @@ class InboundIT {
     }
 
     private Path config(DemoWorld world, String inboundListen) throws Exception {
+        return config(world, inboundListen, "");
+    }
+
+    /** {@code extra}: HOCON after the inbound section, over it. */
+    private Path config(DemoWorld world, String inboundListen, String extra) throws Exception {
         return world.writeConfig(
                 POLICIES,
                 """
@@ -79,8 +84,9 @@ class InboundIT {
                     { name = default, require = none }
                   ]
                 }
+                %s
                 """
-                        .formatted(inboundListen, world.sink().port(), AUTHSERV));
+                        .formatted(inboundListen, world.sink().port(), AUTHSERV, extra));
     }
 
     /** Alice's key pair, known to openssl (customers/...) but published nowhere. */
@@ -391,6 +397,316 @@ class InboundIT {
                     .doesNotContain(SECRET_TEXT)
                     .doesNotContain(OpensslCustomerMail.SUBJECT);
         }
+    }
+
+    /**
+     * Under hard-fail revocation, a signature whose signer's status cannot be learnt (the OCSP
+     * responder on the certificate's AIA URL is down) cannot meet a policy that requires it: the
+     * customer's server is told 451 4.7.5 and retries; nothing is delivered, spooled or harvested.
+     */
+    @Test
+    void aSignerWhoseResponderIsDownIsTold451AndRetries() throws Exception {
+        try (DemoWorld world = new DemoWorld(dir, Clock.systemUTC())) {
+            String deadResponder = "http://127.0.0.1:" + LoopbackPorts.free() + "/";
+            DemoPki.Issued alice =
+                    world.pki().certificate(ALICE, KeyKind.RSA).ocspUrl(deadResponder).build();
+            Path work = Files.createDirectories(dir.resolve("customer-ocsp"));
+            OpensslCustomerMail mail = new OpensslCustomerMail(work, alice, ALICE);
+            Path conf =
+                    config(
+                            world,
+                            "127.0.0.1:0",
+                            """
+                            certificates { revocation = hard-fail, revocation-timeout = 2s }
+                            inbound.policies = [
+                              { name = service, match { to = "service@bank.example" },
+                                require = signed-and-encrypted, on-violation = reject }
+                              { name = default, require = none }
+                            ]
+                            """);
+            try (Relay relay = Relay.start(ConfigLoader.load(conf), Clock.systemUTC())) {
+                SubmissionClient.Reply r =
+                        new SubmissionClient("127.0.0.1", relay.inboundPort())
+                                .send(ALICE, List.of(SERVICE), signedAndEncrypted(mail, world));
+                assertThat(r.line())
+                        .isEqualTo(
+                                "451 4.7.5 The signer's certificate status cannot be checked now,"
+                                        + " try again later")
+                        .isEqualTo(io.mailseal.smtp.SmtpReply.SIGNER_STATUS_UNAVAILABLE.line());
+                assertThat(
+                                AdminPort.get(relay.adminPort(), "/metrics", Duration.ofSeconds(5))
+                                        .body())
+                        .contains(
+                                "mailseal_inbound_messages_total{outcome=\"deferred\",policy=\"service\",verdict=\"temperror\"} 1.0");
+            }
+            assertThat(world.sink().awaitMessages(1, Duration.ofSeconds(1)))
+                    .as("nothing delivered")
+                    .isFalse();
+            try (Stream<Path> files = Files.list(dir.resolve("spool/inbound/queue"))) {
+                assertThat(files.toList()).as("nothing spooled").isEmpty();
+            }
+            assertThat(dir.resolve("harvest/" + ALICE + ".pem"))
+                    .as("no harvest of an unchecked signer")
+                    .doesNotExist();
+
+            // the control: the same mail under soft-fail is accepted, so the 451 was the status
+            Files.writeString(
+                    conf,
+                    Files.readString(conf)
+                            .replace("revocation = hard-fail", "revocation = soft-fail"));
+            try (Relay relay = Relay.start(ConfigLoader.load(conf), Clock.systemUTC())) {
+                SubmissionClient.Reply r =
+                        new SubmissionClient("127.0.0.1", relay.inboundPort())
+                                .send(ALICE, List.of(SERVICE), signedAndEncrypted(mail, world));
+                assertThat(r.code()).as(r.line()).isEqualTo(250);
+                assertThat(await(world, 1).text()).contains("smime=pass").contains(SECRET_TEXT);
+            }
+        }
+    }
+
+    /**
+     * The agent's reply is sealed with what the customer's client announced in its signed mail
+     * (SMIMECapabilities, harvested on the inbound path): AES-128-CBC only gives AES-128-CBC
+     * EnvelopedData, AES-256-GCM gives AuthEnvelopedData; openssl reads which, and opens both.
+     */
+    @Test
+    void theAgentsReplyUsesTheCipherTheCustomerAnnounced() throws Exception {
+        String bob = "bob@customer.example";
+        try (DemoWorld world = new DemoWorld(dir, Clock.systemUTC())) {
+            Path conf = config(world);
+            java.util.Map<String, byte[]> mails =
+                    new java.util.LinkedHashMap<>(
+                            java.util.Map.of(
+                                    ALICE,
+                                    new io.mailseal.testing.SignedCustomerMail(
+                                                    ALICE,
+                                                    world.addUnpublishedCustomer(
+                                                            ALICE, KeyKind.RSA))
+                                            .announcing(
+                                                    org.bouncycastle.cms.CMSAlgorithm.AES128_CBC)
+                                            .eml(),
+                                    bob,
+                                    new io.mailseal.testing.SignedCustomerMail(
+                                                    bob,
+                                                    world.addUnpublishedCustomer(bob, KeyKind.RSA))
+                                            .announcing(
+                                                    org.bouncycastle.cms.CMSAlgorithm.AES256_GCM,
+                                                    org.bouncycastle.cms.CMSAlgorithm.AES128_CBC)
+                                            .eml()));
+            java.util.Map<String, String> expected =
+                    java.util.Map.of(ALICE, "d.envelopedData:", bob, "d.authEnvelopedData:");
+            java.util.Map<String, String> algorithm =
+                    java.util.Map.of(
+                            ALICE,
+                            "algorithm: aes-128-cbc (2.16.840.1.101.3.4.1.2)",
+                            bob,
+                            "algorithm: aes-256-gcm (2.16.840.1.101.3.4.1.46)");
+            try (Relay relay = Relay.start(ConfigLoader.load(conf), Clock.systemUTC())) {
+                int n = 0;
+                for (String customer : mails.keySet()) {
+                    SubmissionClient.Reply in =
+                            new SubmissionClient("127.0.0.1", relay.inboundPort())
+                                    .send(
+                                            customer,
+                                            List.of(INFO),
+                                            new String(
+                                                    mails.get(customer),
+                                                    StandardCharsets.ISO_8859_1));
+                    assertThat(in.code()).as(in.line()).isEqualTo(250);
+                    assertThat(await(world, ++n).text()).contains("smime=pass");
+                    String reply =
+                            "From: service@bank.example\r\nTo: "
+                                    + customer
+                                    + "\r\nSubject: Re: my certificate\r\n\r\nReceived.\r\n";
+                    SubmissionClient.Reply out =
+                            new SubmissionClient("127.0.0.1", relay.port())
+                                    .send(SERVICE, List.of(customer), reply);
+                    assertThat(out.code()).as(out.line()).isEqualTo(250);
+                    Path eml =
+                            Files.write(
+                                    dir.resolve(customer + ".reply.eml"),
+                                    await(world, ++n).content());
+                    String asn1 = cmsPrint(eml);
+                    assertThat(asn1)
+                            .as(customer)
+                            .contains(expected.get(customer))
+                            .contains(algorithm.get(customer))
+                            .doesNotContain("aes-256-cbc");
+                    assertThat(io.mailseal.testing.BankMail.opensslOpens(dir, eml, customer))
+                            .contains("Received.");
+                }
+            }
+        }
+    }
+
+    /**
+     * An EC (P-256) identity for service@bank.example: the customer's openssl encrypts to it with
+     * ECDH (KeyAgreeRecipientInfo), AES-128-CBC and AES-256-GCM, and the agent reads the mail.
+     */
+    @Test
+    void anEcBankIdentityDecryptsTheCustomersEcdhMail() throws Exception {
+        try (DemoWorld world = new DemoWorld(dir, Clock.systemUTC())) {
+            DemoPki.Issued ec = world.pki().customer(SERVICE, KeyKind.EC);
+            assertThat(ec.certificate().getPublicKey().getAlgorithm()).isEqualTo("EC");
+            PkiFiles.writePkcs12(
+                    dir.resolve("keys/service-ec.p12"),
+                    ec,
+                    List.of(world.pki().ca().certificate()),
+                    "demo-only-password".toCharArray());
+            Path conf =
+                    config(
+                            world,
+                            "127.0.0.1:0",
+                            """
+                            identities = [
+                              { address = "service@bank.example", keystore = "keys/service-ec.p12",
+                                password-file = "keys/bank.pass" }
+                              { domain = "bank.example", keystore = "keys/bank.p12",
+                                password-file = "keys/bank.pass" }
+                            ]
+                            """);
+            OpensslCustomerMail mail = alice(world, world.pki());
+            try (Relay relay = Relay.start(ConfigLoader.load(conf), Clock.systemUTC())) {
+                SubmissionClient customer = new SubmissionClient("127.0.0.1", relay.inboundPort());
+                int n = 0;
+                for (String[] cipher :
+                        List.of(
+                                new String[] {"-aes-128-cbc", "aes128-cbc"},
+                                new String[] {"-aes-256-gcm", "aes256-gcm"})) {
+                    Path sealed =
+                            mail.encrypted(mail.signed(false), ec.certificate(), cipher[0], false);
+                    String asn1 = cmsPrint(sealed);
+                    assertThat(asn1)
+                            .as("the customer's mail is ECDH to the EC certificate")
+                            .contains("d.kari:")
+                            .contains("id-ecPublicKey");
+                    SubmissionClient.Reply r =
+                            customer.send(
+                                    ALICE,
+                                    List.of(SERVICE),
+                                    new String(
+                                            OpensslCustomerMail.crlf(sealed),
+                                            StandardCharsets.ISO_8859_1));
+                    assertThat(r.code()).as(r.line()).isEqualTo(250);
+                    CapturedMessage delivered = await(world, ++n);
+                    assertThat(delivered.text())
+                            .contains("smime=pass")
+                            .contains("X-Mailseal-Encrypted: yes; cipher=" + cipher[1] + "\r\n")
+                            .doesNotContain("pkcs7-mime");
+                    assertThat(firstPart(parse(delivered.content())))
+                            .as("the signed content, byte for byte")
+                            .isEqualTo(OpensslCustomerMail.CONTENT);
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code mailseal queue} sees the inbound spool: list marks the entry inbound and shows neither
+     * the customer's text nor the Subject (show neither), flush makes it due at once.
+     */
+    @Test
+    void queueListShowAndFlushCoverTheInboundSpool() throws Exception {
+        int adminPort = LoopbackPorts.free();
+        try (DemoWorld world = new DemoWorld(dir, Clock.systemUTC())) {
+            OpensslCustomerMail mail = alice(world, world.pki());
+            Path conf =
+                    config(
+                            world,
+                            "127.0.0.1:0",
+                            "admin.listen = \"127.0.0.1:"
+                                    + adminPort
+                                    + "\"\ndelivery.retry { initial = 1h, max = 1h }");
+            String c = conf.toString();
+            world.sink().refuseRecipient(SERVICE, 451, "4.2.1 mailbox busy");
+            try (Relay relay = Relay.start(ConfigLoader.load(conf), Clock.systemUTC())) {
+                SubmissionClient.Reply r =
+                        new SubmissionClient("127.0.0.1", relay.inboundPort())
+                                .send(ALICE, List.of(SERVICE), signedAndEncrypted(mail, world));
+                assertThat(r.code()).as(r.line()).isEqualTo(250);
+                java.util.regex.Matcher queued =
+                        java.util.regex.Pattern.compile("queued as (\\S+)").matcher(r.text());
+                assertThat(queued.find()).as(r.text()).isTrue();
+                String id = queued.group(1);
+                Eventually.await(
+                        "the next hop was tried",
+                        Duration.ofSeconds(10),
+                        () -> world.sink().sessionsOpened() > 0);
+
+                CommandLineIT.Run list = CommandLineIT.mailseal("queue", "list", "-c", c);
+                assertThat(list.exit()).as(list.err()).isZero();
+                assertThat(list.out())
+                        .containsPattern(
+                                java.util.regex.Pattern.quote(id)
+                                        + "\\S* +inbound +inbound:service .*<"
+                                        + ALICE
+                                        + "> "
+                                        + SERVICE)
+                        .contains("1 message(s) queued, 1 of them inbound")
+                        .doesNotContain(SECRET_TEXT)
+                        .doesNotContain(OpensslCustomerMail.SUBJECT);
+                CommandLineIT.Run show = CommandLineIT.mailseal("queue", "show", id, "-c", c);
+                assertThat(show.exit()).as(show.err()).isZero();
+                assertThat(show.out())
+                        .contains("direction:  inbound")
+                        .contains("policy:     inbound:service")
+                        .contains("(headers of inbound mail are not shown)")
+                        .doesNotContain(OpensslCustomerMail.SUBJECT)
+                        .doesNotContain("Subject")
+                        .doesNotContain(SECRET_TEXT);
+
+                world.sink().acceptRecipient(SERVICE);
+                CommandLineIT.Run flush = CommandLineIT.mailseal("queue", "flush", "-c", c);
+                assertThat(flush.exit()).as(flush.err()).isZero();
+                assertThat(flush.out()).contains("\"inbound\":1").contains("\"flushed\":1");
+                assertThat(await(world, 1).text())
+                        .as("delivered at once, not in 1h")
+                        .contains("smime=pass")
+                        .contains(SECRET_TEXT);
+                Eventually.await(
+                        "the inbound spool is empty",
+                        Duration.ofSeconds(10),
+                        () ->
+                                CommandLineIT.mailseal("queue", "list", "-c", c)
+                                        .out()
+                                        .contains("0 message(s) queued, 0 of them inbound"));
+            }
+        }
+    }
+
+    /** The inbound listener's refusal names its own key, in the reply and in the log. */
+    @Test
+    void aClientOutsideInboundAllowedClientsIsToldTheInboundKey() throws Exception {
+        try (DemoWorld world = new DemoWorld(dir, Clock.systemUTC());
+                LogCapture log = new LogCapture("io.mailseal.smtp")) {
+            Path conf = config(world, "127.0.0.1:0", "inbound.allowed-clients = [\"10.0.0.0/8\"]");
+            try (Relay relay = Relay.start(ConfigLoader.load(conf), Clock.systemUTC());
+                    SmtpDialog s = new SmtpDialog(relay.inboundPort())) {
+                assertThat(s.reply())
+                        .isEqualTo(
+                                "554 5.7.1 Access denied: client 127.0.0.1 is not in"
+                                        + " inbound.allowed-clients")
+                        .isEqualTo(
+                                io.mailseal.smtp.SmtpReply.CLIENT_NOT_ALLOWED.line(
+                                        "127.0.0.1", "inbound.allowed-clients"));
+                try (SmtpDialog outbound = new SmtpDialog(relay.port())) {
+                    assertThat(outbound.reply())
+                            .as("the outbound listener still admits")
+                            .startsWith("220");
+                }
+            }
+            assertThat(log.events())
+                    .extracting(ILoggingEvent::getFormattedMessage)
+                    .contains("refused connection from 127.0.0.1: not in inbound.allowed-clients")
+                    .noneMatch(line -> line.contains("smtp.allowed-clients"));
+        }
+    }
+
+    /** The CMS structure of an S/MIME file as {@code openssl cms -cmsout -print} shows it. */
+    private String cmsPrint(Path smime) throws Exception {
+        return io.mailseal.testing.ExternalTool.run(
+                        dir, "openssl", "cms", "-cmsout", "-print", "-in", smime.toString())
+                .output();
     }
 
     private static CapturedMessage await(DemoWorld world, int n) throws Exception {

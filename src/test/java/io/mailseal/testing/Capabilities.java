@@ -17,6 +17,8 @@ import org.bouncycastle.cms.CMSAlgorithm;
 public final class Capabilities {
     public static final SMIMECapability AES_256_GCM =
             new SMIMECapability(CMSAlgorithm.AES256_GCM, null);
+    public static final SMIMECapability AES_128_CBC =
+            new SMIMECapability(CMSAlgorithm.AES128_CBC, null);
     public static final SMIMECapability AES_256_CBC =
             new SMIMECapability(CMSAlgorithm.AES256_CBC, null);
     public static final SMIMECapability RSA_PKCS1 =

@@ -11,6 +11,7 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import org.bouncycastle.asn1.ASN1EncodableVector;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.cms.AttributeTable;
 import org.bouncycastle.asn1.cms.IssuerAndSerialNumber;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
@@ -26,7 +27,7 @@ import org.bouncycastle.mail.smime.SMIMESignedGenerator;
 
 /**
  * Mail a customer's client would send the bank: signed with the customer's key by BouncyCastle's
- * SMIMESignedGenerator, announcing AES-256-GCM, AES-256-CBC and RSA-OAEP.
+ * SMIMESignedGenerator, announcing AES-256-GCM, AES-256-CBC and RSA-OAEP unless told otherwise.
  */
 public final class SignedCustomerMail {
     private final String from;
@@ -34,6 +35,11 @@ public final class SignedCustomerMail {
     private final List<X509Certificate> extra = new ArrayList<>();
     private X509Certificate encryptionPreference;
     private boolean opaque;
+    private List<ASN1ObjectIdentifier> announced =
+            List.of(
+                    CMSAlgorithm.AES256_GCM,
+                    SMIMECapability.aES256_CBC,
+                    PKCSObjectIdentifiers.id_RSAES_OAEP);
 
     public SignedCustomerMail(String from, DemoPki.Issued signer) {
         this.from = from;
@@ -49,6 +55,12 @@ public final class SignedCustomerMail {
     /** SMIMEEncryptionKeyPreference naming this certificate (RFC 8551 §2.5.3). */
     public SignedCustomerMail preferringEncryptionTo(X509Certificate cert) {
         encryptionPreference = cert;
+        return this;
+    }
+
+    /** SMIMECapabilities announcing these algorithms instead (in this order of preference). */
+    public SignedCustomerMail announcing(ASN1ObjectIdentifier... algorithms) {
+        announced = List.of(algorithms);
         return this;
     }
 
@@ -85,9 +97,7 @@ public final class SignedCustomerMail {
 
     private AttributeTable attributes() {
         SMIMECapabilityVector caps = new SMIMECapabilityVector();
-        caps.addCapability(CMSAlgorithm.AES256_GCM);
-        caps.addCapability(SMIMECapability.aES256_CBC);
-        caps.addCapability(PKCSObjectIdentifiers.id_RSAES_OAEP);
+        announced.forEach(caps::addCapability);
         ASN1EncodableVector attrs = new ASN1EncodableVector();
         attrs.add(new SMIMECapabilitiesAttribute(caps));
         if (encryptionPreference != null) {
