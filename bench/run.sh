@@ -6,7 +6,7 @@
 # process). Then the OTP accept latency at half the measured encrypt+timestamp rate.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-N=${N:-3000} C=${C:-8} ROUNDS=${ROUNDS:-3} HEAP=${HEAP:-512m} WARMUP=${WARMUP:-10000}   # MAILSEAL_JAVA_OPTS: e.g. a JFR recording
+N=${N:-3000} C=${C:-8} EVIDENCE=${EVIDENCE:-false} ROUNDS=${ROUNDS:-3} HEAP=${HEAP:-512m} WARMUP=${WARMUP:-10000}   # MAILSEAL_JAVA_OPTS: e.g. a JFR recording
 WORK=${WORK:-/tmp/mailseal-bench}
 JAR=target/mailseal.jar
 SHARED=${SHARED:-../shared/bench}
@@ -30,6 +30,7 @@ mailseal {
          max-recipients = 10 }
   admin.listen = "127.0.0.1:$ADMIN"
   spool.directory = "$WORK/spool"
+  evidence { enabled = ${EVIDENCE:-false}, directory = "$WORK/evidence" }
   identities = [ { domain = "bank.example", keystore = "$WORK/demo/keys/bank.p12",
                    password-file = "$WORK/demo/keys/bank.pass" } ]
   certificates { trust-anchors = "$WORK/demo/certs/trust",

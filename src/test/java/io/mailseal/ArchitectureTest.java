@@ -49,6 +49,7 @@ class ArchitectureTest {
                     entry("tsa", 2),
                     entry("delivery", 2),
                     entry("smtp", 2),
+                    entry("evidence", 2),
                     entry("seal", 3),
                     entry("inbound", 3),
                     entry("tlscheck", 3),

@@ -66,6 +66,33 @@ public final class RelayGauges {
                 () -> depth.get().corrupt());
     }
 
+    /**
+     * The evidence journal: outcome records written since start, and seconds since the chain head
+     * was last anchored by the TSA (since start while no anchor was made yet; alert when it passes
+     * a few {@code evidence.anchor-interval}s).
+     */
+    public void watchEvidence(
+            LongSupplier records, Supplier<Optional<Instant>> lastAnchor, Clock clock) {
+        CounterWithCallback.builder()
+                .name("mailseal_evidence_records")
+                .help("Evidence journal records of outcomes written since start.")
+                .callback(cb -> cb.call(records.getAsLong()))
+                .register(registry);
+        Instant start = clock.instant();
+        GaugeWithCallback.builder()
+                .name("mailseal_evidence_anchor_age_seconds")
+                .unit(Unit.SECONDS)
+                .help("Seconds since the evidence chain head was last timestamped by the TSA.")
+                .callback(
+                        cb ->
+                                cb.call(
+                                        seconds(
+                                                Duration.between(
+                                                        lastAnchor.get().orElse(start),
+                                                        clock.instant()))))
+                .register(registry);
+    }
+
     /** SMTP sessions open now. */
     public void watchSessions(IntSupplier open) {
         gauge("mailseal_smtp_sessions_open", "SMTP sessions open now.", open::getAsInt);

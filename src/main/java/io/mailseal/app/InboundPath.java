@@ -6,6 +6,7 @@ import io.mailseal.config.DeliveryConfig;
 import io.mailseal.config.InboundConfig;
 import io.mailseal.config.MtaStsConfig;
 import io.mailseal.config.RelayConfig;
+import io.mailseal.delivery.DeliveryEvidence;
 import io.mailseal.delivery.DeliveryScheduler;
 import io.mailseal.delivery.NextHopClient;
 import io.mailseal.delivery.Outbox;
@@ -54,7 +55,8 @@ final class InboundPath implements AutoCloseable {
             ValidatedConfig validated,
             Clock clock,
             RelayMetrics metrics,
-            DecryptionKeys keys) {
+            DecryptionKeys keys,
+            DeliveryEvidence evidence) {
         Spool spool;
         List<SpooledMessage> left;
         try {
@@ -86,7 +88,8 @@ final class InboundPath implements AutoCloseable {
                         config.intake().hostname(),
                         clock,
                         metrics,
-                        new InboundContent(keys, config.authservId()));
+                        new InboundContent(keys, config.authservId()),
+                        evidence);
         return new InboundPath(config, scheduler, new Outbox(spool, scheduler), left);
     }
 

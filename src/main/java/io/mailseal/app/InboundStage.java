@@ -8,6 +8,7 @@ import io.mailseal.certs.SignerTrust;
 import io.mailseal.config.CertificatesConfig;
 import io.mailseal.config.InboundConfig;
 import io.mailseal.delivery.Outbox;
+import io.mailseal.evidence.Evidence;
 import io.mailseal.inbound.DecryptionKeys;
 import io.mailseal.inbound.InboundPipeline;
 import io.mailseal.inbound.InboundPolicies;
@@ -36,7 +37,8 @@ final class InboundStage {
             Outbox outbox,
             Clock clock,
             RelayMetrics metrics,
-            Consumer<List<String>> forgetCertificates) {
+            Consumer<List<String>> forgetCertificates,
+            Evidence evidence) {
         CertificatesConfig c = validated.config().certificates();
         SignerTrust trust =
                 new SignerTrust(
@@ -51,7 +53,8 @@ final class InboundStage {
                 DecryptionKeys.of(validated::identities),
                 authservId,
                 harvest(c, clock, forgetCertificates),
-                new InboundPipeline.Spooling(outbox, validated.config().delivery().maxAge(), clock),
+                new InboundPipeline.Spooling(
+                        outbox, validated.config().delivery().maxAge(), clock, evidence),
                 metrics);
     }
 

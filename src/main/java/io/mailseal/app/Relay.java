@@ -6,7 +6,6 @@ import io.mailseal.admin.RelayMetrics;
 import io.mailseal.certs.CertificateResolver;
 import io.mailseal.config.ConfigException;
 import io.mailseal.config.ConfigLoader;
-import io.mailseal.config.DeliveryConfig;
 import io.mailseal.config.RelayConfig;
 import io.mailseal.delivery.DeliveryScheduler;
 import io.mailseal.delivery.NextHopClient;
@@ -48,6 +47,7 @@ public final class Relay implements AutoCloseable, RelayControl {
     private final TlsLevels tlsLevels;
     private final Optional<InboundPath> inbound;
     private final Clock clock;
+    private EvidenceRun evidence;
 
     /** Stages a reload replaced, closed 30 s later or when the relay stops, whichever is first. */
     private final Set<SealingStage> retiring = ConcurrentHashMap.newKeySet();
@@ -94,6 +94,8 @@ public final class Relay implements AutoCloseable, RelayControl {
             logWarnings(validated);
             Spool spool = StartSteps.openSpool(config);
             List<SpooledMessage> left = StartSteps.recover(spool, config);
+            AtomicReference<SealingStage> current = new AtomicReference<>();
+            EvidenceRun evidence = opened.add(EvidenceRun.open(config, clock));
             // delivery and spool settings are read at start; a reload changes only the policies'
             // delivery-tls
             TlsLevels tlsLevels =
@@ -119,10 +121,10 @@ public final class Relay implements AutoCloseable, RelayControl {
                                     config.smtp().hostname(),
                                     clock,
                                     metrics,
-                                    SpooledContent.AS_SPOOLED));
+                                    SpooledContent.AS_SPOOLED,
+                                    evidence.delivery(p -> current.get().journaled(p))));
             Outbox outbox = new Outbox(spool, scheduler);
             metrics.gauges().watchSpool(spool, clock);
-            AtomicReference<SealingStage> current = new AtomicReference<>();
             Optional<InboundPath> inbound =
                     config.inbound()
                             .map(
@@ -137,9 +139,14 @@ public final class Relay implements AutoCloseable, RelayControl {
                                                             DecryptionKeys.of(
                                                                     () ->
                                                                             current.get()
-                                                                                    .identities()))));
-            current.set(SealingStage.open(validated, clock, metrics, outbox, inbound));
+                                                                                    .identities()),
+                                                            evidence.inboundDelivery())));
+            current.set(
+                    SealingStage.open(
+                            validated, clock, metrics, outbox, inbound, evidence.evidence()));
             Relay relay = new Relay(current, metrics, outbox, scheduler, tlsLevels, inbound, clock);
+            relay.evidence = evidence;
+            evidence.start(() -> current.get().timestamps(), metrics, clock);
             relay.admin = opened.add(StartSteps.adminServer(config, metrics, relay, validated));
             metrics.gauges()
                     .watchCertificateCache(() -> relay.current.get().certificateCacheHitRatio());
@@ -172,13 +179,7 @@ public final class Relay implements AutoCloseable, RelayControl {
                         "spool: {} message(s) from the previous run queued for delivery",
                         left.size());
             }
-            log.info(
-                    "listening on {}:{}, next hop {}",
-                    config.smtp().listen().host(),
-                    relay.port(),
-                    config.delivery().mode() == DeliveryConfig.Mode.MX
-                            ? "by MX"
-                            : config.delivery().smarthost());
+            StartSteps.logListening(config, relay.port());
             return relay;
         } catch (RuntimeException e) {
             opened.closeAll();
@@ -197,7 +198,9 @@ public final class Relay implements AutoCloseable, RelayControl {
             RelayConfig next = ConfigLoader.load(old.file());
             ValidatedConfig validated = RelayAssembly.validate(next, clock, metrics);
             logWarnings(validated);
-            SealingStage stage = SealingStage.open(validated, clock, metrics, outbox, inbound);
+            SealingStage stage =
+                    SealingStage.open(
+                            validated, clock, metrics, outbox, inbound, evidence.evidence());
             RestartOnlyChanges.warn(old, next);
             tlsLevels.follow(next.policies()); // before the new policies decide a message
             SealingStage previous = current.getAndSet(stage);
@@ -234,6 +237,7 @@ public final class Relay implements AutoCloseable, RelayControl {
     public Map<String, String> readinessProblems() {
         Map<String, String> problems = new LinkedHashMap<>(current.get().readinessProblems());
         inbound.flatMap(InboundPath::readinessProblem).ifPresent(p -> problems.put("inbound", p));
+        evidence.problem().ifPresent(p -> problems.put("evidence", p));
         return problems;
     }
 
@@ -278,24 +282,17 @@ public final class Relay implements AutoCloseable, RelayControl {
         intake.close(current.get().config().delivery().shutdownGrace());
         inbound.ifPresent(path -> path.close(current.get().config().delivery().shutdownGrace()));
         scheduler.close();
+        evidence.close(); // the last anchor, while the stage's TSA client is open
         admin.close();
         expiryWatch.close();
         tlsWatch.close();
         retiring.forEach(this::retire);
-        closeQuietly(current.get());
+        current.get().closeQuietly();
     }
 
     private void retire(SealingStage stage) {
         if (retiring.remove(stage)) {
-            closeQuietly(stage);
-        }
-    }
-
-    private static void closeQuietly(SealingStage stage) {
-        try {
-            stage.close();
-        } catch (RuntimeException e) {
-            log.warn("closing certificate sources: {}", e.toString());
+            stage.closeQuietly();
         }
     }
 }

@@ -76,6 +76,15 @@ public final class RelayAssembly {
         }
         Optional<String> token = problems.collect(() -> adminToken(config));
         spoolProblem(config.spoolDirectory()).ifPresent(problems::add);
+        if (config.evidence().enabled()) {
+            directoryProblem("mailseal.evidence.directory", config.evidence().directory())
+                    .ifPresent(problems::add);
+            if (config.timestamp().urls().isEmpty()) {
+                problems.add(
+                        "mailseal.evidence.enabled: true but mailseal.timestamp.urls is empty: the"
+                                + " journal's chain head could not be anchored");
+            }
+        }
         directoryProblems(config.certificates()).forEach(problems::add);
         String inbound = InboundChecks.check(config, identities, clock, problems);
         if (identities != null) {
@@ -130,13 +139,17 @@ public final class RelayAssembly {
      * directory.
      */
     static Optional<String> spoolProblem(Path spool) {
-        Path existing = spool.toAbsolutePath();
+        return directoryProblem("mailseal.spool.directory", spool);
+    }
+
+    /** Why the directory {@code key} names is not (or cannot be created as) a writable one. */
+    private static Optional<String> directoryProblem(String key, Path directory) {
+        Path existing = directory.toAbsolutePath();
         while (existing != null && !Files.exists(existing)) {
             existing = existing.getParent();
         }
         if (existing == null || !Files.isDirectory(existing) || !Files.isWritable(existing)) {
-            return Optional.of(
-                    "mailseal.spool.directory: \"" + spool + "\" is not a writable directory");
+            return Optional.of(key + ": \"" + directory + "\" is not a writable directory");
         }
         return Optional.empty();
     }

@@ -10,6 +10,7 @@ import io.mailseal.config.PolicyConfig;
 import io.mailseal.config.RelayConfig;
 import io.mailseal.crypto.SignatureTimestamps;
 import io.mailseal.delivery.Outbox;
+import io.mailseal.evidence.Evidence;
 import io.mailseal.inbound.InboundPipeline;
 import io.mailseal.seal.SealingPipeline;
 import io.mailseal.spool.SpoolSpace;
@@ -20,6 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a reload replaces as one piece: the policies, certificate sources and their cache, signing
@@ -27,6 +30,7 @@ import java.util.Optional;
  * Messages in flight finish under the stage they started with.
  */
 final class SealingStage implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SealingStage.class);
     private final ValidatedConfig validated;
     private final CachedRecipientCertificates certificates;
     private final SealingPipeline pipeline;
@@ -56,7 +60,8 @@ final class SealingStage implements AutoCloseable {
             Clock clock,
             RelayMetrics metrics,
             Outbox outbox,
-            Optional<InboundPath> inboundPath) {
+            Optional<InboundPath> inboundPath,
+            Evidence evidence) {
         RelayConfig config = validated.config();
         CachedRecipientCertificates certificates =
                 new CachedRecipientCertificates(
@@ -73,7 +78,8 @@ final class SealingStage implements AutoCloseable {
                                 metrics::timestampSkipped,
                                 metrics::timestampTook),
                         config.smtp().limits(),
-                        new SealingPipeline.Spooling(outbox, config.delivery().maxAge(), clock),
+                        new SealingPipeline.Spooling(
+                                outbox, config.delivery().maxAge(), clock, evidence),
                         metrics);
         Optional<InboundPipeline> inbound =
                 config.inbound()
@@ -91,7 +97,8 @@ final class SealingStage implements AutoCloseable {
                                                                 addresses ->
                                                                         addresses.forEach(
                                                                                 certificates
-                                                                                        ::invalidate))));
+                                                                                        ::invalidate),
+                                                                evidence)));
         return new SealingStage(validated, certificates, pipeline, inbound, clock);
     }
 
@@ -106,6 +113,19 @@ final class SealingStage implements AutoCloseable {
 
     RelayConfig config() {
         return validated.config();
+    }
+
+    /** The TSA client of this stage (the evidence journal's anchors use the current one). */
+    TimestampAuthorityClient timestamps() {
+        return validated.timestamps();
+    }
+
+    /**
+     * Whether delivery results of a policy are journaled: those of a policy that signs, as at
+     * acceptance (not pass mail, not DSNs).
+     */
+    boolean journaled(String policy) {
+        return config().policies().stream().anyMatch(p -> p.name().equals(policy) && p.signs());
     }
 
     SealingPipeline pipeline() {
@@ -180,6 +200,15 @@ final class SealingStage implements AutoCloseable {
                                         e.config().key(),
                                         e.active(clock.instant()).certificate()))
                 .toList();
+    }
+
+    /** Closes, logging rather than throwing what the certificate sources raise. */
+    void closeQuietly() {
+        try {
+            close();
+        } catch (RuntimeException e) {
+            log.warn("closing certificate sources: {}", e.toString());
+        }
     }
 
     @Override

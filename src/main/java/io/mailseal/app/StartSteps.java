@@ -4,13 +4,19 @@ import io.mailseal.admin.AdminServer;
 import io.mailseal.admin.RelayControl;
 import io.mailseal.admin.RelayMetrics;
 import io.mailseal.config.ConfigException;
+import io.mailseal.config.DeliveryConfig;
 import io.mailseal.config.HostPort;
 import io.mailseal.config.RelayConfig;
+import io.mailseal.evidence.Journal;
 import io.mailseal.smtp.IntakeServer;
 import io.mailseal.spool.Spool;
 import io.mailseal.spool.SpooledMessage;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The steps of a start that touch the machine (the spool directory, the listeners), each turning
@@ -18,6 +24,8 @@ import java.util.List;
  * does.
  */
 final class StartSteps {
+    private static final Logger log = LoggerFactory.getLogger(StartSteps.class);
+
     private StartSteps() {}
 
     static Spool openSpool(RelayConfig config) {
@@ -33,6 +41,35 @@ final class StartSteps {
             return spool.recover();
         } catch (IOException e) {
             throw spoolProblem(config, e);
+        }
+    }
+
+    static void logListening(RelayConfig config, int port) {
+        log.info(
+                "listening on {}:{}, next hop {}",
+                config.smtp().listen().host(),
+                port,
+                config.delivery().mode() == DeliveryConfig.Mode.MX
+                        ? "by MX"
+                        : config.delivery().smarthost());
+    }
+
+    /**
+     * The evidence journal when {@code evidence.enabled}; its tail read and any torn record cut.
+     */
+    static Optional<Journal> openJournal(RelayConfig config, Clock clock) {
+        if (!config.evidence().enabled()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Journal.open(config.evidence().directory(), clock));
+        } catch (IOException | RuntimeException e) {
+            throw new ConfigException(
+                    List.of(
+                            "mailseal.evidence.directory: \""
+                                    + config.evidence().directory()
+                                    + "\" cannot be used: "
+                                    + Problems.reason(e)));
         }
     }
 

@@ -40,7 +40,8 @@ public final class TrustAnchors {
         return anchors;
     }
 
-    private static List<Path> files(String key, Path path) {
+    /** The files {@code path} names: itself, or the certificate files in it. */
+    public static List<Path> files(String key, Path path) {
         if (!Files.isDirectory(path)) {
             return List.of(path);
         }

@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             KeysCommand.class,
             VerifyCommand.class,
             QueueCommand.class,
+            EvidenceCommand.class,
             SmtpPasswdCommand.class,
             ReloadCommand.class,
             TlsCheckCommand.class

@@ -74,7 +74,8 @@ public final class ConfigLoader {
                         PolicyConfigReader.read(root),
                         DnsConfigReader.read(root.section("dns")),
                         InboundConfigReader.read(root, smtp),
-                        TlsChecksConfigReader.read(root));
+                        TlsChecksConfigReader.read(root),
+                        EvidenceConfigReader.read(root.section("evidence"), spoolDirectory));
         requireTimestampAuthorities(config, problems);
         checkDeliveryTls(config, root, delivery);
         root.finish();
@@ -238,7 +239,7 @@ public final class ConfigLoader {
                 new DeliveryConfig(
                         s.choice("mode", DeliveryConfig.Mode.SMARTHOST),
                         hostPort(s, "smarthost", "127.0.0.1:25"),
-                        port(s, "mx-port", 25),
+                        s.port("mx-port", 25),
                         s.choice("tls", TlsLevel.MAY),
                         s.optionalPath("tls-trust-anchors"),
                         s.integer("connections", 4, 1),
@@ -263,18 +264,10 @@ public final class ConfigLoader {
                 new MtaStsConfig(
                         s.bool("enabled", off.enabled()),
                         s.optionalPath("trust-anchors"),
-                        port(s, "port", off.port()),
+                        s.port("port", off.port()),
                         s.duration("timeout", off.timeout()));
         s.finish();
         return m;
-    }
-
-    private static int port(ConfigSection s, String key, int fallback) {
-        int port = s.integer(key, fallback, 1);
-        if (port > 65535) {
-            s.problem(key, s.value(key), "is not a port (1..65535)");
-        }
-        return port;
     }
 
     static HostPort hostPort(ConfigSection s, String key, String fallback) {

@@ -86,6 +86,14 @@ final class ConfigSection {
         return v;
     }
 
+    int port(String key, int fallback) {
+        int port = integer(key, fallback, 1);
+        if (port > 65535) {
+            problem(key, value(key), "is not a port (1..65535)");
+        }
+        return port;
+    }
+
     boolean bool(String key, boolean fallback) {
         return read(
                 key, fallback, "is not true or false", ConfigValueType.BOOLEAN, Config::getBoolean);

@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * relay.conf, read and validated: everything the relay needs, immutable. {@code spoolMinFree}: the
  * usable bytes the spool's file system must have for {@code /ready}. {@code inbound}: the second
- * listener, for customers' mail to the bank, when configured.
+ * listener, for customers' mail to the bank, when configured; {@code evidence}: the journal.
  */
 public record RelayConfig(
         Path file,
@@ -23,4 +23,5 @@ public record RelayConfig(
         List<PolicyConfig> policies,
         DnsConfig dns,
         java.util.Optional<InboundConfig> inbound,
-        TlsChecksConfig tlsChecks) {}
+        TlsChecksConfig tlsChecks,
+        EvidenceConfig evidence) {}

@@ -70,9 +70,20 @@ public final class TimestampVerifier {
     /** Throws with the reason when the token does not prove the time of {@code stampedData}. */
     public X509Certificate verify(TimeStampToken token, byte[] stampedData) throws TSPException {
         try {
-            byte[] expected = MessageDigest.getInstance("SHA-256").digest(stampedData);
-            if (!Arrays.equals(expected, token.getTimeStampInfo().getMessageImprintDigest())) {
-                throw new TSPException("token imprint does not cover the signature");
+            return verifyImprint(token, MessageDigest.getInstance("SHA-256").digest(stampedData));
+        } catch (GeneralSecurityException e) {
+            throw new TSPException("timestamp token not verifiable: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * As {@link #verify}, given the SHA-256 of what was stamped (the evidence journal keeps the
+     * hash of a signature, not the signature).
+     */
+    public X509Certificate verifyImprint(TimeStampToken token, byte[] sha256) throws TSPException {
+        try {
+            if (!Arrays.equals(sha256, token.getTimeStampInfo().getMessageImprintDigest())) {
+                throw new TSPException("token imprint is not the SHA-256 of what was stamped");
             }
             Date genTime = token.getTimeStampInfo().getGenTime();
             TsaPath known = tsaPath(token, genTime);

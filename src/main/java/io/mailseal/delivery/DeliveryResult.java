@@ -5,8 +5,26 @@ import java.util.Optional;
 /** How one delivery attempt ended for one recipient, as decided by {@link FailureClassifier}. */
 public sealed interface DeliveryResult {
 
-    /** The next hop took responsibility (2xx after DATA). */
-    record Delivered(String reply) implements DeliveryResult {}
+    /**
+     * The next hop took responsibility (2xx after DATA): {@code reply} is its final reply (escaped
+     * peer text), {@code nextHop} the host, {@code tls} what the connection had ("none", or
+     * dane-verified, verified or encrypted-unverified with the protocol and cipher suite); the last
+     * two are empty where a partly failed transaction only said the recipient was taken.
+     */
+    record Delivered(String reply, String nextHop, String tls) implements DeliveryResult {
+
+        /** Taken, by a hop and over a connection not known here. */
+        public Delivered(String reply) {
+            this(reply, "", "");
+        }
+
+        /** For the log line: where, how, and what the hop said. */
+        public String describe() {
+            return nextHop.isEmpty()
+                    ? reply
+                    : "accepted by " + nextHop + ", TLS " + tls + ": " + reply;
+        }
+    }
 
     /** Try again later: 4xx, a broken connection, or anything not understood. */
     record Deferred(String reason) implements DeliveryResult {}

@@ -26,8 +26,7 @@ import org.slf4j.MDC;
  * to the sender; past its {@code expires} (the policy's max-age) → never delivered late, a DSN says
  * so. No DSN to the null sender {@code <>}. The queue in memory holds ids and times only; each
  * attempt reads the message from the spool, so a message an operator deleted is not sent and a
- * backlog does not fill the heap. Time comes from the injected clock, so tests move time instead of
- * sleeping.
+ * backlog does not fill the heap. Time comes from the injected clock: tests move it, never sleep.
  *
  * <p>After an attempt the DSN is written first, then the spool is updated (only the recipients
  * still waiting stay), as Postfix does: a crash in between may send a DSN twice, never lose it. A
@@ -62,9 +61,10 @@ public final class DeliveryScheduler implements AutoCloseable {
             String hostname,
             Clock clock,
             DeliveryOutcomes outcomes,
-            SpooledContent content) {
+            SpooledContent content,
+            DeliveryEvidence evidence) {
         this.spool = spool;
-        this.delivery = new MessageDelivery(router, nextHop, clock, content);
+        this.delivery = new MessageDelivery(router, nextHop, clock, content, evidence);
         this.nextHop = nextHop;
         this.config = config;
         this.writer = new SettlementWriter(spool, hostname, config.maxAge(), clock);

@@ -14,6 +14,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
 
 /**
@@ -67,6 +69,7 @@ final class HopTransport extends SMTPTransport {
     private static final ThreadLocal<HopTransport> CONNECTING = new ThreadLocal<>();
 
     private volatile Socket socket;
+    private volatile SSLSocket secured;
     private volatile boolean cut;
 
     /** An exchange with the hop that may fail. */
@@ -114,6 +117,24 @@ final class HopTransport extends SMTPTransport {
                 t.dropSocket();
             }
         }
+    }
+
+    /** Called with the TLS socket STARTTLS layered on this thread's connection. */
+    static void secured(SSLSocket s) {
+        HopTransport t = CONNECTING.get();
+        if (t != null) {
+            t.secured = s;
+        }
+    }
+
+    /** The TLS protocol and cipher suite of this connection, "none" without STARTTLS. */
+    String tls() {
+        SSLSocket s = secured;
+        if (s == null) {
+            return "none";
+        }
+        SSLSession session = s.getSession();
+        return session.getProtocol() + " " + session.getCipherSuite();
     }
 
     boolean reusable() {

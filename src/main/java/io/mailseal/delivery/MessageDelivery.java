@@ -20,15 +20,22 @@ final class MessageDelivery {
     private final NextHopClient nextHop;
     private final Clock clock;
     private final SpooledContent content;
+    private final DeliveryEvidence evidence;
 
-    MessageDelivery(Router router, NextHopClient nextHop, Clock clock, SpooledContent content) {
+    MessageDelivery(
+            Router router,
+            NextHopClient nextHop,
+            Clock clock,
+            SpooledContent content,
+            DeliveryEvidence evidence) {
         this.router = router;
         this.nextHop = nextHop;
         this.clock = clock;
         this.content = content;
+        this.evidence = evidence;
     }
 
-    /** Every recipient's result. */
+    /** Every recipient's result, reported once to the evidence journal. */
     Map<String, DeliveryResult> deliver(SpooledMessage m) {
         Map<String, List<String>> byDestination = new LinkedHashMap<>();
         m.recipients()
@@ -51,6 +58,7 @@ final class MessageDelivery {
                                                 "routing " + destination + ": " + e)));
                     }
                 });
+        evidence.attempted(m, results);
         return results;
     }
 

@@ -4,6 +4,7 @@ import io.mailseal.config.DeliveryConfig;
 import io.mailseal.config.DeliveryConfig.TlsLevel;
 import io.mailseal.dns.ValidatingDns;
 import io.mailseal.spool.SpooledMessage;
+import io.mailseal.text.PeerText;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.AddressException;
@@ -160,12 +161,15 @@ public final class NextHopClient implements AutoCloseable {
             }
             String tlsResult = tlsResult(link, transport);
             outcomes.tls(tlsResult);
-            sendable.forEach(
-                    r ->
-                            out.put(
-                                    r,
-                                    new DeliveryResult.Delivered(
-                                            "accepted by " + hop + ", TLS " + tlsResult)));
+            DeliveryResult.Delivered taken =
+                    new DeliveryResult.Delivered(
+                            PeerText.escape(
+                                    String.valueOf(transport.getLastServerResponse()).strip()),
+                            hop.toString(),
+                            "none".equals(tlsResult)
+                                    ? tlsResult
+                                    : tlsResult + " " + transport.tls());
+            sendable.forEach(r -> out.put(r, taken));
         } catch (MessagingException | RuntimeException e) {
             boolean expired = e.getCause() instanceof HopTransport.ExpiredBeforeEndOfData;
             out.putAll(

@@ -155,6 +155,7 @@ public final class OutboundTls {
                 params.setServerNames(List.of(new SNIHostName(name)));
                 socket.setSSLParameters(params);
             }
+            HopTransport.secured(socket); // for the evidence journal's record of the delivery
             return socket;
         }
 

@@ -40,7 +40,7 @@ record Settlement(
                                 rcpt,
                                 m.policy(),
                                 attempt,
-                                d.reply());
+                                d.describe());
                         outcomes.add("delivered");
                     } else if (r instanceof DeliveryResult.Failed f) {
                         Bounce bounce = Bounce.of(rcpt, f);

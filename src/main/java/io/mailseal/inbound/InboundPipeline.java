@@ -4,11 +4,14 @@ import io.mailseal.config.InboundConfig.InboundPolicy;
 import io.mailseal.crypto.MessageOpener;
 import io.mailseal.crypto.OpenedMessage;
 import io.mailseal.delivery.Outbox;
+import io.mailseal.evidence.Evidence;
+import io.mailseal.evidence.Outcome;
 import io.mailseal.policy.MessageFacts;
 import io.mailseal.smtp.MessageSink;
 import io.mailseal.smtp.ReceivedMessage;
 import io.mailseal.smtp.SmtpReply;
 import io.mailseal.smtp.Verdict;
+import io.mailseal.spool.MessageBytes;
 import io.mailseal.spool.SpooledMessage;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
@@ -48,7 +51,7 @@ public final class InboundPipeline implements MessageSink {
     private final InboundMetrics metrics;
 
     /** Where accepted messages go and how long they may wait there. */
-    public record Spooling(Outbox outbox, Duration maxAge, Clock clock) {}
+    public record Spooling(Outbox outbox, Duration maxAge, Clock clock, Evidence evidence) {}
 
     public InboundPipeline(
             InboundPolicies policies,
@@ -70,10 +73,12 @@ public final class InboundPipeline implements MessageSink {
     @Override
     public Verdict accept(ReceivedMessage received) {
         MessageFacts facts;
+        String messageId;
         try {
             MimeMessage mime =
                     new MimeMessage(SESSION, new ByteArrayInputStream(received.content()));
             facts = MessageFacts.of(received.envelopeFrom(), mime);
+            messageId = Optional.ofNullable(mime.getMessageID()).orElse("-");
         } catch (MessagingException e) {
             metrics.inbound("-", "-", "refused");
             return Verdict.Refused.of(SmtpReply.MALFORMED_MESSAGE, e.getMessage());
@@ -106,9 +111,9 @@ public final class InboundPipeline implements MessageSink {
                     .ifPresent(m -> harvest.signedMail(m, "inbound " + received.queueId()));
         }
         try {
-            spool(received, groups, verdict);
+            spool(received, messageId, groups, verdict);
         } catch (IOException e) {
-            log.error("inbound spool write failed, answered 451: {}", e.toString());
+            log.error("inbound evidence or spool write failed, answered 451: {}", e.toString());
             groups.keySet().forEach(p -> metrics.inbound(p.name(), result, "deferred"));
             return Verdict.Refused.of(SmtpReply.INTERNAL_ERROR);
         }
@@ -126,8 +131,10 @@ public final class InboundPipeline implements MessageSink {
         return new Verdict.Accepted(received.queueId());
     }
 
+    /** The evidence records first (before the 250, as outbound), then the spool. */
     private void spool(
             ReceivedMessage received,
+            String messageId,
             Map<InboundPolicy, List<String>> groups,
             InboundVerdict verdict)
             throws IOException {
@@ -138,18 +145,51 @@ public final class InboundPipeline implements MessageSink {
                         received.content(),
                         verdict.decrypted());
         List<SpooledMessage> messages = new ArrayList<>();
+        List<Outcome> records = new ArrayList<>();
         groups.forEach(
-                (p, rcpts) ->
-                        messages.add(
-                                new SpooledMessage(
-                                        received.queueId() + "." + (messages.size() + 1),
-                                        received.envelopeFrom(),
-                                        rcpts,
-                                        SPOOLED_POLICY_PREFIX + p.name(),
-                                        now,
-                                        now.plus(spooling.maxAge()),
-                                        content)));
+                (p, rcpts) -> {
+                    SpooledMessage m =
+                            new SpooledMessage(
+                                    received.queueId() + "." + (messages.size() + 1),
+                                    received.envelopeFrom(),
+                                    rcpts,
+                                    SPOOLED_POLICY_PREFIX + p.name(),
+                                    now,
+                                    now.plus(spooling.maxAge()),
+                                    content);
+                    messages.add(m);
+                    if (spooling.evidence().kept()) {
+                        rcpts.forEach(
+                                r -> records.add(accepted(m, messageId, r, received, verdict)));
+                    }
+                });
+        spooling.evidence().record(records, List.of());
         spooling.outbox().queue(messages);
+    }
+
+    /**
+     * The acceptance record of one recipient: the S/MIME verdict, and the SHA-256 of the message as
+     * received only when it arrived encrypted (of plain mail it would be a hash of the plaintext).
+     */
+    private static Outcome accepted(
+            SpooledMessage m,
+            String messageId,
+            String to,
+            ReceivedMessage received,
+            InboundVerdict verdict) {
+        return Outcome.of("accepted")
+                .with("queue_id", m.id())
+                .with("message_id", messageId)
+                .with("from", m.envelopeFrom())
+                .with("to", to)
+                .with("policy", m.policy())
+                .with("treatment", "inbound")
+                .with("smime", verdict.overall().token())
+                .withHex(
+                        "sha256",
+                        verdict.encrypted()
+                                ? MessageBytes.of(received.content()).sha256AsSent()
+                                : null);
     }
 
     private static Optional<String> singleFrom(MessageFacts facts) {

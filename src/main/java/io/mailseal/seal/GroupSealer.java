@@ -6,6 +6,7 @@ import io.mailseal.crypto.KeyUnavailableException;
 import io.mailseal.crypto.MessageSealer;
 import io.mailseal.crypto.SignatureTimestamps;
 import io.mailseal.crypto.SigningIdentity;
+import io.mailseal.crypto.StampCapture;
 import io.mailseal.crypto.TimestampUnavailableException;
 import io.mailseal.seal.SealingPlan.Group;
 import io.mailseal.seal.SealingPlan.Treatment;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Turns each group of a plan into the bytes that leave: pass groups as they came (less Bcc), the
@@ -45,15 +47,17 @@ final class GroupSealer {
                     IOException,
                     TimestampUnavailableException,
                     KeyUnavailableException {
-        Map<String, MimeMessage> signatures = new HashMap<>();
+        Map<String, Signing> signatures = new HashMap<>();
         List<SealedGroup> sealed = new ArrayList<>();
         for (Group g : plan.groups()) {
             String id = received.queueId() + "." + sealed.size();
             if (g.treatment() == Treatment.PASS) {
-                sealed.add(new SealedGroup(id, g, BccRemoval.apply(received.content())));
+                sealed.add(
+                        new SealedGroup(
+                                id, g, BccRemoval.apply(received.content()), Optional.empty()));
                 continue;
             }
-            MimeMessage signed = signatures.get(g.signatureKey());
+            Signing signed = signatures.get(g.signatureKey());
             if (signed == null) {
                 signed = sign(g, received.envelopeFrom(), mime);
                 signatures.put(g.signatureKey(), signed);
@@ -61,28 +65,34 @@ final class GroupSealer {
             MimeMessage result =
                     g.treatment() == Treatment.ENCRYPT
                             ? sealer.encrypt(
-                                    signed,
+                                    signed.message(),
                                     g.contentEncryption().orElseThrow(),
                                     g.envelopeRecipients())
-                            : signed;
-            sealed.add(new SealedGroup(id, g, MessageBytes.of(MessageSealer.bytes(result))));
+                            : signed.message();
+            sealed.add(
+                    new SealedGroup(
+                            id,
+                            g,
+                            MessageBytes.of(MessageSealer.bytes(result)),
+                            Optional.of(signed.signature())));
         }
         return sealed;
     }
 
-    private MimeMessage sign(Group g, String envelopeFrom, MimeMessage mime)
+    /** One signature, shared by the groups of one policy and treatment. */
+    private record Signing(MimeMessage message, SealedGroup.Signed signature) {}
+
+    private Signing sign(Group g, String envelopeFrom, MimeMessage mime)
             throws MessagingException,
                     IOException,
                     TimestampUnavailableException,
                     KeyUnavailableException {
         SigningKey key = identities.keyFor(envelopeFrom).orElseThrow();
         SigningIdentity identity = key.identity();
+        StampCapture stamp = new StampCapture(timestamps.forMode(g.policy().timestamp()));
         try {
-            return sealer.sign(
-                    mime,
-                    identity,
-                    timestamps.forMode(g.policy().timestamp()),
-                    g.headerProtection());
+            MimeMessage signed = sealer.sign(mime, identity, stamp, g.headerProtection());
+            return new Signing(signed, new SealedGroup.Signed(identity.certificate(), stamp));
         } catch (KeyUnavailableException e) {
             key.failed(identity, e);
             throw e;

@@ -7,6 +7,7 @@ import io.mailseal.crypto.MessageSealer;
 import io.mailseal.crypto.SignatureTimestamps;
 import io.mailseal.crypto.TimestampUnavailableException;
 import io.mailseal.delivery.Outbox;
+import io.mailseal.evidence.Evidence;
 import io.mailseal.policy.MessageFacts;
 import io.mailseal.seal.SealingPlan.Group;
 import io.mailseal.smtp.MessageSink;
@@ -42,8 +43,11 @@ public final class SealingPipeline implements MessageSink {
     private final Spooling spooling;
     private final SealingMetrics metrics;
 
-    /** Where sealed messages go and how long they may wait there. */
-    public record Spooling(Outbox outbox, Duration defaultMaxAge, Clock clock) {}
+    /**
+     * Where sealed messages go, how long they may wait there, and the evidence journal that records
+     * their acceptance first.
+     */
+    public record Spooling(Outbox outbox, Duration defaultMaxAge, Clock clock, Evidence evidence) {}
 
     /**
      * @param limits {@code smtp.max-mime-*} and {@code max-header-size}: MIME beyond them is not
@@ -82,7 +86,7 @@ public final class SealingPipeline implements MessageSink {
         SealingPlan plan = planner.plan(facts, received.recipients());
         Optional<Verdict.Refused> stop = check.refusal(plan, facts);
         if (stop.isPresent()) {
-            return counted(plan, stop.get());
+            return counted(received, mime, plan, stop.get());
         }
         // the limits first, on the bytes: SealableMime and signing build the whole tree. A pass
         // message is forwarded byte for byte and never walked: parse read its header section only
@@ -94,7 +98,11 @@ public final class SealingPipeline implements MessageSink {
                         : Optional.empty();
         if (malformed.isPresent()) {
             log.warn("refused: cannot be sealed as it came: {}", malformed.get());
-            return counted(plan, Verdict.Refused.of(SmtpReply.MALFORMED_MESSAGE, malformed.get()));
+            return counted(
+                    received,
+                    mime,
+                    plan,
+                    Verdict.Refused.of(SmtpReply.MALFORMED_MESSAGE, malformed.get()));
         }
         long sealStart = System.nanoTime();
         List<SealedGroup> sealed;
@@ -102,19 +110,38 @@ public final class SealingPipeline implements MessageSink {
             sealed = sealer.seal(plan, received, mime);
         } catch (TimestampUnavailableException e) {
             log.warn("no timestamp authority answered, answered 451: {}", e.getMessage());
-            return counted(plan, Verdict.Refused.of(SmtpReply.TIMESTAMP_UNAVAILABLE));
+            return counted(
+                    received, mime, plan, Verdict.Refused.of(SmtpReply.TIMESTAMP_UNAVAILABLE));
         } catch (KeyUnavailableException e) {
             log.warn("signing key unavailable, answered 451: {}", e.getMessage());
-            return counted(plan, Verdict.Refused.of(SmtpReply.SIGNING_KEY_UNAVAILABLE));
+            return counted(
+                    received, mime, plan, Verdict.Refused.of(SmtpReply.SIGNING_KEY_UNAVAILABLE));
         } catch (MessagingException | IOException e) {
             log.error("sealing failed, answered 451: {}", e.toString());
-            return counted(plan, Verdict.Refused.of(SmtpReply.INTERNAL_ERROR));
+            return counted(received, mime, plan, Verdict.Refused.of(SmtpReply.INTERNAL_ERROR));
+        }
+        Instant now = spooling.clock().instant();
+        try {
+            if (spooling.evidence().kept()) {
+                spooling.evidence()
+                        .record(
+                                AcceptanceRecords.accepted(
+                                        received,
+                                        messageId(mime),
+                                        sealed,
+                                        now,
+                                        spooling.defaultMaxAge()),
+                                AcceptanceRecords.certificates(sealed));
+            }
+        } catch (IOException | RuntimeException e) {
+            log.error("evidence journal write failed, answered 451: {}", e.toString());
+            return counted(received, mime, plan, Verdict.Refused.of(SmtpReply.INTERNAL_ERROR));
         }
         try {
-            spool(received, sealed);
+            spool(received, sealed, now);
         } catch (IOException e) {
             log.error("spool write failed, answered 451: {}", e.toString());
-            return counted(plan, Verdict.Refused.of(SmtpReply.INTERNAL_ERROR));
+            return counted(received, mime, plan, Verdict.Refused.of(SmtpReply.INTERNAL_ERROR));
         }
         report(sealed, (System.nanoTime() - sealStart) / 1_000_000);
         return new Verdict.Accepted(received.queueId());
@@ -124,8 +151,8 @@ public final class SealingPipeline implements MessageSink {
     @SuppressWarnings(
             "try") // the timer only times the block; javac ignores the annotation on the resource
     // itself
-    private void spool(ReceivedMessage received, List<SealedGroup> sealed) throws IOException {
-        Instant now = spooling.clock().instant();
+    private void spool(ReceivedMessage received, List<SealedGroup> sealed, Instant now)
+            throws IOException {
         try (var timer = metrics.time("spool_write")) {
             spooling.outbox()
                     .queue(
@@ -161,14 +188,40 @@ public final class SealingPipeline implements MessageSink {
         }
     }
 
-    /** Counted as refused (5xx) or deferred (4xx) under each refusing policy, else under "-". */
-    private Verdict counted(SealingPlan plan, Verdict.Refused verdict) {
+    /**
+     * Counted as refused (5xx) or deferred (4xx) under each refusing policy, else under "-"; each
+     * recipient gets a {@code refused} evidence record (if the journal takes it: the answer is a
+     * refusal either way).
+     */
+    private Verdict counted(
+            ReceivedMessage received, MimeMessage mime, SealingPlan plan, Verdict.Refused verdict) {
         String outcome = verdict.reply().code() >= 500 ? "refused" : "deferred";
         if (plan.refusals().isEmpty()) {
             metrics.message("-", outcome);
         }
         plan.refusals().forEach(r -> metrics.message(r.policy().name(), outcome));
+        try {
+            if (spooling.evidence().kept()) {
+                spooling.evidence()
+                        .record(
+                                AcceptanceRecords.refused(
+                                        received, messageId(mime), plan, verdict.reply()),
+                                List.of());
+            }
+        } catch (IOException | RuntimeException e) {
+            log.error("evidence journal: the refusal could not be recorded: {}", e.toString());
+        }
         return verdict;
+    }
+
+    /** The Message-ID as the message carries it; "-" when it has none. */
+    private static String messageId(MimeMessage mime) {
+        try {
+            String id = mime.getMessageID();
+            return id == null ? "-" : id;
+        } catch (MessagingException e) {
+            return "-";
+        }
     }
 
     /** SHA-256 fingerprints (first 16 hex digits) of the certificates a group is encrypted to. */

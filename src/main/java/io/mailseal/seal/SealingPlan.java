@@ -27,13 +27,18 @@ record SealingPlan(List<Refusal> refusals, List<String> unavailable, List<Group>
     /** What policy and certificate lookup decided for one recipient. */
     sealed interface Decision permits Placement, Refusal, Unavailable {}
 
-    /** The recipient goes out, in the group of its treatment, policy and content encryption. */
+    /**
+     * The recipient goes out, in the group of its treatment, policy and content encryption. {@code
+     * missingCertificate}: why an encrypting policy signs only (on-missing-certificate =
+     * sign-only).
+     */
     record Placement(
             String recipient,
             Treatment treatment,
             PolicyConfig policy,
             Optional<ContentEncryption> contentEncryption,
-            Optional<EnvelopeRecipient> envelope)
+            Optional<EnvelopeRecipient> envelope,
+            Optional<String> missingCertificate)
             implements Decision {
 
         private List<Object> groupKey() {
@@ -54,22 +59,24 @@ record SealingPlan(List<Refusal> refusals, List<String> unavailable, List<Group>
             Treatment treatment,
             PolicyConfig policy,
             Optional<ContentEncryption> contentEncryption,
-            List<String> recipients,
-            List<EnvelopeRecipient> envelopeRecipients) {
+            List<Placement> placements) {
 
         Group {
-            recipients = List.copyOf(recipients);
-            envelopeRecipients = List.copyOf(envelopeRecipients);
+            placements = List.copyOf(placements);
         }
 
         private static Group of(List<Placement> placements) {
             Placement first = placements.get(0);
             return new Group(
-                    first.treatment(),
-                    first.policy(),
-                    first.contentEncryption(),
-                    placements.stream().map(Placement::recipient).toList(),
-                    placements.stream().flatMap(p -> p.envelope().stream()).toList());
+                    first.treatment(), first.policy(), first.contentEncryption(), placements);
+        }
+
+        List<String> recipients() {
+            return placements.stream().map(Placement::recipient).toList();
+        }
+
+        List<EnvelopeRecipient> envelopeRecipients() {
+            return placements.stream().flatMap(p -> p.envelope().stream()).toList();
         }
 
         /**

@@ -94,7 +94,8 @@ public final class SealingPlanner {
                     Treatment.ENCRYPT,
                     policy,
                     Optional.of(c.contentEncryption()),
-                    Optional.of(new EnvelopeRecipient(u.certificate(), c.keyTransport())));
+                    Optional.of(new EnvelopeRecipient(u.certificate(), c.keyTransport())),
+                    Optional.empty());
         }
         if (r instanceof Resolution.Missing m) {
             log.info(
@@ -104,7 +105,13 @@ public final class SealingPlanner {
                     m.reason());
             return policy.onMissingCertificate() == MissingCertificate.REJECT
                     ? new Refusal(rcpt, policy, SmtpReply.NO_CERTIFICATE)
-                    : unencrypted(rcpt, Treatment.SIGN, policy);
+                    : new Placement(
+                            rcpt,
+                            Treatment.SIGN,
+                            policy,
+                            Optional.empty(),
+                            Optional.empty(),
+                            Optional.of(m.reason()));
         }
         log.warn(
                 "recipient={} policy={} certificate lookup unavailable: {}",
@@ -115,6 +122,7 @@ public final class SealingPlanner {
     }
 
     private static Placement unencrypted(String rcpt, Treatment treatment, PolicyConfig policy) {
-        return new Placement(rcpt, treatment, policy, Optional.empty(), Optional.empty());
+        return new Placement(
+                rcpt, treatment, policy, Optional.empty(), Optional.empty(), Optional.empty());
     }
 }

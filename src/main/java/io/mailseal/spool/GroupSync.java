@@ -14,9 +14,12 @@ import java.io.IOException;
  * fails, and so does every writer whose change was made before a failure was reported ({@link
  * #epoch()} taken before the change) — its entry may have been part of what was dropped.
  */
-final class GroupSync {
-    /** The flush itself (a directory fsync); a parameter so a test can hold it or make it fail. */
-    interface Flush {
+public final class GroupSync {
+    /**
+     * The flush itself (a directory or file fsync); a parameter so a test can hold it or make it
+     * fail.
+     */
+    public interface Flush {
         void run() throws IOException;
     }
 
@@ -30,18 +33,23 @@ final class GroupSync {
     }
 
     private final Flush flush;
+    private final String what;
     private Batch open = new Batch();
     private boolean flushing;
     private long failures;
     private long requested;
     private long flushes;
 
-    GroupSync(Flush flush) {
+    /**
+     * @param what what the flush makes durable, for the failure messages ("spool directory")
+     */
+    public GroupSync(Flush flush, String what) {
         this.flush = flush;
+        this.what = what;
     }
 
     /** To be taken before changing the directory and handed to {@link #awaitDurable(long)}. */
-    synchronized long epoch() {
+    public synchronized long epoch() {
         return failures;
     }
 
@@ -49,7 +57,7 @@ final class GroupSync {
      * Returns once the changes made since {@code epoch} are durable; throws if the flush that
      * covered them failed, if an fsync failed after they were made, or if interrupted.
      */
-    void awaitDurable(long epoch) throws IOException {
+    public void awaitDurable(long epoch) throws IOException {
         Batch batch;
         synchronized (this) {
             requested++;
@@ -66,14 +74,14 @@ final class GroupSync {
             open = new Batch();
             batch.failuresBefore = failures;
         }
-        IOException error = new IOException("directory fsync did not complete");
+        IOException error = new IOException(what + " fsync did not complete");
         try {
             flush.run();
             error = null;
         } catch (IOException e) {
             error = e; // an interrupted fsync (ClosedByInterruptException) fails its batch too
         } catch (RuntimeException e) {
-            error = new IOException("directory fsync failed: " + e, e);
+            error = new IOException(what + " fsync failed: " + e, e);
         } finally {
             // whatever happened, the waiters must hear: a flag left set would hang every writer
             synchronized (this) {
@@ -90,14 +98,14 @@ final class GroupSync {
         outcome(batch, epoch);
     }
 
-    private static void outcome(Batch batch, long epoch) throws IOException {
+    private void outcome(Batch batch, long epoch) throws IOException {
         if (batch.failure != null) {
             throw new IOException(
-                    "spool directory fsync failed: " + batch.failure.getMessage(), batch.failure);
+                    what + " fsync failed: " + batch.failure.getMessage(), batch.failure);
         }
         if (batch.failuresBefore > epoch) {
             throw new IOException(
-                    "a spool directory fsync failed after this change was made; it may be lost");
+                    "a " + what + " fsync failed after this change was made; it may be lost");
         }
     }
 
@@ -106,7 +114,7 @@ final class GroupSync {
             wait();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted while waiting for the spool fsync", e);
+            throw new IOException("interrupted while waiting for the " + what + " fsync", e);
         }
     }
 

@@ -46,7 +46,7 @@ public final class Spool {
      */
     Spool(Path directory, GroupSync.Flush flush) throws IOException {
         this.dirs = SpoolLayout.create(directory);
-        this.directory = new GroupSync(flush);
+        this.directory = new GroupSync(flush, "spool directory");
     }
 
     /**

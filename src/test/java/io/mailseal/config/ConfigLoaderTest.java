@@ -67,6 +67,28 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void evidenceIsOffByDefaultAndLivesBesideTheSpool() throws IOException {
+        RelayConfig c = load("mailseal { spool.directory = q/spool }");
+        assertThat(c.evidence().enabled()).isFalse();
+        assertThat(c.evidence().directory()).isEqualTo(dir.resolve("q/evidence"));
+        assertThat(c.evidence().anchorInterval()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(c.evidence().retention()).isEqualTo(Duration.ofDays(3653));
+    }
+
+    @Test
+    void evidenceProblemsNameKeyAndValue() {
+        ConfigException e =
+                problems(
+                        "mailseal { spool.directory = s, evidence { enabled = true, directory = s,"
+                                + " anchor-interval = 2s, retention = 1h } }");
+        assertThat(e.problems())
+                .contains(
+                        "mailseal.evidence.anchor-interval: \"2s\" is shorter than 10s",
+                        "mailseal.evidence.retention: \"1h\" is shorter than one day",
+                        "mailseal.evidence.directory: \"s\" is mailseal.spool.directory");
+    }
+
+    @Test
     void inboundIsReadWithTheIntakesRulesAndItsOwnKeys() throws IOException {
         assertThat(load("").inbound()).isEmpty();
         RelayConfig c =

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mailseal.demo.DemoPki;
 import io.mailseal.demo.EmbeddedTsa;
+import io.mailseal.testing.LocalTsa;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -14,19 +15,10 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
 import java.util.List;
 import java.util.Set;
-import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
-import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
-import org.bouncycastle.cert.jcajce.JcaCertStore;
-import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoGeneratorBuilder;
-import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
-import org.bouncycastle.tsp.TSPAlgorithms;
 import org.bouncycastle.tsp.TSPException;
-import org.bouncycastle.tsp.TimeStampRequestGenerator;
 import org.bouncycastle.tsp.TimeStampToken;
-import org.bouncycastle.tsp.TimeStampTokenGenerator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -168,18 +160,11 @@ class TimestampVerifierTest {
     private static TimeStampToken token(
             PrivateKey key, X509Certificate cert, byte[] stamped, Instant genTime)
             throws Exception {
-        TimeStampTokenGenerator gen =
-                new TimeStampTokenGenerator(
-                        new JcaSimpleSignerInfoGeneratorBuilder().build("SHA256withRSA", key, cert),
-                        new JcaDigestCalculatorProviderBuilder()
-                                .build()
-                                .get(new AlgorithmIdentifier(NISTObjectIdentifiers.id_sha256)),
-                        EmbeddedTsa.DEMO_POLICY);
-        gen.addCertificates(new JcaCertStore(List.of(cert)));
-        TimeStampRequestGenerator req = new TimeStampRequestGenerator();
-        req.setCertReq(true);
-        byte[] imprint = MessageDigest.getInstance("SHA-256").digest(stamped);
-        return gen.generate(
-                req.generate(TSPAlgorithms.SHA256, imprint), BigInteger.ONE, Date.from(genTime));
+        return LocalTsa.token(
+                key,
+                cert,
+                MessageDigest.getInstance("SHA-256").digest(stamped),
+                genTime,
+                BigInteger.ONE);
     }
 }

@@ -9,6 +9,7 @@ import io.mailseal.config.DeliveryConfig;
 import io.mailseal.config.HostPort;
 import io.mailseal.config.MtaStsConfig;
 import io.mailseal.config.PolicyConfig;
+import io.mailseal.delivery.DeliveryEvidence;
 import io.mailseal.delivery.DeliveryOutcomes;
 import io.mailseal.delivery.DeliveryScheduler;
 import io.mailseal.delivery.MtaSts;
@@ -144,7 +145,8 @@ final class DeliveryRig implements AutoCloseable {
                         "relay.test",
                         clock,
                         reports,
-                        SpooledContent.AS_SPOOLED);
+                        SpooledContent.AS_SPOOLED,
+                        DeliveryEvidence.NONE);
     }
 
     private Router failingOnceWhenAsked(Router router) {

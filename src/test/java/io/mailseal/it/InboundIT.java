@@ -70,6 +70,7 @@ class InboundIT {
                 POLICIES,
                 """
                 certificates.sources = [ { type = harvest, path = harvest } ]
+                evidence.enabled = true
                 inbound {
                   listen = "%s"
                   next-hop = "127.0.0.1:%d"
@@ -192,7 +193,47 @@ class InboundIT {
                     .noneMatch(line -> line.contains(SECRET_TEXT))
                     .noneMatch(line -> line.contains(OpensslCustomerMail.SUBJECT))
                     .anyMatch(line -> line.startsWith("harvested <" + ALICE + ">"));
+            evidenceOfTheRoundTrip();
         }
+    }
+
+    /**
+     * The journal has the customer's mail (accepted with its verdict and the hash of the encrypted
+     * message, delivered inside without a hash: it went decrypted) and the agent's sealed reply,
+     * and neither the text nor the Subject of either.
+     */
+    private void evidenceOfTheRoundTrip() throws Exception {
+        StringBuilder journal = new StringBuilder();
+        try (Stream<Path> days = Files.list(dir.resolve("evidence/journal"))) {
+            for (Path day : days.toList()) {
+                journal.append(Files.readString(day, StandardCharsets.ISO_8859_1));
+            }
+        }
+        List<String> lines = journal.toString().lines().toList();
+        assertThat(lines)
+                .anyMatch(
+                        l ->
+                                l.matches(
+                                        ".*\"outcome\":\"accepted\".*\"to\":\""
+                                                + SERVICE
+                                                + "\".*\"policy\":\"inbound:service\","
+                                                + "\"treatment\":\"inbound\",\"smime\":\"pass\","
+                                                + "\"sha256\":\"[0-9a-f]{64}\".*"))
+                .anyMatch(
+                        l ->
+                                l.contains("\"outcome\":\"delivered\"")
+                                        && l.contains("\"policy\":\"inbound:service\"")
+                                        && !l.contains("\"sha256\""))
+                .anyMatch(
+                        l ->
+                                l.contains("\"outcome\":\"accepted\"")
+                                        && l.contains("\"to\":\"" + ALICE + "\"")
+                                        && l.contains("\"treatment\":\"sealed\""))
+                .anyMatch(l -> l.contains("\"kind\":\"anchor\""));
+        assertThat(journal.toString())
+                .doesNotContain(SECRET_TEXT)
+                .doesNotContain(OpensslCustomerMail.SUBJECT)
+                .doesNotContain("Ihre Karte");
     }
 
     @Test

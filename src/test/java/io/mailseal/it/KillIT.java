@@ -9,6 +9,9 @@ import io.mailseal.testing.BankMail;
 import io.mailseal.testing.Eventually;
 import io.mailseal.testing.LoopbackPorts;
 import io.mailseal.testing.RelayProcess;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,12 +26,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The relay process is killed with SIGKILL while four sessions send; after a restart every message
- * that got 250 reaches the sink. Uses the real jar in its own JVM.
+ * The relay process is killed with SIGKILL while four sessions send; every message that got 250 has
+ * its acceptance record in the evidence journal (written before the 250), and after a restart
+ * reaches the sink, and the journal still verifies. Uses the real jar in its own JVM.
  */
 class KillIT {
     private static final Pattern MESSAGE_ID =
@@ -43,7 +48,8 @@ class KillIT {
             world.addCustomer("alice@customer.example", KeyKind.RSA);
             Path conf =
                     world.writeConfig(
-                            BankMail.POLICIES, "smtp.listen = \"127.0.0.1:" + port + "\"");
+                            BankMail.POLICIES,
+                            "smtp.listen = \"127.0.0.1:" + port + "\"\nevidence.enabled = true");
             RelayProcess relay = RelayProcess.start(conf, port, dir.resolve("relay-1.log"));
             Map<String, Boolean> accepted = new ConcurrentHashMap<>();
             AtomicInteger next = new AtomicInteger();
@@ -84,6 +90,10 @@ class KillIT {
             senders.shutdown();
             assertThat(senders.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
             assertThat(accepted.size()).as("accepted before the kill").isGreaterThanOrEqualTo(100);
+            Set<String> recorded = acceptanceRecords(dir.resolve("evidence/journal"));
+            assertThat(recorded)
+                    .as("every message answered 250 has its acceptance record")
+                    .containsAll(accepted.keySet());
 
             try (RelayProcess again = RelayProcess.start(conf, port, dir.resolve("relay-2.log"))) {
                 Eventually.value(
@@ -105,7 +115,28 @@ class KillIT {
                         world.sink().messages().size() - arrived.size());
                 again.kill();
             }
+            CommandLineIT.Run verify =
+                    CommandLineIT.mailseal("evidence", "verify", "-c", conf.toString());
+            assertThat(verify.out()).as(verify.err()).contains("chain OK");
         }
+    }
+
+    /** The Message-IDs of the journal's acceptance records. */
+    private static Set<String> acceptanceRecords(Path journal) throws IOException {
+        Pattern accepted =
+                Pattern.compile("\"outcome\":\"accepted\",.*\"message_id\":\"<(kill-\\d+)@");
+        Set<String> ids = new HashSet<>();
+        try (Stream<Path> days = Files.list(journal)) {
+            for (Path day : days.toList()) {
+                for (String line : Files.readAllLines(day, StandardCharsets.ISO_8859_1)) {
+                    Matcher m = accepted.matcher(line);
+                    if (m.find()) {
+                        ids.add(m.group(1));
+                    }
+                }
+            }
+        }
+        return ids;
     }
 
     private static Set<String> arrived(DemoWorld world) {

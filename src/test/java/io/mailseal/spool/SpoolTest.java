@@ -232,7 +232,8 @@ class SpoolTest {
                                     Thread.currentThread().interrupt();
                                 }
                             }
-                        });
+                        },
+                        "spool directory");
         java.util.concurrent.ExecutorService pool =
                 java.util.concurrent.Executors.newFixedThreadPool(8);
         try {
@@ -277,7 +278,8 @@ class SpoolTest {
                 new GroupSync(
                         () -> {
                             throw new java.io.IOException("EIO");
-                        });
+                        },
+                        "spool directory");
         assertThatThrownBy(() -> failing.awaitDurable(failing.epoch())).hasMessageContaining("EIO");
     }
 
@@ -290,7 +292,8 @@ class SpoolTest {
                             if (runs.incrementAndGet() == 1) {
                                 throw new IOException("EIO");
                             }
-                        });
+                        },
+                        "spool directory");
         long renamedBeforeTheFailure = sync.epoch();
         assertThatThrownBy(() -> sync.awaitDurable(sync.epoch()))
                 .as("another writer's flush")
@@ -328,7 +331,8 @@ class SpoolTest {
                             } catch (InterruptedException e) {
                                 throw new java.nio.channels.ClosedByInterruptException();
                             }
-                        });
+                        },
+                        "spool directory");
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             Future<?> first =

@@ -1,0 +1,257 @@
+package io.mailseal.evidence;
+
+import io.mailseal.crypto.TimestampAuthority;
+import io.mailseal.crypto.TimestampUnavailableException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The evidence journal (issue 23): records hash-chained in the order written — each holds {@code
+ * seq}, its position, and {@code prev}, the SHA-256 of the previous record's exact line — and
+ * anchored: {@link #anchor()} has the TSA timestamp the exact line of the chain head and appends
+ * the token as an {@code anchor} record, so any later edit, insertion, deletion or reordering up to
+ * an anchor is seen by whoever holds the TSA's certificate. {@link #record} returns once the
+ * records are durable (the group commit of {@link EvidenceStore#awaitDurable}); the acceptance
+ * record is written before the 250.
+ *
+ * <p>A write that fails leaves the store's tail unknown, so the journal refuses every later write
+ * until a restart reads the tail again (mail is then answered 451 and {@code /ready} says why):
+ * fail closed rather than a chain with a hole.
+ */
+public final class Journal implements Evidence, AutoCloseable {
+    private final EvidenceStore store;
+    private final CertificateFiles certificates;
+    private final Clock clock;
+    private final AtomicLong written = new AtomicLong();
+    private long next;
+    private String head;
+    private long anchored = -1;
+    private volatile Optional<Instant> lastAnchor = Optional.empty();
+    private volatile IOException failure;
+
+    Journal(EvidenceStore store, CertificateFiles certificates, Clock clock) throws IOException {
+        this.store = store;
+        this.certificates = certificates;
+        this.clock = clock;
+        Optional<EvidenceStore.Entry> last = store.last();
+        next = last.map(e -> e.position() + 1).orElse(0L);
+        head = last.map(e -> sha256Hex(e.text())).orElse("");
+        if (last.isPresent() && last.get().position() < 0) {
+            throw new IOException("the last record of the evidence journal has no position");
+        }
+        Map<String, String> tail = last.map(e -> FlatJson.read(e.text())).orElse(Map.of());
+        if ("anchor".equals(tail.get("kind"))) {
+            anchored = next - 1;
+            lastAnchor = Optional.of(Instant.parse(tail.get("time")));
+        }
+    }
+
+    /** The embedded journal in {@code directory}. */
+    public static Journal open(java.nio.file.Path directory, Clock clock) throws IOException {
+        return new Journal(
+                new DailyFiles(directory),
+                new CertificateFiles(directory.resolve("certificates")),
+                clock);
+    }
+
+    @Override
+    public void record(List<Outcome> outcomes, List<X509Certificate> keep) throws IOException {
+        if (failure != null) {
+            throw new IOException("the evidence journal failed earlier: " + failure.getMessage());
+        }
+        try {
+            for (X509Certificate c : keep) {
+                certificates.keep(c);
+            }
+        } catch (IOException | RuntimeException e) {
+            throw failed(new IOException("evidence certificate write failed: " + e, e));
+        }
+        List<Map<String, String>> records = new ArrayList<>();
+        outcomes.forEach(o -> records.add(withKind("outcome", o.fields())));
+        append(records);
+        written.addAndGet(outcomes.size());
+    }
+
+    private static Map<String, String> withKind(String kind, Map<String, String> fields) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("kind", kind);
+        m.putAll(fields);
+        return m;
+    }
+
+    /**
+     * Chains and writes {@code records} in order; returns the last one's position once they are
+     * durable.
+     */
+    private long append(List<Map<String, String>> records) throws IOException {
+        long token;
+        long last;
+        synchronized (this) {
+            if (failure != null) {
+                throw new IOException(
+                        "the evidence journal failed earlier: " + failure.getMessage());
+            }
+            Instant now = clock.instant();
+            List<EvidenceStore.Entry> entries = new ArrayList<>();
+            String prev = head;
+            for (Map<String, String> r : records) {
+                Map<String, String> line = new LinkedHashMap<>();
+                line.put("seq", Long.toString(next + entries.size()));
+                line.put("prev", prev);
+                line.put("time", now.toString());
+                line.putAll(r);
+                String text = FlatJson.write(line);
+                entries.add(
+                        new EvidenceStore.Entry(
+                                next + entries.size(),
+                                LocalDate.ofInstant(now, ZoneOffset.UTC),
+                                text));
+                prev = sha256Hex(text);
+            }
+            try {
+                token = store.append(entries);
+            } catch (IOException | RuntimeException e) {
+                throw failed(new IOException("evidence journal write failed: " + e, e));
+            }
+            next += entries.size();
+            head = prev;
+            last = next - 1;
+        }
+        try {
+            store.awaitDurable(token);
+        } catch (IOException e) {
+            throw failed(e);
+        }
+        return last;
+    }
+
+    private IOException failed(IOException e) {
+        failure = e;
+        return e;
+    }
+
+    /**
+     * Has the TSA timestamp the chain head's exact line and appends the token; nothing when the
+     * head is anchored already. Outside the lock while the TSA answers: records go on being
+     * written.
+     */
+    public void anchor(TimestampAuthority tsa) throws IOException, TimestampUnavailableException {
+        long position;
+        synchronized (this) {
+            position = next - 1;
+            if (position < 0 || position <= anchored) {
+                return;
+            }
+        }
+        EvidenceStore.Entry entry = headEntry(position);
+        byte[] token = tsa.stamp(entry.text().getBytes(StandardCharsets.ISO_8859_1)).getEncoded();
+        Map<String, String> anchor = new LinkedHashMap<>();
+        anchor.put("kind", "anchor");
+        anchor.put("anchors", Long.toString(position));
+        anchor.put("token", Base64.getEncoder().encodeToString(token));
+        long at = append(List.of(anchor));
+        synchronized (this) {
+            anchored = Math.max(anchored, at); // an anchor record needs no anchor of its own
+        }
+        lastAnchor = Optional.of(clock.instant());
+    }
+
+    private EvidenceStore.Entry headEntry(long position) throws IOException {
+        List<LocalDate> days = store.days();
+        for (int i = days.size() - 1; i >= 0; i--) {
+            for (EvidenceStore.Entry e : store.read(days.get(i))) {
+                if (e.position() == position) {
+                    return e;
+                }
+            }
+        }
+        throw new IOException("record " + position + " is not in the journal");
+    }
+
+    /**
+     * Drops the days before {@code oldestKept}, after anchoring the head so that what is kept stays
+     * provable, and records the pruning itself in the chain. Returns how many days were dropped.
+     */
+    public int prune(LocalDate oldestKept, TimestampAuthority tsa)
+            throws IOException, TimestampUnavailableException {
+        List<LocalDate> old = store.days().stream().filter(d -> d.isBefore(oldestKept)).toList();
+        if (old.isEmpty()) {
+            return 0;
+        }
+        anchor(tsa);
+        Map<String, String> pruned = new LinkedHashMap<>();
+        pruned.put("kind", "pruned");
+        pruned.put("days", old.get(0) + ".." + old.get(old.size() - 1));
+        append(List.of(pruned));
+        for (LocalDate d : old) {
+            store.drop(d);
+        }
+        return old.size();
+    }
+
+    /** Outcome records written since start (for the metrics). */
+    public long written() {
+        return written.get();
+    }
+
+    /** When the head was last anchored by this process; empty before the first anchor. */
+    public Optional<Instant> lastAnchor() {
+        return lastAnchor;
+    }
+
+    /** Why the journal takes no records now (for {@code /ready}); empty while it does. */
+    public Optional<String> problem() {
+        IOException f = failure;
+        return f == null
+                ? Optional.empty()
+                : Optional.of(
+                        "the evidence journal cannot be written ("
+                                + f.getMessage()
+                                + "): mail is refused 451 until a restart");
+    }
+
+    @Override
+    public void close() throws IOException {
+        store.close();
+    }
+
+    /** A line's {@code seq}, or -1 when the line does not say it. */
+    static long position(String line) {
+        try {
+            return Long.parseLong(FlatJson.read(line).get("seq"));
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    static String sha256Hex(String line) {
+        return sha256Hex(line.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    static String sha256Hex(byte[] data) {
+        return HexFormat.of().formatHex(sha256(data));
+    }
+
+    static byte[] sha256(byte[] data) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is mandatory in every JRE", e);
+        }
+    }
+}
