@@ -30,6 +30,7 @@ import java.nio.file.Path;
 import java.security.cert.TrustAnchor;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -277,11 +278,20 @@ final class DeliveryRig implements AutoCloseable {
 
     /** Waits for an attempt that ends {@code outcome}, skipping others. */
     void awaitOutcome(String outcome) throws InterruptedException {
-        String o;
-        do {
-            o = outcomes.poll(10, TimeUnit.SECONDS);
-            assertThat(o).as("an attempt ending " + outcome).isNotNull();
-        } while (!o.equals(outcome));
+        awaitOutcomes(outcome);
+    }
+
+    /**
+     * Waits until attempts ended with each of {@code expected}, in any order (a message's outcome
+     * and its DSN's are reported by different workers), skipping others.
+     */
+    void awaitOutcomes(String... expected) throws InterruptedException {
+        List<String> missing = new ArrayList<>(List.of(expected));
+        while (!missing.isEmpty()) {
+            String o = outcomes.poll(10, TimeUnit.SECONDS);
+            assertThat(o).as("attempts ending " + missing).isNotNull();
+            missing.remove(o);
+        }
     }
 
     /** What the delivery package logged so far, formatted. */
