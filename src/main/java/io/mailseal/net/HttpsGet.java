@@ -1,6 +1,5 @@
 package io.mailseal.net;
 
-import io.mailseal.text.PeerText;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,7 +42,8 @@ public final class HttpsGet {
      * @param tls verifies the server's chain (the caller's trust anchors)
      * @throws IOException naming what failed: the connection, the handshake (an untrusted
      *     certificate or one not for {@code host}), a malformed response, a body over {@code
-     *     maxBody}, or the deadline
+     *     maxBody}, or the deadline; what the server sent is quoted as it came, so log or report it
+     *     through {@link HttpDeadline#describe}, which escapes it (once)
      */
     public static Response get(
             SSLSocketFactory tls,
@@ -84,13 +84,13 @@ public final class HttpsGet {
         String status = in.line();
         String[] parts = status.split(" ", 3);
         if (parts.length < 2 || !parts[0].startsWith("HTTP/1.") || !parts[1].matches("\\d{3}")) {
-            throw new IOException("not an HTTP/1.x status line: " + PeerText.escape(status));
+            throw new IOException("not an HTTP/1.x status line: " + status);
         }
         Map<String, String> headers = new HashMap<>();
         for (String line = in.line(); !line.isEmpty(); line = in.line()) {
             int colon = line.indexOf(':');
             if (colon <= 0) {
-                throw new IOException("malformed header line: " + PeerText.escape(line));
+                throw new IOException("malformed header line: " + line);
             }
             headers.put(
                     line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
@@ -101,7 +101,7 @@ public final class HttpsGet {
         if (encoding.equalsIgnoreCase("chunked")) {
             body = chunked(in, maxBody);
         } else if (!encoding.isEmpty()) {
-            throw new IOException("transfer-encoding " + PeerText.escape(encoding) + " refused");
+            throw new IOException("transfer-encoding " + encoding + " refused");
         } else if (headers.containsKey("content-length")) {
             body = in.exactly(contentLength(headers.get("content-length"), maxBody));
         } else {
@@ -115,7 +115,7 @@ public final class HttpsGet {
         try {
             length = Long.parseLong(value);
         } catch (NumberFormatException e) {
-            throw new IOException("content-length " + PeerText.escape(value) + " is not a number");
+            throw new IOException("content-length " + value + " is not a number");
         }
         if (length < 0 || length > maxBody) {
             throw new IOException("response body larger than " + maxBody + " bytes");
@@ -135,7 +135,7 @@ public final class HttpsGet {
                         Long.parseLong(
                                 (semicolon < 0 ? size : size.substring(0, semicolon)).trim(), 16);
             } catch (NumberFormatException e) {
-                throw new IOException("bad chunk size " + PeerText.escape(size));
+                throw new IOException("bad chunk size " + size);
             }
             if (length == 0) {
                 while (!in.line().isEmpty()) {

@@ -4,6 +4,8 @@
  * io.mailseal.net.HttpDeadline}), a bounded body ({@link io.mailseal.net.BoundedBody}), a circuit
  * breaker per URL ({@link io.mailseal.net.CircuitBreaker}), and one HTTPS GET to an address the
  * caller resolved through its own resolver ({@link io.mailseal.net.HttpsGet}). Layer 1: may import
- * only config and text (it escapes a server's error text with {@link io.mailseal.text.PeerText}).
+ * only config and text: the exceptions quote a server's text as it came, and {@link
+ * io.mailseal.net.HttpDeadline#describe} is the one place that escapes it ({@link
+ * io.mailseal.text.PeerText}).
  */
 package io.mailseal.net;
