@@ -44,18 +44,15 @@ record SpoolFile(SpooledMessage message, List<String> group) {
      */
     void writeTo(WritableByteChannel out) throws IOException {
         MessageDigest sha = sha256();
-        byte[] header = header();
-        write(out, sha, header, 0, header.length);
         MessageBytes content = message.bytes();
-        write(out, sha, content.head(), 0, content.head().length);
-        byte[] source = content.source();
-        for (int at = content.from(); at < source.length; at += SLICE) {
-            write(out, sha, source, at, Math.min(SLICE, source.length - at));
-        }
+        byte[] header = header();
+        digested(out, sha, header, 0, header.length);
+        digested(out, sha, content.head(), 0, content.head().length);
+        digested(out, sha, content.source(), content.from(), content.source().length);
         byte[] end =
                 (END + HexFormat.of().formatHex(sha.digest()) + "\n")
                         .getBytes(StandardCharsets.US_ASCII);
-        write(out, null, end, 0, end.length);
+        write(out, ByteBuffer.wrap(end));
     }
 
     private byte[] header() {
@@ -76,13 +73,18 @@ record SpoolFile(SpooledMessage message, List<String> group) {
         return h.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    private static void write(
-            WritableByteChannel out, MessageDigest sha, byte[] b, int off, int len)
+    /** {@code b} from {@code from} to {@code to}, digested and written slice by slice. */
+    private static void digested(
+            WritableByteChannel out, MessageDigest sha, byte[] b, int from, int to)
             throws IOException {
-        if (sha != null) {
-            sha.update(b, off, len);
+        for (int at = from; at < to; at += SLICE) {
+            int n = Math.min(SLICE, to - at);
+            sha.update(b, at, n);
+            write(out, ByteBuffer.wrap(b, at, n));
         }
-        ByteBuffer buf = ByteBuffer.wrap(b, off, len);
+    }
+
+    private static void write(WritableByteChannel out, ByteBuffer buf) throws IOException {
         while (buf.hasRemaining()) {
             out.write(buf);
         }
