@@ -9,7 +9,6 @@ import io.mailseal.config.PolicyConfig;
 import io.mailseal.config.SmtpConfig;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertificateFactory;
@@ -40,8 +39,6 @@ final class IdentityChecks {
 
     private static final String EMAIL_PROTECTION = "1.3.6.1.5.5.7.3.4";
     private static final String ANY_EKU = "2.5.29.37.0";
-    private static final byte[] PROBE =
-            "mailseal signing key check".getBytes(StandardCharsets.US_ASCII);
 
     private IdentityChecks() {}
 

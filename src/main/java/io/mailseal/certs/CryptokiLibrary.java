@@ -5,8 +5,8 @@ import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * One vendor PKCS#11 library, loaded once per JVM as the JDK loads it (its wrapper keeps one
@@ -158,15 +158,10 @@ final class CryptokiLibrary {
 
     /** For messages: every label seen, e.g. {@code "bank", "test"}. */
     static String labels(Map<Long, String> seen) {
-        StringBuilder b = new StringBuilder();
-        new LinkedHashMap<>(seen)
-                .values()
-                .forEach(
-                        l ->
-                                b.append(b.length() == 0 ? "" : ", ")
-                                        .append('"')
-                                        .append(l)
-                                        .append('"'));
-        return b.length() == 0 ? "no token" : b.toString();
+        return seen.isEmpty()
+                ? "no token"
+                : seen.values().stream()
+                        .map(l -> "\"" + l + "\"")
+                        .collect(Collectors.joining(", "));
     }
 }

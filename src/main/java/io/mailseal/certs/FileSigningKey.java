@@ -2,6 +2,7 @@ package io.mailseal.certs;
 
 import io.mailseal.config.IdentityConfig.Keystore;
 import io.mailseal.crypto.KeyUnavailableException;
+import io.mailseal.crypto.SignatureScheme;
 import io.mailseal.crypto.SigningIdentity;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,7 +31,7 @@ record FileSigningKey(Keystore source, SigningIdentity loaded) implements Signin
                         id.certificate(),
                         id.chain(),
                         Optional.empty(),
-                        io.mailseal.crypto.SignatureScheme.forKey(id.privateKey(), pss)));
+                        SignatureScheme.forKey(id.privateKey(), pss)));
     }
 
     /** The first key entry of the keystore, with its certificate chain. */

@@ -1,5 +1,6 @@
 package io.mailseal.crypto;
 
+import java.io.IOException;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.Key;
@@ -10,6 +11,7 @@ import java.security.ProviderException;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.RSAKey;
 import java.security.spec.X509EncodedKeySpec;
+import java.util.Map;
 import javax.crypto.Cipher;
 import javax.crypto.KeyAgreement;
 import javax.crypto.spec.SecretKeySpec;
@@ -17,6 +19,7 @@ import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.cms.ecc.ECCCMSSharedInfo;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
+import org.bouncycastle.asn1.oiw.OIWObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.RSAESOAEPparams;
 import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
@@ -35,7 +38,6 @@ import org.bouncycastle.crypto.AsymmetricBlockCipher;
 import org.bouncycastle.crypto.CipherParameters;
 import org.bouncycastle.crypto.Digest;
 import org.bouncycastle.crypto.InvalidCipherTextException;
-import org.bouncycastle.crypto.digests.SHA1Digest;
 import org.bouncycastle.crypto.encodings.OAEPEncoding;
 import org.bouncycastle.crypto.engines.AESEngine;
 import org.bouncycastle.crypto.engines.RFC3394WrapEngine;
@@ -56,6 +58,25 @@ import org.bouncycastle.util.Pack;
  * here.
  */
 public final class TokenRecipients {
+    /** The key-encryption key's length for each AES key wrap. */
+    private static final Map<ASN1ObjectIdentifier, Integer> KEK_BYTES =
+            Map.of(
+                    NISTObjectIdentifiers.id_aes128_wrap, 16,
+                    NISTObjectIdentifiers.id_aes192_wrap, 24,
+                    NISTObjectIdentifiers.id_aes256_wrap, 32);
+
+    /** The KDF's hash for each ECDH scheme (RFC 5753 §7.1.4, SHA-1 as in RFC 3278). */
+    private static final Map<ASN1ObjectIdentifier, ASN1ObjectIdentifier> KDF_HASH =
+            Map.of(
+                    X9ObjectIdentifiers.dhSinglePass_stdDH_sha1kdf_scheme,
+                    OIWObjectIdentifiers.idSHA1,
+                    SECObjectIdentifiers.dhSinglePass_stdDH_sha256kdf_scheme,
+                    NISTObjectIdentifiers.id_sha256,
+                    SECObjectIdentifiers.dhSinglePass_stdDH_sha384kdf_scheme,
+                    NISTObjectIdentifiers.id_sha384,
+                    SECObjectIdentifiers.dhSinglePass_stdDH_sha512kdf_scheme,
+                    NISTObjectIdentifiers.id_sha512);
+
     private TokenRecipients() {}
 
     /**
@@ -203,37 +224,21 @@ public final class TokenRecipients {
         } catch (GeneralSecurityException
                 | ProviderException
                 | InvalidCipherTextException
-                | java.io.IOException e) {
+                | IOException e) {
             throw new CMSException("the token cannot agree on the key: " + e, e);
         }
     }
 
     private static int kekBytes(ASN1ObjectIdentifier wrap) throws CMSException {
-        if (NISTObjectIdentifiers.id_aes128_wrap.equals(wrap)) {
-            return 16;
+        Integer bytes = KEK_BYTES.get(wrap);
+        if (bytes == null) {
+            throw new CMSException("key wrap " + wrap + " is not AES key wrap");
         }
-        if (NISTObjectIdentifiers.id_aes192_wrap.equals(wrap)) {
-            return 24;
-        }
-        if (NISTObjectIdentifiers.id_aes256_wrap.equals(wrap)) {
-            return 32;
-        }
-        throw new CMSException("key wrap " + wrap + " is not AES key wrap");
+        return bytes;
     }
 
     private static Digest kdfDigest(ASN1ObjectIdentifier scheme) throws CMSException {
-        if (X9ObjectIdentifiers.dhSinglePass_stdDH_sha1kdf_scheme.equals(scheme)) {
-            return new SHA1Digest();
-        }
-        ASN1ObjectIdentifier hash =
-                SECObjectIdentifiers.dhSinglePass_stdDH_sha256kdf_scheme.equals(scheme)
-                        ? NISTObjectIdentifiers.id_sha256
-                        : SECObjectIdentifiers.dhSinglePass_stdDH_sha384kdf_scheme.equals(scheme)
-                                ? NISTObjectIdentifiers.id_sha384
-                                : SECObjectIdentifiers.dhSinglePass_stdDH_sha512kdf_scheme.equals(
-                                                scheme)
-                                        ? NISTObjectIdentifiers.id_sha512
-                                        : null;
+        ASN1ObjectIdentifier hash = KDF_HASH.get(scheme);
         if (hash == null) {
             throw new CMSException("key agreement " + scheme + " is not ECDH with the X9.63 KDF");
         }
