@@ -22,10 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLSocketFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.xbill.DNS.AAAARecord;
-import org.xbill.DNS.ARecord;
 import org.xbill.DNS.Name;
-import org.xbill.DNS.Record;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
@@ -175,11 +172,8 @@ public final class MtaSts {
         Deadline deadline = Deadline.after(dns.timeout());
         for (int type : new int[] {Type.A, Type.AAAA}) {
             DnsAnswer answer = lookup(host, type, deadline);
-            if (answer instanceof DnsAnswer.Records r && !r.records().isEmpty()) {
-                Record first = r.records().get(0);
-                return first instanceof ARecord a
-                        ? a.getAddress()
-                        : ((AAAARecord) first).getAddress();
+            if (answer instanceof DnsAnswer.Records r && !r.addresses().isEmpty()) {
+                return r.addresses().get(0);
             }
         }
         throw new IOException(host + " has no address");

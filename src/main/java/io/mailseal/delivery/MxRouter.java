@@ -4,6 +4,7 @@ import io.mailseal.dns.Deadline;
 import io.mailseal.dns.DnsAnswer;
 import io.mailseal.dns.Security;
 import io.mailseal.dns.ValidatingDns;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -11,8 +12,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.xbill.DNS.AAAARecord;
-import org.xbill.DNS.ARecord;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
@@ -152,15 +151,11 @@ final class MxRouter implements Router {
         for (int type : new int[] {Type.A, Type.AAAA}) { // IPv4 first: not every network routes v6
             DnsAnswer answer = dns.lookup(host, type, deadline);
             if (answer instanceof DnsAnswer.Records r) {
-                for (Record rr : r.records()) {
-                    String address =
-                            rr instanceof ARecord a
-                                    ? a.getAddress().getHostAddress()
-                                    : ((AAAARecord) rr).getAddress().getHostAddress();
+                for (InetAddress address : r.addresses()) {
                     out.add(
                             new NextHop(
                                     name,
-                                    address,
+                                    address.getHostAddress(),
                                     port,
                                     mx == Security.SECURE && r.security() == Security.SECURE));
                 }

@@ -24,10 +24,6 @@ public final class Deadline {
         return Duration.ofNanos(end - System.nanoTime());
     }
 
-    public boolean passed() {
-        return end - System.nanoTime() <= 0;
-    }
-
     /** The whole time it was set for, for messages ("no answer within 10s"). */
     public Duration total() {
         return total;

@@ -1,7 +1,10 @@
 package io.mailseal.dns;
 
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
 import org.xbill.DNS.Record;
 
 /**
@@ -20,6 +23,20 @@ public sealed interface DnsAnswer {
     record Records(List<Record> records, Security security, Duration ttl) implements DnsAnswer {
         public Records {
             records = List.copyOf(records);
+        }
+
+        /** The addresses the A and AAAA records among {@code records} hold, in their order. */
+        public List<InetAddress> addresses() {
+            return records.stream()
+                    .<InetAddress>mapMulti(
+                            (r, out) -> {
+                                if (r instanceof ARecord a) {
+                                    out.accept(a.getAddress());
+                                } else if (r instanceof AAAARecord q) {
+                                    out.accept(q.getAddress());
+                                }
+                            })
+                    .toList();
         }
     }
 

@@ -2,17 +2,11 @@ package io.mailseal.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mailseal.config.DnsConfig;
-import io.mailseal.config.HostPort;
-import io.mailseal.dns.ValidatingDns;
 import io.mailseal.testing.SignedDns;
 import io.mailseal.testing.SignedDns.Zone;
 import io.mailseal.testing.TestResolvers;
 import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -98,19 +92,14 @@ class MxRouterIT {
 
     @Test
     void theWholeRoutingEndsWithinOneDnsTimeout() throws Exception {
-        try (DatagramSocket silent =
-                new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+        try (DatagramSocket silent = TestResolvers.silentServer()) {
             MxRouter slow =
                     new MxRouter(
-                            ValidatingDns.open(
-                                    new DnsConfig(
-                                            List.of(
-                                                    new HostPort(
-                                                            "127.0.0.1", silent.getLocalPort())),
-                                            Optional.of(named.trustAnchors()),
-                                            Duration.ofSeconds(1),
-                                            Duration.ofMillis(400)),
-                                    Clock.systemUTC()),
+                            TestResolvers.over(
+                                    Optional.of(named.trustAnchors()),
+                                    Duration.ofSeconds(1),
+                                    Duration.ofMillis(400),
+                                    silent.getLocalPort()),
                             25,
                             Optional.empty());
             long start = System.nanoTime();

@@ -2,17 +2,12 @@ package io.mailseal.dns;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mailseal.config.DnsConfig;
-import io.mailseal.config.HostPort;
 import io.mailseal.testing.LoopbackDns;
 import io.mailseal.testing.SignedDns;
 import io.mailseal.testing.SignedDns.Zone;
 import io.mailseal.testing.TestResolvers;
 import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -104,13 +99,11 @@ class ValidatingDnsIT {
     @Test
     void withTheRootAnchorsAnUnsignedRootIsBogusNotInsecure() throws Exception {
         ValidatingDns rooted =
-                ValidatingDns.open(
-                        new DnsConfig(
-                                List.of(new HostPort("127.0.0.1", named.port())),
-                                Optional.empty(),
-                                TestResolvers.TIMEOUT,
-                                Duration.ofSeconds(2)),
-                        Clock.systemUTC());
+                TestResolvers.over(
+                        Optional.empty(),
+                        TestResolvers.TIMEOUT,
+                        Duration.ofSeconds(2),
+                        named.port());
         assertThat(rooted.lookup(Name.fromString("www.secure.test."), Type.A))
                 .as("the root's keys cannot be found here: nothing below it is believed")
                 .isNotInstanceOf(DnsAnswer.Records.class)
@@ -119,18 +112,15 @@ class ValidatingDnsIT {
 
     @Test
     void oneLookupEndsAtItsDeadlineHoweverManyServersAndRetries() throws Exception {
-        try (DatagramSocket silent1 = silent();
-                DatagramSocket silent2 = silent()) {
+        try (DatagramSocket silent1 = TestResolvers.silentServer();
+                DatagramSocket silent2 = TestResolvers.silentServer()) {
             ValidatingDns slow =
-                    ValidatingDns.open(
-                            new DnsConfig(
-                                    List.of(
-                                            new HostPort("127.0.0.1", silent1.getLocalPort()),
-                                            new HostPort("127.0.0.1", silent2.getLocalPort())),
-                                    Optional.of(named.trustAnchors()),
-                                    Duration.ofMillis(1500),
-                                    Duration.ofSeconds(1)),
-                            Clock.systemUTC());
+                    TestResolvers.over(
+                            Optional.of(named.trustAnchors()),
+                            Duration.ofMillis(1500),
+                            Duration.ofSeconds(1),
+                            silent1.getLocalPort(),
+                            silent2.getLocalPort());
             long start = System.nanoTime();
             DnsAnswer answer = slow.lookup(Name.fromString("www.secure.test."), Type.A);
             Duration took = Duration.ofNanos(System.nanoTime() - start);
@@ -139,11 +129,6 @@ class ValidatingDnsIT {
                     .as("2 servers x 3 tries x 1 s would be 6 s")
                     .isBetween(Duration.ofMillis(1400), Duration.ofMillis(2500));
         }
-    }
-
-    /** A UDP socket on loopback that reads nothing and answers nothing. */
-    private static DatagramSocket silent() throws Exception {
-        return new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     }
 
     @Test

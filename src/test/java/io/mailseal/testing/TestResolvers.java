@@ -5,11 +5,15 @@ import io.mailseal.config.HostPort;
 import io.mailseal.dns.ValidatingDns;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
+import java.util.Arrays;
 import java.util.Optional;
 
 /** The relay's validating resolver pointed at a DNS server on 127.0.0.1, for tests. */
@@ -26,12 +30,35 @@ public final class TestResolvers {
 
     /** With answers cached (and signatures checked) by {@code clock}. */
     public static ValidatingDns over(int port, Path anchors, Clock clock) {
+        return open(Optional.of(anchors), TIMEOUT, Duration.ofSeconds(2), clock, port);
+    }
+
+    /**
+     * Through the servers on 127.0.0.1 at {@code ports}, in order, with the lookup's total {@code
+     * timeout} and each query's {@code queryTimeout}; {@code anchors} empty means the root's.
+     */
+    public static ValidatingDns over(
+            Optional<Path> anchors, Duration timeout, Duration queryTimeout, int... ports) {
+        return open(anchors, timeout, queryTimeout, Clock.systemUTC(), ports);
+    }
+
+    /** A UDP socket on loopback that reads nothing and answers nothing: an upstream gone silent. */
+    public static DatagramSocket silentServer() throws SocketException {
+        return new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    }
+
+    private static ValidatingDns open(
+            Optional<Path> anchors,
+            Duration timeout,
+            Duration queryTimeout,
+            Clock clock,
+            int... ports) {
         return ValidatingDns.open(
                 new DnsConfig(
-                        List.of(new HostPort("127.0.0.1", port)),
-                        Optional.of(anchors),
-                        TIMEOUT,
-                        Duration.ofSeconds(2)),
+                        Arrays.stream(ports).mapToObj(p -> new HostPort("127.0.0.1", p)).toList(),
+                        anchors,
+                        timeout,
+                        queryTimeout),
                 clock);
     }
 
