@@ -106,19 +106,20 @@ final class EnvelopeOpener {
     }
 
     /**
-     * Opens with a key in a PKCS#11 token. A failure there is the token's (away, sessions lost),
+     * Opens with a key in a PKCS#11 token. A failure of the token itself (away, sessions lost) is
      * not the message's: the key is told (its token is re-opened later) and {@link
-     * KeyUnavailableException.Unchecked} stops the message with 451 instead of a verdict.
+     * KeyUnavailableException.Unchecked} stops the message with 451 instead of a verdict. What the
+     * message got wrong is a {@link CMSException}, as with a key in a file.
      */
-    private static byte[] inToken(RecipientInformation ri, DecryptionKey key, boolean auth) {
+    private static byte[] inToken(RecipientInformation ri, DecryptionKey key, boolean auth)
+            throws CMSException {
         try {
             return ri.getContent(
                     TokenRecipients.of(
                             ri, key.privateKey(), key.certificate(), key.provider().get(), auth));
-        } catch (CMSException | RuntimeException e) {
+        } catch (KeyUnavailableException.Unchecked e) {
             key.failed().run();
-            throw new KeyUnavailableException.Unchecked(
-                    new KeyUnavailableException("the token cannot decrypt: " + e.getMessage(), e));
+            throw e;
         }
     }
 

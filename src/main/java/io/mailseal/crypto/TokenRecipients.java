@@ -174,17 +174,39 @@ public final class TokenRecipients {
                 oaep.init(false, null);
                 cek = oaep.processBlock(encryptedKey, 0, encryptedKey.length);
             } else {
-                Cipher rsa = Cipher.getInstance("RSA/ECB/PKCS1Padding", token);
-                rsa.init(Cipher.DECRYPT_MODE, key);
-                cek = rsa.doFinal(encryptedKey);
+                cek = decrypting("RSA/ECB/PKCS1Padding", key, token).doFinal(encryptedKey);
             }
             return new SecretKeySpec(cek, content.getAlgorithm().getId());
+        } catch (ProviderException e) {
+            throw tokenFailed(e);
         } catch (GeneralSecurityException
-                | ProviderException
                 | InvalidCipherTextException
                 | OperatorCreationException e) {
-            throw new CMSException("the token cannot decrypt the key: " + e, e);
+            // bad padding or a bad OAEP block: the message's fault, a verdict, not the token's
+            throw new CMSException("the content-encryption key cannot be decrypted: " + e, e);
         }
+    }
+
+    /** A cipher of the token set up to decrypt with {@code key}; failing here is the token's. */
+    private static Cipher decrypting(String transformation, PrivateKey key, Provider token) {
+        try {
+            Cipher cipher = Cipher.getInstance(transformation, token);
+            cipher.init(Cipher.DECRYPT_MODE, key);
+            return cipher;
+        } catch (GeneralSecurityException | ProviderException e) {
+            throw tokenFailed(e);
+        }
+    }
+
+    /**
+     * The token itself failed (sessions lost, device away): the caller marks it for re-opening and
+     * answers 451. What the message got wrong (padding, an unwrap that fails, a point not on the
+     * curve) is a {@link CMSException} instead, so a customer cannot put the bank's token out of
+     * service with a tampered message.
+     */
+    private static KeyUnavailableException.Unchecked tokenFailed(Exception e) {
+        return new KeyUnavailableException.Unchecked(
+                new KeyUnavailableException("the token failed: " + e, e));
     }
 
     /** ECDH (RFC 5753 §3.1): Z in the token, ECC-CMS-SharedInfo and the X9.63 KDF, AES unwrap. */
@@ -196,9 +218,14 @@ public final class TokenRecipients {
             ASN1OctetString ukm,
             byte[] encryptedKey)
             throws CMSException {
+        KeyAgreement ecdh;
         try {
-            KeyAgreement ecdh = KeyAgreement.getInstance("ECDH", token);
+            ecdh = KeyAgreement.getInstance("ECDH", token);
             ecdh.init(key);
+        } catch (GeneralSecurityException | ProviderException e) {
+            throw tokenFailed(e);
+        }
+        try {
             ecdh.doPhase(
                     KeyFactory.getInstance("EC")
                             .generatePublic(new X509EncodedKeySpec(sender.getEncoded())),
@@ -221,11 +248,11 @@ public final class TokenRecipients {
             RFC3394WrapEngine unwrap = new RFC3394WrapEngine(AESEngine.newInstance());
             unwrap.init(false, new KeyParameter(kek));
             return new SecretKeySpec(unwrap.unwrap(encryptedKey, 0, encryptedKey.length), "AES");
-        } catch (GeneralSecurityException
-                | ProviderException
-                | InvalidCipherTextException
-                | IOException e) {
-            throw new CMSException("the token cannot agree on the key: " + e, e);
+        } catch (ProviderException e) {
+            throw tokenFailed(e);
+        } catch (GeneralSecurityException | InvalidCipherTextException | IOException e) {
+            // the sender's key or the wrapped key is bad: the message's fault
+            throw new CMSException("the content-encryption key cannot be agreed: " + e, e);
         }
     }
 
@@ -285,13 +312,15 @@ public final class TokenRecipients {
         public byte[] processBlock(byte[] in, int inOff, int len)
                 throws InvalidCipherTextException {
             try {
-                Cipher raw = Cipher.getInstance("RSA/ECB/NoPadding", token);
-                raw.init(Cipher.DECRYPT_MODE, key);
                 // the encoded message starts with 0x00: as an integer, without it
                 return BigIntegers.asUnsignedByteArray(
-                        new BigInteger(1, raw.doFinal(in, inOff, len)));
+                        new BigInteger(
+                                1,
+                                decrypting("RSA/ECB/NoPadding", key, token)
+                                        .doFinal(in, inOff, len)));
             } catch (GeneralSecurityException | ProviderException e) {
-                throw new InvalidCipherTextException("raw RSA in the token failed: " + e, e);
+                throw tokenFailed(
+                        e); // raw RSA has no padding to be wrong: any failure is the token's
             }
         }
     }
