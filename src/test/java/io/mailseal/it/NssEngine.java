@@ -4,7 +4,9 @@ import io.mailseal.testing.ExternalTool;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -111,26 +113,7 @@ final class NssEngine implements ReaderEngine, CustomerEngine {
     @Override
     public byte[] signDetached(byte[] content, String customer) throws Exception {
         importKey(customer);
-        Path in = Files.write(Files.createTempFile(work, "content", ".txt"), content);
-        Path out = Path.of(in + ".p7s");
-        ExternalTool.ok(
-                dir,
-                "cmsutil",
-                "-S",
-                "-T",
-                "-G",
-                "-P",
-                "-H",
-                "SHA256",
-                "-N",
-                customer,
-                "-d",
-                db,
-                "-i",
-                in.toString(),
-                "-o",
-                out.toString());
-        return Files.readAllBytes(out);
+        return cmsutil(content, ".p7s", "-S", "-T", "-G", "-P", "-H", "SHA256", "-N", customer);
     }
 
     /** {@code cmsutil -E -r}: the recipient's certificate added to the database first. */
@@ -151,20 +134,17 @@ final class NssEngine implements ReaderEngine, CustomerEngine {
                     "-i",
                     recipientPem.toString());
         }
+        return cmsutil(content, ".p7m", "-E", "-r", nick);
+    }
+
+    /** What {@code cmsutil <args> -d <db>} makes of {@code content} (in and out as files). */
+    private byte[] cmsutil(byte[] content, String suffix, String... args) throws Exception {
         Path in = Files.write(Files.createTempFile(work, "content", ".txt"), content);
-        Path out = Path.of(in + ".p7m");
-        ExternalTool.ok(
-                dir,
-                "cmsutil",
-                "-E",
-                "-r",
-                nick,
-                "-d",
-                db,
-                "-i",
-                in.toString(),
-                "-o",
-                out.toString());
+        Path out = Path.of(in + suffix);
+        List<String> command = new ArrayList<>(List.of("cmsutil"));
+        command.addAll(List.of(args));
+        command.addAll(List.of("-d", db, "-i", in.toString(), "-o", out.toString()));
+        ExternalTool.ok(dir, command.toArray(String[]::new));
         return Files.readAllBytes(out);
     }
 
