@@ -30,18 +30,14 @@ final class NssEngine implements ReaderEngine, CustomerEngine {
         this.work = Files.createDirectories(dir.resolve("nss"));
         this.db = "sql:" + Files.createDirectories(work.resolve("db"));
         ExternalTool.ok(dir, "certutil", "-N", "-d", db, "--empty-password");
-        ExternalTool.ok(
-                dir,
-                "certutil",
-                "-A",
-                "-d",
-                db,
-                "-n",
-                "demo-ca",
-                "-t",
-                "C,C,C",
-                "-i",
-                "certs/trust/ca.pem");
+        addCertificate("demo-ca", "C,C,C", "certs/trust/ca.pem");
+    }
+
+    /**
+     * {@code certutil -A}: the certificate in {@code pem} under {@code nick} with {@code trust}.
+     */
+    private void addCertificate(String nick, String trust, String pem) throws Exception {
+        ExternalTool.ok(dir, "certutil", "-A", "-d", db, "-n", nick, "-t", trust, "-i", pem);
     }
 
     @Override
@@ -121,18 +117,7 @@ final class NssEngine implements ReaderEngine, CustomerEngine {
     public byte[] envelope(byte[] content, Path recipientPem) throws Exception {
         String nick = "recipient-" + recipientPem.getFileName();
         if (imported.add(nick)) {
-            ExternalTool.ok(
-                    dir,
-                    "certutil",
-                    "-A",
-                    "-d",
-                    db,
-                    "-n",
-                    nick,
-                    "-t",
-                    ",,",
-                    "-i",
-                    recipientPem.toString());
+            addCertificate(nick, ",,", recipientPem.toString());
         }
         return cmsutil(content, ".p7m", "-E", "-r", nick);
     }
