@@ -37,8 +37,7 @@ final class InboundChecks {
             String key = "mailseal.inbound.policies[" + i + "]";
             Requirement r = p.require();
             String to = p.match().to().map(PolicyConfig.TextPattern::text).orElse("");
-            boolean encrypted = r == Requirement.ENCRYPTED || r == Requirement.SIGNED_AND_ENCRYPTED;
-            if (encrypted
+            if (r.needsEncryption()
                     && identities != null
                     && to.matches("[^*?/]+@[^*?/]+")
                     && identities.certificateFor(to).isEmpty()) {
@@ -53,7 +52,7 @@ final class InboundChecks {
                                 + ") has no identity in mailseal.identities: the bank holds no key"
                                 + " to decrypt its mail");
             }
-            if (encrypted && identities != null && to.matches("[^*?/]+@[^*?/]+")) {
+            if (r.needsEncryption() && identities != null && to.matches("[^*?/]+@[^*?/]+")) {
                 identities
                         .certificateFor(to)
                         .flatMap(InboundChecks::unfitForEncryption)
@@ -70,8 +69,7 @@ final class InboundChecks {
                                                         + ": clients that honour it (gpgsm)"
                                                         + " cannot encrypt to the bank"));
             }
-            boolean signed = r == Requirement.SIGNED || r == Requirement.SIGNED_AND_ENCRYPTED;
-            if (signed && config.certificates().trustAnchors().isEmpty()) {
+            if (r.needsSignature() && config.certificates().trustAnchors().isEmpty()) {
                 problems.add(
                         "mailseal.certificates.trust-anchors: is missing; inbound policy "
                                 + p.name()

@@ -19,7 +19,15 @@ public record InboundConfig(
         NONE,
         SIGNED,
         ENCRYPTED,
-        SIGNED_AND_ENCRYPTED
+        SIGNED_AND_ENCRYPTED;
+
+        public boolean needsSignature() {
+            return this == SIGNED || this == SIGNED_AND_ENCRYPTED;
+        }
+
+        public boolean needsEncryption() {
+            return this == ENCRYPTED || this == SIGNED_AND_ENCRYPTED;
+        }
     }
 
     /** What happens to mail without it: refused with 550 5.7.1, or delivered with the verdict. */

@@ -16,9 +16,7 @@ import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.SignerInformation;
-import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
 import org.bouncycastle.mail.smime.SMIMESigned;
-import org.bouncycastle.operator.OperatorCreationException;
 
 /**
  * Opens mail a customer sent the bank, in memory: every envelope (decrypted with whichever of the
@@ -55,7 +53,6 @@ public final class MessageOpener {
 
     /** The findings while walking one message; used by one thread. */
     private static final class Layers {
-        final byte[] raw;
         List<String> outer = List.of();
         boolean encrypted;
         String contentEncryption = "";
@@ -66,7 +63,6 @@ public final class MessageOpener {
         Optional<byte[]> signedMessage = Optional.empty();
 
         Layers(byte[] raw) {
-            this.raw = raw;
             this.readable = raw;
         }
 
@@ -97,7 +93,8 @@ public final class MessageOpener {
                         entity.isMimeType("multipart/signed")
                                 && !EnvelopeOpener.isEnveloped(content)
                                 && SealedMessageReader.signedOf(content) == null;
-                signedMessage = Optional.of(entity == message ? raw : wrapped(entity));
+                // readable is already this layer with the original header fields around it
+                signedMessage = Optional.of(readable);
                 signatures.addAll(findings(signed, keep ? "1" : "TEXT"));
                 if (keep) {
                     return;
@@ -127,7 +124,7 @@ public final class MessageOpener {
         for (SignerInformation si : signed.getSignerInfos().getSigners()) {
             List<String> problems = new ArrayList<>();
             X509Certificate cert = SignatureCheck.signerCertificate(signed, si, problems);
-            boolean verified = cert != null && verifies(si, cert, problems);
+            boolean verified = cert != null && SignatureCheck.verifies(si, cert, problems);
             out.add(
                     new SignatureFinding(
                             Optional.ofNullable(cert),
@@ -146,17 +143,5 @@ public final class MessageOpener {
                             part));
         }
         return out;
-    }
-
-    private static boolean verifies(SignerInformation si, X509Certificate cert, List<String> p) {
-        try {
-            if (si.verify(new JcaSimpleSignerInfoVerifierBuilder().build(cert))) {
-                return true;
-            }
-            p.add("signature does not verify: content or signature altered");
-        } catch (CMSException | OperatorCreationException e) {
-            p.add("signature does not verify: " + e.getMessage());
-        }
-        return false;
     }
 }

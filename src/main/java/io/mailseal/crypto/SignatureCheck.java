@@ -74,15 +74,21 @@ final class SignatureCheck {
         }
         b.signer = cert.getSubjectX500Principal().getName();
         b.signerEmail = email(cert);
+        b.signatureValid = verifies(si, cert, problems);
+        chain(cert, signed, b, problems);
+    }
+
+    /** Whether {@code si} verifies with {@code cert}; why not in {@code problems}. */
+    static boolean verifies(SignerInformation si, X509Certificate cert, List<String> problems) {
         try {
-            b.signatureValid = si.verify(new JcaSimpleSignerInfoVerifierBuilder().build(cert));
-            if (!b.signatureValid) {
-                problems.add("signature does not verify: content or signature altered");
+            if (si.verify(new JcaSimpleSignerInfoVerifierBuilder().build(cert))) {
+                return true;
             }
+            problems.add("signature does not verify: content or signature altered");
         } catch (CMSException | OperatorCreationException e) {
             problems.add("signature does not verify: " + e.getMessage());
         }
-        chain(cert, signed, b, problems);
+        return false;
     }
 
     private static void readAttributes(

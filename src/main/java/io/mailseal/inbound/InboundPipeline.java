@@ -144,6 +144,12 @@ public final class InboundPipeline implements MessageSink {
                         AuthenticationResults.fields(authservId, verdict),
                         received.content(),
                         verdict.decrypted());
+        // of the message as received only when it arrived encrypted (of plain mail it would be a
+        // hash of the plaintext); once for all recipients
+        byte[] sha256 =
+                spooling.evidence().kept() && verdict.encrypted()
+                        ? MessageBytes.of(received.content()).sha256AsSent()
+                        : null;
         List<SpooledMessage> messages = new ArrayList<>();
         List<Outcome> records = new ArrayList<>();
         groups.forEach(
@@ -159,24 +165,16 @@ public final class InboundPipeline implements MessageSink {
                                     content);
                     messages.add(m);
                     if (spooling.evidence().kept()) {
-                        rcpts.forEach(
-                                r -> records.add(accepted(m, messageId, r, received, verdict)));
+                        rcpts.forEach(r -> records.add(accepted(m, messageId, r, verdict, sha256)));
                     }
                 });
         spooling.evidence().record(records, List.of());
         spooling.outbox().queue(messages);
     }
 
-    /**
-     * The acceptance record of one recipient: the S/MIME verdict, and the SHA-256 of the message as
-     * received only when it arrived encrypted (of plain mail it would be a hash of the plaintext).
-     */
+    /** The acceptance record of one recipient: the S/MIME verdict, and {@code sha256} if any. */
     private static Outcome accepted(
-            SpooledMessage m,
-            String messageId,
-            String to,
-            ReceivedMessage received,
-            InboundVerdict verdict) {
+            SpooledMessage m, String messageId, String to, InboundVerdict verdict, byte[] sha256) {
         return Outcome.of("accepted")
                 .with("queue_id", m.id())
                 .with("message_id", messageId)
@@ -185,11 +183,7 @@ public final class InboundPipeline implements MessageSink {
                 .with("policy", m.policy())
                 .with("treatment", "inbound")
                 .with("smime", verdict.overall().token())
-                .withHex(
-                        "sha256",
-                        verdict.encrypted()
-                                ? MessageBytes.of(received.content()).sha256AsSent()
-                                : null);
+                .withHex("sha256", sha256);
     }
 
     private static Optional<String> singleFrom(MessageFacts facts) {

@@ -25,17 +25,13 @@ record InboundVerdict(
 
     /** What the message lacks of {@code required}, in words for the customer; empty when none. */
     Optional<String> shortOf(Requirement required) {
-        boolean needsSignature =
-                required == Requirement.SIGNED || required == Requirement.SIGNED_AND_ENCRYPTED;
-        boolean needsEncryption =
-                required == Requirement.ENCRYPTED || required == Requirement.SIGNED_AND_ENCRYPTED;
-        if (needsEncryption && !decrypted) {
+        if (required.needsEncryption() && !decrypted) {
             return Optional.of(
                     encrypted
                             ? "was encrypted to no certificate the bank holds a key for"
                             : "was not encrypted");
         }
-        if (needsSignature && !signedAndTrusted()) {
+        if (required.needsSignature() && !signedAndTrusted()) {
             return Optional.of(
                     results.stream()
                             .filter(r -> r.result() != SmimeResult.NONE)

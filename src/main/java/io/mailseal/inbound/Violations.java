@@ -23,7 +23,7 @@ final class Violations {
             InboundPolicy p = g.getKey();
             Optional<String> shortOf = verdict.shortOf(p.require());
             if (shortOf.isPresent() && p.onViolation() == OnViolation.REJECT) {
-                boolean encryptionShort = needsEncryption(p) && !verdict.decrypted();
+                boolean encryptionShort = p.require().needsEncryption() && !verdict.decrypted();
                 if (verdict.undetermined() && !encryptionShort) {
                     return Optional.of(Verdict.Refused.of(SmtpReply.SIGNER_STATUS_UNAVAILABLE));
                 }
@@ -37,11 +37,6 @@ final class Violations {
             }
         }
         return Optional.empty();
-    }
-
-    private static boolean needsEncryption(InboundPolicy p) {
-        return p.require() == Requirement.ENCRYPTED
-                || p.require() == Requirement.SIGNED_AND_ENCRYPTED;
     }
 
     /** What the customer must do, in words for the reply. */

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
+import java.security.cert.CertificateFactory;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
 import java.util.ArrayList;
@@ -30,6 +31,10 @@ import java.util.regex.Pattern;
  */
 final class GpgsmEngine implements ReaderEngine, CustomerEngine {
     private static final byte[] PASSPHRASE = "gpgsm-interop\n".getBytes(StandardCharsets.US_ASCII);
+
+    /** With {@link #PASSPHRASE} on stdin: the passphrase of a customer's key. */
+    private static final List<String> LOOPBACK =
+            List.of("--pinentry-mode", "loopback", "--passphrase-fd", "0");
 
     /** Most telling first: gpgsm ends every failure with a generic "No secret key". */
     private static final List<Pattern> REASONS =
@@ -96,17 +101,7 @@ final class GpgsmEngine implements ReaderEngine, CustomerEngine {
         importKey(customer);
         Path der = ReaderEngine.envelopeDer(eml, work.resolve(eml.getFileName() + ".der"));
         Path out = work.resolve(eml.getFileName() + ".dec");
-        ExternalTool.Result r =
-                gpgsm(
-                        PASSPHRASE,
-                        "--pinentry-mode",
-                        "loopback",
-                        "--passphrase-fd",
-                        "0",
-                        "--output",
-                        out.toString(),
-                        "--decrypt",
-                        der.toString());
+        ExternalTool.Result r = withKey("--output", out.toString(), "--decrypt", der.toString());
         if (r.exitCode() == 0) {
             return new Outcome.Done(Files.readAllBytes(out));
         }
@@ -149,48 +144,47 @@ final class GpgsmEngine implements ReaderEngine, CustomerEngine {
     @Override
     public byte[] signDetached(byte[] content, String customer) throws Exception {
         importKey(customer);
-        Path in = Files.write(Files.createTempFile(work, "content", ".txt"), content);
-        Path out = Path.of(in + ".p7s");
-        ExternalTool.Result r =
-                gpgsm(
-                        PASSPHRASE,
-                        "--pinentry-mode",
-                        "loopback",
-                        "--passphrase-fd",
-                        "0",
-                        "--local-user",
-                        customer,
-                        "--output",
-                        out.toString(),
-                        "--detach-sign",
-                        in.toString());
-        if (r.exitCode() != 0) {
-            throw new AssertionError("gpgsm did not sign:\n" + r.output());
-        }
-        return Files.readAllBytes(out);
+        return made(content, ".p7s", "sign", true, "--detach-sign", "--local-user", customer);
     }
 
     /** The recipient's certificate imported first (its CA is trusted through trustlist.txt). */
     @Override
     public byte[] envelope(byte[] content, Path recipientPem) throws Exception {
         gpgsm(new byte[0], "--import", recipientPem.toString());
-        java.security.cert.X509Certificate cert =
-                (java.security.cert.X509Certificate)
-                        java.security.cert.CertificateFactory.getInstance("X.509")
-                                .generateCertificate(Files.newInputStream(recipientPem));
+        byte[] der;
+        try (var pem = Files.newInputStream(recipientPem)) {
+            der = CertificateFactory.getInstance("X.509").generateCertificate(pem).getEncoded();
+        }
+        return made(
+                content,
+                ".p7m",
+                "encrypt",
+                false,
+                "--encrypt",
+                "--recipient",
+                fingerprint(der).replace(":", ""));
+    }
+
+    /**
+     * What {@code gpgsm <options> --output <out> <command> <in>} makes of {@code content}; {@code
+     * withKey}: the passphrase of the customer's key given through the loopback pinentry.
+     */
+    private byte[] made(
+            byte[] content,
+            String suffix,
+            String what,
+            boolean withKey,
+            String command,
+            String... options)
+            throws Exception {
         Path in = Files.write(Files.createTempFile(work, "content", ".txt"), content);
-        Path out = Path.of(in + ".p7m");
-        ExternalTool.Result r =
-                gpgsm(
-                        new byte[0],
-                        "--recipient",
-                        fingerprint(cert.getEncoded()).replace(":", ""),
-                        "--output",
-                        out.toString(),
-                        "--encrypt",
-                        in.toString());
+        Path out = Path.of(in + suffix);
+        List<String> args = new ArrayList<>(List.of(options));
+        args.addAll(List.of("--output", out.toString(), command, in.toString()));
+        String[] a = args.toArray(String[]::new);
+        ExternalTool.Result r = withKey ? withKey(a) : gpgsm(new byte[0], a);
         if (r.exitCode() != 0) {
-            throw new AssertionError("gpgsm did not encrypt:\n" + r.output());
+            throw new AssertionError("gpgsm did not " + what + ":\n" + r.output());
         }
         return Files.readAllBytes(out);
     }
@@ -225,15 +219,7 @@ final class GpgsmEngine implements ReaderEngine, CustomerEngine {
                 "PBE-SHA1-3DES",
                 "-macalg",
                 "sha1");
-        ExternalTool.Result r =
-                gpgsm(
-                        PASSPHRASE,
-                        "--pinentry-mode",
-                        "loopback",
-                        "--passphrase-fd",
-                        "0",
-                        "--import",
-                        p12.toString());
+        ExternalTool.Result r = withKey("--import", p12.toString());
         DemoPki.Issued issued = customers.apply(customer);
         if (r.output().contains("secret keys imported: 1")) {
             return;
@@ -281,6 +267,13 @@ final class GpgsmEngine implements ReaderEngine, CustomerEngine {
         return HexFormat.ofDelimiter(":")
                 .withUpperCase()
                 .formatHex(MessageDigest.getInstance("SHA-1").digest(der));
+    }
+
+    /** gpgsm with {@link #PASSPHRASE} through the loopback pinentry. */
+    private ExternalTool.Result withKey(String... args) throws Exception {
+        List<String> all = new ArrayList<>(LOOPBACK);
+        all.addAll(List.of(args));
+        return gpgsm(PASSPHRASE, all.toArray(String[]::new));
     }
 
     private ExternalTool.Result gpgsm(byte[] stdin, String... args) throws Exception {

@@ -4,7 +4,9 @@ import io.mailseal.testing.ExternalTool;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,18 +30,14 @@ final class NssEngine implements ReaderEngine, CustomerEngine {
         this.work = Files.createDirectories(dir.resolve("nss"));
         this.db = "sql:" + Files.createDirectories(work.resolve("db"));
         ExternalTool.ok(dir, "certutil", "-N", "-d", db, "--empty-password");
-        ExternalTool.ok(
-                dir,
-                "certutil",
-                "-A",
-                "-d",
-                db,
-                "-n",
-                "demo-ca",
-                "-t",
-                "C,C,C",
-                "-i",
-                "certs/trust/ca.pem");
+        addCertificate("demo-ca", "C,C,C", "certs/trust/ca.pem");
+    }
+
+    /**
+     * {@code certutil -A}: the certificate in {@code pem} under {@code nick} with {@code trust}.
+     */
+    private void addCertificate(String nick, String trust, String pem) throws Exception {
+        ExternalTool.ok(dir, "certutil", "-A", "-d", db, "-n", nick, "-t", trust, "-i", pem);
     }
 
     @Override
@@ -111,26 +109,7 @@ final class NssEngine implements ReaderEngine, CustomerEngine {
     @Override
     public byte[] signDetached(byte[] content, String customer) throws Exception {
         importKey(customer);
-        Path in = Files.write(Files.createTempFile(work, "content", ".txt"), content);
-        Path out = Path.of(in + ".p7s");
-        ExternalTool.ok(
-                dir,
-                "cmsutil",
-                "-S",
-                "-T",
-                "-G",
-                "-P",
-                "-H",
-                "SHA256",
-                "-N",
-                customer,
-                "-d",
-                db,
-                "-i",
-                in.toString(),
-                "-o",
-                out.toString());
-        return Files.readAllBytes(out);
+        return cmsutil(content, ".p7s", "-S", "-T", "-G", "-P", "-H", "SHA256", "-N", customer);
     }
 
     /** {@code cmsutil -E -r}: the recipient's certificate added to the database first. */
@@ -138,33 +117,19 @@ final class NssEngine implements ReaderEngine, CustomerEngine {
     public byte[] envelope(byte[] content, Path recipientPem) throws Exception {
         String nick = "recipient-" + recipientPem.getFileName();
         if (imported.add(nick)) {
-            ExternalTool.ok(
-                    dir,
-                    "certutil",
-                    "-A",
-                    "-d",
-                    db,
-                    "-n",
-                    nick,
-                    "-t",
-                    ",,",
-                    "-i",
-                    recipientPem.toString());
+            addCertificate(nick, ",,", recipientPem.toString());
         }
+        return cmsutil(content, ".p7m", "-E", "-r", nick);
+    }
+
+    /** What {@code cmsutil <args> -d <db>} makes of {@code content} (in and out as files). */
+    private byte[] cmsutil(byte[] content, String suffix, String... args) throws Exception {
         Path in = Files.write(Files.createTempFile(work, "content", ".txt"), content);
-        Path out = Path.of(in + ".p7m");
-        ExternalTool.ok(
-                dir,
-                "cmsutil",
-                "-E",
-                "-r",
-                nick,
-                "-d",
-                db,
-                "-i",
-                in.toString(),
-                "-o",
-                out.toString());
+        Path out = Path.of(in + suffix);
+        List<String> command = new ArrayList<>(List.of("cmsutil"));
+        command.addAll(List.of(args));
+        command.addAll(List.of("-d", db, "-i", in.toString(), "-o", out.toString()));
+        ExternalTool.ok(dir, command.toArray(String[]::new));
         return Files.readAllBytes(out);
     }
 
