@@ -37,8 +37,17 @@ public final class MessageOpener {
         } catch (KeyUnavailableException.Unchecked e) {
             // our key, not the message: the caller answers 451
             throw e;
-        } catch (MessagingException | IOException | CMSException | RuntimeException e) {
-            l.problem = Optional.of("cannot be opened: " + e.getMessage());
+        } catch (CMSException e) {
+            l.problem = Optional.of("cannot be opened: " + e.getMessage()); // our texts, no content
+            l.readable = raw;
+        } catch (MessagingException | IOException | RuntimeException e) {
+            // a parser's text may quote what it read, which can be decrypted content: it goes into
+            // Authentication-Results, a 550 and the logs, so only what kind of failure it was
+            l.problem =
+                    Optional.of(
+                            "cannot be opened: malformed MIME ("
+                                    + e.getClass().getSimpleName()
+                                    + ")");
             l.readable = raw;
         }
         return new OpenedMessage(
