@@ -182,21 +182,17 @@ public final class RelayGauges {
                 .help("1 when a tls-checks check of the target did not fail (warnings count as 1).")
                 .labelNames("target", "check")
                 .callback(
-                        cb ->
-                                states.get()
+                        cb -> {
+                            for (TlsCheckState t : states.get()) {
+                                t.severities()
                                         .forEach(
-                                                t ->
-                                                        t.severities()
-                                                                .forEach(
-                                                                        (check, severity) ->
-                                                                                cb.call(
-                                                                                        severity
-                                                                                                        .equals(
-                                                                                                                "fail")
-                                                                                                ? 0
-                                                                                                : 1,
-                                                                                        t.target(),
-                                                                                        check))))
+                                                (check, severity) ->
+                                                        cb.call(
+                                                                severity.equals("fail") ? 0 : 1,
+                                                                t.target(),
+                                                                check));
+                            }
+                        })
                 .register(registry);
         GaugeWithCallback.builder()
                 .name("mailseal_tls_certificate_expiry_seconds")
@@ -204,22 +200,15 @@ public final class RelayGauges {
                 .help("Seconds until the first notAfter of a tls-checks target's chain.")
                 .labelNames("target")
                 .callback(
-                        cb ->
-                                states.get()
-                                        .forEach(
-                                                t ->
-                                                        t.notAfter()
-                                                                .ifPresent(
-                                                                        end ->
-                                                                                cb.call(
-                                                                                        seconds(
-                                                                                                Duration
-                                                                                                        .between(
-                                                                                                                clock
-                                                                                                                        .instant(),
-                                                                                                                end)),
-                                                                                        t
-                                                                                                .target()))))
+                        cb -> {
+                            for (TlsCheckState t : states.get()) {
+                                if (t.notAfter().isPresent()) {
+                                    Duration left =
+                                            Duration.between(clock.instant(), t.notAfter().get());
+                                    cb.call(seconds(left), t.target());
+                                }
+                            }
+                        })
                 .register(registry);
     }
 

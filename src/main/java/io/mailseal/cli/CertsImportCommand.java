@@ -6,7 +6,6 @@ import io.mailseal.certs.CertificateImport;
 import io.mailseal.certs.HarvestCertificateSource;
 import io.mailseal.config.CertificatesConfig;
 import io.mailseal.config.ConfigException;
-import io.mailseal.config.ConfigLoader;
 import io.mailseal.config.RelayConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -21,8 +20,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -34,11 +33,7 @@ import picocli.CommandLine.Spec;
                         + "DER; every address in subjectAltName). Each is validated first. Then the running relay (admin.listen) is told to drop its "
                         + "cached answers for the imported addresses. Exit 0 when anything was imported, 1 when nothing.")
 final class CertsImportCommand implements Callable<Integer> {
-    @Option(
-            names = {"-c", "--config"},
-            required = true,
-            description = "relay.conf")
-    Path config;
+    @Mixin ConfigFile config;
 
     @Parameters(arity = "1..*", paramLabel = "FILE")
     List<Path> files;
@@ -47,7 +42,7 @@ final class CertsImportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        RelayConfig c = ConfigLoader.load(config);
+        RelayConfig c = config.load();
         CertificatesConfig.HarvestSource harvest =
                 c.certificates().sources().stream()
                         .filter(CertificatesConfig.HarvestSource.class::isInstance)

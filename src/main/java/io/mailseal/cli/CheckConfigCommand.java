@@ -6,14 +6,13 @@ import io.mailseal.admin.RelayMetrics;
 import io.mailseal.app.Probes;
 import io.mailseal.app.RelayAssembly;
 import io.mailseal.app.ValidatedConfig;
-import io.mailseal.config.ConfigLoader;
 import io.mailseal.config.PolicyConfig;
 import io.mailseal.config.RelayConfig;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -24,11 +23,7 @@ import picocli.CommandLine.Spec;
                 "Validate relay.conf as run and reload do: open every keystore, "
                         + "trust anchor and directory; exit 1 naming each problem.")
 final class CheckConfigCommand implements Callable<Integer> {
-    @Option(
-            names = {"-c", "--config"},
-            required = true,
-            description = "relay.conf")
-    Path config;
+    @Mixin ConfigFile config;
 
     @Option(
             names = "--probe",
@@ -43,8 +38,7 @@ final class CheckConfigCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (ValidatedConfig v =
-                RelayAssembly.validate(
-                        ConfigLoader.load(config), Clock.systemUTC(), new RelayMetrics())) {
+                RelayAssembly.validate(config.load(), Clock.systemUTC(), new RelayMetrics())) {
             RelayConfig c = v.config();
             PrintWriter out = spec.commandLine().getOut();
             // to fix soon, not now (a certificate ending within 30 days): exit 0

@@ -2,7 +2,6 @@ package io.mailseal.cli;
 
 import io.mailseal.certs.TrustAnchors;
 import io.mailseal.config.ConfigException;
-import io.mailseal.config.ConfigLoader;
 import io.mailseal.config.RelayConfig;
 import io.mailseal.crypto.TimestampVerifier;
 import io.mailseal.evidence.ChainCheck;
@@ -19,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -30,17 +30,12 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "evidence", description = "Find, verify or export evidence journal records.")
 final class EvidenceCommand {
-    @Option(
-            names = {"-c", "--config"},
-            required = true,
-            scope = picocli.CommandLine.ScopeType.INHERIT,
-            description = "relay.conf")
-    Path config;
+    @Mixin ConfigFile config;
 
     @Spec CommandSpec spec;
 
     private RelayConfig load() throws IOException {
-        RelayConfig c = ConfigLoader.load(config);
+        RelayConfig c = config.load();
         if (!Files.isDirectory(c.evidence().directory().resolve("journal"))) {
             throw new IOException(
                     "no evidence journal at "

@@ -3,13 +3,11 @@ package io.mailseal.cli;
 import io.mailseal.app.RelayAssembly;
 import io.mailseal.certs.RecipientCertificates;
 import io.mailseal.certs.SigningIdentities;
-import io.mailseal.config.ConfigLoader;
 import io.mailseal.config.RelayConfig;
 import io.mailseal.inbound.InboundExplanation;
 import io.mailseal.policy.MessageFacts;
 import io.mailseal.seal.Explanation;
 import io.mailseal.seal.SealingMetrics;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -28,11 +27,7 @@ import picocli.CommandLine.Spec;
                 "Show which policy applies to each recipient and why, the certificate "
                         + "that would be used, and the SMTP reply that would be given.")
 final class ExplainCommand implements Callable<Integer> {
-    @Option(
-            names = {"-c", "--config"},
-            required = true,
-            description = "relay.conf")
-    Path config;
+    @Mixin ConfigFile config;
 
     @Option(
             names = "--from",
@@ -91,10 +86,10 @@ final class ExplainCommand implements Callable<Integer> {
                                 ? List.of()
                                 : List.of(headerFrom == null ? from : headerFrom),
                         h);
-        RelayConfig c = ConfigLoader.load(config);
+        RelayConfig c = config.load();
         if (inbound) {
             if (c.inbound().isEmpty()) {
-                spec.commandLine().getErr().println(config + ": has no mailseal.inbound");
+                spec.commandLine().getErr().println(config.path + ": has no mailseal.inbound");
                 return 1;
             }
             new InboundExplanation(

@@ -1,15 +1,13 @@
 package io.mailseal.cli;
 
 import io.mailseal.app.KeyListing;
-import io.mailseal.config.ConfigLoader;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(
@@ -33,19 +31,14 @@ final class KeysCommand implements Runnable {
                             + " whether a test signature with it verifies. Exit 1 when one does"
                             + " not.")
     static final class ListKeys implements Callable<Integer> {
-        @Option(
-                names = {"-c", "--config"},
-                required = true,
-                description = "relay.conf")
-        Path config;
+        @Mixin ConfigFile config;
 
         @Spec CommandSpec spec;
 
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            List<KeyListing.Line> lines =
-                    KeyListing.list(ConfigLoader.load(config), Clock.systemUTC());
+            List<KeyListing.Line> lines = KeyListing.list(config.load(), Clock.systemUTC());
             for (KeyListing.Line l : lines) {
                 out.printf(
                         "%s %s %s%n    %s%n    %s%n",

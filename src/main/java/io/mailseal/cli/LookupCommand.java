@@ -4,14 +4,12 @@ import io.mailseal.app.RelayAssembly;
 import io.mailseal.certs.RecipientAddress;
 import io.mailseal.certs.RecipientCertificates;
 import io.mailseal.certs.RecipientReport;
-import io.mailseal.config.ConfigLoader;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -22,11 +20,7 @@ import picocli.CommandLine.Spec;
                         + "not (what /v1/recipients/{address} answers); exit 0 when encryptable, 1 when not, 2 when the lookup was "
                         + "unavailable, 64 when ADDRESS is not a mail address.")
 final class LookupCommand implements Callable<Integer> {
-    @Option(
-            names = {"-c", "--config"},
-            required = true,
-            description = "relay.conf")
-    Path config;
+    @Mixin ConfigFile config;
 
     @Parameters(index = "0", paramLabel = "ADDRESS")
     String address;
@@ -41,7 +35,7 @@ final class LookupCommand implements Callable<Integer> {
         }
         RecipientReport r;
         try (RecipientCertificates certificates =
-                RelayAssembly.recipientCertificates(ConfigLoader.load(config), Clock.systemUTC())) {
+                RelayAssembly.recipientCertificates(config.load(), Clock.systemUTC())) {
             r = RecipientReport.of(address, certificates.resolve(address));
         }
         PrintWriter out = spec.commandLine().getOut();

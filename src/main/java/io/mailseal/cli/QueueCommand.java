@@ -1,7 +1,6 @@
 package io.mailseal.cli;
 
 import io.mailseal.admin.AdminServer;
-import io.mailseal.config.ConfigLoader;
 import io.mailseal.config.RelayConfig;
 import io.mailseal.spool.Spool;
 import io.mailseal.spool.SpooledMessage;
@@ -17,8 +16,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -34,12 +33,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "queue", description = "List, show, flush or delete queued mail.")
 final class QueueCommand {
-    @Option(
-            names = {"-c", "--config"},
-            required = true,
-            scope = picocli.CommandLine.ScopeType.INHERIT,
-            description = "relay.conf")
-    Path config;
+    @Mixin ConfigFile config;
 
     @Spec CommandSpec spec;
 
@@ -74,7 +68,7 @@ final class QueueCommand {
         PrintWriter out = spec.commandLine().getOut();
         int n = 0;
         int inbound = 0;
-        for (Map.Entry<String, Spool> spool : spools(ConfigLoader.load(config)).entrySet()) {
+        for (Map.Entry<String, Spool> spool : spools(config.load()).entrySet()) {
             for (String id : spool.getValue().ids()) {
                 Optional<SpooledMessage> m = readQuietly(spool.getValue(), id);
                 if (m.isPresent()) {
@@ -123,7 +117,7 @@ final class QueueCommand {
     int show(@Parameters(paramLabel = "ID") String id) throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         int shown = 0;
-        for (Map.Entry<String, Spool> spool : spools(ConfigLoader.load(config)).entrySet()) {
+        for (Map.Entry<String, Spool> spool : spools(config.load()).entrySet()) {
             for (String file : files(spool.getValue(), id)) {
                 Optional<SpooledMessage> m = readQuietly(spool.getValue(), file);
                 if (m.isPresent()) {
@@ -181,7 +175,7 @@ final class QueueCommand {
                     "Remove a message from the queue; it is not delivered and no DSN is sent.")
     int delete(@Parameters(paramLabel = "ID") String id) throws IOException {
         int deleted = 0;
-        for (Spool spool : spools(ConfigLoader.load(config)).values()) {
+        for (Spool spool : spools(config.load()).values()) {
             for (String file : files(spool, id)) {
                 spool.remove(file);
                 spec.commandLine().getOut().printf("%s: deleted%n", file);
@@ -196,7 +190,7 @@ final class QueueCommand {
             mixinStandardHelpOptions = true,
             description = "Ask the running relay to attempt every queued message now, inbound too.")
     int flush() throws IOException, InterruptedException {
-        AdminClient admin = new AdminClient(ConfigLoader.load(config));
+        AdminClient admin = new AdminClient(config.load());
         Optional<HttpResponse<String>> r =
                 admin.post(AdminServer.FLUSH, "application/json", Duration.ofSeconds(10));
         if (r.isEmpty()) {

@@ -40,6 +40,7 @@ public final class Journal implements Evidence, AutoCloseable {
     private final AtomicLong written = new AtomicLong();
     private long next;
     private String head;
+    private String headLine;
     private long anchored = -1;
     private volatile Optional<Instant> lastAnchor = Optional.empty();
     private volatile IOException failure;
@@ -50,7 +51,8 @@ public final class Journal implements Evidence, AutoCloseable {
         this.clock = clock;
         Optional<EvidenceStore.Entry> last = store.last();
         next = last.map(e -> e.position() + 1).orElse(0L);
-        head = last.map(e -> sha256Hex(e.text())).orElse("");
+        headLine = last.map(EvidenceStore.Entry::text).orElse("");
+        head = headLine.isEmpty() ? "" : sha256Hex(headLine);
         if (last.isPresent() && last.get().position() < 0) {
             throw new IOException("the last record of the evidence journal has no position");
         }
@@ -109,13 +111,14 @@ public final class Journal implements Evidence, AutoCloseable {
             Instant now = clock.instant();
             List<EvidenceStore.Entry> entries = new ArrayList<>();
             String prev = head;
+            String text = headLine;
             for (Map<String, String> r : records) {
                 Map<String, String> line = new LinkedHashMap<>();
                 line.put("seq", Long.toString(next + entries.size()));
                 line.put("prev", prev);
                 line.put("time", now.toString());
                 line.putAll(r);
-                String text = FlatJson.write(line);
+                text = FlatJson.write(line);
                 entries.add(
                         new EvidenceStore.Entry(
                                 next + entries.size(),
@@ -130,6 +133,7 @@ public final class Journal implements Evidence, AutoCloseable {
             }
             next += entries.size();
             head = prev;
+            headLine = text;
             last = next - 1;
         }
         try {
@@ -152,14 +156,15 @@ public final class Journal implements Evidence, AutoCloseable {
      */
     public void anchor(TimestampAuthority tsa) throws IOException, TimestampUnavailableException {
         long position;
+        String line;
         synchronized (this) {
             position = next - 1;
             if (position < 0 || position <= anchored) {
                 return;
             }
+            line = headLine;
         }
-        EvidenceStore.Entry entry = headEntry(position);
-        byte[] token = tsa.stamp(entry.text().getBytes(StandardCharsets.ISO_8859_1)).getEncoded();
+        byte[] token = tsa.stamp(line.getBytes(StandardCharsets.ISO_8859_1)).getEncoded();
         Map<String, String> anchor = new LinkedHashMap<>();
         anchor.put("kind", "anchor");
         anchor.put("anchors", Long.toString(position));
@@ -169,18 +174,6 @@ public final class Journal implements Evidence, AutoCloseable {
             anchored = Math.max(anchored, at); // an anchor record needs no anchor of its own
         }
         lastAnchor = Optional.of(clock.instant());
-    }
-
-    private EvidenceStore.Entry headEntry(long position) throws IOException {
-        List<LocalDate> days = store.days();
-        for (int i = days.size() - 1; i >= 0; i--) {
-            for (EvidenceStore.Entry e : store.read(days.get(i))) {
-                if (e.position() == position) {
-                    return e;
-                }
-            }
-        }
-        throw new IOException("record " + position + " is not in the journal");
     }
 
     /**
