@@ -53,6 +53,7 @@ class ArchitectureTest {
                     entry("seal", 3),
                     entry("inbound", 3),
                     entry("tlscheck", 3),
+                    entry("store", 3),
                     entry("admin", 4),
                     entry("app", 5),
                     entry("demo", 6),

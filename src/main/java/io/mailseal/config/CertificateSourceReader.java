@@ -16,8 +16,11 @@ import java.util.Optional;
 final class CertificateSourceReader {
     private CertificateSourceReader() {}
 
-    /** {@code spoolDirectory} places the default harvest store beside it. */
-    static CertificatesConfig.Source read(ConfigSection src, Path spoolDirectory) {
+    /**
+     * {@code spoolDirectory} places the default harvest store beside it; with a {@code shared}
+     * store the harvest is in the database and has no path.
+     */
+    static CertificatesConfig.Source read(ConfigSection src, Path spoolDirectory, boolean shared) {
         String type = src.string("type", "directory");
         switch (type) {
             case "directory" -> {
@@ -34,6 +37,13 @@ final class CertificateSourceReader {
                 return http(src);
             }
             case "harvest" -> {
+                if (shared && src.has("path")) {
+                    src.problem(
+                            "path",
+                            src.value("path"),
+                            "is not read: the harvest store is in the database"
+                                    + " (mailseal.store.type = postgresql)");
+                }
                 return new HarvestSource(
                         src.path("path", spoolDirectory.resolveSibling("harvest")));
             }
@@ -122,11 +132,8 @@ final class CertificateSourceReader {
         if (!filter.contains("{address}")) {
             s.problem("filter", s.value("filter"), "must contain {address}");
         }
-        Optional<String> env = s.optionalString("bind-password-env");
-        Optional<Path> file = s.optionalPath("bind-password-file");
         Optional<IdentityConfig.PasswordSource> password =
-                env.<IdentityConfig.PasswordSource>map(IdentityConfig.FromEnvironment::new)
-                        .or(() -> file.map(IdentityConfig.FromFile::new));
+                s.optionalSecret("bind-password-env", "bind-password-file");
         Optional<String> bindDn = s.optionalString("bind-dn");
         if (bindDn.isPresent() != password.isPresent()) {
             s.problem(

@@ -58,6 +58,7 @@ public final class ConfigLoader {
         spool.finish();
         ConfigSection delivery = root.section("delivery");
         SmtpConfig smtp = SmtpConfigReader.read(root.section("smtp"));
+        StoreConfig store = StoreConfigReader.read(root.section("store"));
         RelayConfig config =
                 new RelayConfig(
                         file,
@@ -67,7 +68,7 @@ public final class ConfigLoader {
                         spoolDirectory,
                         spoolMinFree,
                         root.sections("identities", IdentityConfigReader::read),
-                        certificates(root.section("certificates"), spoolDirectory),
+                        certificates(root.section("certificates"), spoolDirectory, store),
                         timestamp(root.section("timestamp")),
                         delivery(delivery),
                         CryptoConfigReader.read(root.section("crypto")),
@@ -75,7 +76,8 @@ public final class ConfigLoader {
                         DnsConfigReader.read(root.section("dns")),
                         InboundConfigReader.read(root, smtp),
                         TlsChecksConfigReader.read(root),
-                        EvidenceConfigReader.read(root.section("evidence"), spoolDirectory));
+                        EvidenceConfigReader.read(root.section("evidence"), spoolDirectory),
+                        store);
         requireTimestampAuthorities(config, problems);
         checkDeliveryTls(config, root, delivery);
         root.finish();
@@ -167,9 +169,12 @@ public final class ConfigLoader {
         }
     }
 
-    private static CertificatesConfig certificates(ConfigSection s, Path spoolDirectory) {
+    private static CertificatesConfig certificates(
+            ConfigSection s, Path spoolDirectory, StoreConfig store) {
         List<CertificatesConfig.Source> sources =
-                s.sections("sources", src -> CertificateSourceReader.read(src, spoolDirectory));
+                s.sections(
+                        "sources",
+                        src -> CertificateSourceReader.read(src, spoolDirectory, store.shared()));
         if (sources.stream().filter(CertificatesConfig.HarvestSource.class::isInstance).count()
                 > 1) {
             s.problem(

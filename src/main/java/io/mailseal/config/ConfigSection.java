@@ -140,6 +140,20 @@ final class ConfigSection {
         return Optional.ofNullable(path(key, null));
     }
 
+    /**
+     * A password from at most one of an environment variable or a file; empty when neither is
+     * given.
+     */
+    Optional<IdentityConfig.PasswordSource> optionalSecret(String envKey, String fileKey) {
+        Optional<String> env = optionalString(envKey);
+        Optional<Path> file = optionalPath(fileKey);
+        if (env.isPresent() && file.isPresent()) {
+            problem(envKey, "give at most one of " + envKey + " or " + fileKey);
+        }
+        return env.<IdentityConfig.PasswordSource>map(IdentityConfig.FromEnvironment::new)
+                .or(() -> file.map(IdentityConfig.FromFile::new));
+    }
+
     List<String> strings(String key, List<String> fallback) {
         return read(
                 key,

@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * relay.conf, read and validated: everything the relay needs, immutable. {@code spoolMinFree}: the
  * usable bytes the spool's file system must have for {@code /ready}. {@code inbound}: the second
- * listener, for customers' mail to the bank, when configured; {@code evidence}: the journal.
+ * listener, for customers' mail to the bank, when configured; {@code evidence}: the journal; {@code
+ * store}: where what several nodes share is kept.
  */
 public record RelayConfig(
         Path file,
@@ -24,4 +25,5 @@ public record RelayConfig(
         DnsConfig dns,
         java.util.Optional<InboundConfig> inbound,
         TlsChecksConfig tlsChecks,
-        EvidenceConfig evidence) {}
+        EvidenceConfig evidence,
+        StoreConfig store) {}
