@@ -8,10 +8,7 @@ import io.mailseal.config.ConfigException;
 import io.mailseal.config.ConfigLoader;
 import io.mailseal.config.RelayConfig;
 import io.mailseal.delivery.DeliveryScheduler;
-import io.mailseal.delivery.NextHopClient;
 import io.mailseal.delivery.Outbox;
-import io.mailseal.delivery.Router;
-import io.mailseal.delivery.SpooledContent;
 import io.mailseal.delivery.TlsLevels;
 import io.mailseal.inbound.DecryptionKeys;
 import io.mailseal.smtp.IntakeServer;
@@ -48,6 +45,7 @@ public final class Relay implements AutoCloseable, RelayControl {
     private final Optional<InboundPath> inbound;
     private final Clock clock;
     private EvidenceRun evidence;
+    private SharedStore shared;
 
     /** Stages a reload replaced, closed 30 s later or when the relay stops, whichever is first. */
     private final Set<SealingStage> retiring = ConcurrentHashMap.newKeySet();
@@ -95,6 +93,7 @@ public final class Relay implements AutoCloseable, RelayControl {
             Spool spool = StartSteps.openSpool(config);
             List<SpooledMessage> left = StartSteps.recover(spool, config);
             AtomicReference<SealingStage> current = new AtomicReference<>();
+            SharedStore shared = opened.add(SharedStore.open(config));
             EvidenceRun evidence = opened.add(EvidenceRun.open(config, clock));
             // delivery and spool settings are read at start; a reload changes only the policies'
             // delivery-tls
@@ -105,23 +104,12 @@ public final class Relay implements AutoCloseable, RelayControl {
                             config.policies());
             DeliveryScheduler scheduler =
                     opened.add(
-                            new DeliveryScheduler(
+                            StartSteps.scheduler(
+                                    validated,
                                     spool,
-                                    Router.of(
-                                            config.delivery(), validated.dns(), validated.mtaSts()),
-                                    new NextHopClient(
-                                            config.delivery(),
-                                            config.smtp().hostname(),
-                                            validated.outboundTls(),
-                                            tlsLevels,
-                                            validated.dns(),
-                                            metrics,
-                                            clock),
-                                    config.delivery(),
-                                    config.smtp().hostname(),
-                                    clock,
+                                    tlsLevels,
                                     metrics,
-                                    SpooledContent.AS_SPOOLED,
+                                    clock,
                                     evidence.delivery(p -> current.get().journaled(p))));
             Outbox outbox = new Outbox(spool, scheduler);
             metrics.gauges().watchSpool(spool, clock);
@@ -146,6 +134,7 @@ public final class Relay implements AutoCloseable, RelayControl {
                             validated, clock, metrics, outbox, inbound, evidence.evidence()));
             Relay relay = new Relay(current, metrics, outbox, scheduler, tlsLevels, inbound, clock);
             relay.evidence = evidence;
+            relay.shared = shared;
             evidence.start(() -> current.get().timestamps(), metrics, clock);
             relay.admin = opened.add(StartSteps.adminServer(config, metrics, relay, validated));
             metrics.gauges()
@@ -288,6 +277,7 @@ public final class Relay implements AutoCloseable, RelayControl {
         tlsWatch.close();
         retiring.forEach(this::retire);
         current.get().closeQuietly();
+        shared.close(); // after everything that keeps data in it
     }
 
     private void retire(SealingStage stage) {

@@ -7,6 +7,12 @@ import io.mailseal.config.ConfigException;
 import io.mailseal.config.DeliveryConfig;
 import io.mailseal.config.HostPort;
 import io.mailseal.config.RelayConfig;
+import io.mailseal.delivery.DeliveryEvidence;
+import io.mailseal.delivery.DeliveryScheduler;
+import io.mailseal.delivery.NextHopClient;
+import io.mailseal.delivery.Router;
+import io.mailseal.delivery.SpooledContent;
+import io.mailseal.delivery.TlsLevels;
 import io.mailseal.evidence.Journal;
 import io.mailseal.smtp.IntakeServer;
 import io.mailseal.spool.Spool;
@@ -57,6 +63,37 @@ final class StartSteps {
     /**
      * The evidence journal when {@code evidence.enabled}; its tail read and any torn record cut.
      */
+    /**
+     * Delivery from the spool: routing and the next-hop client of the start (a reload changes only
+     * the policies' delivery-tls, through {@code tlsLevels}).
+     */
+    static DeliveryScheduler scheduler(
+            ValidatedConfig validated,
+            Spool spool,
+            TlsLevels tlsLevels,
+            RelayMetrics metrics,
+            Clock clock,
+            DeliveryEvidence evidence) {
+        RelayConfig config = validated.config();
+        return new DeliveryScheduler(
+                spool,
+                Router.of(config.delivery(), validated.dns(), validated.mtaSts()),
+                new NextHopClient(
+                        config.delivery(),
+                        config.smtp().hostname(),
+                        validated.outboundTls(),
+                        tlsLevels,
+                        validated.dns(),
+                        metrics,
+                        clock),
+                config.delivery(),
+                config.smtp().hostname(),
+                clock,
+                metrics,
+                SpooledContent.AS_SPOOLED,
+                evidence);
+    }
+
     static Optional<Journal> openJournal(RelayConfig config, Clock clock) {
         if (!config.evidence().enabled()) {
             return Optional.empty();
