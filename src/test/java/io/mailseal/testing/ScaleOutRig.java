@@ -73,6 +73,12 @@ public final class ScaleOutRig {
      */
     public static Path nodeConfig(DemoWorld world, Postgres pg, String node, int port)
             throws Exception {
+        return nodeConfig(world, pg, node, port, "");
+    }
+
+    /** As {@link #nodeConfig(DemoWorld, Postgres, String, int)}, {@code more} HOCON last. */
+    public static Path nodeConfig(DemoWorld world, Postgres pg, String node, int port, String more)
+            throws Exception {
         String extra =
                 """
                 smtp { listen = "127.0.0.1:%d", hostname = "%s.bank.invalid" }
@@ -81,15 +87,17 @@ public final class ScaleOutRig {
                 store { type = postgresql, url = "%s", user = "%s", password-file = "%s",
                         node = "%s", timeout = 1s, pool-size = 4 }
                 """
-                        .formatted(
-                                port, node, node, pg.url(), Postgres.USER, pg.passwordFile(), node);
+                                .formatted(
+                                        port,
+                                        node,
+                                        node,
+                                        pg.url(),
+                                        Postgres.USER,
+                                        pg.passwordFile(),
+                                        node)
+                        + more;
         Path written = world.writeConfig(BankMail.POLICIES, extra);
         return Files.move(written, written.resolveSibling(node + ".conf"));
-    }
-
-    /** A node's spool directory. */
-    public static Path spool(DemoWorld world, String node) {
-        return world.directory().resolve(node).resolve("spool");
     }
 
     /**
@@ -138,14 +146,18 @@ public final class ScaleOutRig {
      * others one-time codes to the customers in turn.
      */
     public static AlternatingLoad.Mail mail(String run, int i) {
+        return i % 3 == 2 ? notice(run, i) : code(run, i);
+    }
+
+    /** A plain notice (policy default: pass), Message-ID {@code <run-i@bank.example>}. */
+    public static AlternatingLoad.Mail notice(String run, int i) {
         String id = run + "-" + i + "@bank.example";
-        if (i % 3 == 2) {
-            return new AlternatingLoad.Mail(
-                    id,
-                    false,
-                    "news@bank.example",
-                    "reader@other.example",
-                    """
+        return new AlternatingLoad.Mail(
+                id,
+                false,
+                "news@bank.example",
+                "reader@other.example",
+                """
                     From: news@bank.example
                     To: reader@other.example
                     Subject: Branch opening hours
@@ -153,8 +165,15 @@ public final class ScaleOutRig {
 
                     Notice %d: our branches open at nine.
                     """
-                            .formatted(id, i));
-        }
+                        .formatted(id, i));
+    }
+
+    /**
+     * A one-time code (policy otp: sign, RFC 3161 timestamp, encrypt) to the customers in turn,
+     * Message-ID {@code <run-i@bank.example>}.
+     */
+    public static AlternatingLoad.Mail code(String run, int i) {
+        String id = run + "-" + i + "@bank.example";
         String to = CUSTOMERS.get(i % CUSTOMERS.size());
         return new AlternatingLoad.Mail(
                 id,
