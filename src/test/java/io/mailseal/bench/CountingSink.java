@@ -1,10 +1,7 @@
 package io.mailseal.bench;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.time.Duration;
-import org.subethamail.smtp.MessageHandler;
 import org.subethamail.smtp.server.SMTPServer;
 
 /**
@@ -21,7 +18,7 @@ final class CountingSink implements AutoCloseable {
                         .bindAddress(InetAddress.getLoopbackAddress())
                         .hostName("sink.bench.invalid")
                         .insertReceivedHeaders(false)
-                        .messageHandlerFactory(context -> new Counted())
+                        .messageHandler((context, from, to, data) -> arrived())
                         .build();
         server.start();
     }
@@ -58,30 +55,6 @@ final class CountingSink implements AutoCloseable {
     private synchronized void arrived() {
         count++;
         notifyAll();
-    }
-
-    private final class Counted implements MessageHandler {
-        @Override
-        public void from(String from) {
-            // counted at the end of DATA
-        }
-
-        @Override
-        public void recipient(String recipient) {
-            // one recipient per message in this load
-        }
-
-        @Override
-        public String data(InputStream data) throws IOException {
-            data.readAllBytes();
-            arrived();
-            return null;
-        }
-
-        @Override
-        public void done() {
-            // nothing held
-        }
     }
 
     @Override

@@ -63,25 +63,20 @@ class ScaleOutIT {
     @Test
     void aNodeKilledMidLoadLosesNothingItAnswered250() throws Exception {
         try (DemoWorld world = new DemoWorld(dir, Clock.systemUTC())) {
-            ScaleOutRig.addCustomers(world);
-            List<Integer> ports = List.of(LoopbackPorts.free(), LoopbackPorts.free());
-            List<Path> confs =
-                    List.of(
-                            ScaleOutRig.nodeConfig(world, pg, "node-a", ports.get(A)),
-                            ScaleOutRig.nodeConfig(world, pg, "node-b", ports.get(B)));
-            List<RelayProcess> nodes =
-                    ScaleOutRig.startNodes(world, List.of("node-a", "node-b"), confs, ports);
+            Pair pair = Pair.start(world);
             RelayProcess restarted = null;
-            try (AlternatingLoad load =
-                    AlternatingLoad.start(ports, SESSIONS, LIMIT, i -> ScaleOutRig.mail("k", i))) {
+            try (AlternatingLoad load = pair.load("k")) {
                 awaitAccepted(load, "100 messages accepted before the kill", a -> true, 100);
                 long killStarted = System.nanoTime();
-                nodes.get(A).kill();
+                pair.nodes().get(A).kill();
                 long killed = System.nanoTime();
                 int atKill = world.sink().messages().size();
                 awaitAccepted(load, "B goes on accepting", a -> a.started() > killed, 20);
                 restarted =
-                        RelayProcess.start(confs.get(A), ports.get(A), dir.resolve("node-a-2.log"));
+                        RelayProcess.start(
+                                pair.confs().get(A),
+                                pair.ports().get(A),
+                                dir.resolve("node-a-2.log"));
                 long back = System.nanoTime();
                 awaitAccepted(
                         load, "A accepts again after its restart", a -> a.started() > back, 10);
@@ -152,7 +147,7 @@ class ScaleOutIT {
                         duplicates.size(),
                         duplicates.keySet());
             } finally {
-                stopAll(nodes, restarted);
+                stopAll(pair.nodes(), restarted);
             }
         }
     }
@@ -160,16 +155,8 @@ class ScaleOutIT {
     @Test
     void theDatabaseStoppedMidLoadIsNever5xxAndBackWithoutRestartingTheRelays() throws Exception {
         try (DemoWorld world = new DemoWorld(dir, Clock.systemUTC())) {
-            ScaleOutRig.addCustomers(world);
-            List<Integer> ports = List.of(LoopbackPorts.free(), LoopbackPorts.free());
-            List<Path> confs =
-                    List.of(
-                            ScaleOutRig.nodeConfig(world, pg, "node-a", ports.get(A)),
-                            ScaleOutRig.nodeConfig(world, pg, "node-b", ports.get(B)));
-            List<RelayProcess> nodes =
-                    ScaleOutRig.startNodes(world, List.of("node-a", "node-b"), confs, ports);
-            try (AlternatingLoad load =
-                    AlternatingLoad.start(ports, SESSIONS, LIMIT, i -> ScaleOutRig.mail("d", i))) {
+            Pair pair = Pair.start(world);
+            try (AlternatingLoad load = pair.load("d")) {
                 awaitAccepted(load, "60 messages accepted before the outage", a -> true, 60);
                 pg.stop();
                 long away = System.nanoTime();
@@ -217,8 +204,29 @@ class ScaleOutIT {
                         count(attempts, duringOutage.and(Attempt::accepted)),
                         copies.size());
             } finally {
-                stopAll(nodes, null);
+                stopAll(pair.nodes(), null);
             }
+        }
+    }
+
+    /** Nodes A and B of {@code world}'s customers, started; the ports in the order A, B. */
+    private record Pair(List<Integer> ports, List<Path> confs, List<RelayProcess> nodes) {
+        static Pair start(DemoWorld world) throws Exception {
+            ScaleOutRig.addCustomers(world);
+            List<Integer> ports = List.of(LoopbackPorts.free(), LoopbackPorts.free());
+            List<Path> confs =
+                    List.of(
+                            ScaleOutRig.nodeConfig(world, pg, "node-a", ports.get(A)),
+                            ScaleOutRig.nodeConfig(world, pg, "node-b", ports.get(B)));
+            return new Pair(
+                    ports,
+                    confs,
+                    ScaleOutRig.startNodes(world, List.of("node-a", "node-b"), confs, ports));
+        }
+
+        /** The bank's application sending run {@code run}'s mail, alternating A, B. */
+        AlternatingLoad load(String run) {
+            return AlternatingLoad.start(ports, SESSIONS, LIMIT, i -> ScaleOutRig.mail(run, i));
         }
     }
 
