@@ -69,8 +69,13 @@ public final class ReplyHoldingProxy implements AutoCloseable {
 
     private void acceptAll() {
         while (!server.isClosed()) {
+            Socket client;
             try {
-                Socket client = server.accept();
+                client = server.accept();
+            } catch (IOException e) {
+                continue; // closed: the loop ends
+            }
+            try {
                 Socket next = new Socket(InetAddress.getLoopbackAddress(), target);
                 open.add(client);
                 open.add(next);
@@ -78,7 +83,7 @@ public final class ReplyHoldingProxy implements AutoCloseable {
                 threads.execute(() -> pump(client, next, withhold, true));
                 threads.execute(() -> pump(next, client, withhold, false));
             } catch (IOException e) {
-                // closed, or the next hop refused: the client sees its connection end
+                close(client); // the next hop refused: so does the proxy
             }
         }
     }
