@@ -112,6 +112,11 @@ public final class RelayProcess implements AutoCloseable {
         return heapUsedMiB();
     }
 
+    /** The JVM's process ID (its CPU time in /proc for a benchmark). */
+    public long pid() {
+        return process.pid();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }
