@@ -66,7 +66,7 @@ final class CertificateFiles {
 
     static String fingerprint(X509Certificate certificate) {
         try {
-            return Journal.sha256Hex(certificate.getEncoded());
+            return ChainText.sha256Hex(certificate.getEncoded());
         } catch (CertificateEncodingException e) {
             throw new IllegalStateException("a parsed certificate has an encoding", e);
         }

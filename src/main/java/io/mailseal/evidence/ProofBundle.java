@@ -23,10 +23,15 @@ import java.util.zip.ZipOutputStream;
  * by fingerprint, the TSA's CA certificates, and {@link ProofReadme}'s exact commands.
  */
 public final class ProofBundle {
+    private final EvidenceStore store;
     private final Path directory;
 
-    /** The journal in {@code directory} (evidence.directory). */
-    public ProofBundle(Path directory) {
+    /**
+     * The journal in {@code store}, the certificates its records name in {@code directory}
+     * (evidence.directory).
+     */
+    public ProofBundle(EvidenceStore store, Path directory) {
+        this.store = store;
         this.directory = directory;
     }
 
@@ -92,7 +97,6 @@ public final class ProofBundle {
 
     /** Two passes: where the message's last record is, then the segment up to its anchor. */
     private Segment segment(String id) throws IOException {
-        EvidenceStore store = new DailyFiles(directory);
         MessageRecords message = new MessageRecords(id);
         long first = -1;
         long last = -1;
@@ -132,6 +136,6 @@ public final class ProofBundle {
     }
 
     private static List<String> upTo(List<String> lines, long position) {
-        return lines.stream().filter(l -> Journal.position(l) <= position).toList();
+        return lines.stream().filter(l -> ChainText.position(l) <= position).toList();
     }
 }
