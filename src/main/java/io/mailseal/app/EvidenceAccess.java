@@ -2,8 +2,10 @@ package io.mailseal.app;
 
 import io.mailseal.config.RelayConfig;
 import io.mailseal.evidence.DailyFiles;
+import io.mailseal.evidence.EvidenceCertificates;
 import io.mailseal.evidence.EvidenceStore;
 import io.mailseal.store.Database;
+import io.mailseal.store.PostgresCertificates;
 import io.mailseal.store.PostgresEvidence;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,10 +18,13 @@ import java.util.Optional;
  */
 public final class EvidenceAccess implements AutoCloseable {
     private final EvidenceStore store;
+    private final EvidenceCertificates certificates;
     private final Optional<Database> database;
 
-    private EvidenceAccess(EvidenceStore store, Optional<Database> database) {
+    private EvidenceAccess(
+            EvidenceStore store, EvidenceCertificates certificates, Optional<Database> database) {
         this.store = store;
+        this.certificates = certificates;
         this.database = database;
     }
 
@@ -29,7 +34,9 @@ public final class EvidenceAccess implements AutoCloseable {
         if (config.store().shared()) {
             Database db = SharedStore.database(config.store());
             return new EvidenceAccess(
-                    new PostgresEvidence(db, node.orElse(db.node())), Optional.of(db));
+                    new PostgresEvidence(db, node.orElse(db.node())),
+                    new PostgresCertificates(db),
+                    Optional.of(db));
         }
         if (node.isPresent()) {
             throw new IOException(
@@ -41,11 +48,19 @@ public final class EvidenceAccess implements AutoCloseable {
                             + config.evidence().directory()
                             + " (mailseal.evidence.directory)");
         }
-        return new EvidenceAccess(new DailyFiles(config.evidence().directory()), Optional.empty());
+        return new EvidenceAccess(
+                new DailyFiles(config.evidence().directory()),
+                EvidenceCertificates.inDirectory(config.evidence().directory()),
+                Optional.empty());
     }
 
     public EvidenceStore store() {
         return store;
+    }
+
+    /** Where the certificates the records name are kept. */
+    public EvidenceCertificates certificates() {
+        return certificates;
     }
 
     @Override

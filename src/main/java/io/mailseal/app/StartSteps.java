@@ -18,9 +18,9 @@ import io.mailseal.smtp.IntakeServer;
 import io.mailseal.spool.Spool;
 import io.mailseal.spool.SpooledMessage;
 import io.mailseal.store.Database;
+import io.mailseal.store.PostgresCertificates;
 import io.mailseal.store.PostgresEvidence;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -104,15 +104,16 @@ final class StartSteps {
         if (!config.evidence().enabled()) {
             return Optional.empty();
         }
-        Path directory = config.evidence().directory();
         try {
+            if (database.isEmpty()) {
+                return Optional.of(Journal.open(config.evidence().directory(), clock));
+            }
+            Database db = database.get();
             return Optional.of(
-                    database.isPresent()
-                            ? Journal.open(
-                                    new PostgresEvidence(database.get(), database.get().node()),
-                                    directory,
-                                    clock)
-                            : Journal.open(directory, clock));
+                    Journal.open(
+                            new PostgresEvidence(db, db.node()),
+                            new PostgresCertificates(db),
+                            clock));
         } catch (IOException | RuntimeException e) {
             throw new ConfigException(
                     List.of(

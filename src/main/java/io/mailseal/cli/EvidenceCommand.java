@@ -129,7 +129,7 @@ final class EvidenceCommand {
             throws IOException {
         RelayConfig c = config.load();
         try (EvidenceAccess journal = EvidenceAccess.open(c, node)) {
-            new ProofBundle(journal.store(), c.evidence().directory())
+            new ProofBundle(journal.store(), journal.certificates())
                     .export(messageId, tsaFiles(c), output);
         }
         spec.commandLine().getOut().printf("wrote %s; see README.txt inside%n", output);

@@ -38,7 +38,7 @@ public final class Journal implements Evidence, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Journal.class);
     private static final long ANY = -1;
     private final EvidenceStore store;
-    private final CertificateFiles certificates;
+    private final EvidenceCertificates certificates;
     private final Clock clock;
     private final AtomicLong written = new AtomicLong();
     private long next;
@@ -49,17 +49,19 @@ public final class Journal implements Evidence, AutoCloseable {
     private volatile IOException failure;
     private long epoch; // grows each time the chain is read again from the store after a failure
 
-    Journal(EvidenceStore store, CertificateFiles certificates, Clock clock) throws IOException {
+    Journal(EvidenceStore store, EvidenceCertificates certificates, Clock clock)
+            throws IOException {
         this.store = store;
         this.certificates = certificates;
         this.clock = clock;
         try {
             restore(store.last());
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             if (!store.resumable()) {
                 throw e;
             }
-            failure = e; // the store is away: the first write (or /ready) reads the tail again
+            // the store is away: the first write (or /ready) reads the tail again
+            failure = new IOException("its store cannot be read: " + e.getMessage(), e);
         }
     }
 
@@ -103,16 +105,14 @@ public final class Journal implements Evidence, AutoCloseable {
 
     /** The embedded journal in {@code directory}. */
     public static Journal open(java.nio.file.Path directory, Clock clock) throws IOException {
-        return open(new DailyFiles(directory), directory, clock);
+        return new Journal(
+                new DailyFiles(directory), EvidenceCertificates.inDirectory(directory), clock);
     }
 
-    /**
-     * The journal kept in {@code store}, the certificates its records name in {@code directory}
-     * ({@code evidence.directory}).
-     */
-    public static Journal open(EvidenceStore store, java.nio.file.Path directory, Clock clock)
+    /** The journal kept in {@code store}, the certificates its records name in {@code kept}. */
+    public static Journal open(EvidenceStore store, EvidenceCertificates kept, Clock clock)
             throws IOException {
-        return new Journal(store, new CertificateFiles(directory.resolve("certificates")), clock);
+        return new Journal(store, kept, clock);
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -24,15 +25,12 @@ import java.util.zip.ZipOutputStream;
  */
 public final class ProofBundle {
     private final EvidenceStore store;
-    private final Path directory;
+    private final EvidenceCertificates certificates;
 
-    /**
-     * The journal in {@code store}, the certificates its records name in {@code directory}
-     * (evidence.directory).
-     */
-    public ProofBundle(EvidenceStore store, Path directory) {
+    /** The journal in {@code store}, the certificates its records name in {@code certificates}. */
+    public ProofBundle(EvidenceStore store, EvidenceCertificates certificates) {
         this.store = store;
-        this.directory = directory;
+        this.certificates = certificates;
     }
 
     /**
@@ -60,11 +58,13 @@ public final class ProofBundle {
             put(zip, "anchor/anchor.json", segment.anchor().getBytes(StandardCharsets.ISO_8859_1));
             Map<String, String> anchor = FlatJson.read(segment.anchor());
             put(zip, "anchor/anchor.tst", Base64.getDecoder().decode(anchor.get("token")));
-            CertificateFiles certificates = new CertificateFiles(directory.resolve("certificates"));
             for (String fp : fingerprints) {
-                var pem = certificates.find(fp);
+                Optional<String> pem = certificates.pem(fp);
                 if (pem.isPresent()) {
-                    put(zip, "certificates/" + fp + ".pem", Files.readAllBytes(pem.get()));
+                    put(
+                            zip,
+                            "certificates/" + fp + ".pem",
+                            pem.get().getBytes(StandardCharsets.US_ASCII));
                 }
             }
             StringBuilder ca = new StringBuilder();

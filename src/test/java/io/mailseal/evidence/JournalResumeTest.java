@@ -93,7 +93,7 @@ class JournalResumeTest {
     }
 
     private Journal journal() throws IOException {
-        return Journal.open(store, dir, clock);
+        return Journal.open(store, EvidenceCertificates.inDirectory(dir), clock);
     }
 
     private static Outcome outcome(int i) {

@@ -14,7 +14,11 @@ import io.mailseal.testing.BankMail;
 import io.mailseal.testing.Eventually;
 import io.mailseal.testing.Postgres;
 import io.mailseal.testing.RelayUnderTest;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -23,8 +27,14 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,7 +45,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * records land in the {@code evidence} table and {@code mailseal evidence verify} walks them; a row
  * changed by SQL breaks the chain at its position; the database stopped answers signed mail 451 and
  * delivers nothing, a relay started meanwhile starts, and once the database is back mail is
- * accepted without a restart and the chain verifies across the outage; two nodes keep two chains.
+ * accepted without a restart and the chain verifies across the outage; two nodes keep two chains,
+ * and one node's CLI verifies, finds and exports the other's (certificates from the database).
  */
 class SharedEvidenceIT {
     private static final String CODE = "730416";
@@ -168,10 +179,15 @@ class SharedEvidenceIT {
     }
 
     @Test
-    void twoNodesKeepTwoChainsThatEachVerify() throws Exception {
-        Relay nodeB = relay.another(node(b, "-b")); // relay.conf is now node b's
+    void twoNodesKeepTwoChainsThatEachVerifyAndEitherExportsTheOther() throws Exception {
+        Relay nodeB = relay.another(node(b, "-b"));
+        Path confB = Files.copy(relay.dir().resolve("relay.conf"), relay.dir().resolve("b.conf"));
         SubmissionClient toB = new SubmissionClient("127.0.0.1", nodeB.port());
-        assertThat(send(relay.bank(), "200001").code()).isEqualTo(250);
+        String mailA = BankMail.otp(BankMail.ALICE, "200001");
+        Matcher idA = Pattern.compile("Message-ID: <([^>]+)>").matcher(mailA);
+        assertThat(idA.find()).isTrue();
+        assertThat(relay.bank().send(DemoWorld.BANK_SENDER, List.of(BankMail.ALICE), mailA).code())
+                .isEqualTo(250);
         assertThat(send(toB, "200002").code()).isEqualTo(250);
         assertThat(send(toB, "200003").code()).isEqualTo(250);
         Eventually.await(
@@ -182,10 +198,11 @@ class SharedEvidenceIT {
         assertThat(recorded(b, "accepted")).isEqualTo(2);
         assertThat(texts(a).get(0)).contains("\"seq\":\"0\"");
         assertThat(texts(b).get(0)).contains("\"seq\":\"0\"");
-        Path conf = relay.dir().resolve("relay.conf");
-        CommandLineIT.Run ofB = CommandLineIT.mailseal("evidence", "verify", "-c", conf.toString());
+
+        CommandLineIT.Run ofB =
+                CommandLineIT.mailseal("evidence", "verify", "-c", confB.toString());
         CommandLineIT.Run ofA =
-                CommandLineIT.mailseal("evidence", "verify", "-c", conf.toString(), "--node", a);
+                CommandLineIT.mailseal("evidence", "verify", "-c", confB.toString(), "--node", a);
         assertThat(ofB.exit()).as(ofB.out() + ofB.err()).isZero();
         assertThat(ofA.exit()).as(ofA.out() + ofA.err()).isZero();
         assertThat(ofB.out()).contains("chain OK: " + texts(b).size() + " record(s)");
@@ -195,12 +212,52 @@ class SharedEvidenceIT {
                         "evidence",
                         "find",
                         "-c",
-                        conf.toString(),
+                        confB.toString(),
                         "--node",
                         a,
                         "--to",
                         BankMail.ALICE);
-        assertThat(found.out()).contains("accepted").contains("delivered");
+        assertThat(found.out()).contains("accepted").contains("delivered").contains("2 record(s)");
+
+        relay.restart(node(a, "")); // the stop anchors a's head
+        Path zip = relay.dir().resolve("proof.zip");
+        CommandLineIT.Run export =
+                CommandLineIT.mailseal(
+                        "evidence",
+                        "export",
+                        "-c",
+                        confB.toString(),
+                        "--node",
+                        a,
+                        "--message-id",
+                        idA.group(1),
+                        "-o",
+                        zip.toString());
+        assertThat(export.exit()).as(export.out() + export.err()).isZero();
+        Map<String, String> bundle = unzip(zip);
+        assertThat(bundle.keySet()).filteredOn(n -> n.startsWith("certificates/")).hasSize(2);
+        assertThat(bundle)
+                .allSatisfy(
+                        (name, text) -> {
+                            if (name.startsWith("certificates/")) {
+                                assertThat(text).startsWith("-----BEGIN CERTIFICATE-----");
+                            }
+                        });
+        assertThat(relay.dir().resolve("evidence"))
+                .as("records and certificates are in the database, not in files")
+                .doesNotExist();
+        assertThat(relay.dir().resolve("evidence-b")).doesNotExist();
+    }
+
+    private static Map<String, String> unzip(Path zip) throws IOException {
+        Map<String, String> entries = new TreeMap<>();
+        try (InputStream in = Files.newInputStream(zip);
+                ZipInputStream z = new ZipInputStream(in)) {
+            for (ZipEntry e = z.getNextEntry(); e != null; e = z.getNextEntry()) {
+                entries.put(e.getName(), new String(z.readAllBytes(), StandardCharsets.ISO_8859_1));
+            }
+        }
+        return entries;
     }
 
     private static long recorded(String node, String outcome) throws SQLException {
