@@ -110,7 +110,7 @@ final class StartSteps {
             }
             Database db = database.get();
             return Optional.of(
-                    Journal.open(
+                    new Journal(
                             new PostgresEvidence(db, db.node()),
                             new PostgresCertificates(db),
                             clock));

@@ -48,8 +48,12 @@ public final class Journal implements Evidence, AutoCloseable {
     private volatile Optional<Instant> lastAnchor = Optional.empty();
     private volatile IOException failure;
     private long epoch; // grows each time the chain is read again from the store after a failure
+    private Instant retryAt = Instant.MIN; // the store is not asked again before
 
-    Journal(EvidenceStore store, EvidenceCertificates certificates, Clock clock)
+    /**
+     * The journal kept in {@code store}, the certificates its records name in {@code certificates}.
+     */
+    public Journal(EvidenceStore store, EvidenceCertificates certificates, Clock clock)
             throws IOException {
         this.store = store;
         this.certificates = certificates;
@@ -85,16 +89,21 @@ public final class Journal implements Evidence, AutoCloseable {
     /**
      * After a failed write to a {@linkplain EvidenceStore#resumable() resumable} store: the chain
      * goes on from what the store really holds (a write whose answer was lost may be there or not).
-     * Otherwise the failure stands until a restart.
+     * Otherwise the failure stands until a restart. Asked at most once a second: while the store is
+     * away, each write need not wait for it in turn.
      */
     private void resume() throws IOException {
         IOException f = failure;
         if (!store.resumable()) {
             throw new IOException("the evidence journal failed earlier: " + f.getMessage(), f);
         }
+        if (clock.instant().isBefore(retryAt)) {
+            throw new IOException(f.getMessage(), f);
+        }
         try {
             restore(store.last());
         } catch (IOException | RuntimeException e) {
+            retryAt = clock.instant().plusSeconds(1);
             failure = new IOException("its store cannot be read: " + e.getMessage(), e);
             throw failure;
         }
@@ -107,12 +116,6 @@ public final class Journal implements Evidence, AutoCloseable {
     public static Journal open(java.nio.file.Path directory, Clock clock) throws IOException {
         return new Journal(
                 new DailyFiles(directory), EvidenceCertificates.inDirectory(directory), clock);
-    }
-
-    /** The journal kept in {@code store}, the certificates its records name in {@code kept}. */
-    public static Journal open(EvidenceStore store, EvidenceCertificates kept, Clock clock)
-            throws IOException {
-        return new Journal(store, kept, clock);
     }
 
     @Override
@@ -128,16 +131,13 @@ public final class Journal implements Evidence, AutoCloseable {
             throw failed(new IOException("evidence certificate write failed: " + e, e), epoch());
         }
         List<Map<String, String>> records = new ArrayList<>();
-        outcomes.forEach(o -> records.add(withKind("outcome", o.fields())));
+        for (Outcome o : outcomes) {
+            Map<String, String> r = new LinkedHashMap<>(Map.of("kind", "outcome"));
+            r.putAll(o.fields());
+            records.add(r);
+        }
         append(records, ANY);
         written.addAndGet(outcomes.size());
-    }
-
-    private static Map<String, String> withKind(String kind, Map<String, String> fields) {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("kind", kind);
-        m.putAll(fields);
-        return m;
     }
 
     /**

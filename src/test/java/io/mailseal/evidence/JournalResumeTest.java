@@ -9,6 +9,7 @@ import io.mailseal.testing.LocalTsa;
 import io.mailseal.testing.MutableClock;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -21,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A journal over a {@linkplain EvidenceStore#resumable() resumable} store (as the database is): a
  * failed write is 451 for that message only; the next write reads the stored tail again and the
  * chain goes on from it — whether the failed write was lost or stored after all — and verifies; a
- * store away at open is no failed open; an anchor is not written across such a re-read.
+ * store away at open is no failed open, and is asked again at most once a second; an anchor is not
+ * written across such a re-read.
  */
 class JournalResumeTest {
     @TempDir Path dir;
@@ -35,6 +37,7 @@ class JournalResumeTest {
         private final List<Entry> stored = new ArrayList<>();
         private final List<Entry> pending = new ArrayList<>();
         private boolean away;
+        private int lastCalls;
         private Boolean nextCommitFails; // null: it succeeds; true: it is stored all the same
 
         @Override
@@ -44,6 +47,7 @@ class JournalResumeTest {
 
         @Override
         public synchronized Optional<Entry> last() throws IOException {
+            lastCalls++;
             if (away) {
                 throw new IOException("store away");
             }
@@ -93,7 +97,7 @@ class JournalResumeTest {
     }
 
     private Journal journal() throws IOException {
-        return Journal.open(store, EvidenceCertificates.inDirectory(dir), clock);
+        return new Journal(store, EvidenceCertificates.inDirectory(dir), clock);
     }
 
     private static Outcome outcome(int i) {
@@ -153,7 +157,14 @@ class JournalResumeTest {
         assertThatThrownBy(() -> j.record(List.of(outcome(1)), List.of()))
                 .isInstanceOf(IOException.class);
         store.away = false;
+        int asked = store.lastCalls;
+        assertThatThrownBy(() -> j.record(List.of(outcome(2)), List.of()))
+                .as("asked at most once a second")
+                .isInstanceOf(IOException.class);
+        assertThat(store.lastCalls).isEqualTo(asked);
+        clock.advance(Duration.ofSeconds(1));
         j.record(List.of(outcome(2)), List.of());
+        assertThat(store.lastCalls).isEqualTo(asked + 1);
         assertThat(j.problem()).isEmpty();
         assertThat(store.stored).hasSize(2);
         assertThat(verify().broken()).isEmpty();
