@@ -3,13 +3,22 @@ package io.mailseal.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mailseal.crypto.TimestampVerifier;
+import io.mailseal.evidence.ChainCheck;
+import io.mailseal.evidence.EvidenceCertificates;
 import io.mailseal.evidence.EvidenceStore.Entry;
+import io.mailseal.evidence.Journal;
+import io.mailseal.evidence.Outcome;
+import io.mailseal.testing.LocalTsa;
+import io.mailseal.testing.MutableClock;
 import io.mailseal.testing.Postgres;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -178,6 +187,41 @@ class PostgresEvidenceIT {
             sql("DROP TRIGGER slow_commit ON evidence");
             sql("DROP FUNCTION slow_commit()");
         }
+    }
+
+    /**
+     * The journal over the database as a relay runs it: records over three days, anchored, the
+     * oldest day pruned (after an anchor, the pruning itself a record) — the rest verifies, a
+     * certificate its records name is in the shared table, and a journal opened again continues the
+     * chain.
+     */
+    @Test
+    void aJournalInTheDatabaseAnchorsPrunesAndVerifiesLikeTheFiles() throws Exception {
+        MutableClock clock = new MutableClock(MONDAY.atStartOfDay(ZoneOffset.UTC).toInstant());
+        LocalTsa tsa = new LocalTsa(clock);
+        PostgresEvidence a = new PostgresEvidence(db, "a");
+        Journal journal = new Journal(a, new PostgresCertificates(db), clock);
+        for (int day = 0; day < 3; day++) {
+            journal.record(
+                    List.of(Outcome.of("accepted").with("to", "c" + day + "@customer.example")),
+                    List.of(tsa.root()));
+            journal.anchor(tsa);
+            clock.advance(Duration.ofDays(1));
+        }
+        assertThat(journal.prune(TUESDAY, tsa)).isEqualTo(1);
+        assertThat(a.days()).doesNotContain(MONDAY).contains(TUESDAY);
+        ChainCheck.Result r = new ChainCheck(a, new TimestampVerifier(tsa.anchors())).verify(null);
+        assertThat(r.broken()).isEmpty();
+        assertThat(r.anchors()).isEqualTo(2);
+        assertThat(new PostgresCertificates(db).pem(EvidenceCertificates.fingerprint(tsa.root())))
+                .hasValueSatisfying(pem -> assertThat(pem).startsWith("-----BEGIN CERTIFICATE"));
+
+        long stored = count();
+        new Journal(a, new PostgresCertificates(db), clock)
+                .record(List.of(Outcome.of("accepted").with("to", "d@x")), List.of());
+        assertThat(count()).isEqualTo(stored + 1);
+        assertThat(new ChainCheck(a, new TimestampVerifier(tsa.anchors())).verify(null).broken())
+                .isEmpty();
     }
 
     private static void sql(String statement) throws Exception {
