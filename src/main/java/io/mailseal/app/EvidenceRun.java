@@ -7,6 +7,7 @@ import io.mailseal.delivery.DeliveryEvidence;
 import io.mailseal.evidence.Anchoring;
 import io.mailseal.evidence.Evidence;
 import io.mailseal.evidence.Journal;
+import io.mailseal.store.Database;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -27,8 +28,9 @@ final class EvidenceRun implements AutoCloseable {
         this.journal = journal;
     }
 
-    static EvidenceRun open(RelayConfig config, Clock clock) {
-        return new EvidenceRun(config, StartSteps.openJournal(config, clock));
+    /** {@code database}: the shared store's, where the journal is kept when there is one. */
+    static EvidenceRun open(RelayConfig config, Optional<Database> database, Clock clock) {
+        return new EvidenceRun(config, StartSteps.openJournal(config, database, clock));
     }
 
     Evidence evidence() {

@@ -94,7 +94,7 @@ public final class Relay implements AutoCloseable, RelayControl {
             List<SpooledMessage> left = StartSteps.recover(spool, config);
             AtomicReference<SealingStage> current = new AtomicReference<>();
             SharedStore shared = opened.add(SharedStore.open(config));
-            EvidenceRun evidence = opened.add(EvidenceRun.open(config, clock));
+            EvidenceRun evidence = opened.add(EvidenceRun.open(config, shared.database(), clock));
             // delivery and spool settings are read at start; a reload changes only the policies'
             // delivery-tls
             TlsLevels tlsLevels =

@@ -77,8 +77,10 @@ public final class RelayAssembly {
         Optional<String> token = problems.collect(() -> adminToken(config));
         spoolProblem(config.spoolDirectory()).ifPresent(problems::add);
         if (config.evidence().enabled()) {
-            directoryProblem("mailseal.evidence.directory", config.evidence().directory())
-                    .ifPresent(problems::add);
+            if (!config.store().shared()) { // else the journal is in the database
+                directoryProblem("mailseal.evidence.directory", config.evidence().directory())
+                        .ifPresent(problems::add);
+            }
             if (config.timestamp().urls().isEmpty()) {
                 problems.add(
                         "mailseal.evidence.enabled: true but mailseal.timestamp.urls is empty: the"

@@ -17,6 +17,9 @@ import io.mailseal.evidence.Journal;
 import io.mailseal.smtp.IntakeServer;
 import io.mailseal.spool.Spool;
 import io.mailseal.spool.SpooledMessage;
+import io.mailseal.store.Database;
+import io.mailseal.store.PostgresCertificates;
+import io.mailseal.store.PostgresEvidence;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
@@ -61,9 +64,6 @@ final class StartSteps {
     }
 
     /**
-     * The evidence journal when {@code evidence.enabled}; its tail read and any torn record cut.
-     */
-    /**
      * Delivery from the spool: routing and the next-hop client of the start (a reload changes only
      * the policies' delivery-tls, through {@code tlsLevels}).
      */
@@ -94,12 +94,26 @@ final class StartSteps {
                 evidence);
     }
 
-    static Optional<Journal> openJournal(RelayConfig config, Clock clock) {
+    /**
+     * The evidence journal when {@code evidence.enabled}: this node's chain in the shared database
+     * when there is one (its tail read when the database answers, else at the first write), else
+     * the embedded files with their tail read and any torn record cut.
+     */
+    static Optional<Journal> openJournal(
+            RelayConfig config, Optional<Database> database, Clock clock) {
         if (!config.evidence().enabled()) {
             return Optional.empty();
         }
         try {
-            return Optional.of(Journal.open(config.evidence().directory(), clock));
+            if (database.isEmpty()) {
+                return Optional.of(Journal.open(config.evidence().directory(), clock));
+            }
+            Database db = database.get();
+            return Optional.of(
+                    new Journal(
+                            new PostgresEvidence(db, db.node()),
+                            new PostgresCertificates(db),
+                            clock));
         } catch (IOException | RuntimeException e) {
             throw new ConfigException(
                     List.of(

@@ -1,5 +1,6 @@
 package io.mailseal.cli;
 
+import io.mailseal.app.EvidenceAccess;
 import io.mailseal.certs.TrustAnchors;
 import io.mailseal.config.ConfigException;
 import io.mailseal.config.RelayConfig;
@@ -9,7 +10,6 @@ import io.mailseal.evidence.EvidenceQuery;
 import io.mailseal.evidence.ProofBundle;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -21,12 +21,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
  * The evidence journal for an auditor: find records, verify the chain and its tokens, export the
- * proof of one message. Reads {@code evidence.directory} beside a running relay (records are only
- * ever appended), never writes it.
+ * proof of one message. Reads {@code evidence.directory}, or this node's (or {@code --node}'s)
+ * chain in the shared store, beside a running relay (records are only ever appended), never writes
+ * it.
  */
 @Command(name = "evidence", description = "Find, verify or export evidence journal records.")
 final class EvidenceCommand {
@@ -34,16 +36,14 @@ final class EvidenceCommand {
 
     @Spec CommandSpec spec;
 
-    private RelayConfig load() throws IOException {
-        RelayConfig c = config.load();
-        if (!Files.isDirectory(c.evidence().directory().resolve("journal"))) {
-            throw new IOException(
-                    "no evidence journal at "
-                            + c.evidence().directory()
-                            + " (mailseal.evidence.directory)");
-        }
-        return c;
-    }
+    @Option(
+            names = "--node",
+            paramLabel = "NAME",
+            scope = ScopeType.INHERIT,
+            description =
+                    "With a shared store (store.type = postgresql): another node's chain (default:"
+                            + " this node's, store.node)")
+    Optional<String> node = Optional.empty();
 
     @Command(
             name = "find",
@@ -57,10 +57,12 @@ final class EvidenceCommand {
             @Option(names = "--until", paramLabel = "T", description = "ISO-8601 instant")
                     Optional<Instant> until)
             throws IOException {
-        RelayConfig c = load();
-        List<Map<String, String>> found =
-                EvidenceQuery.of(c.evidence().directory())
-                        .find(new EvidenceQuery.Criteria(messageId, to, since, until));
+        List<Map<String, String>> found;
+        try (EvidenceAccess journal = EvidenceAccess.open(config.load(), node)) {
+            found =
+                    new EvidenceQuery(journal.store())
+                            .find(new EvidenceQuery.Criteria(messageId, to, since, until));
+        }
         PrintWriter out = spec.commandLine().getOut();
         for (Map<String, String> r : found) {
             out.printf(
@@ -92,12 +94,15 @@ final class EvidenceCommand {
             @Option(names = "--since", paramLabel = "T", description = "ISO-8601 instant")
                     Optional<Instant> since)
             throws IOException {
-        RelayConfig c = load();
-        ChainCheck.Result r =
-                ChainCheck.of(c.evidence().directory(), new TimestampVerifier(tsaAnchors(c)))
-                        .verify(
-                                since.map(s -> LocalDate.ofInstant(s, ZoneOffset.UTC))
-                                        .orElse(null));
+        RelayConfig c = config.load();
+        ChainCheck.Result r;
+        try (EvidenceAccess journal = EvidenceAccess.open(c, node)) {
+            r =
+                    new ChainCheck(journal.store(), new TimestampVerifier(tsaAnchors(c)))
+                            .verify(
+                                    since.map(s -> LocalDate.ofInstant(s, ZoneOffset.UTC))
+                                            .orElse(null));
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (r.broken().isPresent()) {
             out.printf("BROKEN at %s%n", r.broken().get());
@@ -122,8 +127,11 @@ final class EvidenceCommand {
                             paramLabel = "FILE")
                     Path output)
             throws IOException {
-        RelayConfig c = load();
-        new ProofBundle(c.evidence().directory()).export(messageId, tsaFiles(c), output);
+        RelayConfig c = config.load();
+        try (EvidenceAccess journal = EvidenceAccess.open(c, node)) {
+            new ProofBundle(journal.store(), journal.certificates())
+                    .export(messageId, tsaFiles(c), output);
+        }
         spec.commandLine().getOut().printf("wrote %s; see README.txt inside%n", output);
         return 0;
     }

@@ -8,9 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
-import java.util.Base64;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * (the file name is the SHA-256 of the DER, so a record's fingerprint binds the file; nothing else
  * need protect it). Written temp + fsync + rename, as the spool does.
  */
-final class CertificateFiles {
+final class CertificateFiles implements EvidenceCertificates {
     private final Path directory;
     private final Set<String> known = ConcurrentHashMap.newKeySet();
 
@@ -28,8 +26,9 @@ final class CertificateFiles {
         this.directory = Files.createDirectories(directory);
     }
 
-    void keep(X509Certificate certificate) throws IOException {
-        String fingerprint = fingerprint(certificate);
+    @Override
+    public void keep(X509Certificate certificate) throws IOException {
+        String fingerprint = EvidenceCertificates.fingerprint(certificate);
         if (known.contains(fingerprint)) {
             return;
         }
@@ -42,7 +41,7 @@ final class CertificateFiles {
                             StandardOpenOption.CREATE,
                             StandardOpenOption.TRUNCATE_EXISTING,
                             StandardOpenOption.WRITE)) {
-                ch.write(StandardCharsets.US_ASCII.encode(pem(certificate)));
+                ch.write(StandardCharsets.US_ASCII.encode(EvidenceCertificates.pem(certificate)));
                 ch.force(true);
             }
             try {
@@ -57,29 +56,11 @@ final class CertificateFiles {
         known.add(fingerprint);
     }
 
-    Optional<Path> find(String fingerprint) {
+    @Override
+    public Optional<String> pem(String fingerprint) throws IOException {
         Path p = directory.resolve(fingerprint + ".pem");
         return fingerprint.matches("[0-9a-f]{64}") && Files.exists(p)
-                ? Optional.of(p)
+                ? Optional.of(Files.readString(p, StandardCharsets.US_ASCII))
                 : Optional.empty();
-    }
-
-    static String fingerprint(X509Certificate certificate) {
-        try {
-            return Journal.sha256Hex(certificate.getEncoded());
-        } catch (CertificateEncodingException e) {
-            throw new IllegalStateException("a parsed certificate has an encoding", e);
-        }
-    }
-
-    private static String pem(X509Certificate certificate) throws IOException {
-        try {
-            return "-----BEGIN CERTIFICATE-----\n"
-                    + Base64.getMimeEncoder(64, new byte[] {'\n'})
-                            .encodeToString(certificate.getEncoded())
-                    + "\n-----END CERTIFICATE-----\n";
-        } catch (CertificateEncodingException e) {
-            throw new IOException("certificate cannot be encoded: " + e.getMessage(), e);
-        }
     }
 }

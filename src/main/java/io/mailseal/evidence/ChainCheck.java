@@ -79,14 +79,14 @@ public final class ChainCheck {
         private final Map<Long, byte[]> unanchored = new HashMap<>();
 
         Optional<Break> step(String text) {
-            long at = expected < 0 ? Journal.position(text) : expected;
+            long at = expected < 0 ? ChainText.position(text) : expected;
             Map<String, String> r;
             try {
                 r = FlatJson.read(text);
             } catch (IllegalArgumentException e) {
                 return Optional.of(new Break(at, "the record does not parse: " + e.getMessage()));
             }
-            long seq = Journal.position(text);
+            long seq = ChainText.position(text);
             if (expected >= 0 && seq != expected) {
                 return Optional.of(
                         new Break(
@@ -95,7 +95,7 @@ public final class ChainCheck {
                                         + r.get("seq")
                                         + " (a record was deleted, inserted or moved)"));
             }
-            if (previousText != null && !Journal.sha256Hex(previousText).equals(r.get("prev"))) {
+            if (previousText != null && !ChainText.sha256Hex(previousText).equals(r.get("prev"))) {
                 return Optional.of(
                         new Break(
                                 seq - 1,
@@ -114,7 +114,7 @@ public final class ChainCheck {
                 first = seq;
             }
             if (!"anchor".equals(r.get("kind"))) {
-                unanchored.put(seq, Journal.sha256(text.getBytes(StandardCharsets.ISO_8859_1)));
+                unanchored.put(seq, ChainText.sha256(text.getBytes(StandardCharsets.ISO_8859_1)));
             }
             previousText = text;
             expected = seq + 1;

@@ -142,7 +142,7 @@ public class DailyFiles implements EvidenceStore {
     public List<Entry> read(LocalDate day) throws IOException {
         List<Entry> out = new ArrayList<>();
         for (String line : Files.readAllLines(file(day), StandardCharsets.ISO_8859_1)) {
-            out.add(new Entry(Journal.position(line), day, line));
+            out.add(new Entry(ChainText.position(line), day, line));
         }
         return out;
     }

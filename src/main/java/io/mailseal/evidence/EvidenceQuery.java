@@ -37,11 +37,6 @@ public final class EvidenceQuery {
         this.store = store;
     }
 
-    /** The journal in {@code directory}, read only. */
-    public static EvidenceQuery of(java.nio.file.Path directory) throws IOException {
-        return new EvidenceQuery(new DailyFiles(directory));
-    }
-
     /** The matching records with their members, in chain order. */
     public List<Map<String, String>> find(Criteria c) throws IOException {
         LocalDate first = c.since().map(s -> LocalDate.ofInstant(s, ZoneOffset.UTC)).orElse(null);

@@ -20,8 +20,22 @@ public interface EvidenceStore extends AutoCloseable {
      */
     record Entry(long position, LocalDate day, String text) {}
 
-    /** The entry with the highest position, to continue the chain from; empty when new. */
+    /**
+     * The entry with the highest position, to continue the chain from; empty when new. In a
+     * {@linkplain #resumable() resumable} store, also what the journal reads after a failed write:
+     * what is really stored decides, and appends are taken again.
+     */
     Optional<Entry> last() throws IOException;
+
+    /**
+     * Whether the journal may go on after a failed {@link #append} or {@link #awaitDurable} by
+     * reading {@link #last()} again: true where what a failure leaves behind is whole records or
+     * none (a database's commits). False for files, where a torn write may be followed by more
+     * records: the journal then refuses every write until a restart cuts the torn line.
+     */
+    default boolean resumable() {
+        return false;
+    }
 
     /**
      * Writes the entries after every entry so far; not yet durable. Returns the token for {@link

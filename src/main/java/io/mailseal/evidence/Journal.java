@@ -4,8 +4,6 @@ import io.mailseal.crypto.TimestampAuthority;
 import io.mailseal.crypto.TimestampUnavailableException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
@@ -13,12 +11,13 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The evidence journal (issue 23): records hash-chained in the order written — each holds {@code
@@ -29,13 +28,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * records are durable (the group commit of {@link EvidenceStore#awaitDurable}); the acceptance
  * record is written before the 250.
  *
- * <p>A write that fails leaves the store's tail unknown, so the journal refuses every later write
- * until a restart reads the tail again (mail is then answered 451 and {@code /ready} says why):
- * fail closed rather than a chain with a hole.
+ * <p>A write that fails leaves the store's tail unknown (mail is then answered 451 and {@code
+ * /ready} says why): fail closed rather than a chain with a hole. With a {@linkplain
+ * EvidenceStore#resumable() resumable} store (a database) the next write reads the tail again and
+ * the chain goes on from what is really stored; with the embedded files, whose torn write may be
+ * followed by more lines, every later write is refused until a restart cuts the torn line.
  */
 public final class Journal implements Evidence, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Journal.class);
+    private static final long ANY = -1;
     private final EvidenceStore store;
-    private final CertificateFiles certificates;
+    private final EvidenceCertificates certificates;
     private final Clock clock;
     private final AtomicLong written = new AtomicLong();
     private long next;
@@ -44,36 +47,80 @@ public final class Journal implements Evidence, AutoCloseable {
     private long anchored = -1;
     private volatile Optional<Instant> lastAnchor = Optional.empty();
     private volatile IOException failure;
+    private long epoch; // grows each time the chain is read again from the store after a failure
+    private Instant retryAt = Instant.MIN; // the store is not asked again before
 
-    Journal(EvidenceStore store, CertificateFiles certificates, Clock clock) throws IOException {
+    /**
+     * The journal kept in {@code store}, the certificates its records name in {@code certificates}.
+     */
+    public Journal(EvidenceStore store, EvidenceCertificates certificates, Clock clock)
+            throws IOException {
         this.store = store;
         this.certificates = certificates;
         this.clock = clock;
-        Optional<EvidenceStore.Entry> last = store.last();
-        next = last.map(e -> e.position() + 1).orElse(0L);
-        headLine = last.map(EvidenceStore.Entry::text).orElse("");
-        head = headLine.isEmpty() ? "" : sha256Hex(headLine);
+        try {
+            restore(store.last());
+        } catch (IOException | RuntimeException e) {
+            if (!store.resumable()) {
+                throw e;
+            }
+            // the store is away: the first write (or /ready) reads the tail again
+            failure = new IOException("its store cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** Continues the chain after {@code last}, as the store keeps it. */
+    private void restore(Optional<EvidenceStore.Entry> last) throws IOException {
         if (last.isPresent() && last.get().position() < 0) {
             throw new IOException("the last record of the evidence journal has no position");
         }
+        String line = last.map(EvidenceStore.Entry::text).orElse("");
         Map<String, String> tail = last.map(e -> FlatJson.read(e.text())).orElse(Map.of());
+        next = last.map(e -> e.position() + 1).orElse(0L);
+        headLine = line;
+        head = line.isEmpty() ? "" : ChainText.sha256Hex(line);
+        anchored = -1;
         if ("anchor".equals(tail.get("kind"))) {
             anchored = next - 1;
             lastAnchor = Optional.of(Instant.parse(tail.get("time")));
         }
     }
 
+    /**
+     * After a failed write to a {@linkplain EvidenceStore#resumable() resumable} store: the chain
+     * goes on from what the store really holds (a write whose answer was lost may be there or not).
+     * Otherwise the failure stands until a restart. Asked at most once a second: while the store is
+     * away, each write need not wait for it in turn.
+     */
+    private void resume() throws IOException {
+        IOException f = failure;
+        if (!store.resumable()) {
+            throw new IOException("the evidence journal failed earlier: " + f.getMessage(), f);
+        }
+        if (clock.instant().isBefore(retryAt)) {
+            throw new IOException(f.getMessage(), f);
+        }
+        try {
+            restore(store.last());
+        } catch (IOException | RuntimeException e) {
+            retryAt = clock.instant().plusSeconds(1);
+            failure = new IOException("its store cannot be read: " + e.getMessage(), e);
+            throw failure;
+        }
+        failure = null;
+        epoch++;
+        log.info("evidence: the journal continues at position {} after: {}", next, f.getMessage());
+    }
+
     /** The embedded journal in {@code directory}. */
     public static Journal open(java.nio.file.Path directory, Clock clock) throws IOException {
         return new Journal(
-                new DailyFiles(directory),
-                new CertificateFiles(directory.resolve("certificates")),
-                clock);
+                new DailyFiles(directory), EvidenceCertificates.inDirectory(directory), clock);
     }
 
     @Override
     public void record(List<Outcome> outcomes, List<X509Certificate> keep) throws IOException {
-        if (failure != null) {
+        if (failure != null && !store.resumable()) {
             throw new IOException("the evidence journal failed earlier: " + failure.getMessage());
         }
         try {
@@ -81,33 +128,34 @@ public final class Journal implements Evidence, AutoCloseable {
                 certificates.keep(c);
             }
         } catch (IOException | RuntimeException e) {
-            throw failed(new IOException("evidence certificate write failed: " + e, e));
+            throw failed(new IOException("evidence certificate write failed: " + e, e), epoch());
         }
         List<Map<String, String>> records = new ArrayList<>();
-        outcomes.forEach(o -> records.add(withKind("outcome", o.fields())));
-        append(records);
+        for (Outcome o : outcomes) {
+            Map<String, String> r = new LinkedHashMap<>(Map.of("kind", "outcome"));
+            r.putAll(o.fields());
+            records.add(r);
+        }
+        append(records, ANY);
         written.addAndGet(outcomes.size());
-    }
-
-    private static Map<String, String> withKind(String kind, Map<String, String> fields) {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("kind", kind);
-        m.putAll(fields);
-        return m;
     }
 
     /**
      * Chains and writes {@code records} in order; returns the last one's position once they are
-     * durable.
+     * durable. {@code inEpoch}: refused when the chain was read again since ({@link #ANY}: not).
      */
-    private long append(List<Map<String, String>> records) throws IOException {
+    private long append(List<Map<String, String>> records, long inEpoch) throws IOException {
         long token;
         long last;
+        long at;
         synchronized (this) {
             if (failure != null) {
-                throw new IOException(
-                        "the evidence journal failed earlier: " + failure.getMessage());
+                resume();
             }
+            if (inEpoch != ANY && inEpoch != epoch) {
+                throw new IOException("the chain was read again from the store meanwhile");
+            }
+            at = epoch;
             Instant now = clock.instant();
             List<EvidenceStore.Entry> entries = new ArrayList<>();
             String prev = head;
@@ -124,12 +172,12 @@ public final class Journal implements Evidence, AutoCloseable {
                                 next + entries.size(),
                                 LocalDate.ofInstant(now, ZoneOffset.UTC),
                                 text));
-                prev = sha256Hex(text);
+                prev = ChainText.sha256Hex(text);
             }
             try {
                 token = store.append(entries);
             } catch (IOException | RuntimeException e) {
-                throw failed(new IOException("evidence journal write failed: " + e, e));
+                throw failed(new IOException("evidence journal write failed: " + e, e), at);
             }
             next += entries.size();
             head = prev;
@@ -139,14 +187,24 @@ public final class Journal implements Evidence, AutoCloseable {
         try {
             store.awaitDurable(token);
         } catch (IOException e) {
-            throw failed(e);
+            throw failed(e, at);
         }
         return last;
     }
 
-    private IOException failed(IOException e) {
-        failure = e;
+    /**
+     * Marks the journal failed unless the chain was read again since the write that failed began
+     * (its failure is then already accounted for).
+     */
+    private synchronized IOException failed(IOException e, long inEpoch) {
+        if (inEpoch == epoch) {
+            failure = e;
+        }
         return e;
+    }
+
+    private synchronized long epoch() {
+        return epoch;
     }
 
     /**
@@ -157,7 +215,12 @@ public final class Journal implements Evidence, AutoCloseable {
     public void anchor(TimestampAuthority tsa) throws IOException, TimestampUnavailableException {
         long position;
         String line;
+        long at;
         synchronized (this) {
+            if (failure != null) {
+                resume();
+            }
+            at = epoch;
             position = next - 1;
             if (position < 0 || position <= anchored) {
                 return;
@@ -169,9 +232,9 @@ public final class Journal implements Evidence, AutoCloseable {
         anchor.put("kind", "anchor");
         anchor.put("anchors", Long.toString(position));
         anchor.put("token", Base64.getEncoder().encodeToString(token));
-        long at = append(List.of(anchor));
+        long written = append(List.of(anchor), at);
         synchronized (this) {
-            anchored = Math.max(anchored, at); // an anchor record needs no anchor of its own
+            anchored = Math.max(anchored, written); // an anchor record needs no anchor of its own
         }
         lastAnchor = Optional.of(clock.instant());
     }
@@ -190,7 +253,7 @@ public final class Journal implements Evidence, AutoCloseable {
         Map<String, String> pruned = new LinkedHashMap<>();
         pruned.put("kind", "pruned");
         pruned.put("days", old.get(0) + ".." + old.get(old.size() - 1));
-        append(List.of(pruned));
+        append(List.of(pruned), ANY);
         for (LocalDate d : old) {
             store.drop(d);
         }
@@ -207,44 +270,30 @@ public final class Journal implements Evidence, AutoCloseable {
         return lastAnchor;
     }
 
-    /** Why the journal takes no records now (for {@code /ready}); empty while it does. */
-    public Optional<String> problem() {
+    /**
+     * Why the journal takes no records now (for {@code /ready}); empty while it does. A resumable
+     * store is asked again first, so a node that gets no mail while not ready still comes back.
+     */
+    public synchronized Optional<String> problem() {
+        if (failure != null && store.resumable()) {
+            try {
+                resume();
+            } catch (IOException e) {
+                // still away: failure says why
+            }
+        }
         IOException f = failure;
         return f == null
                 ? Optional.empty()
                 : Optional.of(
                         "the evidence journal cannot be written ("
                                 + f.getMessage()
-                                + "): mail is refused 451 until a restart");
+                                + "): mail is refused 451 until "
+                                + (store.resumable() ? "its store answers again" : "a restart"));
     }
 
     @Override
     public void close() throws IOException {
         store.close();
-    }
-
-    /** A line's {@code seq}, or -1 when the line does not say it. */
-    static long position(String line) {
-        try {
-            return Long.parseLong(FlatJson.read(line).get("seq"));
-        } catch (RuntimeException e) {
-            return -1;
-        }
-    }
-
-    static String sha256Hex(String line) {
-        return sha256Hex(line.getBytes(StandardCharsets.ISO_8859_1));
-    }
-
-    static String sha256Hex(byte[] data) {
-        return HexFormat.of().formatHex(sha256(data));
-    }
-
-    static byte[] sha256(byte[] data) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is mandatory in every JRE", e);
-        }
     }
 }

@@ -54,7 +54,7 @@ public record Outcome(Map<String, String> fields) {
 
     /** {@code key} set to the SHA-256 fingerprint (lowercase hex, of the DER) of {@code c}. */
     public Outcome withFingerprint(String key, X509Certificate c) {
-        return with(key, CertificateFiles.fingerprint(c));
+        return with(key, EvidenceCertificates.fingerprint(c));
     }
 
     /** {@code key} set to {@code data} in lowercase hex (hashes); left out when null. */

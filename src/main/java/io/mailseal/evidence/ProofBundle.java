@@ -11,6 +11,7 @@ import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -23,11 +24,13 @@ import java.util.zip.ZipOutputStream;
  * by fingerprint, the TSA's CA certificates, and {@link ProofReadme}'s exact commands.
  */
 public final class ProofBundle {
-    private final Path directory;
+    private final EvidenceStore store;
+    private final EvidenceCertificates certificates;
 
-    /** The journal in {@code directory} (evidence.directory). */
-    public ProofBundle(Path directory) {
-        this.directory = directory;
+    /** The journal in {@code store}, the certificates its records name in {@code certificates}. */
+    public ProofBundle(EvidenceStore store, EvidenceCertificates certificates) {
+        this.store = store;
+        this.certificates = certificates;
     }
 
     /**
@@ -55,11 +58,13 @@ public final class ProofBundle {
             put(zip, "anchor/anchor.json", segment.anchor().getBytes(StandardCharsets.ISO_8859_1));
             Map<String, String> anchor = FlatJson.read(segment.anchor());
             put(zip, "anchor/anchor.tst", Base64.getDecoder().decode(anchor.get("token")));
-            CertificateFiles certificates = new CertificateFiles(directory.resolve("certificates"));
             for (String fp : fingerprints) {
-                var pem = certificates.find(fp);
+                Optional<String> pem = certificates.pem(fp);
                 if (pem.isPresent()) {
-                    put(zip, "certificates/" + fp + ".pem", Files.readAllBytes(pem.get()));
+                    put(
+                            zip,
+                            "certificates/" + fp + ".pem",
+                            pem.get().getBytes(StandardCharsets.US_ASCII));
                 }
             }
             StringBuilder ca = new StringBuilder();
@@ -92,7 +97,6 @@ public final class ProofBundle {
 
     /** Two passes: where the message's last record is, then the segment up to its anchor. */
     private Segment segment(String id) throws IOException {
-        EvidenceStore store = new DailyFiles(directory);
         MessageRecords message = new MessageRecords(id);
         long first = -1;
         long last = -1;
@@ -132,6 +136,6 @@ public final class ProofBundle {
     }
 
     private static List<String> upTo(List<String> lines, long position) {
-        return lines.stream().filter(l -> Journal.position(l) <= position).toList();
+        return lines.stream().filter(l -> ChainText.position(l) <= position).toList();
     }
 }

@@ -79,9 +79,11 @@ public final class Database implements AutoCloseable {
         h.setValidationTimeout(timeoutMs);
         // the pool opens without the database; a query then waits at most connectionTimeout
         h.setInitializationFailTimeout(-1);
-        h.addDataSourceProperty("connectTimeout", timeoutSeconds);
-        h.addDataSourceProperty("socketTimeout", timeoutSeconds * 5);
-        h.addDataSourceProperty("tcpKeepAlive", true);
+        // as text: HikariCP hands these to the driver as Properties, whose getProperty ignores
+        // any value that is not a String (an Integer here was no timeout at all)
+        h.addDataSourceProperty("connectTimeout", Integer.toString(timeoutSeconds));
+        h.addDataSourceProperty("socketTimeout", Integer.toString(timeoutSeconds * 5));
+        h.addDataSourceProperty("tcpKeepAlive", "true");
         h.addDataSourceProperty("ApplicationName", "mailseal " + node);
         return new Database(new HikariDataSource(h), node);
     }

@@ -99,7 +99,7 @@ class JournalTest {
         List<String> lines = lines();
         lines.set(3, lines.get(3).replace("customer3@", "mallory@"));
         for (int i = 4; i < lines.size(); i++) { // the forger re-links every later record
-            String prev = Journal.sha256Hex(lines.get(i - 1));
+            String prev = ChainText.sha256Hex(lines.get(i - 1));
             lines.set(
                     i,
                     lines.get(i)

@@ -54,9 +54,9 @@ class DatabaseIT {
             assertThat(before.current()).isEmpty();
             assertThat(before.describe()).contains("run mailseal store migrate");
 
-            assertThat(db.migrate()).isEqualTo(1);
+            assertThat(db.migrate()).isEqualTo(2);
             assertThat(db.schema().upToDate()).isTrue();
-            assertThat(db.schema().describe()).isEqualTo("schema version 1");
+            assertThat(db.schema().describe()).isEqualTo("schema version 2");
             assertThat(db.migrate()).isZero();
 
             try (Connection c = pg.connect();
@@ -70,7 +70,11 @@ class DatabaseIT {
                     tables.append(r.getString(1)).append(' ');
                 }
                 assertThat(tables.toString().split(" "))
-                        .contains("evidence", "harvest", "mailseal_schema_history");
+                        .contains(
+                                "evidence",
+                                "evidence_certificate",
+                                "harvest",
+                                "mailseal_schema_history");
             }
         }
     }
