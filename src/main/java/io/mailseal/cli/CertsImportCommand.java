@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -78,8 +79,11 @@ final class CertsImportCommand implements Callable<Integer> {
                                 file, o.address() == null ? "" : " for " + o.address(), o.detail());
                     }
                 }
+            } catch (NoSuchFileException e) {
+                spec.commandLine().getErr().printf("%s: not imported: no such file%n", file);
             } catch (IOException e) {
-                spec.commandLine().getErr().printf("%s: not imported: %s%n", file, e);
+                // the harvest store's own words: "shared store: ..." when the database is away
+                spec.commandLine().getErr().printf("%s: not imported: %s%n", file, e.getMessage());
             }
         }
         if (imported > 0) {

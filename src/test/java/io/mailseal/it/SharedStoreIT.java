@@ -266,6 +266,16 @@ class SharedStoreIT {
                                     "451 4.4.3 Certificate directory unavailable for <"
                                             + CAROL
                                             + ">, try again later");
+                    CommandLineIT.Run refused =
+                            CommandLineIT.mailseal(
+                                    "certs",
+                                    "import",
+                                    "-c",
+                                    confA.toString(),
+                                    carolMail.toString());
+                    assertThat(refused.exit()).as(refused.out()).isEqualTo(1);
+                    assertThat(refused.err())
+                            .startsWith(carolMail + ": not imported: shared store: ");
                     HttpResponse<String> notReady =
                             Eventually.value(
                                     "node b not ready",
