@@ -102,47 +102,19 @@ class SharedStoreIT {
     void theShippedJarMigratesTheSchemaAndReportsItsState() throws Exception {
         try (DemoWorld world = new DemoWorld(dir, Clock.systemUTC())) {
             Path conf = config(world, "node-a", LoopbackPorts.free());
-            Path jar = Path.of("target/mailseal.jar").toAbsolutePath();
-            ExternalTool.Result before =
-                    ExternalTool.run(
-                            dir,
-                            "java",
-                            "-jar",
-                            jar.toString(),
-                            "store",
-                            "status",
-                            "-c",
-                            conf.toString());
+            ExternalTool.Result before = shippedJar("store", "status", "-c", conf.toString());
             assertThat(before.exitCode()).as(before.output()).isEqualTo(1);
             assertThat(before.output())
                     .contains("as node node-a: schema version none, this mailseal needs 1")
                     .contains("run mailseal store migrate");
 
-            ExternalTool.Result migrated =
-                    ExternalTool.run(
-                            dir,
-                            "java",
-                            "-jar",
-                            jar.toString(),
-                            "store",
-                            "migrate",
-                            "-c",
-                            conf.toString());
+            ExternalTool.Result migrated = shippedJar("store", "migrate", "-c", conf.toString());
             assertThat(migrated.exitCode()).as(migrated.output()).isZero();
             assertThat(migrated.output())
                     .contains(pg.url() + " as node node-a: schema version none before")
                     .contains("applied 1 migration(s): schema version 1 after");
 
-            ExternalTool.Result again =
-                    ExternalTool.run(
-                            dir,
-                            "java",
-                            "-jar",
-                            jar.toString(),
-                            "store",
-                            "migrate",
-                            "-c",
-                            conf.toString());
+            ExternalTool.Result again = shippedJar("store", "migrate", "-c", conf.toString());
             assertThat(again.exitCode()).as(again.output()).isZero();
             assertThat(again.output())
                     .contains("schema version 1 before")
@@ -193,11 +165,7 @@ class SharedStoreIT {
                                                         .eml(),
                                                 StandardCharsets.ISO_8859_1));
                 assertThat(in.code()).as(in.line()).isEqualTo(250);
-                SubmissionClient.Reply otp =
-                        bankB.send(
-                                DemoWorld.BANK_SENDER,
-                                List.of(ALICE),
-                                BankMail.otp(ALICE, "100001"));
+                SubmissionClient.Reply otp = otp(bankB, ALICE, "100001");
                 assertThat(otp.code()).as(otp.line()).isEqualTo(250);
                 CapturedMessage sealed = to(world, ALICE, 1);
                 assertThat(sealed.text())
@@ -245,22 +213,14 @@ class SharedStoreIT {
 
                 pg.stop();
                 try {
-                    SubmissionClient.Reply cached =
-                            bankB.send(
-                                    DemoWorld.BANK_SENDER,
-                                    List.of(ALICE),
-                                    BankMail.otp(ALICE, "200002"));
+                    SubmissionClient.Reply cached = otp(bankB, ALICE, "200002");
                     assertThat(cached.code())
                             .as("from node b's cache: " + cached.line())
                             .isEqualTo(250);
                     assertThat(open(to(world, ALICE, 2), ALICE, "200002"))
                             .contains("Your one-time code is 200002");
 
-                    SubmissionClient.Reply uncached =
-                            bankB.send(
-                                    DemoWorld.BANK_SENDER,
-                                    List.of(CAROL),
-                                    BankMail.otp(CAROL, "300003"));
+                    SubmissionClient.Reply uncached = otp(bankB, CAROL, "300003");
                     assertThat(uncached.line())
                             .isEqualTo(
                                     "451 4.4.3 Certificate directory unavailable for <"
@@ -276,6 +236,19 @@ class SharedStoreIT {
                     assertThat(refused.exit()).as(refused.out()).isEqualTo(1);
                     assertThat(refused.err())
                             .startsWith(carolMail + ": not imported: shared store: ");
+                    CommandLineIT.Run check =
+                            CommandLineIT.mailseal("check-config", "-c", confB.toString());
+                    assertThat(check.exit()).as("run would start: " + check.err()).isZero();
+                    assertThat(check.err())
+                            .contains(
+                                    "config warning: store postgresql "
+                                            + pg.url()
+                                            + " as node node-b: does not answer: ");
+                    assertThat(
+                                    CommandLineIT.mailseal(
+                                                    "store", "status", "-c", confB.toString())
+                                            .exit())
+                            .isEqualTo(1);
                     HttpResponse<String> notReady =
                             Eventually.value(
                                     "node b not ready",
@@ -297,16 +270,18 @@ class SharedStoreIT {
                         () -> ready(b).statusCode() == 200);
                 assertThat(AdminPort.get(b.adminPort(), "/metrics", Duration.ofSeconds(5)).body())
                         .contains("mailseal_store_up 1.0");
-                SubmissionClient.Reply back =
-                        bankB.send(
-                                DemoWorld.BANK_SENDER,
-                                List.of(CAROL),
-                                BankMail.otp(CAROL, "400004"));
+                SubmissionClient.Reply back = otp(bankB, CAROL, "400004");
                 assertThat(back.code()).as(back.line()).isEqualTo(250);
                 assertThat(open(BankMail.firstTo(world.sink(), CAROL), CAROL, "400004"))
                         .contains("Your one-time code is 400004");
             }
         }
+    }
+
+    /** A one-time code to {@code to} through {@code bank}'s relay. */
+    private static SubmissionClient.Reply otp(SubmissionClient bank, String to, String code)
+            throws Exception {
+        return bank.send(DemoWorld.BANK_SENDER, List.of(to), BankMail.otp(to, code));
     }
 
     /** The {@code n}th message to {@code address} at the sink (1 = the first). */
@@ -326,6 +301,20 @@ class SharedStoreIT {
         assertThat(m.text()).doesNotContain(code);
         Path eml = Files.write(dir.resolve(customer + "-" + code + ".eml"), m.content());
         return BankMail.opensslOpens(dir, eml, customer);
+    }
+
+    /**
+     * {@code java -jar target/mailseal.jar args}: Flyway finds its migrations inside the fat jar.
+     */
+    private ExternalTool.Result shippedJar(String... args) throws Exception {
+        List<String> command =
+                new java.util.ArrayList<>(
+                        List.of(
+                                "java",
+                                "-jar",
+                                Path.of("target/mailseal.jar").toAbsolutePath().toString()));
+        command.addAll(List.of(args));
+        return ExternalTool.run(dir, command.toArray(String[]::new));
     }
 
     private static HttpResponse<String> ready(Relay relay) throws Exception {
