@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
 public final class HarvestChanges implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HarvestChanges.class);
     private static final int WAIT_MS = 250;
-    private static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
+    private static final long FIRST_BACKOFF_MS = 200;
+    private static final long MAX_BACKOFF_MS = 2000;
+    private static final String NOT_YET = "not connected yet";
 
     private final Database db;
     private final Duration recheckInterval;
@@ -36,7 +37,7 @@ public final class HarvestChanges implements AutoCloseable {
     private final Runnable answering;
     private final Thread thread;
     private volatile boolean closed;
-    private volatile Optional<String> problem = Optional.of("not connected yet");
+    private volatile Optional<String> problem = Optional.of(NOT_YET);
 
     /**
      * The highest {@code change} seen; -1 before the first connection (only the thread uses it).
@@ -71,7 +72,7 @@ public final class HarvestChanges implements AutoCloseable {
     }
 
     private void run() {
-        Duration backoff = FIRST_BACKOFF;
+        long backoffMs = FIRST_BACKOFF_MS;
         while (!closed) {
             try (Connection c = db.dedicatedConnection()) {
                 listen(c);
@@ -84,14 +85,11 @@ public final class HarvestChanges implements AutoCloseable {
                     log.warn(
                             "{}; cached certificate answers stand, lookups that need it get 451",
                             reason);
-                    backoff = FIRST_BACKOFF;
+                    backoffMs = FIRST_BACKOFF_MS;
                 }
                 problem = Optional.of(reason);
-                pause(backoff);
-                backoff =
-                        backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
-                                ? MAX_BACKOFF
-                                : backoff.multipliedBy(2);
+                pause(backoffMs);
+                backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
             }
         }
     }
@@ -103,7 +101,7 @@ public final class HarvestChanges implements AutoCloseable {
             s.execute("LISTEN " + PostgresHarvest.CHANNEL);
         }
         recheck(c);
-        if (problem.isPresent() && !problem.get().equals("not connected yet")) {
+        if (problem.isPresent() && !problem.get().equals(NOT_YET)) {
             log.info("shared store answers again; harvest changes are followed");
         }
         problem = Optional.empty();
@@ -153,9 +151,9 @@ public final class HarvestChanges implements AutoCloseable {
         }
     }
 
-    private void pause(Duration d) {
+    private void pause(long ms) {
         try {
-            Thread.sleep(d.toMillis());
+            Thread.sleep(ms);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             closed = true;
