@@ -34,7 +34,7 @@ public final class HarvestChanges implements AutoCloseable {
     private final Database db;
     private final Duration recheckInterval;
     private final Consumer<List<String>> changed;
-    private final Runnable answering;
+    private final Answering answering;
     private final Thread thread;
     private volatile boolean closed;
     private volatile Optional<String> problem = Optional.of(NOT_YET);
@@ -52,7 +52,7 @@ public final class HarvestChanges implements AutoCloseable {
             Database db,
             Duration recheckInterval,
             Consumer<List<String>> changed,
-            Runnable answering) {
+            Answering answering) {
         this.db = db;
         this.recheckInterval = recheckInterval;
         this.changed = changed;
@@ -61,12 +61,21 @@ public final class HarvestChanges implements AutoCloseable {
         thread.setDaemon(true);
     }
 
+    /** What the database answering again sets going; an exception: it does not answer after all. */
+    @FunctionalInterface
+    public interface Answering {
+        void run() throws SQLException;
+    }
+
     public HarvestChanges start() {
         thread.start();
         return this;
     }
 
-    /** Why this node does not hear of changes now; empty while it is connected. */
+    /**
+     * Why this node does not hear of changes or cannot query now; empty while it listens and the
+     * pool's connections answer too.
+     */
     public Optional<String> problem() {
         return problem;
     }
@@ -101,11 +110,11 @@ public final class HarvestChanges implements AutoCloseable {
             s.execute("LISTEN " + PostgresHarvest.CHANNEL);
         }
         recheck(c);
+        answering.run();
         if (problem.isPresent() && !problem.get().equals(NOT_YET)) {
             log.info("shared store answers again; harvest changes are followed");
         }
         problem = Optional.empty();
-        answering.run();
         long next = System.nanoTime() + recheckInterval.toNanos();
         while (!closed) {
             PGNotification[] notes = pg.getNotifications(WAIT_MS);

@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
@@ -132,18 +133,29 @@ public final class PostgresHarvest implements HarvestStore {
     }
 
     /**
-     * The database answered ({@link HarvestChanges} connected or re-checked): capabilities are
-     * asked for again and the harvests kept meanwhile move in, each file removed once its row is
-     * committed.
+     * {@link HarvestChanges} reached the database (connected or re-checked): whether the pool's
+     * connections reach it too — after an outage the pool may take seconds more to open new ones,
+     * and until then lookups would still fail, so this node does not count as connected (an
+     * exception) — then capabilities are asked for again and the harvests kept meanwhile move in,
+     * each file removed once its row is committed.
      */
-    public void databaseAnswers() {
+    public void databaseAnswers() throws SQLException {
+        db.run(
+                c -> {
+                    try (Statement s = c.createStatement()) {
+                        return s.execute("SELECT 1");
+                    }
+                });
         answering = true;
-        if (pending.isEmpty()) {
-            return;
+        if (pending.isPresent()) {
+            movePending(pending.get());
         }
+    }
+
+    private void movePending(PendingHarvests waiting) throws SQLException {
         int moved = 0;
         try {
-            for (Path file : pending.get().files()) {
+            for (Path file : waiting.files()) {
                 PendingHarvests.Pending p;
                 try {
                     p = PendingHarvests.read(file);
@@ -154,14 +166,15 @@ public final class PostgresHarvest implements HarvestStore {
                     continue;
                 }
                 upsert(p.harvest(), p.harvestedAt());
-                pending.get().remove(p);
+                waiting.remove(p);
                 moved++;
             }
-        } catch (SQLException | IOException e) {
-            log.warn("shared store: pending harvests wait on: {}", reason(e));
-        }
-        if (moved > 0) {
-            log.info("shared store: {} pending harvest(s) moved into the database", moved);
+        } catch (IOException e) {
+            log.warn("shared store: pending harvests wait on: {}", e.getMessage());
+        } finally {
+            if (moved > 0) {
+                log.info("shared store: {} pending harvest(s) moved into the database", moved);
+            }
         }
     }
 
