@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.DoubleSupplier;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
@@ -91,6 +92,21 @@ public final class RelayGauges {
                                                         lastAnchor.get().orElse(start),
                                                         clock.instant()))))
                 .register(registry);
+    }
+
+    /**
+     * The shared store ({@code mailseal.store.type = postgresql}): whether this node is connected
+     * to it now (1) or not (0), and harvests kept on its disk until the database takes them.
+     */
+    public void watchStore(BooleanSupplier up, IntSupplier pendingHarvests) {
+        gauge(
+                "mailseal_store_up",
+                "1 while this node is connected to the shared store (PostgreSQL), else 0.",
+                () -> up.getAsBoolean() ? 1 : 0);
+        gauge(
+                "mailseal_store_harvest_pending",
+                "Harvested certificates kept on this node's disk until the shared store takes them.",
+                pendingHarvests::getAsInt);
     }
 
     /** SMTP sessions open now. */

@@ -3,6 +3,7 @@ package io.mailseal.app;
 import io.mailseal.certs.CertificateSource;
 import io.mailseal.certs.DirectoryCertificateSource;
 import io.mailseal.certs.HarvestCertificateSource;
+import io.mailseal.certs.HarvestStore;
 import io.mailseal.certs.HttpCertificateSource;
 import io.mailseal.certs.LdapCertificateSource;
 import io.mailseal.certs.RecipientCertificateValidator;
@@ -41,7 +42,8 @@ public final class CertificateSetup {
             Clock clock,
             Runnable revocationUnknown,
             CircuitBreaker breaker,
-            ValidatingDns dns) {
+            ValidatingDns dns,
+            Optional<HarvestStore> harvest) {
         List<String> problems = new ArrayList<>();
         RecipientCertificateValidator validator = null;
         try {
@@ -57,7 +59,8 @@ public final class CertificateSetup {
                                 config.sources().get(i),
                                 "mailseal.certificates.sources[" + i + "]",
                                 breaker,
-                                dns));
+                                dns,
+                                harvest));
             } catch (ConfigException e) {
                 problems.addAll(e.problems());
             }
@@ -92,15 +95,9 @@ public final class CertificateSetup {
      * The harvest store's record of what each customer's client announced; none without a harvest
      * source.
      */
-    static Function<String, Optional<byte[]>> announcedCapabilities(CertificatesConfig c) {
-        return c.sources().stream()
-                .filter(CertificatesConfig.HarvestSource.class::isInstance)
-                .findFirst()
-                .map(
-                        s ->
-                                new HarvestCertificateSource(
-                                        ((CertificatesConfig.HarvestSource) s).path()))
-                .<Function<String, Optional<byte[]>>>map(h -> h::announcedCapabilities)
+    static Function<String, Optional<byte[]>> announcedCapabilities(
+            Optional<HarvestStore> harvest) {
+        return harvest.<Function<String, Optional<byte[]>>>map(h -> h::announcedCapabilities)
                 .orElse(address -> Optional.empty());
     }
 
@@ -118,17 +115,24 @@ public final class CertificateSetup {
         return TrustAnchors.load(key, path.get());
     }
 
-    /** {@code dns} serves SMIMEA; null only when it could not be opened (a problem already). */
+    /**
+     * {@code dns} serves SMIMEA; null only when it could not be opened (a problem already). {@code
+     * harvest} is the store of the harvest source.
+     */
     private static CertificateSource source(
-            CertificatesConfig.Source s, String key, CircuitBreaker breaker, ValidatingDns dns) {
+            CertificatesConfig.Source s,
+            String key,
+            CircuitBreaker breaker,
+            ValidatingDns dns,
+            Optional<HarvestStore> harvest) {
         if (s instanceof CertificatesConfig.SmimeaSource) {
             return new SmimeaCertificateSource(dns);
         }
         if (s instanceof CertificatesConfig.DirectorySource d) {
             return new DirectoryCertificateSource(d.path());
         }
-        if (s instanceof CertificatesConfig.HarvestSource h) {
-            return new HarvestCertificateSource(h.path());
+        if (s instanceof CertificatesConfig.HarvestSource) {
+            return new HarvestCertificateSource(harvest.orElseThrow());
         }
         if (s instanceof CertificatesConfig.HttpSource h) {
             try {

@@ -2,7 +2,6 @@ package io.mailseal.app;
 
 import io.mailseal.admin.RelayMetrics;
 import io.mailseal.certs.CertificateImport;
-import io.mailseal.certs.HarvestCertificateSource;
 import io.mailseal.certs.RevocationChecker;
 import io.mailseal.certs.SignerTrust;
 import io.mailseal.config.CertificatesConfig;
@@ -52,28 +51,28 @@ final class InboundStage {
                 trust,
                 DecryptionKeys.of(validated::identities),
                 authservId,
-                harvest(c, clock, forgetCertificates),
+                harvest(validated, clock, forgetCertificates),
                 new InboundPipeline.Spooling(
                         outbox, validated.config().delivery().maxAge(), clock, evidence),
                 metrics);
     }
 
     /**
-     * Into the harvest source of {@code certificates.sources}, validated as {@code certs import}
-     * does; nothing without one. The outbound cache forgets what it said about the address.
+     * Into the harvest store of {@code certificates.sources} (files, or the shared store),
+     * validated as {@code certs import} does; nothing without one. The outbound cache forgets what
+     * it said about the address.
      */
     private static SignerHarvest harvest(
-            CertificatesConfig c, Clock clock, Consumer<List<String>> forget) {
-        return c.sources().stream()
-                .filter(CertificatesConfig.HarvestSource.class::isInstance)
-                .map(s -> ((CertificatesConfig.HarvestSource) s).path())
-                .findFirst()
+            ValidatedConfig validated, Clock clock, Consumer<List<String>> forget) {
+        return validated
+                .harvest()
                 .<SignerHarvest>map(
-                        path -> {
+                        h -> {
                             CertificateImport store =
                                     new CertificateImport(
-                                            new HarvestCertificateSource(path),
-                                            CertificateSetup.recipientValidator(c, clock));
+                                            h,
+                                            CertificateSetup.recipientValidator(
+                                                    validated.config().certificates(), clock));
                             return (message, origin) -> harvest(store, message, origin, forget);
                         })
                 .orElse(SignerHarvest.NONE);

@@ -88,12 +88,13 @@ public final class Relay implements AutoCloseable, RelayControl {
         RelayMetrics metrics = new RelayMetrics();
         ResourceStack opened = new ResourceStack();
         try {
-            ValidatedConfig validated = opened.add(RelayAssembly.validate(config, clock, metrics));
+            SharedStore shared = opened.add(SharedStore.open(config, clock));
+            ValidatedConfig validated =
+                    opened.add(RelayAssembly.validate(config, clock, metrics, shared));
             logWarnings(validated);
             Spool spool = StartSteps.openSpool(config);
             List<SpooledMessage> left = StartSteps.recover(spool, config);
             AtomicReference<SealingStage> current = new AtomicReference<>();
-            SharedStore shared = opened.add(SharedStore.open(config));
             EvidenceRun evidence = opened.add(EvidenceRun.open(config, shared.database(), clock));
             // delivery and spool settings are read at start; a reload changes only the policies'
             // delivery-tls
@@ -135,6 +136,7 @@ public final class Relay implements AutoCloseable, RelayControl {
             Relay relay = new Relay(current, metrics, outbox, scheduler, tlsLevels, inbound, clock);
             relay.evidence = evidence;
             relay.shared = shared;
+            shared.follow(relay::forgetCertificates, metrics.gauges());
             evidence.start(() -> current.get().timestamps(), metrics, clock);
             relay.admin = opened.add(StartSteps.adminServer(config, metrics, relay, validated));
             metrics.gauges()
@@ -185,7 +187,7 @@ public final class Relay implements AutoCloseable, RelayControl {
         RelayConfig old = current.get().config();
         try {
             RelayConfig next = ConfigLoader.load(old.file());
-            ValidatedConfig validated = RelayAssembly.validate(next, clock, metrics);
+            ValidatedConfig validated = RelayAssembly.validate(next, clock, metrics, shared);
             logWarnings(validated);
             SealingStage stage =
                     SealingStage.open(
@@ -227,6 +229,7 @@ public final class Relay implements AutoCloseable, RelayControl {
         Map<String, String> problems = new LinkedHashMap<>(current.get().readinessProblems());
         inbound.flatMap(InboundPath::readinessProblem).ifPresent(p -> problems.put("inbound", p));
         evidence.problem().ifPresent(p -> problems.put("evidence", p));
+        shared.problem().ifPresent(p -> problems.put("store", p));
         return problems;
     }
 

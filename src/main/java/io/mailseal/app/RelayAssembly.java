@@ -4,6 +4,7 @@ import static io.mailseal.config.Keywords.kebab;
 
 import io.mailseal.admin.RelayMetrics;
 import io.mailseal.certs.CertificateResolver;
+import io.mailseal.certs.HarvestStore;
 import io.mailseal.certs.RecipientCertificates;
 import io.mailseal.certs.SigningIdentities;
 import io.mailseal.certs.TrustAnchors;
@@ -46,8 +47,14 @@ import java.util.Optional;
 public final class RelayAssembly {
     private RelayAssembly() {}
 
-    public static ValidatedConfig validate(RelayConfig config, Clock clock, RelayMetrics metrics) {
+    /**
+     * {@code shared} supplies the harvest store (the database's or the harvest source's files); it
+     * stays open after this.
+     */
+    public static ValidatedConfig validate(
+            RelayConfig config, Clock clock, RelayMetrics metrics, SharedStore shared) {
         prepareJvm();
+        Optional<HarvestStore> harvest = shared.harvest(config.certificates());
         Problems problems = new Problems();
         CircuitBreaker breaker =
                 new CircuitBreaker(clock, (url, backoff) -> metrics.circuitOpened(url));
@@ -60,7 +67,8 @@ public final class RelayAssembly {
                                         clock,
                                         metrics::revocationUnknown,
                                         breaker,
-                                        dns));
+                                        dns,
+                                        harvest));
         SigningIdentities identities =
                 problems.collect(
                         () ->
@@ -108,32 +116,41 @@ public final class RelayAssembly {
                 breaker,
                 dns,
                 mtaSts,
+                harvest,
                 problems.warnings());
     }
 
     /**
-     * For {@code lookup} and {@code explain}: only the certificate sources, uncached; close them
-     * after use.
+     * For {@code lookup} and {@code explain}: only the certificate sources, uncached, the harvest
+     * source's store from {@code shared}; close them after use.
      */
-    public static RecipientCertificates recipientCertificates(RelayConfig config, Clock clock) {
+    public static RecipientCertificates recipientCertificates(
+            RelayConfig config, Clock clock, SharedStore shared) {
         prepareJvm();
         return CertificateSetup.open(
                 config.certificates(),
                 clock,
                 () -> {},
                 new CircuitBreaker(clock, (u, b) -> {}),
-                ValidatingDns.open(config.dns(), clock));
+                ValidatingDns.open(config.dns(), clock),
+                shared.harvest(config.certificates()));
     }
 
-    /** Policy and certificates per recipient, as the end of DATA and {@code explain} decide. */
+    /**
+     * Policy and certificates per recipient, as the end of DATA and {@code explain} decide; {@code
+     * harvest} has what customers' clients announced.
+     */
     public static SealingPlanner planner(
-            RelayConfig config, CertificateResolver certificates, SealingMetrics metrics) {
+            RelayConfig config,
+            CertificateResolver certificates,
+            SealingMetrics metrics,
+            Optional<HarvestStore> harvest) {
         return new SealingPlanner(
                 new PolicyEngine(config.policies()),
                 certificates,
                 new AlgorithmChoice(config.crypto()),
                 metrics,
-                CertificateSetup.announcedCapabilities(config.certificates()));
+                CertificateSetup.announcedCapabilities(harvest));
     }
 
     /**

@@ -36,6 +36,11 @@ final class RestartOnlyChanges {
                     "relay.conf: changes to mailseal.inbound take effect only after a restart, but"
                             + " for inbound.policies, which take effect now");
         }
+        if (!next.store().equals(old.store())) {
+            log.warn(
+                    "relay.conf: changes to mailseal.store take effect only after a restart; the"
+                            + " harvest stays where the running relay keeps it");
+        }
         if (!next.adminListen().equals(old.adminListen())
                 || !next.adminTokenFile().equals(old.adminTokenFile())
                 || !next.spoolDirectory().equals(old.spoolDirectory())) {

@@ -71,7 +71,7 @@ final class SealingStage implements AutoCloseable {
                         clock);
         SealingPipeline pipeline =
                 new SealingPipeline(
-                        RelayAssembly.planner(config, certificates, metrics),
+                        RelayAssembly.planner(config, certificates, metrics, validated.harvest()),
                         validated.identities(),
                         new SignatureTimestamps(
                                 validated.timestamps(),

@@ -1,5 +1,6 @@
 package io.mailseal.app;
 
+import io.mailseal.certs.HarvestStore;
 import io.mailseal.certs.RecipientCertificates;
 import io.mailseal.certs.SigningIdentities;
 import io.mailseal.config.RelayConfig;
@@ -22,6 +23,7 @@ import java.util.Optional;
  *     of the start, certificate sources take the one of their stage
  * @param mtaSts MTA-STS for MX routing when {@code delivery.mta-sts.enabled} (its trust anchors
  *     read)
+ * @param harvest the store of the harvest source (files or the shared database), empty without one
  * @param warnings what to fix soon (a certificate ending within 30 days), key and value named as in
  *     a problem; check-config prints them, run and reload log them at WARN
  */
@@ -36,6 +38,7 @@ public record ValidatedConfig(
         CircuitBreaker breaker,
         ValidatingDns dns,
         Optional<MtaSts> mtaSts,
+        Optional<HarvestStore> harvest,
         List<String> warnings)
         implements AutoCloseable {
 

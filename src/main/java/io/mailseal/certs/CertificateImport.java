@@ -11,15 +11,14 @@ import java.util.List;
  * it now, so a forged or unusable certificate never replaces a customer's good one.
  */
 public final class CertificateImport {
-    private final HarvestCertificateSource store;
+    private final HarvestStore store;
     private final RecipientCertificateValidator validator;
     private final CertificateHarvester harvester = new CertificateHarvester();
 
     /** What became of one address, or of a whole file when no address could be taken from it. */
     public record Outcome(String address, boolean imported, String detail) {}
 
-    public CertificateImport(
-            HarvestCertificateSource store, RecipientCertificateValidator validator) {
+    public CertificateImport(HarvestStore store, RecipientCertificateValidator validator) {
         this.store = store;
         this.validator = validator;
     }

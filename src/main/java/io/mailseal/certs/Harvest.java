@@ -10,7 +10,7 @@ import java.util.Optional;
  * first, then any CA certificates that came along (to build the path), and the client's
  * SMIMECapabilities when the source was signed mail. Not yet validated.
  */
-record Harvest(
+public record Harvest(
         String address,
         List<X509Certificate> certificates,
         Optional<SenderCapabilities> capabilities) {

@@ -89,7 +89,7 @@ public record SenderCapabilities(List<String> algorithms, byte[] encoded) {
     }
 
     /** The attribute value: a DER SEQUENCE OF SMIMECapability. */
-    static SenderCapabilities parse(byte[] der) throws IOException {
+    public static SenderCapabilities parse(byte[] der) throws IOException {
         try {
             return of(SMIMECapabilities.getInstance(ASN1Primitive.fromByteArray(der)));
         } catch (IllegalArgumentException e) {

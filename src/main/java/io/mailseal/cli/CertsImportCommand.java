@@ -2,15 +2,16 @@ package io.mailseal.cli;
 
 import io.mailseal.admin.AdminServer;
 import io.mailseal.app.CertificateSetup;
+import io.mailseal.app.SharedStore;
 import io.mailseal.certs.CertificateImport;
-import io.mailseal.certs.HarvestCertificateSource;
-import io.mailseal.config.CertificatesConfig;
+import io.mailseal.certs.HarvestStore;
 import io.mailseal.config.ConfigException;
 import io.mailseal.config.RelayConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -43,20 +44,23 @@ final class CertsImportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         RelayConfig c = config.load();
-        CertificatesConfig.HarvestSource harvest =
-                c.certificates().sources().stream()
-                        .filter(CertificatesConfig.HarvestSource.class::isInstance)
-                        .map(CertificatesConfig.HarvestSource.class::cast)
-                        .findFirst()
-                        .orElseThrow(
-                                () ->
-                                        new ConfigException(
-                                                List.of(
-                                                        "mailseal.certificates.sources: has no "
-                                                                + "{ type = harvest } source to import into")));
+        try (SharedStore shared = SharedStore.forCommand(c, Clock.systemUTC())) {
+            HarvestStore harvest =
+                    shared.harvest(c.certificates())
+                            .orElseThrow(
+                                    () ->
+                                            new ConfigException(
+                                                    List.of(
+                                                            "mailseal.certificates.sources: has no "
+                                                                    + "{ type = harvest } source to import into")));
+            return importInto(c, harvest);
+        }
+    }
+
+    private int importInto(RelayConfig c, HarvestStore harvest) throws InterruptedException {
         CertificateImport imports =
                 new CertificateImport(
-                        new HarvestCertificateSource(harvest.path()),
+                        harvest,
                         CertificateSetup.recipientValidator(c.certificates(), Clock.systemUTC()));
         PrintWriter out = spec.commandLine().getOut();
         int imported = 0;
@@ -75,12 +79,15 @@ final class CertsImportCommand implements Callable<Integer> {
                                 file, o.address() == null ? "" : " for " + o.address(), o.detail());
                     }
                 }
+            } catch (NoSuchFileException e) {
+                spec.commandLine().getErr().printf("%s: not imported: no such file%n", file);
             } catch (IOException e) {
-                spec.commandLine().getErr().printf("%s: not imported: %s%n", file, e);
+                // the harvest store's own words: "shared store: ..." when the database is away
+                spec.commandLine().getErr().printf("%s: not imported: %s%n", file, e.getMessage());
             }
         }
         if (imported > 0) {
-            out.printf("stored in %s%n", harvest.path());
+            out.printf("stored in %s%n", harvest.name());
             tellRelay(new AdminClient(c), addresses);
         }
         return imported > 0 ? 0 : 1;

@@ -5,11 +5,13 @@ import static io.mailseal.config.Keywords.kebab;
 import io.mailseal.admin.RelayMetrics;
 import io.mailseal.app.Probes;
 import io.mailseal.app.RelayAssembly;
+import io.mailseal.app.SharedStore;
 import io.mailseal.app.ValidatedConfig;
 import io.mailseal.config.PolicyConfig;
 import io.mailseal.config.RelayConfig;
 import java.io.PrintWriter;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,8 +39,11 @@ final class CheckConfigCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (ValidatedConfig v =
-                RelayAssembly.validate(config.load(), Clock.systemUTC(), new RelayMetrics())) {
+        RelayConfig loaded = config.load();
+        try (SharedStore shared = SharedStore.forCommand(loaded, Clock.systemUTC());
+                ValidatedConfig v =
+                        RelayAssembly.validate(
+                                loaded, Clock.systemUTC(), new RelayMetrics(), shared)) {
             RelayConfig c = v.config();
             PrintWriter out = spec.commandLine().getOut();
             // to fix soon, not now (a certificate ending within 30 days): exit 0
@@ -66,15 +71,41 @@ final class CheckConfigCommand implements Callable<Integer> {
                         kebab(p.onMissingCertificate()),
                         kebab(p.deliveryTls().orElse(c.delivery().tls())));
             }
+            boolean failed = !storeUsable(shared.state());
             if (!probe) {
-                return 0;
+                return failed ? 1 : 0;
             }
-            boolean failed = false;
             for (Probes.Result r : Probes.run(v)) {
                 out.println(r.line());
                 failed |= r.failed();
             }
             return failed ? 1 : 0;
         }
+    }
+
+    /**
+     * The shared store's line; a schema older than this mailseal's is an error (run would refuse to
+     * start), a database that does not answer only a warning (run starts without it) unless
+     * probing.
+     */
+    private boolean storeUsable(Optional<SharedStore.State> state) {
+        if (state.isEmpty()) {
+            return true;
+        }
+        SharedStore.State s = state.get();
+        spec.commandLine().getOut().printf("  %s%n", s.line());
+        if (!s.answers()) {
+            spec.commandLine()
+                    .getErr()
+                    .println(
+                            (probe ? "probe failed: " : "config warning: ")
+                                    + s.line()
+                                    + " (run starts without it; lookups that need it answer 451)");
+            return !probe;
+        }
+        if (!s.upToDate()) {
+            spec.commandLine().getErr().println("config error: mailseal.store.url: " + s.line());
+        }
+        return s.upToDate();
     }
 }

@@ -1,6 +1,7 @@
 package io.mailseal.cli;
 
 import io.mailseal.app.RelayAssembly;
+import io.mailseal.app.SharedStore;
 import io.mailseal.certs.RecipientCertificates;
 import io.mailseal.certs.SigningIdentities;
 import io.mailseal.config.RelayConfig;
@@ -102,9 +103,16 @@ final class ExplainCommand implements Callable<Integer> {
         // only what the decision needs: policies, certificate sources and the signing identities
         SigningIdentities identities =
                 SigningIdentities.open(c.identities(), Clock.systemUTC(), token -> {});
-        try (RecipientCertificates certificates =
-                RelayAssembly.recipientCertificates(c, Clock.systemUTC())) {
-            new Explanation(RelayAssembly.planner(c, certificates, SealingMetrics.NONE), identities)
+        try (SharedStore shared = SharedStore.forCommand(c, Clock.systemUTC());
+                RecipientCertificates certificates =
+                        RelayAssembly.recipientCertificates(c, Clock.systemUTC(), shared)) {
+            new Explanation(
+                            RelayAssembly.planner(
+                                    c,
+                                    certificates,
+                                    SealingMetrics.NONE,
+                                    shared.harvest(c.certificates())),
+                            identities)
                     .print(facts, to, spec.commandLine().getOut());
         }
         spec.commandLine().getOut().flush();

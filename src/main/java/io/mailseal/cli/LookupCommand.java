@@ -1,9 +1,11 @@
 package io.mailseal.cli;
 
 import io.mailseal.app.RelayAssembly;
+import io.mailseal.app.SharedStore;
 import io.mailseal.certs.RecipientAddress;
 import io.mailseal.certs.RecipientCertificates;
 import io.mailseal.certs.RecipientReport;
+import io.mailseal.config.RelayConfig;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -34,8 +36,10 @@ final class LookupCommand implements Callable<Integer> {
             return 64;
         }
         RecipientReport r;
-        try (RecipientCertificates certificates =
-                RelayAssembly.recipientCertificates(config.load(), Clock.systemUTC())) {
+        RelayConfig c = config.load();
+        try (SharedStore shared = SharedStore.forCommand(c, Clock.systemUTC());
+                RecipientCertificates certificates =
+                        RelayAssembly.recipientCertificates(c, Clock.systemUTC(), shared)) {
             r = RecipientReport.of(address, certificates.resolve(address));
         }
         PrintWriter out = spec.commandLine().getOut();

@@ -27,7 +27,8 @@ import picocli.CommandLine.Command;
             EvidenceCommand.class,
             SmtpPasswdCommand.class,
             ReloadCommand.class,
-            TlsCheckCommand.class
+            TlsCheckCommand.class,
+            StoreCommand.class
         })
 public final class Main {
 

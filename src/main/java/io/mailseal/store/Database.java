@@ -5,8 +5,10 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.mailseal.config.StoreConfig;
 import java.io.IOException;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.function.Function;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -29,6 +31,21 @@ public final class Database implements AutoCloseable {
     private Database(HikariDataSource pool, String node) {
         this.pool = pool;
         this.node = node;
+    }
+
+    /**
+     * A connection of its own, outside the pool, for a session that lasts (LISTEN): the pool's
+     * connections keep no session state between users. Within {@code store.timeout}.
+     */
+    public Connection dedicatedConnection() throws SQLException {
+        Properties p = new Properties();
+        // as text: the driver reads properties with getProperty, which skips any other type
+        pool.getDataSourceProperties().forEach((k, v) -> p.setProperty((String) k, v.toString()));
+        p.setProperty("user", pool.getUsername());
+        if (pool.getPassword() != null) {
+            p.setProperty("password", pool.getPassword());
+        }
+        return DriverManager.getConnection(pool.getJdbcUrl(), p);
     }
 
     /**
@@ -86,6 +103,11 @@ public final class Database implements AutoCloseable {
         h.addDataSourceProperty("tcpKeepAlive", "true");
         h.addDataSourceProperty("ApplicationName", "mailseal " + node);
         return new Database(new HikariDataSource(h), node);
+    }
+
+    /** The JDBC URL (no password in it: that comes from password-env or password-file). */
+    public String url() {
+        return pool.getJdbcUrl();
     }
 
     /** This relay's name in the shared store. */

@@ -3,7 +3,7 @@ package io.mailseal.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailseal.app.Relay;
-import io.mailseal.certs.HarvestCertificateSource;
+import io.mailseal.certs.HarvestFiles;
 import io.mailseal.config.ConfigLoader;
 import io.mailseal.demo.DemoPki;
 import io.mailseal.demo.DemoPki.KeyKind;
@@ -84,9 +84,9 @@ class HarvestIT {
                                     + signed
                                     + ": O=mailseal demo,CN=alice@customer.example, serial ")
                     .contains("capabilities: AES-256-GCM, AES-256-CBC, RSAES-OAEP")
-                    .contains("stored in " + dir.resolve("harvest"));
+                    .contains("stored in harvest:" + dir.resolve("harvest"));
             assertThat(dir.resolve("harvest/bob@customer.example.pem")).doesNotExist();
-            assertThat(new HarvestCertificateSource(dir.resolve("harvest")).capabilities(ALICE))
+            assertThat(new HarvestFiles(dir.resolve("harvest")).capabilities(ALICE))
                     .hasValueSatisfying(c -> assertThat(c.readsAesGcm()).isTrue());
 
             try (Relay relay = Relay.start(ConfigLoader.load(conf), Clock.systemUTC())) {

@@ -12,21 +12,21 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class HarvestCertificateSourceTest {
+class HarvestFilesTest {
     static final String ALICE = "alice@customer.example";
     @TempDir Path dir;
     final DemoPki pki = new DemoPki(Clock.systemUTC(), "harvest store test CA");
 
     @Test
     void fileNamesAreLowerCasedAndCannotLeaveTheDirectory() {
-        assertThat(HarvestCertificateSource.fileName("Alice+Tag@Customer.Example"))
+        assertThat(HarvestFiles.fileName("Alice+Tag@Customer.Example"))
                 .isEqualTo("alice+tag@customer.example");
-        assertThat(HarvestCertificateSource.fileName("../../etc/passwd@x"))
+        assertThat(HarvestFiles.fileName("../../etc/passwd@x"))
                 .isEqualTo("%2E.%2F..%2Fetc%2Fpasswd@x");
-        assertThat(HarvestCertificateSource.fileName(".hidden@x")).isEqualTo("%2Ehidden@x");
-        assertThat(HarvestCertificateSource.fileName("a%2Fb@x")).isEqualTo("a%252fb@x");
-        assertThat(HarvestCertificateSource.fileName("jörg@x")).isEqualTo("j%C3%B6rg@x");
-        assertThat(HarvestCertificateSource.fileName("a".repeat(250) + "@x"))
+        assertThat(HarvestFiles.fileName(".hidden@x")).isEqualTo("%2Ehidden@x");
+        assertThat(HarvestFiles.fileName("a%2Fb@x")).isEqualTo("a%252fb@x");
+        assertThat(HarvestFiles.fileName("jörg@x")).isEqualTo("j%C3%B6rg@x");
+        assertThat(HarvestFiles.fileName("a".repeat(250) + "@x"))
                 .startsWith("sha256-")
                 .hasSize(7 + 64);
     }
@@ -34,7 +34,7 @@ class HarvestCertificateSourceTest {
     @Test
     void storedCertificatesAndCapabilitiesAreFoundAndAReplacementDropsOldCapabilities()
             throws Exception {
-        HarvestCertificateSource store = new HarvestCertificateSource(dir.resolve("harvest"));
+        HarvestFiles store = new HarvestFiles(dir.resolve("harvest"));
         assertThat(store.lookup(ALICE))
                 .as("nothing harvested yet")
                 .isInstanceOf(Lookup.NotFound.class);
@@ -67,9 +67,7 @@ class HarvestCertificateSourceTest {
     void anUnreadableFileIsUnavailableNotMissing() throws Exception {
         Files.createDirectories(dir.resolve("harvest"));
         Files.writeString(dir.resolve("harvest/bob@customer.example.pem"), "not a certificate");
-        assertThat(
-                        new HarvestCertificateSource(dir.resolve("harvest"))
-                                .lookup("bob@customer.example"))
+        assertThat(new HarvestFiles(dir.resolve("harvest")).lookup("bob@customer.example"))
                 .isInstanceOf(Lookup.Unavailable.class);
     }
 }
