@@ -105,32 +105,32 @@ class SharedStoreIT {
             ExternalTool.Result before = shippedJar("store", "status", "-c", conf.toString());
             assertThat(before.exitCode()).as(before.output()).isEqualTo(1);
             assertThat(before.output())
-                    .contains("as node node-a: schema version none, this mailseal needs 1")
+                    .contains("as node node-a: schema version none, this mailseal needs 2")
                     .contains("run mailseal store migrate");
 
             ExternalTool.Result migrated = shippedJar("store", "migrate", "-c", conf.toString());
             assertThat(migrated.exitCode()).as(migrated.output()).isZero();
             assertThat(migrated.output())
                     .contains(pg.url() + " as node node-a: schema version none before")
-                    .contains("applied 1 migration(s): schema version 1 after");
+                    .contains("applied 2 migration(s): schema version 2 after");
 
             ExternalTool.Result again = shippedJar("store", "migrate", "-c", conf.toString());
             assertThat(again.exitCode()).as(again.output()).isZero();
             assertThat(again.output())
-                    .contains("schema version 1 before")
-                    .contains("applied 0 migration(s): schema version 1 after");
+                    .contains("schema version 2 before")
+                    .contains("applied 0 migration(s): schema version 2 after");
 
             CommandLineIT.Run status =
                     CommandLineIT.mailseal("store", "status", "-c", conf.toString());
             assertThat(status.exit()).as(status.err()).isZero();
             assertThat(status.out())
-                    .contains("store postgresql " + pg.url() + " as node node-a: schema version 1")
+                    .contains("store postgresql " + pg.url() + " as node node-a: schema version 2")
                     .contains("harvests kept on this node's disk for it: 0");
             CommandLineIT.Run check = CommandLineIT.mailseal("check-config", "-c", conf.toString());
             assertThat(check.exit()).as(check.err()).isZero();
             assertThat(check.out())
                     .contains(
-                            "  store postgresql " + pg.url() + " as node node-a: schema version 1");
+                            "  store postgresql " + pg.url() + " as node node-a: schema version 2");
         }
     }
 
