@@ -96,12 +96,14 @@ public final class RelayGauges {
 
     /**
      * The shared store ({@code mailseal.store.type = postgresql}): whether this node is connected
-     * to it now (1) or not (0), and harvests kept on its disk until the database takes them.
+     * to it now (1) or not (0), and harvests kept on its disk until the database takes them; 1 and
+     * 0 with the embedded store, which is always there.
      */
     public void watchStore(BooleanSupplier up, IntSupplier pendingHarvests) {
         gauge(
                 "mailseal_store_up",
-                "1 while this node is connected to the shared store (PostgreSQL), else 0.",
+                "1 while this node reaches its store (the shared PostgreSQL; always 1 when embedded),"
+                        + " else 0.",
                 () -> up.getAsBoolean() ? 1 : 0);
         gauge(
                 "mailseal_store_harvest_pending",

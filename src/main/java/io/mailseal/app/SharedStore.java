@@ -185,10 +185,11 @@ public final class SharedStore implements AutoCloseable {
     /**
      * A relay follows the harvests of every node: {@code forget} gets the addresses whose harvest
      * changed anywhere, harvests kept on disk move in when the database answers, and the gauges
-     * show both. Nothing with the embedded store.
+     * show both. With the embedded store the gauges say 1 and 0 (one alert rule serves both).
      */
     void follow(Consumer<List<String>> forget, RelayGauges gauges) {
         if (database.isEmpty() || harvest.isEmpty()) {
+            gauges.watchStore(() -> true, () -> 0);
             return;
         }
         HarvestChanges c =
