@@ -8,6 +8,7 @@ import io.mailseal.crypto.SignatureTimestamps;
 import io.mailseal.crypto.TimestampUnavailableException;
 import io.mailseal.delivery.Outbox;
 import io.mailseal.evidence.Evidence;
+import io.mailseal.evidence.Outcome;
 import io.mailseal.policy.MessageFacts;
 import io.mailseal.seal.SealingPlan.Group;
 import io.mailseal.smtp.MessageSink;
@@ -122,16 +123,18 @@ public final class SealingPipeline implements MessageSink {
         }
         Instant now = spooling.clock().instant();
         try {
-            if (spooling.evidence().kept()) {
-                spooling.evidence()
-                        .record(
-                                AcceptanceRecords.accepted(
-                                        received,
-                                        messageId(mime),
-                                        sealed,
-                                        now,
-                                        spooling.defaultMaxAge()),
-                                AcceptanceRecords.certificates(sealed));
+            List<Outcome> records =
+                    spooling.evidence().kept()
+                            ? AcceptanceRecords.accepted(
+                                    received,
+                                    messageId(mime),
+                                    sealed,
+                                    now,
+                                    spooling.defaultMaxAge())
+                            : List.of();
+            // pass mail has nothing to record: a journal that cannot write now does not hold it
+            if (!records.isEmpty()) {
+                spooling.evidence().record(records, AcceptanceRecords.certificates(sealed));
             }
         } catch (IOException | RuntimeException e) {
             log.error("evidence journal write failed, answered 451: {}", e.toString());

@@ -201,6 +201,20 @@ class ScaleOutIT {
                 assertThat(count(attempts, duringOutage))
                         .as("messages sent while the database was away")
                         .isPositive();
+                // the journal is in the database: codes wait for it (451), plain notices have
+                // nothing to record and go on
+                assertThat(attempts.stream().filter(duringOutage))
+                        .as("while the database was away: notices 250, codes 4xx")
+                        .allSatisfy(
+                                a ->
+                                        assertThat(a.code())
+                                                .as(a.mail().id())
+                                                .matches(
+                                                        c ->
+                                                                a.mail().sealed()
+                                                                        ? c / 100 == 4
+                                                                        : c == 250,
+                                                        a.mail().sealed() ? "4xx" : "250"));
                 Set<String> accepted = ids(attempts, Attempt::accepted);
                 Map<String, List<Integer>> copies = awaitDelivered(world, accepted);
                 assertThat(copies.keySet())
