@@ -1,5 +1,6 @@
-import io.mailseal.crypto.TimestampAuthorityClient;
 import io.mailseal.crypto.TimestampVerifier;
+import io.mailseal.net.CircuitBreaker;
+import io.mailseal.tsa.TimestampAuthorityClient;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
@@ -47,7 +48,8 @@ public final class TsaClientLoad {
         }
         Duration timeout = Duration.ofSeconds(3);
         TimestampAuthorityClient client = new TimestampAuthorityClient(List.of(url), timeout,
-                new TimestampVerifier(Set.of(new TrustAnchor(ca, null))), Clock.systemUTC(),
+                new TimestampVerifier(Set.of(new TrustAnchor(ca, null))),
+                new CircuitBreaker(Clock.systemUTC(), (u, backoff) -> {}),
                 TimestampAuthorityClient.defaultHttpClient(timeout), (u, reason) -> System.err.println(reason));
         stamp(client, warmup, threads);
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
