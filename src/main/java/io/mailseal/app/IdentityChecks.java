@@ -197,7 +197,7 @@ final class IdentityChecks {
      * A signing policy's sender must be an address of the certificate it is signed with: a literal
      * {@code from} exactly, {@code *@domain} some address in the domain. Senders known only at run
      * time (no {@code from}, a regex) are not checked. A sender with no identity at all is {@link
-     * RelayAssembly#identityGaps}'s problem.
+     * SigningPolicyGaps#of}'s problem.
      */
     private static void signerGaps(
             List<PolicyConfig> policies,
@@ -210,7 +210,7 @@ final class IdentityChecks {
                 continue;
             }
             String from = p.match().from().map(PolicyConfig.TextPattern::text).orElse("");
-            String sender = RelayAssembly.representativeSender(from);
+            String sender = SigningPolicyGaps.representativeSender(from);
             Optional<SigningIdentities.Entry> entry =
                     sender == null ? Optional.empty() : identities.entryForSender(sender);
             if (entry.isEmpty()) {

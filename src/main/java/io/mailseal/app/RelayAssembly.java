@@ -1,7 +1,5 @@
 package io.mailseal.app;
 
-import static io.mailseal.config.Keywords.kebab;
-
 import io.mailseal.admin.RelayMetrics;
 import io.mailseal.certs.CertificateResolver;
 import io.mailseal.certs.HarvestStore;
@@ -12,7 +10,6 @@ import io.mailseal.config.CertificatesConfig;
 import io.mailseal.config.ConfigException;
 import io.mailseal.config.DeliveryConfig;
 import io.mailseal.config.MtaStsConfig;
-import io.mailseal.config.PolicyConfig;
 import io.mailseal.config.RelayConfig;
 import io.mailseal.config.TimestampConfig;
 import io.mailseal.crypto.AlgorithmChoice;
@@ -98,7 +95,7 @@ public final class RelayAssembly {
         directoryProblems(config.certificates()).forEach(problems::add);
         String inbound = InboundChecks.check(config, identities, clock, problems);
         if (identities != null) {
-            problems.addAll(identityGaps(config.policies(), identities));
+            problems.addAll(SigningPolicyGaps.of(config.policies(), identities));
             IdentityChecks.check(config.policies(), identities, clock, problems);
         }
         if (!problems.isEmpty() && sources != null) {
@@ -171,52 +168,6 @@ public final class RelayAssembly {
             return Optional.of(key + ": \"" + directory + "\" is not a writable directory");
         }
         return Optional.empty();
-    }
-
-    /**
-     * Signing policies whose sender has no signing identity: such mail would get 550 "no signing
-     * identity" for a fault of the configuration. A literal sender needs an identity for it; {@code
-     * *@domain} one for the domain; any other sender at least one identity.
-     */
-    static List<String> identityGaps(List<PolicyConfig> policies, SigningIdentities identities) {
-        List<String> gaps = new ArrayList<>();
-        for (int i = 0; i < policies.size(); i++) {
-            PolicyConfig p = policies.get(i);
-            if (!p.signs()) {
-                continue;
-            }
-            String key = "mailseal.policies[" + i + "]";
-            String from = p.match().from().map(PolicyConfig.TextPattern::text).orElse("");
-            String sender = representativeSender(from);
-            if (sender != null && identities.certificateFor(sender).isEmpty()) {
-                gaps.add(
-                        key
-                                + ".match.from: \""
-                                + from
-                                + "\" (policy "
-                                + p.name()
-                                + ", action "
-                                + kebab(p.action())
-                                + ") has no signing identity"
-                                + (from.startsWith("*@") ? " for the domain" : "")
-                                + " in mailseal.identities");
-            } else if (sender == null && identities.entries().isEmpty()) {
-                gaps.add(key + ": policy " + p.name() + " signs, but mailseal.identities is empty");
-            }
-        }
-        return gaps;
-    }
-
-    /**
-     * A sender that picks the same identity as every sender {@code from} matches: the address
-     * itself, {@code postmaster@domain} for {@code *@domain}; null when the senders are known only
-     * at run time (no {@code from}, another glob, a regex).
-     */
-    static String representativeSender(String from) {
-        if (from.matches("[^*?/]+@[^*?/]+")) {
-            return from;
-        }
-        return from.matches("\\*@[^*?/@]+") ? "postmaster" + from.substring(1) : null;
     }
 
     private static List<String> directoryProblems(CertificatesConfig certificates) {
