@@ -1,28 +1,33 @@
 package io.mailseal.crypto;
 
 import jakarta.mail.MessagingException;
-import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
 import java.security.spec.MGF1ParameterSpec;
+import java.util.Base64;
 import java.util.List;
 import javax.crypto.spec.OAEPParameterSpec;
 import javax.crypto.spec.PSource;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.cms.CMSAlgorithm;
+import org.bouncycastle.cms.CMSAuthEnvelopedDataStreamGenerator;
+import org.bouncycastle.cms.CMSEnvelopedDataStreamGenerator;
+import org.bouncycastle.cms.CMSEnvelopedGenerator;
+import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.RecipientInfoGenerator;
 import org.bouncycastle.cms.jcajce.JceCMSContentEncryptorBuilder;
 import org.bouncycastle.cms.jcajce.JceKeyAgreeRecipientInfoGenerator;
 import org.bouncycastle.cms.jcajce.JceKeyTransRecipientInfoGenerator;
-import org.bouncycastle.mail.smime.SMIMEAuthEnvelopedGenerator;
-import org.bouncycastle.mail.smime.SMIMEEnvelopedGenerator;
-import org.bouncycastle.mail.smime.SMIMEException;
+import org.bouncycastle.operator.OutputAEADEncryptor;
+import org.bouncycastle.operator.OutputEncryptor;
 import org.bouncycastle.operator.jcajce.JcaAlgorithmParametersConverter;
 
 /**
@@ -63,35 +68,70 @@ final class MessageEncryptor {
         if (recipients.isEmpty()) {
             throw new IllegalArgumentException("an envelope needs at least one recipient");
         }
-        MimeBodyPart content = MimeEntities.contentEntity(signed);
-        SMIMEEnvelopedGenerator gen =
-                algorithm.authenticated()
-                        ? new SMIMEAuthEnvelopedGenerator()
-                        : new SMIMEEnvelopedGenerator();
-        try {
-            for (EnvelopeRecipient r : recipients) {
-                gen.addRecipientInfoGenerator(recipientInfo(r));
+        byte[] content = MimeEntities.bytes(MimeEntities.contentEntity(signed));
+        OpenBuffer body = new OpenBuffer(base64Size(content.length));
+        try (OutputStream base64 =
+                new BufferedOutputStream(Base64.getMimeEncoder(76, CRLF).wrap(body), 8 * 1024)) {
+            try (OutputStream cms = open(base64, algorithm, recipients)) {
+                cms.write(content);
             }
-            MimeBodyPart envelope =
-                    gen.generate(
-                            content, new JceCMSContentEncryptorBuilder(algorithm.oid()).build());
-            return MimeEntities.wrap(signed, MimeEntities.reparse(envelope, base64Size(content)));
-        } catch (SMIMEException | GeneralSecurityException | org.bouncycastle.cms.CMSException e) {
+        } catch (GeneralSecurityException | CMSException e) {
             throw new MessagingException("encryption failed: " + e.getMessage(), e);
         }
+        body.writeBytes(CRLF);
+        return MimeEntities.wrap(
+                MimeEntities.messageHeaderLines(signed), envelopeHeaders(algorithm), body);
     }
+
+    /**
+     * The CMS stream that encrypts what is written to it into {@code out}: the same generators
+     * BouncyCastle's S/MIME ones use, fed the entity's bytes directly instead of through a MIME
+     * part written lazily into Jakarta Mail's base64 encoder.
+     */
+    private OutputStream open(
+            OutputStream out, ContentEncryption algorithm, List<EnvelopeRecipient> recipients)
+            throws GeneralSecurityException, CMSException, IOException {
+        OutputEncryptor encryptor = new JceCMSContentEncryptorBuilder(algorithm.oid()).build();
+        if (algorithm.authenticated()) {
+            CMSAuthEnvelopedDataStreamGenerator gen = new CMSAuthEnvelopedDataStreamGenerator();
+            addRecipients(gen, recipients);
+            return gen.open(out, (OutputAEADEncryptor) encryptor);
+        }
+        CMSEnvelopedDataStreamGenerator gen = new CMSEnvelopedDataStreamGenerator();
+        addRecipients(gen, recipients);
+        return gen.open(out, encryptor);
+    }
+
+    private void addRecipients(CMSEnvelopedGenerator gen, List<EnvelopeRecipient> recipients)
+            throws GeneralSecurityException, CMSException {
+        for (EnvelopeRecipient r : recipients) {
+            gen.addRecipientInfoGenerator(recipientInfo(r));
+        }
+    }
+
+    /** RFC 8551 §3.2.2 and §3.4: the fields BouncyCastle's S/MIME generators write, in order. */
+    private static List<String> envelopeHeaders(ContentEncryption algorithm) {
+        return List.of(
+                "Content-Type: application/pkcs7-mime; name=\"smime.p7m\"; smime-type="
+                        + (algorithm.authenticated() ? "authEnveloped-data" : "enveloped-data"),
+                "Content-Transfer-Encoding: base64",
+                "Content-Disposition: attachment; filename=\"smime.p7m\"",
+                "Content-Description: S/MIME Encrypted Message");
+    }
+
+    private static final byte[] CRLF = {'\r', '\n'};
 
     /**
      * Room for the envelope as written: the entity and the CMS structure around it (a few hundred
      * bytes per recipient) in base64 lines of 76 characters and CRLF.
      */
-    private static long base64Size(MimeBodyPart content) throws MessagingException {
-        long cms = Math.max(content.getSize(), 0) + 16 * 1024;
+    private static long base64Size(long content) {
+        long cms = content + 16 * 1024;
         return cms * 4 / 3 * 78 / 76 + 4096;
     }
 
     private RecipientInfoGenerator recipientInfo(EnvelopeRecipient r)
-            throws GeneralSecurityException, org.bouncycastle.cms.CMSException {
+            throws GeneralSecurityException, CMSException {
         X509Certificate cert = r.certificate();
         if (cert.getPublicKey() instanceof ECPublicKey ec) {
             KeyPairGenerator kpg = KeyPairGenerator.getInstance("EC");

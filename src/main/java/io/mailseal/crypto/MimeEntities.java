@@ -102,17 +102,49 @@ final class MimeEntities {
      */
     static MimeMessage wrap(java.util.List<String> headerLines, MimeBodyPart entity)
             throws MessagingException, IOException {
+        java.util.List<String> entityLines = new java.util.ArrayList<>();
+        for (String line : Collections.list(entity.getAllHeaderLines())) {
+            if (isEntityHeader(line)) {
+                entityLines.add(line);
+            }
+        }
+        try (InputStream raw = entity.getRawInputStream()) {
+            // the size is exact for a parsed entity
+            return wrap(headerLines, entityLines, Math.max(entity.getSize(), 0), raw::transferTo);
+        }
+    }
+
+    /**
+     * As {@link #wrap(java.util.List, MimeBodyPart)}, the entity given as its header lines and its
+     * raw body (already encoded for transfer), which is copied once, into the message.
+     */
+    static MimeMessage wrap(
+            java.util.List<String> headerLines, java.util.List<String> entityLines, OpenBuffer body)
+            throws MessagingException, IOException {
+        return wrap(
+                headerLines,
+                entityLines,
+                body.size(),
+                out -> out.write(body.array(), 0, body.size()));
+    }
+
+    private interface Body {
+        void writeTo(java.io.OutputStream out) throws IOException;
+    }
+
+    private static MimeMessage wrap(
+            java.util.List<String> headerLines,
+            java.util.List<String> entityLines,
+            long bodySize,
+            Body body)
+            throws MessagingException, IOException {
         java.util.List<String> lines = new java.util.ArrayList<>(headerLines);
         if (lines.stream().noneMatch(l -> l.regionMatches(true, 0, "message-id:", 0, 11))) {
             lines.add("Message-ID: " + new MessageIds().next());
         }
         lines.add("MIME-Version: 1.0");
-        for (String line : Collections.list(entity.getAllHeaderLines())) {
-            if (isEntityHeader(line)) {
-                lines.add(line);
-            }
-        }
-        long size = Math.max(entity.getSize(), 0) + CRLF.length; // exact for a parsed entity
+        lines.addAll(entityLines);
+        long size = bodySize + CRLF.length;
         for (String line : lines) {
             size += line.length() + CRLF.length;
         }
@@ -121,9 +153,7 @@ final class MimeEntities {
             writeLine(out, line);
         }
         out.writeBytes(CRLF);
-        try (InputStream raw = entity.getRawInputStream()) {
-            raw.transferTo(out);
-        }
+        body.writeTo(out);
         return new Written(out.bytes());
     }
 
