@@ -2,7 +2,6 @@ package io.mailseal.crypto;
 
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.security.GeneralSecurityException;
@@ -11,7 +10,6 @@ import java.security.KeyPairGenerator;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
 import java.security.spec.MGF1ParameterSpec;
-import java.util.Base64;
 import java.util.List;
 import javax.crypto.spec.OAEPParameterSpec;
 import javax.crypto.spec.PSource;
@@ -69,18 +67,15 @@ final class MessageEncryptor {
             throw new IllegalArgumentException("an envelope needs at least one recipient");
         }
         byte[] content = MimeEntities.bytes(MimeEntities.contentEntity(signed));
-        OpenBuffer body = new OpenBuffer(base64Size(content.length));
-        try (OutputStream base64 =
-                new BufferedOutputStream(Base64.getMimeEncoder(76, CRLF).wrap(body), 8 * 1024)) {
-            try (OutputStream cms = open(base64, algorithm, recipients)) {
-                cms.write(content);
-            }
+        // the entity and the CMS structure around it: a few hundred bytes per recipient
+        Base64Body body = new Base64Body(content.length + 16 * 1024L);
+        try (OutputStream cms = open(body.stream(), algorithm, recipients)) {
+            cms.write(content);
         } catch (GeneralSecurityException | CMSException e) {
             throw new MessagingException("encryption failed: " + e.getMessage(), e);
         }
-        body.writeBytes(CRLF);
         return MimeEntities.wrap(
-                MimeEntities.messageHeaderLines(signed), envelopeHeaders(algorithm), body);
+                MimeEntities.messageHeaderLines(signed), envelopeHeaders(algorithm), body.finish());
     }
 
     /**
@@ -117,17 +112,6 @@ final class MessageEncryptor {
                 "Content-Transfer-Encoding: base64",
                 "Content-Disposition: attachment; filename=\"smime.p7m\"",
                 "Content-Description: S/MIME Encrypted Message");
-    }
-
-    private static final byte[] CRLF = {'\r', '\n'};
-
-    /**
-     * Room for the envelope as written: the entity and the CMS structure around it (a few hundred
-     * bytes per recipient) in base64 lines of 76 characters and CRLF.
-     */
-    private static long base64Size(long content) {
-        long cms = content + 16 * 1024;
-        return cms * 4 / 3 * 78 / 76 + 4096;
     }
 
     private RecipientInfoGenerator recipientInfo(EnvelopeRecipient r)

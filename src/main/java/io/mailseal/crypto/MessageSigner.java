@@ -1,10 +1,9 @@
 package io.mailseal.crypto;
 
 import jakarta.mail.MessagingException;
-import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
-import jakarta.mail.internet.MimeMultipart;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -22,11 +21,11 @@ import org.bouncycastle.cert.jcajce.JcaCertStore;
 import org.bouncycastle.cms.CMSAlgorithm;
 import org.bouncycastle.cms.CMSAttributeTableGenerationException;
 import org.bouncycastle.cms.CMSAttributeTableGenerator;
+import org.bouncycastle.cms.CMSException;
+import org.bouncycastle.cms.CMSSignedDataStreamGenerator;
 import org.bouncycastle.cms.DefaultSignedAttributeTableGenerator;
 import org.bouncycastle.cms.SignerInfoGenerator;
 import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
-import org.bouncycastle.mail.smime.SMIMEException;
-import org.bouncycastle.mail.smime.SMIMESignedGenerator;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 
@@ -38,7 +37,7 @@ import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
  * SMIMECapabilities and SMIMEEncryptionKeyPreference.
  */
 final class MessageSigner {
-    private static final long SIGNATURE_ROOM = 64 * 1024;
+    private static final long SIGNATURE_ROOM = 16 * 1024;
 
     MimeMessage sign(
             MimeMessage original,
@@ -50,29 +49,29 @@ final class MessageSigner {
                     TimestampUnavailableException,
                     KeyUnavailableException {
         List<String> outerHeaders = HeaderProtector.outerHeaderLines(original, hp);
-        MimeBodyPart content = HeaderProtector.protectedEntity(original, hp, outerHeaders);
-        SMIMESignedGenerator gen = new SMIMESignedGenerator();
+        byte[] content =
+                MimeEntities.bytes(HeaderProtector.protectedEntity(original, hp, outerHeaders));
         try {
+            CMSSignedDataStreamGenerator gen = new CMSSignedDataStreamGenerator();
             gen.addSignerInfoGenerator(signerInfo(identity, stamp));
             List<X509Certificate> certs = new ArrayList<>();
             certs.add(identity.certificate());
             certs.addAll(identity.chain());
             gen.addCertificates(new JcaCertStore(certs));
-            MimeMultipart signed = gen.generate(content);
-            MimeBodyPart entity = new MimeBodyPart();
-            entity.setContent(signed);
-            entity.setHeader("Content-Type", signed.getContentType());
-            // the signature part (certificates and timestamp included) is a few kB
-            return MimeEntities.wrap(
-                    outerHeaders, MimeEntities.reparse(entity, content.getSize() + SIGNATURE_ROOM));
-        } catch (SMIMEException
+            // the signature (certificates and timestamp included) is a few kB
+            Base64Body signature = new Base64Body(SIGNATURE_ROOM);
+            try (OutputStream signing = gen.open(signature.stream(), false)) {
+                signing.write(content); // digested, not copied: the signature is detached
+            }
+            return ClearSigned.message(outerHeaders, content, signature.finish());
+        } catch (CMSException
                 | MessagingException
                 | IOException
                 | OperatorCreationException
                 | org.bouncycastle.cms.CMSRuntimeException
                 | CertificateEncodingException e) {
-            // BouncyCastle signs lazily, while the multipart is written: a TSA failure
-            // surfaces wrapped in whatever the writer throws
+            // BouncyCastle signs when the signing stream is closed: a TSA or key failure
+            // surfaces wrapped in the stream's exception
             TimestampUnavailableException tsa = cause(e, TimestampUnavailableException.class);
             if (tsa != null) {
                 throw tsa;
@@ -139,9 +138,6 @@ final class MessageSigner {
     }
 
     private static Throwable next(Throwable t) {
-        if (t instanceof SMIMEException s && s.getUnderlyingException() != null) {
-            return s.getUnderlyingException();
-        }
         if (t instanceof MessagingException m && m.getNextException() != null) {
             return m.getNextException();
         }

@@ -3,6 +3,7 @@ package io.mailseal.crypto;
 import static io.mailseal.crypto.MailFixtures.BODY;
 import static io.mailseal.crypto.MailFixtures.BODY_QP;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mailseal.demo.DemoPki;
 import io.mailseal.demo.DemoPki.KeyKind;
@@ -280,6 +281,27 @@ class MessageSignerTest {
         assertThat(i.timestamp()).isEmpty();
         assertThat(new OpensslCms(dir).verifySigned(signed, pki.ca().certificate()))
                 .contains(BODY_QP);
+    }
+
+    /**
+     * A required timestamp that cannot be had stops the signature as that, not as a generic signing
+     * failure: the relay answers 451 for it and keeps the message off the wire.
+     */
+    @Test
+    void aStampThatCannotBeHadSurfacesAsTimestampUnavailable() throws Exception {
+        SignatureStamp down =
+                signature -> {
+                    throw new TimestampUnavailableException("no TSA answered");
+                };
+        assertThatThrownBy(
+                        () ->
+                                sealer.sign(
+                                        MailFixtures.otpMail("kunde@beispiel.example"),
+                                        bank(KeyKind.RSA),
+                                        down,
+                                        HeaderProtection.NONE))
+                .isInstanceOf(TimestampUnavailableException.class)
+                .hasMessageContaining("no TSA answered");
     }
 
     /** A CA (address null) or an S/MIME signer certificate issued by {@code issuer}. */
