@@ -221,18 +221,13 @@ final class MimeEntities {
     }
 
     /**
-     * {@code p} serialised and parsed again, in one buffer of room for {@code expected} bytes
-     * (grown if they are more) that the result reads as a view.
+     * {@code p} serialised and parsed again, in one buffer (room for its content and some header
+     * fields, grown if they are more) that the result reads as a view.
      */
-    static MimeBodyPart reparse(MimeBodyPart p, long expected)
-            throws MessagingException, IOException {
-        OpenBuffer out = new OpenBuffer(expected);
+    static MimeBodyPart reparse(MimeBodyPart p) throws MessagingException, IOException {
+        OpenBuffer out = new OpenBuffer(Math.max(p.getSize(), 0) + 4096L);
         p.writeTo(out);
         return new MimeBodyPart(out.stream());
-    }
-
-    static MimeBodyPart reparse(MimeBodyPart p) throws MessagingException, IOException {
-        return reparse(p, Math.max(p.getSize(), 0) + 4096L);
     }
 
     /** A message parsed from {@code bytes}, which it reads as a view and hands out as they are. */
