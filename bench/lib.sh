@@ -102,7 +102,7 @@ text_msg() { # class [bytes]: a text message (default 2 KB, like an OTP or a not
 
 statement_msg() { # class bytes [name]: multipart/mixed, a short text and a PDF-like attachment
   # (random bytes behind a %PDF-1.4 header, base64) so that the whole message is about `bytes`
-  local f="$WORK/${3:-$1}.eml" pdf=$(( $2 * 3 / 4 - 600 ))
+  local f="$WORK/${3:-$1}.eml" pdf=$(( $2 * 3 * 76 / (4 * 77) - 600 ))
   {
     printf 'From: Example Bank <statements@bank.example>\nTo: alice@customer.example\n'
     printf 'Subject: Your statement\nX-Mail-Class: %s\nMIME-Version: 1.0\n' "$1"
