@@ -26,7 +26,7 @@ if [ "$TSA_WARMUP" -gt 0 ]; then
   java -cp "$JAR" bench/TsaClientLoad.java "http://127.0.0.1:$TSA/tsr" "$WORK/tsa-ca.pem" "$TSA_WARMUP" 100 4 \
     >"$WORK/tsa-warmup.log" 2>&1
 fi
-echo "== mailseal fresh (JVM: -Xmx$HEAP ${MAILSEAL_JAVA_OPTS:-}), ; first $FIRST, warm-up $WARMUP, $N warm" >&2
+echo "== mailseal fresh (JVM: -Xmx$HEAP ${MAILSEAL_JAVA_OPTS:-}); first $FIRST, warm-up $WARMUP, $N warm" >&2
 T0=$(date +%s%N)
 start_mailseal
 LISTEN_MS=$(( ($(date +%s%N) - T0) / 1000000 ))
