@@ -15,6 +15,8 @@
  * --mix FILE:FRACTION: a second class of messages, round(N × FRACTION) of FILE, sent open loop at
  *     FRACTION × the base rate (--base-rate, default --rate) on --mix-sessions sessions of its own,
  *     while the N messages go as before; every figure is then printed per class.
+ * Open loop (--rate, --mix), a message that goes late because every session of its class is busy
+ * counts its latencies from when it was due, so a slow relay cannot hide queueing in this client.
  */
 
 import java.io.BufferedReader;
@@ -136,8 +138,10 @@ public final class SmtpLoad {
                     try {
                         int j;
                         while ((j = next.getAndIncrement()) < count) {
+                            long due = Long.MAX_VALUE;
                             if (intervalNanos > 0) { // open loop: message j is due at start + j/rate
-                                long wait = start + j * intervalNanos - System.nanoTime();
+                                due = start + j * intervalNanos;
+                                long wait = due - System.nanoTime();
                                 if (wait > 0) {
                                     TimeUnit.NANOSECONDS.sleep(wait);
                                 }
@@ -145,7 +149,7 @@ public final class SmtpLoad {
                             int i = first + j;
                             String msg = template.replaceFirst("\\r?\\n\\r?\\n",
                                     "\nMessage-ID: <bench-" + target.run + "-" + i + "@bank.example>\n\n");
-                            smtp = sendOne(target, smtp, i, msg);
+                            smtp = sendOne(target, smtp, i, msg, due);
                         }
                     } catch (Exception e) {
                         System.err.println(name + ": session failed: " + e);
@@ -160,20 +164,23 @@ public final class SmtpLoad {
             return pool;
         }
 
-        /** Sends message i; returns the session to go on with (null after a per-connection message). */
-        private Session sendOne(Target t, Session smtp, int i, String msg) throws IOException {
-            long beforeConnect = System.nanoTime();
+        /**
+         * Sends message i; returns the session to go on with (null after a per-connection message).
+         * Open loop, a message sent late (every session of its class busy) counts from when it was due.
+         */
+        private Session sendOne(Target t, Session smtp, int i, String msg, long due) throws IOException {
+            long beforeConnect = Math.min(due, System.nanoTime());
             if (smtp == null || smtp.closed()) {
                 // a relay closes a connection after so many messages (421), as MTAs do: reconnect
                 smtp = new Session(t.host, t.port);
             }
-            sent[i] = t.perConnection ? beforeConnect : System.nanoTime();
+            sent[i] = t.perConnection ? beforeConnect : Math.min(due, System.nanoTime());
             boolean ok;
             try {
                 ok = smtp.send(t.from, t.to, msg);
             } catch (RetryOnNewConnection closedByRelay) {
                 smtp = new Session(t.host, t.port);
-                sent[i] = System.nanoTime();
+                sent[i] = Math.min(due, System.nanoTime());
                 ok = smtp.send(t.from, t.to, msg);
             }
             if (ok) {

@@ -132,7 +132,9 @@ load() { # label relay-port message-file count sessions [SmtpLoad options]: one 
     2>>"$WORK/load.log"
 }
 
-rate_of() { sed -E 's/.* ([0-9.]+) msg\/s.*/\1/' <<<"$1"; } # msg/s of a SmtpLoad line
-field() { # SmtpLoad line, "accept" or "end-to-end", 1|2|3 (p50|p99|max): milliseconds
-  sed -E "s/.*$2 p50\/p99\/max ([0-9.]+)\/([0-9.]+)\/([0-9.]+) ms.*/\\$3/" <<<"$1"
+rate_of() { # msg/s of a SmtpLoad line (nan when it has none)
+  local v; v=$(sed -nE 's/.* ([0-9.]+) msg\/s.*/\1/p' <<<"$1"); echo "${v:-nan}"
+}
+field() { # SmtpLoad line, "accept" or "end-to-end", 1|2|3 (p50|p99|max): milliseconds (nan when none)
+  local v; v=$(sed -nE "s/.*$2 p50\/p99\/max ([0-9.]+)\/([0-9.]+)\/([0-9.]+) ms.*/\\$3/p" <<<"$1"); echo "${v:-nan}"
 }
