@@ -5,13 +5,18 @@ import io.mailseal.demo.EmbeddedTsa;
 import io.mailseal.demo.PkiFiles;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 @Command(
         name = "tsa",
@@ -28,6 +33,15 @@ final class DemoTsaCommand implements Callable<Integer> {
             description = "where to write the CA certificate (PEM) to trust")
     Path caOut;
 
+    @Option(
+            names = "--delay",
+            defaultValue = "0ms",
+            converter = Delay.class,
+            description =
+                    "answer each request this long after it arrived, as a remote TSA would "
+                            + "(e.g. 100ms, 1s; requests wait side by side); default ${DEFAULT-VALUE}")
+    Duration delay;
+
     @Spec CommandSpec spec;
 
     @Override
@@ -41,8 +55,11 @@ final class DemoTsaCommand implements Callable<Integer> {
                         tsa.certificate(),
                         List.of(pki.ca().certificate()),
                         Clock.systemUTC(),
-                        port);
-        spec.commandLine().getOut().printf("TSA %s, trust %s%n", server.url(), caOut);
+                        port,
+                        delay);
+        spec.commandLine()
+                .getOut()
+                .printf("TSA %s, trust %s, delay %d ms%n", server.url(), caOut, delay.toMillis());
         spec.commandLine().getOut().flush();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
@@ -54,5 +71,21 @@ final class DemoTsaCommand implements Callable<Integer> {
                                 }));
         stopped.await();
         return 0;
+    }
+
+    /** A delay as a whole number of milliseconds or seconds: {@code 100ms}, {@code 2s}. */
+    static final class Delay implements ITypeConverter<Duration> {
+        private static final Pattern FORM = Pattern.compile("(\\d{1,6})(ms|s)");
+
+        @Override
+        public Duration convert(String value) {
+            Matcher m = FORM.matcher(value);
+            if (!m.matches()) {
+                throw new TypeConversionException(
+                        "'" + value + "' is not a delay like 100ms or 2s");
+            }
+            long n = Long.parseLong(m.group(1));
+            return "ms".equals(m.group(2)) ? Duration.ofMillis(n) : Duration.ofSeconds(n);
+        }
     }
 }

@@ -12,6 +12,7 @@ import java.net.URI;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Date;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -39,15 +40,18 @@ public final class EmbeddedTsa implements AutoCloseable {
     public static final ASN1ObjectIdentifier DEMO_POLICY =
             new ASN1ObjectIdentifier("1.3.6.1.4.1.99999.3161.1");
 
+    /**
+     * Threads answering requests: 4 sign as fast as 2 cores allow; with a reply delay each request
+     * holds its thread for the delay, so there are enough for that many requests in flight at once
+     * (a relay's TSA client never has more) and none waits behind another's delay.
+     */
+    private static final int THREADS = 4;
+
+    private static final int THREADS_WITH_DELAY = 128;
+
     private final HttpServer server;
-    private final ExecutorService executor =
-            Executors.newFixedThreadPool(
-                    4,
-                    r -> {
-                        Thread t = new Thread(r, "embedded-tsa");
-                        t.setDaemon(true);
-                        return t;
-                    });
+    private final ExecutorService executor;
+    private final Duration delay;
 
     static {
         // the JDK's HTTP server leaves Nagle on: headers and body go as two writes and the
@@ -68,18 +72,35 @@ public final class EmbeddedTsa implements AutoCloseable {
     public EmbeddedTsa(
             PrivateKey key, X509Certificate certificate, List<X509Certificate> chain, Clock clock)
             throws IOException {
-        this(key, certificate, chain, clock, 0);
+        this(key, certificate, chain, clock, 0, Duration.ZERO);
     }
 
-    /** On a given loopback port (0: any free one). */
+    /**
+     * On a given loopback port (0: any free one), answering each request {@code delay} after it
+     * arrived, as a TSA that far away would (for benchmarks); concurrent requests wait their delay
+     * side by side, not one after the other.
+     */
     public EmbeddedTsa(
             PrivateKey key,
             X509Certificate certificate,
             List<X509Certificate> chain,
             Clock clock,
-            int port)
+            int port,
+            Duration delay)
             throws IOException {
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("TSA delay must not be negative: " + delay);
+        }
         this.clock = clock;
+        this.delay = delay;
+        this.executor =
+                Executors.newFixedThreadPool(
+                        delay.isZero() ? THREADS : THREADS_WITH_DELAY,
+                        r -> {
+                            Thread t = new Thread(r, "embedded-tsa");
+                            t.setDaemon(true);
+                            return t;
+                        });
         this.generator = ThreadLocal.withInitial(() -> responseGenerator(key, certificate, chain));
         try {
             generator.get(); // a bad key or certificate fails here, not at the first request
@@ -147,6 +168,15 @@ public final class EmbeddedTsa implements AutoCloseable {
             byte[] body;
             try (InputStream in = exchange.getRequestBody()) {
                 body = in.readNBytes(64 * 1024);
+            }
+            if (!delay.isZero()) {
+                try {
+                    Thread.sleep(delay.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    exchange.sendResponseHeaders(503, -1);
+                    return;
+                }
             }
             byte[] reply;
             try {
