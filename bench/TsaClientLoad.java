@@ -50,7 +50,7 @@ public final class TsaClientLoad {
         TimestampAuthorityClient client = new TimestampAuthorityClient(List.of(url), timeout,
                 new TimestampVerifier(Set.of(new TrustAnchor(ca, null))),
                 new CircuitBreaker(Clock.systemUTC(), (u, backoff) -> {}),
-                TimestampAuthorityClient.defaultHttpClient(timeout), (u, reason) -> System.err.println(reason));
+                (u, reason) -> System.err.println(reason));
         stamp(client, warmup, threads);
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long cpu = os.getProcessCpuTime();

@@ -200,7 +200,6 @@ public final class RelayAssembly {
                 config.timeout(),
                 verifier,
                 breaker,
-                TimestampAuthorityClient.defaultHttpClient(config.timeout()),
                 (url, reason) -> metrics.tsaFailure(url));
     }
 

@@ -46,7 +46,6 @@ class TimestampAuthorityClientTest {
                             TIMEOUT,
                             new TimestampVerifier(Set.of()),
                             new CircuitBreaker(Clock.systemUTC(), (url, backoff) -> {}),
-                            TimestampAuthorityClient.defaultHttpClient(TIMEOUT),
                             (url, reason) -> failed.add(url));
 
             long start = System.nanoTime();
@@ -104,7 +103,6 @@ class TimestampAuthorityClientTest {
                             TIMEOUT,
                             new TimestampVerifier(Set.of()),
                             new CircuitBreaker(Clock.systemUTC(), (u, backoff) -> {}),
-                            TimestampAuthorityClient.defaultHttpClient(TIMEOUT),
                             (u, reason) -> {});
             assertThatThrownBy(() -> client.stamp(new byte[] {1, 2, 3}))
                     .isInstanceOf(TimestampUnavailableException.class)
