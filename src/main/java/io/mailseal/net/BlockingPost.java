@@ -3,6 +3,7 @@ package io.mailseal.net;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpTimeoutException;
 import java.security.NoSuchAlgorithmException;
@@ -92,6 +93,12 @@ public final class BlockingPost {
             if (expired.get()) {
                 throw new HttpTimeoutException(
                         "did not answer within " + deadline.toMillis() + " ms");
+            }
+            if (e instanceof ConnectException) { // its message repeats the URL the caller names
+                ConnectException refused =
+                        new ConnectException("cannot connect (connection refused or unreachable)");
+                refused.initCause(e);
+                throw refused;
             }
             throw e;
         } finally {

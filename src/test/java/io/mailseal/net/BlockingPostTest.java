@@ -121,6 +121,16 @@ class BlockingPostTest {
     }
 
     @Test
+    void nobodyListeningIsSaidSoWithoutRepeatingTheUrl() throws Exception {
+        URI dead = url("/ok");
+        server.stop(0);
+        assertThatThrownBy(
+                        () -> BlockingPost.post(dead, "x/y", new byte[] {1}, "a/b", 10, DEADLINE))
+                .isInstanceOf(java.net.ConnectException.class)
+                .hasMessage("cannot connect (connection refused or unreachable)");
+    }
+
+    @Test
     void aBodyTricklingInAfterPromptHeadersIsCutAtTheDeadlineAndItsConnectionClosed()
             throws Exception {
         try (TricklingHttpServer trickling =
