@@ -15,16 +15,20 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLContext;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
+import org.apache.hc.client5.http.ssl.HostnameVerificationPolicy;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
@@ -33,26 +37,90 @@ import org.apache.hc.core5.util.Timeout;
  * the exchange is aborted and its socket closed at once (a server that sends its body one byte a
  * second cannot hold the caller). Connections are kept alive in one pool for the next exchange to
  * the same host, one per exchange in flight, so concurrent callers never wait for each other's
- * connection; one that failed or was aborted is closed, never reused. TLS with the JDK's default
- * context (its trust store), no proxy, no redirects, no retries.
+ * connection ({@link #allowConcurrent}); one that failed or was aborted is closed, never reused. No
+ * proxy, no redirects, no retries. TLS trust and host name checks are the JDK's, as its own HTTP
+ * client makes them: the chain against the given context's trust store ({@link #jdkTrust}: the
+ * JDK's default, cacerts or what {@code javax.net.ssl.trustStore} names) and the URL's host against
+ * the certificate ({@code HTTPS} endpoint identification) during the handshake.
  */
-public final class BlockingPost {
-    /** More exchanges in flight to one host than a relay has sessions: a lease never waits. */
-    private static final int MAX_CONNECTIONS = 1024;
+public final class BlockingPost implements AutoCloseable {
+    /**
+     * The pool's limit per host and in total until {@link #allowConcurrent} raises it: more
+     * exchanges in flight than the default {@code smtp.max-connections} sessions.
+     */
+    static final int DEFAULT_CONCURRENT = 256;
+
+    /**
+     * A backstop for a connect the deadline's abort did not end; the deadline is what bounds an
+     * exchange.
+     */
+    private static final Timeout CONNECT_BACKSTOP = Timeout.ofMinutes(1);
 
     private static final ScheduledThreadPoolExecutor DEADLINES = deadlines();
-    private static final CloseableHttpClient CLIENT = client();
 
-    private BlockingPost() {}
+    private final PoolingHttpClientConnectionManager pool;
+    private final CloseableHttpClient client;
+
+    /** The JDK's default TLS context, one pool for the process. */
+    private static final class JdkTrust {
+        static final BlockingPost INSTANCE = new BlockingPost(defaultTls());
+    }
+
+    /** Exchanges through {@code tls}'s trust store; {@link #close} ends the pool. */
+    public BlockingPost(SSLContext tls) {
+        this.pool =
+                PoolingHttpClientConnectionManagerBuilder.create()
+                        .setTlsSocketStrategy(
+                                // BUILTIN: the JDK checks the host name during the handshake,
+                                // exactly as java.net.http did; no second checker of Apache's
+                                new DefaultClientTlsStrategy(
+                                        tls, HostnameVerificationPolicy.BUILTIN, null))
+                        .setDefaultConnectionConfig(
+                                ConnectionConfig.custom()
+                                        .setConnectTimeout(CONNECT_BACKSTOP)
+                                        .build())
+                        .setMaxConnPerRoute(DEFAULT_CONCURRENT)
+                        .setMaxConnTotal(DEFAULT_CONCURRENT)
+                        .build();
+        this.client =
+                HttpClients.custom()
+                        .setConnectionManager(pool)
+                        .disableRedirectHandling()
+                        .disableAutomaticRetries()
+                        .disableCookieManagement()
+                        .disableAuthCaching()
+                        .disableContentCompression()
+                        .evictIdleConnections(TimeValue.ofSeconds(30))
+                        .build();
+    }
+
+    /** The process's pool with the JDK's default TLS context (the TSA client's). */
+    public static BlockingPost jdkTrust() {
+        return JdkTrust.INSTANCE;
+    }
+
+    /**
+     * Lets at least {@code callers} exchanges be in flight at once, to one host and in total (never
+     * lowers it): a caller beyond the limit would wait for another's connection, within its own
+     * deadline.
+     */
+    public synchronized void allowConcurrent(int callers) {
+        if (callers > pool.getMaxTotal()) {
+            pool.setMaxTotal(callers);
+        }
+        if (callers > pool.getDefaultMaxPerRoute()) {
+            pool.setDefaultMaxPerRoute(callers);
+        }
+    }
 
     /**
      * POSTs {@code body} to {@code url} and returns the answer's body: status 200, a Content-Type
      * that starts with {@code replyType}, at most {@code maxReply} bytes. Otherwise an {@link
      * IOException} saying which ("HTTP 503", an {@link HttpTimeoutException} when the deadline
-     * passed), and the connection is closed, never reused.
+     * passed, an {@link javax.net.ssl.SSLException} when the server's certificate is not trusted or
+     * not for the URL's host), and the connection is closed, never reused.
      */
-    @SuppressWarnings("deprecation") // per-request connect timeout: the deadline is per request
-    public static byte[] post(
+    public byte[] post(
             URI url,
             String contentType,
             byte[] body,
@@ -65,7 +133,6 @@ public final class BlockingPost {
         post.setConfig(
                 RequestConfig.custom()
                         .setConnectionRequestTimeout(share)
-                        .setConnectTimeout(share)
                         .setResponseTimeout(share)
                         .build());
         post.setEntity(new ByteArrayEntity(body, ContentType.parse(contentType)));
@@ -79,7 +146,7 @@ public final class BlockingPost {
                         deadline.toNanos(),
                         TimeUnit.NANOSECONDS);
         try {
-            return CLIENT.execute(
+            return client.execute(
                     post,
                     response -> {
                         try {
@@ -104,6 +171,11 @@ public final class BlockingPost {
         } finally {
             cut.cancel(false);
         }
+    }
+
+    @Override
+    public void close() {
+        client.close(CloseMode.IMMEDIATE);
     }
 
     private static byte[] accept(ClassicHttpResponse response, String replyType, int max)
@@ -140,27 +212,12 @@ public final class BlockingPost {
         return bytes.toByteArray();
     }
 
-    private static CloseableHttpClient client() {
-        SSLContext tls;
+    private static SSLContext defaultTls() {
         try {
-            tls = SSLContext.getDefault();
+            return SSLContext.getDefault();
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK has no default TLS context", e);
         }
-        return HttpClients.custom()
-                .setConnectionManager(
-                        PoolingHttpClientConnectionManagerBuilder.create()
-                                .setTlsSocketStrategy(new DefaultClientTlsStrategy(tls))
-                                .setMaxConnPerRoute(MAX_CONNECTIONS)
-                                .setMaxConnTotal(MAX_CONNECTIONS)
-                                .build())
-                .disableRedirectHandling()
-                .disableAutomaticRetries()
-                .disableCookieManagement()
-                .disableAuthCaching()
-                .disableContentCompression()
-                .evictIdleConnections(TimeValue.ofSeconds(30))
-                .build();
     }
 
     private static ScheduledThreadPoolExecutor deadlines() {

@@ -26,8 +26,10 @@ import org.slf4j.LoggerFactory;
  * the second the rest), body included, so a TSA that answers one byte a second cannot hold a mail
  * longer than the timeout. One that failed is skipped while its {@link CircuitBreaker} is open;
  * when every one is open the stamp fails at once (the sender retries on 451) until the first
- * back-off ends and a probe is let through. Each exchange runs on the calling thread ({@link
- * BlockingPost}); connections are kept alive across mails.
+ * back-off ends and a probe is let through. Each exchange runs on the calling thread through a
+ * {@link BlockingPost} (the relay's: {@link BlockingPost#jdkTrust}, an {@code https} TSA's
+ * certificate checked against the JDK's trust store and the URL's host name); connections are kept
+ * alive across mails.
  */
 public final class TimestampAuthorityClient implements TimestampAuthority {
     private static final Logger log = LoggerFactory.getLogger(TimestampAuthorityClient.class);
@@ -42,6 +44,7 @@ public final class TimestampAuthorityClient implements TimestampAuthority {
     private final TimestampVerifier verifier;
     private final SecureRandom random = new SecureRandom();
     private final CircuitBreaker breaker;
+    private final BlockingPost http;
     private final FailureListener failures;
 
     /** Told of every failed attempt, e.g. to count TSA failures by URL. */
@@ -55,11 +58,13 @@ public final class TimestampAuthorityClient implements TimestampAuthority {
             Duration timeout,
             TimestampVerifier verifier,
             CircuitBreaker breaker,
+            BlockingPost http,
             FailureListener failures) {
         this.urls = List.copyOf(urls);
         this.timeout = timeout;
         this.verifier = verifier;
         this.breaker = breaker;
+        this.http = http;
         this.failures = failures;
     }
 
@@ -106,9 +111,9 @@ public final class TimestampAuthorityClient implements TimestampAuthority {
     }
 
     /**
-     * A client for {@code url} alone, with this one's timeout and verifier and a circuit of its own
-     * (never skipped for this one's failures): {@code check-config --probe} asks each TSA
-     * separately.
+     * A client for {@code url} alone, with this one's timeout, verifier and transport and a circuit
+     * of its own (never skipped for this one's failures): {@code check-config --probe} asks each
+     * TSA separately.
      */
     public TimestampAuthorityClient alone(URI url) {
         return new TimestampAuthorityClient(
@@ -116,6 +121,7 @@ public final class TimestampAuthorityClient implements TimestampAuthority {
                 timeout,
                 verifier,
                 new CircuitBreaker(Clock.systemUTC(), (u, backoff) -> {}),
+                http,
                 (u, reason) -> {});
     }
 
@@ -133,7 +139,7 @@ public final class TimestampAuthorityClient implements TimestampAuthority {
             throws IOException, TSPException {
         TimestampExchange exchange = TimestampExchange.over(data, random);
         byte[] reply =
-                BlockingPost.post(
+                http.post(
                         url,
                         "application/timestamp-query",
                         exchange.request(),

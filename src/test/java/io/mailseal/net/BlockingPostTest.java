@@ -34,6 +34,7 @@ class BlockingPostTest {
     static final Duration DEADLINE = Duration.ofSeconds(5);
 
     private HttpServer server;
+    private final BlockingPost http = BlockingPost.jdkTrust();
     private final Set<Integer> clientPorts = ConcurrentHashMap.newKeySet();
     private volatile CountDownLatch gate = new CountDownLatch(0);
 
@@ -111,10 +112,7 @@ class BlockingPostTest {
     @Test
     void aRedirectOrAnotherTypeFailsAndItsConnectionIsNotReused() throws Exception {
         assertThatThrownBy(() -> post("/moved", 10)).hasMessage("HTTP 302");
-        assertThatThrownBy(
-                        () ->
-                                BlockingPost.post(
-                                        url("/ok"), "x/y", new byte[] {1}, "c/d", 10, DEADLINE))
+        assertThatThrownBy(() -> http.post(url("/ok"), "x/y", new byte[] {1}, "c/d", 10, DEADLINE))
                 .hasMessage("unexpected Content-Type \"a/b\"");
         post("/ok", 10);
         assertThat(clientPorts).as("three connections for three exchanges").hasSize(3);
@@ -124,8 +122,7 @@ class BlockingPostTest {
     void nobodyListeningIsSaidSoWithoutRepeatingTheUrl() throws Exception {
         URI dead = url("/ok");
         server.stop(0);
-        assertThatThrownBy(
-                        () -> BlockingPost.post(dead, "x/y", new byte[] {1}, "a/b", 10, DEADLINE))
+        assertThatThrownBy(() -> http.post(dead, "x/y", new byte[] {1}, "a/b", 10, DEADLINE))
                 .isInstanceOf(java.net.ConnectException.class)
                 .hasMessage("cannot connect (connection refused or unreachable)");
     }
@@ -138,7 +135,7 @@ class BlockingPostTest {
             long start = System.nanoTime();
             assertThatThrownBy(
                             () ->
-                                    BlockingPost.post(
+                                    http.post(
                                             trickling.url("/x"),
                                             "x/y",
                                             new byte[] {1},
@@ -156,7 +153,7 @@ class BlockingPostTest {
                     () -> trickling.abandoned() == 1);
             assertThatThrownBy(
                             () ->
-                                    BlockingPost.post(
+                                    http.post(
                                             trickling.url("/x"),
                                             "x/y",
                                             new byte[] {1},
@@ -171,7 +168,7 @@ class BlockingPostTest {
     }
 
     private byte[] post(String path, int max) throws IOException {
-        return BlockingPost.post(url(path), "x/y", new byte[] {1}, "a/b", max, DEADLINE);
+        return http.post(url(path), "x/y", new byte[] {1}, "a/b", max, DEADLINE);
     }
 
     private URI url(String path) {
