@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
@@ -165,6 +167,46 @@ class BlockingPostTest {
                     .as("the next exchange on a new connection, not the aborted one")
                     .isEqualTo(2);
         }
+    }
+
+    @Test
+    void aConnectNeverAnsweredAndAHandshakeNeverAnsweredAreCutAtTheDeadline() throws Exception {
+        try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            List<Socket> queued = new ArrayList<>();
+            try {
+                for (int i = 0; i < 2; i++) { // the queue of a backlog of 1 holds two
+                    queued.add(new Socket(InetAddress.getLoopbackAddress(), full.getLocalPort()));
+                }
+                // nobody accepts: with the queue full the kernel drops further SYNs
+                assertCutAt(URI.create("http://127.0.0.1:" + full.getLocalPort() + "/x"));
+            } finally {
+                for (Socket s : queued) {
+                    s.close();
+                }
+            }
+        }
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            // the TCP connect succeeds (the kernel's queue), no ServerHello ever comes
+            assertCutAt(URI.create("https://127.0.0.1:" + silent.getLocalPort() + "/x"));
+        }
+    }
+
+    private void assertCutAt(URI url) {
+        long start = System.nanoTime();
+        assertThatThrownBy(
+                        () ->
+                                http.post(
+                                        url,
+                                        "x/y",
+                                        new byte[] {1},
+                                        "a/b",
+                                        10,
+                                        Duration.ofMillis(500)))
+                .isInstanceOf(HttpTimeoutException.class)
+                .hasMessage("did not answer within 500 ms");
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+                .as("cut at the deadline, not at the pool's connect backstop")
+                .isLessThan(Duration.ofMillis(1500));
     }
 
     private byte[] post(String path, int max) throws IOException {
