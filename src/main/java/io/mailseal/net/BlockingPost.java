@@ -68,6 +68,10 @@ public final class BlockingPost implements AutoCloseable {
 
     /** Exchanges through {@code tls}'s trust store; {@link #close} ends the pool. */
     public BlockingPost(SSLContext tls) {
+        this(tls, DEFAULT_CONCURRENT);
+    }
+
+    BlockingPost(SSLContext tls, int concurrent) {
         this.pool =
                 PoolingHttpClientConnectionManagerBuilder.create()
                         .setTlsSocketStrategy(
@@ -79,8 +83,8 @@ public final class BlockingPost implements AutoCloseable {
                                 ConnectionConfig.custom()
                                         .setConnectTimeout(CONNECT_BACKSTOP)
                                         .build())
-                        .setMaxConnPerRoute(DEFAULT_CONCURRENT)
-                        .setMaxConnTotal(DEFAULT_CONCURRENT)
+                        .setMaxConnPerRoute(concurrent)
+                        .setMaxConnTotal(concurrent)
                         .build();
         this.client =
                 HttpClients.custom()

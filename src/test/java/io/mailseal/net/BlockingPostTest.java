@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -92,6 +93,54 @@ class BlockingPostTest {
                     "all 8 requests at the server at once, none queued behind another",
                     Duration.ofSeconds(5),
                     () -> clientPorts.size() == 8);
+            gate.countDown();
+            for (Future<byte[]> answer : answers) {
+                assertThat(answer.get()).containsExactly(1);
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+    }
+
+    @Test
+    void aCallerBeyondThePoolsLimitWaitsUntilAllowConcurrentRaisesIt() throws Exception {
+        gate = new CountDownLatch(1);
+        ExecutorService callers = Executors.newFixedThreadPool(4);
+        try (BlockingPost two = new BlockingPost(SSLContext.getDefault(), 2)) {
+            List<Future<byte[]>> answers = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                answers.add(
+                        callers.submit(
+                                () ->
+                                        two.post(
+                                                url("/slow"),
+                                                "x/y",
+                                                new byte[] {1},
+                                                "a/b",
+                                                10,
+                                                DEADLINE)));
+            }
+            Eventually.await(
+                    "two requests at the server",
+                    Duration.ofSeconds(5),
+                    () -> clientPorts.size() == 2);
+            Thread.sleep(300);
+            assertThat(clientPorts).as("the third waits for a connection").hasSize(2);
+            two.allowConcurrent(4);
+            answers.add(
+                    callers.submit(
+                            () ->
+                                    two.post(
+                                            url("/slow"),
+                                            "x/y",
+                                            new byte[] {1},
+                                            "a/b",
+                                            10,
+                                            DEADLINE)));
+            Eventually.await(
+                    "the fourth at the server beside the first two",
+                    Duration.ofSeconds(5),
+                    () -> clientPorts.size() >= 3);
             gate.countDown();
             for (Future<byte[]> answer : answers) {
                 assertThat(answer.get()).containsExactly(1);
