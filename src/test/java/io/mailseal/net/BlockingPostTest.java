@@ -85,18 +85,12 @@ class BlockingPostTest {
         gate = new CountDownLatch(1);
         ExecutorService callers = Executors.newFixedThreadPool(8);
         try {
-            List<Future<byte[]>> answers = new ArrayList<>();
-            for (int i = 0; i < 8; i++) {
-                answers.add(callers.submit(() -> post("/slow", 10)));
-            }
+            List<Future<byte[]>> answers = slow(callers, http, 8);
             Eventually.await(
                     "all 8 requests at the server at once, none queued behind another",
                     Duration.ofSeconds(5),
                     () -> clientPorts.size() == 8);
-            gate.countDown();
-            for (Future<byte[]> answer : answers) {
-                assertThat(answer.get()).containsExactly(1);
-            }
+            release(answers);
         } finally {
             callers.shutdownNow();
         }
@@ -107,19 +101,7 @@ class BlockingPostTest {
         gate = new CountDownLatch(1);
         ExecutorService callers = Executors.newFixedThreadPool(4);
         try (BlockingPost two = new BlockingPost(SSLContext.getDefault(), 2)) {
-            List<Future<byte[]>> answers = new ArrayList<>();
-            for (int i = 0; i < 3; i++) {
-                answers.add(
-                        callers.submit(
-                                () ->
-                                        two.post(
-                                                url("/slow"),
-                                                "x/y",
-                                                new byte[] {1},
-                                                "a/b",
-                                                10,
-                                                DEADLINE)));
-            }
+            List<Future<byte[]>> answers = slow(callers, two, 3);
             Eventually.await(
                     "two requests at the server",
                     Duration.ofSeconds(5),
@@ -127,24 +109,12 @@ class BlockingPostTest {
             Thread.sleep(300);
             assertThat(clientPorts).as("the third waits for a connection").hasSize(2);
             two.allowConcurrent(4);
-            answers.add(
-                    callers.submit(
-                            () ->
-                                    two.post(
-                                            url("/slow"),
-                                            "x/y",
-                                            new byte[] {1},
-                                            "a/b",
-                                            10,
-                                            DEADLINE)));
+            answers.addAll(slow(callers, two, 1));
             Eventually.await(
                     "the fourth at the server beside the first two",
                     Duration.ofSeconds(5),
                     () -> clientPorts.size() >= 3);
-            gate.countDown();
-            for (Future<byte[]> answer : answers) {
-                assertThat(answer.get()).containsExactly(1);
-            }
+            release(answers);
         } finally {
             callers.shutdownNow();
         }
@@ -184,15 +154,7 @@ class BlockingPostTest {
         try (TricklingHttpServer trickling =
                 new TricklingHttpServer("application/timestamp-reply", Duration.ofSeconds(3))) {
             long start = System.nanoTime();
-            assertThatThrownBy(
-                            () ->
-                                    http.post(
-                                            trickling.url("/x"),
-                                            "x/y",
-                                            new byte[] {1},
-                                            "application/timestamp-reply",
-                                            1 << 20,
-                                            Duration.ofMillis(700)))
+            assertThatThrownBy(() -> tsaPost(trickling.url("/x"), Duration.ofMillis(700)))
                     .isInstanceOf(HttpTimeoutException.class)
                     .hasMessage("did not answer within 700 ms");
             assertThat(Duration.ofNanos(System.nanoTime() - start))
@@ -202,15 +164,7 @@ class BlockingPostTest {
                     "the connection closed by the aborted exchange",
                     Duration.ofSeconds(5),
                     () -> trickling.abandoned() == 1);
-            assertThatThrownBy(
-                            () ->
-                                    http.post(
-                                            trickling.url("/x"),
-                                            "x/y",
-                                            new byte[] {1},
-                                            "application/timestamp-reply",
-                                            1 << 20,
-                                            Duration.ofMillis(300)))
+            assertThatThrownBy(() -> tsaPost(trickling.url("/x"), Duration.ofMillis(300)))
                     .isInstanceOf(HttpTimeoutException.class);
             assertThat(trickling.requests())
                     .as("the next exchange on a new connection, not the aborted one")
@@ -258,8 +212,34 @@ class BlockingPostTest {
                 .isLessThan(Duration.ofMillis(1500));
     }
 
+    /** A POST as the TSA client makes it. */
+    private byte[] tsaPost(URI url, Duration deadline) throws IOException {
+        return http.post(
+                url, "x/y", new byte[] {1}, "application/timestamp-reply", 1 << 20, deadline);
+    }
+
+    /** {@code n} calls to {@code /slow}, which answers when the gate opens. */
+    private List<Future<byte[]>> slow(ExecutorService callers, BlockingPost via, int n) {
+        List<Future<byte[]>> answers = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            answers.add(callers.submit(() -> post(via, "/slow", 10)));
+        }
+        return answers;
+    }
+
+    private void release(List<Future<byte[]>> answers) throws Exception {
+        gate.countDown();
+        for (Future<byte[]> answer : answers) {
+            assertThat(answer.get()).containsExactly(1);
+        }
+    }
+
     private byte[] post(String path, int max) throws IOException {
-        return http.post(url(path), "x/y", new byte[] {1}, "a/b", max, DEADLINE);
+        return post(http, path, max);
+    }
+
+    private byte[] post(BlockingPost via, String path, int max) throws IOException {
+        return via.post(url(path), "x/y", new byte[] {1}, "a/b", max, DEADLINE);
     }
 
     private URI url(String path) {

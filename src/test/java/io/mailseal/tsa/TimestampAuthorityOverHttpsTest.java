@@ -11,7 +11,6 @@ import io.mailseal.net.CircuitBreaker;
 import io.mailseal.testing.FrontedTsa;
 import io.mailseal.testing.ServerTls;
 import java.net.URI;
-import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,7 +22,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.tsp.TimeStampToken;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,7 +48,7 @@ class TimestampAuthorityOverHttpsTest {
                         SERVERS.server(Instant.now().plus(Duration.ofDays(1)), "localhost"),
                         SERVERS.ca().certificate());
         tsa = new FrontedTsa(server, Duration.ZERO);
-        trusting = new BlockingPost(trusting(SERVERS));
+        trusting = new BlockingPost(ServerTls.trusting(SERVERS.ca().certificate()));
     }
 
     @AfterAll
@@ -131,17 +129,5 @@ class TimestampAuthorityOverHttpsTest {
                 new CircuitBreaker(Clock.systemUTC(), (u, backoff) -> {}),
                 http,
                 (u, reason) -> {});
-    }
-
-    /** A client context that trusts {@code pki}'s root alone, as a trust store would. */
-    private static SSLContext trusting(DemoPki pki) throws Exception {
-        KeyStore anchors = KeyStore.getInstance("PKCS12");
-        anchors.load(null, null);
-        anchors.setCertificateEntry("ca", pki.ca().certificate());
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
-        tmf.init(anchors);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, tmf.getTrustManagers(), null);
-        return context;
     }
 }
