@@ -1,4 +1,5 @@
 import io.mailseal.crypto.TimestampVerifier;
+import io.mailseal.net.BlockingPost;
 import io.mailseal.net.CircuitBreaker;
 import io.mailseal.tsa.TimestampAuthorityClient;
 import java.io.InputStream;
@@ -49,8 +50,8 @@ public final class TsaClientLoad {
         Duration timeout = Duration.ofSeconds(3);
         TimestampAuthorityClient client = new TimestampAuthorityClient(List.of(url), timeout,
                 new TimestampVerifier(Set.of(new TrustAnchor(ca, null))),
-                new CircuitBreaker(Clock.systemUTC(), (u, backoff) -> {}),
-                TimestampAuthorityClient.defaultHttpClient(timeout), (u, reason) -> System.err.println(reason));
+                new CircuitBreaker(Clock.systemUTC(), (u, backoff) -> {}), BlockingPost.jdkTrust(),
+                (u, reason) -> System.err.println(reason));
         stamp(client, warmup, threads);
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long cpu = os.getProcessCpuTime();

@@ -77,11 +77,6 @@ public final class Probes {
             } catch (TimestampUnavailableException e) {
                 String reason = String.valueOf(e.getMessage());
                 String prefix = shown + ": ";
-                // the JDK's HTTP client says only the class name when nobody listens
-                reason =
-                        reason.replace(
-                                "java.net.ConnectException",
-                                "cannot connect (connection refused or unreachable)");
                 results.add(
                         new Result(
                                 head

@@ -18,6 +18,7 @@ import io.mailseal.crypto.TimestampVerifier;
 import io.mailseal.delivery.MtaSts;
 import io.mailseal.delivery.OutboundTls;
 import io.mailseal.dns.ValidatingDns;
+import io.mailseal.net.BlockingPost;
 import io.mailseal.net.CircuitBreaker;
 import io.mailseal.policy.PolicyEngine;
 import io.mailseal.seal.SealingMetrics;
@@ -42,6 +43,9 @@ import java.util.Optional;
  * Warnings (a certificate ending soon) do not stop it; they travel in the {@link ValidatedConfig}.
  */
 public final class RelayAssembly {
+    /** Stamps not on a session thread: the evidence journal's anchoring, a probe, a margin. */
+    private static final int OTHER_STAMPERS = 8;
+
     private RelayAssembly() {}
 
     /**
@@ -72,7 +76,7 @@ public final class RelayAssembly {
                                 SigningIdentities.open(
                                         config.identities(), clock, metrics::tokenError));
         TimestampAuthorityClient tsa =
-                problems.collect(() -> timestampClient(config.timestamp(), breaker, metrics));
+                problems.collect(() -> timestampClient(config, breaker, metrics));
         OutboundTls outboundTls = problems.collect(() -> outboundTls(config.delivery()));
         Optional<MtaSts> mtaSts = problems.collect(() -> mtaSts(config.delivery(), dns, clock));
         String intake = problems.collect(() -> IntakeServer.check(config.smtp()));
@@ -186,8 +190,14 @@ public final class RelayAssembly {
         return problems;
     }
 
+    /**
+     * Stamps run on the SMTP session threads (at most {@code smtp.max-connections}) and the
+     * evidence journal's anchoring, one each at a time: the TSA pool lets them all be in flight at
+     * once.
+     */
     private static TimestampAuthorityClient timestampClient(
-            TimestampConfig config, CircuitBreaker breaker, RelayMetrics metrics) {
+            RelayConfig relay, CircuitBreaker breaker, RelayMetrics metrics) {
+        TimestampConfig config = relay.timestamp();
         TimestampVerifier verifier =
                 new TimestampVerifier(
                         CertificateSetup.anchors(
@@ -195,12 +205,14 @@ public final class RelayAssembly {
                                 config.trustAnchors(),
                                 !config.urls().isEmpty(),
                                 "timestamp tokens cannot be verified without the TSA's CA"));
+        BlockingPost http = BlockingPost.jdkTrust();
+        http.allowConcurrent(relay.smtp().limits().maxConnections() + OTHER_STAMPERS);
         return new TimestampAuthorityClient(
                 config.urls(),
                 config.timeout(),
                 verifier,
                 breaker,
-                TimestampAuthorityClient.defaultHttpClient(config.timeout()),
+                http,
                 (url, reason) -> metrics.tsaFailure(url));
     }
 

@@ -4,14 +4,11 @@ import io.mailseal.crypto.TimestampAuthority;
 import io.mailseal.crypto.TimestampExchange;
 import io.mailseal.crypto.TimestampUnavailableException;
 import io.mailseal.crypto.TimestampVerifier;
-import io.mailseal.net.BoundedBody;
+import io.mailseal.net.BlockingPost;
 import io.mailseal.net.CircuitBreaker;
 import io.mailseal.net.HttpDeadline;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,8 +26,10 @@ import org.slf4j.LoggerFactory;
  * the second the rest), body included, so a TSA that answers one byte a second cannot hold a mail
  * longer than the timeout. One that failed is skipped while its {@link CircuitBreaker} is open;
  * when every one is open the stamp fails at once (the sender retries on 451) until the first
- * back-off ends and a probe is let through. One {@link HttpClient} keeps connections alive across
- * mails.
+ * back-off ends and a probe is let through. Each exchange runs on the calling thread through a
+ * {@link BlockingPost} (the relay's: {@link BlockingPost#jdkTrust}, an {@code https} TSA's
+ * certificate checked against the JDK's trust store and the URL's host name); connections are kept
+ * alive across mails.
  */
 public final class TimestampAuthorityClient implements TimestampAuthority {
     private static final Logger log = LoggerFactory.getLogger(TimestampAuthorityClient.class);
@@ -43,9 +42,9 @@ public final class TimestampAuthorityClient implements TimestampAuthority {
     private final List<URI> urls;
     private final Duration timeout;
     private final TimestampVerifier verifier;
-    private final HttpClient http;
     private final SecureRandom random = new SecureRandom();
     private final CircuitBreaker breaker;
+    private final BlockingPost http;
     private final FailureListener failures;
 
     /** Told of every failed attempt, e.g. to count TSA failures by URL. */
@@ -59,7 +58,7 @@ public final class TimestampAuthorityClient implements TimestampAuthority {
             Duration timeout,
             TimestampVerifier verifier,
             CircuitBreaker breaker,
-            HttpClient http,
+            BlockingPost http,
             FailureListener failures) {
         this.urls = List.copyOf(urls);
         this.timeout = timeout;
@@ -67,20 +66,6 @@ public final class TimestampAuthorityClient implements TimestampAuthority {
         this.breaker = breaker;
         this.http = http;
         this.failures = failures;
-    }
-
-    /**
-     * HTTP/1.1, no redirects. The client's own steps (reading the reply into a byte array) run on
-     * its selector thread instead of being handed to a thread pool: nothing in them blocks, and the
-     * hand-offs cost a fifth of each stamp's CPU (bench/README.md).
-     */
-    public static HttpClient defaultHttpClient(Duration connectTimeout) {
-        return HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .executor(Runnable::run)
-                .build();
     }
 
     /** A verified token over SHA-256({@code data}), or the reasons every TSA failed. */
@@ -120,18 +105,15 @@ public final class TimestampAuthorityClient implements TimestampAuthority {
                 failures.failed(url, reason);
                 breaker.failed(url);
                 log.warn("TSA {} failed: {}", HttpDeadline.redact(url), reason);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new TimestampUnavailableException("interrupted");
             }
         }
         throw new TimestampUnavailableException(String.join("; ", reasons));
     }
 
     /**
-     * A client for {@code url} alone, with this one's timeout, verifier and HTTP client and a
-     * circuit of its own (never skipped for this one's failures): {@code check-config --probe} asks
-     * each TSA separately.
+     * A client for {@code url} alone, with this one's timeout, verifier and transport and a circuit
+     * of its own (never skipped for this one's failures): {@code check-config --probe} asks each
+     * TSA separately.
      */
     public TimestampAuthorityClient alone(URI url) {
         return new TimestampAuthorityClient(
@@ -154,23 +136,16 @@ public final class TimestampAuthorityClient implements TimestampAuthority {
     }
 
     private TimeStampToken request(URI url, byte[] data, Duration deadline)
-            throws IOException, InterruptedException, TSPException {
+            throws IOException, TSPException {
         TimestampExchange exchange = TimestampExchange.over(data, random);
-        HttpRequest post =
-                HttpRequest.newBuilder(url)
-                        .timeout(deadline)
-                        .header("Content-Type", "application/timestamp-query")
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(exchange.request()))
-                        .build();
-        HttpResponse<byte[]> resp =
-                HttpDeadline.send(http, post, info -> new BoundedBody(MAX_REPLY), deadline);
-        if (resp.statusCode() != 200) {
-            throw new IOException("HTTP " + resp.statusCode());
-        }
-        String type = resp.headers().firstValue("Content-Type").orElse("");
-        if (!type.startsWith("application/timestamp-reply")) {
-            throw new IOException("unexpected Content-Type \"" + type + "\"");
-        }
-        return exchange.token(resp.body(), verifier);
+        byte[] reply =
+                http.post(
+                        url,
+                        "application/timestamp-query",
+                        exchange.request(),
+                        "application/timestamp-reply",
+                        MAX_REPLY,
+                        deadline);
+        return exchange.token(reply, verifier);
     }
 }

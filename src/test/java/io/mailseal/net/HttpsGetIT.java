@@ -12,13 +12,11 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,13 +39,7 @@ class HttpsGetIT {
                 (SSLServerSocket)
                         tls.getServerSocketFactory()
                                 .createServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        KeyStore anchors = KeyStore.getInstance("PKCS12");
-        anchors.load(null, null);
-        anchors.setCertificateEntry("ca", PKI.ca().certificate());
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
-        tmf.init(anchors);
-        client = SSLContext.getInstance("TLS");
-        client.init(null, tmf.getTrustManagers(), null);
+        client = ServerTls.trusting(PKI.ca().certificate());
     }
 
     @AfterEach

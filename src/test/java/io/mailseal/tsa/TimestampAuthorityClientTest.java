@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.sun.net.httpserver.HttpServer;
 import io.mailseal.crypto.TimestampUnavailableException;
 import io.mailseal.crypto.TimestampVerifier;
+import io.mailseal.net.BlockingPost;
 import io.mailseal.net.CircuitBreaker;
 import io.mailseal.testing.LogCapture;
 import io.mailseal.testing.TricklingHttpServer;
@@ -46,7 +47,7 @@ class TimestampAuthorityClientTest {
                             TIMEOUT,
                             new TimestampVerifier(Set.of()),
                             new CircuitBreaker(Clock.systemUTC(), (url, backoff) -> {}),
-                            TimestampAuthorityClient.defaultHttpClient(TIMEOUT),
+                            BlockingPost.jdkTrust(),
                             (url, reason) -> failed.add(url));
 
             long start = System.nanoTime();
@@ -104,7 +105,7 @@ class TimestampAuthorityClientTest {
                             TIMEOUT,
                             new TimestampVerifier(Set.of()),
                             new CircuitBreaker(Clock.systemUTC(), (u, backoff) -> {}),
-                            TimestampAuthorityClient.defaultHttpClient(TIMEOUT),
+                            BlockingPost.jdkTrust(),
                             (u, reason) -> {});
             assertThatThrownBy(() -> client.stamp(new byte[] {1, 2, 3}))
                     .isInstanceOf(TimestampUnavailableException.class)
