@@ -57,22 +57,26 @@ final class ClearSigned {
     }
 
     /**
-     * A boundary (RFC 2046 §5.1.1, at most 70 characters) that the signed entity never contains.
+     * A boundary (RFC 2046 §5.1.1, at most 70 characters) that starts no line of the signed entity,
+     * so no part of it is taken for a delimiter.
      */
     private static String boundaryNotIn(byte[] signed) {
         while (true) {
             ThreadLocalRandom r = ThreadLocalRandom.current();
-            String b = String.format("----=_mailseal_%016x%016x", r.nextLong(), r.nextLong());
-            if (!contains(signed, b.getBytes(StandardCharsets.US_ASCII))) {
+            String b =
+                    "----=_mailseal_"
+                            + Long.toHexString(r.nextLong())
+                            + Long.toHexString(r.nextLong());
+            if (!startsALine(signed, ("--" + b).getBytes(StandardCharsets.US_ASCII))) {
                 return b;
             }
         }
     }
 
-    private static boolean contains(byte[] data, byte[] needle) {
-        for (int i = 0; i + needle.length <= data.length; i++) {
-            if (data[i] == needle[0]
-                    && Arrays.equals(data, i, i + needle.length, needle, 0, needle.length)) {
+    private static boolean startsALine(byte[] data, byte[] prefix) {
+        for (int i = 0; i + prefix.length <= data.length; i++) {
+            if ((i == 0 || data[i - 1] == '\n')
+                    && Arrays.equals(data, i, i + prefix.length, prefix, 0, prefix.length)) {
                 return true;
             }
         }
