@@ -93,17 +93,24 @@ public final class RelayProcess implements AutoCloseable {
 
     /**
      * The heap in use now, in MiB, as {@code jcmd GC.heap_info} reports it: garbage not yet
-     * collected included, so right after a message it is at least what handling it took.
+     * collected included, so right after a message it is at least what handling it took. The sum of
+     * the collector's spaces: one line for G1, young and old generation for Parallel and Serial.
      */
     public long heapUsedMiB() throws Exception {
         String info =
                 ExternalTool.ok(Path.of("."), "jcmd", Long.toString(process.pid()), "GC.heap_info");
         java.util.regex.Matcher used =
-                java.util.regex.Pattern.compile("heap\\s+total \\d+K, used (\\d+)K").matcher(info);
-        if (!used.find()) {
+                java.util.regex.Pattern.compile("total \\d+K, used (\\d+)K").matcher(info);
+        long kib = 0;
+        boolean found = false;
+        while (used.find()) {
+            kib += Long.parseLong(used.group(1));
+            found = true;
+        }
+        if (!found) {
             throw new IllegalStateException("no heap use in jcmd's answer: " + info);
         }
-        return Long.parseLong(used.group(1)) >> 10;
+        return kib >> 10;
     }
 
     /** The heap in use right after a full collection ({@code jcmd GC.run}): what is live. */
