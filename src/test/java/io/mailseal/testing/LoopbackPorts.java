@@ -35,9 +35,11 @@ public final class LoopbackPorts {
                     "something listening on 127.0.0.1:" + port,
                     Duration.ofSeconds(30),
                     () -> {
-                        try {
-                            new Socket("127.0.0.1", port).close();
-                            return true;
+                        try (Socket s = new Socket("127.0.0.1", port)) {
+                            // with nothing listening, a connect from an ephemeral port that
+                            // happens to be the same number reaches itself (TCP simultaneous
+                            // open) and would pass for the process
+                            return s.getLocalPort() != port;
                         } catch (IOException e) {
                             if (!process.isAlive()) {
                                 throw new IOException("process " + process.pid() + " exited");
