@@ -24,23 +24,28 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The heap one relay process needs for large messages (issue 17: one 50 MB message, eight 10 MB
- * messages at once), for a pass policy and for the encrypt + timestamp policy, read from the
- * process's own GC log ({@code -Xlog:gc}) with the shipped options: the largest heap in use before
- * a collection (garbage included) and the largest left after one (what was still live, garbage in
- * regions not yet collected included). The figures are printed for docs/ROBUSTNESS.md. The bound on
- * what is live above the idle heap (after a full GC) lies between the figures measured before
- * intake stopped copying the message (pass 1 x 50 MB: 294 MiB, 8 x 10: 511; otp 1 x 50: 598, 8 x
- * 10: 864) and after (103 to 104, 131 to 183, 330, 605 to 698).
+ * messages at once), for a pass policy and for the encrypt + timestamp policy: the jar with the
+ * shipped options ({@code -XX:+ExitOnOutOfMemoryError}) and the memory budget of the shipped {@code
+ * -Xmx1g}, but a smaller heap, must accept and deliver every message. The heaps lie about a quarter
+ * above the smallest that passed on the 2-core machine (2026-12-03, commit 65d1dbc: pass 1 x 50 MB
+ * ran in 194 MiB and not in 164, 8 x 10 in 164; otp 1 x 50 in 514 and not in 464, 8 x 10 in 614 and
+ * not in 514): a message copied once more than now fails. G1 does not move humongous arrays, so the
+ * smallest heap depends on where they land, not only on what is live. Its own GC log ({@code
+ * -Xlog:gc}) gives the figures for docs/ROBUSTNESS.md: the largest heap in use before a collection
+ * and the largest left after one (garbage in regions not collected included).
  */
 class IntakeHeapIT extends IntakeAttackIT {
     private static final int MB = 1_000_000;
     private static final Pattern PAUSE = Pattern.compile("(\\d+)M->(\\d+)M\\(\\d+M\\)");
 
     @ParameterizedTest(name = "{0}: {1} x {2} MB")
-    @CsvSource({"pass, 1, 50, 200", "pass, 8, 10, 300", "otp, 1, 50, 450", "otp, 8, 10, 800"})
-    void peakHeap(String policy, int messages, int megabytes, long boundMiB) throws Exception {
+    @CsvSource({"pass, 1, 50, 256", "pass, 8, 10, 256", "otp, 1, 50, 640", "otp, 8, 10, 768"})
+    void peakHeap(String policy, int messages, int megabytes, long heapMiB) throws Exception {
         Path gcLog = dir.resolve("gc.log");
-        start("max-message-size = 50MiB, data-timeout = 5m", List.of("-Xlog:gc:file=" + gcLog));
+        // the budget -Xmx1g gives, so that only the heap is smaller than shipped
+        start(
+                "max-message-size = 50MiB, data-timeout = 5m, memory-budget = 410MiB",
+                List.of("-Xlog:gc:file=" + gcLog, "-Xmx" + heapMiB + "m"));
         long idle = relay.liveHeapMiB();
         boolean otp = policy.equals("otp");
         String to = otp ? ALICE : "big@other.example";
@@ -66,7 +71,9 @@ class IntakeHeapIT extends IntakeAttackIT {
                             }));
         }
         for (Future<String> reply : replies) {
-            assertThat(reply.get(6, TimeUnit.MINUTES)).startsWith("250 2.0.0");
+            assertThat(reply.get(6, TimeUnit.MINUTES))
+                    .as("the reply (relay running: %s)", relay.isAlive())
+                    .startsWith("250 2.0.0");
         }
         senders.shutdown();
         Eventually.await(
@@ -92,7 +99,9 @@ class IntakeHeapIT extends IntakeAttackIT {
                         .isTrue();
             }
         }
-        assertThat(relay.isAlive()).isTrue();
+        assertThat(relay.isAlive())
+                .as("the relay ran with a heap of %d MiB (-XX:+ExitOnOutOfMemoryError)", heapMiB)
+                .isTrue();
         long before = idle;
         long after = 0;
         Matcher m = PAUSE.matcher(Files.readString(gcLog));
@@ -107,6 +116,5 @@ class IntakeHeapIT extends IntakeAttackIT {
         assertThat(after)
                 .as("the GC log recorded a collection while the messages were in flight")
                 .isPositive();
-        assertThat(after - idle).as("MiB live after a collection, above idle").isLessThan(boundMiB);
     }
 }

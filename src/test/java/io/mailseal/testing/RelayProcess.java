@@ -97,8 +97,7 @@ public final class RelayProcess implements AutoCloseable {
      * the collector's spaces: one line for G1, young and old generation for Parallel and Serial.
      */
     public long heapUsedMiB() throws Exception {
-        String info =
-                ExternalTool.ok(Path.of("."), "jcmd", Long.toString(process.pid()), "GC.heap_info");
+        String info = jcmd("GC.heap_info");
         java.util.regex.Matcher used =
                 java.util.regex.Pattern.compile("total \\d+K, used (\\d+)K").matcher(info);
         long kib = 0;
@@ -115,8 +114,24 @@ public final class RelayProcess implements AutoCloseable {
 
     /** The heap in use right after a full collection ({@code jcmd GC.run}): what is live. */
     public long liveHeapMiB() throws Exception {
-        ExternalTool.ok(Path.of("."), "jcmd", Long.toString(process.pid()), "GC.run");
+        jcmd("GC.run");
         return heapUsedMiB();
+    }
+
+    /** A jcmd diagnostic command; a failure says whether the relay still runs and how it ended. */
+    private String jcmd(String command) throws Exception {
+        try {
+            return ExternalTool.ok(Path.of("."), "jcmd", Long.toString(process.pid()), command);
+        } catch (AssertionError e) {
+            String state =
+                    process.isAlive()
+                            ? "the relay runs"
+                            : "the relay exited " + process.exitValue();
+            String text = log();
+            throw new AssertionError(
+                    state + "; its log ends:\n" + text.substring(Math.max(0, text.length() - 4000)),
+                    e);
+        }
     }
 
     /** The JVM's process ID (its CPU time in /proc for a benchmark). */
