@@ -4,6 +4,7 @@ import jakarta.mail.BodyPart;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Part;
 import jakarta.mail.internet.ContentType;
+import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import jakarta.mail.internet.MimePart;
@@ -11,6 +12,7 @@ import jakarta.mail.internet.MimeUtility;
 import jakarta.mail.internet.ParseException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UnsupportedEncodingException;
 import java.nio.charset.Charset;
 import java.util.Locale;
@@ -33,6 +35,7 @@ import java.util.Set;
 final class SealableMime {
     private static final Set<String> ENCODINGS =
             Set.of("7bit", "8bit", "binary", "quoted-printable", "base64");
+    private static final String UNDECODABLE = "content does not decode as its headers say";
     private final int maxDepth;
 
     SealableMime(int maxDepth) {
@@ -110,14 +113,25 @@ final class SealableMime {
             if (type.match("text/*") && charset != null && !isKnown(charset)) {
                 return Optional.of("unknown charset");
             }
+            if ("base64".equalsIgnoreCase(encoding)) {
+                return Base64Content.decodes(raw(part))
+                        ? Optional.empty()
+                        : Optional.of(UNDECODABLE);
+            }
             try (InputStream decoded = part.getInputStream()) {
-                decoded.transferTo(java.io.OutputStream.nullOutputStream());
+                decoded.transferTo(OutputStream.nullOutputStream());
             }
             return Optional.empty();
         } catch (MessagingException | IOException | RuntimeException e) {
             // jakarta.mail reports broken content as any of these: all mean the same here
-            return Optional.of("content does not decode as its headers say");
+            return Optional.of(UNDECODABLE);
         }
+    }
+
+    private static InputStream raw(MimePart part) throws MessagingException {
+        return part instanceof MimeMessage m
+                ? m.getRawInputStream()
+                : ((MimeBodyPart) part).getRawInputStream();
     }
 
     private Optional<String> multipart(Part part, ContentType type, int depth)

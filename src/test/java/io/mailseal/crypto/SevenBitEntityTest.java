@@ -109,4 +109,37 @@ class SevenBitEntityTest {
         assertThat(List.of(wire.split("\r\n")))
                 .allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(78));
     }
+
+    @Test
+    void aHopProofMultipartIsLeftAsItIs() throws Exception {
+        String headers = "Content-Type: multipart/mixed; boundary=\"b\"\r\n";
+        String body =
+                "--b\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: Quoted-Printable\r\n\r\n"
+                        + "Your statement=\r\n is attached.\r\n"
+                        + "--b\r\nContent-Type: application/pdf\r\nCONTENT-TRANSFER-ENCODING: base64\r\n\r\n"
+                        + "JVBERi0xLjQK\r\n--b--\r\n";
+        MimeBodyPart p = part(headers, body);
+        assertThat(SevenBitEntity.of(p, body.getBytes(StandardCharsets.US_ASCII))).isSameAs(p);
+    }
+
+    @Test
+    void aPartLabelled8bitIsReEncodedHoweverTheLabelIsWritten() throws Exception {
+        for (String label :
+                List.of(
+                        "Content-Transfer-Encoding: 8bit",
+                        "content-transfer-encoding:BINARY",
+                        "Content-Transfer-Encoding : 8bit",
+                        "Content-Transfer-Encoding:\r\n 8bit")) {
+            String body =
+                    "--b\r\nContent-Type: text/plain\r\n"
+                            + label
+                            + "\r\n\r\nshort 7-bit lines\r\n--b--\r\n";
+            String wire = wire(safe("Content-Type: multipart/mixed; boundary=\"b\"\r\n", body));
+            assertThat(wire)
+                    .as(label)
+                    .contains("Content-Transfer-Encoding: quoted-printable")
+                    .doesNotContainIgnoringCase("8bit")
+                    .doesNotContainIgnoringCase("binary");
+        }
+    }
 }

@@ -79,4 +79,20 @@ class SealableMimeTest {
         assertThat(problem(HEAD + "Content-Transfer-Encoding: base64\r\n\r\n!!!\u00ff===AB\r\n"))
                 .contains("content does not decode as its headers say");
     }
+
+    @Test
+    void base64IsDecodedWhereverItIs() throws Exception {
+        String mixed = "Content-Type: multipart/mixed; boundary=b1\r\n\r\n--b1\r\n";
+        String part = "Content-Transfer-Encoding: BASE64\r\n\r\n";
+        String end = "\r\n--b1--\r\n";
+        assertThat(problem(HEAD + part + "c2Vj\r\ncmV0\r\nIDEy\r\n!MzQ1\u00ffNg==\r\n"))
+                .as("characters outside the alphabet are skipped (RFC 2045 6.8)")
+                .isEmpty();
+        assertThat(problem(HEAD + mixed + part + "c2VjcmV0IDEyMzQ1Ng" + end)).isEmpty();
+        assertThat(problem(HEAD + mixed + part + "c2VjcmV0IDEyMzQ1N" + end))
+                .as("one character left over: not a whole byte")
+                .contains("content does not decode as its headers say");
+        assertThat(problem(HEAD + mixed + part + "c2Vj=mV0" + end))
+                .contains("content does not decode as its headers say");
+    }
 }
