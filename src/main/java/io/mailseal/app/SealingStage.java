@@ -12,6 +12,7 @@ import io.mailseal.crypto.SignatureTimestamps;
 import io.mailseal.delivery.Outbox;
 import io.mailseal.evidence.Evidence;
 import io.mailseal.inbound.InboundPipeline;
+import io.mailseal.net.CpuSlots;
 import io.mailseal.seal.SealingPipeline;
 import io.mailseal.spool.SpoolSpace;
 import io.mailseal.tsa.TimestampAuthorityClient;
@@ -80,7 +81,8 @@ final class SealingStage implements AutoCloseable {
                         config.smtp().limits(),
                         new SealingPipeline.Spooling(
                                 outbox, config.delivery().maxAge(), clock, evidence),
-                        metrics);
+                        metrics,
+                        CpuSlots.forCores());
         Optional<InboundPipeline> inbound =
                 config.inbound()
                         .flatMap(

@@ -124,6 +124,7 @@ public final class BlockingPost implements AutoCloseable {
      * passed, an {@link javax.net.ssl.SSLException} when the server's certificate is not trusted or
      * not for the URL's host), and the connection is closed, never reused.
      */
+    @SuppressWarnings("try") // the slot is let go for the wait, not used in it
     public byte[] post(
             URI url,
             String contentType,
@@ -149,7 +150,7 @@ public final class BlockingPost implements AutoCloseable {
                         },
                         deadline.toNanos(),
                         TimeUnit.NANOSECONDS);
-        try {
+        try (CpuSlots.Slot idle = CpuSlots.waiting()) {
             return client.execute(
                     post,
                     response -> {

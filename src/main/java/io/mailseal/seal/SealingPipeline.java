@@ -9,6 +9,7 @@ import io.mailseal.crypto.TimestampUnavailableException;
 import io.mailseal.delivery.Outbox;
 import io.mailseal.evidence.Evidence;
 import io.mailseal.evidence.Outcome;
+import io.mailseal.net.CpuSlots;
 import io.mailseal.policy.MessageFacts;
 import io.mailseal.seal.SealingPlan.Group;
 import io.mailseal.smtp.MessageSink;
@@ -43,6 +44,7 @@ public final class SealingPipeline implements MessageSink {
     private final SealableMime sealable;
     private final Spooling spooling;
     private final SealingMetrics metrics;
+    private final CpuSlots slots;
 
     /**
      * Where sealed messages go, how long they may wait there, and the evidence journal that records
@@ -60,8 +62,10 @@ public final class SealingPipeline implements MessageSink {
             SignatureTimestamps timestamps,
             SmtpConfig.Limits limits,
             Spooling spooling,
-            SealingMetrics metrics) {
+            SealingMetrics metrics,
+            CpuSlots slots) {
         this.planner = planner;
+        this.slots = slots;
         this.check = new AcceptanceCheck(identities);
         this.sealer = new GroupSealer(identities, new MessageSealer(), timestamps);
         this.mimeLimits = MimeLimits.of(limits);
@@ -89,37 +93,45 @@ public final class SealingPipeline implements MessageSink {
         if (stop.isPresent()) {
             return counted(received, mime, plan, stop.get());
         }
-        // the limits first, on the bytes: SealableMime and signing build the whole tree. A pass
-        // message is forwarded byte for byte and never walked: parse read its header section only
-        Optional<String> malformed =
-                plan.needsSignature()
-                        ? mimeLimits
-                                .problem(received.content())
-                                .or(() -> sealable.problem(received.content(), mime))
-                        : Optional.empty();
-        if (malformed.isPresent()) {
-            log.warn("refused: cannot be sealed as it came: {}", malformed.get());
-            return counted(
-                    received,
-                    mime,
-                    plan,
-                    Verdict.Refused.of(SmtpReply.MALFORMED_MESSAGE, malformed.get()));
-        }
-        long sealStart = System.nanoTime();
         List<SealedGroup> sealed;
-        try (var timer = metrics.time("seal")) {
-            sealed = sealer.seal(plan, received, mime);
-        } catch (TimestampUnavailableException e) {
-            log.warn("no timestamp authority answered, answered 451: {}", e.getMessage());
-            return counted(
-                    received, mime, plan, Verdict.Refused.of(SmtpReply.TIMESTAMP_UNAVAILABLE));
-        } catch (KeyUnavailableException e) {
-            log.warn("signing key unavailable, answered 451: {}", e.getMessage());
-            return counted(
-                    received, mime, plan, Verdict.Refused.of(SmtpReply.SIGNING_KEY_UNAVAILABLE));
-        } catch (MessagingException | IOException e) {
-            log.error("sealing failed, answered 451: {}", e.toString());
-            return counted(received, mime, plan, Verdict.Refused.of(SmtpReply.INTERNAL_ERROR));
+        long sealStart;
+        // walked and sealed in a CPU slot when large; spooled (a wait on the disk) outside it
+        try (CpuSlots.Slot slot = slots.take(received.content().length)) {
+            // the limits first, on the bytes: SealableMime and signing build the whole tree. A pass
+            // message is forwarded byte for byte and never walked: parse read its header section
+            // only
+            Optional<String> malformed =
+                    plan.needsSignature()
+                            ? mimeLimits
+                                    .problem(received.content())
+                                    .or(() -> sealable.problem(received.content(), mime))
+                            : Optional.empty();
+            if (malformed.isPresent()) {
+                log.warn("refused: cannot be sealed as it came: {}", malformed.get());
+                return counted(
+                        received,
+                        mime,
+                        plan,
+                        Verdict.Refused.of(SmtpReply.MALFORMED_MESSAGE, malformed.get()));
+            }
+            sealStart = System.nanoTime();
+            try (var timer = metrics.time("seal")) {
+                sealed = sealer.seal(plan, received, mime);
+            } catch (TimestampUnavailableException e) {
+                log.warn("no timestamp authority answered, answered 451: {}", e.getMessage());
+                return counted(
+                        received, mime, plan, Verdict.Refused.of(SmtpReply.TIMESTAMP_UNAVAILABLE));
+            } catch (KeyUnavailableException e) {
+                log.warn("signing key unavailable, answered 451: {}", e.getMessage());
+                return counted(
+                        received,
+                        mime,
+                        plan,
+                        Verdict.Refused.of(SmtpReply.SIGNING_KEY_UNAVAILABLE));
+            } catch (MessagingException | IOException e) {
+                log.error("sealing failed, answered 451: {}", e.toString());
+                return counted(received, mime, plan, Verdict.Refused.of(SmtpReply.INTERNAL_ERROR));
+            }
         }
         Instant now = spooling.clock().instant();
         try {
