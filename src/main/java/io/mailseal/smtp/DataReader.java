@@ -6,14 +6,14 @@ import java.util.EnumSet;
 import org.subethamail.smtp.RejectException;
 
 /**
- * Reads a message's content to the end of DATA and checks its bytes. SubEthaSMTP ends DATA only at
- * {@code <CRLF>.<CRLF>} but passes a bare LF or bare CR through untouched; a relay that forwards
- * such bytes lets a next hop that ends DATA at {@code <LF>.<LF>} see a second, smuggled message
- * (CVE-2023-51764 and its kin). So, as Postfix's {@code smtpd_forbid_bare_newline}, a message with
- * any line end other than CRLF (RFC 5321 §2.3.8) is refused whole and the connection closed. The
- * size of the message, of its header section and of each line are limited too. A NUL octet is
- * refused the same way: RFC 5322 text has none, and a next hop that strips NULs would turn {@code
- * <CRLF>NUL.<CRLF>} into an end of data.
+ * Reads a message's content to the end of DATA and checks its bytes. {@link DotStream} ends DATA
+ * only at {@code <CRLF>.<CRLF>} but passes a bare LF or bare CR through untouched; a relay that
+ * forwards such bytes lets a next hop that ends DATA at {@code <LF>.<LF>} see a second, smuggled
+ * message (CVE-2023-51764 and its kin). So, as Postfix's {@code smtpd_forbid_bare_newline}, a
+ * message with any line end other than CRLF (RFC 5321 §2.3.8) is refused whole and the connection
+ * closed. The size of the message, of its header section and of each line are limited too. A NUL
+ * octet is refused the same way: RFC 5322 text has none, and a next hop that strips NULs would turn
+ * {@code <CRLF>NUL.<CRLF>} into an end of data.
  *
  * <p>Whatever is wrong, the content is always read to its end first, so that the client's remaining
  * lines are never taken for commands; the reply then names the worst problem.
