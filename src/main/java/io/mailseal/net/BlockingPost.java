@@ -124,7 +124,6 @@ public final class BlockingPost implements AutoCloseable {
      * passed, an {@link javax.net.ssl.SSLException} when the server's certificate is not trusted or
      * not for the URL's host), and the connection is closed, never reused.
      */
-    @SuppressWarnings("try") // the slot is let go for the wait, not used in it
     public byte[] post(
             URI url,
             String contentType,
@@ -150,7 +149,7 @@ public final class BlockingPost implements AutoCloseable {
                         },
                         deadline.toNanos(),
                         TimeUnit.NANOSECONDS);
-        try (CpuSlots.Slot idle = CpuSlots.waiting()) {
+        try {
             return client.execute(
                     post,
                     response -> {

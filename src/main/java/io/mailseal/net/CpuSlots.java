@@ -9,7 +9,8 @@ import java.util.concurrent.Semaphore;
  * (bench/mixed.sh): eight sessions of 200 KB statements went no faster than two, and a one-time
  * code's accept p99 was 111 ms beside eight, 36 ms beside two. Small messages take no slot. A
  * thread that holds a slot lets go of it while it waits on the network ({@link #waiting()}, around
- * a TSA's answer), so that a TSA 100 ms away does not cap large mail at slots per 100 ms.
+ * the TSA client's exchange), so that a TSA 100 ms away does not cap large mail at slots per 100
+ * ms.
  */
 public final class CpuSlots {
     /** From this size on a message is large; one-time codes and password resets are a few kB. */

@@ -95,8 +95,10 @@ public final class SealingPipeline implements MessageSink {
         }
         List<SealedGroup> sealed;
         long sealStart;
-        // walked and sealed in a CPU slot when large; spooled (a wait on the disk) outside it
-        try (CpuSlots.Slot slot = slots.take(received.content().length)) {
+        // walked and sealed in a CPU slot when large (pass mail is neither); spooled (a wait on
+        // the disk) outside it
+        try (CpuSlots.Slot slot =
+                slots.take(plan.needsSignature() ? received.content().length : 0)) {
             // the limits first, on the bytes: SealableMime and signing build the whole tree. A pass
             // message is forwarded byte for byte and never walked: parse read its header section
             // only

@@ -112,11 +112,6 @@ final class DotStream extends InputStream {
         return out + 1;
     }
 
-    @Override
-    public int available() throws IOException {
-        return state == State.ENDED ? 0 : Math.min(1, in.available());
-    }
-
     /** The session's input stays open: the next command comes through it. */
     @Override
     public void close() {}

@@ -6,6 +6,7 @@ import io.mailseal.crypto.TimestampUnavailableException;
 import io.mailseal.crypto.TimestampVerifier;
 import io.mailseal.net.BlockingPost;
 import io.mailseal.net.CircuitBreaker;
+import io.mailseal.net.CpuSlots;
 import io.mailseal.net.HttpDeadline;
 import java.io.IOException;
 import java.net.URI;
@@ -70,6 +71,7 @@ public final class TimestampAuthorityClient implements TimestampAuthority {
 
     /** A verified token over SHA-256({@code data}), or the reasons every TSA failed. */
     @Override
+    @SuppressWarnings("try") // the slot is let go for the exchange, not used in it
     public TimeStampToken stamp(byte[] data) throws TimestampUnavailableException {
         if (urls.isEmpty()) {
             throw new TimestampUnavailableException("no timestamp.urls configured");
@@ -81,33 +83,37 @@ public final class TimestampAuthorityClient implements TimestampAuthority {
                             + breaker.openUntil()
                             + ")");
         }
-        List<String> reasons = new ArrayList<>();
-        long end = System.nanoTime() + timeout.toNanos();
-        for (int i = 0; i < candidates.size(); i++) {
-            URI url = candidates.get(i);
-            long left = end - System.nanoTime();
-            if (left <= 0) {
-                reasons.add(
-                        HttpDeadline.redact(url)
-                                + ": not tried, timestamp.timeout "
-                                + timeout
-                                + " used up");
-                continue;
+        // a large message's CPU slot is let go for the whole exchange, and taken back after it,
+        // so that waiting for it never eats into timestamp.timeout
+        try (CpuSlots.Slot idle = CpuSlots.waiting()) {
+            List<String> reasons = new ArrayList<>();
+            long end = System.nanoTime() + timeout.toNanos();
+            for (int i = 0; i < candidates.size(); i++) {
+                URI url = candidates.get(i);
+                long left = end - System.nanoTime();
+                if (left <= 0) {
+                    reasons.add(
+                            HttpDeadline.redact(url)
+                                    + ": not tried, timestamp.timeout "
+                                    + timeout
+                                    + " used up");
+                    continue;
+                }
+                Duration share = Duration.ofNanos(left / (candidates.size() - i));
+                try {
+                    TimeStampToken token = request(url, data, share);
+                    breaker.succeeded(url);
+                    return token;
+                } catch (IOException | TSPException | RuntimeException e) {
+                    String reason = HttpDeadline.describe(e);
+                    reasons.add(HttpDeadline.redact(url) + ": " + reason);
+                    failures.failed(url, reason);
+                    breaker.failed(url);
+                    log.warn("TSA {} failed: {}", HttpDeadline.redact(url), reason);
+                }
             }
-            Duration share = Duration.ofNanos(left / (candidates.size() - i));
-            try {
-                TimeStampToken token = request(url, data, share);
-                breaker.succeeded(url);
-                return token;
-            } catch (IOException | TSPException | RuntimeException e) {
-                String reason = HttpDeadline.describe(e);
-                reasons.add(HttpDeadline.redact(url) + ": " + reason);
-                failures.failed(url, reason);
-                breaker.failed(url);
-                log.warn("TSA {} failed: {}", HttpDeadline.redact(url), reason);
-            }
+            throw new TimestampUnavailableException(String.join("; ", reasons));
         }
-        throw new TimestampUnavailableException(String.join("; ", reasons));
     }
 
     /**

@@ -129,7 +129,10 @@ class SevenBitEntityTest {
                         "Content-Transfer-Encoding: 8bit",
                         "content-transfer-encoding:BINARY",
                         "Content-Transfer-Encoding : 8bit",
-                        "Content-Transfer-Encoding:\r\n 8bit")) {
+                        "Content-Transfer-Encoding:\r\n 8bit",
+                        "Content-Transfer-Encoding\u000b: 8bit",
+                        "\u0001Content-Transfer-Encoding: binary",
+                        "X-Trailing: control\u001f\r\nContent-Transfer-Encoding: 8bit")) {
             String body =
                     "--b\r\nContent-Type: text/plain\r\n"
                             + label
@@ -141,5 +144,22 @@ class SevenBitEntityTest {
                     .doesNotContainIgnoringCase("8bit")
                     .doesNotContainIgnoringCase("binary");
         }
+    }
+
+    @Test
+    void aNestedMultipartOrAnOddFieldGetsTheExactWalk() throws Exception {
+        String body =
+                "--b\r\nContent-Type: multipart/mixed; boundary=c\r\n"
+                        + "Content-Transfer-Encoding: base64\r\n\r\n"
+                        + "--c\r\nContent-Type: text/plain\r\n\r\nshort\r\n--c--\r\n--b--\r\n";
+        String wire = wire(safe("Content-Type: multipart/mixed; boundary=\"b\"\r\n", body));
+        assertThat(wire).doesNotContain("Content-Transfer-Encoding: base64");
+        String blankFirst =
+                "--b\r\n Content-Transfer-Encoding: 8bit\r\nContent-Type: text/plain\r\n\r\n"
+                        + "short\r\n--b--\r\n";
+        assertThat(wire(safe("Content-Type: multipart/mixed; boundary=\"b\"\r\n", blankFirst)))
+                .as("a part's first header line starting with a blank")
+                .contains("Content-Transfer-Encoding: quoted-printable")
+                .doesNotContain("8bit");
     }
 }
