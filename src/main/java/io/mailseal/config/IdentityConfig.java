@@ -68,20 +68,36 @@ public record IdentityConfig(
         String origin();
     }
 
+    /**
+     * A secret in an environment variable. Its name appears in messages only when written the way
+     * variables are (upper case, digits, _): a name in any other case may be the secret itself.
+     */
     public record FromEnvironment(String variable) implements PasswordSource {
+        private static final java.util.regex.Pattern NAME =
+                java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+        private static final java.util.regex.Pattern SHOWN =
+                java.util.regex.Pattern.compile("[A-Z_][A-Z0-9_]*");
+
+        /** Whether {@code s} can name an environment variable (POSIX portable names). */
+        public static boolean isName(String s) {
+            return NAME.matcher(s).matches();
+        }
+
         @Override
         public char[] read() {
             String value = System.getenv(variable);
             if (value == null) {
                 throw new IllegalArgumentException(
-                        "environment variable " + variable + " is not set");
+                        "environment variable " + origin() + " is not set");
             }
             return value.toCharArray();
         }
 
         @Override
         public String origin() {
-            return variable;
+            return SHOWN.matcher(variable).matches()
+                    ? variable
+                    : "(a name not in upper case, not shown in case it is the secret)";
         }
     }
 

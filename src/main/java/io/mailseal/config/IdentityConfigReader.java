@@ -84,7 +84,7 @@ final class IdentityConfigReader {
 
     /** A password or PIN from exactly one of an environment variable or a file. */
     private static PasswordSource secret(ConfigSection s, String envKey, String fileKey) {
-        Optional<String> env = s.optionalString(envKey);
+        Optional<String> env = s.environmentName(envKey);
         Optional<Path> file = s.optionalPath(fileKey);
         if (env.isPresent() == file.isPresent()) {
             s.problem(envKey, "give exactly one of " + envKey + " or " + fileKey);

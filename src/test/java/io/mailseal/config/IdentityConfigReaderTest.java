@@ -92,4 +92,42 @@ class IdentityConfigReaderTest {
                                                 "mailseal.identities[3].keys: give keys, or keystore/pkcs11 inline, not both",
                                                 "mailseal.identities[3].password-env: unknown key"));
     }
+
+    @Test
+    void aSecretWrittenWhereItsVariableBelongsIsNeverRepeated() throws IOException {
+        Path conf =
+                write(
+                        """
+                { address = "a@bank.example", pkcs11 { library = /l.so, token-label = t, key-label = k, pin-env = "1234" } }
+                { address = "b@bank.example", keystore = k.p12, password-env = "s3cret pass!" }""");
+        assertThatThrownBy(() -> ConfigLoader.load(conf))
+                .isInstanceOfSatisfying(
+                        ConfigException.class,
+                        e ->
+                                assertThat(e.problems())
+                                        .hasSize(2)
+                                        .allSatisfy(
+                                                p ->
+                                                        assertThat(p)
+                                                                .contains(
+                                                                        "is not the name of an environment variable")
+                                                                .doesNotContain("1234")
+                                                                .doesNotContain("s3cret"))
+                                        .anySatisfy(
+                                                p ->
+                                                        assertThat(p)
+                                                                .startsWith(
+                                                                        "mailseal.identities[0].pkcs11.pin-env: "))
+                                        .anySatisfy(
+                                                p ->
+                                                        assertThat(p)
+                                                                .startsWith(
+                                                                        "mailseal.identities[1].password-env: ")));
+        // a name that could be a password (not written as variables are) is not shown either
+        assertThatThrownBy(() -> new FromEnvironment("hunter2Secret").read())
+                .hasMessageNotContaining("hunter2Secret")
+                .hasMessageContaining("is not set");
+        assertThatThrownBy(() -> new FromEnvironment("MAILSEAL_NO_SUCH_PIN").read())
+                .hasMessage("environment variable MAILSEAL_NO_SUCH_PIN is not set");
+    }
 }
