@@ -1,5 +1,8 @@
 package io.mailseal.delivery;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import io.mailseal.config.MtaStsConfig;
 import io.mailseal.dns.Deadline;
 import io.mailseal.dns.DnsAnswer;
@@ -13,12 +16,11 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.TrustAnchor;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLSocketFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,13 +38,20 @@ import org.xbill.DNS.Type;
  * TXT record is missing, an unexpired cached policy stays in force (a policy host that could not be
  * reached or answered badly is backed off per {@link CircuitBreaker}, not asked for each mail) — an
  * attacker who blocks the fetch cannot lift it. The cache does not survive a restart (the first
- * delivery after one fetches again, as at first contact).
+ * delivery after one fetches again, as at first contact) and holds at most {@link #MAX_DOMAINS}.
  */
 public final class MtaSts {
     /** RFC 8461 §3.3 lets senders bound the policy's size; 64 KiB is ample for any mx list. */
     static final int MAX_POLICY = 64 * 1024;
 
     private static final String PATH = "/.well-known/mta-sts.txt";
+
+    /**
+     * Recipient domains whose policy is kept at once: far above the MTA-STS domains a bank's mail
+     * goes to within a max_age; past it the least recently used is dropped and fetched again at its
+     * next mail (as after a restart).
+     */
+    static final int MAX_DOMAINS = 100_000;
 
     private static final Logger log = LoggerFactory.getLogger(MtaSts.class);
 
@@ -52,7 +61,7 @@ public final class MtaSts {
     private final SSLSocketFactory pkix;
     private final MtaStsConfig config;
     private final Clock clock;
-    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    private final Cache<String, Cached> cache;
 
     /** A policy host that failed is not asked again for each mail while it backs off. */
     private final CircuitBreaker breaker;
@@ -69,6 +78,15 @@ public final class MtaSts {
         this.config = config;
         this.pkix = OutboundTls.pkixFactory(anchors, true);
         this.clock = clock;
+        // gone at its max_age (the check below decides by the relay's clock); bounded besides
+        this.cache =
+                Caffeine.newBuilder()
+                        .maximumSize(MAX_DOMAINS)
+                        .expireAfter(
+                                Expiry.writing(
+                                        (String domain, Cached c) ->
+                                                Duration.between(clock.instant(), c.expires())))
+                        .build();
         this.breaker =
                 new CircuitBreaker(
                         clock,
@@ -82,9 +100,9 @@ public final class MtaSts {
     /** The policy in force for {@code domain}; empty when it has none (or mode none). */
     Optional<StsPolicy> policy(String domain) {
         Instant now = clock.instant();
-        Cached cached = cache.get(domain);
+        Cached cached = cache.getIfPresent(domain);
         if (cached != null && !now.isBefore(cached.expires())) {
-            cache.remove(domain, cached);
+            cache.asMap().remove(domain, cached);
             cached = null;
         }
         Optional<String> id = txtId(domain);
