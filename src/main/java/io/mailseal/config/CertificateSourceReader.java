@@ -133,7 +133,7 @@ final class CertificateSourceReader {
             s.problem("filter", s.value("filter"), "must contain {address}");
         }
         Optional<IdentityConfig.PasswordSource> password =
-                s.optionalSecret("bind-password-env", "bind-password-file");
+                SecretKeys.optional(s, "bind-password-env", "bind-password-file");
         Optional<String> bindDn = s.optionalString("bind-dn");
         if (bindDn.isPresent() != password.isPresent()) {
             s.problem(

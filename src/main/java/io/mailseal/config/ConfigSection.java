@@ -71,23 +71,6 @@ final class ConfigSection {
         return Optional.ofNullable(string(key, null));
     }
 
-    /**
-     * The name of an environment variable that holds a secret (a {@code *-env} key). A value that
-     * is no variable name is refused without being repeated: it may be the secret itself, put there
-     * by mistake, and config errors reach the journal.
-     */
-    Optional<String> environmentName(String key) {
-        Optional<String> name = optionalString(key);
-        if (name.isPresent() && !IdentityConfig.FromEnvironment.isName(name.get())) {
-            problem(
-                    key,
-                    "is not the name of an environment variable (letters, digits and _, not"
-                            + " starting with a digit); what it says is not repeated here, in"
-                            + " case it is the secret itself");
-        }
-        return name;
-    }
-
     int integer(String key, int fallback, int min) {
         Integer v =
                 read(
@@ -155,20 +138,6 @@ final class ConfigSection {
 
     Optional<Path> optionalPath(String key) {
         return Optional.ofNullable(path(key, null));
-    }
-
-    /**
-     * A password from at most one of an environment variable or a file; empty when neither is
-     * given.
-     */
-    Optional<IdentityConfig.PasswordSource> optionalSecret(String envKey, String fileKey) {
-        Optional<String> env = environmentName(envKey);
-        Optional<Path> file = optionalPath(fileKey);
-        if (env.isPresent() && file.isPresent()) {
-            problem(envKey, "give at most one of " + envKey + " or " + fileKey);
-        }
-        return env.<IdentityConfig.PasswordSource>map(IdentityConfig.FromEnvironment::new)
-                .or(() -> file.map(IdentityConfig.FromFile::new));
     }
 
     List<String> strings(String key, List<String> fallback) {

@@ -55,7 +55,9 @@ final class IdentityConfigReader {
             s.problem("keystore", "is missing (a PKCS#12 file, or pkcs11 { ... } for a token)");
         }
         return new IdentityConfig.Keystore(
-                s.key("keystore"), keystore, secret(s, "password-env", "password-file"));
+                s.key("keystore"),
+                keystore,
+                SecretKeys.required(s, "password-env", "password-file"));
     }
 
     private static KeySource tokenKey(ConfigSection s) {
@@ -73,25 +75,13 @@ final class IdentityConfigReader {
         if (keyLabel.isBlank()) {
             p.problem("key-label", "is missing (the label of the key's certificate on the token)");
         }
-        PasswordSource pin = secret(p, "pin-env", "pin-file");
+        PasswordSource pin = SecretKeys.required(p, "pin-env", "pin-file");
         p.finish();
         return new IdentityConfig.TokenKey(
                 s.path(),
                 new IdentityConfig.Pkcs11(library, tokenLabel, pin),
                 keyLabel,
                 certificate);
-    }
-
-    /** A password or PIN from exactly one of an environment variable or a file. */
-    private static PasswordSource secret(ConfigSection s, String envKey, String fileKey) {
-        Optional<String> env = s.environmentName(envKey);
-        Optional<Path> file = s.optionalPath(fileKey);
-        if (env.isPresent() == file.isPresent()) {
-            s.problem(envKey, "give exactly one of " + envKey + " or " + fileKey);
-            return new IdentityConfig.FromEnvironment("");
-        }
-        return env.<PasswordSource>map(IdentityConfig.FromEnvironment::new)
-                .orElseGet(() -> new IdentityConfig.FromFile(file.get()));
     }
 
     private static RsaSignature rsaSignature(ConfigSection s) {

@@ -42,7 +42,7 @@ final class StoreConfigReader {
                         StoreConfig.Type.POSTGRESQL,
                         s.string("url", ""),
                         s.string("user", ""),
-                        s.optionalSecret("password-env", "password-file"),
+                        SecretKeys.optional(s, "password-env", "password-file"),
                         s.integer("pool-size", 8, 1),
                         s.optionalString("node"),
                         s.duration("timeout", Duration.ofSeconds(2)),
